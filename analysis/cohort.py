@@ -1,0 +1,234 @@
+"""Arithmetic on age cohorts over tidy frames, vectorised over municipalities, years and editions.
+
+Inputs are long frames with ``edition, municipality, year, age_group,
+population`` (人). Nothing is rounded here; round only for display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from analysis.schema import AGE_GROUPS, REGION, TOTAL
+
+KEYS = ["edition", "municipality", "year"]
+SERIES = ["edition", "municipality", "age_group"]
+Method = Literal["linear", "geometric"]
+
+
+class ExtrapolationError(ValueError):
+    """A year outside the published years was asked for: we interpolate, never extrapolate."""
+
+
+def to_wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per edition, municipality and year; one column per age group (人, float).
+
+    The ``total`` column is the printed total where there is one, else the sum of
+    the three age groups.
+    """
+    wide = frame.pivot_table(
+        index=KEYS, columns="age_group", values="population", aggfunc="first"
+    ).astype("float64")
+    wide = wide.reindex(columns=[*AGE_GROUPS, TOTAL])
+    summed = wide[list(AGE_GROUPS)].sum(axis=1, min_count=len(AGE_GROUPS))
+    wide[TOTAL] = wide[TOTAL].fillna(summed)
+    wide.columns.name = None
+    return wide
+
+
+def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts, shares and the standard indices per edition, municipality and year.
+
+    Columns (all unrounded):
+
+    - ``0-14``, ``15-64``, ``65+``, ``total``: 人
+    - ``share_<group>_pct``: group ÷ total × 100 (人口比率, %)
+    - ``aging_rate_pct``: 65+ ÷ total × 100 (高齢化率, %)
+    - ``youth_dependency_pct``: 0-14 ÷ 15-64 × 100 (年少人口指数)
+    - ``old_age_dependency_pct``: 65+ ÷ 15-64 × 100 (老年人口指数)
+    - ``dependency_pct``: (0-14 + 65+) ÷ 15-64 × 100 (従属人口指数)
+    - ``ageing_index_pct``: 65+ ÷ 0-14 × 100 (老年化指数)
+    - ``derived``: True when any count of the row was derived (interpolated or summed)
+    """
+    wide = to_wide(frame)
+    total = wide[TOTAL]
+    working = wide["15-64"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for group in AGE_GROUPS:
+            wide[f"share_{group}_pct"] = wide[group] / total * 100
+        wide["aging_rate_pct"] = wide["65+"] / total * 100
+        wide["youth_dependency_pct"] = wide["0-14"] / working * 100
+        wide["old_age_dependency_pct"] = wide["65+"] / working * 100
+        wide["dependency_pct"] = (wide["0-14"] + wide["65+"]) / working * 100
+        wide["ageing_index_pct"] = wide["65+"] / wide["0-14"] * 100
+    if "derived" in frame:
+        derived = frame.groupby(KEYS)["derived"].any()
+        wide["derived"] = derived.reindex(wide.index).fillna(False).astype(bool)
+    else:
+        wide["derived"] = False
+    return wide.reset_index()
+
+
+def change_from_base(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Change since ``base_year`` for every series.
+
+    Adds ``base_population`` (人), ``change`` (人), ``change_rate_pct``
+    ((value − base) ÷ base × 100, 増減率) and ``index`` (value ÷ base; base year = 1.0).
+    Series without the base year raise ``ExtrapolationError`` — interpolate first.
+    """
+    base = frame.loc[frame["year"] == base_year, [*SERIES, "population"]]
+    base = base.rename(columns={"population": "base_population"})
+    merged = frame.merge(base, on=SERIES, how="left")
+    missing = merged["base_population"].isna()
+    if missing.any():
+        first = merged[missing].iloc[0]
+        raise ExtrapolationError(
+            f"base year {base_year} is not available for {first['edition']} "
+            f"{first['municipality']} {first['age_group']}"
+        )
+    population = merged["population"].astype("float64")
+    base_population = merged["base_population"].astype("float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["change"] = population - base_population
+        merged["change_rate_pct"] = merged["change"] / base_population * 100
+        merged["index"] = population / base_population
+    return merged
+
+
+def published_years(frame: pd.DataFrame) -> dict[str, list[int]]:
+    """Published years per edition."""
+    return {
+        str(edition): sorted(int(y) for y in years)
+        for edition, years in frame.groupby("edition")["year"].unique().items()
+    }
+
+
+def interpolate(
+    frame: pd.DataFrame, years: Iterable[int], method: Method = "linear"
+) -> pd.DataFrame:
+    """Rows for ``years``, taken as published or interpolated between the two nearest years.
+
+    ``linear`` follows the source's method for its 2028 figure: the change over
+    the bracketing period (e.g. 2025–2030) spread evenly over its years.
+    ``geometric`` applies a constant yearly rate instead. Interpolated rows have
+    ``derived=True`` and a ``derivation`` text. A year outside the published
+    range of a series raises :class:`ExtrapolationError`.
+    """
+    if method not in ("linear", "geometric"):
+        raise ValueError(f"unknown interpolation method {method!r} (use 'linear' or 'geometric')")
+    data = frame.sort_values([*SERIES, "year"])
+    base_columns = [*SERIES, "year", "population"]
+    results = []
+    for target in sorted(set(int(y) for y in years)):
+        lower = data[data["year"] <= target].groupby(SERIES, sort=False)[["year", "population"]].last()
+        upper = data[data["year"] >= target].groupby(SERIES, sort=False)[["year", "population"]].first()
+        every = data[SERIES].drop_duplicates().set_index(SERIES).index
+        bracket = pd.DataFrame(index=every).join(lower).join(upper, rsuffix="_hi")
+        outside = bracket["year"].isna() | bracket["year_hi"].isna()
+        if outside.any():
+            edition, municipality, age = bracket.index[outside.to_numpy()][0]
+            span = data[
+                (data["edition"] == edition)
+                & (data["municipality"] == municipality)
+                & (data["age_group"] == age)
+            ]["year"]
+            raise ExtrapolationError(
+                f"year {target} is outside the published years {span.min()}–{span.max()} of "
+                f"{edition} {municipality} {age}; only interpolation is done, never extrapolation"
+            )
+        y0 = bracket["year"].to_numpy(dtype="float64")
+        y1 = bracket["year_hi"].to_numpy(dtype="float64")
+        p0 = bracket["population"].to_numpy(dtype="float64")
+        p1 = bracket["population_hi"].to_numpy(dtype="float64")
+        published = y0 == y1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fraction = np.where(published, 0.0, (target - y0) / (y1 - y0))
+            if method == "linear":
+                value = p0 + (p1 - p0) * fraction
+            else:
+                if ((p0 <= 0) | (p1 <= 0))[~published].any() and (
+                    (p0 != p1)[~published & ((p0 <= 0) | (p1 <= 0))]
+                ).any():
+                    raise ValueError("geometric interpolation needs positive populations")
+                ratio = np.where(p0 > 0, p1 / p0, 1.0)
+                value = np.where(p0 > 0, p0 * ratio**fraction, p0)
+        label = "線形補間" if method == "linear" else "幾何補間"
+        derivation = np.where(
+            published,
+            None,
+            [f"{label}（{int(a)}–{int(b)}年）" for a, b in zip(y0, y1, strict=True)],
+        )
+        result = bracket.index.to_frame(index=False).assign(
+            year=target,
+            population=value,
+            derived=~published,
+            derivation=derivation,
+        )
+        results.append(result)
+    out = pd.concat(results, ignore_index=True) if results else frame.iloc[0:0][base_columns]
+    if method == "geometric":
+        out = _totals_from_groups(out)
+    # Published rows keep their own flags (e.g. a printed vs a summed total).
+    published_rows = frame.merge(out[[*SERIES, "year"]], on=[*SERIES, "year"], how="inner")
+    interpolated = out[out["derived"].astype(bool)]
+    combined = pd.concat([published_rows, interpolated], ignore_index=True)
+    combined["derived"] = combined["derived"].astype(bool)
+    return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)
+
+
+def _totals_from_groups(frame: pd.DataFrame) -> pd.DataFrame:
+    """Replace interpolated totals by the sum of the interpolated groups (keeps tables additive)."""
+    keys = ["edition", "municipality", "year"]
+    groups = frame[frame["age_group"].isin(AGE_GROUPS) & frame["derived"]]
+    complete = groups.groupby(keys)["age_group"].transform("nunique") == len(AGE_GROUPS)
+    sums = groups[complete].groupby(keys)["population"].sum().rename("group_sum")
+    merged = frame.merge(sums, on=keys, how="left")
+    replace = (merged["age_group"] == TOTAL) & merged["derived"] & merged["group_sum"].notna()
+    merged.loc[replace, "population"] = merged.loc[replace, "group_sum"]
+    return merged.drop(columns="group_sum")
+
+
+def with_years(frame: pd.DataFrame, years: Iterable[int], method: Method = "linear") -> pd.DataFrame:
+    """``frame`` plus interpolated rows for any of ``years`` it does not publish."""
+    extra = interpolate(frame, years, method)
+    extra = extra[extra["derived"].astype(bool)]
+    extra = extra.merge(frame[[*SERIES, "year"]], on=[*SERIES, "year"], how="left", indicator=True)
+    extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    combined = pd.concat([frame, extra], ignore_index=True)
+    combined["derived"] = combined["derived"].astype(bool)
+    return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)
+
+
+def aggregate(frame: pd.DataFrame, municipalities: list[str], name: str = REGION) -> pd.DataFrame:
+    """Sum ``municipalities`` into one area per edition, year and age group (人)."""
+    members = frame[frame["municipality"].isin(municipalities)]
+    summed = members.groupby(["edition", "year", "age_group"], as_index=False).agg(
+        population=("population", "sum"), derived=("derived", "any")
+    )
+    return summed.assign(municipality=name)[
+        ["edition", "municipality", "year", "age_group", "population", "derived"]
+    ]
+
+
+def compare(
+    frame: pd.DataFrame, baseline: str, alternative: str
+) -> pd.DataFrame:
+    """The gap and ratio between two editions on their common rows.
+
+    ``gap`` = alternative − baseline (人); ``ratio`` = alternative ÷ baseline
+    (影響度 when baseline is the 社人研推計 and alternative the 人口ビジョン).
+    """
+    keys = ["municipality", "year", "age_group"]
+    left = frame.loc[frame["edition"] == baseline, [*keys, "population", "derived"]]
+    right = frame.loc[frame["edition"] == alternative, [*keys, "population", "derived"]]
+    merged = left.merge(right, on=keys, suffixes=("_baseline", "_alternative"))
+    merged["gap"] = merged["population_alternative"] - merged["population_baseline"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        merged["ratio"] = merged["population_alternative"] / merged["population_baseline"]
+    merged["derived"] = merged["derived_baseline"] | merged["derived_alternative"]
+    return merged.drop(columns=["derived_baseline", "derived_alternative"]).assign(
+        baseline=baseline, alternative=alternative
+    )

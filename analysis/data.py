@@ -1,0 +1,397 @@
+"""Loading the transcribed and supplied population data into tidy frames.
+
+A population frame has one row per count: ``edition, municipality, year,
+age_group, population`` (人), plus provenance (``input_file``, ``input_line``,
+``source_table``, ``source_line``) and ``derived`` (True for values computed
+by this project rather than printed: totals, 圏域 sums, interpolations).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.findings import DataError, Finding
+from analysis.io import LINE, InputError, read_table
+from analysis.paths import DATA_RAW, display_path
+from analysis.schema import (
+    AGE_GROUPS,
+    ALL_AGE_GROUPS,
+    POPULATION_COLUMNS,
+    PROVENANCE_COLUMNS,
+    REGION,
+    TOTAL,
+    normalise_age_group,
+)
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A named edition of a projection or vision, so every number says where it comes from."""
+
+    edition: str
+    kind: str  # "projection" (社人研推計) or "vision" (人口ビジョン)
+    label: str
+    published: str
+    path: Path
+    replaces: str = ""
+    source: str = ""
+
+
+@dataclass
+class Loaded:
+    """Parsed rows plus every finding met while parsing them."""
+
+    frame: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
+    """The edition registry; file paths are relative to the registry's folder."""
+    table = read_table(path)
+    required = {"edition", "kind", "label", "published", "file"}
+    missing = required - set(table.columns)
+    if missing:
+        raise InputError(f"{display_path(path)}:1: {sorted(missing)[0]}: missing column")
+    editions = []
+    for row in table.to_dict("records"):
+        kind = str(row["kind"])
+        if kind not in {"projection", "vision"}:
+            raise InputError(
+                f"{display_path(path)}:{row[LINE]}: kind: {kind!r} must be 'projection' or 'vision'"
+            )
+        editions.append(
+            Edition(
+                edition=str(row["edition"]),
+                kind=kind,
+                label=str(row["label"]),
+                published=str(row["published"]),
+                path=path.parent / str(row["file"]),
+                replaces=_text(row.get("replaces")),
+                source=_text(row.get("source")),
+            )
+        )
+    return editions
+
+
+def _text(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+
+
+def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[str]:
+    """Names of the municipalities that make up the 圏域, in the registry's order."""
+    return [str(name) for name in read_table(path)["municipality"]]
+
+
+def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Parse numbers as a Japanese office PC writes them.
+
+    Full-width digits and thousands separators are accepted; anything else
+    (``５４千``, ``約5万``, ``1e3``) is not a number. Returns the values (float)
+    and a mask of the cells that are present but not numbers.
+    """
+    normalised = (
+        text.astype("string")
+        .str.normalize("NFKC")
+        .str.replace(",", "", regex=False)
+        .str.replace("−", "-", regex=False)
+        .str.strip()
+    )
+    looks_numeric = normalised.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
+    values = pd.to_numeric(normalised.where(looks_numeric), errors="coerce").astype("float64")
+    not_a_number = text.notna() & ~looks_numeric
+    return values, not_a_number
+
+
+def parse_population(
+    raw: pd.DataFrame,
+    *,
+    file: str,
+    edition: str,
+    municipalities: list[str],
+) -> Loaded:
+    """Check and convert a raw population table; collect every finding.
+
+    ``raw`` is what :func:`analysis.io.read_table` returns (text cells and a
+    ``_line`` column).
+    """
+    findings: list[Finding] = []
+
+    def error(line: int | None, column: str, message: str, check: str) -> None:
+        findings.append(Finding("error", file, line, column, message, check))
+
+    present = [c for c in raw.columns if c != LINE]
+    for column in POPULATION_COLUMNS:
+        if column not in present:
+            error(1, column, f"missing column (expected {', '.join(POPULATION_COLUMNS)})", "schema")
+    allowed = set(POPULATION_COLUMNS) | set(PROVENANCE_COLUMNS)
+    for column in present:
+        if column not in allowed:
+            error(1, column, f"unexpected column (allowed: {', '.join(sorted(allowed))})", "schema")
+    if findings:
+        return Loaded(_empty_population(), findings)
+    if raw.empty:
+        error(2, "population", "the file has no data rows", "schema")
+        return Loaded(_empty_population(), findings)
+
+    lines = raw[LINE].to_numpy()
+    for column in POPULATION_COLUMNS:
+        for line in lines[raw[column].isna().to_numpy()]:
+            error(int(line), column, "empty cell", "missing-value")
+
+    municipality = raw["municipality"].astype("string").str.normalize("NFKC").str.strip()
+    municipality = municipality.replace({"圏域合計": REGION, "圏域計": REGION})
+    known = [*municipalities, REGION]
+    unknown = municipality.notna() & ~municipality.isin(known)
+    for line, name in zip(lines[unknown.to_numpy()], municipality[unknown], strict=True):
+        error(
+            int(line),
+            "municipality",
+            f"unknown municipality {name!r} (known: {', '.join(known)}; "
+            "add new ones to data/raw/municipalities.csv)",
+            "unknown-municipality",
+        )
+
+    age_group = raw["age_group"].map(
+        lambda label: None if pd.isna(label) else normalise_age_group(str(label))
+    )
+    bad_age = raw["age_group"].notna() & age_group.isna()
+    for line, label in zip(lines[bad_age.to_numpy()], raw["age_group"][bad_age], strict=True):
+        error(
+            int(line),
+            "age_group",
+            f"unknown age group {label!r} (use {', '.join(ALL_AGE_GROUPS)})",
+            "unknown-age-group",
+        )
+
+    year, year_nan = parse_number(raw["year"])
+    fractional_year = year.notna() & (year != np.floor(year))
+    for line, text in zip(lines[year_nan.to_numpy()], raw["year"][year_nan], strict=True):
+        error(int(line), "year", f"{text!r} is not a year", "not-a-number")
+    for line, value in zip(lines[fractional_year.to_numpy()], year[fractional_year], strict=True):
+        error(int(line), "year", f"{value:g} is not a whole year", "fractional")
+
+    population, population_nan = parse_number(raw["population"])
+    for line, text in zip(lines[population_nan.to_numpy()], raw["population"][population_nan], strict=True):
+        error(int(line), "population", f"{text!r} is not a number of people", "not-a-number")
+    negative = population < 0
+    for line, value in zip(lines[negative.to_numpy()], population[negative], strict=True):
+        error(int(line), "population", f"negative population {value:g}", "negative")
+    fractional = population.notna() & (population != np.floor(population))
+    for line, value in zip(lines[fractional.to_numpy()], population[fractional], strict=True):
+        error(int(line), "population", f"{value:g} is not a whole number of people", "fractional")
+
+    frame = pd.DataFrame(
+        {
+            "edition": edition,
+            "municipality": municipality.astype(object),
+            "year": year,
+            "age_group": age_group.astype(object),
+            "population": population,
+            "input_file": file,
+            "input_line": lines.astype("int64"),
+            "source_table": raw["source_table"] if "source_table" in raw else None,
+            "source_line": (
+                pd.to_numeric(raw["source_line"], errors="coerce").astype("Int64")
+                if "source_line" in raw
+                else pd.array([pd.NA] * len(raw), dtype="Int64")
+            ),
+        }
+    )
+    usable = frame[["municipality", "year", "age_group", "population"]].notna().all(axis=1)
+    usable &= ~(unknown | bad_age | fractional_year | negative | fractional).to_numpy()
+    frame = frame[usable.to_numpy()]
+
+    keys = ["municipality", "year", "age_group"]
+    duplicated = frame.duplicated(keys, keep="first")
+    if duplicated.any():
+        first_line = frame.drop_duplicates(keys).set_index(keys)["input_line"]
+        for row in frame[duplicated].itertuples():
+            original = first_line.loc[(row.municipality, row.year, row.age_group)]
+            error(
+                int(row.input_line),
+                "population",
+                f"duplicate row for {row.municipality} {int(row.year)} {row.age_group} "
+                f"(first given on line {original})",
+                "duplicate",
+            )
+        frame = frame[~duplicated]
+
+    frame = frame.assign(
+        year=frame["year"].astype("int64"),
+        population=frame["population"].astype("int64"),
+        derived=False,
+    )
+    return Loaded(frame.reset_index(drop=True), findings)
+
+
+def _empty_population() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "edition": pd.Series([], dtype=object),
+            "municipality": pd.Series([], dtype=object),
+            "year": pd.Series([], dtype="int64"),
+            "age_group": pd.Series([], dtype=object),
+            "population": pd.Series([], dtype="int64"),
+            "derived": pd.Series([], dtype=bool),
+        }
+    )
+
+
+def load_population(path: Path, *, edition: str, municipalities: list[str]) -> Loaded:
+    """Read and parse one population file (CSV in UTF-8 or Shift_JIS, or .xlsx)."""
+    return parse_population(
+        read_table(path), file=display_path(path), edition=edition, municipalities=municipalities
+    )
+
+
+def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
+    """Add what an edition may leave out: totals and the 圏域 (marked ``derived``).
+
+    A total is derived from the three age groups where it is absent; the 圏域 is
+    the sum of the municipalities where the edition does not print it and every
+    member municipality is present for that year.
+    """
+    keys = ["edition", "municipality", "year"]
+    parts = frame[frame["age_group"].isin(AGE_GROUPS)]
+    have_total = frame.loc[frame["age_group"] == TOTAL, keys].drop_duplicates()
+    group_sizes = parts.groupby(keys)["age_group"].nunique()
+    complete_groups = group_sizes[group_sizes == len(AGE_GROUPS)].index
+    sums = parts.set_index(keys).loc[lambda d: d.index.isin(complete_groups)]
+    sums = sums.groupby(keys)["population"].sum().reset_index()
+    sums = sums.merge(have_total, on=keys, how="left", indicator=True)
+    new_totals = sums[sums["_merge"] == "left_only"].drop(columns="_merge")
+    new_totals = new_totals.assign(age_group=TOTAL, derived=True, derivation="年齢3区分の合計")
+    frame = pd.concat([frame, new_totals], ignore_index=True)
+
+    members = frame[frame["municipality"].isin(municipalities)]
+    region_keys = ["edition", "year", "age_group"]
+    count = members.groupby(region_keys)["municipality"].nunique()
+    full = count[count == len(municipalities)].index
+    region = members.set_index(region_keys).loc[lambda d: d.index.isin(full)]
+    region = region.groupby(region_keys)["population"].sum().reset_index()
+    have_region = frame.loc[frame["municipality"] == REGION, region_keys].drop_duplicates()
+    region = region.merge(have_region, on=region_keys, how="left", indicator=True)
+    region = region[region["_merge"] == "left_only"].drop(columns="_merge")
+    region = region.assign(municipality=REGION, derived=True, derivation="市町の合計")
+    frame = pd.concat([frame, region], ignore_index=True)
+    frame["derived"] = frame["derived"].astype(bool)
+    return sort_population(frame)
+
+
+def sort_population(frame: pd.DataFrame, municipalities: list[str] | None = None) -> pd.DataFrame:
+    """Sort rows by edition, municipality (registry order, 圏域 last), year, age group."""
+    order = {name: i for i, name in enumerate(municipalities or [])}
+    order[REGION] = 10_000
+    age_order = {g: i for i, g in enumerate(ALL_AGE_GROUPS)}
+    result = frame.assign(
+        _m=frame["municipality"].map(lambda m: order.get(m, 5_000)),
+        _a=frame["age_group"].map(age_order),
+    )
+    result = result.sort_values(["edition", "_m", "municipality", "year", "_a"], kind="stable")
+    return result.drop(columns=["_m", "_a"]).reset_index(drop=True)
+
+
+def apply_corrections(
+    frame: pd.DataFrame, corrections_path: Path = DATA_RAW / "corrections.csv"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Apply the documented corrections; return the corrected frame and the corrections applied.
+
+    A correction applies only while the value still equals the printed value it
+    corrects, so a revised edition is never silently changed.
+    """
+    corrections = read_table(corrections_path)
+    if corrections.empty:
+        return frame.assign(corrected=False), corrections
+    printed, _ = parse_number(corrections["printed_population"])
+    corrected, _ = parse_number(corrections["corrected_population"])
+    year, _ = parse_number(corrections["year"])
+    table = corrections.assign(
+        year=year.astype("int64"),
+        printed_population=printed.astype("int64"),
+        corrected_population=corrected.astype("int64"),
+        age_group=corrections["age_group"].map(lambda g: normalise_age_group(str(g))),
+    )
+    keys = ["edition", "municipality", "year", "age_group"]
+    merged = frame.merge(
+        table[[*keys, "printed_population", "corrected_population"]], on=keys, how="left"
+    )
+    applies = merged["printed_population"].notna() & (
+        merged["population"] == merged["printed_population"]
+    )
+    merged["corrected"] = applies.to_numpy()
+    merged.loc[applies, "population"] = merged.loc[applies, "corrected_population"]
+    merged["population"] = merged["population"].astype("int64")
+    applied = table.merge(frame[keys].drop_duplicates(), on=keys, how="inner")
+    applied = applied.merge(
+        merged.loc[applies, keys], on=keys, how="inner"
+    ).drop(columns=[LINE])
+    return merged.drop(columns=["printed_population", "corrected_population"]), applied
+
+
+@dataclass
+class PopulationData:
+    """Everything the population report needs, loaded and checked."""
+
+    editions: list[Edition]
+    municipalities: list[str]
+    raw: pd.DataFrame
+    """Counts as printed (after parsing), with totals and 圏域 derived where absent."""
+    corrected: pd.DataFrame
+    """``raw`` with the documented corrections applied: the basis of every figure."""
+    corrections: pd.DataFrame
+    findings: list[Finding]
+
+    def edition(self, name: str) -> Edition:
+        for edition in self.editions:
+            if edition.edition == name:
+                return edition
+        raise KeyError(name)
+
+
+def load_all(
+    raw_dir: Path = DATA_RAW,
+    *,
+    extra_editions: list[Edition] | None = None,
+    check: bool = True,
+) -> PopulationData:
+    """Load every registered edition (plus supplied ones), validate, and correct.
+
+    Raises :class:`DataError` when any input has errors; inconsistencies inside
+    the published source come back as warnings in ``findings``.
+    """
+    from analysis import checks
+
+    editions = read_editions(raw_dir / "editions.csv") + list(extra_editions or [])
+    municipalities = read_municipalities(raw_dir / "municipalities.csv")
+    findings: list[Finding] = []
+    frames = []
+    for edition in editions:
+        loaded = load_population(
+            edition.path, edition=edition.edition, municipalities=municipalities
+        )
+        findings += loaded.findings
+        frames.append(loaded.frame)
+    if any(f.severity == "error" for f in findings):
+        raise DataError(findings)
+    raw = complete_population(pd.concat(frames, ignore_index=True), municipalities)
+    raw = sort_population(raw, municipalities)
+    corrected, corrections = apply_corrections(raw, raw_dir / "corrections.csv")
+    if check:
+        findings += checks.check_all(raw, corrected, corrections, raw_dir, municipalities)
+    return PopulationData(editions, municipalities, raw, corrected, corrections, findings)
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)

@@ -1,0 +1,126 @@
+"""Reading input tables as planners save them, and writing outputs atomically.
+
+Every reader returns all cells as text plus a ``_line`` column holding the line
+(CSV) or row (Excel) number a person sees in their editor, so that every error
+can name ``file:line: column``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from analysis.paths import display_path
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+LINE = "_line"
+"""Column added by the readers: the line in the file (CSV) or the sheet row (Excel)."""
+
+_ENCODINGS = ("utf-8-sig", "cp932")
+"""UTF-8 (with or without BOM) first, then Shift_JIS as Japanese Excel saves it."""
+
+
+class InputError(ValueError):
+    """An input file that cannot be used; its message is one line naming the place."""
+
+
+def decode_text(raw: bytes, path: Path) -> str:
+    """Decode a CSV file in UTF-8 (BOM optional) or Shift_JIS (cp932)."""
+    for encoding in _ENCODINGS:
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{display_path(path)}:1: -: cannot decode the file as UTF-8 or Shift_JIS (cp932); "
+        "save it as 'CSV UTF-8' from Excel"
+    )
+
+
+def read_table(path: Path | str) -> pd.DataFrame:
+    """Read a CSV or .xlsx file with every cell as text and a ``_line`` column.
+
+    Blank lines are skipped; cells are stripped of surrounding white space.
+    """
+    import pandas as pd
+
+    path = Path(path)
+    if not path.exists():
+        raise InputError(f"{display_path(path)}:-: -: file not found")
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        frame = pd.read_excel(path, dtype=str, header=0, engine="openpyxl")
+        # Excel row numbers: the header is row 1.
+        frame.insert(0, LINE, range(2, len(frame) + 2))
+        frame = frame.dropna(how="all", subset=[c for c in frame.columns if c != LINE])
+    elif path.suffix.lower() in {".csv", ".txt"}:
+        text = decode_text(path.read_bytes(), path)
+        frame = _read_csv_text(text)
+    else:
+        raise InputError(
+            f"{display_path(path)}:-: -: unsupported file type {path.suffix!r} (use .csv or .xlsx)"
+        )
+    frame.columns = [str(c).strip() for c in frame.columns]
+    for column in frame.columns:
+        if column != LINE:
+            frame[column] = frame[column].astype("string").str.strip()
+    return frame
+
+
+def _read_csv_text(text: str) -> pd.DataFrame:
+    import pandas as pd
+
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        return pd.DataFrame({LINE: pd.Series([], dtype="int64")})
+    numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+    header_number, header = numbered[0]
+    body = [line for _, line in numbered[1:]]
+    frame = pd.read_csv(
+        io.StringIO("\n".join([header, *body]) + "\n"),
+        dtype=str,
+        keep_default_na=False,
+        skip_blank_lines=False,
+    )
+    frame = frame.replace({"": None})
+    frame.insert(0, LINE, [number for number, _ in numbered[1:]])
+    del header_number
+    return frame
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it into place only on success.
+
+    A failure or Ctrl-C leaves the previous ``target`` untouched and no partial file.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()
+
+
+@contextlib.contextmanager
+def atomic_open(target: Path | str, mode: str = "w", **kwargs: str) -> Iterator[IO[str]]:
+    """Open a temporary file beside ``target`` for writing; replace ``target`` on success."""
+    with atomic_path(target) as temporary, open(temporary, mode, **kwargs) as handle:  # noqa: PTH123
+        yield handle
+
+
+def write_csv(frame: pd.DataFrame, target: Path | str) -> None:
+    """Write a UTF-8 CSV with BOM (so Excel opens the Japanese text) atomically."""
+    with atomic_path(target) as temporary:
+        frame.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\n")

@@ -1,0 +1,62 @@
+"""Names shared by every table: municipalities, age groups, columns and labels."""
+
+from __future__ import annotations
+
+import unicodedata
+
+REGION = "圏域"
+"""The 定住自立圏 as a whole: the sum of its municipalities."""
+
+AGE_GROUPS: tuple[str, ...] = ("0-14", "15-64", "65+")
+"""The three age groups (年齢3区分), youngest first."""
+
+TOTAL = "total"
+ALL_AGE_GROUPS: tuple[str, ...] = (*AGE_GROUPS, TOTAL)
+
+AGE_GROUP_LABELS = {
+    "0-14": "年少人口（0～14歳）",
+    "15-64": "生産年齢人口（15～64歳）",
+    "65+": "老年人口（65歳以上）",
+    TOTAL: "総人口",
+}
+
+# Spellings a planner's spreadsheet may use; keys are NFKC-normalised.
+_AGE_GROUP_ALIASES = {
+    "0-14": "0-14",
+    "0~14": "0-14",
+    "0~14歳": "0-14",
+    "0-14歳": "0-14",
+    "年少人口": "0-14",
+    "15-64": "15-64",
+    "15~64": "15-64",
+    "15~64歳": "15-64",
+    "15-64歳": "15-64",
+    "生産年齢人口": "15-64",
+    "65+": "65+",
+    "65-": "65+",
+    "65歳以上": "65+",
+    "老年人口": "65+",
+    "高齢人口": "65+",
+    "total": "total",
+    "合計": "total",
+    "総数": "total",
+    "総人口": "total",
+    "計": "total",
+}
+
+
+def normalise_age_group(label: str) -> str | None:
+    """Canonical age-group code for a label, or None when it is not one we know."""
+    key = unicodedata.normalize("NFKC", str(label)).strip().replace(" ", "")
+    key = key.replace("〜", "~").replace("－", "-").replace("ー", "-")
+    return _AGE_GROUP_ALIASES.get(key) or _AGE_GROUP_ALIASES.get(key.lower())
+
+
+POPULATION_KEYS: tuple[str, ...] = ("edition", "municipality", "year", "age_group")
+"""Columns that identify one population count (人)."""
+
+POPULATION_COLUMNS: tuple[str, ...] = ("municipality", "year", "age_group", "population")
+"""Required columns of a population input file."""
+
+PROVENANCE_COLUMNS: tuple[str, ...] = ("source_table", "source_line")
+"""Optional columns that say where in the source document a row was transcribed from."""
