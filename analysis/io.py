@@ -107,6 +107,10 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     temporary = Path(name)
     try:
         yield temporary
+        # mkstemp creates 0600 files; give the output the permissions of a normal file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

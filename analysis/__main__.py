@@ -1,0 +1,76 @@
+"""Command line: ``python -m analysis validate`` and ``python -m analysis reports``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="一関・平泉定住自立圏共生ビジョン: validate the data and regenerate every report.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("validate", help="check data/raw/ and print every finding (exit 1 on errors)")
+    reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
+    reports.add_argument("--target-year", type=int, default=2028, help="year to report (default 2028)")
+    reports.add_argument("--base-year", type=int, default=2020, help="base year of change rates")
+    reports.add_argument("--vision", type=Path, help="a revised population vision (CSV or .xlsx)")
+    reports.add_argument("--projection", type=Path, help="a new IPSS projection (CSV or .xlsx)")
+    reports.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
+    reports.add_argument("--force", action="store_true", help="rerun every report even if unchanged")
+    reports.add_argument(
+        "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
+    )
+    return parser
+
+
+def validate() -> int:
+    from analysis.data import load_all
+    from analysis.findings import DataError
+    from analysis.io import InputError
+
+    try:
+        data = load_all()
+    except DataError as error:
+        for finding in error.findings:
+            print(finding)
+        print(f"{len(error.findings)} error(s): the data cannot be used until they are fixed.")
+        return 1
+    except InputError as error:
+        print(error)
+        return 1
+    for finding in data.findings:
+        print(finding)
+    warnings = [f for f in data.findings if f.severity == "warning"]
+    corrected = [f for f in warnings if f.resolved_by]
+    print(
+        f"0 errors, {len(warnings)} warning(s) about the published source "
+        f"({len(corrected)} handled by data/raw/corrections.csv)."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = build_parser().parse_args(argv)
+    if arguments.command == "validate":
+        return validate()
+    from analysis.pipeline import Options, run
+
+    options = Options(
+        target_year=arguments.target_year,
+        base_year=arguments.base_year,
+        vision=arguments.vision.resolve() if arguments.vision else None,
+        projection=arguments.projection.resolve() if arguments.projection else None,
+        jobs=arguments.jobs,
+        force=arguments.force,
+        method=arguments.method,
+    )
+    return run(options)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

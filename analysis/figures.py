@@ -1,0 +1,215 @@
+"""Figures for council documents: Japanese text that renders, saved reproducibly.
+
+Call :func:`setup` once before drawing. It selects IPAexGothic (shipped by the
+matplotlib-fontja package, so no system font is needed), turns a missing-glyph
+warning into an error (a tofu box must never reach a report), and fixes what
+would otherwise make two runs differ (SVG ids, dates, software versions).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
+
+from analysis.io import atomic_path  # noqa: E402
+from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION  # noqa: E402
+
+AGE_COLOURS = {"0-14": "#7fb77e", "15-64": "#5b8cc0", "65+": "#e08a4b"}
+EDITION_STYLES = {"projection": {"linestyle": "--", "marker": "o"}, "vision": {"linestyle": "-", "marker": "s"}}
+MUNICIPALITY_COLOURS = ["#1f5fa8", "#c0504d", "#4f9a4f", "#8064a2", "#f79646", "#4bacc6"]
+
+
+def setup() -> None:
+    """Japanese font, reproducible output, and missing glyphs as errors."""
+    import matplotlib_fontja
+
+    matplotlib_fontja.japanize()
+    warnings.filterwarnings("error", message=r"Glyph .* missing from", category=UserWarning)
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "ichinoseki-hiraizumi",
+            "svg.fonttype": "path",
+            "figure.dpi": 100,
+            "savefig.dpi": 150,
+            "axes.spines.top": False,
+            "axes.spines.right": False,
+            "axes.grid": True,
+            "grid.alpha": 0.3,
+            "axes.titlesize": 13,
+            "axes.labelsize": 11,
+            "legend.fontsize": 9,
+            "legend.frameon": False,
+        }
+    )
+
+
+def save(figure: Figure, name: str, folder: Path) -> Path:
+    """Write ``name``.png and ``name``.svg atomically with no dates or versions inside.
+
+    Returns the PNG path. The figure is closed.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{name}.png"
+    with atomic_path(png) as temporary:
+        figure.savefig(temporary, format="png", metadata={"Software": None}, bbox_inches="tight")
+    with atomic_path(folder / f"{name}.svg") as temporary:
+        figure.savefig(
+            temporary,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+            bbox_inches="tight",
+        )
+    plt.close(figure)
+    return png
+
+
+_PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def population_by_age(
+    structure: pd.DataFrame,
+    municipality: str,
+    editions: Sequence[tuple[str, str]],
+) -> Figure:
+    """Stacked bars of the three age groups per year, one panel per edition, side by side.
+
+    ``structure`` is :func:`analysis.cohort.age_structure` output; ``editions`` are
+    (edition id, panel title) pairs. Interpolated years are hatched.
+    """
+    figure, axes = plt.subplots(
+        1, len(editions), figsize=(5.2 * len(editions), 4.2), sharey=True, squeeze=False
+    )
+    for axis, (edition, title) in zip(axes[0], editions, strict=True):
+        rows = structure[
+            (structure["edition"] == edition) & (structure["municipality"] == municipality)
+        ].sort_values("year")
+        positions = range(len(rows))
+        bottom = pd.Series(0.0, index=rows.index)
+        for group in AGE_GROUPS:
+            axis.bar(
+                positions,
+                rows[group],
+                bottom=bottom,
+                color=AGE_COLOURS[group],
+                label=AGE_GROUP_LABELS[group],
+                hatch=["//" if d else "" for d in rows["derived"]],
+                edgecolor="white",
+                linewidth=0.5,
+            )
+            bottom = bottom + rows[group]
+        for x, total in zip(positions, rows["total"], strict=True):
+            axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8)
+        axis.set_xticks(list(positions))
+        axis.set_xticklabels(
+            [f"{y}年" + ("\n(補間)" if d else "") for y, d in zip(rows["year"], rows["derived"], strict=True)],
+            fontsize=8,
+        )
+        axis.set_title(title, fontsize=11)
+        axis.yaxis.set_major_formatter(_PEOPLE)
+        axis.grid(axis="x", visible=False)
+    axes[0][0].set_ylabel("人口（人）")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles[::-1], labels[::-1], loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.02))
+    figure.suptitle(f"{municipality}の年齢3区分別人口", y=1.08, fontsize=13)
+    figure.tight_layout()
+    return figure
+
+
+def aging_rate_trajectories(
+    structure: pd.DataFrame,
+    editions: Sequence[tuple[str, str, str]],
+    municipalities: Sequence[str],
+) -> Figure:
+    """Aging rate (%) per year: one colour per municipality, one line style per edition kind.
+
+    ``editions`` are (edition id, label, kind) triples.
+    """
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    for colour, municipality in zip(MUNICIPALITY_COLOURS, municipalities, strict=False):
+        for edition, label, kind in editions:
+            rows = structure[
+                (structure["edition"] == edition) & (structure["municipality"] == municipality)
+            ].sort_values("year")
+            axis.plot(
+                rows["year"],
+                rows["aging_rate_pct"],
+                color=colour,
+                label=f"{municipality}（{label}）",
+                linewidth=2.2 if municipality == REGION else 1.4,
+                **EDITION_STYLES.get(kind, {}),  # type: ignore[arg-type]
+            )
+    axis.set_ylabel("高齢化率（%）")
+    axis.set_xlabel("年")
+    axis.set_title("高齢化率（65歳以上人口 ÷ 総人口）の推移")
+    axis.legend(loc="upper left", ncol=2)
+    figure.tight_layout()
+    return figure
+
+
+def projection_vs_vision(
+    projection: pd.DataFrame,
+    vision: pd.DataFrame,
+    targets: pd.DataFrame,
+    newer_projection: pd.DataFrame,
+    labels: dict[str, str],
+) -> Figure:
+    """The source's chart: 社人研推計 vs 人口ビジョン (total, 人), with targets and the newer projection.
+
+    ``projection`` and ``vision`` have ``year, population, derived``; ``targets``
+    and ``newer_projection`` have ``year, population, label``.
+    """
+    figure, axis = plt.subplots(figsize=(8.5, 5))
+    for rows, key, colour, style in (
+        (projection, "projection", "#7f7f7f", "--"),
+        (vision, "vision", "#1f5fa8", "-"),
+    ):
+        rows = rows.sort_values("year")
+        axis.plot(rows["year"], rows["population"], linestyle=style, color=colour, label=labels[key], linewidth=2)
+        published = rows[~rows["derived"]]
+        derived = rows[rows["derived"]]
+        axis.scatter(published["year"], published["population"], color=colour, zorder=3, s=28)
+        axis.scatter(
+            derived["year"], derived["population"], facecolor="white", edgecolor=colour,
+            zorder=4, s=48, linewidth=1.5, label=f"{labels[key]}（補間値）" if len(derived) else None,
+        )
+        for year, value in zip(rows["year"], rows["population"], strict=True):
+            axis.annotate(
+                f"{value:,.0f}", (year, value), textcoords="offset points",
+                xytext=(0, 8 if key == "vision" else -14), ha="center", fontsize=8, color=colour,
+            )
+    axis.scatter(
+        targets["year"], targets["population"], marker="*", s=220, color="#d62728", zorder=5,
+        label="目標人口",
+    )
+    for row in targets.itertuples():
+        axis.annotate(
+            row.label, (row.year, row.population), textcoords="offset points", xytext=(10, 6),
+            fontsize=8, color="#d62728",
+        )
+    if len(newer_projection):
+        axis.scatter(
+            newer_projection["year"], newer_projection["population"], marker="D", s=60,
+            color="#ff7f0e", zorder=5, label=labels.get("newer", "新しい社人研推計"),
+        )
+        for row in newer_projection.itertuples():
+            axis.annotate(
+                row.label, (row.year, row.population), textcoords="offset points",
+                xytext=(10, -4), fontsize=8, color="#ff7f0e",
+            )
+    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.set_ylabel("総人口（人）")
+    axis.set_xlabel("年")
+    axis.set_title("圏域の推計人口と展望人口の比較")
+    axis.legend(loc="lower left")
+    figure.tight_layout()
+    return figure

@@ -1,0 +1,317 @@
+"""Run every report notebook through papermill and export offline HTML.
+
+Heavy libraries are imported inside functions: a run in which nothing changed
+answers from the manifest without importing pandas or starting a kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from analysis.io import atomic_open
+from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT, TEMPLATES
+
+KERNEL_NAME = "ichinoseki-hiraizumi"
+MANIFEST = REPORTS / ".manifest.json"
+VERSIONED_PACKAGES = (
+    "pandas", "numpy", "matplotlib", "matplotlib-fontja", "papermill", "nbconvert",
+    "nbclient", "jupytext", "ipykernel", "openpyxl",
+)
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report notebook and the parameters it is run with."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    inputs: tuple[Path, ...] = ()
+
+    @property
+    def html(self) -> Path:
+        return REPORTS / f"{self.name}.html"
+
+
+@dataclass
+class Options:
+    """What ``python -m analysis reports`` was asked to do."""
+
+    target_year: int = 2028
+    base_year: int = 2020
+    vision: Path | None = None
+    projection: Path | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    method: str = "linear"
+
+
+def reports_for(options: Options) -> list[Report]:
+    supplied = tuple(p for p in (options.vision, options.projection) if p)
+    return [
+        Report(
+            "population",
+            NOTEBOOKS / "population.py",
+            {
+                "municipality": "圏域",
+                "base_year": options.base_year,
+                "target_year": options.target_year,
+                "vision_path": str(options.vision or ""),
+                "projection_path": str(options.projection or ""),
+                "output_dir": "",
+                "method": options.method,
+            },
+            supplied,
+        ),
+    ]
+
+
+# ---------------------------------------------------------------- manifest
+
+
+def _hash_file(path: Path, digest: Any) -> None:
+    digest.update(path.relative_to(ROOT).as_posix().encode() if path.is_relative_to(ROOT) else path.name.encode())
+    digest.update(path.read_bytes())
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    return sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json"})
+
+
+def fingerprint(report: Report) -> str:
+    """Content hash of everything the report depends on."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in DATA_RAW.rglob("*") if p.is_file())
+    for path in [*files, report.notebook, *_code_files(), *report.inputs]:
+        _hash_file(Path(path).resolve(), digest)
+    digest.update(json.dumps(report.parameters, sort_keys=True, ensure_ascii=False).encode())
+    for package in VERSIONED_PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=missing".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def read_manifest() -> dict[str, Any]:
+    try:
+        return dict(json.loads(MANIFEST.read_text(encoding="utf-8")))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def write_manifest(manifest: dict[str, Any]) -> None:
+    with atomic_open(MANIFEST, encoding="utf-8") as handle:
+        json.dump(manifest, handle, ensure_ascii=False, indent=2, sort_keys=True)
+        handle.write("\n")
+
+
+def is_up_to_date(report: Report, manifest: dict[str, Any], digest: str) -> bool:
+    entry = manifest.get(report.name, {})
+    outputs = [ROOT / p for p in entry.get("outputs", [])]
+    return entry.get("fingerprint") == digest and report.html.exists() and all(p.exists() for p in outputs)
+
+
+# ---------------------------------------------------------------- execution
+
+
+def ensure_kernel() -> str:
+    """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
+
+    Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        if spec.argv and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+            return KERNEL_NAME
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=KERNEL_NAME, display_name="Python (一関・平泉 analysis)", prefix=sys.prefix)
+    return KERNEL_NAME
+
+
+def load_notebook(path: Path) -> Any:
+    """Read a jupytext percent script as a notebook with stable cell ids."""
+    import jupytext
+
+    notebook = jupytext.read(path)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    notebook.metadata.pop("jupytext", None)
+    return notebook
+
+
+class NotebookFailed(RuntimeError):
+    """A report notebook raised; the message names the notebook, cell and exception."""
+
+
+def execute(report: Report, kernel: str) -> Any:
+    """Execute the report's notebook in memory; return the executed notebook."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = load_notebook(report.notebook)
+    try:
+        executed = papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=report.parameters,
+            kernel_name=kernel,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(ROOT),
+            shutdown_kernel="immediate",
+        )
+    except PapermillExecutionError as error:
+        source = (error.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        raise NotebookFailed(
+            f"{report.notebook.relative_to(ROOT)}: cell {error.exec_count} ({first[:60]}): "
+            f"{error.ename}: {error.evalue}"
+        ) from None
+    for index, cell in enumerate(executed.cells):
+        cell["id"] = f"cell-{index}"
+    return executed
+
+
+_HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
+
+
+def to_html(notebook: Any, title: str) -> str:
+    """Standalone offline HTML without code, prompts, or stderr; with a table of contents."""
+    from nbconvert import HTMLExporter
+
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"language_code": "ja"})
+    return add_table_of_contents(body)
+
+
+def add_table_of_contents(html: str) -> str:
+    headings = [
+        (m.group("id"), re.sub(r"<[^>]+>", "", m.group("text")).strip())
+        for m in _HEADING.finditer(html)
+    ]
+    if not headings:
+        return html
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in headings)
+    toc = f'<nav class="report-toc"><h2 class="toc-title">目次</h2><ol>{items}</ol></nav>'
+    # After the report's title (the first h1 cell).
+    position = html.find("</h1>")
+    if position == -1:
+        return html.replace("<main>", "<main>" + toc, 1)
+    end = html.find("</div>", position)
+    return html[: end + len("</div>")] + toc + html[end + len("</div>") :]
+
+
+TITLES = {
+    "population": "圏域の人口の見通し",
+    "kpi": "成果指標（KPI）と事業費",
+    "revision": "人口ビジョン改訂の比較",
+}
+
+
+def run_one(report: Report, kernel: str) -> Path:
+    notebook = execute(report, kernel)
+    html = to_html(notebook, TITLES.get(report.name, report.name))
+    with atomic_open(report.html, encoding="utf-8") as handle:
+        handle.write(html)
+    return report.html
+
+
+# ---------------------------------------------------------------- the command
+
+
+def write_tables(options: Options) -> list[Path]:
+    """Validate, then write every processed table (CSV) and the workbook atomically."""
+    from analysis import tables
+
+    return tables.write_all(options)
+
+
+def run(options: Options, echo: Callable[[str], None] = print) -> int:
+    """Regenerate what is out of date; return the exit code."""
+    reports = reports_for(options)
+    manifest = read_manifest()
+    digests = {r.name: fingerprint(r) for r in reports}
+    stale = [r for r in reports if options.force or not is_up_to_date(r, manifest, digests[r.name])]
+    if not stale:
+        echo("All reports are up to date (nothing changed; use --force to rerun).")
+        return 0
+
+    from analysis.findings import DataError
+    from analysis.io import InputError
+
+    try:
+        outputs = write_tables(options)
+    except (DataError, InputError) as error:
+        findings = getattr(error, "findings", None)
+        for line in [str(f) for f in findings] if findings else [str(error)]:
+            echo(line)
+        echo("Stopped: the input data has errors; nothing in reports/ or data/processed/ was changed.")
+        return 1
+    echo(f"Wrote {len(outputs)} tables to {DATA_PROCESSED.relative_to(ROOT)}/ and the workbook.")
+
+    kernel = ensure_kernel()
+    failures = 0
+    jobs = max(1, min(options.jobs, len(stale)))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        started = {pool.submit(_timed, run_one, report, kernel): report for report in stale}
+        for count, future in enumerate(as_completed(started), start=1):
+            report = started[future]
+            try:
+                path, seconds = future.result()
+            except NotebookFailed as error:
+                failures += 1
+                echo(f"[{count}/{len(stale)}] {report.name}: FAILED — {error}")
+                continue
+            echo(f"[{count}/{len(stale)}] {report.name}: done in {seconds:.1f} s → {path.relative_to(ROOT)}")
+            manifest[report.name] = {
+                "fingerprint": digests[report.name],
+                "outputs": [p.relative_to(ROOT).as_posix() for p in outputs],
+            }
+            write_manifest(manifest)
+    if failures:
+        echo(f"{failures} report(s) failed; their previous versions were kept.")
+        return 1
+    return 0
+
+
+def _timed(function: Callable[..., Path], *args: Any) -> tuple[Path, float]:
+    start = time.perf_counter()
+    result = function(*args)
+    return result, time.perf_counter() - start

@@ -1,0 +1,155 @@
+"""The population report's tables, built from loaded data; shared by the CLI and the notebook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from analysis import cohort
+from analysis.data import Edition, PopulationData, load_all
+from analysis.io import read_table
+from analysis.paths import DATA_RAW
+from analysis.schema import REGION, TOTAL
+
+
+def supplied_edition(path: Path | str, kind: str) -> Edition:
+    """A revised vision or new projection supplied as a file (CSV or .xlsx)."""
+    path = Path(path)
+    kind_label = "人口ビジョン" if kind == "vision" else "社人研推計"
+    return Edition(
+        edition=f"{kind}_supplied",
+        kind=kind,
+        label=f"{kind_label}（提供ファイル {path.name}）",
+        published="",
+        path=path,
+        source=str(path),
+    )
+
+
+def load(
+    vision_path: str | Path | None = None,
+    projection_path: str | Path | None = None,
+    raw_dir: Path = DATA_RAW,
+) -> PopulationData:
+    """Load the shipped editions plus any supplied revised vision or projection."""
+    extra = []
+    if projection_path:
+        extra.append(supplied_edition(projection_path, "projection"))
+    if vision_path:
+        extra.append(supplied_edition(vision_path, "vision"))
+    return load_all(raw_dir, extra_editions=extra)
+
+
+def current_edition(data: PopulationData, kind: str) -> Edition:
+    """The newest edition of a kind: the last one registered (supplied files come last)."""
+    candidates = [e for e in data.editions if e.kind == kind]
+    if not candidates:
+        raise ValueError(f"no {kind} edition is registered")
+    return candidates[-1]
+
+
+def facts(raw_dir: Path = DATA_RAW) -> pd.DataFrame:
+    """Facts stated in the source's prose (targets, the newer projection's 2040 figure)."""
+    table = read_table(raw_dir / "facts.csv").drop(columns="_line")
+    return table.assign(
+        year=table["year"].astype("int64"),
+        value=table["value"].astype("float64"),
+    )
+
+
+def analysis_frame(
+    data: PopulationData, years: list[int], method: cohort.Method = "linear"
+) -> pd.DataFrame:
+    """Corrected counts plus interpolated rows for ``years`` in every edition."""
+    return cohort.with_years(data.corrected, years, method)
+
+
+def comparison_table(
+    frame: pd.DataFrame, projection: str, vision: str, municipality: str = REGION
+) -> pd.DataFrame:
+    """推計 vs 展望 totals (人) for one area: gap (人) and 影響度 (展望 ÷ 推計)."""
+    totals = frame[(frame["age_group"] == TOTAL) & (frame["municipality"] == municipality)]
+    return cohort.compare(totals, projection, vision).sort_values("year").reset_index(drop=True)
+
+
+def target_table(frame: pd.DataFrame, facts_table: pd.DataFrame, vision: str) -> pd.DataFrame:
+    """The plan's targets beside the vision's values for the same year."""
+    structure = cohort.age_structure(frame).set_index(["edition", "municipality", "year"])
+    targets = facts_table[facts_table["fact"].str.startswith("target_")]
+    rows = []
+    for row in targets.itertuples():
+        key = (vision, row.municipality, row.year)
+        column = "total" if row.quantity == "population" else "aging_rate_pct"
+        value = float(structure.loc[key, column]) if key in structure.index else float("nan")
+        rows.append(
+            {
+                "municipality": row.municipality,
+                "year": row.year,
+                "quantity": row.quantity,
+                "target": row.value,
+                "vision_value": value,
+                "difference": value - row.value,
+                "source_line": row.source_line,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def build_tables(
+    data: PopulationData,
+    *,
+    base_year: int,
+    target_year: int,
+    method: cohort.Method = "linear",
+) -> dict[str, pd.DataFrame]:
+    """Every processed table of the population report (tidy, unrounded)."""
+    projection = current_edition(data, "projection").edition
+    vision = current_edition(data, "vision").edition
+    frame = analysis_frame(data, [base_year, target_year], method)
+    labels = {e.edition: e.label for e in data.editions}
+    long = frame.assign(
+        edition_label=frame["edition"].map(labels),
+        corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
+    )
+    structure = cohort.age_structure(frame)
+    change = cohort.change_from_base(frame, base_year)
+    comparison = pd.concat(
+        [
+            comparison_table(frame, projection, vision, m)
+            for m in [*data.municipalities, REGION]
+            if m in set(frame["municipality"])
+        ],
+        ignore_index=True,
+    )
+    findings = pd.DataFrame(
+        [
+            {
+                "severity": f.severity,
+                "file": f.file,
+                "line": f.line,
+                "column": f.column,
+                "check": f.check,
+                "message": f.message,
+                "resolved_by": f.resolved_by,
+            }
+            for f in data.findings
+        ],
+        columns=["severity", "file", "line", "column", "check", "message", "resolved_by"],
+    )
+    return {
+        "population": long[
+            ["edition", "edition_label", "municipality", "year", "age_group", "population",
+             "derived", "derivation", "corrected"]
+        ],
+        "age_structure": structure,
+        "change": change[
+            ["edition", "municipality", "year", "age_group", "population", "base_population",
+             "change", "change_rate_pct", "index", "derived"]
+        ],
+        "comparison": comparison,
+        "targets": target_table(frame, facts(), vision),
+        "findings": findings,
+        "corrections": data.corrections,
+    }
+

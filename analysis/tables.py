@@ -1,0 +1,122 @@
+"""Processed tables: CSV files in data/processed/ and one Excel workbook in reports/."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from analysis import population
+from analysis.data import PopulationData
+from analysis.findings import DataError, Finding
+from analysis.io import atomic_path, write_csv
+from analysis.labels import SHEET_NAMES, japanese
+from analysis.paths import DATA_PROCESSED, REPORTS, display_path
+
+if TYPE_CHECKING:
+    from analysis.pipeline import Options
+
+WORKBOOK = REPORTS / "tables.xlsx"
+
+
+def check_target_year(data: PopulationData, year: int) -> list[Finding]:
+    """A target year must lie within every edition's published years (no extrapolation)."""
+    findings = []
+    for edition in data.editions:
+        years = data.raw.loc[data.raw["edition"] == edition.edition, "year"]
+        if years.empty:
+            continue
+        if not years.min() <= year <= years.max():
+            findings.append(
+                Finding(
+                    "error",
+                    display_path(edition.path),
+                    None,
+                    "year",
+                    f"target year {year} is outside the published years "
+                    f"{years.min()}–{years.max()} of {edition.label}; choose a year in that range "
+                    "(years in between are interpolated, never extrapolated)",
+                    "target-year",
+                )
+            )
+    return findings
+
+
+def population_tables(options: Options) -> dict[str, pd.DataFrame]:
+    data = population.load(options.vision, options.projection)
+    problems = check_target_year(data, options.target_year) + check_target_year(
+        data, options.base_year
+    )
+    if problems:
+        raise DataError(problems)
+    return population.build_tables(
+        data,
+        base_year=options.base_year,
+        target_year=options.target_year,
+        method=options.method,  # type: ignore[arg-type]
+    )
+
+
+def write_all(options: Options) -> list[Path]:
+    """Compute every table first, then write them; an error leaves the old files in place."""
+    tables = {f"population_{name}": frame for name, frame in population_tables(options).items()}
+    written = []
+    for name, frame in tables.items():
+        target = DATA_PROCESSED / f"{name}.csv"
+        write_csv(frame, target)
+        written.append(target)
+    write_workbook(tables, WORKBOOK)
+    written.append(WORKBOOK)
+    return written
+
+
+def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
+    """One sheet per table, Japanese headers, numbers as numbers; byte-reproducible."""
+    with atomic_path(target) as temporary:
+        with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+            for name, frame in tables.items():
+                short = name.split("_", 1)[1] if "_" in name else name
+                sheet = SHEET_NAMES.get(short, short)[:31]
+                japanese(frame).to_excel(writer, sheet_name=sheet, index=False)
+                worksheet = writer.sheets[sheet]
+                worksheet.freeze_panes = "A2"
+                for column in worksheet.columns:
+                    width = max(len(str(c.value or "")) for c in column[:50])
+                    worksheet.column_dimensions[column[0].column_letter].width = min(
+                        60, max(8, width * 1.6)
+                    )
+            properties = writer.book.properties
+            fixed = pd.Timestamp("2024-03-21").to_pydatetime()
+            properties.created = fixed
+            properties.modified = fixed
+            properties.creator = "ichinoseki-hiraizumi-analysis"
+        _normalise_zip(temporary)
+
+
+def _normalise_zip(path: Path) -> None:
+    """Give every zip member a fixed timestamp so identical tables give identical bytes."""
+    source = zipfile.ZipFile(path)
+    buffer = io.BytesIO()
+    with source, zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = _fixed_core_dates(data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2024, 3, 21, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = 0o644 << 16
+            target.writestr(fixed, data)
+    path.write_bytes(buffer.getvalue())
+
+
+def _fixed_core_dates(xml: bytes) -> bytes:
+    import re
+
+    return re.sub(
+        rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
+        rb"\g<1>2024-03-21T00:00:00Z\g<2>",
+        xml,
+    )

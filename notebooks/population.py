@@ -1,0 +1,245 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 圏域の人口の見通し（第3次一関・平泉定住自立圏共生ビジョン）
+#
+# 国立社会保障・人口問題研究所（社人研）の将来推計人口と、一関市・平泉町の人口ビジョン（将来展望人口）を、
+# 年齢3区分別に比較します。数値はすべて `data/raw/` の転記データから再計算しています。
+
+# %% tags=["parameters"]
+municipality = "圏域"  # 表で詳しく見る地域（一関市・平泉町・圏域）
+base_year = 2020  # 増減率の基準年
+target_year = 2028  # 目標年（公表されていない年は前後の公表年から補間）
+vision_path = ""  # 改訂された人口ビジョンのファイル（空欄なら同梱データ）
+projection_path = ""  # 新しい社人研推計のファイル（空欄なら同梱データ）
+output_dir = ""  # 図の出力先（空欄なら reports/）
+method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
+
+# %%
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image, Markdown, display
+
+from analysis import cohort, figures, population
+from analysis.display import PEOPLE, PERCENT, RATIO, table
+from analysis.paths import REPORTS
+from analysis.schema import REGION, TOTAL
+
+figures.setup()
+figure_dir = Path(output_dir or REPORTS) / "figures"
+data = population.load(vision_path or None, projection_path or None)
+tables = population.build_tables(
+    data, base_year=int(base_year), target_year=int(target_year), method=method
+)
+projection = population.current_edition(data, "projection")
+vision = population.current_edition(data, "vision")
+structure = tables["age_structure"]
+areas = [m for m in [*data.municipalities, REGION] if m in set(structure["municipality"])]
+
+
+def show_figure(figure, name):
+    display(Image(filename=str(figures.save(figure, name, figure_dir))))
+
+
+display(
+    Markdown(
+        f"- 推計：**{projection.label}**\n"
+        f"- 展望：**{vision.label}**\n"
+        f"- 基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
+        f"補間方法：{'線形' if method == 'linear' else '幾何'}"
+    )
+)
+
+# %% [markdown]
+# ## データ検証の結果
+#
+# 転記した表の合計・比率と、本文に記載された数値を、人口（人）から再計算して照合した結果です。
+# 「補正ファイル」欄のある項目は、原資料の別の印刷値から正しい値が一意に決まるため、
+# `data/raw/corrections.csv` に記録した補正を適用して以降の集計に用いています（原データは変更していません）。
+
+# %%
+findings = tables["findings"]
+if findings.empty:
+    display(Markdown("不整合は見つかりませんでした。"))
+else:
+    display(table(findings.drop(columns=["check"]), caption="検証で見つかった不整合"))
+if not tables["corrections"].empty:
+    display(
+        table(
+            tables["corrections"],
+            {"printed_population": PEOPLE, "corrected_population": PEOPLE},
+            caption="適用した補正（data/raw/corrections.csv）",
+        )
+    )
+
+# %% [markdown]
+# ## 年齢3区分別人口
+#
+# 斜線の棒は公表値ではなく、前後の公表年から補間した値です。
+
+# %%
+for area in areas:
+    show_figure(
+        figures.population_by_age(
+            structure,
+            area,
+            [(projection.edition, f"推計：{projection.label}"), (vision.edition, f"展望：{vision.label}")],
+        ),
+        f"population_by_age_{area}",
+    )
+
+# %%
+counts = {c: PEOPLE for c in ["0-14", "15-64", "65+", "total"]}
+for edition in (projection, vision):
+    rows = structure[
+        (structure["edition"] == edition.edition) & (structure["municipality"] == municipality)
+    ]
+    display(
+        table(
+            rows[["year", "0-14", "15-64", "65+", "total", "aging_rate_pct", "derived"]],
+            {**counts, "aging_rate_pct": PERCENT},
+            caption=f"{municipality}の年齢3区分別人口（{edition.label}）",
+        )
+    )
+
+# %% [markdown]
+# ## 高齢化率と年齢構造の指標
+
+# %%
+show_figure(
+    figures.aging_rate_trajectories(
+        structure,
+        [(projection.edition, "推計", "projection"), (vision.edition, "展望", "vision")],
+        areas,
+    ),
+    "aging_rate",
+)
+indices = structure[structure["municipality"] == municipality][
+    ["edition", "year", "aging_rate_pct", "youth_dependency_pct", "old_age_dependency_pct",
+     "dependency_pct", "ageing_index_pct"]
+]
+display(
+    table(
+        indices,
+        {c: PERCENT for c in indices.columns if c.endswith("_pct")},
+        caption=f"{municipality}の高齢化率と人口指数",
+    )
+)
+
+# %% [markdown]
+# ## 基準年からの増減
+
+# %%
+change = tables["change"]
+last_years = change.groupby("edition")["year"].transform("max")
+change_rows = change[(change["municipality"] == municipality) & (change["year"] == last_years)]
+display(
+    table(
+        change_rows.drop(columns=["municipality"]),
+        {"population": PEOPLE, "base_population": PEOPLE, "change": PEOPLE,
+         "change_rate_pct": PERCENT, "index": RATIO},
+        caption=f"{municipality}の{int(base_year)}年からの増減（各版の最終年）",
+    )
+)
+
+# %% [markdown]
+# ## 推計人口と展望人口の比較
+#
+# 社人研推計（破線）と人口ビジョンの将来展望人口（実線）の総人口です。白抜きの点は補間値、
+# ★は本ビジョンの人口目標、◆は新しい社人研推計（令和5年12月公表）の2040年の値です。
+
+# %%
+frame = tables["population"]
+totals = frame[(frame["age_group"] == TOTAL) & (frame["municipality"] == REGION)]
+facts = population.facts()
+targets = facts[facts["fact"].isin(["target_2028", "target_2040"])].assign(
+    population=lambda d: d["value"], label=lambda d: d["value"].map(lambda v: f"目標 {v:,.0f}人程度")
+)
+newer = facts[facts["fact"] == "ipss_2023_2040"].assign(
+    population=lambda d: d["value"], label=lambda d: d["value"].map(lambda v: f"{v:,.0f}")
+)
+show_figure(
+    figures.projection_vs_vision(
+        totals[totals["edition"] == projection.edition],
+        totals[totals["edition"] == vision.edition],
+        targets,
+        newer,
+        {"projection": "社人研推計（平成30年3月）" if projection.edition == "ipss_2018" else projection.label,
+         "vision": "人口ビジョン（将来展望人口）" if vision.edition == "vision_2024" else vision.label,
+         "newer": "社人研推計（令和5年12月公表）"},
+    ),
+    "projection_vs_vision",
+)
+comparison = tables["comparison"]
+display(
+    table(
+        comparison[comparison["municipality"] == municipality].drop(
+            columns=["age_group", "baseline", "alternative"]
+        ),
+        {"population_baseline": PEOPLE, "population_alternative": PEOPLE, "gap": PEOPLE, "ratio": RATIO},
+        caption=f"{municipality}の推計人口と展望人口の差と影響度",
+    )
+)
+vision_2040 = totals[(totals["edition"] == vision.edition) & (totals["year"] == 2040)]["population"]
+if len(vision_2040) and len(newer):
+    gap = float(vision_2040.iloc[0]) - float(newer["value"].iloc[0])
+    display(
+        Markdown(
+            f"2040年の展望人口 {float(vision_2040.iloc[0]):,.0f}人と、令和5年12月公表の社人研推計 "
+            f"{float(newer['value'].iloc[0]):,.0f}人の差は **{gap:,.0f}人** です（原資料では「約13,000人」）。"
+        )
+    )
+
+# %% [markdown]
+# ## 目標との比較
+
+# %%
+display(
+    table(
+        tables["targets"],
+        {"target": "{:,.1f}", "vision_value": "{:,.2f}", "difference": "{:,.2f}"},
+        caption="本ビジョンの目標と人口ビジョンの値",
+    )
+)
+
+# %% [markdown]
+# ## 算出方法
+#
+# | 数値 | 算出方法 |
+# | --- | --- |
+# | 総人口 | 年少人口（0～14歳）＋生産年齢人口（15～64歳）＋老年人口（65歳以上）。印刷された合計がある場合はそれを用い、年齢区分の和と照合 |
+# | 圏域 | 一関市＋平泉町（印刷された圏域合計と照合） |
+# | 高齢化率（%） | 老年人口 ÷ 総人口 × 100 |
+# | 人口比率（%） | 各年齢区分の人口 ÷ 総人口 × 100 |
+# | 増減率（%） | （対象年の人口 − 基準年の人口）÷ 基準年の人口 × 100 |
+# | 指数 | 対象年の人口 ÷ 基準年の人口（基準年 = 1.0） |
+# | 年少人口指数・老年人口指数・従属人口指数 | 0～14歳、65歳以上、その和をそれぞれ 15～64歳人口で割って 100 倍 |
+# | 老年化指数 | 65歳以上人口 ÷ 0～14歳人口 × 100 |
+# | 補間値（線形） | 前後の公表年の値 P₀（年 y₀）、P₁（年 y₁）から P₀ ＋（P₁ − P₀）×（y − y₀）÷（y₁ − y₀）。原資料の2028年の推計人口（2025年から2030年までの減少数から推計）と同じ方法 |
+# | 補間値（幾何） | P₀ ×（P₁ ÷ P₀）^((y − y₀) ÷ (y₁ − y₀))。各年齢区分を補間し、総人口はその和 |
+# | 差・影響度 | 差 = 展望人口 − 推計人口、影響度 = 展望人口 ÷ 推計人口 |
+#
+# 端数は表示の際にのみ四捨五入しています。公表年の範囲外の年（外挿）は計算しません。
+
+# %%
+source_lines = "\n".join(
+    f"- **{e.label}**（公表 {e.published or '不明'}）：{e.source}" for e in data.editions
+)
+display(
+    Markdown(
+        "### データの出典と版\n\n"
+        + source_lines
+        + "\n- 原資料：令和5年度第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"
+        "「第3次一関・平泉定住自立圏共生ビジョン（案）」。本文の数値（1955年のピーク、国勢調査人口、"
+        "令和5年12月公表の社人研推計、目標値）は `data/raw/facts.csv` に行番号付きで転記しています。"
+    )
+)
