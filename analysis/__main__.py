@@ -14,27 +14,37 @@ def build_parser() -> argparse.ArgumentParser:
         description="一関・平泉定住自立圏共生ビジョン: validate the data and regenerate every report.",
     )
     commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("validate", help="check data/raw/ and print every finding (exit 1 on errors)")
+    check = commands.add_parser(
+        "validate", help="check data/raw/ and print every finding (exit 1 on errors)"
+    )
+    check.add_argument("--raw-dir", type=Path, help="check another folder laid out like data/raw/")
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
-    reports.add_argument("--target-year", type=int, default=2028, help="year to report (default 2028)")
+    reports.add_argument(
+        "--target-year", type=int, default=2028, help="year to report (default 2028)"
+    )
     reports.add_argument("--base-year", type=int, default=2020, help="base year of change rates")
     reports.add_argument("--vision", type=Path, help="a revised population vision (CSV or .xlsx)")
     reports.add_argument("--projection", type=Path, help="a new IPSS projection (CSV or .xlsx)")
-    reports.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once")
-    reports.add_argument("--force", action="store_true", help="rerun every report even if unchanged")
+    reports.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once"
+    )
+    reports.add_argument(
+        "--force", action="store_true", help="rerun every report even if unchanged"
+    )
     reports.add_argument(
         "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
     )
     return parser
 
 
-def validate() -> int:
+def validate(raw_dir: Path | None = None) -> int:
     from analysis.data import load_all
     from analysis.findings import DataError
     from analysis.io import InputError
+    from analysis.paths import DATA_RAW
 
     try:
-        data = load_all()
+        data = load_all(raw_dir or DATA_RAW)
     except DataError as error:
         for finding in error.findings:
             print(finding)
@@ -57,7 +67,7 @@ def validate() -> int:
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     if arguments.command == "validate":
-        return validate()
+        return validate(arguments.raw_dir)
     from analysis.pipeline import Options, run
 
     options = Options(

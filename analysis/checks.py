@@ -90,7 +90,7 @@ def implied_values(
                 (f"{REGION} − other municipalities", float(value))
             )
     for key, total in member_sum.items():
-        edition, year, age = key  # type: ignore[misc]
+        edition, year, age = key
         implied.setdefault((edition, REGION, year, age), []).append(
             ("sum of municipalities", float(total))
         )
@@ -166,11 +166,11 @@ def check_sums(
     sums = sums[counts == len(municipalities)]
     region = long[long["municipality"] == REGION].set_index(["edition", "year", "age_group"])
     joined = region.join(sums.rename("member_sum"), how="inner")
-    for (edition, year, age), row in joined[joined["population"] != joined["member_sum"]].iterrows():
+    for (edition, year, age), row in joined[
+        joined["population"] != joined["member_sum"]
+    ].iterrows():
         file, line = lines[(edition, REGION, year, age)]
-        member_values = [
-            wide.loc[(edition, m, year), age] for m in municipalities
-        ]
+        member_values = [wide.loc[(edition, m, year), age] for m in municipalities]
         terms = " + ".join(_fmt(v) for v in member_values)
         candidates = [(edition, m, year, age) for m in municipalities]
         findings.append(

@@ -123,10 +123,14 @@ def interpolate(
     base_columns = [*SERIES, "year", "population"]
     results = []
     for target in sorted(set(int(y) for y in years)):
-        lower = data[data["year"] <= target].groupby(SERIES, sort=False)[["year", "population"]].last()
-        upper = data[data["year"] >= target].groupby(SERIES, sort=False)[["year", "population"]].first()
+        lower = (
+            data[data["year"] <= target].groupby(SERIES, sort=False)[["year", "population"]].last()
+        )
+        upper = (
+            data[data["year"] >= target].groupby(SERIES, sort=False)[["year", "population"]].first()
+        )
         every = data[SERIES].drop_duplicates().set_index(SERIES).index
-        bracket = pd.DataFrame(index=every).join(lower).join(upper, rsuffix="_hi")
+        bracket = pd.DataFrame(index=every).join(lower).join(upper.add_suffix("_hi"))
         outside = bracket["year"].isna() | bracket["year_hi"].isna()
         if outside.any():
             edition, municipality, age = bracket.index[outside.to_numpy()][0]
@@ -156,11 +160,10 @@ def interpolate(
                 ratio = np.where(p0 > 0, p1 / p0, 1.0)
                 value = np.where(p0 > 0, p0 * ratio**fraction, p0)
         label = "線形補間" if method == "linear" else "幾何補間"
-        derivation = np.where(
-            published,
-            None,
-            [f"{label}（{int(a)}–{int(b)}年）" for a, b in zip(y0, y1, strict=True)],
-        )
+        derivation = [
+            None if same else f"{label}（{int(a)}–{int(b)}年）"
+            for same, a, b in zip(published, y0, y1, strict=True)
+        ]
         result = bracket.index.to_frame(index=False).assign(
             year=target,
             population=value,
@@ -191,7 +194,9 @@ def _totals_from_groups(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns="group_sum")
 
 
-def with_years(frame: pd.DataFrame, years: Iterable[int], method: Method = "linear") -> pd.DataFrame:
+def with_years(
+    frame: pd.DataFrame, years: Iterable[int], method: Method = "linear"
+) -> pd.DataFrame:
     """``frame`` plus interpolated rows for any of ``years`` it does not publish."""
     extra = interpolate(frame, years, method)
     extra = extra[extra["derived"].astype(bool)]
@@ -213,9 +218,7 @@ def aggregate(frame: pd.DataFrame, municipalities: list[str], name: str = REGION
     ]
 
 
-def compare(
-    frame: pd.DataFrame, baseline: str, alternative: str
-) -> pd.DataFrame:
+def compare(frame: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFrame:
     """The gap and ratio between two editions on their common rows.
 
     ``gap`` = alternative − baseline (人); ``ratio`` = alternative ÷ baseline

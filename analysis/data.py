@@ -43,6 +43,12 @@ class Edition:
     path: Path
     replaces: str = ""
     source: str = ""
+    short_label: str = ""
+    """A label short enough for a figure title; the full label when not given."""
+
+    def __post_init__(self) -> None:
+        if not self.short_label:
+            object.__setattr__(self, "short_label", self.label)
 
 
 @dataclass
@@ -80,13 +86,14 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
                 path=path.parent / str(row["file"]),
                 replaces=_text(row.get("replaces")),
                 source=_text(row.get("source")),
+                short_label=_text(row.get("short_label")),
             )
         )
     return editions
 
 
 def _text(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[call-overload]
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[str]:
@@ -183,7 +190,9 @@ def parse_population(
         error(int(line), "year", f"{value:g} is not a whole year", "fractional")
 
     population, population_nan = parse_number(raw["population"])
-    for line, text in zip(lines[population_nan.to_numpy()], raw["population"][population_nan], strict=True):
+    for line, text in zip(
+        lines[population_nan.to_numpy()], raw["population"][population_nan], strict=True
+    ):
         error(int(line), "population", f"{text!r} is not a number of people", "not-a-number")
     negative = population < 0
     for line, value in zip(lines[negative.to_numpy()], population[negative], strict=True):
@@ -201,7 +210,7 @@ def parse_population(
             "population": population,
             "input_file": file,
             "input_line": lines.astype("int64"),
-            "source_table": raw["source_table"] if "source_table" in raw else None,
+            "source_table": raw.get("source_table"),
             "source_line": (
                 pd.to_numeric(raw["source_line"], errors="coerce").astype("Int64")
                 if "source_line" in raw
@@ -334,9 +343,7 @@ def apply_corrections(
     merged.loc[applies, "population"] = merged.loc[applies, "corrected_population"]
     merged["population"] = merged["population"].astype("int64")
     applied = table.merge(frame[keys].drop_duplicates(), on=keys, how="inner")
-    applied = applied.merge(
-        merged.loc[applies, keys], on=keys, how="inner"
-    ).drop(columns=[LINE])
+    applied = applied.merge(merged.loc[applies, keys], on=keys, how="inner").drop(columns=[LINE])
     return merged.drop(columns=["printed_population", "corrected_population"]), applied
 
 

@@ -16,16 +16,19 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import FuncFormatter  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
-from analysis.io import atomic_path  # noqa: E402
-from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION  # noqa: E402
+from analysis.io import atomic_path
+from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION
 
 AGE_COLOURS = {"0-14": "#7fb77e", "15-64": "#5b8cc0", "65+": "#e08a4b"}
-EDITION_STYLES = {"projection": {"linestyle": "--", "marker": "o"}, "vision": {"linestyle": "-", "marker": "s"}}
+EDITION_STYLES = {
+    "projection": {"linestyle": "--", "marker": "o"},
+    "vision": {"linestyle": "-", "marker": "s"},
+}
 MUNICIPALITY_COLOURS = ["#1f5fa8", "#c0504d", "#4f9a4f", "#8064a2", "#f79646", "#4bacc6"]
 
 
@@ -111,7 +114,10 @@ def population_by_age(
             axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8)
         axis.set_xticks(list(positions))
         axis.set_xticklabels(
-            [f"{y}年" + ("\n(補間)" if d else "") for y, d in zip(rows["year"], rows["derived"], strict=True)],
+            [
+                f"{y}年" + ("\n(補間)" if d else "")
+                for y, d in zip(rows["year"], rows["derived"], strict=True)
+            ],
             fontsize=8,
         )
         axis.set_title(title, fontsize=11)
@@ -119,7 +125,9 @@ def population_by_age(
         axis.grid(axis="x", visible=False)
     axes[0][0].set_ylabel("人口（人）")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    figure.legend(handles[::-1], labels[::-1], loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.02))
+    figure.legend(
+        handles[::-1], labels[::-1], loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.02)
+    )
     figure.suptitle(f"{municipality}の年齢3区分別人口", y=1.08, fontsize=13)
     figure.tight_layout()
     return figure
@@ -174,37 +182,73 @@ def projection_vs_vision(
         (vision, "vision", "#1f5fa8", "-"),
     ):
         rows = rows.sort_values("year")
-        axis.plot(rows["year"], rows["population"], linestyle=style, color=colour, label=labels[key], linewidth=2)
+        axis.plot(
+            rows["year"],
+            rows["population"],
+            linestyle=style,
+            color=colour,
+            label=labels[key],
+            linewidth=2,
+        )
         published = rows[~rows["derived"]]
         derived = rows[rows["derived"]]
         axis.scatter(published["year"], published["population"], color=colour, zorder=3, s=28)
         axis.scatter(
-            derived["year"], derived["population"], facecolor="white", edgecolor=colour,
-            zorder=4, s=48, linewidth=1.5, label=f"{labels[key]}（補間値）" if len(derived) else None,
+            derived["year"],
+            derived["population"],
+            facecolor="white",
+            edgecolor=colour,
+            zorder=4,
+            s=48,
+            linewidth=1.5,
+            label=f"{labels[key]}（補間値）" if len(derived) else None,
         )
         for year, value in zip(rows["year"], rows["population"], strict=True):
             axis.annotate(
-                f"{value:,.0f}", (year, value), textcoords="offset points",
-                xytext=(0, 8 if key == "vision" else -14), ha="center", fontsize=8, color=colour,
+                f"{value:,.0f}",
+                (year, value),
+                textcoords="offset points",
+                xytext=(0, 8 if key == "vision" else -14),
+                ha="center",
+                fontsize=8,
+                color=colour,
             )
     axis.scatter(
-        targets["year"], targets["population"], marker="*", s=220, color="#d62728", zorder=5,
+        targets["year"],
+        targets["population"],
+        marker="*",
+        s=220,
+        color="#d62728",
+        zorder=5,
         label="目標人口",
     )
     for row in targets.itertuples():
         axis.annotate(
-            row.label, (row.year, row.population), textcoords="offset points", xytext=(10, 6),
-            fontsize=8, color="#d62728",
+            row.label,
+            (row.year, row.population),
+            textcoords="offset points",
+            xytext=(10, 6),
+            fontsize=8,
+            color="#d62728",
         )
     if len(newer_projection):
         axis.scatter(
-            newer_projection["year"], newer_projection["population"], marker="D", s=60,
-            color="#ff7f0e", zorder=5, label=labels.get("newer", "新しい社人研推計"),
+            newer_projection["year"],
+            newer_projection["population"],
+            marker="D",
+            s=60,
+            color="#ff7f0e",
+            zorder=5,
+            label=labels.get("newer", "新しい社人研推計"),
         )
         for row in newer_projection.itertuples():
             axis.annotate(
-                row.label, (row.year, row.population), textcoords="offset points",
-                xytext=(10, -4), fontsize=8, color="#ff7f0e",
+                row.label,
+                (row.year, row.population),
+                textcoords="offset points",
+                xytext=(10, -4),
+                fontsize=8,
+                color="#ff7f0e",
             )
     axis.yaxis.set_major_formatter(_PEOPLE)
     axis.set_ylabel("総人口（人）")

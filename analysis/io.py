@@ -118,9 +118,9 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_open(target: Path | str, mode: str = "w", **kwargs: str) -> Iterator[IO[str]]:
-    """Open a temporary file beside ``target`` for writing; replace ``target`` on success."""
-    with atomic_path(target) as temporary, open(temporary, mode, **kwargs) as handle:  # noqa: PTH123
+def atomic_open(target: Path | str, encoding: str = "utf-8") -> Iterator[IO[str]]:
+    """Open a temporary text file beside ``target``; replace ``target`` on success."""
+    with atomic_path(target) as temporary, temporary.open("w", encoding=encoding) as handle:
         yield handle
 
 

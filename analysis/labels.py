@@ -56,7 +56,17 @@ COLUMN_LABELS = {
     "evidence": "根拠",
 }
 
+CHECK_LABELS = {
+    "age-groups-sum": "年齢3区分の和と合計の不一致",
+    "municipalities-sum": "市町の和と圏域合計の不一致",
+    "printed-aging_rate": "印刷された高齢化率と再計算値の不一致",
+    "printed-share": "印刷された人口比率と再計算値の不一致",
+    "printed-change_rate": "印刷された増減率と再計算値の不一致",
+    "prose-fact": "本文の数値と表の不一致",
+}
+
 VALUE_LABELS = {
+    "check": CHECK_LABELS,
     "age_group": AGE_GROUP_LABELS,
     "severity": {"error": "エラー", "warning": "警告"},
     "quantity": {"population": "人口（人）", "aging_rate": "高齢化率（%）"},

@@ -20,13 +20,29 @@ from pathlib import Path
 from typing import Any
 
 from analysis.io import atomic_open
-from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT, TEMPLATES
+from analysis.paths import (
+    DATA_PROCESSED,
+    DATA_RAW,
+    NOTEBOOKS,
+    REPORTS,
+    ROOT,
+    TEMPLATES,
+    display_path,
+)
 
 KERNEL_NAME = "ichinoseki-hiraizumi"
 MANIFEST = REPORTS / ".manifest.json"
 VERSIONED_PACKAGES = (
-    "pandas", "numpy", "matplotlib", "matplotlib-fontja", "papermill", "nbconvert",
-    "nbclient", "jupytext", "ipykernel", "openpyxl",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "matplotlib-fontja",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "jupytext",
+    "ipykernel",
+    "openpyxl",
 )
 
 
@@ -81,13 +97,19 @@ def reports_for(options: Options) -> list[Report]:
 
 
 def _hash_file(path: Path, digest: Any) -> None:
-    digest.update(path.relative_to(ROOT).as_posix().encode() if path.is_relative_to(ROOT) else path.name.encode())
+    digest.update(
+        path.relative_to(ROOT).as_posix().encode()
+        if path.is_relative_to(ROOT)
+        else path.name.encode()
+    )
     digest.update(path.read_bytes())
 
 
 def _code_files() -> list[Path]:
     package = Path(__file__).resolve().parent
-    return sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json"})
+    return sorted(
+        p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json"}
+    )
 
 
 def fingerprint(report: Report) -> str:
@@ -122,7 +144,11 @@ def write_manifest(manifest: dict[str, Any]) -> None:
 def is_up_to_date(report: Report, manifest: dict[str, Any], digest: str) -> bool:
     entry = manifest.get(report.name, {})
     outputs = [ROOT / p for p in entry.get("outputs", [])]
-    return entry.get("fingerprint") == digest and report.html.exists() and all(p.exists() for p in outputs)
+    return (
+        entry.get("fingerprint") == digest
+        and report.html.exists()
+        and all(p.exists() for p in outputs)
+    )
 
 
 # ---------------------------------------------------------------- execution
@@ -154,7 +180,11 @@ def load_notebook(path: Path) -> Any:
     notebook = jupytext.read(path)
     for index, cell in enumerate(notebook.cells):
         cell["id"] = f"cell-{index}"
-    notebook.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
     notebook.metadata.pop("jupytext", None)
     return notebook
 
@@ -185,7 +215,7 @@ def execute(report: Report, kernel: str) -> Any:
         source = (error.source or "").strip().splitlines()
         first = source[0] if source else ""
         raise NotebookFailed(
-            f"{report.notebook.relative_to(ROOT)}: cell {error.exec_count} ({first[:60]}): "
+            f"{display_path(report.notebook)}: cell {error.exec_count} ({first[:60]}): "
             f"{error.ename}: {error.evalue}"
         ) from None
     for index, cell in enumerate(executed.cells):
@@ -203,14 +233,15 @@ def to_html(notebook: Any, title: str) -> str:
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [
-                o for o in cell.get("outputs", [])
+                o
+                for o in cell.get("outputs", [])
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
         cell.get("metadata", {}).pop("papermill", None)
         cell.get("metadata", {}).pop("execution", None)
     notebook.metadata.pop("papermill", None)
     notebook.metadata["title"] = title
-    exporter = HTMLExporter(
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -230,12 +261,12 @@ def add_table_of_contents(html: str) -> str:
         return html
     items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in headings)
     toc = f'<nav class="report-toc"><h2 class="toc-title">目次</h2><ol>{items}</ol></nav>'
-    # After the report's title (the first h1 cell).
-    position = html.find("</h1>")
-    if position == -1:
+    # Between the title cell and the next cell, as a sibling of the cells.
+    title = html.find("</h1>")
+    next_cell = html.find('<div class="jp-Cell ', title if title != -1 else 0)
+    if title == -1 or next_cell == -1:
         return html.replace("<main>", "<main>" + toc, 1)
-    end = html.find("</div>", position)
-    return html[: end + len("</div>")] + toc + html[end + len("</div>") :]
+    return html[:next_cell] + toc + html[next_cell:]
 
 
 TITLES = {
@@ -282,7 +313,9 @@ def run(options: Options, echo: Callable[[str], None] = print) -> int:
         findings = getattr(error, "findings", None)
         for line in [str(f) for f in findings] if findings else [str(error)]:
             echo(line)
-        echo("Stopped: the input data has errors; nothing in reports/ or data/processed/ was changed.")
+        echo(
+            "Stopped: the input data has errors; nothing in reports/ or data/processed/ was changed."
+        )
         return 1
     echo(f"Wrote {len(outputs)} tables to {DATA_PROCESSED.relative_to(ROOT)}/ and the workbook.")
 
@@ -299,7 +332,9 @@ def run(options: Options, echo: Callable[[str], None] = print) -> int:
                 failures += 1
                 echo(f"[{count}/{len(stale)}] {report.name}: FAILED — {error}")
                 continue
-            echo(f"[{count}/{len(stale)}] {report.name}: done in {seconds:.1f} s → {path.relative_to(ROOT)}")
+            echo(
+                f"[{count}/{len(stale)}] {report.name}: done in {seconds:.1f} s → {path.relative_to(ROOT)}"
+            )
             manifest[report.name] = {
                 "fingerprint": digests[report.name],
                 "outputs": [p.relative_to(ROOT).as_posix() for p in outputs],

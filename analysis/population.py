@@ -139,17 +139,35 @@ def build_tables(
     )
     return {
         "population": long[
-            ["edition", "edition_label", "municipality", "year", "age_group", "population",
-             "derived", "derivation", "corrected"]
+            [
+                "edition",
+                "edition_label",
+                "municipality",
+                "year",
+                "age_group",
+                "population",
+                "derived",
+                "derivation",
+                "corrected",
+            ]
         ],
         "age_structure": structure,
         "change": change[
-            ["edition", "municipality", "year", "age_group", "population", "base_population",
-             "change", "change_rate_pct", "index", "derived"]
+            [
+                "edition",
+                "municipality",
+                "year",
+                "age_group",
+                "population",
+                "base_population",
+                "change",
+                "change_rate_pct",
+                "index",
+                "derived",
+            ]
         ],
         "comparison": comparison,
         "targets": target_table(frame, facts(), vision),
         "findings": findings,
         "corrections": data.corrections,
     }
-

@@ -71,7 +71,12 @@ findings = tables["findings"]
 if findings.empty:
     display(Markdown("不整合は見つかりませんでした。"))
 else:
-    display(table(findings.drop(columns=["check"]), caption="検証で見つかった不整合"))
+    display(
+        table(
+            findings[["severity", "check", "file", "line", "message", "resolved_by"]],
+            caption="検証で見つかった不整合（内容は検査プログラムの出力）",
+        )
+    )
 if not tables["corrections"].empty:
     display(
         table(
@@ -92,7 +97,7 @@ for area in areas:
         figures.population_by_age(
             structure,
             area,
-            [(projection.edition, f"推計：{projection.label}"), (vision.edition, f"展望：{vision.label}")],
+            [(projection.edition, f"推計：{projection.short_label}"), (vision.edition, f"展望：{vision.short_label}")],
         ),
         f"population_by_age_{area}",
     )

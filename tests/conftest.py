@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from analysis.data import PopulationData, load_all
+from analysis.paths import DATA_RAW, ROOT
+
+
+@pytest.fixture(scope="session")
+def data() -> PopulationData:
+    return load_all()
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/raw/ to break on purpose (data/raw/ itself is never touched)."""
+    target = tmp_path / "raw"
+    shutil.copytree(DATA_RAW, target)
+    return target
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="session")
+def built_reports() -> Path:
+    """The reports as `make reports` builds them (reruns only what changed)."""
+    result = run_cli("reports")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return ROOT / "reports"

@@ -1,0 +1,35 @@
+"""Project plumbing: one list of dependencies, raw data documented."""
+
+from __future__ import annotations
+
+import tomllib
+
+from analysis.paths import DATA_RAW, ROOT
+
+
+def test_environment_yml_installs_the_project_through_pip() -> None:
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    python_floor = project["requires-python"].removeprefix(">=")
+    assert f"python>={python_floor}" in text
+    assert "- pip\n" in text
+    assert "-e .[dev]" in text
+    # No dependency is listed twice: conda installs only python and pip.
+    for requirement in project["dependencies"]:
+        name = requirement.split(">")[0].split("=")[0]
+        assert f"- {name}" not in text
+
+
+def test_every_raw_file_is_documented() -> None:
+    readme = (DATA_RAW / "README.md").read_text(encoding="utf-8")
+    for path in DATA_RAW.glob("*.csv"):
+        assert f"`{path.name}`" in readme, path.name
+
+
+def test_every_transcribed_count_row_has_provenance() -> None:
+    import pandas as pd
+
+    for name in ("ipss_2018_projection.csv", "population_vision_2024.csv", "printed_figures.csv"):
+        table = pd.read_csv(DATA_RAW / name)
+        assert table["source_line"].between(391, 494).all(), name
+        assert table["source_table"].notna().all(), name

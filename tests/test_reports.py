@@ -1,0 +1,124 @@
+"""The report notebooks executed end to end, and what a planner opens."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import pytest
+
+from analysis import pipeline
+from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS
+
+from .conftest import run_cli
+
+
+def outputs_text(notebook: object) -> str:
+    parts = []
+    for cell in notebook.cells:  # type: ignore[attr-defined]
+        for output in cell.get("outputs", []):
+            parts.append(output.get("text", ""))
+            parts.append(str(output.get("data", {}).get("text/plain", "")))
+            if output.get("output_type") == "error":
+                parts.append(f"{output['ename']}: {output['evalue']}")
+    return "\n".join(parts)
+
+
+def test_source_notebooks_store_no_outputs() -> None:
+    for path in NOTEBOOKS.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert '# %% tags=["parameters"]' in text, f"{path.name} has no parameters cell"
+    assert not list(NOTEBOOKS.glob("*.ipynb")), "commit notebooks as jupytext .py sources"
+
+
+def test_population_notebook_runs_through_papermill(tmp_path: Path) -> None:
+    report = pipeline.Report(
+        "population",
+        NOTEBOOKS / "population.py",
+        {"municipality": "一関市", "target_year": 2030, "output_dir": str(tmp_path)},
+    )
+    executed = pipeline.execute(report, pipeline.ensure_kernel())
+    text = outputs_text(executed)
+    assert "Glyph" not in text and "missing from" not in text
+    assert not [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    figures = sorted(p.name for p in (tmp_path / "figures").iterdir())
+    for name in (
+        "aging_rate",
+        "projection_vs_vision",
+        "population_by_age_圏域",
+        "population_by_age_一関市",
+    ):
+        assert f"{name}.png" in figures and f"{name}.svg" in figures
+
+
+def test_a_failing_notebook_names_notebook_cell_and_exception(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.py"
+    broken.write_text(
+        '# %% tags=["parameters"]\nx = 1\n\n# %%\ny = 2\n\n# %%\nraise ValueError("no data for 2050")\n',
+        encoding="utf-8",
+    )
+    report = pipeline.Report("broken", broken, {})
+    with pytest.raises(pipeline.NotebookFailed) as caught:
+        pipeline.execute(report, pipeline.ensure_kernel())
+    message = str(caught.value)
+    assert "broken.py: cell" in message
+    assert 'raise ValueError("no data for 2050")' in message
+    assert "ValueError: no data for 2050" in message
+
+
+def test_population_html_is_offline_without_code_and_in_japanese(built_reports: Path) -> None:
+    html = (built_reports / "population.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"(src|href)=\"https?://", html)
+    assert 'hl-ipython3' not in html and 'class="highlight' not in html, "no code cells"
+    assert "build_tables(" not in html and "figures.setup()" not in html
+    assert 'class="report-toc"' in html
+    for heading in ("データ検証の結果", "年齢3区分別人口", "推計人口と展望人口の比較", "算出方法"):
+        assert heading in html
+    assert html.count("data:image/png;base64,") >= 5
+    assert "13,289" in html
+    assert "/work/" not in html and "/tmp/" not in html, "no machine paths in the report"
+
+
+def test_outputs_exist(built_reports: Path) -> None:
+    for name in ("population_age_structure", "population_comparison", "population_findings"):
+        assert (DATA_PROCESSED / f"{name}.csv").exists()
+    assert (REPORTS / "tables.xlsx").exists()
+    assert (REPORTS / "figures" / "projection_vs_vision.svg").exists()
+
+
+def test_workbook_has_japanese_headers_and_numbers(built_reports: Path) -> None:
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(REPORTS / "tables.xlsx")
+    assert "年齢構造" in workbook.sheetnames
+    sheet = workbook["年齢構造"]
+    headers = [c.value for c in sheet[1]]
+    assert "高齢化率（%）" in headers
+    assert isinstance(
+        sheet.cell(row=2, column=headers.index("総人口（人）") + 1).value, (int, float)
+    )
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def test_two_runs_are_byte_identical_and_a_no_op_run_is_fast(built_reports: Path) -> None:
+    first = run_cli("reports", "--force")
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = {**digests(REPORTS), **digests(DATA_PROCESSED)}
+    second = run_cli("reports", "--force")
+    assert second.returncode == 0
+    after = {**digests(REPORTS), **digests(DATA_PROCESSED)}
+    assert before == after
+    no_op = run_cli("reports")
+    assert no_op.returncode == 0
+    assert "up to date" in no_op.stdout
