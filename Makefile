@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 ARGS   ?=
+LINTED := $(wildcard analysis tests benchmarks)
 
 .DEFAULT_GOAL := help
 .PHONY: help setup validate reports test lint typecheck unit lab bench clean
@@ -27,8 +28,8 @@ reports: validate ## Regenerate reports/ and data/processed/ (ARGS="--target-yea
 	$(BIN)/python -m analysis reports $(ARGS)
 
 lint: setup ## ruff (lint and format check)
-	$(BIN)/ruff check analysis tests benchmarks
-	$(BIN)/ruff format --check analysis tests benchmarks
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: setup ## mypy on analysis/
 	$(BIN)/mypy
