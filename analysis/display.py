@@ -31,7 +31,9 @@ def table(
         (caption + frame.to_csv(index=False)).encode("utf-8"), usedforsecurity=False
     ).hexdigest()[:10]
     styler = shown.style.set_uuid(uuid).format(format_map, na_rep="–").hide(axis="index")
-    text_columns = [renamed[c] for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
+    text_columns = [
+        renamed[c] for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+    ]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if caption:

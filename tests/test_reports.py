@@ -73,7 +73,7 @@ def test_population_html_is_offline_without_code_and_in_japanese(built_reports: 
     html = (built_reports / "population.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"(src|href)=\"https?://", html)
-    assert 'hl-ipython3' not in html and 'class="highlight' not in html, "no code cells"
+    assert "hl-ipython3" not in html and 'class="highlight' not in html, "no code cells"
     assert "build_tables(" not in html and "figures.setup()" not in html
     assert 'class="report-toc"' in html
     for heading in ("データ検証の結果", "年齢3区分別人口", "推計人口と展望人口の比較", "算出方法"):
