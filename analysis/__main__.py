@@ -32,6 +32,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="rerun every report even if unchanged"
     )
     reports.add_argument(
+        "--actuals", type=Path, help="KPI actuals (default data/raw/kpi_actuals.csv)"
+    )
+    reports.add_argument(
+        "--as-of", type=int, default=0, help="fiscal year the KPIs are assessed at"
+    )
+    reports.add_argument(
         "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
     )
     return parser
@@ -78,6 +84,8 @@ def main(argv: list[str] | None = None) -> int:
         jobs=arguments.jobs,
         force=arguments.force,
         method=arguments.method,
+        actuals=arguments.actuals.resolve() if arguments.actuals else None,
+        as_of=arguments.as_of,
     )
     return run(options)
 

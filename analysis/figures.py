@@ -257,3 +257,127 @@ def projection_vs_vision(
     axis.legend(loc="lower left")
     figure.tight_layout()
     return figure
+
+
+FIELD_COLOURS = [
+    "#1f5fa8",
+    "#c0504d",
+    "#4f9a4f",
+    "#8064a2",
+    "#f79646",
+    "#4bacc6",
+    "#9c6b30",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#e377c2",
+]
+
+
+def _short(text: str, length: int = 18) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: int = 5) -> Figure:
+    """One small panel per KPI: the planned path FY2022→FY2028 and the actuals reported.
+
+    ``overview`` is :func:`analysis.kpi.progress` output; ``actuals`` the validated actuals.
+    """
+    rows = -(-len(overview) // columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 2.3 * rows), squeeze=False)
+    for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
+        axis.plot(
+            [2022, 2028],
+            [kpi.baseline_fy2022, kpi.target_fy2028],
+            color="#7f7f7f",
+            linestyle="--",
+            marker="o",
+            markersize=3,
+            linewidth=1,
+            label="計画（按分）",
+        )
+        reported = actuals[actuals["kpi_id"] == kpi.kpi_id].sort_values("fiscal_year")
+        if len(reported):
+            axis.plot(
+                reported["fiscal_year"],
+                reported["value"],
+                color="#1f5fa8",
+                marker="s",
+                markersize=4,
+                linewidth=1.5,
+                label="実績",
+            )
+        axis.set_title(f"{kpi.kpi_id} {_short(kpi.kpi_name)}", fontsize=8)
+        axis.tick_params(labelsize=7)
+        axis.set_xticks([2022, 2024, 2026, 2028])
+        axis.set_xlim(2021.5, 2028.5)
+        axis.set_ylabel(kpi.unit, fontsize=7)
+        axis.yaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+        )
+        axis.annotate(
+            kpi.grade,
+            xy=(0.98, 0.05),
+            xycoords="axes fraction",
+            ha="right",
+            fontsize=8,
+            color="#c0504d",
+        )
+    for axis in list(axes.flat)[len(overview) :]:
+        axis.set_visible(False)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.0))
+    figure.suptitle("成果指標（KPI）の計画と実績（年度）", y=1.02, fontsize=13)
+    figure.tight_layout()
+    return figure
+
+
+def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
+    """Budget per fiscal year stacked by 政策分野 (百万円 on the axis, from 千円)."""
+    table = by_field.pivot_table(
+        index="fiscal_year", columns="field", values="budget_thousand_yen", aggfunc="sum"
+    )
+    table = table.reindex(columns=[f for f in order if f in table.columns]) / 1000
+    figure, axis = plt.subplots(figsize=(9, 5))
+    bottom = pd.Series(0.0, index=table.index)
+    for colour, field in zip(FIELD_COLOURS, table.columns, strict=False):
+        axis.bar(
+            [f"{y}年度" for y in table.index],
+            table[field],
+            bottom=bottom,
+            label=field,
+            color=colour,
+        )
+        bottom = bottom + table[field]
+    for x, total in enumerate(bottom):
+        axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
+    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.set_ylabel("事業費（百万円）")
+    axis.set_title("政策分野別の事業費（連携市町の合計見込額）")
+    axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    axis.grid(axis="x", visible=False)
+    figure.tight_layout()
+    return figure
+
+
+def budget_by_initiative(totals: pd.DataFrame) -> Figure:
+    """Five-year budget per initiative (百万円), largest first; ``totals`` has name and 千円."""
+    ordered = totals.sort_values("budget_thousand_yen")
+    figure, axis = plt.subplots(figsize=(9, 0.28 * len(ordered) + 1.2))
+    axis.barh(ordered["label"], ordered["budget_thousand_yen"] / 1000, color="#5b8cc0")
+    for y, value in enumerate(ordered["budget_thousand_yen"] / 1000):
+        axis.annotate(
+            f"{value:,.1f}",
+            (value, y),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=7,
+        )
+    axis.set_xscale("symlog", linthresh=10)
+    axis.set_xlabel("5年間の事業費合計（百万円、対数目盛）")
+    axis.set_title("具体的な取組別の事業費（2024～2028年度）")
+    axis.tick_params(axis="y", labelsize=8)
+    axis.grid(axis="y", visible=False)
+    figure.tight_layout()
+    return figure

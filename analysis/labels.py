@@ -54,6 +54,46 @@ COLUMN_LABELS = {
     "corrected_population": "補正値（人）",
     "reason": "理由",
     "evidence": "根拠",
+    # KPI and budget tables
+    "kpi_id": "KPI番号",
+    "initiative_id": "取組番号",
+    "initiative_name": "具体的な取組",
+    "policy_area": "連携する事項",
+    "field": "政策分野",
+    "policy_direction": "施策展開の基本的方向",
+    "kpi_name": "成果指標（KPI）",
+    "unit": "単位",
+    "cumulative": "累計",
+    "baseline_fy2022": "現状値（2022年度）",
+    "target_fy2028": "目標値（2028年度）",
+    "direction": "方向",
+    "required_change": "必要な変化量",
+    "yearly_pace": "年あたりの変化量（按分）",
+    "as_of_fiscal_year": "評価年度",
+    "expected_value": "按分による期待値",
+    "actual_fiscal_year": "実績の年度",
+    "actual": "実績値",
+    "progress": "進捗率",
+    "expected_progress": "期待進捗率",
+    "grade": "評価",
+    "flags": "確認事項",
+    "note": "備考",
+    "fiscal_year": "年度",
+    "budget_thousand_yen": "事業費（千円）",
+    "budget_total_thousand_yen": "5年間の事業費（千円）",
+    "budget_per_unit_change_thousand_yen": "KPI 1単位あたり事業費（千円、参考値）",
+    "shared_budget": "複数KPIで共有",
+    "flag": "確認事項",
+    "detail": "内容",
+    "value": "値",
+    "second_no": "第2次 番号",
+    "second_name": "第2次 取組",
+    "third_no": "第3次 番号",
+    "third_name": "第3次 取組",
+    "change_type": "変更",
+    "change_label": "区分",
+    "kind": "種別",
+    "count": "件数",
 }
 
 CHECK_LABELS = {
@@ -70,6 +110,13 @@ VALUE_LABELS = {
     "age_group": AGE_GROUP_LABELS,
     "severity": {"error": "エラー", "warning": "警告"},
     "quantity": {"population": "人口（人）", "aging_rate": "高齢化率（%）"},
+    "direction": {"increase": "増加", "decrease": "減少", "maintain": "維持"},
+    "flag": {
+        "target_below_baseline": "目標値が現状値を下回る",
+        "target_equals_baseline": "目標値が現状値と同じ",
+        "zero_budget": "事業費0円の年度",
+        "budget_jump": "事業費の大きな増減",
+    },
 }
 
 SHEET_NAMES = {
@@ -80,6 +127,16 @@ SHEET_NAMES = {
     "targets": "目標",
     "findings": "検証結果",
     "corrections": "補正",
+    "overview": "KPI一覧",
+    "budgets": "事業費",
+    "budgets_by_field": "分野別事業費",
+    "budgets_by_area": "連携事項別事業費",
+    "budget_totals": "取組別事業費",
+    "budget_per_change": "KPIあたり事業費",
+    "flags": "確認事項",
+    "changes": "第2次からの変更",
+    "comments": "意見件数",
+    "actuals": "KPI実績",
 }
 
 
@@ -89,7 +146,7 @@ def japanese(frame: pd.DataFrame) -> pd.DataFrame:
     for column, mapping in VALUE_LABELS.items():
         if column in result:
             result[column] = result[column].map(lambda v, m=mapping: m.get(v, v))
-    for column in ("derived", "corrected"):
+    for column in ("derived", "corrected", "cumulative", "shared_budget"):
         if column in result:
             result[column] = result[column].map({True: "○", False: ""})
     return result.rename(columns=COLUMN_LABELS)

@@ -71,6 +71,10 @@ class Options:
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
     force: bool = False
     method: str = "linear"
+    actuals: Path | None = None
+    """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""
+    as_of: int = 0
+    """Fiscal year the KPIs are assessed at; 0 = the latest year with an actual."""
 
 
 def reports_for(options: Options) -> list[Report]:
@@ -89,6 +93,16 @@ def reports_for(options: Options) -> list[Report]:
                 "method": options.method,
             },
             supplied,
+        ),
+        Report(
+            "kpi",
+            NOTEBOOKS / "kpi.py",
+            {
+                "as_of_fiscal_year": options.as_of,
+                "actuals_path": str(options.actuals or ""),
+                "output_dir": "",
+            },
+            tuple(p for p in (options.actuals,) if p),
         ),
     ]
 

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import population
+from analysis import kpi, population
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
 from analysis.labels import SHEET_NAMES, japanese
-from analysis.paths import DATA_PROCESSED, REPORTS, display_path
+from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, display_path
 
 if TYPE_CHECKING:
     from analysis.pipeline import Options
@@ -60,9 +60,17 @@ def population_tables(options: Options) -> dict[str, pd.DataFrame]:
     )
 
 
+def kpi_tables(options: Options) -> dict[str, pd.DataFrame]:
+    data = kpi.load()
+    actuals = kpi.load_actuals(options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis)
+    as_of = options.as_of or kpi.default_as_of(actuals)
+    return kpi.build_tables(data, actuals, as_of)
+
+
 def write_all(options: Options) -> list[Path]:
     """Compute every table first, then write them; an error leaves the old files in place."""
     tables = {f"population_{name}": frame for name, frame in population_tables(options).items()}
+    tables |= {f"kpi_{name}": frame for name, frame in kpi_tables(options).items()}
     written = []
     for name, frame in tables.items():
         target = DATA_PROCESSED / f"{name}.csv"

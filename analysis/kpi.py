@@ -1,0 +1,528 @@
+"""KPIs and budgets of the 32 initiatives: plan arithmetic, progress, grades, design flags.
+
+Units: KPI values are in each KPI's own unit (``unit`` column: 人, %, 件 …);
+percentages are percentage points. Budgets are 千円 (thousand yen). Fiscal
+years (年度) are written as the year they start in (FY2024 = 令和6年度).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.data import parse_number
+from analysis.findings import DataError, Finding
+from analysis.io import LINE, InputError, read_table
+from analysis.paths import DATA_RAW, display_path
+
+BASELINE_FY = 2022
+TARGET_FY = 2028
+PLAN_YEARS = tuple(range(2024, TARGET_FY + 1))
+"""The vision's plan period, FY2024–FY2028: the only years actuals may be given for."""
+
+DIRECTION_LABELS = {"increase": "増加", "decrease": "減少", "maintain": "維持"}
+ACTUALS_COLUMNS = ("kpi_id", "fiscal_year", "value", "note")
+
+
+@dataclass(frozen=True)
+class GradeThresholds:
+    """A municipality's grading rule; every threshold is a parameter.
+
+    - 達成: progress ≥ ``achieved`` (1.0 = the FY2028 target is reached)
+    - 順調: progress ≥ ``on_track`` × the progress expected by the pro-rata pace
+    - やや遅れ: progress ≥ ``slightly_behind`` × the expected progress
+    - 遅れ: anything lower, including moving away from the target
+    - 未報告: no actual up to the as-of year
+    """
+
+    achieved: float = 1.0
+    on_track: float = 1.0
+    slightly_behind: float = 0.5
+
+
+GRADES = ("達成", "順調", "やや遅れ", "遅れ", "未報告")
+
+
+@dataclass
+class KpiData:
+    initiatives: pd.DataFrame
+    kpis: pd.DataFrame
+    budgets: pd.DataFrame
+    changes: pd.DataFrame
+    comments: pd.DataFrame
+    comment_totals: pd.DataFrame
+
+
+def _numbers(
+    table: pd.DataFrame, columns: list[str], file: str
+) -> tuple[pd.DataFrame, list[Finding]]:
+    findings = []
+    result = table.copy()
+    for column in columns:
+        values, bad = parse_number(table[column])
+        for line, text in zip(table.loc[bad, LINE], table.loc[bad, column], strict=True):
+            findings.append(
+                Finding(
+                    "error", file, int(line), column, f"{text!r} is not a number", "not-a-number"
+                )
+            )
+        for line in table.loc[table[column].isna(), LINE]:
+            findings.append(
+                Finding("error", file, int(line), column, "empty cell", "missing-value")
+            )
+        result[column] = values
+    return result, findings
+
+
+def load(raw_dir: Path = DATA_RAW) -> KpiData:
+    """Read the transcribed initiatives, KPIs and budgets; raise DataError on bad cells."""
+    findings: list[Finding] = []
+
+    def read(name: str, numeric: list[str]) -> pd.DataFrame:
+        path = raw_dir / name
+        table, problems = _numbers(read_table(path), numeric, display_path(path))
+        findings.extend(problems)
+        return table
+
+    initiatives = read("initiatives.csv", ["initiative_id"])
+    kpis = read("kpis.csv", ["initiative_id", "baseline_fy2022", "target_fy2028", "cumulative"])
+    budgets = read("budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
+    changes = read_table(raw_dir / "vision_changes.csv")
+    comments = read("comment_counts.csv", ["count"])
+    totals = read("comment_totals.csv", ["count", "people"])
+    if findings:
+        raise DataError(findings)
+    initiatives["initiative_id"] = initiatives["initiative_id"].astype("int64")
+    kpis = kpis.assign(
+        initiative_id=kpis["initiative_id"].astype("int64"),
+        cumulative=kpis["cumulative"].astype(bool),
+    )
+    budgets = budgets.assign(
+        initiative_id=budgets["initiative_id"].astype("int64"),
+        fiscal_year=budgets["fiscal_year"].astype("int64"),
+    )
+    return KpiData(
+        initiatives.drop(columns=LINE),
+        kpis.drop(columns=LINE),
+        budgets.drop(columns=LINE),
+        changes.drop(columns=LINE),
+        comments.drop(columns=LINE),
+        totals.drop(columns=LINE),
+    )
+
+
+def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
+    """Read the planners' actuals (KPI実績); raise DataError naming file, line and column.
+
+    Columns: ``kpi_id, fiscal_year, value, note``. An empty file (header only) is valid.
+    """
+    file = display_path(path)
+    table = read_table(path)
+    present = [c for c in table.columns if c != LINE]
+    problems = [
+        Finding(
+            "error", file, 1, c, f"missing column (expected {', '.join(ACTUALS_COLUMNS)})", "schema"
+        )
+        for c in ACTUALS_COLUMNS
+        if c not in present
+    ] + [
+        Finding(
+            "error",
+            file,
+            1,
+            c,
+            f"unexpected column (allowed: {', '.join(ACTUALS_COLUMNS)})",
+            "schema",
+        )
+        for c in present
+        if c not in ACTUALS_COLUMNS
+    ]
+    if problems:
+        raise DataError(problems)
+    if table.empty:
+        return pd.DataFrame(
+            {
+                "kpi_id": pd.Series([], dtype=object),
+                "fiscal_year": pd.Series([], dtype="int64"),
+                "value": pd.Series([], dtype="float64"),
+                "note": pd.Series([], dtype=object),
+            }
+        )
+    known = set(kpis["kpi_id"])
+    kpi_id = table["kpi_id"].astype("string").str.normalize("NFKC").str.strip()
+    for line, value in zip(
+        table.loc[~kpi_id.isin(known), LINE], kpi_id[~kpi_id.isin(known)], strict=True
+    ):
+        problems.append(
+            Finding(
+                "error",
+                file,
+                int(line),
+                "kpi_id",
+                f"unknown KPI id {value!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
+                "unknown-kpi",
+            )
+        )
+    year, bad_year = parse_number(table["fiscal_year"])
+    for line, text in zip(
+        table.loc[bad_year | table["fiscal_year"].isna(), LINE],
+        table.loc[bad_year | table["fiscal_year"].isna(), "fiscal_year"],
+        strict=True,
+    ):
+        problems.append(
+            Finding(
+                "error",
+                file,
+                int(line),
+                "fiscal_year",
+                f"{text!r} is not a fiscal year",
+                "not-a-number",
+            )
+        )
+    outside = year.notna() & ~year.isin(PLAN_YEARS)
+    for line, value in zip(table.loc[outside, LINE], year[outside], strict=True):
+        problems.append(
+            Finding(
+                "error",
+                file,
+                int(line),
+                "fiscal_year",
+                f"fiscal year {value:g} is outside the plan period FY{PLAN_YEARS[0]}–FY{PLAN_YEARS[-1]}",
+                "outside-plan",
+            )
+        )
+    value, bad_value = parse_number(table["value"])
+    for line, text in zip(table.loc[bad_value, LINE], table.loc[bad_value, "value"], strict=True):
+        problems.append(
+            Finding("error", file, int(line), "value", f"{text!r} is not a number", "not-a-number")
+        )
+    for line in table.loc[table["value"].isna(), LINE]:
+        problems.append(
+            Finding(
+                "error",
+                file,
+                int(line),
+                "value",
+                "empty cell (delete the row if there is no actual yet)",
+                "missing-value",
+            )
+        )
+    actuals = pd.DataFrame(
+        {
+            "kpi_id": kpi_id,
+            "fiscal_year": year,
+            "value": value,
+            "note": table["note"],
+            "line": table[LINE],
+        }
+    )
+    duplicated = (
+        actuals.duplicated(["kpi_id", "fiscal_year"], keep="first") & actuals["fiscal_year"].notna()
+    )
+    for row in actuals[duplicated].itertuples():
+        problems.append(
+            Finding(
+                "error",
+                file,
+                int(row.line),
+                "fiscal_year",
+                f"a second actual for {row.kpi_id} FY{row.fiscal_year:g}",
+                "duplicate",
+            )
+        )
+    if problems:
+        raise DataError(sorted(problems, key=lambda f: (f.line or 0, f.column)))
+    return (
+        actuals.drop(columns="line").assign(fiscal_year=year.astype("int64")).reset_index(drop=True)
+    )
+
+
+def plan(kpis: pd.DataFrame) -> pd.DataFrame:
+    """Direction, required change and yearly pace from the FY2022 baseline to the FY2028 target."""
+    baseline = kpis["baseline_fy2022"].astype("float64")
+    target = kpis["target_fy2028"].astype("float64")
+    change = target - baseline
+    return kpis.assign(
+        direction=np.select([change > 0, change < 0], ["increase", "decrease"], "maintain"),
+        required_change=change,
+        yearly_pace=change / (TARGET_FY - BASELINE_FY),
+        required_change_pct=np.where(
+            baseline != 0, change / baseline.where(baseline != 0) * 100, np.nan
+        ),
+    )
+
+
+def expected_value(kpis: pd.DataFrame, fiscal_year: int | pd.Series) -> pd.Series:
+    """The pro-rata value for a fiscal year: baseline + pace × (year − FY2022)."""
+    planned = plan(kpis)
+    return planned["baseline_fy2022"] + planned["yearly_pace"] * (fiscal_year - BASELINE_FY)
+
+
+def latest_actuals(actuals: pd.DataFrame, as_of: int) -> pd.DataFrame:
+    """Each KPI's most recent actual up to and including the as-of fiscal year."""
+    upto = actuals[actuals["fiscal_year"] <= as_of].sort_values(["kpi_id", "fiscal_year"])
+    return upto.groupby("kpi_id", as_index=False).last()
+
+
+def progress(
+    kpis: pd.DataFrame,
+    actuals: pd.DataFrame,
+    as_of: int,
+    thresholds: GradeThresholds = GradeThresholds(),
+) -> pd.DataFrame:
+    """Progress and grade of every KPI as of a fiscal year.
+
+    progress = (actual − baseline) ÷ (target − baseline), so 0 = the FY2022
+    level and 1 = the FY2028 target, for increasing and decreasing targets
+    alike. A *maintain* target (target = baseline) has no distance to cover:
+    progress is 1 while the actual is at or above the target, else
+    actual ÷ target (the share of the level kept). Cumulative (累計) KPIs are
+    entered as cumulative totals and percentage KPIs in percentage points, so
+    the same formula applies. expected_progress is the pro-rata share of the
+    period elapsed, (as-of − FY2022) ÷ 6.
+    """
+    planned = plan(kpis)
+    latest = latest_actuals(actuals, as_of).rename(
+        columns={"fiscal_year": "actual_fiscal_year", "value": "actual"}
+    )
+    merged = planned.merge(
+        latest[["kpi_id", "actual_fiscal_year", "actual", "note"]], on="kpi_id", how="left"
+    )
+    actual = merged["actual"]
+    baseline = merged["baseline_fy2022"]
+    target = merged["target_fy2028"]
+    distance = target - baseline
+    maintain = distance == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        moving = (actual - baseline) / distance.where(~maintain)
+        kept = np.where(actual >= target, 1.0, actual / target.where(target != 0))
+    merged["progress"] = np.where(maintain, kept, moving)
+    merged.loc[actual.isna(), "progress"] = np.nan
+    year = merged["actual_fiscal_year"].fillna(as_of)
+    merged["expected_progress"] = np.where(
+        maintain, 1.0, (year - BASELINE_FY) / (TARGET_FY - BASELINE_FY)
+    )
+    merged["expected_value"] = baseline + merged["yearly_pace"] * (year - BASELINE_FY)
+    merged["grade"] = grade(merged["progress"], merged["expected_progress"], thresholds)
+    return merged
+
+
+def grade(
+    progress_: pd.Series, expected: pd.Series, thresholds: GradeThresholds = GradeThresholds()
+) -> pd.Series:
+    """達成 / 順調 / やや遅れ / 遅れ / 未報告 from progress and the expected progress."""
+    p = progress_.astype("float64")
+    e = pd.Series(expected, index=p.index).astype("float64")
+    labels = np.select(
+        [
+            p.isna(),
+            p >= thresholds.achieved,
+            p >= thresholds.on_track * e,
+            p >= thresholds.slightly_behind * e,
+        ],
+        ["未報告", "達成", "順調", "やや遅れ"],
+        "遅れ",
+    )
+    return pd.Series(labels, index=p.index, name="grade")
+
+
+def design_flags(
+    kpis: pd.DataFrame, budgets: pd.DataFrame, jump_ratio: float = 2.0
+) -> pd.DataFrame:
+    """The design questions the committee raised, one row per finding.
+
+    - ``target_below_baseline``: the FY2028 target is lower than FY2022 (only a
+      problem where more is better; listed for review)
+    - ``target_equals_baseline``: a maintain target
+    - ``zero_budget``: a plan year with a budget of 0 千円
+    - ``budget_jump``: a year-over-year change by more than ``jump_ratio`` times (up or down)
+    """
+    planned = plan(kpis)
+    rows = []
+    for row in planned[planned["direction"] == "decrease"].itertuples():
+        rows.append(
+            (
+                row.initiative_id,
+                row.kpi_id,
+                "target_below_baseline",
+                None,
+                f"{row.baseline_fy2022:,g} → {row.target_fy2028:,g} {row.unit}（{row.required_change_pct:+.1f}%）",
+            )
+        )
+    for row in planned[planned["direction"] == "maintain"].itertuples():
+        rows.append(
+            (
+                row.initiative_id,
+                row.kpi_id,
+                "target_equals_baseline",
+                None,
+                f"{row.baseline_fy2022:,g} → {row.target_fy2028:,g} {row.unit}",
+            )
+        )
+    ordered = budgets.sort_values(["initiative_id", "fiscal_year"])
+    for row in ordered[ordered["budget_thousand_yen"] == 0].itertuples():
+        rows.append((row.initiative_id, None, "zero_budget", row.fiscal_year, "0千円"))
+    previous = ordered.groupby("initiative_id")["budget_thousand_yen"].shift()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = ordered["budget_thousand_yen"] / previous
+    jumps = ordered[
+        (previous > 0)
+        & (ordered["budget_thousand_yen"] > 0)
+        & ((ratio > jump_ratio) | (ratio < 1 / jump_ratio))
+    ]
+    for row, before, r in zip(
+        jumps.itertuples(), previous[jumps.index], ratio[jumps.index], strict=True
+    ):
+        rows.append(
+            (
+                row.initiative_id,
+                None,
+                "budget_jump",
+                row.fiscal_year,
+                f"{before:,.0f} → {row.budget_thousand_yen:,.0f}千円（{r:.2f}倍）",
+            )
+        )
+    return pd.DataFrame(
+        rows, columns=["initiative_id", "kpi_id", "flag", "fiscal_year", "detail"]
+    ).astype({"fiscal_year": "Int64"})
+
+
+def budgets_by(budgets: pd.DataFrame, initiatives: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Budget (千円) summed by fiscal year and the given initiative columns (e.g. field)."""
+    merged = budgets.merge(initiatives, on="initiative_id", how="left")
+    return merged.groupby([*by, "fiscal_year"], as_index=False, sort=False)[
+        "budget_thousand_yen"
+    ].sum()
+
+
+def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataFrame:
+    """Indicative only: the five-year budget (千円) per unit of planned KPI change.
+
+    An initiative's budget serves all its KPIs, so for an initiative with two
+    KPIs the whole budget is set against each. Undefined for maintain targets.
+    """
+    planned = plan(kpis)
+    totals = budgets.groupby("initiative_id", as_index=False)["budget_thousand_yen"].sum()
+    merged = planned.merge(
+        totals.rename(columns={"budget_thousand_yen": "budget_total_thousand_yen"}),
+        on="initiative_id",
+    )
+    kpis_per_initiative = merged.groupby("initiative_id")["kpi_id"].transform("count")
+    change = merged["required_change"].abs()
+    merged["budget_per_unit_change_thousand_yen"] = merged[
+        "budget_total_thousand_yen"
+    ] / change.where(change > 0)
+    merged["shared_budget"] = kpis_per_initiative > 1
+    return merged[
+        [
+            "initiative_id",
+            "kpi_id",
+            "kpi_name",
+            "unit",
+            "required_change",
+            "budget_total_thousand_yen",
+            "budget_per_unit_change_thousand_yen",
+            "shared_budget",
+        ]
+    ]
+
+
+def check_actuals_file(path: Path) -> None:
+    """Raise InputError if the actuals file is missing (the template ships in data/raw/)."""
+    if not path.exists():
+        raise InputError(
+            f"{display_path(path)}:-: -: file not found (copy data/raw/kpi_actuals.csv as a template)"
+        )
+
+
+def default_as_of(actuals: pd.DataFrame) -> int:
+    """The latest fiscal year with an actual, or the first plan year when there is none."""
+    return int(actuals["fiscal_year"].max()) if len(actuals) else PLAN_YEARS[0]
+
+
+def build_tables(
+    data: KpiData,
+    actuals: pd.DataFrame,
+    as_of: int,
+    thresholds: GradeThresholds = GradeThresholds(),
+    jump_ratio: float = 2.0,
+) -> dict[str, pd.DataFrame]:
+    """Every processed table of the KPI report (tidy, unrounded; budgets in 千円)."""
+    names = data.initiatives[
+        ["initiative_id", "initiative_name", "policy_area", "field", "direction"]
+    ]
+    names = names.rename(columns={"direction": "policy_direction"})
+    flags = design_flags(data.kpis, data.budgets, jump_ratio)
+    flag_labels = flags.assign(label=flags["flag"].map(FLAG_LABELS))
+    per_kpi = flag_labels.dropna(subset=["kpi_id"]).groupby("kpi_id")["label"].agg("・".join)
+    per_initiative = (
+        flag_labels[flag_labels["kpi_id"].isna()]
+        .groupby("initiative_id")["label"]
+        .agg(lambda s: "・".join(dict.fromkeys(s)))
+    )
+    overview = progress(data.kpis, actuals, as_of, thresholds).merge(names, on="initiative_id")
+    overview["flags"] = [
+        "・".join(x for x in (per_kpi.get(k, ""), per_initiative.get(i, "")) if x)
+        for k, i in zip(overview["kpi_id"], overview["initiative_id"], strict=True)
+    ]
+    overview = overview.assign(as_of_fiscal_year=as_of)[
+        [
+            "kpi_id",
+            "initiative_id",
+            "initiative_name",
+            "field",
+            "kpi_name",
+            "unit",
+            "cumulative",
+            "baseline_fy2022",
+            "target_fy2028",
+            "direction",
+            "required_change",
+            "yearly_pace",
+            "as_of_fiscal_year",
+            "expected_value",
+            "actual_fiscal_year",
+            "actual",
+            "progress",
+            "expected_progress",
+            "grade",
+            "flags",
+            "note",
+        ]
+    ]
+    budgets = data.budgets.merge(names, on="initiative_id")
+    totals = budgets.groupby(["initiative_id", "initiative_name", "field"], as_index=False)[
+        "budget_thousand_yen"
+    ].sum()
+    return {
+        "overview": overview,
+        "budgets": budgets[
+            [
+                "initiative_id",
+                "initiative_name",
+                "policy_area",
+                "field",
+                "fiscal_year",
+                "budget_thousand_yen",
+            ]
+        ],
+        "budgets_by_field": budgets_by(data.budgets, data.initiatives, ["policy_area", "field"]),
+        "budgets_by_area": budgets_by(data.budgets, data.initiatives, ["policy_area"]),
+        "budget_totals": totals,
+        "budget_per_change": budget_per_kpi_change(data.kpis, data.budgets),
+        "flags": flags.merge(names[["initiative_id", "initiative_name"]], on="initiative_id"),
+        "changes": data.changes,
+        "comments": data.comments,
+        "actuals": actuals,
+    }
+
+
+FLAG_LABELS = {
+    "target_below_baseline": "目標値が現状値を下回る",
+    "target_equals_baseline": "目標値が現状値と同じ",
+    "zero_budget": "事業費0円の年度あり",
+    "budget_jump": "事業費の大きな増減",
+}

@@ -1,0 +1,211 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 成果指標（KPI）と事業費（第3次一関・平泉定住自立圏共生ビジョン）
+#
+# 32の具体的な取組と33の成果指標（KPI）について、2022年度の現状値から2028年度の目標値までの計画、
+# 実績による進捗と評価、事業費（2024～2028年度、千円）、懇談会で指摘された設計上の確認事項をまとめます。
+
+# %% tags=["parameters"]
+as_of_fiscal_year = 0  # 評価年度（0 なら実績のある最新年度。実績がなければ2024年度）
+actuals_path = ""  # KPI実績のファイル（空欄なら data/raw/kpi_actuals.csv）
+grade_achieved = 1.0  # 「達成」とする進捗率（1.0 で目標値に到達）
+grade_on_track = 1.0  # 「順調」とする、按分による期待進捗に対する割合
+grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対する割合
+budget_jump_ratio = 2.0  # 前年度比でこの倍率を超える増減を「大きな増減」とする
+output_dir = ""  # 図の出力先（空欄なら reports/）
+
+# %%
+from pathlib import Path
+
+from IPython.display import Image, Markdown, display
+
+from analysis import figures, kpi
+from analysis.display import table
+from analysis.paths import DATA_RAW, REPORTS
+
+figures.setup()
+figure_dir = Path(output_dir or REPORTS) / "figures"
+data = kpi.load()
+actuals_file = Path(actuals_path) if actuals_path else DATA_RAW / "kpi_actuals.csv"
+actuals = kpi.load_actuals(actuals_file, data.kpis)
+as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals)
+thresholds = kpi.GradeThresholds(
+    achieved=float(grade_achieved),
+    on_track=float(grade_on_track),
+    slightly_behind=float(grade_slightly_behind),
+)
+tables = kpi.build_tables(data, actuals, as_of, thresholds, float(budget_jump_ratio))
+overview = tables["overview"]
+
+
+def show_figure(figure, name):
+    display(Image(filename=str(figures.save(figure, name, figure_dir))))
+
+
+counts = overview["grade"].value_counts()
+display(
+    Markdown(
+        f"- 具体的な取組：**{data.initiatives['initiative_id'].nunique()}**、成果指標（KPI）：**{len(overview)}**\n"
+        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}（{actuals_file.name}）\n"
+        "- 評価の内訳："
+        + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
+    )
+)
+
+# %% [markdown]
+# ## KPI一覧
+#
+# 進捗率 =（実績値 − 現状値）÷（目標値 − 現状値）。0 が2022年度の水準、1 が2028年度の目標です。
+# 期待進捗率は2022年度から評価年度までの経過年数 ÷ 6（按分）です。実績が未入力の指標は「未報告」です。
+
+# %%
+display(
+    table(
+        overview[
+            ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_fy2022", "target_fy2028",
+             "direction", "yearly_pace", "actual", "progress", "expected_progress", "grade", "flags"]
+        ],
+        {"baseline_fy2022": "{:,g}", "target_fy2028": "{:,g}", "yearly_pace": "{:+,.2f}",
+         "actual": "{:,g}", "progress": "{:.0%}", "expected_progress": "{:.0%}"},
+        caption=f"成果指標（KPI）の一覧（{as_of}年度時点）",
+    )
+)
+
+# %% [markdown]
+# ## KPIごとの進捗
+#
+# 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画、青線は実績です。
+
+# %%
+show_figure(figures.kpi_progress_grid(overview, actuals), "kpi_progress")
+
+# %% [markdown]
+# ## 事業費
+#
+# 事業費は連携市町の合計見込額（千円）です。2025年度以降は仮置きで、毎年度の予算編成により見直されます。
+
+# %%
+field_order = list(dict.fromkeys(data.initiatives["field"]))
+show_figure(figures.budget_by_field(tables["budgets_by_field"], field_order), "budget_by_field")
+by_field = tables["budgets_by_field"].pivot_table(
+    index=["policy_area", "field"], columns="fiscal_year", values="budget_thousand_yen",
+    aggfunc="sum", sort=False,
+)
+by_field.columns = [f"{c}年度" for c in by_field.columns]
+by_field["5年間計"] = by_field.sum(axis=1)
+by_field = by_field.reset_index()
+by_field.loc[len(by_field)] = ["合計", "", *by_field.iloc[:, 2:].sum().tolist()]
+display(
+    table(by_field, {c: "{:,.0f}" for c in by_field.columns[2:]}, caption="政策分野別の事業費（千円）")
+)
+
+# %%
+totals = tables["budget_totals"].assign(
+    label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
+)
+show_figure(figures.budget_by_initiative(totals), "budget_by_initiative")
+per_year = tables["budgets"].pivot_table(
+    index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
+    aggfunc="sum",
+)
+per_year.columns = [f"{c}年度" for c in per_year.columns]
+per_year["5年間計"] = per_year.sum(axis=1)
+display(
+    table(
+        per_year.reset_index(),
+        {c: "{:,.0f}" for c in per_year.columns},
+        caption="具体的な取組別の事業費（千円）",
+    )
+)
+
+# %% [markdown]
+# ### KPI 1単位あたりの事業費（参考値）
+#
+# 5年間の事業費 ÷ 目標までに必要な変化量の大きさ。事業費はKPI以外の成果にも充てられるため、
+# あくまで目安です。目標値が現状値と同じ指標では計算しません。
+
+# %%
+display(
+    table(
+        tables["budget_per_change"],
+        {"required_change": "{:+,g}", "budget_total_thousand_yen": "{:,.0f}",
+         "budget_per_unit_change_thousand_yen": "{:,.1f}"},
+        caption="KPI 1単位あたりの事業費（千円、参考値）",
+    )
+)
+
+# %% [markdown]
+# ## 設計上の確認事項
+#
+# 懇談会で指摘された観点（目標値が現状値を下回る・同じ、事業費が0円の年度、前年度からの大きな増減）に
+# 該当する指標と取組です。
+
+# %%
+display(
+    table(
+        tables["flags"][["initiative_id", "initiative_name", "kpi_id", "flag", "fiscal_year", "detail"]],
+        caption=f"設計上の確認事項（事業費の増減は前年度比 {float(budget_jump_ratio):g} 倍超）",
+    )
+)
+
+# %% [markdown]
+# ## 第2次ビジョンからの変更
+
+# %%
+changed = tables["changes"][tables["changes"]["change_type"] != "継続"]
+display(
+    table(
+        changed[["change_label", "second_no", "second_name", "third_no", "third_name", "reason"]],
+        caption="加除・変更した取組（その他の取組は継続）",
+    )
+)
+
+# %% [markdown]
+# ## パブリックコメントと懇談会委員意見の件数
+
+# %%
+comments = tables["comments"]
+display(table(comments[["kind", "policy_area", "field", "count"]], {"count": "{:,.0f}"}, caption="政策分野別の意見件数"))
+display(
+    Markdown(
+        "、".join(f"{kind}：計 {int(group['count'].sum())} 件" for kind, group in comments.groupby("kind", sort=False))
+        + "（原資料の記載：パブリックコメント31件、懇談会委員意見11件）"
+    )
+)
+
+# %% [markdown]
+# ## 算出方法
+#
+# | 数値 | 算出方法 |
+# | --- | --- |
+# | 方向 | 目標値 > 現状値 なら増加、< なら減少、= なら維持 |
+# | 必要な変化量 | 目標値（2028年度）− 現状値（2022年度） |
+# | 年あたりの変化量（按分） | 必要な変化量 ÷ 6年 |
+# | 按分による期待値 | 現状値 + 年あたりの変化量 ×（年度 − 2022） |
+# | 進捗率 | （実績値 − 現状値）÷（目標値 − 現状値）。減少目標でも同じ式で、目標に近づくほど大きくなります |
+# | 維持目標の進捗率 | 実績値が目標値以上なら 1、下回れば 実績値 ÷ 目標値 |
+# | 累計・割合の指標 | 累計の指標は累計値で、割合（%）の指標はポイントで入力し、同じ式で計算します |
+# | 期待進捗率 | （実績の年度 − 2022）÷ 6 |
+# | 評価 | 達成：進捗率 ≥ 達成の基準、順調：進捗率 ≥ 期待進捗率 × 順調の基準、やや遅れ：進捗率 ≥ 期待進捗率 × やや遅れの基準、それ以外は遅れ |
+# | 事業費の集計 | 取組ごとの各年度の事業費（千円）を政策分野・連携する事項ごとに合計 |
+#
+# 出典：令和5年度第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）「第3次一関・平泉定住自立圏共生ビジョン（案）」
+# IV 具体的な取組（体系図と各取組の表）、具体的な取組比較表、パブリックコメント等の意見件数。転記データは `data/raw/` にあり、
+# 各行に原資料の行番号を記録しています。実績は `data/raw/kpi_actuals.csv`（KPI番号・年度・値・備考）に入力します。
+
+# %%
+display(
+    Markdown(
+        f"評価の基準：達成 ≥ {thresholds.achieved:g}、順調 ≥ 期待進捗率 × {thresholds.on_track:g}、"
+        f"やや遅れ ≥ 期待進捗率 × {thresholds.slightly_behind:g}"
+    )
+)
