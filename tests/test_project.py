@@ -33,3 +33,25 @@ def test_every_transcribed_count_row_has_provenance() -> None:
         table = pd.read_csv(DATA_RAW / name)
         assert table["source_line"].between(391, 494).all(), name
         assert table["source_table"].notna().all(), name
+
+
+def test_kpi_files_carry_source_lines() -> None:
+    import pandas as pd
+
+    for name, column in (
+        ("initiatives.csv", "block_line"),
+        ("kpis.csv", "value_line"),
+        ("budgets.csv", "source_line"),
+        ("vision_changes.csv", "source_line"),
+        ("comment_counts.csv", "source_line"),
+    ):
+        table = pd.read_csv(DATA_RAW / name)
+        assert table[column].between(70, 1222).all(), name
+
+
+def test_comment_counts_sum_to_the_printed_totals() -> None:
+    import pandas as pd
+
+    counts = pd.read_csv(DATA_RAW / "comment_counts.csv").groupby("kind")["count"].sum()
+    totals = pd.read_csv(DATA_RAW / "comment_totals.csv").set_index("kind")["count"]
+    assert counts.to_dict() == totals.to_dict() == {"パブリックコメント": 31, "懇談会委員意見": 11}
