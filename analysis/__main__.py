@@ -25,6 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument("--base-year", type=int, default=2020, help="base year of change rates")
     reports.add_argument("--vision", type=Path, help="a revised population vision (CSV or .xlsx)")
     reports.add_argument("--projection", type=Path, help="a new IPSS projection (CSV or .xlsx)")
+    reports.add_argument("--vision-label", default="", help="name of the supplied vision edition")
+    reports.add_argument("--projection-label", default="", help="name of the supplied projection")
     reports.add_argument(
         "--jobs", type=int, default=os.cpu_count() or 1, help="notebooks run at once"
     )
@@ -86,6 +88,8 @@ def main(argv: list[str] | None = None) -> int:
         method=arguments.method,
         actuals=arguments.actuals.resolve() if arguments.actuals else None,
         as_of=arguments.as_of,
+        vision_label=arguments.vision_label,
+        projection_label=arguments.projection_label,
     )
     return run(options)
 

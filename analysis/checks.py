@@ -32,20 +32,28 @@ def _printed_only(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _wide(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame.pivot_table(
+    """Counts as printed, one column per age group; a total that is not printed is NaN."""
+    wide = frame.pivot_table(
         index=["edition", "municipality", "year"],
         columns="age_group",
         values="population",
         aggfunc="first",
     )
+    return wide.reindex(columns=[*AGE_GROUPS, TOTAL]).astype("float64")
 
 
-def _line_of(frame: pd.DataFrame) -> dict[tuple[str, str, int, str], tuple[str, int]]:
-    printed = frame.dropna(subset=["input_line"])
-    return {
-        (r.edition, r.municipality, int(r.year), r.age_group): (r.input_file, int(r.input_line))
-        for r in printed.itertuples()
-    }
+class _Lines:
+    """Where each printed count came from (file, line), looked up only for flagged cells."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        printed = frame.dropna(subset=["input_line"])
+        self._index = printed.set_index(["edition", "municipality", "year", "age_group"])[
+            ["input_file", "input_line"]
+        ]
+
+    def __getitem__(self, key: tuple[str, str, int, str]) -> tuple[str, int]:
+        row = self._index.loc[key]
+        return str(row["input_file"]), int(row["input_line"])
 
 
 def _printed_rates(raw_dir: Path) -> pd.DataFrame:
@@ -59,49 +67,58 @@ def _printed_rates(raw_dir: Path) -> pd.DataFrame:
 
 
 def implied_values(
-    wide: pd.DataFrame, rates: pd.DataFrame, municipalities: list[str]
+    wide: pd.DataFrame,
+    rates: pd.DataFrame,
+    municipalities: list[str],
+    keys: list[tuple[str, str, int, str]],
 ) -> dict[tuple[str, str, int, str], list[tuple[str, float]]]:
-    """For each count, the values the *other* printed numbers imply it should have.
+    """For the given counts, the values the *other* printed numbers imply they should have.
 
     Three independent routes: the total minus the other age groups; the 圏域
     minus the other municipalities (or the sum of municipalities for 圏域);
-    and, for 65+, a printed aging rate times the total.
+    and, for 65+, a printed aging rate times the total. Only the few cells a
+    check has flagged are asked about, so this stays cheap on large data.
     """
+    aging = rates[rates["measure"] == "aging_rate"].set_index(["edition", "municipality", "year"])
     implied: dict[tuple[str, str, int, str], list[tuple[str, float]]] = {}
-    parts = wide.reindex(columns=list(AGE_GROUPS))
-    # total − (sum of the age groups − this group) = total − the other groups
-    part_sum = parts.sum(axis=1, min_count=len(AGE_GROUPS))
-    by_total = parts.add(wide[TOTAL] - part_sum, axis=0)
-    for (edition, municipality, year), row in by_total.iterrows():
-        for age in AGE_GROUPS:
-            if not np.isnan(row[age]):
-                implied.setdefault((edition, municipality, year, age), []).append(
-                    ("total − other age groups", float(row[age]))
+    for key in keys:
+        edition, municipality, year, age = key
+        routes: list[tuple[str, float]] = []
+        row_key = (edition, municipality, year)
+        if row_key in wide.index:
+            row = wide.loc[row_key]
+            others = [g for g in AGE_GROUPS if g != age]
+            if age in AGE_GROUPS and not row[[TOTAL, *others]].isna().any():
+                routes.append(("total − other age groups", float(row[TOTAL] - row[others].sum())))
+        if municipality == REGION:
+            values = [
+                wide.loc[(edition, m, year), age]
+                for m in municipalities
+                if (edition, m, year) in wide.index
+            ]
+            if len(values) == len(municipalities) and not np.isnan(values).any():
+                routes.append(("sum of municipalities", float(sum(values))))
+        elif (edition, REGION, year) in wide.index:
+            others_m = [m for m in municipalities if m != municipality]
+            values = [
+                wide.loc[(edition, m, year), age]
+                for m in others_m
+                if (edition, m, year) in wide.index
+            ]
+            region = wide.loc[(edition, REGION, year), age]
+            if len(values) == len(others_m) and not np.isnan([region, *values]).any():
+                routes.append((f"{REGION} − other municipalities", float(region - sum(values))))
+        if age == "65+" and row_key in aging.index and row_key in wide.index:
+            printed_rate = float(aging.loc[row_key, "value"])
+            total = wide.loc[row_key, TOTAL]
+            if not np.isnan(total):
+                routes.append(
+                    (
+                        f"printed aging rate {printed_rate:.2f}% × total",
+                        float(round(printed_rate / 100 * total)),
+                    )
                 )
-    long = wide.stack().rename("population").reset_index()
-    members = long[long["municipality"].isin(municipalities)]
-    member_sum = members.groupby(["edition", "year", "age_group"])["population"].sum()
-    region = long[long["municipality"] == REGION].set_index(["edition", "year", "age_group"])
-    for row in members.itertuples():
-        key = (row.edition, row.year, row.age_group)
-        if key in region.index:
-            value = region.loc[key, "population"] - (member_sum[key] - row.population)
-            implied.setdefault((row.edition, row.municipality, row.year, row.age_group), []).append(
-                (f"{REGION} − other municipalities", float(value))
-            )
-    for key, total in member_sum.items():
-        edition, year, age = key
-        implied.setdefault((edition, REGION, year, age), []).append(
-            ("sum of municipalities", float(total))
-        )
-    aging = rates[rates["measure"] == "aging_rate"]
-    for row in aging.itertuples():
-        key3 = (row.edition, row.municipality, row.year)
-        if key3 in wide.index and not np.isnan(wide.loc[key3, TOTAL]):
-            value = round(row.value / 100 * wide.loc[key3, TOTAL])
-            implied.setdefault((*key3, "65+"), []).append(
-                (f"printed aging rate {row.value:.2f}% × total", float(value))
-            )
+        implied[key] = routes
     return implied
 
 
@@ -135,8 +152,7 @@ def check_sums(
     findings: list[Finding] = []
     printed = _printed_only(frame)
     wide = _wide(printed)
-    lines = _line_of(printed)
-    implied = implied_values(wide, rates, municipalities)
+    lines = _Lines(printed)
     parts = wide.reindex(columns=list(AGE_GROUPS))
     part_sum = parts.sum(axis=1, min_count=len(AGE_GROUPS))
     mismatch = part_sum.notna() & wide[TOTAL].notna() & (part_sum != wide[TOTAL])
@@ -144,6 +160,7 @@ def check_sums(
         file, line = lines[(edition, municipality, year, TOTAL)]
         terms = " + ".join(_fmt(row[a]) for a in AGE_GROUPS)
         candidates = [(edition, municipality, year, a) for a in AGE_GROUPS]
+        implied = implied_values(wide, rates, municipalities, candidates)
         findings.append(
             Finding(
                 "warning",
@@ -173,6 +190,7 @@ def check_sums(
         member_values = [wide.loc[(edition, m, year), age] for m in municipalities]
         terms = " + ".join(_fmt(v) for v in member_values)
         candidates = [(edition, m, year, age) for m in municipalities]
+        implied = implied_values(wide, rates, municipalities, candidates)
         findings.append(
             Finding(
                 "warning",
@@ -224,12 +242,12 @@ def check_printed_rates(
     findings = []
     result = recompute_printed(frame, rates)
     wide = _wide(_printed_only(frame))
-    implied = implied_values(wide, rates, municipalities)
     for row in result[~result["matches"]].itertuples():
         digits = int(row.decimals)
         detail = ""
         if row.measure == "aging_rate":
             key = (row.edition, row.municipality, row.year, "65+")
+            implied = implied_values(wide, rates, municipalities, [key])
             routes = [
                 f"{name} = {_fmt(v)}"
                 for name, v in implied.get(key, [])

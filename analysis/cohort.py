@@ -197,9 +197,24 @@ def _totals_from_groups(frame: pd.DataFrame) -> pd.DataFrame:
 def with_years(
     frame: pd.DataFrame, years: Iterable[int], method: Method = "linear"
 ) -> pd.DataFrame:
-    """``frame`` plus interpolated rows for any of ``years`` it does not publish."""
-    extra = interpolate(frame, years, method)
-    extra = extra[extra["derived"].astype(bool)]
+    """``frame`` plus interpolated rows for any of ``years`` a series does not publish.
+
+    Unlike :func:`interpolate`, a series whose published range does not cover a
+    year simply gets no row for it (e.g. 2045 for an edition that ends in 2040):
+    nothing is extrapolated and nothing is refused.
+    """
+    span = frame.groupby(SERIES)["year"].agg(["min", "max"])
+    extras = []
+    for year in sorted(set(int(y) for y in years)):
+        covered = span[(span["min"] <= year) & (year <= span["max"])].index
+        inside = frame.set_index(SERIES).index.isin(covered)
+        if not inside.any():
+            continue
+        rows = interpolate(frame[inside], [year], method)
+        extras.append(rows[rows["derived"].astype(bool)])
+    if not extras:
+        return frame.sort_values([*SERIES, "year"]).reset_index(drop=True)
+    extra = pd.concat(extras, ignore_index=True)
     extra = extra.merge(frame[[*SERIES, "year"]], on=[*SERIES, "year"], how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
     combined = pd.concat([frame, extra], ignore_index=True)

@@ -106,19 +106,25 @@ def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
     Full-width digits and thousands separators are accepted; anything else
     (``５４千``, ``約5万``, ``1e3``) is not a number. Returns the values (float)
-    and a mask of the cells that are present but not numbers.
+    and a mask of the cells that are present but not numbers. Each distinct
+    text is parsed once (years and repeated counts cost nothing extra).
     """
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype="string")
     normalised = (
-        text.astype("string")
-        .str.normalize("NFKC")
+        distinct.str.normalize("NFKC")
         .str.replace(",", "", regex=False)
         .str.replace("−", "-", regex=False)
         .str.strip()
     )
     looks_numeric = normalised.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
-    values = pd.to_numeric(normalised.where(looks_numeric), errors="coerce").astype("float64")
-    not_a_number = text.notna() & ~looks_numeric
-    return values, not_a_number
+    parsed = pd.to_numeric(normalised.where(looks_numeric), errors="coerce").to_numpy("float64")
+    present = codes >= 0
+    values = np.full(len(text), np.nan)
+    values[present] = parsed[codes[present]]
+    bad = np.zeros(len(text), dtype=bool)
+    bad[present] = ~looks_numeric.to_numpy()[codes[present]]
+    return pd.Series(values, index=text.index), pd.Series(bad, index=text.index)
 
 
 def parse_population(
@@ -170,9 +176,8 @@ def parse_population(
             "unknown-municipality",
         )
 
-    age_group = raw["age_group"].map(
-        lambda label: None if pd.isna(label) else normalise_age_group(str(label))
-    )
+    labels = raw["age_group"].dropna().unique()
+    age_group = raw["age_group"].map({label: normalise_age_group(str(label)) for label in labels})
     bad_age = raw["age_group"].notna() & age_group.isna()
     for line, label in zip(lines[bad_age.to_numpy()], raw["age_group"][bad_age], strict=True):
         error(
@@ -301,15 +306,20 @@ def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.Da
 
 def sort_population(frame: pd.DataFrame, municipalities: list[str] | None = None) -> pd.DataFrame:
     """Sort rows by edition, municipality (registry order, 圏域 last), year, age group."""
-    order = {name: i for i, name in enumerate(municipalities or [])}
-    order[REGION] = 10_000
-    age_order = {g: i for i, g in enumerate(ALL_AGE_GROUPS)}
-    result = frame.assign(
-        _m=frame["municipality"].map(lambda m: order.get(m, 5_000)),
-        _a=frame["age_group"].map(age_order),
+    rank = {name: i for i, name in enumerate(municipalities or [])}
+    rank[REGION] = 10_000
+    age_rank = {g: i for i, g in enumerate(ALL_AGE_GROUPS)}
+    keys = pd.DataFrame(
+        {
+            "edition": frame["edition"].astype("category").cat.codes,
+            "rank": frame["municipality"].map(rank).fillna(5_000).to_numpy(),
+            "municipality": frame["municipality"].astype("category").cat.codes,
+            "year": frame["year"].to_numpy(),
+            "age": frame["age_group"].map(age_rank).to_numpy(),
+        }
     )
-    result = result.sort_values(["edition", "_m", "municipality", "year", "_a"], kind="stable")
-    return result.drop(columns=["_m", "_a"]).reset_index(drop=True)
+    order = np.lexsort([keys[c].to_numpy() for c in reversed(keys.columns)])
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def apply_corrections(
@@ -381,6 +391,13 @@ def load_all(
     from analysis import checks
 
     editions = read_editions(raw_dir / "editions.csv") + list(extra_editions or [])
+    known = {e.edition for e in editions}
+    for edition in editions:
+        if edition.replaces and edition.replaces not in known:
+            raise InputError(
+                f"{display_path(raw_dir / 'editions.csv')}:-: replaces: {edition.edition} replaces "
+                f"{edition.replaces!r}, which is not a registered edition"
+            )
     municipalities = read_municipalities(raw_dir / "municipalities.csv")
     findings: list[Finding] = []
     frames = []

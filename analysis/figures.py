@@ -76,6 +76,21 @@ def save(figure: Figure, name: str, folder: Path) -> Path:
     return png
 
 
+FIGURE_PATH_KEY = "report_figure"
+"""Display metadata naming the saved figure, so the pipeline can list a report's outputs."""
+
+
+def show(figure: Figure, name: str, folder: Path) -> Path:
+    """Save the figure (PNG and SVG) and display the PNG in the notebook; return the PNG path."""
+    from IPython.display import Image, display
+
+    png = save(figure, name, folder)
+    image = Image(filename=str(png))  # type: ignore[no-untyped-call]
+    metadata = {FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))]}
+    display(image, metadata=metadata)  # type: ignore[no-untyped-call]
+    return png
+
+
 _PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
@@ -379,5 +394,58 @@ def budget_by_initiative(totals: pd.DataFrame) -> Figure:
     axis.set_title("具体的な取組別の事業費（2024～2028年度）")
     axis.tick_params(axis="y", labelsize=8)
     axis.grid(axis="y", visible=False)
+    figure.tight_layout()
+    return figure
+
+
+def revision_overlay(
+    frame: pd.DataFrame, municipality: str, old: tuple[str, str], new: tuple[str, str]
+) -> Figure:
+    """Both editions for one municipality: population by age group (人) and aging rate (%).
+
+    ``old`` and ``new`` are (edition id, label); the old edition is dashed.
+    """
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    structure_rows = []
+    for (edition, label), style in ((old, "--"), (new, "-")):
+        rows = frame[(frame["edition"] == edition) & (frame["municipality"] == municipality)]
+        for group in (*AGE_GROUPS, "total"):
+            series = rows[rows["age_group"] == group].sort_values("year")
+            colour = AGE_COLOURS.get(group, "#333333")
+            left.plot(
+                series["year"],
+                series["population"],
+                linestyle=style,
+                color=colour,
+                marker="o",
+                markersize=3,
+                label=f"{AGE_GROUP_LABELS[group]}（{label}）",
+            )
+        structure_rows.append((rows, label, style))
+    for rows, label, style in structure_rows:
+        wide = rows.pivot_table(
+            index="year", columns="age_group", values="population", aggfunc="first"
+        )
+        if "total" not in wide:
+            wide["total"] = wide[list(AGE_GROUPS)].sum(axis=1)
+        right.plot(
+            wide.index,
+            wide["65+"] / wide["total"] * 100,
+            linestyle=style,
+            color="#c0504d",
+            marker="o",
+            markersize=3,
+            label=label,
+        )
+    left.yaxis.set_major_formatter(_PEOPLE)
+    left.set_ylabel("人口（人）")
+    left.set_title(f"{municipality}：年齢3区分別人口")
+    left.legend(fontsize=7, ncol=2, loc="upper right")
+    right.set_ylabel("高齢化率（%）")
+    right.set_title(f"{municipality}：高齢化率")
+    right.legend(fontsize=8)
+    figure.suptitle(
+        f"{municipality}の新旧比較（破線：{old[1]}、実線：{new[1]}）", fontsize=12, y=1.03
+    )
     figure.tight_layout()
     return figure

@@ -93,6 +93,15 @@ COLUMN_LABELS = {
     "change_type": "変更",
     "change_label": "区分",
     "kind": "種別",
+    "old_population": "以前の版（人）",
+    "new_population": "新しい版（人）",
+    "difference_people": "差（人）",
+    "difference_pct": "差の率（%）",
+    "old_edition": "以前の版",
+    "new_edition": "新しい版",
+    "old_aging_rate_pct": "以前の版の高齢化率（%）",
+    "new_aging_rate_pct": "新しい版の高齢化率（%）",
+    "aging_rate_difference_points": "高齢化率の差（ポイント）",
     "count": "件数",
 }
 
@@ -137,6 +146,8 @@ SHEET_NAMES = {
     "changes": "第2次からの変更",
     "comments": "意見件数",
     "actuals": "KPI実績",
+    "differences": "新旧比較",
+    "aging": "新旧比較（高齢化率）",
 }
 
 

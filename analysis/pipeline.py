@@ -6,11 +6,13 @@ answers from the manifest without importing pandas or starting a kernel.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import os
 import re
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -75,10 +77,36 @@ class Options:
     """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""
     as_of: int = 0
     """Fiscal year the KPIs are assessed at; 0 = the latest year with an actual."""
+    vision_label: str = ""
+    projection_label: str = ""
+
+
+def has_revision(options: Options) -> bool:
+    """True when two editions of the same kind are present (read without pandas)."""
+    if options.vision or options.projection:
+        return True
+    with (DATA_RAW / "editions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return any((row.get("replaces") or "").strip() for row in csv.DictReader(handle))
 
 
 def reports_for(options: Options) -> list[Report]:
     supplied = tuple(p for p in (options.vision, options.projection) if p)
+    labels = {"vision_label": options.vision_label, "projection_label": options.projection_label}
+    target_years = ",".join(str(y) for y in sorted({options.target_year, 2040}))
+    revision = [
+        Report(
+            "revision",
+            NOTEBOOKS / "revision.py",
+            {
+                "vision_path": str(options.vision or ""),
+                "projection_path": str(options.projection or ""),
+                **labels,
+                "target_years": target_years,
+                "output_dir": "",
+            },
+            supplied,
+        )
+    ]
     return [
         Report(
             "population",
@@ -91,6 +119,7 @@ def reports_for(options: Options) -> list[Report]:
                 "projection_path": str(options.projection or ""),
                 "output_dir": "",
                 "method": options.method,
+                **labels,
             },
             supplied,
         ),
@@ -104,6 +133,7 @@ def reports_for(options: Options) -> list[Report]:
             },
             tuple(p for p in (options.actuals,) if p),
         ),
+        *(revision if has_revision(options) else []),
     ]
 
 
@@ -290,12 +320,34 @@ TITLES = {
 }
 
 
-def run_one(report: Report, kernel: str) -> Path:
+FIGURE_PATH_KEY = "report_figure"  # the same key as analysis.figures.FIGURE_PATH_KEY
+
+
+def figure_paths(notebook: Any) -> list[Path]:
+    """The figure files a report saved, read from its display metadata (and removed from it)."""
+    paths = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            saved = output.get("metadata", {}).pop(FIGURE_PATH_KEY, None)
+            if saved:
+                paths += [Path(p) for p in saved]
+    return paths
+
+
+class Cancelled(RuntimeError):
+    """The run was interrupted; nothing was moved into place."""
+
+
+def run_one(report: Report, kernel: str, cancelled: threading.Event) -> tuple[Path, list[Path]]:
+    """Execute one report and move its HTML into place; return the HTML and figure paths."""
     notebook = execute(report, kernel)
+    figures = figure_paths(notebook)
     html = to_html(notebook, TITLES.get(report.name, report.name))
+    if cancelled.is_set():
+        raise Cancelled(report.name)
     with atomic_open(report.html, encoding="utf-8") as handle:
         handle.write(html)
-    return report.html
+    return report.html, figures
 
 
 # ---------------------------------------------------------------- the command
@@ -311,6 +363,11 @@ def write_tables(options: Options) -> list[Path]:
 def run(options: Options, echo: Callable[[str], None] = print) -> int:
     """Regenerate what is out of date; return the exit code."""
     reports = reports_for(options)
+    stale_revision = REPORTS / "revision.html"
+    if not any(r.name == "revision" for r in reports) and stale_revision.exists():
+        # A revision report describes a supplied edition; without one it would mislead.
+        stale_revision.unlink()
+        echo("Removed reports/revision.html: no two editions of the same kind to compare.")
     manifest = read_manifest()
     digests = {r.name: fingerprint(r) for r in reports}
     stale = [r for r in reports if options.force or not is_up_to_date(r, manifest, digests[r.name])]
@@ -336,12 +393,17 @@ def run(options: Options, echo: Callable[[str], None] = print) -> int:
     kernel = ensure_kernel()
     failures = 0
     jobs = max(1, min(options.jobs, len(stale)))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        started = {pool.submit(_timed, run_one, report, kernel): report for report in stale}
+    cancelled = threading.Event()
+    pool = ThreadPoolExecutor(max_workers=jobs)
+    try:
+        started = {pool.submit(_timed, run_one, r, kernel, cancelled): r for r in stale}
+        echo(
+            f"Running {len(stale)} report(s), {jobs} at a time: {', '.join(r.name for r in stale)}"
+        )
         for count, future in enumerate(as_completed(started), start=1):
             report = started[future]
             try:
-                path, seconds = future.result()
+                (path, figures), seconds = future.result()
             except NotebookFailed as error:
                 failures += 1
                 echo(f"[{count}/{len(stale)}] {report.name}: FAILED — {error}")
@@ -351,16 +413,29 @@ def run(options: Options, echo: Callable[[str], None] = print) -> int:
             )
             manifest[report.name] = {
                 "fingerprint": digests[report.name],
-                "outputs": [p.relative_to(ROOT).as_posix() for p in outputs],
+                "outputs": sorted(_relative(p) for p in [*outputs, *figures]),
             }
             write_manifest(manifest)
+    except KeyboardInterrupt:
+        # Reports still running finish their kernels but move nothing into place.
+        cancelled.set()
+        pool.shutdown(wait=True, cancel_futures=True)
+        echo("Interrupted: finished reports are in place; the others were left as they were.")
+        return 130
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     if failures:
         echo(f"{failures} report(s) failed; their previous versions were kept.")
         return 1
     return 0
 
 
-def _timed(function: Callable[..., Path], *args: Any) -> tuple[Path, float]:
+def _relative(path: Path) -> str:
+    resolved = path.resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(path)
+
+
+def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - start

@@ -7,23 +7,27 @@ from pathlib import Path
 import pandas as pd
 
 from analysis import cohort
-from analysis.data import Edition, PopulationData, load_all
+from analysis.data import Edition, PopulationData, load_all, read_editions
 from analysis.io import read_table
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
 
 
-def supplied_edition(path: Path | str, kind: str) -> Edition:
+def supplied_edition(
+    path: Path | str, kind: str, replaces: str = "", label: str = "", published: str = ""
+) -> Edition:
     """A revised vision or new projection supplied as a file (CSV or .xlsx)."""
     path = Path(path)
     kind_label = "人口ビジョン" if kind == "vision" else "社人研推計"
     return Edition(
         edition=f"{kind}_supplied",
         kind=kind,
-        label=f"{kind_label}（提供ファイル {path.name}）",
-        published="",
+        label=label or f"{kind_label}（提供ファイル {path.name}）",
+        published=published,
         path=path,
-        source=str(path),
+        replaces=replaces,
+        source=f"提供ファイル {path.name}",
+        short_label=label or f"{kind_label}（{path.name}）",
     )
 
 
@@ -31,13 +35,28 @@ def load(
     vision_path: str | Path | None = None,
     projection_path: str | Path | None = None,
     raw_dir: Path = DATA_RAW,
+    *,
+    vision_label: str = "",
+    projection_label: str = "",
 ) -> PopulationData:
-    """Load the shipped editions plus any supplied revised vision or projection."""
+    """Load the registered editions plus any supplied revised vision or new projection.
+
+    A supplied file becomes the current edition of its kind and *replaces* the
+    edition that was current until then (the revision report compares the two).
+    """
+    registered = read_editions(raw_dir / "editions.csv")
+
+    def current(kind: str) -> str:
+        candidates = [e.edition for e in registered if e.kind == kind]
+        return candidates[-1] if candidates else ""
+
     extra = []
     if projection_path:
-        extra.append(supplied_edition(projection_path, "projection"))
+        extra.append(
+            supplied_edition(projection_path, "projection", current("projection"), projection_label)
+        )
     if vision_path:
-        extra.append(supplied_edition(vision_path, "vision"))
+        extra.append(supplied_edition(vision_path, "vision", current("vision"), vision_label))
     return load_all(raw_dir, extra_editions=extra)
 
 
@@ -113,7 +132,9 @@ def build_tables(
         corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
     )
     structure = cohort.age_structure(frame)
-    change = cohort.change_from_base(frame, base_year)
+    # A series that does not reach back to the base year has no change from it.
+    has_base = frame.groupby(cohort.SERIES)["year"].transform(lambda y: (y == base_year).any())
+    change = cohort.change_from_base(frame[has_base.astype(bool)], base_year)
     comparison = pd.concat(
         [
             comparison_table(frame, projection, vision, m)

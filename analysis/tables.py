@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import kpi, population
+from analysis import kpi, population, revision
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -23,9 +23,9 @@ WORKBOOK = REPORTS / "tables.xlsx"
 
 
 def check_target_year(data: PopulationData, year: int) -> list[Finding]:
-    """A target year must lie within every edition's published years (no extrapolation)."""
+    """A target year must lie within the published years of the editions reported on."""
     findings = []
-    for edition in data.editions:
+    for edition in (population.current_edition(data, k) for k in ("projection", "vision")):
         years = data.raw.loc[data.raw["edition"] == edition.edition, "year"]
         if years.empty:
             continue
@@ -46,7 +46,12 @@ def check_target_year(data: PopulationData, year: int) -> list[Finding]:
 
 
 def population_tables(options: Options) -> dict[str, pd.DataFrame]:
-    data = population.load(options.vision, options.projection)
+    data = population.load(
+        options.vision,
+        options.projection,
+        vision_label=options.vision_label,
+        projection_label=options.projection_label,
+    )
     problems = check_target_year(data, options.target_year) + check_target_year(
         data, options.base_year
     )
@@ -67,10 +72,33 @@ def kpi_tables(options: Options) -> dict[str, pd.DataFrame]:
     return kpi.build_tables(data, actuals, as_of)
 
 
+def revision_tables(options: Options) -> dict[str, pd.DataFrame]:
+    """Differences between each edition and the one it replaces (empty when there is none)."""
+    data = population.load(
+        options.vision,
+        options.projection,
+        vision_label=options.vision_label,
+        projection_label=options.projection_label,
+    )
+    years = sorted({options.target_year, 2040})
+    frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": []}
+    for old, new in revision.pairs(data):
+        frames["differences"].append(
+            revision.differences(data.corrected, old.edition, new.edition, years)
+        )
+        frames["aging"].append(
+            revision.aging_differences(data.corrected, old.edition, new.edition, years).assign(
+                old_edition=old.edition, new_edition=new.edition
+            )
+        )
+    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items() if parts}
+
+
 def write_all(options: Options) -> list[Path]:
     """Compute every table first, then write them; an error leaves the old files in place."""
     tables = {f"population_{name}": frame for name, frame in population_tables(options).items()}
     tables |= {f"kpi_{name}": frame for name, frame in kpi_tables(options).items()}
+    tables |= {f"revision_{name}": frame for name, frame in revision_tables(options).items()}
     written = []
     for name, frame in tables.items():
         target = DATA_PROCESSED / f"{name}.csv"

@@ -26,7 +26,7 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 # %%
 from pathlib import Path
 
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from analysis import figures, kpi
 from analysis.display import table
@@ -45,10 +45,6 @@ thresholds = kpi.GradeThresholds(
 )
 tables = kpi.build_tables(data, actuals, as_of, thresholds, float(budget_jump_ratio))
 overview = tables["overview"]
-
-
-def show_figure(figure, name):
-    display(Image(filename=str(figures.save(figure, name, figure_dir))))
 
 
 counts = overview["grade"].value_counts()
@@ -86,7 +82,7 @@ display(
 # 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画、青線は実績です。
 
 # %%
-show_figure(figures.kpi_progress_grid(overview, actuals), "kpi_progress")
+figures.show(figures.kpi_progress_grid(overview, actuals), "kpi_progress", figure_dir)
 
 # %% [markdown]
 # ## 事業費
@@ -95,7 +91,7 @@ show_figure(figures.kpi_progress_grid(overview, actuals), "kpi_progress")
 
 # %%
 field_order = list(dict.fromkeys(data.initiatives["field"]))
-show_figure(figures.budget_by_field(tables["budgets_by_field"], field_order), "budget_by_field")
+figures.show(figures.budget_by_field(tables["budgets_by_field"], field_order), "budget_by_field", figure_dir)
 by_field = tables["budgets_by_field"].pivot_table(
     index=["policy_area", "field"], columns="fiscal_year", values="budget_thousand_yen",
     aggfunc="sum", sort=False,
@@ -112,7 +108,7 @@ display(
 totals = tables["budget_totals"].assign(
     label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
 )
-show_figure(figures.budget_by_initiative(totals), "budget_by_initiative")
+figures.show(figures.budget_by_initiative(totals), "budget_by_initiative", figure_dir)
 per_year = tables["budgets"].pivot_table(
     index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
     aggfunc="sum",

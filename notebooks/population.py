@@ -20,6 +20,8 @@ base_year = 2020  # 増減率の基準年
 target_year = 2028  # 目標年（公表されていない年は前後の公表年から補間）
 vision_path = ""  # 改訂された人口ビジョンのファイル（空欄なら同梱データ）
 projection_path = ""  # 新しい社人研推計のファイル（空欄なら同梱データ）
+vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
+projection_label = ""
 output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
 
@@ -27,7 +29,7 @@ method = "linear"  # 補間方法: "linear"（線形）または "geometric"（�
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image, Markdown, display
+from IPython.display import Markdown, display
 
 from analysis import cohort, figures, population
 from analysis.display import PEOPLE, PERCENT, RATIO, table
@@ -36,7 +38,12 @@ from analysis.schema import REGION, TOTAL
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = population.load(vision_path or None, projection_path or None)
+data = population.load(
+    vision_path or None,
+    projection_path or None,
+    vision_label=vision_label,
+    projection_label=projection_label,
+)
 tables = population.build_tables(
     data, base_year=int(base_year), target_year=int(target_year), method=method
 )
@@ -44,10 +51,6 @@ projection = population.current_edition(data, "projection")
 vision = population.current_edition(data, "vision")
 structure = tables["age_structure"]
 areas = [m for m in [*data.municipalities, REGION] if m in set(structure["municipality"])]
-
-
-def show_figure(figure, name):
-    display(Image(filename=str(figures.save(figure, name, figure_dir))))
 
 
 display(
@@ -93,13 +96,14 @@ if not tables["corrections"].empty:
 
 # %%
 for area in areas:
-    show_figure(
+    figures.show(
         figures.population_by_age(
             structure,
             area,
             [(projection.edition, f"推計：{projection.short_label}"), (vision.edition, f"展望：{vision.short_label}")],
         ),
         f"population_by_age_{area}",
+        figure_dir,
     )
 
 # %%
@@ -120,13 +124,14 @@ for edition in (projection, vision):
 # ## 高齢化率と年齢構造の指標
 
 # %%
-show_figure(
+figures.show(
     figures.aging_rate_trajectories(
         structure,
         [(projection.edition, "推計", "projection"), (vision.edition, "展望", "vision")],
         areas,
     ),
     "aging_rate",
+    figure_dir,
 )
 indices = structure[structure["municipality"] == municipality][
     ["edition", "year", "aging_rate_pct", "youth_dependency_pct", "old_age_dependency_pct",
@@ -172,7 +177,7 @@ targets = facts[facts["fact"].isin(["target_2028", "target_2040"])].assign(
 newer = facts[facts["fact"] == "ipss_2023_2040"].assign(
     population=lambda d: d["value"], label=lambda d: d["value"].map(lambda v: f"{v:,.0f}")
 )
-show_figure(
+figures.show(
     figures.projection_vs_vision(
         totals[totals["edition"] == projection.edition],
         totals[totals["edition"] == vision.edition],
@@ -183,6 +188,7 @@ show_figure(
          "newer": "社人研推計（令和5年12月公表）"},
     ),
     "projection_vs_vision",
+    figure_dir,
 )
 comparison = tables["comparison"]
 display(

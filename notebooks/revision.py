@@ -1,0 +1,95 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 人口ビジョン・将来推計の新旧比較
+#
+# 改訂された人口ビジョンや新しい社人研推計を、それが置き換える版と比べます。
+# 差 = 新しい版 − 以前の版（人）、差の率 = 差 ÷ 以前の版 × 100（%）。
+
+# %% tags=["parameters"]
+vision_path = ""  # 改訂された人口ビジョンのファイル（空欄なら登録済みの版のみ）
+projection_path = ""  # 新しい社人研推計のファイル
+vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
+projection_label = ""
+target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
+output_dir = ""  # 図の出力先（空欄なら reports/）
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from analysis import figures, population, revision
+from analysis.display import PEOPLE, PERCENT, table
+from analysis.paths import REPORTS
+from analysis.schema import REGION
+
+figures.setup()
+figure_dir = Path(output_dir or REPORTS) / "figures"
+years = [int(y) for y in str(target_years).split(",") if y.strip()]
+data = population.load(
+    vision_path or None, projection_path or None,
+    vision_label=vision_label, projection_label=projection_label,
+)
+frame = data.corrected
+revision_pairs = revision.pairs(data)
+if not revision_pairs:
+    display(Markdown("比較する版の組がありません（新しい版のファイルを指定してください）。"))
+
+# %%
+for old, new in revision_pairs:
+    display(Markdown(f"## {new.short_label} と {old.short_label} の比較\n\n"
+                     f"- 以前の版：**{old.label}**（{old.published or '公表時期不明'}）\n"
+                     f"- 新しい版：**{new.label}**（{new.published or '公表時期不明'}）"))
+    diff = revision.differences(frame, old.edition, new.edition, years)
+    summary = revision.target_year_summary(diff, years)
+    display(
+        table(
+            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "derived"]],
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
+            caption="目標年の総人口（人）",
+        )
+    )
+    aging = revision.aging_differences(frame, old.edition, new.edition, years)
+    display(
+        table(
+            aging,
+            {"old_aging_rate_pct": PERCENT, "new_aging_rate_pct": PERCENT, "aging_rate_difference_points": "{:+.2f}"},
+            caption="高齢化率の差（ポイント）",
+        )
+    )
+    display(
+        table(
+            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "derived"]],
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
+            caption="市町・年・年齢区分別の差",
+        )
+    )
+    areas = [m for m in [*data.municipalities, REGION] if m in set(diff["municipality"])]
+    for area in areas:
+        figures.show(
+            figures.revision_overlay(frame, area, (old.edition, old.short_label), (new.edition, new.short_label)),
+            f"revision_{new.edition}_{area}",
+            figure_dir,
+        )
+
+# %% [markdown]
+# ## 算出方法
+#
+# | 数値 | 算出方法 |
+# | --- | --- |
+# | 差（人） | 新しい版の人口 − 以前の版の人口 |
+# | 差の率（%） | 差 ÷ 以前の版の人口 × 100 |
+# | 高齢化率の差（ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
+# | 比較する年 | 両方の版が公表している年と目標年。目標年を公表していない版は前後の公表年から線形補間（「算出値」欄に○） |
+# | 圏域 | 提供ファイルに圏域がなく、すべての市町の値がある場合は市町の合計 |
+#
+# 原資料の印刷値の補正（`data/raw/corrections.csv`）は、補正対象の値が印刷値のままの版にだけ適用されます。

@@ -1,0 +1,62 @@
+"""Open every report in headless Chromium: no failed request, no console error, a screenshot."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="Chromium is not installed here (.ci/run installs Debian's chromium package)",
+)
+
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.mark.parametrize("name", ["population", "kpi"])
+def test_report_loads_offline_in_a_real_browser(
+    built_reports: Path, tmp_path: Path, name: str
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    report = built_reports / f"{name}.html"
+    requests: list[str] = []
+    failed: list[str] = []
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 1200, "height": 1600})
+            page.on("request", lambda request: requests.append(request.url))
+            page.on("requestfailed", lambda request: failed.append(request.url))
+            page.on(
+                "console",
+                lambda message: errors.append(message.text) if message.type == "error" else None,
+            )
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.goto(report.as_uri(), wait_until="load")
+            images = page.eval_on_selector_all(
+                "img", "nodes => nodes.map(n => n.complete && n.naturalWidth > 0)"
+            )
+            toc = page.locator("nav.report-toc li").count()
+            screenshot = tmp_path / f"{name}.png"
+            page.screenshot(path=str(screenshot), full_page=True)
+        finally:
+            browser.close()
+    assert failed == []
+    assert errors == []
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    assert images and all(images), "every figure is embedded and displays"
+    assert toc >= 5
+    assert screenshot.stat().st_size > 50_000
