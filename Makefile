@@ -39,8 +39,9 @@ unit: setup ## pytest only
 
 test: lint typecheck unit ## Lint, type-check and run every test
 
-lab: setup ## Open JupyterLab on the project (notebooks open from their .py source)
-	$(BIN)/jupyter lab --notebook-dir=.
+lab: setup ## Open JupyterLab on the project (notebooks/*.py open as notebooks)
+	$(BIN)/python -c "from analysis.pipeline import ensure_kernel; ensure_kernel()"
+	$(BIN)/jupyter lab --notebook-dir=. notebooks/explore.py
 
 bench: setup ## Benchmark the pipeline and the arithmetic against the naive way
 	$(BIN)/python benchmarks/run.py

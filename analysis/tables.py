@@ -106,6 +106,11 @@ def write_all(options: Options) -> list[Path]:
         written.append(target)
     write_workbook(tables, WORKBOOK)
     written.append(WORKBOOK)
+    # data/processed/ holds exactly the current tables: drop ones no longer produced
+    # (e.g. revision tables once the supplied edition is gone).
+    for stale in DATA_PROCESSED.glob("*.csv"):
+        if stale not in written:
+            stale.unlink()
     return written
 
 

@@ -122,3 +122,33 @@ def test_two_runs_are_byte_identical_and_a_no_op_run_is_fast(built_reports: Path
     no_op = run_cli("reports")
     assert no_op.returncode == 0
     assert "up to date" in no_op.stdout
+
+
+def test_exploration_notebook_runs(tmp_path: Path) -> None:
+    report = pipeline.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
+    executed = pipeline.execute(report, pipeline.ensure_kernel())
+    assert not [
+        o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
+    ]
+    images = [
+        o for c in executed.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})
+    ]
+    assert images, "the custom figure is drawn"
+
+
+def test_a_no_op_run_imports_no_pandas_and_starts_no_kernel(built_reports: Path) -> None:
+    import subprocess
+    import sys
+
+    from analysis.paths import ROOT
+
+    code = (
+        "import sys; from analysis.__main__ import main; code = main(['reports']); "
+        "assert 'pandas' not in sys.modules and 'jupyter_client' not in sys.modules, sorted(sys.modules); "
+        "sys.exit(code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "up to date" in result.stdout

@@ -1,0 +1,123 @@
+"""Supplied editions (a revised vision, a new projection) and the revision report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from analysis import population, revision
+from analysis.data import load_population
+from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS
+from analysis.schema import REGION, TOTAL
+
+from .conftest import run_cli
+
+EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
+
+
+def test_example_file_is_a_valid_edition_with_2045_and_2050_for_one_municipality() -> None:
+    loaded = load_population(EXAMPLE, edition="x", municipalities=["一関市", "平泉町"])
+    assert loaded.errors == []
+    assert set(loaded.frame["municipality"]) == {"一関市"}
+    assert {2045, 2050} <= set(loaded.frame["year"])
+
+
+@pytest.fixture(scope="module")
+def supplied() -> population.PopulationData:
+    return population.load(vision_path=EXAMPLE)
+
+
+def test_supplied_vision_becomes_current_and_replaces_the_shipped_one(
+    supplied: population.PopulationData,
+) -> None:
+    current = population.current_edition(supplied, "vision")
+    assert current.edition == "vision_supplied"
+    assert current.replaces == "vision_2024"
+    assert "vision_revised_example.csv" in current.label
+    rows = supplied.corrected[supplied.corrected["edition"] == "vision_supplied"]
+    # Totals are derived from the age groups; no 圏域 because 平泉町 is missing.
+    assert rows.loc[rows["age_group"] == TOTAL, "derived"].all()
+    assert REGION not in set(rows["municipality"])
+
+
+def test_revision_differences_against_hand_computed_values(
+    supplied: population.PopulationData,
+) -> None:
+    diff = revision.differences(supplied.corrected, "vision_2024", "vision_supplied", [2028, 2040])
+    row = diff[
+        (diff["municipality"] == "一関市") & (diff["year"] == 2040) & (diff["age_group"] == TOTAL)
+    ].iloc[0]
+    # 9,700 + 43,800 + 35,300 = 88,800 against the printed 89,022
+    assert row["new_population"] == 88_800
+    assert row["difference_people"] == -222
+    assert row["difference_pct"] == pytest.approx(-222 / 89_022 * 100)
+    interpolated = diff[(diff["year"] == 2028) & (diff["age_group"] == "0-14")].iloc[0]
+    # 9,900 + (9,100 − 9,900) × 3/5 = 9,420 against the published 9,281
+    assert interpolated["new_population"] == pytest.approx(9_420)
+    assert interpolated["difference_people"] == pytest.approx(139)
+    assert interpolated["derived"]
+    assert 2045 not in set(diff["year"]), "only years both editions cover"
+    aging = revision.aging_differences(supplied.corrected, "vision_2024", "vision_supplied", [2040])
+    a2040 = aging[aging["year"] == 2040].iloc[0]
+    assert a2040["new_aging_rate_pct"] == pytest.approx(35_300 / 88_800 * 100)
+    assert a2040["aging_rate_difference_points"] == pytest.approx(
+        35_300 / 88_800 * 100 - 35_326 / 89_022 * 100
+    )
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_excel_input_works_like_csv(tmp_path: Path) -> None:
+    csv_frame = load_population(EXAMPLE, edition="x", municipalities=["一関市", "平泉町"]).frame
+    table = pd.read_csv(EXAMPLE)
+    path = write_xlsx(
+        tmp_path / "vision.xlsx", [list(table.columns), *table.astype(object).values.tolist()]
+    )
+    xlsx_frame = load_population(path, edition="x", municipalities=["一関市", "平泉町"]).frame
+    columns = ["municipality", "year", "age_group", "population", "input_line"]
+    pd.testing.assert_frame_equal(csv_frame[columns], xlsx_frame[columns])
+
+
+def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "vision.xlsx",
+        [["municipality", "year", "age_group", "population"], ["一関市", 2020, "0-14", "５４千"]],
+    )
+    errors = [str(f) for f in load_population(path, edition="x", municipalities=["一関市"]).errors]
+    assert errors == [f"{path}:2: population: '５４千' is not a number of people"]
+
+
+def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
+    try:
+        result = run_cli(
+            "reports", "--vision", str(EXAMPLE), "--vision-label", "人口ビジョン改訂案（例）"
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        html = (REPORTS / "revision.html").read_text(encoding="utf-8")
+        assert "人口ビジョン改訂案（例）" in html
+        assert "-222" in html
+        assert (REPORTS / "figures" / "revision_vision_supplied_一関市.svg").exists()
+        assert "人口ビジョン改訂案（例）" in (REPORTS / "population.html").read_text(
+            encoding="utf-8"
+        )
+        differences = pd.read_csv(DATA_PROCESSED / "revision_differences.csv")
+        assert set(differences["new_edition"]) == {"vision_supplied"}
+        workbook = openpyxl.load_workbook(REPORTS / "tables.xlsx", read_only=True)
+        assert "新旧比較" in workbook.sheetnames
+    finally:
+        restored = run_cli("reports")
+    assert restored.returncode == 0
+    assert "Removed reports/revision.html" in restored.stdout
+    assert not (REPORTS / "revision.html").exists()
+    assert not (DATA_PROCESSED / "revision_differences.csv").exists()
