@@ -52,21 +52,26 @@ def setup() -> None:
     )
 
 
-def save(figure: Figure, name: str, folder: Path) -> Path:
+def save(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
     """Write ``name``.png and ``name``.svg atomically with no dates or versions inside.
 
-    Returns the PNG path. The figure is closed.
+    Figures laid out by hand (``figure.get_layout_engine() is None`` and the
+    ``fixed_layout`` attribute set) skip the extra drawing pass that a tight
+    bounding box costs. Returns the PNG path. The figure is closed.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    bbox = None if getattr(figure, "fixed_layout", False) else "tight"
     png = folder / f"{name}.png"
     with atomic_path(png) as temporary:
-        figure.savefig(temporary, format="png", metadata={"Software": None}, bbox_inches="tight")
+        figure.savefig(
+            temporary, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=bbox
+        )
     with atomic_path(folder / f"{name}.svg") as temporary:
         figure.savefig(
             temporary,
             format="svg",
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-            bbox_inches="tight",
+            bbox_inches=bbox,
         )
     plt.close(figure)
     return png
@@ -76,11 +81,11 @@ FIGURE_PATH_KEY = "report_figure"
 """Display metadata naming the saved figure, so the pipeline can list a report's outputs."""
 
 
-def show(figure: Figure, name: str, folder: Path) -> Path:
+def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
     """Save the figure (PNG and SVG) and display the PNG in the notebook; return the PNG path."""
     from IPython.display import Image, display
 
-    png = save(figure, name, folder)
+    png = save(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
     metadata = {FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))]}
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
@@ -337,9 +342,11 @@ def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: in
     for axis in list(axes.flat)[len(overview) :]:
         axis.set_visible(False)
     handles, labels = axes[0][0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.0))
-    figure.suptitle("成果指標（KPI）の計画と実績（年度）", y=1.02, fontsize=13)
-    figure.tight_layout()
+    figure.legend(handles, labels, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.985))
+    figure.suptitle("成果指標（KPI）の計画と実績（年度）", y=0.998, fontsize=13)
+    # Laid out by hand: tight_layout on 35 axes costs more than drawing them.
+    figure.subplots_adjust(left=0.05, right=0.99, bottom=0.03, top=0.94, wspace=0.35, hspace=0.55)
+    figure.fixed_layout = True  # type: ignore[attr-defined]
     return figure
 
 

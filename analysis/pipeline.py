@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -335,19 +336,57 @@ def figure_paths(notebook: Any) -> list[Path]:
 
 
 class Cancelled(RuntimeError):
-    """The run was interrupted; nothing was moved into place."""
+    """The run was interrupted or its data was invalid; nothing was moved into place."""
 
 
-def run_one(report: Report, kernel: str, cancelled: threading.Event) -> tuple[Path, list[Path]]:
-    """Execute one report and move its HTML into place; return the HTML and figure paths."""
-    notebook = execute(report, kernel)
-    figures = figure_paths(notebook)
-    html = to_html(notebook, TITLES.get(report.name, report.name))
-    if cancelled.is_set():
-        raise Cancelled(report.name)
-    with atomic_open(report.html, encoding="utf-8") as handle:
-        handle.write(html)
-    return report.html, figures
+STAGING = REPORTS / ".staging"
+
+
+@dataclass
+class Gate:
+    """Lets notebooks run while the data is validated; outputs move only once it passed."""
+
+    decided: threading.Event = field(default_factory=threading.Event)
+    passed: bool = False
+
+    def open(self, passed: bool) -> None:
+        self.passed = passed
+        self.decided.set()
+
+
+def run_one(report: Report, kernel: str, gate: Gate) -> tuple[Path, list[Path]]:
+    """Execute one report into a staging folder, then move its HTML and figures into place.
+
+    Nothing reaches ``reports/`` unless the notebook succeeded and the data passed
+    validation, so a failed or interrupted report leaves its previous version intact.
+    """
+    staging = STAGING / report.name
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        staged = Report(
+            report.name,
+            report.notebook,
+            {**report.parameters, "output_dir": str(staging)},
+            report.inputs,
+        )
+        notebook = execute(staged, kernel)
+        figures = figure_paths(notebook)
+        html = to_html(notebook, TITLES.get(report.name, report.name))
+        gate.decided.wait()
+        if not gate.passed:
+            raise Cancelled(report.name)
+        final = []
+        for figure in figures:
+            target = REPORTS / "figures" / figure.name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(figure, target)
+            final.append(target)
+        with atomic_open(report.html, encoding="utf-8") as handle:
+            handle.write(html)
+        return report.html, final
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- the command
@@ -363,42 +402,43 @@ def write_tables(options: Options) -> list[Path]:
 def run(options: Options, echo: Callable[[str], None] = print) -> int:
     """Regenerate what is out of date; return the exit code."""
     reports = reports_for(options)
-    stale_revision = REPORTS / "revision.html"
-    if not any(r.name == "revision" for r in reports) and stale_revision.exists():
-        # A revision report describes a supplied edition; without one it would mislead.
-        stale_revision.unlink()
-        echo("Removed reports/revision.html: no two editions of the same kind to compare.")
     manifest = read_manifest()
     digests = {r.name: fingerprint(r) for r in reports}
     stale = [r for r in reports if options.force or not is_up_to_date(r, manifest, digests[r.name])]
     if not stale:
+        if not any(r.name == "revision" for r in reports):
+            remove_revision_report(manifest, echo)
         echo("All reports are up to date (nothing changed; use --force to rerun).")
         return 0
 
     from analysis.findings import DataError
     from analysis.io import InputError
 
-    try:
-        outputs = write_tables(options)
-    except (DataError, InputError) as error:
-        findings = getattr(error, "findings", None)
-        for line in [str(f) for f in findings] if findings else [str(error)]:
-            echo(line)
-        echo(
-            "Stopped: the input data has errors; nothing in reports/ or data/processed/ was changed."
-        )
-        return 1
-    echo(f"Wrote {len(outputs)} tables to {DATA_PROCESSED.relative_to(ROOT)}/ and the workbook.")
-
     kernel = ensure_kernel()
-    failures = 0
     jobs = max(1, min(options.jobs, len(stale)))
-    cancelled = threading.Event()
+    gate = Gate()
     pool = ThreadPoolExecutor(max_workers=jobs)
+    failures = 0
     try:
-        started = {pool.submit(_timed, run_one, r, kernel, cancelled): r for r in stale}
+        # Kernels start while the data is validated and the tables are written.
+        started = {pool.submit(_timed, run_one, r, kernel, gate): r for r in stale}
         echo(
             f"Running {len(stale)} report(s), {jobs} at a time: {', '.join(r.name for r in stale)}"
+        )
+        try:
+            outputs = write_tables(options)
+        except (DataError, InputError) as error:
+            gate.open(passed=False)
+            findings = getattr(error, "findings", None)
+            for line in [str(f) for f in findings] if findings else [str(error)]:
+                echo(line)
+            echo(
+                "Stopped: the input data has errors; nothing in reports/ or data/processed/ was changed."
+            )
+            return 1
+        gate.open(passed=True)
+        echo(
+            f"Wrote {len(outputs)} tables to {DATA_PROCESSED.relative_to(ROOT)}/ and the workbook."
         )
         for count, future in enumerate(as_completed(started), start=1):
             report = started[future]
@@ -417,17 +457,37 @@ def run(options: Options, echo: Callable[[str], None] = print) -> int:
             }
             write_manifest(manifest)
     except KeyboardInterrupt:
-        # Reports still running finish their kernels but move nothing into place.
-        cancelled.set()
-        pool.shutdown(wait=True, cancel_futures=True)
-        echo("Interrupted: finished reports are in place; the others were left as they were.")
+        gate.open(passed=False)
+        echo("Interrupted: reports not yet finished were left as they were.")
         return 130
     finally:
+        if not gate.decided.is_set():
+            gate.open(passed=False)
         pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(STAGING, ignore_errors=True)
+    if not any(r.name == "revision" for r in reports):
+        remove_revision_report(manifest, echo)
     if failures:
         echo(f"{failures} report(s) failed; their previous versions were kept.")
         return 1
     return 0
+
+
+def remove_revision_report(manifest: dict[str, Any], echo: Callable[[str], None]) -> None:
+    """A revision report describes a supplied edition; once it is gone the report would mislead."""
+    entry = manifest.pop("revision", None)
+    html = REPORTS / "revision.html"
+    if entry is None and not html.exists():
+        return
+    for output in (entry or {}).get("outputs", []):
+        path = ROOT / output
+        if path.parent == REPORTS / "figures":
+            path.unlink(missing_ok=True)
+    html.unlink(missing_ok=True)
+    write_manifest(manifest)
+    echo(
+        "Removed reports/revision.html and its figures: no two editions of the same kind to compare."
+    )
 
 
 def _relative(path: Path) -> str:

@@ -82,7 +82,7 @@ display(
 # 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画、青線は実績です。
 
 # %%
-figures.show(figures.kpi_progress_grid(overview, actuals), "kpi_progress", figure_dir)
+figures.show(figures.kpi_progress_grid(overview, actuals), "kpi_progress", figure_dir, dpi=110)
 
 # %% [markdown]
 # ## 事業費

@@ -152,3 +152,53 @@ def test_a_no_op_run_imports_no_pandas_and_starts_no_kernel(built_reports: Path)
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "up to date" in result.stdout
+
+
+BROKEN_AFTER_A_FIGURE = """# %% tags=["parameters"]
+output_dir = ""
+
+# %%
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from analysis import figures
+
+figures.setup()
+fig, ax = plt.subplots()
+ax.plot([1, 2])
+figures.show(fig, "aging_rate", Path(output_dir) / "figures")
+
+# %%
+raise RuntimeError("broken after saving a figure")
+"""
+
+
+def test_a_failed_report_leaves_its_previous_figures_and_html(
+    built_reports: Path, tmp_path: Path
+) -> None:
+    notebook = tmp_path / "population.py"
+    notebook.write_text(BROKEN_AFTER_A_FIGURE, encoding="utf-8")
+    figure = REPORTS / "figures" / "aging_rate.png"
+    before = (figure.read_bytes(), (REPORTS / "population.html").read_bytes())
+    gate = pipeline.Gate()
+    gate.open(passed=True)
+    report = pipeline.Report("population", notebook, {})
+    with pytest.raises(pipeline.NotebookFailed, match="RuntimeError: broken after saving a figure"):
+        pipeline.run_one(report, pipeline.ensure_kernel(), gate)
+    assert (figure.read_bytes(), (REPORTS / "population.html").read_bytes()) == before
+    assert not pipeline.STAGING.exists() or not any(pipeline.STAGING.iterdir())
+
+
+def test_outputs_move_only_when_the_data_passed(built_reports: Path, tmp_path: Path) -> None:
+    notebook = tmp_path / "population.py"
+    notebook.write_text(BROKEN_AFTER_A_FIGURE.split("# %%\nraise")[0], encoding="utf-8")
+    figure = REPORTS / "figures" / "aging_rate.png"
+    before = figure.read_bytes()
+    gate = pipeline.Gate()
+    gate.open(passed=False)
+    with pytest.raises(pipeline.Cancelled):
+        pipeline.run_one(
+            pipeline.Report("population", notebook, {}), pipeline.ensure_kernel(), gate
+        )
+    assert figure.read_bytes() == before

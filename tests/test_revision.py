@@ -118,6 +118,7 @@ def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
     finally:
         restored = run_cli("reports")
     assert restored.returncode == 0
-    assert "Removed reports/revision.html" in restored.stdout
+    assert "Removed reports/revision.html and its figures" in restored.stdout
+    assert not list((REPORTS / "figures").glob("revision_*"))
     assert not (REPORTS / "revision.html").exists()
     assert not (DATA_PROCESSED / "revision_differences.csv").exists()
