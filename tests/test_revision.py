@@ -122,3 +122,30 @@ def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
     assert not list((REPORTS / "figures").glob("revision_*"))
     assert not (REPORTS / "revision.html").exists()
     assert not (DATA_PROCESSED / "revision_differences.csv").exists()
+
+
+def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path) -> None:
+    import shutil
+
+    shutil.copy(EXAMPLE, raw_copy / "population_vision_2025.csv")
+    with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "vision_2025,vision,人口ビジョン（2025年改訂・例）,2026-03,population_vision_2025.csv,"
+            "vision_2024,例,人口ビジョン（2025年改訂）\n"
+        )
+    data = population.load(raw_dir=raw_copy)
+    assert population.current_edition(data, "vision").edition == "vision_2025"
+    assert [(old.edition, new.edition) for old, new in revision.pairs(data)] == [
+        ("vision_2024", "vision_2025")
+    ]
+
+
+def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
+    from analysis.io import InputError
+
+    with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
+        handle.write("x,vision,x,2026,population_vision_2024.csv,vision_1999,x,x\n")
+    with pytest.raises(
+        InputError, match="replaces 'vision_1999', which is not a registered edition"
+    ):
+        population.load(raw_dir=raw_copy)
