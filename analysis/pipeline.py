@@ -399,7 +399,12 @@ def write_tables(options: Options) -> list[Path]:
     return tables.write_all(options)
 
 
-def run(options: Options, echo: Callable[[str], None] = print) -> int:
+def say(line: str) -> None:
+    """Progress lines appear at once, also when the output goes to a pipe or a log file."""
+    print(line, flush=True)
+
+
+def run(options: Options, echo: Callable[[str], None] = say) -> int:
     """Regenerate what is out of date; return the exit code."""
     reports = reports_for(options)
     manifest = read_manifest()

@@ -202,3 +202,33 @@ def test_outputs_move_only_when_the_data_passed(built_reports: Path, tmp_path: P
             pipeline.Report("population", notebook, {}), pipeline.ensure_kernel(), gate
         )
     assert figure.read_bytes() == before
+
+
+def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from analysis.paths import ROOT
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "reports", "--force"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "Running" in process.stdout.readline()
+    time.sleep(1.5)  # inside validation / table writing / notebook execution
+    process.send_signal(signal.SIGINT)
+    output = process.communicate(timeout=120)[0]
+    assert process.returncode in (130, 1), output
+    leftovers = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*.tmp")]
+    assert leftovers == []
+    assert not pipeline.STAGING.exists()
+    for html in REPORTS.glob("*.html"):
+        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    # The next run repairs whatever the interruption left out of date.
+    assert run_cli("reports").returncode == 0
