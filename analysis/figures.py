@@ -180,6 +180,9 @@ def aging_rate_trajectories(
     return figure
 
 
+LABELLED_YEARS = (2020, 2028, 2040)
+
+
 def projection_vs_vision(
     projection: pd.DataFrame,
     vision: pd.DataFrame,
@@ -219,13 +222,18 @@ def projection_vs_vision(
             linewidth=1.5,
             label=f"{labels[key]}（補間値）" if len(derived) else None,
         )
-        for year, value in zip(rows["year"], rows["population"], strict=True):
+        # Only the years the plan talks about; the table beside the chart has every value.
+        labelled = rows[rows["year"].isin(LABELLED_YEARS)]
+        last = rows["year"].max()
+        for year, value in zip(labelled["year"], labelled["population"], strict=True):
+            at_end = year == last
             axis.annotate(
                 f"{value:,.0f}",
                 (year, value),
                 textcoords="offset points",
-                xytext=(0, 8 if key == "vision" else -14),
-                ha="center",
+                xytext=(10, 0) if at_end else ((0, 9) if key == "projection" else (0, -15)),
+                ha="left" if at_end else "center",
+                va="center" if at_end else "baseline",
                 fontsize=8,
                 color=colour,
             )
@@ -243,7 +251,9 @@ def projection_vs_vision(
             row.label,
             (row.year, row.population),
             textcoords="offset points",
-            xytext=(10, 6),
+            # Below-left of a star inside the period, above the star at the end.
+            xytext=(-12, -26) if row.year < targets["year"].max() else (0, 14),
+            ha="right" if row.year < targets["year"].max() else "center",
             fontsize=8,
             color="#d62728",
         )
@@ -269,6 +279,7 @@ def projection_vs_vision(
     axis.yaxis.set_major_formatter(_PEOPLE)
     axis.set_ylabel("総人口（人）")
     axis.set_xlabel("年")
+    axis.set_xlim(right=axis.get_xlim()[1] + 2.5)  # room for the labels of the last year
     axis.set_title("圏域の推計人口と展望人口の比較")
     axis.legend(loc="lower left")
     figure.tight_layout()

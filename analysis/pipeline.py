@@ -215,6 +215,13 @@ def ensure_kernel() -> str:
     from ipykernel.kernelspec import install
 
     install(kernel_name=KERNEL_NAME, display_name="Python (一関・平泉 analysis)", prefix=sys.prefix)
+    found = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
+    if Path(found).resolve() != Path(sys.executable).resolve():
+        # A user-level kernelspec of the same name shadows ours (from another checkout).
+        raise RuntimeError(
+            f"the Jupyter kernel {KERNEL_NAME!r} runs {found}, not {sys.executable}; remove it with "
+            f"`jupyter kernelspec remove {KERNEL_NAME}` and run again"
+        )
     return KERNEL_NAME
 
 

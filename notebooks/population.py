@@ -133,7 +133,10 @@ figures.show(
     "aging_rate",
     figure_dir,
 )
-indices = structure[structure["municipality"] == municipality][
+short = {e.edition: e.short_label for e in data.editions}
+indices = structure[structure["municipality"] == municipality].assign(
+    edition=lambda d: d["edition"].map(short)
+)[
     ["edition", "year", "aging_rate_pct", "youth_dependency_pct", "old_age_dependency_pct",
      "dependency_pct", "ageing_index_pct"]
 ]
@@ -154,7 +157,7 @@ last_years = change.groupby("edition")["year"].transform("max")
 change_rows = change[(change["municipality"] == municipality) & (change["year"] == last_years)]
 display(
     table(
-        change_rows.drop(columns=["municipality"]),
+        change_rows.drop(columns=["municipality"]).assign(edition=lambda d: d["edition"].map(short)),
         {"population": PEOPLE, "base_population": PEOPLE, "change": PEOPLE,
          "change_rate_pct": PERCENT, "index": RATIO},
         caption=f"{municipality}の{int(base_year)}年からの増減（各版の最終年）",
@@ -217,7 +220,7 @@ if len(vision_2040) and len(newer):
 display(
     table(
         tables["targets"],
-        {"target": "{:,.1f}", "vision_value": "{:,.2f}", "difference": "{:,.2f}"},
+        {"target": "{:,g}", "vision_value": "{:,.2f}", "difference": "{:+,.2f}"},
         caption="本ビジョンの目標と人口ビジョンの値",
     )
 )
