@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,3 +40,18 @@ class DataError(ValueError):
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = [f for f in findings if f.severity == "error"]
         super().__init__(str(self.findings[0]) if self.findings else "invalid data")
+
+
+def cell_errors(
+    file: str,
+    column: str,
+    lines: Iterable[object],
+    values: Iterable[object],
+    message: Callable[[object], str],
+    check: str,
+) -> list[Finding]:
+    """One error per flagged cell: ``lines`` and ``values`` are the flagged rows only."""
+    return [
+        Finding("error", file, int(line), column, message(value), check)  # type: ignore[call-overload]
+        for line, value in zip(lines, values, strict=True)
+    ]

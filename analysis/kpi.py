@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import parse_number
-from analysis.findings import DataError, Finding
+from analysis.findings import DataError, Finding, cell_errors
 from analysis.io import LINE, InputError, read_table
 from analysis.paths import DATA_RAW, display_path
 
@@ -153,63 +153,53 @@ def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
         )
     known = set(kpis["kpi_id"])
     kpi_id = table["kpi_id"].astype("string").str.normalize("NFKC").str.strip()
-    for line, value in zip(
-        table.loc[~kpi_id.isin(known), LINE], kpi_id[~kpi_id.isin(known)], strict=True
-    ):
-        problems.append(
-            Finding(
-                "error",
-                file,
-                int(line),
-                "kpi_id",
-                f"unknown KPI id {value!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
-                "unknown-kpi",
-            )
-        )
     year, bad_year = parse_number(table["fiscal_year"])
-    for line, text in zip(
-        table.loc[bad_year | table["fiscal_year"].isna(), LINE],
-        table.loc[bad_year | table["fiscal_year"].isna(), "fiscal_year"],
-        strict=True,
-    ):
-        problems.append(
-            Finding(
-                "error",
-                file,
-                int(line),
-                "fiscal_year",
-                f"{text!r} is not a fiscal year",
-                "not-a-number",
-            )
-        )
-    outside = year.notna() & ~year.isin(PLAN_YEARS)
-    for line, value in zip(table.loc[outside, LINE], year[outside], strict=True):
-        problems.append(
-            Finding(
-                "error",
-                file,
-                int(line),
-                "fiscal_year",
-                f"fiscal year {value:g} is outside the plan period FY{PLAN_YEARS[0]}–FY{PLAN_YEARS[-1]}",
-                "outside-plan",
-            )
-        )
     value, bad_value = parse_number(table["value"])
-    for line, text in zip(table.loc[bad_value, LINE], table.loc[bad_value, "value"], strict=True):
-        problems.append(
-            Finding("error", file, int(line), "value", f"{text!r} is not a number", "not-a-number")
-        )
-    for line in table.loc[table["value"].isna(), LINE]:
-        problems.append(
-            Finding(
-                "error",
-                file,
-                int(line),
-                "value",
-                "empty cell (delete the row if there is no actual yet)",
-                "missing-value",
-            )
-        )
+    unknown = ~kpi_id.isin(known)
+    no_year = bad_year | table["fiscal_year"].isna()
+    outside = year.notna() & ~year.isin(PLAN_YEARS)
+    no_value = table["value"].isna()
+    plan_period = f"FY{PLAN_YEARS[0]}–FY{PLAN_YEARS[-1]}"
+    problems += cell_errors(
+        file,
+        "kpi_id",
+        table.loc[unknown, LINE],
+        kpi_id[unknown],
+        lambda v: f"unknown KPI id {v!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
+        "unknown-kpi",
+    )
+    problems += cell_errors(
+        file,
+        "fiscal_year",
+        table.loc[no_year, LINE],
+        table.loc[no_year, "fiscal_year"],
+        lambda v: f"{v!r} is not a fiscal year",
+        "not-a-number",
+    )
+    problems += cell_errors(
+        file,
+        "fiscal_year",
+        table.loc[outside, LINE],
+        year[outside],
+        lambda v: f"fiscal year {v:g} is outside the plan period {plan_period}",
+        "outside-plan",
+    )
+    problems += cell_errors(
+        file,
+        "value",
+        table.loc[bad_value, LINE],
+        table.loc[bad_value, "value"],
+        lambda v: f"{v!r} is not a number",
+        "not-a-number",
+    )
+    problems += cell_errors(
+        file,
+        "value",
+        table.loc[no_value, LINE],
+        table.loc[no_value, "value"],
+        lambda _: "empty cell (delete the row if there is no actual yet)",
+        "missing-value",
+    )
     actuals = pd.DataFrame(
         {
             "kpi_id": kpi_id,

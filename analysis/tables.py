@@ -45,7 +45,8 @@ def check_target_year(data: PopulationData, year: int) -> list[Finding]:
     return findings
 
 
-def population_tables(options: Options) -> dict[str, pd.DataFrame]:
+def load_population(options: Options) -> PopulationData:
+    """The registered editions plus any supplied one, with the target and base years checked."""
     data = population.load(
         options.vision,
         options.projection,
@@ -57,6 +58,10 @@ def population_tables(options: Options) -> dict[str, pd.DataFrame]:
     )
     if problems:
         raise DataError(problems)
+    return data
+
+
+def population_tables(data: PopulationData, options: Options) -> dict[str, pd.DataFrame]:
     return population.build_tables(
         data,
         base_year=options.base_year,
@@ -72,14 +77,8 @@ def kpi_tables(options: Options) -> dict[str, pd.DataFrame]:
     return kpi.build_tables(data, actuals, as_of)
 
 
-def revision_tables(options: Options) -> dict[str, pd.DataFrame]:
+def revision_tables(data: PopulationData, options: Options) -> dict[str, pd.DataFrame]:
     """Differences between each edition and the one it replaces (empty when there is none)."""
-    data = population.load(
-        options.vision,
-        options.projection,
-        vision_label=options.vision_label,
-        projection_label=options.projection_label,
-    )
     years = sorted({options.target_year, 2040})
     frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": []}
     for old, new in revision.pairs(data):
@@ -96,9 +95,12 @@ def revision_tables(options: Options) -> dict[str, pd.DataFrame]:
 
 def write_all(options: Options) -> list[Path]:
     """Compute every table first, then write them; an error leaves the old files in place."""
-    tables = {f"population_{name}": frame for name, frame in population_tables(options).items()}
+    data = load_population(options)
+    tables = {
+        f"population_{name}": frame for name, frame in population_tables(data, options).items()
+    }
     tables |= {f"kpi_{name}": frame for name, frame in kpi_tables(options).items()}
-    tables |= {f"revision_{name}": frame for name, frame in revision_tables(options).items()}
+    tables |= {f"revision_{name}": frame for name, frame in revision_tables(data, options).items()}
     written = []
     for name, frame in tables.items():
         target = DATA_PROCESSED / f"{name}.csv"
