@@ -40,7 +40,7 @@ unit: setup ## pytest only
 test: lint typecheck unit ## Lint, type-check and run every test
 
 lab: setup ## Open JupyterLab on the project (notebooks/*.py open as notebooks)
-	$(BIN)/python -c "from analysis.pipeline import ensure_kernel; ensure_kernel()"
+	$(BIN)/python -c "from analysis.pipeline import configure_jupyterlab; configure_jupyterlab()"
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/explore.py
 
 bench: setup ## Benchmark the pipeline and the arithmetic against the naive way

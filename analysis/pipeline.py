@@ -511,3 +511,23 @@ def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
     start = time.perf_counter()
     result = function(*args)
     return result, time.perf_counter() - start
+
+
+def configure_jupyterlab() -> Path:
+    """Make JupyterLab (in this environment only) open notebooks/*.py as notebooks.
+
+    The report notebooks are jupytext percent scripts; planners should see cells,
+    not a text editor, when they double-click one. Also installs the kernel.
+    """
+    ensure_kernel()
+    settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    try:
+        overrides = json.loads(settings.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        overrides = {}
+    plugin = overrides.setdefault("@jupyterlab/docmanager-extension:plugin", {})
+    plugin.setdefault("defaultViewers", {})["python"] = "Jupytext Notebook"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(settings) as handle:
+        json.dump(overrides, handle, indent=2)
+    return settings

@@ -55,3 +55,16 @@ def test_comment_counts_sum_to_the_printed_totals() -> None:
     counts = pd.read_csv(DATA_RAW / "comment_counts.csv").groupby("kind")["count"].sum()
     totals = pd.read_csv(DATA_RAW / "comment_totals.csv").set_index("kind")["count"]
     assert counts.to_dict() == totals.to_dict() == {"パブリックコメント": 31, "懇談会委員意見": 11}
+
+
+def test_jupyterlab_opens_the_notebook_scripts_as_notebooks() -> None:
+    import json
+
+    from analysis.pipeline import KERNEL_NAME, configure_jupyterlab
+
+    settings = configure_jupyterlab()
+    overrides = json.loads(settings.read_text(encoding="utf-8"))
+    viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
+    assert viewers["python"] == "Jupytext Notebook"
+    explore = (ROOT / "notebooks" / "explore.py").read_text(encoding="utf-8")
+    assert f"name: {KERNEL_NAME}" in explore
