@@ -52,6 +52,16 @@ def test_report_loads_offline_in_a_real_browser(
             toc = page.locator("nav.report-toc li").count()
             screenshot = tmp_path / f"{name}.png"
             page.screenshot(path=str(screenshot), full_page=True)
+            # Printed on A4 (210 mm − 2 × 15 mm margins ≈ 680 CSS px): nothing may stick out.
+            page.emulate_media(media="print")
+            page.set_viewport_size({"width": 680, "height": 1000})
+            too_wide = page.evaluate(
+                "() => [...document.querySelectorAll('table, img')]"
+                ".map(e => Math.round(e.getBoundingClientRect().right)).filter(r => r > 682)"
+            )
+            pdf = page.pdf(
+                format="A4", margin={side: "15mm" for side in ("top", "bottom", "left", "right")}
+            )
         finally:
             browser.close()
     assert failed == []
@@ -60,3 +70,5 @@ def test_report_loads_offline_in_a_real_browser(
     assert images and all(images), "every figure is embedded and displays"
     assert toc >= 5
     assert screenshot.stat().st_size > 50_000
+    assert too_wide == [], "a table or figure would be cut off on A4"
+    assert pdf.startswith(b"%PDF")
