@@ -9,6 +9,28 @@ from typing import Literal
 Severity = Literal["error", "warning"]
 
 
+HINTS = {
+    "schema": "列の構成が違います",
+    "missing-value": "空欄です",
+    "not-a-number": "数値として読めません",
+    "negative": "負の値です",
+    "fractional": "整数ではありません",
+    "unknown-municipality": "登録されていない市町名です",
+    "unknown-age-group": "年齢区分が不明です",
+    "duplicate": "同じ行が重複しています",
+    "target-year": "公表年の範囲外です（外挿はしません）",
+    "unknown-kpi": "KPI番号が不明です",
+    "outside-plan": "計画期間外の年度です",
+    "age-groups-sum": "原資料の不整合：年齢区分の和と合計が一致しません",
+    "municipalities-sum": "原資料の不整合：市町の和と圏域が一致しません",
+    "printed-aging_rate": "原資料の不整合：印刷された高齢化率と一致しません",
+    "printed-share": "原資料の不整合：印刷された人口比率と一致しません",
+    "printed-change_rate": "原資料の不整合：印刷された増減率と一致しません",
+    "prose-fact": "原資料の不整合：本文の数値と表が一致しません",
+}
+"""A short Japanese explanation per check, appended to each line for the planners."""
+
+
 @dataclass(frozen=True)
 class Finding:
     """One problem found in an input file.
@@ -31,7 +53,8 @@ class Finding:
         line = "-" if self.line is None else str(self.line)
         prefix = "" if self.severity == "error" else "warning: "
         suffix = f" [corrected in {self.resolved_by}]" if self.resolved_by else ""
-        return f"{self.file}:{line}: {self.column}: {prefix}{self.message}{suffix}"
+        hint = f"（{HINTS[self.check]}）" if self.check in HINTS else ""
+        return f"{self.file}:{line}: {self.column}: {prefix}{self.message}{suffix}{hint}"
 
 
 class DataError(ValueError):

@@ -53,7 +53,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
 
     path = Path(path)
     if not path.exists():
-        raise InputError(f"{display_path(path)}:-: -: file not found")
+        raise InputError(f"{display_path(path)}:-: -: file not found（ファイルがありません）")
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         frame = pd.read_excel(path, dtype=str, header=0, engine="openpyxl")
         # Excel row numbers: the header is row 1.
@@ -64,7 +64,7 @@ def read_table(path: Path | str) -> pd.DataFrame:
         frame = _read_csv_text(text)
     else:
         raise InputError(
-            f"{display_path(path)}:-: -: unsupported file type {path.suffix!r} (use .csv or .xlsx)"
+            f"{display_path(path)}:-: -: unsupported file type {path.suffix!r} (use .csv or .xlsx)（CSV か Excel のファイルにしてください）"
         )
     frame.columns = [str(c).strip() for c in frame.columns]
     for column in frame.columns:

@@ -37,13 +37,14 @@ def only_error(path: Path) -> str:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_table(tmp_path / "vision.csv")
-    assert str(caught.value).endswith("vision.csv:-: -: file not found")
+    assert str(caught.value).endswith("vision.csv:-: -: file not found（ファイルがありません）")
 
 
 def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", "municipality,year,age_group\n一関市,2020,0-14\n")
     assert only_error(path).endswith(
         "v.csv:1: population: missing column (expected municipality, year, age_group, population)"
+        "（列の構成が違います）"
     )
 
 
@@ -59,17 +60,21 @@ def test_non_numeric_population(tmp_path: Path, cell: str) -> None:
     path = write(
         tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n" + f"一関市,2020,15-64,{cell}\n"
     )
-    assert only_error(path).endswith(f"v.csv:3: population: {cell!r} is not a number of people")
+    assert only_error(path).endswith(
+        f"v.csv:3: population: {cell!r} is not a number of people（数値として読めません）"
+    )
 
 
 def test_negative_population(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,-5\n")
-    assert only_error(path).endswith("v.csv:2: population: negative population -5")
+    assert only_error(path).endswith("v.csv:2: population: negative population -5（負の値です）")
 
 
 def test_fractional_population(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,12.5\n")
-    assert only_error(path).endswith("v.csv:2: population: 12.5 is not a whole number of people")
+    assert only_error(path).endswith(
+        "v.csv:2: population: 12.5 is not a whole number of people（整数ではありません）"
+    )
 
 
 def test_unknown_municipality(tmp_path: Path) -> None:
@@ -86,14 +91,17 @@ def test_duplicate_rows(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,5\n\n一関市,2020,0-14,6\n")
     assert only_error(path).endswith(
         "v.csv:4: population: duplicate row for 一関市 2020 0-14 (first given on line 2)"
+        "（同じ行が重複しています）"
     )
 
 
 def test_empty_cell_and_bad_year(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,,0-14,5\n一関市,令和2,0-14,5\n")
     errors = errors_of(path)
-    assert any(e.endswith("v.csv:2: year: empty cell") for e in errors)
-    assert any(e.endswith("v.csv:3: year: '令和2' is not a year") for e in errors)
+    assert any(e.endswith("v.csv:2: year: empty cell（空欄です）") for e in errors)
+    assert any(
+        e.endswith("v.csv:3: year: '令和2' is not a year（数値として読めません）") for e in errors
+    )
 
 
 def test_all_errors_are_collected(tmp_path: Path) -> None:
@@ -127,6 +135,7 @@ def test_errors_in_raw_data_stop_validation(raw_copy: Path) -> None:
         load_all(raw_copy)
     assert str(caught.value) == (
         "data/raw/ipss_2018_projection.csv:5: population: 9179.5 is not a whole number of people"
+        "（整数ではありません）"
     ).replace("data/raw", str(raw_copy))
 
 

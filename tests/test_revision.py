@@ -95,7 +95,9 @@ def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
         [["municipality", "year", "age_group", "population"], ["一関市", 2020, "0-14", "５４千"]],
     )
     errors = [str(f) for f in load_population(path, edition="x", municipalities=["一関市"]).errors]
-    assert errors == [f"{path}:2: population: '５４千' is not a number of people"]
+    assert errors == [
+        f"{path}:2: population: '５４千' is not a number of people（数値として読めません）"
+    ]
 
 
 def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:

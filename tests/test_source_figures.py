@@ -118,6 +118,7 @@ def test_the_inconsistency_is_reported_with_what_the_other_checks_imply(
         "(difference 141); the other printed figures imply 平泉町 2035 65+ = 2,383, not 2,524 "
         "(total − other age groups = 2,383; 圏域 − other municipalities = 2,383; printed aging "
         "rate 41.66% × total = 2,383) [corrected in data/raw/corrections.csv]"
+        "（原資料の不整合：年齢区分の和と合計が一致しません）"
     ]
     assert any(
         m.startswith("data/raw/population_vision_2024.csv:77: population: warning: 圏域 2035 65+")
