@@ -119,64 +119,70 @@ def interpolate(
     """
     if method not in ("linear", "geometric"):
         raise ValueError(f"unknown interpolation method {method!r} (use 'linear' or 'geometric')")
-    data = frame.sort_values([*SERIES, "year"])
-    base_columns = [*SERIES, "year", "population"]
-    results = []
-    for target in sorted(set(int(y) for y in years)):
-        lower = (
-            data[data["year"] <= target].groupby(SERIES, sort=False)[["year", "population"]].last()
-        )
-        upper = (
-            data[data["year"] >= target].groupby(SERIES, sort=False)[["year", "population"]].first()
-        )
-        every = data[SERIES].drop_duplicates().set_index(SERIES).index
-        bracket = pd.DataFrame(index=every).join(lower).join(upper.add_suffix("_hi"))
-        outside = bracket["year"].isna() | bracket["year_hi"].isna()
+    targets = sorted(set(int(y) for y in years))
+    # Integer series codes and one sort, then pure numpy per target year: every
+    # series' bracketing published years are found by counting, not by group-bys.
+    codes_all = frame.groupby(SERIES, sort=False).ngroup().to_numpy()
+    year_all = frame["year"].to_numpy()
+    order = np.lexsort((year_all, codes_all))
+    codes = codes_all[order]
+    year = year_all[order]
+    population = frame["population"].to_numpy(dtype="float64")[order]
+    groups = int(codes.max()) + 1 if len(codes) else 0
+    counts = np.bincount(codes, minlength=groups)
+    start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
+    identity = frame[SERIES].iloc[order[start]].reset_index(drop=True) if groups else frame[SERIES]
+    label = "線形補間" if method == "linear" else "幾何補間"
+    published_parts = []
+    interpolated_parts = []
+    for target in targets:
+        at_or_before = np.bincount(codes, weights=year <= target, minlength=groups).astype(int)
+        before = np.bincount(codes, weights=year < target, minlength=groups).astype(int)
+        outside = (at_or_before == 0) | (before == counts)
         if outside.any():
-            edition, municipality, age = bracket.index[outside.to_numpy()][0]
-            span = data[
-                (data["edition"] == edition)
-                & (data["municipality"] == municipality)
-                & (data["age_group"] == age)
-            ]["year"]
+            g = int(np.argmax(outside))
+            edition, municipality, age = identity.iloc[g]
+            first, last = year[start[g]], year[start[g] + counts[g] - 1]
             raise ExtrapolationError(
-                f"year {target} is outside the published years {span.min()}–{span.max()} of "
+                f"year {target} is outside the published years {first}–{last} of "
                 f"{edition} {municipality} {age}; only interpolation is done, never extrapolation"
             )
-        y0 = bracket["year"].to_numpy(dtype="float64")
-        y1 = bracket["year_hi"].to_numpy(dtype="float64")
-        p0 = bracket["population"].to_numpy(dtype="float64")
-        p1 = bracket["population_hi"].to_numpy(dtype="float64")
-        published = y0 == y1
+        lo = start + at_or_before - 1
+        hi = start + before
+        published = lo == hi
+        published_parts.append(order[lo[published]])
+        y0, y1 = year[lo].astype("float64"), year[hi].astype("float64")
+        p0, p1 = population[lo], population[hi]
+        inside = ~published
         with np.errstate(divide="ignore", invalid="ignore"):
-            fraction = np.where(published, 0.0, (target - y0) / (y1 - y0))
+            fraction = (target - y0[inside]) / (y1[inside] - y0[inside])
+            a, b = p0[inside], p1[inside]
             if method == "linear":
-                value = p0 + (p1 - p0) * fraction
+                value = a + (b - a) * fraction
             else:
-                if ((p0 <= 0) | (p1 <= 0))[~published].any() and (
-                    (p0 != p1)[~published & ((p0 <= 0) | (p1 <= 0))]
-                ).any():
+                if (((a <= 0) | (b <= 0)) & (a != b)).any():
                     raise ValueError("geometric interpolation needs positive populations")
-                ratio = np.where(p0 > 0, p1 / p0, 1.0)
-                value = np.where(p0 > 0, p0 * ratio**fraction, p0)
-        label = "線形補間" if method == "linear" else "幾何補間"
-        derivation = [
-            None if same else f"{label}（{int(a)}–{int(b)}年）"
-            for same, a, b in zip(published, y0, y1, strict=True)
-        ]
-        result = bracket.index.to_frame(index=False).assign(
-            year=target,
-            population=value,
-            derived=~published,
-            derivation=derivation,
+                value = np.where(a > 0, a * (b / np.where(a > 0, a, 1.0)) ** fraction, a)
+        spans = pd.Series(
+            [
+                f"{label}（{int(s0)}–{int(s1)}年）"
+                for s0, s1 in zip(y0[inside], y1[inside], strict=True)
+            ],
+            dtype=object,
         )
-        results.append(result)
-    out = pd.concat(results, ignore_index=True) if results else frame.iloc[0:0][base_columns]
-    if method == "geometric":
-        out = _totals_from_groups(out)
-    # Published rows keep their own flags (e.g. a printed vs a summed total).
-    published_rows = frame.merge(out[[*SERIES, "year"]], on=[*SERIES, "year"], how="inner")
-    interpolated = out[out["derived"].astype(bool)]
+        interpolated_parts.append(
+            identity[inside]
+            .reset_index(drop=True)
+            .assign(year=target, population=value, derived=True, derivation=spans)
+        )
+    published_rows = (
+        frame.iloc[np.unique(np.concatenate(published_parts))] if targets else frame.iloc[0:0]
+    )
+    interpolated = (
+        pd.concat(interpolated_parts, ignore_index=True) if interpolated_parts else frame.iloc[0:0]
+    )
+    if method == "geometric" and len(interpolated):
+        interpolated = _totals_from_groups(interpolated)
     combined = pd.concat([published_rows, interpolated], ignore_index=True)
     combined["derived"] = combined["derived"].astype(bool)
     return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)

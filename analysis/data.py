@@ -101,6 +101,25 @@ def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[st
     return [str(name) for name in read_table(path)["municipality"]]
 
 
+def normalise_text(text: pd.Series) -> pd.Series:
+    """NFKC-normalise and strip, computing each distinct non-ASCII value once.
+
+    Full-width digits and letters become ASCII; most cells are already ASCII or
+    repeat (municipality names), so this costs little on large files.
+    """
+    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype="string")
+    ascii_only = distinct.str.isascii().fillna(True).astype(bool)
+    if not ascii_only.all():
+        distinct = distinct.where(ascii_only, distinct.str.normalize("NFKC"))
+    distinct = distinct.str.strip()
+    values = distinct.to_numpy(dtype=object, na_value=None)
+    result = np.full(len(text), None, dtype=object)
+    present = codes >= 0
+    result[present] = values[codes[present]]
+    return pd.Series(result, index=text.index, dtype="string")
+
+
 def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Parse numbers as a Japanese office PC writes them.
 
@@ -111,11 +130,11 @@ def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
     distinct = pd.Series(uniques, dtype="string")
+    ascii_only = distinct.str.isascii().fillna(True).astype(bool)
+    if not ascii_only.all():
+        distinct = distinct.where(ascii_only, distinct.str.normalize("NFKC"))
     normalised = (
-        distinct.str.normalize("NFKC")
-        .str.replace(",", "", regex=False)
-        .str.replace("−", "-", regex=False)
-        .str.strip()
+        distinct.str.replace(",", "", regex=False).str.replace("−", "-", regex=False).str.strip()
     )
     looks_numeric = normalised.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
     parsed = pd.to_numeric(normalised.where(looks_numeric), errors="coerce").to_numpy("float64")
@@ -163,7 +182,7 @@ def parse_population(
         for line in lines[raw[column].isna().to_numpy()]:
             error(int(line), column, "empty cell", "missing-value")
 
-    municipality = raw["municipality"].astype("string").str.normalize("NFKC").str.strip()
+    municipality = normalise_text(raw["municipality"])
     municipality = municipality.replace({"圏域合計": REGION, "圏域計": REGION})
     known = [*municipalities, REGION]
     unknown = municipality.notna() & ~municipality.isin(known)
@@ -275,33 +294,46 @@ def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.Da
 
     A total is derived from the three age groups where it is absent; the 圏域 is
     the sum of the municipalities where the edition does not print it and every
-    member municipality is present for that year.
+    member municipality is present for that year. Rows keep their order; new
+    rows come last (sort with :func:`sort_population`).
     """
     keys = ["edition", "municipality", "year"]
-    parts = frame[frame["age_group"].isin(AGE_GROUPS)]
-    have_total = frame.loc[frame["age_group"] == TOTAL, keys].drop_duplicates()
-    group_sizes = parts.groupby(keys)["age_group"].nunique()
-    complete_groups = group_sizes[group_sizes == len(AGE_GROUPS)].index
-    sums = parts.set_index(keys).loc[lambda d: d.index.isin(complete_groups)]
-    sums = sums.groupby(keys)["population"].sum().reset_index()
-    sums = sums.merge(have_total, on=keys, how="left", indicator=True)
-    new_totals = sums[sums["_merge"] == "left_only"].drop(columns="_merge")
-    new_totals = new_totals.assign(age_group=TOTAL, derived=True, derivation="年齢3区分の合計")
+    wide = frame.pivot_table(
+        index=keys, columns="age_group", values="population", aggfunc="sum", observed=True
+    ).reindex(columns=list(ALL_AGE_GROUPS))
+    complete = wide[list(AGE_GROUPS)].notna().all(axis=1) & wide[TOTAL].isna()
+    new_totals = (
+        wide.loc[complete, list(AGE_GROUPS)]
+        .sum(axis=1)
+        .rename("population")
+        .reset_index()
+        .assign(age_group=TOTAL, derived=True, derivation="年齢3区分の合計")
+    )
     frame = pd.concat([frame, new_totals], ignore_index=True)
 
-    members = frame[frame["municipality"].isin(municipalities)]
-    region_keys = ["edition", "year", "age_group"]
-    count = members.groupby(region_keys)["municipality"].nunique()
-    full = count[count == len(municipalities)].index
-    region = members.set_index(region_keys).loc[lambda d: d.index.isin(full)]
-    region = region.groupby(region_keys)["population"].sum().reset_index()
-    have_region = frame.loc[frame["municipality"] == REGION, region_keys].drop_duplicates()
-    region = region.merge(have_region, on=region_keys, how="left", indicator=True)
-    region = region[region["_merge"] == "left_only"].drop(columns="_merge")
-    region = region.assign(municipality=REGION, derived=True, derivation="市町の合計")
-    frame = pd.concat([frame, region], ignore_index=True)
+    if municipalities:
+        members = frame[frame["municipality"].isin(municipalities)]
+        by_region = members.pivot_table(
+            index=["edition", "year", "age_group"],
+            columns="municipality",
+            values="population",
+            aggfunc="sum",
+            observed=True,
+        ).reindex(columns=municipalities)
+        printed = frame.loc[frame["municipality"] == REGION, ["edition", "year", "age_group"]]
+        printed_index = pd.MultiIndex.from_frame(printed)
+        wanted = by_region.notna().all(axis=1) & ~by_region.index.isin(printed_index)
+        region = (
+            by_region[wanted]
+            .sum(axis=1)
+            .rename("population")
+            .reset_index()
+            .assign(municipality=REGION, derived=True, derivation="市町の合計")
+        )
+        frame = pd.concat([frame, region], ignore_index=True)
     frame["derived"] = frame["derived"].astype(bool)
-    return sort_population(frame)
+    frame["population"] = frame["population"].astype("int64")
+    return frame
 
 
 def sort_population(frame: pd.DataFrame, municipalities: list[str] | None = None) -> pd.DataFrame:
