@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import tempfile
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
@@ -98,23 +98,29 @@ def _read_csv_text(text: str) -> pd.DataFrame:
 def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only on success.
 
-    A failure or Ctrl-C leaves the previous ``target`` untouched and no partial file.
+    A failure or Ctrl-C leaves the previous ``target`` untouched and no partial
+    file: the temporary file is created by the writer inside the ``with`` block
+    and removed on the way out unless it was moved into place.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+    temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     try:
         yield temporary
-        # mkstemp creates 0600 files; give the output the permissions of a normal file.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def remove_leftover_temporaries(*folders: Path) -> list[Path]:
+    """Delete temporary files a killed run may have left (``.<name>.<id>.tmp``)."""
+    removed = []
+    for folder in folders:
+        for path in folder.rglob(".*.tmp"):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from analysis.io import atomic_open
+from analysis.io import atomic_open, remove_leftover_temporaries
 from analysis.paths import (
     DATA_PROCESSED,
     DATA_RAW,
@@ -413,6 +413,7 @@ def say(line: str) -> None:
 
 def run(options: Options, echo: Callable[[str], None] = say) -> int:
     """Regenerate what is out of date; return the exit code."""
+    remove_leftover_temporaries(REPORTS, DATA_PROCESSED)
     reports = reports_for(options)
     manifest = read_manifest()
     digests = {r.name: fingerprint(r) for r in reports}
