@@ -46,29 +46,40 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def validate(raw_dir: Path | None = None) -> int:
+    """Check every input in ``raw_dir``: population editions, KPIs and budgets, KPI actuals."""
+    from analysis import kpi
     from analysis.data import load_all
-    from analysis.findings import DataError
+    from analysis.findings import DataError, Finding
     from analysis.io import InputError
     from analysis.paths import DATA_RAW
 
-    try:
-        data = load_all(raw_dir or DATA_RAW)
-    except DataError as error:
-        for finding in error.findings:
-            print(finding)
-        print(f"{len(error.findings)} error(s): the data cannot be used until they are fixed.")
-        return 1
-    except InputError as error:
-        print(error)
-        return 1
-    for finding in data.findings:
-        print(finding)
-    warnings = [f for f in data.findings if f.severity == "warning"]
+    folder = raw_dir or DATA_RAW
+    errors: list[str] = []
+    findings: list[Finding] = []
+    steps = (
+        lambda: findings.extend(load_all(folder).findings),
+        lambda: kpi.load_actuals(folder / "kpi_actuals.csv", kpi.load(folder).kpis),
+    )
+    for step in steps:
+        try:
+            step()
+        except DataError as error:
+            errors += [str(f) for f in error.findings]
+        except InputError as error:
+            errors.append(str(error))
+    for line in [*errors, *(str(f) for f in findings)]:
+        print(line)
+    warnings = [f for f in findings if f.severity == "warning"]
     corrected = [f for f in warnings if f.resolved_by]
     print(
-        f"0 errors, {len(warnings)} warning(s) about the published source "
+        f"{len(errors)} error(s), {len(warnings)} warning(s) about the published source "
         f"({len(corrected)} handled by data/raw/corrections.csv)."
     )
+    if errors:
+        print(
+            "The data cannot be used until the errors are fixed（エラーを直してから再実行してください）."
+        )
+        return 1
     return 0
 
 

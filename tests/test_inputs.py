@@ -142,7 +142,7 @@ def test_errors_in_raw_data_stop_validation(raw_copy: Path) -> None:
 def test_validate_command_exit_codes(raw_copy: Path) -> None:
     good = run_cli("validate")
     assert good.returncode == 0
-    assert "0 errors, 4 warning(s)" in good.stdout
+    assert "0 error(s), 4 warning(s)" in good.stdout
     path = raw_copy / "population_vision_2024.csv"
     path.write_text(
         path.read_text(encoding="utf-8").replace("一関市,2020,0-14", "一関,2020,0-14"),

@@ -321,3 +321,16 @@ def test_kpi_report_runs_with_synthetic_actuals(built_reports: Path, tmp_path: P
         "算出方法",
     ):
         assert heading in html
+
+
+def test_validate_checks_the_kpi_files_and_actuals_too(raw_copy: Path) -> None:
+    budgets = raw_copy / "budgets.csv"
+    budgets.write_text(
+        budgets.read_text(encoding="utf-8").replace("1,2024,48221,560", "1,2024,48千,560"),
+        encoding="utf-8",
+    )
+    write(raw_copy / "kpi_actuals.csv", "kpi_id,fiscal_year,value,note\nK77,2024,1,\n")
+    result = run_cli("validate", "--raw-dir", str(raw_copy))
+    assert result.returncode == 1
+    assert f"{raw_copy}/budgets.csv:2: budget_thousand_yen: '48千' is not a number" in result.stdout
+    assert "1 error(s)" in result.stdout
