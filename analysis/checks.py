@@ -33,25 +33,23 @@ def _printed_only(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _wide(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts as printed, one column per age group; a total that is not printed is NaN."""
-    wide = frame.pivot_table(
-        index=["edition", "municipality", "year"],
-        columns="age_group",
-        values="population",
-        aggfunc="first",
-    )
-    return wide.reindex(columns=[*AGE_GROUPS, TOTAL]).astype("float64")
+    wide = cohort.unstack_age_groups(frame, ["edition", "municipality", "year"])
+    return wide.reindex(columns=[*AGE_GROUPS, TOTAL])
 
 
 class _Lines:
     """Where each printed count came from (file, line), looked up only for flagged cells."""
 
     def __init__(self, frame: pd.DataFrame) -> None:
-        printed = frame.dropna(subset=["input_line"])
-        self._index = printed.set_index(["edition", "municipality", "year", "age_group"])[
-            ["input_file", "input_line"]
-        ]
+        self._frame = frame
+        self._index: pd.DataFrame | None = None
 
     def __getitem__(self, key: tuple[str, str, int, str]) -> tuple[str, int]:
+        if self._index is None:  # built on first use: most data has nothing to report
+            printed = self._frame.dropna(subset=["input_line"])
+            self._index = printed.set_index(["edition", "municipality", "year", "age_group"])[
+                ["input_file", "input_line"]
+            ]
         row = self._index.loc[key]
         return str(row["input_file"]), int(row["input_line"])
 

@@ -23,19 +23,31 @@ class ExtrapolationError(ValueError):
     """A year outside the published years was asked for: we interpolate, never extrapolate."""
 
 
+def unstack_age_groups(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Counts with one column per age group (人, float); rows are ``keys``.
+
+    ``unstack`` is much cheaper than ``pivot_table`` on large frames; keys are
+    unique after validation, and a duplicate (e.g. from a careless concat) falls
+    back to the first value.
+    """
+    indexed = frame.set_index([*keys, "age_group"])["population"]
+    if not indexed.index.is_unique:
+        indexed = indexed[~indexed.index.duplicated(keep="first")]
+    wide = indexed.unstack("age_group").astype("float64")
+    wide.columns = wide.columns.astype(object)
+    wide.columns.name = None
+    return wide
+
+
 def to_wide(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per edition, municipality and year; one column per age group (人, float).
 
     The ``total`` column is the printed total where there is one, else the sum of
     the three age groups.
     """
-    wide = frame.pivot_table(
-        index=KEYS, columns="age_group", values="population", aggfunc="first"
-    ).astype("float64")
-    wide = wide.reindex(columns=[*AGE_GROUPS, TOTAL])
+    wide = unstack_age_groups(frame, KEYS).reindex(columns=[*AGE_GROUPS, TOTAL])
     summed = wide[list(AGE_GROUPS)].sum(axis=1, min_count=len(AGE_GROUPS))
     wide[TOTAL] = wide[TOTAL].fillna(summed)
-    wide.columns.name = None
     return wide
 
 

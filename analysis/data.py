@@ -298,9 +298,9 @@ def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.Da
     rows come last (sort with :func:`sort_population`).
     """
     keys = ["edition", "municipality", "year"]
-    wide = frame.pivot_table(
-        index=keys, columns="age_group", values="population", aggfunc="sum", observed=True
-    ).reindex(columns=list(ALL_AGE_GROUPS))
+    from analysis.cohort import unstack_age_groups
+
+    wide = unstack_age_groups(frame, keys).reindex(columns=list(ALL_AGE_GROUPS))
     complete = wide[list(AGE_GROUPS)].notna().all(axis=1) & wide[TOTAL].isna()
     new_totals = (
         wide.loc[complete, list(AGE_GROUPS)]
