@@ -110,14 +110,6 @@ def change_from_base(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
     return merged
 
 
-def published_years(frame: pd.DataFrame) -> dict[str, list[int]]:
-    """Published years per edition."""
-    return {
-        str(edition): sorted(int(y) for y in years)
-        for edition, years in frame.groupby("edition")["year"].unique().items()
-    }
-
-
 def interpolate(
     frame: pd.DataFrame, years: Iterable[int], method: Method = "linear"
 ) -> pd.DataFrame:

@@ -9,7 +9,6 @@ by this project rather than printed: totals, 圏域 sums, interpolations).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -447,7 +446,3 @@ def load_all(
     if check:
         findings += checks.check_all(raw, corrected, corrections, raw_dir, municipalities)
     return PopulationData(editions, municipalities, raw, corrected, corrections, findings)
-
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.data import parse_number
 from analysis.findings import DataError, Finding, cell_errors
-from analysis.io import LINE, InputError, read_table
+from analysis.io import LINE, read_table
 from analysis.paths import DATA_RAW, display_path
 
 BASELINE_FY = 2022
@@ -23,7 +23,6 @@ TARGET_FY = 2028
 PLAN_YEARS = tuple(range(2024, TARGET_FY + 1))
 """The vision's plan period, FY2024–FY2028: the only years actuals may be given for."""
 
-DIRECTION_LABELS = {"increase": "増加", "decrease": "減少", "maintain": "維持"}
 ACTUALS_COLUMNS = ("kpi_id", "fiscal_year", "value", "note")
 
 
@@ -418,14 +417,6 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
             "shared_budget",
         ]
     ]
-
-
-def check_actuals_file(path: Path) -> None:
-    """Raise InputError if the actuals file is missing (the template ships in data/raw/)."""
-    if not path.exists():
-        raise InputError(
-            f"{display_path(path)}:-: -: file not found (copy data/raw/kpi_actuals.csv as a template)"
-        )
 
 
 def default_as_of(actuals: pd.DataFrame) -> int:
