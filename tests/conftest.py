@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 import sys
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from analysis.data import PopulationData, load_all
-from analysis.paths import DATA_RAW, ROOT
+from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -22,6 +23,12 @@ def raw_copy(tmp_path: Path) -> Path:
     target = tmp_path / "raw"
     shutil.copytree(DATA_RAW, target)
     return target
+
+
+def snapshot() -> dict[str, str]:
+    """Content hash of every output, to prove a failed run changed nothing."""
+    files = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*") if p.is_file()]
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pytest
@@ -10,9 +9,9 @@ import pytest
 from analysis.data import load_all, load_population
 from analysis.findings import DataError
 from analysis.io import InputError, read_table
-from analysis.paths import DATA_PROCESSED, REPORTS
+from analysis.paths import REPORTS
 
-from .conftest import run_cli
+from .conftest import run_cli, snapshot
 
 MUNICIPALITIES = ["一関市", "平泉町"]
 HEADER = "municipality,year,age_group,population\n"
@@ -154,11 +153,6 @@ def test_validate_command_exit_codes(raw_copy: Path) -> None:
         f"{raw_copy}/population_vision_2024.csv:2: municipality: unknown municipality '一関'"
         in bad.stdout
     )
-
-
-def snapshot() -> dict[str, str]:
-    files = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*") if p.is_file()]
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_bad_supplied_file_and_target_year_leave_outputs_intact(

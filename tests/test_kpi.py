@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -13,9 +12,9 @@ from hypothesis import strategies as st
 
 from analysis import kpi
 from analysis.findings import DataError
-from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS
+from analysis.paths import DATA_RAW, REPORTS
 
-from .conftest import run_cli
+from .conftest import run_cli, snapshot
 
 
 @pytest.fixture(scope="module")
@@ -275,11 +274,6 @@ def test_bad_actuals_name_file_line_and_column(
     with pytest.raises(DataError) as caught:
         kpi.load_actuals(path, data.kpis)
     assert message in str(caught.value)
-
-
-def snapshot() -> dict[str, str]:
-    files = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*") if p.is_file()]
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
 def test_bad_actuals_through_the_command_keep_the_previous_reports(
