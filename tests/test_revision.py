@@ -151,3 +151,24 @@ def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
         InputError, match="replaces 'vision_1999', which is not a registered edition"
     ):
         population.load(raw_dir=raw_copy)
+
+
+def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> None:
+    rows = ["municipality,year,age_group,population"]
+    for municipality, base in (("一関市", 100_000), ("平泉町", 6_000)):
+        for step, year in enumerate(range(2020, 2051, 5)):
+            scale = 0.95**step
+            for group, share in (("0-14", 0.10), ("15-64", 0.52), ("65+", 0.38)):
+                rows.append(f"{municipality},{year},{group},{round(base * share * scale)}")
+    path = tmp_path / "ipss_2023.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="cp932")
+    data = population.load(projection_path=path, projection_label="社人研推計（2023年12月公表）")
+    assert population.current_edition(data, "projection").edition == "projection_supplied"
+    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    comparison = tables["comparison"]
+    region = comparison[comparison["municipality"] == REGION]
+    assert set(region["baseline"]) == {"projection_supplied"}
+    assert 2028 in set(region["year"])  # interpolated in the new projection
+    diff = revision.differences(data.corrected, "ipss_2018", "projection_supplied", [2028, 2040])
+    assert set(diff["municipality"]) == {"一関市", "平泉町", REGION}
+    assert max(diff["year"]) == 2040  # the old edition ends there
