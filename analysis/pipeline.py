@@ -46,6 +46,7 @@ VERSIONED_PACKAGES = (
     "jupytext",
     "ipykernel",
     "openpyxl",
+    "pyarrow",
 )
 
 
@@ -147,7 +148,8 @@ def _hash_file(path: Path, digest: Any) -> None:
         if path.is_relative_to(ROOT)
         else path.name.encode()
     )
-    digest.update(path.read_bytes())
+    # A missing supplied file is reported by validation, with its name, not here.
+    digest.update(path.read_bytes() if path.is_file() else b"<missing>")
 
 
 def _code_files() -> list[Path]:

@@ -175,3 +175,12 @@ def test_bad_supplied_file_and_target_year_leave_outputs_intact(
     )
     assert snapshot() == before
     assert not [p for p in REPORTS.rglob(".*.tmp")]
+
+
+def test_a_missing_supplied_file_is_one_clear_line(built_reports: Path, tmp_path: Path) -> None:
+    before = snapshot()
+    result = run_cli("reports", "--vision", str(tmp_path / "改訂版.xlsx"))
+    assert result.returncode == 1
+    assert f"{tmp_path}/改訂版.xlsx:-: -: file not found（ファイルがありません）" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert snapshot() == before
