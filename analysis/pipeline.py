@@ -293,6 +293,8 @@ def to_html(notebook: Any, title: str) -> str:
             ]
         cell.get("metadata", {}).pop("papermill", None)
         cell.get("metadata", {}).pop("execution", None)
+    # Code is hidden, so a code cell without output would only leave an empty gap.
+    notebook.cells = [c for c in notebook.cells if c.get("cell_type") != "code" or c.get("outputs")]
     notebook.metadata.pop("papermill", None)
     notebook.metadata["title"] = title
     exporter = HTMLExporter(  # type: ignore[no-untyped-call]

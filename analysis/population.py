@@ -192,3 +192,52 @@ def build_tables(
         "findings": findings,
         "corrections": data.corrections,
     }
+
+
+def key_points(
+    tables: dict[str, pd.DataFrame],
+    area: str,
+    year: int,
+    projection: Edition,
+    vision: Edition,
+) -> list[str]:
+    """Short Japanese sentences with the headline numbers of one area and year (for 要点)."""
+    structure = tables["age_structure"].set_index(["edition", "municipality", "year"])
+    points = []
+    for edition, role in ((projection, "推計"), (vision, "展望")):
+        key = (edition.edition, area, year)
+        if key not in structure.index:
+            points.append(f"{role}（{edition.short_label}）には{area}の{year}年の値がありません。")
+            continue
+        row = structure.loc[key]
+        derived = "（前後の公表年から補間）" if bool(row["derived"]) else ""
+        points.append(
+            f"{year}年の{area}の{role}人口は{row['total']:,.0f}人{derived}、"
+            f"高齢化率は{row['aging_rate_pct']:.1f}%です（{edition.short_label}）。"
+        )
+    comparison = tables["comparison"]
+    match = comparison[(comparison["municipality"] == area) & (comparison["year"] == year)]
+    if len(match):
+        gap = match.iloc[0]
+        points.append(
+            f"展望人口は推計人口より{abs(gap['gap']):,.0f}人{'多く' if gap['gap'] >= 0 else '少なく'}、"
+            f"影響度（展望÷推計）は{gap['ratio']:.3f}です。"
+        )
+    targets = tables["targets"]
+    for row in targets[(targets["municipality"] == area) & (targets["year"] == year)].itertuples():
+        if row.quantity == "population":
+            points.append(
+                f"{year}年の人口目標{row.target:,.0f}人程度に対し、人口ビジョンの値は{row.vision_value:,.0f}人です。"
+            )
+        else:
+            points.append(
+                f"{year}年の高齢化率目標{row.target:g}%程度に対し、人口ビジョンの値は{row.vision_value:.2f}%です。"
+            )
+    warnings = tables["findings"]
+    if len(warnings):
+        corrected = int((warnings["resolved_by"] != "").sum())
+        points.append(
+            f"原資料の検証で{len(warnings)}件の不整合が見つかりました（うち{corrected}件は補正済み）。"
+            "詳細は「データ検証の結果」を参照してください。"
+        )
+    return points

@@ -63,6 +63,19 @@ display(
 )
 
 # %% [markdown]
+# ## 要点
+
+# %%
+display(
+    Markdown(
+        "\n".join(
+            f"- {point}"
+            for point in population.key_points(tables, municipality, int(target_year), projection, vision)
+        )
+    )
+)
+
+# %% [markdown]
 # ## データ検証の結果
 #
 # 転記した表の合計・比率と、本文に記載された数値を、人口（人）から再計算して照合した結果です。

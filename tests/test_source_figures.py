@@ -199,3 +199,17 @@ def test_census_prose_shares(data: PopulationData) -> None:
         46.3,
         45.4,
     ]
+
+
+def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
+    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    points = population.key_points(
+        tables, REGION, 2028, data.edition("ipss_2018"), data.edition("vision_2024")
+    )
+    text = "\n".join(points)
+    assert "推計人口は109,611人（前後の公表年から補間）" in text
+    assert "圏域の展望人口は107,447人" in text
+    assert "推計人口より2,164人少なく" in text
+    assert "人口目標107,400人程度に対し、人口ビジョンの値は107,447人" in text
+    assert "高齢化率目標39.5%程度に対し、人口ビジョンの値は39.80%" in text
+    assert "4件の不整合" in text and "うち3件は補正済み" in text
