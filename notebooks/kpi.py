@@ -54,6 +54,8 @@ display(
         f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}（{actuals_file.name}）\n"
         "- 評価の内訳："
         + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
+        + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
+        + f"\n- 設計上の確認事項：{len(tables['flags'])}件（「設計上の確認事項」を参照）"
     )
 )
 
