@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.findings import DataError, Finding
+from analysis.findings import DataError, Finding, cell_errors, schema_errors
 from analysis.io import LINE, InputError, read_table
 from analysis.paths import DATA_RAW, display_path
 from analysis.schema import (
@@ -163,13 +163,8 @@ def parse_population(
         findings.append(Finding("error", file, line, column, message, check))
 
     present = [c for c in raw.columns if c != LINE]
-    for column in POPULATION_COLUMNS:
-        if column not in present:
-            error(1, column, f"missing column (expected {', '.join(POPULATION_COLUMNS)})", "schema")
-    allowed = set(POPULATION_COLUMNS) | set(PROVENANCE_COLUMNS)
-    for column in present:
-        if column not in allowed:
-            error(1, column, f"unexpected column (allowed: {', '.join(sorted(allowed))})", "schema")
+    allowed = sorted({*POPULATION_COLUMNS, *PROVENANCE_COLUMNS})
+    findings += schema_errors(file, present, POPULATION_COLUMNS, allowed)
     if findings:
         return Loaded(_empty_population(), findings)
     if raw.empty:
@@ -178,51 +173,91 @@ def parse_population(
 
     lines = raw[LINE].to_numpy()
     for column in POPULATION_COLUMNS:
-        for line in lines[raw[column].isna().to_numpy()]:
-            error(int(line), column, "empty cell", "missing-value")
+        findings += cell_errors(
+            file,
+            column,
+            lines,
+            raw[column].isna(),
+            raw[column],
+            lambda _: "empty cell",
+            "missing-value",
+        )
 
     municipality = normalise_text(raw["municipality"])
     municipality = municipality.replace({"圏域合計": REGION, "圏域計": REGION})
     known = [*municipalities, REGION]
     unknown = municipality.notna() & ~municipality.isin(known)
-    for line, name in zip(lines[unknown.to_numpy()], municipality[unknown], strict=True):
-        error(
-            int(line),
-            "municipality",
+    findings += cell_errors(
+        file,
+        "municipality",
+        lines,
+        unknown,
+        municipality,
+        lambda name: (
             f"unknown municipality {name!r} (known: {', '.join(known)}; "
-            "add new ones to data/raw/municipalities.csv)",
-            "unknown-municipality",
-        )
+            "add new ones to data/raw/municipalities.csv)"
+        ),
+        "unknown-municipality",
+    )
 
     labels = raw["age_group"].dropna().unique()
     age_group = raw["age_group"].map({label: normalise_age_group(str(label)) for label in labels})
     bad_age = raw["age_group"].notna() & age_group.isna()
-    for line, label in zip(lines[bad_age.to_numpy()], raw["age_group"][bad_age], strict=True):
-        error(
-            int(line),
-            "age_group",
-            f"unknown age group {label!r} (use {', '.join(ALL_AGE_GROUPS)})",
-            "unknown-age-group",
-        )
+    findings += cell_errors(
+        file,
+        "age_group",
+        lines,
+        bad_age,
+        raw["age_group"],
+        lambda label: f"unknown age group {label!r} (use {', '.join(ALL_AGE_GROUPS)})",
+        "unknown-age-group",
+    )
 
     year, year_nan = parse_number(raw["year"])
     fractional_year = year.notna() & (year != np.floor(year))
-    for line, text in zip(lines[year_nan.to_numpy()], raw["year"][year_nan], strict=True):
-        error(int(line), "year", f"{text!r} is not a year", "not-a-number")
-    for line, value in zip(lines[fractional_year.to_numpy()], year[fractional_year], strict=True):
-        error(int(line), "year", f"{value:g} is not a whole year", "fractional")
+    findings += cell_errors(
+        file, "year", lines, year_nan, raw["year"], lambda t: f"{t!r} is not a year", "not-a-number"
+    )
+    findings += cell_errors(
+        file,
+        "year",
+        lines,
+        fractional_year,
+        year,
+        lambda v: f"{v:g} is not a whole year",
+        "fractional",
+    )
 
     population, population_nan = parse_number(raw["population"])
-    for line, text in zip(
-        lines[population_nan.to_numpy()], raw["population"][population_nan], strict=True
-    ):
-        error(int(line), "population", f"{text!r} is not a number of people", "not-a-number")
     negative = population < 0
-    for line, value in zip(lines[negative.to_numpy()], population[negative], strict=True):
-        error(int(line), "population", f"negative population {value:g}", "negative")
     fractional = population.notna() & (population != np.floor(population))
-    for line, value in zip(lines[fractional.to_numpy()], population[fractional], strict=True):
-        error(int(line), "population", f"{value:g} is not a whole number of people", "fractional")
+    findings += cell_errors(
+        file,
+        "population",
+        lines,
+        population_nan,
+        raw["population"],
+        lambda t: f"{t!r} is not a number of people",
+        "not-a-number",
+    )
+    findings += cell_errors(
+        file,
+        "population",
+        lines,
+        negative,
+        population,
+        lambda v: f"negative population {v:g}",
+        "negative",
+    )
+    findings += cell_errors(
+        file,
+        "population",
+        lines,
+        fractional,
+        population,
+        lambda v: f"{v:g} is not a whole number of people",
+        "fractional",
+    )
 
     frame = pd.DataFrame(
         {

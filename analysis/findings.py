@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,12 +69,30 @@ def cell_errors(
     file: str,
     column: str,
     lines: Iterable[object],
+    flagged: Iterable[bool],
     values: Iterable[object],
     message: Callable[[object], str],
     check: str,
 ) -> list[Finding]:
-    """One error per flagged cell: ``lines`` and ``values`` are the flagged rows only."""
+    """One error per flagged cell; ``lines``, ``flagged`` and ``values`` run over all rows."""
     return [
         Finding("error", file, int(line), column, message(value), check)  # type: ignore[call-overload]
-        for line, value in zip(lines, values, strict=True)
+        for line, bad, value in zip(lines, flagged, values, strict=True)
+        if bad
+    ]
+
+
+def schema_errors(
+    file: str, present: Iterable[str], required: Sequence[str], allowed: Sequence[str]
+) -> list[Finding]:
+    """Missing required columns and columns not in ``allowed`` (listed in its order), on line 1."""
+    present = list(present)
+    return [
+        Finding("error", file, 1, c, f"missing column (expected {', '.join(required)})", "schema")
+        for c in required
+        if c not in present
+    ] + [
+        Finding("error", file, 1, c, f"unexpected column (allowed: {', '.join(allowed)})", "schema")
+        for c in present
+        if c not in allowed
     ]

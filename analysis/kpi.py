@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data import parse_number
-from analysis.findings import DataError, Finding, cell_errors
+from analysis.data import normalise_text, parse_number
+from analysis.findings import DataError, Finding, cell_errors, schema_errors
 from analysis.io import LINE, read_table
 from analysis.paths import DATA_RAW, display_path
 
@@ -58,20 +58,28 @@ class KpiData:
 def _numbers(
     table: pd.DataFrame, columns: list[str], file: str
 ) -> tuple[pd.DataFrame, list[Finding]]:
-    findings = []
+    findings: list[Finding] = []
     result = table.copy()
     for column in columns:
         values, bad = parse_number(table[column])
-        for line, text in zip(table.loc[bad, LINE], table.loc[bad, column], strict=True):
-            findings.append(
-                Finding(
-                    "error", file, int(line), column, f"{text!r} is not a number", "not-a-number"
-                )
-            )
-        for line in table.loc[table[column].isna(), LINE]:
-            findings.append(
-                Finding("error", file, int(line), column, "empty cell", "missing-value")
-            )
+        findings += cell_errors(
+            file,
+            column,
+            table[LINE],
+            bad,
+            table[column],
+            lambda t: f"{t!r} is not a number",
+            "not-a-number",
+        )
+        findings += cell_errors(
+            file,
+            column,
+            table[LINE],
+            table[column].isna(),
+            table[column],
+            lambda _: "empty cell",
+            "missing-value",
+        )
         result[column] = values
     return result, findings
 
@@ -121,24 +129,7 @@ def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
     file = display_path(path)
     table = read_table(path)
     present = [c for c in table.columns if c != LINE]
-    problems = [
-        Finding(
-            "error", file, 1, c, f"missing column (expected {', '.join(ACTUALS_COLUMNS)})", "schema"
-        )
-        for c in ACTUALS_COLUMNS
-        if c not in present
-    ] + [
-        Finding(
-            "error",
-            file,
-            1,
-            c,
-            f"unexpected column (allowed: {', '.join(ACTUALS_COLUMNS)})",
-            "schema",
-        )
-        for c in present
-        if c not in ACTUALS_COLUMNS
-    ]
+    problems = schema_errors(file, present, ACTUALS_COLUMNS, ACTUALS_COLUMNS)
     if problems:
         raise DataError(problems)
     if table.empty:
@@ -151,54 +142,24 @@ def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
             }
         )
     known = set(kpis["kpi_id"])
-    kpi_id = table["kpi_id"].astype("string").str.normalize("NFKC").str.strip()
+    kpi_id = normalise_text(table["kpi_id"])
     year, bad_year = parse_number(table["fiscal_year"])
     value, bad_value = parse_number(table["value"])
-    unknown = ~kpi_id.isin(known)
-    no_year = bad_year | table["fiscal_year"].isna()
-    outside = year.notna() & ~year.isin(PLAN_YEARS)
-    no_value = table["value"].isna()
     plan_period = f"FY{PLAN_YEARS[0]}–FY{PLAN_YEARS[-1]}"
-    problems += cell_errors(
-        file,
-        "kpi_id",
-        table.loc[unknown, LINE],
-        kpi_id[unknown],
-        lambda v: f"unknown KPI id {v!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
-        "unknown-kpi",
-    )
-    problems += cell_errors(
-        file,
-        "fiscal_year",
-        table.loc[no_year, LINE],
-        table.loc[no_year, "fiscal_year"],
-        lambda v: f"{v!r} is not a fiscal year",
-        "not-a-number",
-    )
-    problems += cell_errors(
-        file,
-        "fiscal_year",
-        table.loc[outside, LINE],
-        year[outside],
-        lambda v: f"fiscal year {v:g} is outside the plan period {plan_period}",
-        "outside-plan",
-    )
-    problems += cell_errors(
-        file,
-        "value",
-        table.loc[bad_value, LINE],
-        table.loc[bad_value, "value"],
-        lambda v: f"{v!r} is not a number",
-        "not-a-number",
-    )
-    problems += cell_errors(
-        file,
-        "value",
-        table.loc[no_value, LINE],
-        table.loc[no_value, "value"],
-        lambda _: "empty cell (delete the row if there is no actual yet)",
-        "missing-value",
-    )
+    lines = table[LINE]
+    checks = (
+        ("kpi_id", ~kpi_id.isin(known), kpi_id,
+         lambda v: f"unknown KPI id {v!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)", "unknown-kpi"),
+        ("fiscal_year", bad_year | table["fiscal_year"].isna(), table["fiscal_year"],
+         lambda v: f"{v!r} is not a fiscal year", "not-a-number"),
+        ("fiscal_year", year.notna() & ~year.isin(PLAN_YEARS), year,
+         lambda v: f"fiscal year {v:g} is outside the plan period {plan_period}", "outside-plan"),
+        ("value", bad_value, table["value"], lambda v: f"{v!r} is not a number", "not-a-number"),
+        ("value", table["value"].isna(), table["value"],
+         lambda _: "empty cell (delete the row if there is no actual yet)", "missing-value"),
+    )  # fmt: skip
+    for column, flagged, values, message, check in checks:
+        problems += cell_errors(file, column, lines, flagged, values, message, check)
     actuals = pd.DataFrame(
         {
             "kpi_id": kpi_id,
