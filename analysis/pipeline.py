@@ -159,19 +159,27 @@ def _code_files() -> list[Path]:
     )
 
 
-def fingerprint(report: Report) -> str:
-    """Content hash of everything the report depends on."""
+def shared_fingerprint() -> str:
+    """Hash of what every report depends on: raw data, package code, versions, Python."""
     digest = hashlib.sha256()
     files = sorted(p for p in DATA_RAW.rglob("*") if p.is_file())
-    for path in [*files, report.notebook, *_code_files(), *report.inputs]:
-        _hash_file(Path(path).resolve(), digest)
-    digest.update(json.dumps(report.parameters, sort_keys=True, ensure_ascii=False).encode())
+    for path in [*files, *_code_files()]:
+        _hash_file(path.resolve(), digest)
     for package in VERSIONED_PACKAGES:
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{package}=missing".encode())
     digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def fingerprint(report: Report, shared: str) -> str:
+    """Content hash of everything the report depends on (``shared`` covers the common part)."""
+    digest = hashlib.sha256(shared.encode())
+    for path in [report.notebook, *report.inputs]:
+        _hash_file(Path(path).resolve(), digest)
+    digest.update(json.dumps(report.parameters, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()
 
 
@@ -420,7 +428,8 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
     remove_leftover_temporaries(REPORTS, DATA_PROCESSED)
     reports = reports_for(options)
     manifest = read_manifest()
-    digests = {r.name: fingerprint(r) for r in reports}
+    shared = shared_fingerprint()  # read the raw data and code once, not once per report
+    digests = {r.name: fingerprint(r, shared) for r in reports}
     stale = [r for r in reports if options.force or not is_up_to_date(r, manifest, digests[r.name])]
     if not stale:
         if not any(r.name == "revision" for r in reports):
