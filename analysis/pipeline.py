@@ -83,6 +83,15 @@ class Options:
     projection_label: str = ""
 
 
+LONG_TERM_TARGET_YEAR = 2040
+"""The year of the vision's long-term targets (about 94,000 people, aging rate about 40%)."""
+
+
+def comparison_years(target_year: int) -> list[int]:
+    """Years the revision report compares: the plan's target year and the long-term one."""
+    return sorted({target_year, LONG_TERM_TARGET_YEAR})
+
+
 def has_revision(options: Options) -> bool:
     """True when two editions of the same kind are present (read without pandas)."""
     if options.vision or options.projection:
@@ -94,7 +103,7 @@ def has_revision(options: Options) -> bool:
 def reports_for(options: Options) -> list[Report]:
     supplied = tuple(p for p in (options.vision, options.projection) if p)
     labels = {"vision_label": options.vision_label, "projection_label": options.projection_label}
-    target_years = ",".join(str(y) for y in sorted({options.target_year, 2040}))
+    target_years = ",".join(str(y) for y in comparison_years(options.target_year))
     revision = [
         Report(
             "revision",

@@ -15,6 +15,7 @@ from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
 from analysis.labels import SHEET_NAMES, japanese
 from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, display_path
+from analysis.pipeline import comparison_years
 
 if TYPE_CHECKING:
     from analysis.pipeline import Options
@@ -79,7 +80,7 @@ def kpi_tables(options: Options) -> dict[str, pd.DataFrame]:
 
 def revision_tables(data: PopulationData, options: Options) -> dict[str, pd.DataFrame]:
     """Differences between each edition and the one it replaces (empty when there is none)."""
-    years = sorted({options.target_year, 2040})
+    years = comparison_years(options.target_year)
     frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": []}
     for old, new in revision.pairs(data):
         frames["differences"].append(
