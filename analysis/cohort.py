@@ -23,20 +23,56 @@ class ExtrapolationError(ValueError):
     """A year outside the published years was asked for: we interpolate, never extrapolate."""
 
 
-def unstack_age_groups(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Counts with one column per age group (人, float); rows are ``keys``.
+def row_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
+    """The row of a sorted ``keys`` index each row of ``frame`` belongs to, and that index.
 
-    ``unstack`` is much cheaper than ``pivot_table`` on large frames; keys are
-    unique after validation, and a duplicate (e.g. from a careless concat) falls
-    back to the first value.
+    A group-by without the group-by: every key is factorised once (sorted), the
+    codes are combined into one integer and factorised again. Same order as
+    ``groupby(keys)`` / ``unstack``; a missing key value stays missing in the index.
     """
-    indexed = frame.set_index([*keys, "age_group"])["population"]
-    if not indexed.index.is_unique:
-        indexed = indexed[~indexed.index.duplicated(keep="first")]
-    wide = indexed.unstack("age_group").astype("float64")
-    wide.columns = wide.columns.astype(object)
-    wide.columns.name = None
-    return wide
+    codes = []
+    levels = []
+    for key in keys:
+        key_codes, uniques = pd.factorize(frame[key], sort=True, use_na_sentinel=True)
+        codes.append(key_codes.astype("int64"))
+        levels.append(uniques)
+    radices = [len(level) + 1 for level in levels]  # +1: code -1 (missing) is shifted to 0
+    if float(np.prod(radices, dtype="float64")) >= 2**62:  # cannot pack: let pandas do it
+        grouped = frame.groupby(keys, sort=True, dropna=False)
+        index = pd.MultiIndex.from_frame(grouped.size().reset_index()[keys])
+        return grouped.ngroup().to_numpy(), index
+    packed = np.zeros(len(frame), dtype="int64")
+    for key_codes, radix in zip(codes, radices, strict=True):
+        packed = packed * radix + (key_codes + 1)
+    rows, distinct = pd.factorize(packed, sort=True)
+    level_codes = []
+    for radix in reversed(radices):
+        level_codes.append(distinct % radix - 1)
+        distinct = distinct // radix
+    index = pd.MultiIndex(
+        levels=levels, codes=list(reversed(level_codes)), names=keys, verify_integrity=False
+    )
+    return rows, index
+
+
+def unstack_age_groups(
+    frame: pd.DataFrame, keys: list[str], value: str = "population"
+) -> pd.DataFrame:
+    """``value`` (人, float) with one column per age group; rows are ``keys``, sorted.
+
+    Keys are unique after validation; a duplicate (e.g. from a careless concat)
+    falls back to the first value, as ``drop_duplicates`` would.
+    """
+    rows, index = row_codes(frame, keys)
+    columns, groups = pd.factorize(frame["age_group"], sort=True)
+    values = frame[value].to_numpy(dtype="float64", na_value=np.nan)
+    labelled = columns >= 0  # a row without an age group has no column to go to
+    rows, columns, values = rows[labelled], columns[labelled], values[labelled]
+    cell = rows * len(groups) + columns
+    first = ~pd.Series(cell).duplicated(keep="first").to_numpy()
+    wide = np.full((len(index), len(groups)), np.nan)
+    wide[rows[first], columns[first]] = values[first]
+    return pd.DataFrame(wide, index=index, columns=pd.Index(list(groups), dtype=object))
 
 
 def to_wide(frame: pd.DataFrame) -> pd.DataFrame:
@@ -77,8 +113,9 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
         wide["dependency_pct"] = (wide["0-14"] + wide["65+"]) / working * 100
         wide["ageing_index_pct"] = wide["65+"] / wide["0-14"] * 100
     if "derived" in frame:
-        derived = frame.groupby(KEYS)["derived"].any()
-        wide["derived"] = derived.reindex(wide.index).fillna(False).astype(bool)
+        rows, index = row_codes(frame, KEYS)
+        derived = np.bincount(rows, weights=frame["derived"].astype(bool), minlength=len(index))
+        wide["derived"] = pd.Series(derived > 0, index=index).reindex(wide.index).to_numpy()
     else:
         wide["derived"] = False
     return wide.reset_index()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from analysis.findings import DataError, Finding, cell_errors, schema_errors
 from analysis.io import LINE, InputError, read_table
@@ -100,23 +102,36 @@ def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[st
     return [str(name) for name in read_table(path)["municipality"]]
 
 
-def normalise_text(text: pd.Series) -> pd.Series:
-    """NFKC-normalise and strip, computing each distinct non-ASCII value once.
+def _distinct_normalised(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Integer codes per cell (-1 for a missing cell) and the distinct texts, NFKC-normalised and stripped.
 
-    Full-width digits and letters become ASCII; most cells are already ASCII or
-    repeat (municipality names), so this costs little on large files.
+    Most cells repeat (municipality names, years, age groups) or are already
+    ASCII, so normalising each distinct value once keeps large files cheap.
     """
     codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
     distinct = pd.Series(uniques, dtype="string")
     ascii_only = distinct.str.isascii().fillna(True).astype(bool)
     if not ascii_only.all():
         distinct = distinct.where(ascii_only, distinct.str.normalize("NFKC"))
-    distinct = distinct.str.strip()
+    return codes, distinct.str.strip()
+
+
+def _expand(codes: np.ndarray, distinct: np.ndarray, missing: object) -> np.ndarray:
+    """Per-cell values from per-distinct values (``missing`` where the code is -1)."""
+    if not len(distinct):
+        return np.full(len(codes), missing, dtype=distinct.dtype)
+    values: np.ndarray = distinct[np.maximum(codes, 0)]
+    if (codes < 0).any():
+        values = values.copy()
+        values[codes < 0] = missing
+    return values
+
+
+def normalise_text(text: pd.Series) -> pd.Series:
+    """NFKC-normalise and strip: full-width digits and letters become ASCII."""
+    codes, distinct = _distinct_normalised(text)
     values = distinct.to_numpy(dtype=object, na_value=None)
-    result = np.full(len(text), None, dtype=object)
-    present = codes >= 0
-    result[present] = values[codes[present]]
-    return pd.Series(result, index=text.index, dtype="string")
+    return pd.Series(_expand(codes, values, None), index=text.index, dtype="string")
 
 
 def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -127,21 +142,14 @@ def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     and a mask of the cells that are present but not numbers. Each distinct
     text is parsed once (years and repeated counts cost nothing extra).
     """
-    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
-    distinct = pd.Series(uniques, dtype="string")
-    ascii_only = distinct.str.isascii().fillna(True).astype(bool)
-    if not ascii_only.all():
-        distinct = distinct.where(ascii_only, distinct.str.normalize("NFKC"))
-    normalised = (
-        distinct.str.replace(",", "", regex=False).str.replace("−", "-", regex=False).str.strip()
-    )
+    codes, distinct = _distinct_normalised(text)
+    normalised = distinct.str.replace(",", "", regex=False).str.replace("−", "-", regex=False)
     looks_numeric = normalised.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
-    parsed = pd.to_numeric(normalised.where(looks_numeric), errors="coerce").to_numpy("float64")
-    present = codes >= 0
-    values = np.full(len(text), np.nan)
-    values[present] = parsed[codes[present]]
-    bad = np.zeros(len(text), dtype=bool)
-    bad[present] = ~looks_numeric.to_numpy()[codes[present]]
+    # Only texts that match the pattern reach the (strict) arrow cast, so it cannot fail.
+    checked = pa.array(normalised.where(looks_numeric), type=pa.string())
+    parsed = pc.cast(checked, pa.float64()).to_numpy(zero_copy_only=False)
+    values = _expand(codes, parsed.astype("float64"), np.nan)
+    bad = _expand(codes, ~looks_numeric.to_numpy(), False)
     return pd.Series(values, index=text.index), pd.Series(bad, index=text.index)
 
 
@@ -183,10 +191,14 @@ def parse_population(
             "missing-value",
         )
 
-    municipality = normalise_text(raw["municipality"])
-    municipality = municipality.replace({"圏域合計": REGION, "圏域計": REGION})
+    codes, names = _distinct_normalised(raw["municipality"])
+    names = names.replace({"圏域合計": REGION, "圏域計": REGION})
     known = [*municipalities, REGION]
-    unknown = municipality.notna() & ~municipality.isin(known)
+    distinct_names = names.to_numpy(dtype=object, na_value=None)
+    known_set = set(known)
+    is_known = np.array([name in known_set for name in distinct_names], dtype=bool)
+    municipality = pd.Series(_expand(codes, distinct_names, None), index=raw.index)
+    unknown = _expand(codes, ~is_known, False)
     findings += cell_errors(
         file,
         "municipality",
@@ -200,9 +212,10 @@ def parse_population(
         "unknown-municipality",
     )
 
-    labels = raw["age_group"].dropna().unique()
-    age_group = raw["age_group"].map({label: normalise_age_group(str(label)) for label in labels})
-    bad_age = raw["age_group"].notna() & age_group.isna()
+    label_codes, labels = pd.factorize(raw["age_group"], use_na_sentinel=True)
+    canonical = np.array([normalise_age_group(str(label)) for label in labels], dtype=object)
+    age_group = pd.Series(_expand(label_codes, canonical, None), index=raw.index)
+    bad_age = (label_codes >= 0) & age_group.isna().to_numpy()
     findings += cell_errors(
         file,
         "age_group",
@@ -262,9 +275,9 @@ def parse_population(
     frame = pd.DataFrame(
         {
             "edition": edition,
-            "municipality": municipality.astype(object),
+            "municipality": municipality,
             "year": year,
-            "age_group": age_group.astype(object),
+            "age_group": age_group,
             "population": population,
             "input_file": file,
             "input_line": lines.astype("int64"),
@@ -272,12 +285,12 @@ def parse_population(
             "source_line": (
                 pd.to_numeric(raw["source_line"], errors="coerce").astype("Int64")
                 if "source_line" in raw
-                else pd.array([pd.NA] * len(raw), dtype="Int64")
+                else pd.Series(pd.NA, index=raw.index, dtype="Int64")
             ),
         }
     )
     usable = frame[["municipality", "year", "age_group", "population"]].notna().all(axis=1)
-    usable &= ~(unknown | bad_age | fractional_year | negative | fractional).to_numpy()
+    usable &= ~np.asarray(unknown | bad_age | fractional_year | negative | fractional, dtype=bool)
     frame = frame[usable.to_numpy()]
 
     keys = ["municipality", "year", "age_group"]

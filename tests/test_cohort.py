@@ -169,3 +169,44 @@ def test_change_rate_and_index_agree(groups: list[tuple[int, int, int]]) -> None
     frame = frame_from({("A", 2000 + 5 * i): g for i, g in enumerate(groups)})
     change = cohort.change_from_base(frame, 2000)
     assert np.allclose(change["index"] - 1, change["change_rate_pct"] / 100)
+
+
+long_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["ipss_2018", "vision_2024", "v"]),
+        st.sampled_from(["一関市", "平泉町", REGION, "A"]),
+        st.integers(min_value=2015, max_value=2045),
+        st.sampled_from([*AGE_GROUPS, TOTAL]),
+        st.integers(min_value=0, max_value=200_000),
+        st.booleans(),
+    ),
+    max_size=40,
+)
+
+
+@given(long_rows)
+def test_fast_unstack_matches_pandas_including_duplicates(rows: list[tuple]) -> None:
+    """The packed-code unstack gives pandas' result; on a repeated key the first value wins."""
+    frame = pd.DataFrame(
+        rows, columns=["edition", "municipality", "year", "age_group", "population", "derived"]
+    )
+    keys = ["edition", "municipality", "year"]
+    ours = cohort.unstack_age_groups(frame, keys)
+    reference = (
+        frame.drop_duplicates([*keys, "age_group"])
+        .set_index([*keys, "age_group"])["population"]
+        .unstack("age_group")
+        .astype("float64")
+    )
+    assert ours.index.equals(reference.index)
+    assert list(ours.columns) == list(reference.columns)
+    assert np.array_equal(ours.to_numpy(), reference.to_numpy(), equal_nan=True)
+
+    rows_of, index = cohort.row_codes(frame, keys)
+    expected = frame.groupby(keys, sort=True).ngroup().to_numpy()
+    assert np.array_equal(rows_of, expected)
+    assert index.equals(frame.groupby(keys, sort=True).size().index)
+
+    if len(frame):
+        derived = cohort.age_structure(frame).set_index(keys)["derived"]
+        assert derived.equals(frame.groupby(keys)["derived"].any().reindex(derived.index))
