@@ -27,8 +27,14 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}"
 
 
+_CHECKED_COLUMNS = ("edition", "municipality", "year", "age_group", "population")
+_WHERE_COLUMNS = ("input_file", "input_line")
+
+
 def _printed_only(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[~frame["derived"].astype(bool)]
+    """The printed counts and where they came from (other columns are not needed to check)."""
+    columns = [c for c in (*_CHECKED_COLUMNS, *_WHERE_COLUMNS) if c in frame]
+    return frame.loc[~frame["derived"].astype(bool).to_numpy(), columns]
 
 
 def _wide(frame: pd.DataFrame) -> pd.DataFrame:

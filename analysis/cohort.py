@@ -17,6 +17,8 @@ from analysis.schema import AGE_GROUPS, REGION, TOTAL
 KEYS = ["edition", "municipality", "year"]
 SERIES = ["edition", "municipality", "age_group"]
 Method = Literal["linear", "geometric"]
+_PACKABLE = 2**62
+"""Key combinations beyond this do not fit one int64 code; group with pandas instead."""
 
 
 class ExtrapolationError(ValueError):
@@ -37,14 +39,22 @@ def row_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.Mult
         codes.append(key_codes.astype("int64"))
         levels.append(uniques)
     radices = [len(level) + 1 for level in levels]  # +1: code -1 (missing) is shifted to 0
-    if float(np.prod(radices, dtype="float64")) >= 2**62:  # cannot pack: let pandas do it
+    if float(np.prod(radices, dtype="float64")) >= _PACKABLE:  # cannot pack: let pandas do it
         grouped = frame.groupby(keys, sort=True, dropna=False)
         index = pd.MultiIndex.from_frame(grouped.size().reset_index()[keys])
         return grouped.ngroup().to_numpy(), index
     packed = np.zeros(len(frame), dtype="int64")
     for key_codes, radix in zip(codes, radices, strict=True):
         packed = packed * radix + (key_codes + 1)
-    rows, distinct = pd.factorize(packed, sort=True)
+    combinations = int(np.prod(radices))
+    if combinations <= 4 * len(frame) + 1024:
+        # Dense keys (the usual case): rank by a presence table instead of a hash and sort.
+        present = np.zeros(combinations, dtype=bool)
+        present[packed] = True
+        distinct = np.flatnonzero(present)
+        rows = (np.cumsum(present) - 1)[packed]
+    else:
+        rows, distinct = pd.factorize(packed, sort=True)
     level_codes = []
     for radix in reversed(radices):
         level_codes.append(distinct % radix - 1)
@@ -64,6 +74,13 @@ def unstack_age_groups(
     falls back to the first value, as ``drop_duplicates`` would.
     """
     rows, index = row_codes(frame, keys)
+    return _spread(frame, rows, index, value)
+
+
+def _spread(
+    frame: pd.DataFrame, rows: np.ndarray, index: pd.MultiIndex, value: str
+) -> pd.DataFrame:
+    """Put ``value`` of each row of ``frame`` at (its row code, its age group's column)."""
     columns, groups = pd.factorize(frame["age_group"], sort=True)
     values = frame[value].to_numpy(dtype="float64", na_value=np.nan)
     labelled = columns >= 0  # a row without an age group has no column to go to
@@ -75,16 +92,21 @@ def unstack_age_groups(
     return pd.DataFrame(wide, index=index, columns=pd.Index(list(groups), dtype=object))
 
 
+def _with_total(wide: pd.DataFrame) -> pd.DataFrame:
+    """The age groups and ``total``: the printed total, else the sum of the three groups."""
+    wide = wide.reindex(columns=[*AGE_GROUPS, TOTAL])
+    summed = wide[list(AGE_GROUPS)].sum(axis=1, min_count=len(AGE_GROUPS))
+    wide[TOTAL] = wide[TOTAL].fillna(summed)
+    return wide
+
+
 def to_wide(frame: pd.DataFrame) -> pd.DataFrame:
     """One row per edition, municipality and year; one column per age group (人, float).
 
     The ``total`` column is the printed total where there is one, else the sum of
     the three age groups.
     """
-    wide = unstack_age_groups(frame, KEYS).reindex(columns=[*AGE_GROUPS, TOTAL])
-    summed = wide[list(AGE_GROUPS)].sum(axis=1, min_count=len(AGE_GROUPS))
-    wide[TOTAL] = wide[TOTAL].fillna(summed)
-    return wide
+    return _with_total(unstack_age_groups(frame, KEYS))
 
 
 def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,24 +123,25 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
     - ``ageing_index_pct``: 65+ ÷ 0-14 × 100 (老年化指数)
     - ``derived``: True when any count of the row was derived (interpolated or summed)
     """
-    wide = to_wide(frame)
-    total = wide[TOTAL]
-    working = wide["15-64"]
+    rows, index = row_codes(frame, KEYS)
+    wide = _with_total(_spread(frame, rows, index, "population"))
+    young, working, old, total = (wide[c].to_numpy() for c in (*AGE_GROUPS, TOTAL))
+    columns: dict[str, object] = {key: index.get_level_values(key) for key in KEYS}
+    columns.update({c: wide[c].to_numpy() for c in (*AGE_GROUPS, TOTAL)})
     with np.errstate(divide="ignore", invalid="ignore"):
-        for group in AGE_GROUPS:
-            wide[f"share_{group}_pct"] = wide[group] / total * 100
-        wide["aging_rate_pct"] = wide["65+"] / total * 100
-        wide["youth_dependency_pct"] = wide["0-14"] / working * 100
-        wide["old_age_dependency_pct"] = wide["65+"] / working * 100
-        wide["dependency_pct"] = (wide["0-14"] + wide["65+"]) / working * 100
-        wide["ageing_index_pct"] = wide["65+"] / wide["0-14"] * 100
+        for group, counts in zip(AGE_GROUPS, (young, working, old), strict=True):
+            columns[f"share_{group}_pct"] = counts / total * 100
+        columns["aging_rate_pct"] = old / total * 100
+        columns["youth_dependency_pct"] = young / working * 100
+        columns["old_age_dependency_pct"] = old / working * 100
+        columns["dependency_pct"] = (young + old) / working * 100
+        columns["ageing_index_pct"] = old / young * 100
     if "derived" in frame:
-        rows, index = row_codes(frame, KEYS)
-        derived = np.bincount(rows, weights=frame["derived"].astype(bool), minlength=len(index))
-        wide["derived"] = pd.Series(derived > 0, index=index).reindex(wide.index).to_numpy()
+        weights = frame["derived"].astype(bool).to_numpy(dtype="float64")
+        columns["derived"] = np.bincount(rows, weights=weights, minlength=len(index)) > 0
     else:
-        wide["derived"] = False
-    return wide.reset_index()
+        columns["derived"] = np.zeros(len(index), dtype=bool)
+    return pd.DataFrame(columns)
 
 
 def change_from_base(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
@@ -204,13 +227,11 @@ def interpolate(
                 if (((a <= 0) | (b <= 0)) & (a != b)).any():
                     raise ValueError("geometric interpolation needs positive populations")
                 value = np.where(a > 0, a * (b / np.where(a > 0, a, 1.0)) ** fraction, a)
-        spans = pd.Series(
-            [
-                f"{label}（{int(s0)}–{int(s1)}年）"
-                for s0, s1 in zip(y0[inside], y1[inside], strict=True)
-            ],
-            dtype=object,
+        span_codes, span_pairs = pd.factorize(
+            pd.MultiIndex.from_arrays([y0[inside].astype(int), y1[inside].astype(int)])
         )
+        span_texts = np.array([f"{label}（{s0}–{s1}年）" for s0, s1 in span_pairs], dtype=object)
+        spans = pd.Series(span_texts[span_codes], dtype=object)
         interpolated_parts.append(
             identity[inside]
             .reset_index(drop=True)

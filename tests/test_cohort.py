@@ -210,3 +210,33 @@ def test_fast_unstack_matches_pandas_including_duplicates(rows: list[tuple]) -> 
     if len(frame):
         derived = cohort.age_structure(frame).set_index(keys)["derived"]
         assert derived.equals(frame.groupby(keys)["derived"].any().reindex(derived.index))
+
+
+@settings(max_examples=50)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["a", "b"]),
+            st.integers(min_value=-(10**6), max_value=10**6),
+            st.sampled_from(AGE_GROUPS),
+        ),
+        max_size=30,
+    ),
+    st.booleans(),
+)
+def test_row_codes_sparse_and_unpackable_keys_match_groupby(
+    rows: list[tuple[str, int, str]], unpackable: bool
+) -> None:
+    """Sparse keys take the hash path, and keys too many to pack the pandas path; same result."""
+    frame = pd.DataFrame(rows, columns=["edition", "year", "age_group"])
+    keys = ["edition", "year", "age_group"]
+    if unpackable:
+        original = cohort._PACKABLE
+        cohort._PACKABLE = 1
+    try:
+        codes, index = cohort.row_codes(frame, keys)
+    finally:
+        if unpackable:
+            cohort._PACKABLE = original
+    assert np.array_equal(codes, frame.groupby(keys, sort=True).ngroup().to_numpy())
+    assert index.equals(frame.groupby(keys, sort=True).size().index)
