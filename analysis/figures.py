@@ -15,7 +15,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.io import atomic_path
 from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION
@@ -311,7 +311,9 @@ def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: in
     ``overview`` is :func:`analysis.kpi.progress` output; ``actuals`` the validated actuals.
     """
     rows = -(-len(overview) // columns)
-    figure, axes = plt.subplots(rows, columns, figsize=(3.1 * columns, 2.3 * rows), squeeze=False)
+    figure, axes = plt.subplots(
+        rows, columns, figsize=(3.1 * columns, 2.3 * rows), squeeze=False, sharex=True
+    )
     for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
         axis.plot(
             [2022, 2028],
@@ -338,20 +340,26 @@ def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: in
         axis.tick_params(labelsize=7)
         axis.set_xticks([2022, 2024, 2026, 2028])
         axis.set_xlim(2021.5, 2028.5)
+        axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
         axis.set_ylabel(kpi.unit, fontsize=7)
         axis.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
         )
+        # The grade goes in the right-hand corner the planned line leaves free.
+        falling = kpi.target_fy2028 < kpi.baseline_fy2022
         axis.annotate(
             kpi.grade,
-            xy=(0.98, 0.05),
+            xy=(0.98, 0.88 if falling else 0.05),
             xycoords="axes fraction",
             ha="right",
             fontsize=8,
             color="#c0504d",
         )
-    for axis in list(axes.flat)[len(overview) :]:
-        axis.set_visible(False)
+    # Years are shared: only the lowest panel of each column labels them.
+    for index, axis in enumerate(axes.flat):
+        if index >= len(overview):
+            axis.set_visible(False)
+        axis.tick_params(axis="x", labelbottom=index + columns >= len(overview))
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.985))
     figure.suptitle("成果指標（KPI）の計画と実績（年度）", y=0.998, fontsize=13)

@@ -33,6 +33,13 @@ from analysis.paths import (
     display_path,
 )
 
+# jsonschema (under nbformat, hence papermill, jupytext and nbconvert) imports the optional
+# rfc3987-syntax package when it is installed — jupyterlab's jupyter-events pulls it in — and
+# version 1.1 builds a parser at import: about 1 s of CPU on these machines (jsonschema issues
+# #1428, #1521). It only adds IRI format checks, which notebook validation never uses, so this
+# process does without it. Set before the first import of jsonschema; harmless afterwards.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 KERNEL_NAME = "ichinoseki-hiraizumi"
 MANIFEST = REPORTS / ".manifest.json"
 VERSIONED_PACKAGES = (
