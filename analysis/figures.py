@@ -55,16 +55,26 @@ def setup() -> None:
 def save(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
     """Write ``name``.png and ``name``.svg atomically with no dates or versions inside.
 
-    Figures laid out by hand (``figure.get_layout_engine() is None`` and the
-    ``fixed_layout`` attribute set) skip the extra drawing pass that a tight
-    bounding box costs. Returns the PNG path. The figure is closed.
+    The tight bounding box is measured once and used for both files (``savefig``
+    would measure it again for each). Figures laid out by hand (the
+    ``fixed_layout`` attribute set) keep their full canvas. PNGs use zlib's
+    fastest level: on these flat-colour charts it costs far less time for
+    about the same size. Returns the PNG path. The figure is closed.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    bbox = None if getattr(figure, "fixed_layout", False) else "tight"
+    bbox = None
+    if not getattr(figure, "fixed_layout", False):
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        bbox = figure.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
     png = folder / f"{name}.png"
     with atomic_path(png) as temporary:
         figure.savefig(
-            temporary, format="png", dpi=dpi, metadata={"Software": None}, bbox_inches=bbox
+            temporary,
+            format="png",
+            dpi=dpi,
+            metadata={"Software": None},
+            bbox_inches=bbox,
+            pil_kwargs={"compress_level": 1},
         )
     with atomic_path(folder / f"{name}.svg") as temporary:
         figure.savefig(

@@ -7,6 +7,7 @@ answers from the manifest without importing pandas or starting a kernel.
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -225,30 +226,55 @@ def is_up_to_date(report: Report, manifest: dict[str, Any], digest: str) -> bool
 # ---------------------------------------------------------------- execution
 
 
+KERNEL_QUIET = "--IPKernelApp.log_level=ERROR"
+"""The kernel's own log (e.g. ipykernel 7's note that it talks over local TCP) is not for planners."""
+
+
 def ensure_kernel() -> str:
     """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
 
     Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
+    Frozen standard modules stay on (faster start; only the debugger wants them off).
     """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if spec.argv and Path(spec.argv[0]).resolve() == Path(sys.executable).resolve():
+        if _is_ours(spec.argv):
             return KERNEL_NAME
     except NoSuchKernel:
         pass
     from ipykernel.kernelspec import install
 
-    install(kernel_name=KERNEL_NAME, display_name="Python (一関・平泉 analysis)", prefix=sys.prefix)
-    found = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv[0]
-    if Path(found).resolve() != Path(sys.executable).resolve():
+    folder = Path(
+        install(
+            kernel_name=KERNEL_NAME,
+            display_name="Python (一関・平泉 analysis)",
+            prefix=sys.prefix,
+            frozen_modules=True,
+        )
+    )
+    spec_file = folder / "kernel.json"
+    written = json.loads(spec_file.read_text(encoding="utf-8"))
+    written["argv"] = [*written["argv"], KERNEL_QUIET]
+    spec_file.write_text(json.dumps(written, indent=1, ensure_ascii=False), encoding="utf-8")
+    found = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+    if not _is_ours(found):
         # A user-level kernelspec of the same name shadows ours (from another checkout).
         raise RuntimeError(
-            f"the Jupyter kernel {KERNEL_NAME!r} runs {found}, not {sys.executable}; remove it with "
-            f"`jupyter kernelspec remove {KERNEL_NAME}` and run again"
+            f"the Jupyter kernel {KERNEL_NAME!r} runs {found[0]}, not {sys.executable}; remove it "
+            f"with `jupyter kernelspec remove {KERNEL_NAME}` and run again"
         )
     return KERNEL_NAME
+
+
+def _is_ours(argv: list[str]) -> bool:
+    return (
+        bool(argv)
+        and Path(argv[0]).resolve() == Path(sys.executable).resolve()
+        and KERNEL_QUIET in argv
+        and "-Xfrozen_modules=off" not in argv
+    )
 
 
 def load_notebook(path: Path) -> Any:
@@ -306,8 +332,6 @@ _HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-lin
 
 def to_html(notebook: Any, title: str) -> str:
     """Standalone offline HTML without code, prompts, or stderr; with a table of contents."""
-    from nbconvert import HTMLExporter
-
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [
@@ -321,15 +345,32 @@ def to_html(notebook: Any, title: str) -> str:
     notebook.cells = [c for c in notebook.cells if c.get("cell_type") != "code" or c.get("outputs")]
     notebook.metadata.pop("papermill", None)
     notebook.metadata["title"] = title
-    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
+    with _EXPORTER_LOCK:  # one exporter, so its templates are compiled once per run
+        body, _ = _exporter().from_notebook_node(notebook, resources={"language_code": "ja"})
+    return add_table_of_contents(body)
+
+
+_EXPORTER_LOCK = threading.Lock()
+
+
+def warm_exporter() -> None:
+    """Compile the HTML templates now (the main thread is idle while kernels run)."""
+    import nbformat
+
+    to_html(nbformat.v4.new_notebook(), "")  # type: ignore[no-untyped-call]
+
+
+@functools.cache
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(  # type: ignore[no-untyped-call]
         template_name="report",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"language_code": "ja"})
-    return add_table_of_contents(body)
 
 
 def add_table_of_contents(html: str) -> str:
@@ -482,6 +523,7 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
         echo(
             f"Wrote {len(outputs)} tables to {DATA_PROCESSED.relative_to(ROOT)}/ and the workbook."
         )
+        warm_exporter()
         for count, future in enumerate(as_completed(started), start=1):
             report = started[future]
             try:

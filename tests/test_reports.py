@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -114,6 +115,8 @@ def digests(folder: Path) -> dict[str, str]:
 def test_two_runs_are_byte_identical_and_a_no_op_run_is_fast(built_reports: Path) -> None:
     first = run_cli("reports", "--force")
     assert first.returncode == 0, first.stdout + first.stderr
+    # The console shows progress only: no kernel log lines (e.g. ipykernel's TCP note).
+    assert "IPKernelApp" not in first.stdout + first.stderr
     before = {**digests(REPORTS), **digests(DATA_PROCESSED)}
     second = run_cli("reports", "--force")
     assert second.returncode == 0
@@ -232,3 +235,22 @@ def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
     # The next run repairs whatever the interruption left out of date.
     assert run_cli("reports").returncode == 0
+
+
+def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None:
+    import json
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    name = pipeline.ensure_kernel()
+    spec = KernelSpecManager().get_kernel_spec(name)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    assert pipeline.KERNEL_QUIET in spec.argv
+    assert "-Xfrozen_modules=off" not in spec.argv
+    # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
+    spec_file = Path(spec.resource_dir) / "kernel.json"
+    stale = json.loads(spec_file.read_text(encoding="utf-8"))
+    stale["argv"] = [a for a in stale["argv"] if a != pipeline.KERNEL_QUIET]
+    spec_file.write_text(json.dumps(stale), encoding="utf-8")
+    assert pipeline.ensure_kernel() == name
+    assert pipeline.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
