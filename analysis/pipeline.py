@@ -297,12 +297,63 @@ class NotebookFailed(RuntimeError):
     """A report notebook raised; the message names the notebook, cell and exception."""
 
 
-def execute(report: Report, kernel: str) -> Any:
-    """Execute the report's notebook in memory; return the executed notebook."""
+IN_MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
+"""What nbclient passes to the kernels it starts: no IPython history database on disk."""
+
+
+def start_kernel(kernel: str) -> Any:
+    """Launch a kernel process now and return its manager, for :func:`execute` to use later.
+
+    Launching takes a few milliseconds, but the kernel then needs about a second
+    of its own to start and import; begun first, that second overlaps the
+    pipeline's own imports and validation instead of following them.
+    """
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LaunchedKernel(AsyncKernelManager):
+        """Remembers the clients papermill opens, which it leaves open on a kernel it did not start."""
+
+        def client(self, **kwargs: Any) -> Any:
+            opened = super().client(**kwargs)
+            self.opened_clients = [*getattr(self, "opened_clients", []), opened]
+            return opened
+
+    manager = LaunchedKernel(kernel_name=kernel)
+
+    async def launch() -> None:
+        await manager.start_kernel(cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY])
+
+    asyncio.run(launch())
+    return manager
+
+
+def stop_kernel(manager: Any) -> None:
+    """Stop a kernel from :func:`start_kernel` at once, and close its clients' channels."""
+    import asyncio
+
+    async def shut_down() -> None:
+        await manager.shutdown_kernel(now=True)
+
+    for opened in getattr(manager, "opened_clients", []):
+        opened.stop_channels()
+    manager.opened_clients = []
+    if manager.has_kernel:
+        asyncio.run(shut_down())
+
+
+def execute(report: Report, kernel: str, manager: Any = None) -> Any:
+    """Execute the report's notebook in memory; return the executed notebook.
+
+    ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
+    stops it); without one, papermill starts a kernel and stops it at the end.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     notebook = load_notebook(report.notebook)
+    launched = {"km": manager} if manager is not None else {}
     try:
         executed = papermill.execute_notebook(
             notebook,
@@ -314,6 +365,7 @@ def execute(report: Report, kernel: str) -> Any:
             log_output=False,
             cwd=str(ROOT),
             shutdown_kernel="immediate",
+            **launched,
         )
     except PapermillExecutionError as error:
         source = (error.source or "").strip().splitlines()
@@ -430,11 +482,14 @@ class Gate:
         self.decided.set()
 
 
-def run_one(report: Report, kernel: str, gate: Gate) -> tuple[Path, list[Path]]:
+def run_one(
+    report: Report, kernel: str, gate: Gate, manager: Any = None
+) -> tuple[Path, list[Path]]:
     """Execute one report into a staging folder, then move its HTML and figures into place.
 
     Nothing reaches ``reports/`` unless the notebook succeeded and the data passed
     validation, so a failed or interrupted report leaves its previous version intact.
+    ``manager``, a kernel launched ahead by :func:`start_kernel`, is stopped here.
     """
     staging = STAGING / report.name
     shutil.rmtree(staging, ignore_errors=True)
@@ -446,7 +501,11 @@ def run_one(report: Report, kernel: str, gate: Gate) -> tuple[Path, list[Path]]:
             {**report.parameters, "output_dir": str(staging)},
             report.inputs,
         )
-        notebook = execute(staged, kernel)
+        try:
+            notebook = execute(staged, kernel, manager)
+        finally:
+            if manager is not None:
+                stop_kernel(manager)
         figures = figure_paths(notebook)
         html = to_html(notebook, TITLES.get(report.name, report.name))
         gate.decided.wait()
@@ -501,10 +560,16 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
     jobs = max(1, min(options.jobs, len(stale)))
     gate = Gate()
     pool = ThreadPoolExecutor(max_workers=jobs)
+    # The first kernels are launched before anything else: they start and import
+    # while this process imports its own libraries and validates the data.
+    managers = [start_kernel(kernel) for _ in stale[:jobs]]
+    managers += [None] * (len(stale) - len(managers))
     failures = 0
     try:
-        # Kernels start while the data is validated and the tables are written.
-        started = {pool.submit(_timed, run_one, r, kernel, gate): r for r in stale}
+        started = {
+            pool.submit(_timed, run_one, r, kernel, gate, m): r
+            for r, m in zip(stale, managers, strict=True)
+        }
         echo(
             f"Running {len(stale)} report(s), {jobs} at a time: {', '.join(r.name for r in stale)}"
         )
@@ -548,6 +613,9 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
         if not gate.decided.is_set():
             gate.open(passed=False)
         pool.shutdown(wait=True, cancel_futures=True)
+        for manager in managers:  # those whose report was cancelled before it began
+            if manager is not None:
+                stop_kernel(manager)
         shutil.rmtree(STAGING, ignore_errors=True)
     if not any(r.name == "revision" for r in reports):
         remove_revision_report(manifest, echo)

@@ -210,7 +210,6 @@ def test_outputs_move_only_when_the_data_passed(built_reports: Path, tmp_path: P
 def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
     import signal
     import subprocess
-    import sys
     import time
 
     from analysis.paths import ROOT
@@ -233,8 +232,31 @@ def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
     assert not pipeline.STAGING.exists()
     for html in REPORTS.glob("*.html"):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
+    # Kernels run in their own session (a terminal's Ctrl-C does not reach them): the
+    # pipeline must stop them itself, also those launched ahead of their notebook.
+    deadline = time.monotonic() + 10
+    while running_kernels() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert running_kernels() == []
     # The next run repairs whatever the interruption left out of date.
     assert run_cli("reports").returncode == 0
+    assert running_kernels() == []
+
+
+def running_kernels() -> list[str]:
+    """Command lines of live kernel processes started from this interpreter (Linux /proc)."""
+    proc = Path("/proc")
+    if not proc.is_dir():
+        pytest.skip("needs /proc to list processes")
+    found = []
+    for cmdline in proc.glob("[0-9]*/cmdline"):
+        try:
+            argv = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"ipykernel_launcher" in argv and argv[0] == sys.executable.encode():
+            found.append(b" ".join(argv).decode(errors="replace"))
+    return found
 
 
 def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None:
@@ -254,3 +276,15 @@ def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None
     spec_file.write_text(json.dumps(stale), encoding="utf-8")
     assert pipeline.ensure_kernel() == name
     assert pipeline.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
+
+
+def test_a_run_stops_every_kernel_it_launched_and_closes_their_channels(
+    built_reports: Path,
+) -> None:
+    """Kernels launched ahead of their notebook are not papermill's to stop: the pipeline must."""
+    import threading
+
+    before = set(running_kernels())
+    assert pipeline.run(pipeline.Options(force=True), echo=lambda _: None) == 0
+    assert set(running_kernels()) <= before  # checked while this process still lives
+    assert not [t for t in threading.enumerate() if "HB" in type(t).__name__]
