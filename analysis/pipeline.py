@@ -262,8 +262,9 @@ def ensure_kernel() -> str:
     if not _is_ours(found):
         # A user-level kernelspec of the same name shadows ours (from another checkout).
         raise RuntimeError(
-            f"the Jupyter kernel {KERNEL_NAME!r} runs {found[0]}, not {sys.executable}; remove it "
-            f"with `jupyter kernelspec remove {KERNEL_NAME}` and run again"
+            f"the Jupyter kernel {KERNEL_NAME!r} found first runs `{' '.join(found)}`, not the one "
+            f"this project installs for {sys.executable}; remove it with "
+            f"`jupyter kernelspec remove {KERNEL_NAME}` and run again"
         )
     return KERNEL_NAME
 
