@@ -9,11 +9,12 @@ would otherwise make two runs differ (SVG ids, dates, software versions).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -251,45 +252,27 @@ def projection_vs_vision(
                 fontsize=8,
                 color=colour,
             )
-    axis.scatter(
-        targets["year"],
-        targets["population"],
+    last_target = targets["year"].max()
+    _labelled_markers(
+        axis,
+        targets,
         marker="*",
-        s=220,
-        color="#d62728",
-        zorder=5,
+        size=220,
+        colour="#d62728",
         label="目標人口",
+        # Below-left of a star inside the period, above the star at the end.
+        placement=lambda year: ((-12, -26), "right") if year < last_target else ((0, 14), "center"),
     )
-    for row in targets.itertuples():
-        axis.annotate(
-            row.label,
-            (row.year, row.population),
-            textcoords="offset points",
-            # Below-left of a star inside the period, above the star at the end.
-            xytext=(-12, -26) if row.year < targets["year"].max() else (0, 14),
-            ha="right" if row.year < targets["year"].max() else "center",
-            fontsize=8,
-            color="#d62728",
-        )
     if len(newer_projection):
-        axis.scatter(
-            newer_projection["year"],
-            newer_projection["population"],
+        _labelled_markers(
+            axis,
+            newer_projection,
             marker="D",
-            s=60,
-            color="#ff7f0e",
-            zorder=5,
+            size=60,
+            colour="#ff7f0e",
             label=labels.get("newer", "新しい社人研推計"),
+            placement=lambda _: ((10, -4), "left"),
         )
-        for row in newer_projection.itertuples():
-            axis.annotate(
-                row.label,
-                (row.year, row.population),
-                textcoords="offset points",
-                xytext=(10, -4),
-                fontsize=8,
-                color="#ff7f0e",
-            )
     axis.yaxis.set_major_formatter(_PEOPLE)
     axis.set_ylabel("総人口（人）")
     axis.set_xlabel("年")
@@ -298,6 +281,42 @@ def projection_vs_vision(
     axis.legend(loc="lower left")
     figure.tight_layout()
     return figure
+
+
+def _labelled_markers(
+    axis: Axes,
+    points: pd.DataFrame,
+    *,
+    marker: str,
+    size: float,
+    colour: str,
+    label: str,
+    placement: Callable[[int], tuple[tuple[int, int], str]],
+) -> None:
+    """Mark ``points`` (``year, population, label``) and write each label beside its marker.
+
+    ``placement(year)`` gives the label's offset (points) and horizontal alignment.
+    """
+    axis.scatter(
+        points["year"],
+        points["population"],
+        marker=marker,
+        s=size,
+        color=colour,
+        zorder=5,
+        label=label,
+    )
+    for row in points.itertuples():
+        offset, align = placement(row.year)
+        axis.annotate(
+            row.label,
+            (row.year, row.population),
+            textcoords="offset points",
+            xytext=offset,
+            ha=align,
+            fontsize=8,
+            color=colour,
+        )
 
 
 FIELD_COLOURS = [
