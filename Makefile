@@ -24,7 +24,7 @@ setup: $(STAMP) ## Create .venv and install the project (once; again when pyproj
 validate: setup ## Check data/raw/ and print every finding (exit 1 on errors)
 	$(BIN)/python -m analysis validate
 
-reports: validate ## Regenerate reports/ and data/processed/ (ARGS="--target-year 2030 --force" etc.)
+reports: setup ## Validate, then regenerate reports/ and data/processed/ together (ARGS="--target-year 2030 --force" etc.)
 	$(BIN)/python -m analysis reports $(ARGS)
 
 lint: setup ## ruff (lint and format check)
@@ -40,11 +40,11 @@ unit: setup ## pytest only
 test: lint typecheck unit ## Lint, type-check and run every test
 
 lab: setup ## Open JupyterLab on the project (notebooks/*.py open as notebooks)
-	$(BIN)/python -c "from analysis.pipeline import configure_jupyterlab; configure_jupyterlab()"
+	$(BIN)/python -c "from analysis.execution import configure_jupyterlab; configure_jupyterlab()"
 	$(BIN)/jupyter lab --notebook-dir=. notebooks/explore.py
 
 bench: setup ## Benchmark the pipeline and the arithmetic against the naive way
 	$(BIN)/python benchmarks/run.py
 
-clean: ## Remove generated outputs (keeps .venv)
-	rm -rf data/processed/*.csv reports/*.html reports/*.xlsx reports/figures reports/.manifest.json
+clean: ## Remove generated outputs and caches (keeps .venv)
+	rm -rf data/processed/*.csv reports/*.html reports/*.xlsx reports/figures reports/.manifest.json reports/.staging .cache

@@ -1,23 +1,42 @@
-"""Command line: ``python -m analysis validate`` and ``python -m analysis reports``."""
+"""Command line: ``python -m analysis validate`` and ``python -m analysis reports``.
+
+Every fault of the input or the environment ends in one line that leads with
+Japanese, never in a traceback. An unexpected internal error is one line too;
+its traceback goes to ``.cache/last-error.log`` for whoever maintains the code.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
+
+CACHE = Path(__file__).resolve().parent.parent / ".cache"
+VALIDATION_CACHE = CACHE / "validation.json"
+ERROR_LOG = CACHE / "last-error.log"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its usage errors led by a Japanese line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"コマンドの指定が正しくありません：{message}\n（使い方：{self.prog} --help）\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m analysis",
         description="一関・平泉定住自立圏共生ビジョン: validate the data and regenerate every report.",
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = commands.add_parser(
         "validate", help="check data/raw/ and print every finding (exit 1 on errors)"
     )
     check.add_argument("--raw-dir", type=Path, help="check another folder laid out like data/raw/")
+    check.add_argument("--verbose", action="store_true", help="also print each finding in English")
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
     reports.add_argument(
         "--target-year", type=int, default=2028, help="year to report (default 2028)"
@@ -42,67 +61,143 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
     )
+    reports.add_argument("--verbose", action="store_true", help="also print findings in English")
     return parser
 
 
-def validate(raw_dir: Path | None = None) -> int:
-    """Check every input in ``raw_dir``: population editions, KPIs and budgets, KPI actuals."""
-    from analysis import kpi
-    from analysis.data import load_all
-    from analysis.findings import DataError, Finding
-    from analysis.io import InputError
+def validate(raw_dir: Path | None = None, verbose: bool = False) -> int:
+    """Check every input in ``raw_dir``: population editions, KPIs and budgets, KPI actuals.
+
+    The result is cached under the hash of the data, the code and the package
+    versions, so an unchanged project answers without loading pandas.
+    """
+    from analysis import outputs
     from analysis.paths import DATA_RAW
 
-    folder = raw_dir or DATA_RAW
-    errors: list[str] = []
+    folder = (raw_dir or DATA_RAW).resolve()
+    key = outputs.fingerprint(
+        outputs.shared_fingerprint(folder), [], {"raw_dir": str(folder), "verbose": verbose}
+    )
+    cached = _read_cache().get(key)
+    if cached is None:
+        cached = _validate(folder, verbose)
+        _write_cache(key, cached)
+    for line in cached["lines"]:
+        print(line)
+    return int(cached["code"])
+
+
+def _validate(folder: Path, verbose: bool) -> dict[str, object]:
+    from analysis import kpi
+    from analysis.data import load_all
+    from analysis.findings import DataError, Finding, console_lines, summary
+    from analysis.io import InputError
+
     findings: list[Finding] = []
     steps = (
         lambda: findings.extend(load_all(folder).findings),
-        lambda: kpi.load_actuals(folder / "kpi_actuals.csv", kpi.load(folder).kpis),
+        lambda: kpi.load_actuals(folder / "kpi_actuals.csv", kpi.load(folder).kpis, findings),
     )
     for step in steps:
         try:
             step()
         except DataError as error:
-            errors += [str(f) for f in error.findings]
+            findings += error.all_findings
         except InputError as error:
-            errors.append(str(error))
-    for line in [*errors, *(str(f) for f in findings)]:
-        print(line)
-    warnings = [f for f in findings if f.severity == "warning"]
-    corrected = [f for f in warnings if f.resolved_by]
-    print(
-        f"{len(errors)} error(s), {len(warnings)} warning(s) about the published source "
-        f"({len(corrected)} handled by data/raw/corrections.csv)."
-    )
+            findings.append(error.finding)
+    errors = [f for f in findings if f.severity == "error"]
+    lines = [*console_lines(findings, verbose), summary(findings)]
     if errors:
-        print(
-            "The data cannot be used until the errors are fixed（エラーを直してから再実行してください）."
-        )
-        return 1
-    return 0
+        lines.append("エラーを直してから、もう一度実行してください。")
+    return {"lines": lines, "code": 1 if errors else 0}
+
+
+def _read_cache() -> dict[str, dict[str, object]]:
+    try:
+        return dict(json.loads(VALIDATION_CACHE.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_cache(key: str, result: dict[str, object]) -> None:
+    """Keep the latest few results (one per data folder and option set); best effort."""
+    from analysis.io import atomic_open
+
+    entries = _read_cache()
+    entries.pop(key, None)
+    entries = dict(list(entries.items())[-7:]) | {key: result}
+    try:
+        with atomic_open(VALIDATION_CACHE) as handle:
+            json.dump(entries, handle, ensure_ascii=False)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
 
 
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     if arguments.command == "validate":
-        return validate(arguments.raw_dir)
-    from analysis.pipeline import Options, run
+        return validate(arguments.raw_dir, arguments.verbose)
+    from analysis.options import Options
+    from analysis.pipeline import run
+
+    def absolute(path: Path | None) -> Path | None:
+        return path.resolve() if path else None
 
     options = Options(
         target_year=arguments.target_year,
         base_year=arguments.base_year,
-        vision=arguments.vision.resolve() if arguments.vision else None,
-        projection=arguments.projection.resolve() if arguments.projection else None,
+        vision=absolute(arguments.vision),
+        projection=absolute(arguments.projection),
         jobs=arguments.jobs,
         force=arguments.force,
         method=arguments.method,
-        actuals=arguments.actuals.resolve() if arguments.actuals else None,
+        actuals=absolute(arguments.actuals),
         as_of=arguments.as_of,
         vision_label=arguments.vision_label,
         projection_label=arguments.projection_label,
+        verbose=arguments.verbose,
     )
     return run(options)
+
+
+def guarded_main(argv: list[str] | None = None) -> int:
+    """:func:`main`, with every fault turned into one line (Japanese first) and an exit code."""
+    from analysis.findings import DataError
+    from analysis.io import InputError
+
+    try:
+        return main(argv)
+    except KeyboardInterrupt:
+        print("中断しました。出力は前回のまま残っています。", flush=True)
+        return 130
+    except InputError as error:
+        print(error, flush=True)
+        return 1
+    except DataError as error:
+        for finding in error.findings:
+            print(finding, flush=True)
+        return 1
+    except OSError as error:
+        from analysis.outputs import os_reason
+
+        where = f"：{error.filename}" if error.filename else ""
+        print(f"ファイルを読み書きできません{where}（{os_reason(error)}）", flush=True)
+        return 1
+    except Exception as error:  # a defect in the code, not the planner's fault
+        import traceback
+
+        try:
+            CACHE.mkdir(exist_ok=True)
+            ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+            where = "。詳細は .cache/last-error.log にあります"
+        except OSError:
+            where = ""
+        print(
+            f"内部エラーのため中止しました（{type(error).__name__}: {error}）{where}。"
+            "出力は前回のまま残っています。",
+            flush=True,
+        )
+        return 70
 
 
 def exit_quickly(code: int) -> None:
@@ -119,4 +214,4 @@ def exit_quickly(code: int) -> None:
 
 
 if __name__ == "__main__":
-    exit_quickly(main())
+    exit_quickly(guarded_main())

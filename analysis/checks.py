@@ -3,8 +3,9 @@
 These produce *warnings*: the source was flattened from a PDF and is not
 perfect, so an inconsistency is reported (where, which numbers, what the other
 checks imply) and the run goes on. Each check runs on the data as printed and
-again after ``corrections.csv``; a warning the correction removes is marked
-as resolved by it.
+again with each correction of ``corrections.csv`` applied; a warning that a
+correction removes is marked as resolved by that correction's line, so the
+reports can count *problems* (one wrong cell caught by three checks is one).
 """
 
 from __future__ import annotations
@@ -14,17 +15,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import cohort
+from analysis import cohort, messages
 from analysis.findings import Finding
-from analysis.io import LINE, read_table
+from analysis.io import LINE, read_records
 from analysis.paths import display_path
-from analysis.schema import AGE_GROUPS, REGION, TOTAL
+from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION, TOTAL
 
-CORRECTIONS_FILE = "data/raw/corrections.csv"
+Key = tuple[str, str, int, str]
+Route = tuple[str, dict[str, object], float]
+"""An independent way to a count: route code (messages.ROUTE_NAMES), its parameters, value."""
 
 
 def _fmt(value: float) -> str:
     return f"{value:,.0f}"
+
+
+def _age(age: str) -> str:
+    return AGE_GROUP_LABELS.get(age, age)
 
 
 _CHECKED_COLUMNS = ("edition", "municipality", "year", "age_group", "population")
@@ -50,7 +57,7 @@ class _Lines:
         self._frame = frame
         self._index: pd.DataFrame | None = None
 
-    def __getitem__(self, key: tuple[str, str, int, str]) -> tuple[str, int]:
+    def __getitem__(self, key: Key) -> tuple[str, int]:
         if self._index is None:  # built on first use: most data has nothing to report
             printed = self._frame.dropna(subset=["input_line"])
             self._index = printed.set_index(["edition", "municipality", "year", "age_group"])[
@@ -60,8 +67,8 @@ class _Lines:
         return str(row["input_file"]), int(row["input_line"])
 
 
-def _printed_rates(raw_dir: Path) -> pd.DataFrame:
-    table = read_table(raw_dir / "printed_figures.csv").rename(columns={LINE: "file_line"})
+def printed_rates(raw_dir: Path) -> pd.DataFrame:
+    table = read_records(raw_dir / "printed_figures.csv").rename(columns={LINE: "file_line"})
     return table.assign(
         year=table["year"].astype("int64"),
         value=table["value"].astype("float64"),
@@ -74,8 +81,8 @@ def implied_values(
     wide: pd.DataFrame,
     rates: pd.DataFrame,
     municipalities: list[str],
-    keys: list[tuple[str, str, int, str]],
-) -> dict[tuple[str, str, int, str], list[tuple[str, float]]]:
+    keys: list[Key],
+) -> dict[Key, list[Route]]:
     """For the given counts, the values the *other* printed numbers imply they should have.
 
     Three independent routes: the total minus the other age groups; the 圏域
@@ -84,16 +91,16 @@ def implied_values(
     check has flagged are asked about, so this stays cheap on large data.
     """
     aging = rates[rates["measure"] == "aging_rate"].set_index(["edition", "municipality", "year"])
-    implied: dict[tuple[str, str, int, str], list[tuple[str, float]]] = {}
+    implied: dict[Key, list[Route]] = {}
     for key in keys:
         edition, municipality, year, age = key
-        routes: list[tuple[str, float]] = []
+        routes: list[Route] = []
         row_key = (edition, municipality, year)
         if row_key in wide.index:
             row = wide.loc[row_key]
             others = [g for g in AGE_GROUPS if g != age]
             if age in AGE_GROUPS and not row[[TOTAL, *others]].isna().any():
-                routes.append(("total − other age groups", float(row[TOTAL] - row[others].sum())))
+                routes.append(("total-others", {}, float(row[TOTAL] - row[others].sum())))
         if municipality == REGION:
             values = [
                 wide.loc[(edition, m, year), age]
@@ -101,7 +108,7 @@ def implied_values(
                 if (edition, m, year) in wide.index
             ]
             if len(values) == len(municipalities) and not np.isnan(values).any():
-                routes.append(("sum of municipalities", float(sum(values))))
+                routes.append(("sum-municipalities", {}, float(sum(values))))
         elif (edition, REGION, year) in wide.index:
             others_m = [m for m in municipalities if m != municipality]
             values = [
@@ -111,14 +118,15 @@ def implied_values(
             ]
             region = wide.loc[(edition, REGION, year), age]
             if len(values) == len(others_m) and not np.isnan([region, *values]).any():
-                routes.append((f"{REGION} − other municipalities", float(region - sum(values))))
+                routes.append(("region-others", {}, float(region - sum(values))))
         if age == "65+" and row_key in aging.index and row_key in wide.index:
             printed_rate = float(aging.loc[row_key, "value"])
             total = wide.loc[row_key, TOTAL]
             if not np.isnan(total):
                 routes.append(
                     (
-                        f"printed aging rate {printed_rate:.2f}% × total",
+                        "aging-rate",
+                        {"rate": f"{printed_rate:.2f}"},
                         float(round(printed_rate / 100 * total)),
                     )
                 )
@@ -126,27 +134,42 @@ def implied_values(
     return implied
 
 
+def _routes_text(routes: list[Route], language: str) -> str:
+    separator = "、" if language == "ja" else "; "
+    return separator.join(
+        f"{messages.route_name(code, language, **params)} = {_fmt(value)}"
+        for code, params, value in routes
+    )
+
+
 def _suspects(
-    candidates: list[tuple[str, str, int, str]],
-    wide: pd.DataFrame,
-    implied: dict[tuple[str, str, int, str], list[tuple[str, float]]],
-) -> str:
-    """Name the cells that at least two other routes agree on, with those routes."""
-    notes = []
+    candidates: list[Key], wide: pd.DataFrame, implied: dict[Key, list[Route]]
+) -> tuple[str, str]:
+    """Name the cells that at least two other routes agree on, with those routes (ja, en)."""
+    notes: dict[str, list[str]] = {"ja": [], "en": []}
     for key in candidates:
         edition, municipality, year, age = key
         actual = wide.loc[(edition, municipality, year), age]
         routes = implied.get(key, [])
-        values = [v for _, v in routes]
-        for value in sorted(set(values)):
-            agreeing = [name for name, v in routes if v == value]
+        for value in sorted({v for _, _, v in routes}):
+            agreeing = [r for r in routes if r[2] == value]
             if len(agreeing) >= 2 and value != actual:
-                detail = "; ".join(f"{name} = {_fmt(value)}" for name in agreeing)
-                notes.append(
-                    f"the other printed figures imply {municipality} {year} {age} = "
-                    f"{_fmt(value)}, not {_fmt(actual)} ({detail})"
-                )
-    return ("; " + "; ".join(notes)) if notes else ""
+                for language in ("ja", "en"):
+                    notes[language].append(
+                        messages.render(
+                            "implied",
+                            {
+                                "municipality": municipality,
+                                "year": year,
+                                "age": _age(age) if language == "ja" else age,
+                                "value": _fmt(value),
+                                "actual": _fmt(actual),
+                                "routes": _routes_text(agreeing, language),
+                            },
+                            language,
+                        )
+                    )
+    return "".join(notes["ja"]), "".join(notes["en"])
 
 
 def check_sums(
@@ -162,21 +185,28 @@ def check_sums(
     mismatch = part_sum.notna() & wide[TOTAL].notna() & (part_sum != wide[TOTAL])
     for (edition, municipality, year), row in wide[mismatch].iterrows():
         file, line = lines[(edition, municipality, year, TOTAL)]
-        terms = " + ".join(_fmt(row[a]) for a in AGE_GROUPS)
         candidates = [(edition, municipality, year, a) for a in AGE_GROUPS]
-        implied = implied_values(wide, rates, municipalities, candidates)
+        implied, implied_en = _suspects(
+            candidates, wide, implied_values(wide, rates, municipalities, candidates)
+        )
+        parts_value = part_sum[(edition, municipality, year)]
         findings.append(
             Finding(
                 "warning",
                 file,
                 line,
                 "population",
-                f"{municipality} {year}: 0-14 + 15-64 + 65+ = {terms} = "
-                f"{_fmt(part_sum[(edition, municipality, year)])}, but the printed total is "
-                f"{_fmt(row[TOTAL])} (difference "
-                f"{_fmt(part_sum[(edition, municipality, year)] - row[TOTAL])})"
-                + _suspects(candidates, wide, implied),
                 "age-groups-sum",
+                {
+                    "municipality": municipality,
+                    "year": year,
+                    "terms": " + ".join(_fmt(row[a]) for a in AGE_GROUPS),
+                    "parts": _fmt(parts_value),
+                    "total": _fmt(row[TOTAL]),
+                    "difference": _fmt(parts_value - row[TOTAL]),
+                    "implied": implied,
+                    "implied_en": implied_en,
+                },
             )
         )
 
@@ -192,20 +222,28 @@ def check_sums(
     ].iterrows():
         file, line = lines[(edition, REGION, year, age)]
         member_values = [wide.loc[(edition, m, year), age] for m in municipalities]
-        terms = " + ".join(_fmt(v) for v in member_values)
         candidates = [(edition, m, year, age) for m in municipalities]
-        implied = implied_values(wide, rates, municipalities, candidates)
+        implied, implied_en = _suspects(
+            candidates, wide, implied_values(wide, rates, municipalities, candidates)
+        )
         findings.append(
             Finding(
                 "warning",
                 file,
                 line,
                 "population",
-                f"{REGION} {year} {age}: {' + '.join(municipalities)} = {terms} = "
-                f"{_fmt(row['member_sum'])}, but the printed {REGION} is {_fmt(row['population'])} "
-                f"(difference {_fmt(row['member_sum'] - row['population'])})"
-                + _suspects(candidates, wide, implied),
                 "municipalities-sum",
+                {
+                    "year": year,
+                    "age": _age(age),
+                    "members": "＋".join(municipalities),
+                    "terms": " + ".join(_fmt(v) for v in member_values),
+                    "parts": _fmt(row["member_sum"]),
+                    "region": _fmt(row["population"]),
+                    "difference": _fmt(row["member_sum"] - row["population"]),
+                    "implied": implied,
+                    "implied_en": implied_en,
+                },
             )
         )
     return findings
@@ -236,11 +274,12 @@ def recompute_printed(frame: pd.DataFrame, rates: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-_MEASURE_NAMES = {"aging_rate": "aging rate", "share": "share", "change_rate": "change rate"}
-
-
 def check_printed_rates(
-    frame: pd.DataFrame, rates: pd.DataFrame, municipalities: list[str], file: str
+    frame: pd.DataFrame,
+    rates: pd.DataFrame,
+    municipalities: list[str],
+    file: str,
+    labels: dict[str, str],
 ) -> list[Finding]:
     """Every printed rate must equal the one recomputed from the counts, to its printed digits."""
     findings = []
@@ -248,38 +287,52 @@ def check_printed_rates(
     wide = _wide(_printed_only(frame))
     for row in result[~result["matches"]].itertuples():
         digits = int(row.decimals)
-        detail = ""
+        detail = detail_en = ""
         if row.measure == "aging_rate":
             key = (row.edition, row.municipality, row.year, "65+")
-            implied = implied_values(wide, rates, municipalities, [key])
             routes = [
-                f"{name} = {_fmt(v)}"
-                for name, v in implied.get(key, [])
-                if not name.startswith("printed aging rate")
+                r
+                for r in implied_values(wide, rates, municipalities, [key]).get(key, [])
+                if r[0] != "aging-rate"
             ]
             total = wide.loc[key[:3], TOTAL]
-            detail = (
-                f" (65+ {_fmt(wide.loc[key[:3], '65+'])} / total {_fmt(total)}); "
-                f"the printed rate corresponds to 65+ = {_fmt(round(row.value / 100 * total))}"
-                + (f"; other routes give {', '.join(routes)}" if routes else "")
-            )
+            params = {
+                "old": _fmt(wide.loc[key[:3], "65+"]),
+                "total": _fmt(total),
+                "implied_old": _fmt(round(row.value / 100 * total)),
+                "routes": f"。他の経路：{_routes_text(routes, 'ja')}" if routes else "",
+                "routes_en": f"; other routes give {_routes_text(routes, 'en')}" if routes else "",
+            }
+            detail = messages.render("printed-aging-detail", params, "ja")
+            detail_en = messages.render("printed-aging-detail", params, "en")
+        measure, measure_en = messages.MEASURE_NAMES[row.measure]
         findings.append(
             Finding(
                 "warning",
                 file,
                 int(row.file_line),
                 "value",
-                f"printed {_MEASURE_NAMES[row.measure]} {row.value:.{digits}f}% for "
-                f"{row.municipality} {row.year} {row.age_group} ({row.edition}, source line "
-                f"{row.source_line}), but the counts give {row.recomputed:.{digits}f}%" + detail,
-                f"printed-{row.measure}",
+                "printed-rate",
+                {
+                    "edition": labels.get(row.edition, row.edition),
+                    "municipality": row.municipality,
+                    "year": row.year,
+                    "age": "" if row.measure == "aging_rate" else f" {_age(row.age_group)}",
+                    "measure": measure,
+                    "measure_en": measure_en,
+                    "printed": f"{row.value:.{digits}f}",
+                    "recomputed": f"{row.recomputed:.{digits}f}",
+                    "source_line": row.source_line,
+                    "detail": detail,
+                    "detail_en": detail_en,
+                },
             )
         )
     return findings
 
 
-def _facts(raw_dir: Path) -> pd.DataFrame:
-    table = read_table(raw_dir / "facts.csv").rename(columns={LINE: "file_line"})
+def read_facts(raw_dir: Path) -> pd.DataFrame:
+    table = read_records(raw_dir / "facts.csv").rename(columns={LINE: "file_line"})
     return table.assign(
         year=table["year"].astype("int64"),
         value=table["value"].astype("float64"),
@@ -288,7 +341,9 @@ def _facts(raw_dir: Path) -> pd.DataFrame:
     )
 
 
-def check_facts(frame: pd.DataFrame, facts: pd.DataFrame, file: str) -> list[Finding]:
+def check_facts(
+    frame: pd.DataFrame, facts: pd.DataFrame, file: str, labels: dict[str, str]
+) -> list[Finding]:
     """Facts stated in prose (census counts, targets, the 13,000 gap) against the tables."""
     structure = cohort.age_structure(frame).set_index(["edition", "municipality", "year"])
     by_id = facts.set_index("fact")
@@ -301,25 +356,34 @@ def check_facts(frame: pd.DataFrame, facts: pd.DataFrame, file: str) -> list[Fin
             continue
         column = "total" if row.quantity == "population" else "aging_rate_pct"
         value = float(structure.loc[key, column])
-        what = f"{row.check_edition} {row.municipality} {row.year}"
+        label = labels.get(str(row.check_edition), str(row.check_edition))
+        what = f"{label}の{row.municipality} {row.year}年"
         if not pd.isna(row.minus_fact):
             other = float(by_id.loc[row.minus_fact, "value"])
-            what = f"{what} ({_fmt(value)}) − {row.minus_fact} ({_fmt(other)})"
+            what = f"{what}（{_fmt(value)}）−{by_id.loc[row.minus_fact, 'description']}（{_fmt(other)}）"
             value -= other
         shown = round(value, int(row.rounding))
         if abs(shown - row.value) > 1e-9:
-            unit = "%" if row.quantity == "aging_rate" else " people"
-            stated = "about " if row.approximate else ""
+            percent = row.quantity == "aging_rate"
             findings.append(
                 Finding(
                     "warning",
                     file,
                     int(row.file_line),
                     "value",
-                    f"{row.description} is stated as {stated}{row.value:g}{unit} (source line "
-                    f"{row.source_line}), but {what} gives {value:,.2f}{unit}, which rounds to "
-                    f"{shown:,.{max(int(row.rounding), 0)}f}{unit}",
                     "prose-fact",
+                    {
+                        "description": row.description,
+                        "stated": "約" if row.approximate else "",
+                        "stated_en": "about " if row.approximate else "",
+                        "value": f"{row.value:g}",
+                        "unit": "%" if percent else "人",
+                        "unit_en": "%" if percent else " people",
+                        "source_line": row.source_line,
+                        "what": what,
+                        "computed": f"{value:,.2f}",
+                        "shown": f"{shown:,.{max(int(row.rounding), 0)}f}",
+                    },
                 )
             )
     return findings
@@ -327,33 +391,38 @@ def check_facts(frame: pd.DataFrame, facts: pd.DataFrame, file: str) -> list[Fin
 
 def check_all(
     raw: pd.DataFrame,
-    corrected: pd.DataFrame,
     corrections: pd.DataFrame,
     raw_dir: Path,
     municipalities: list[str],
+    labels: dict[str, str] | None = None,
 ) -> list[Finding]:
-    """Every consistency check, on the data as printed; mark what corrections resolve."""
-    rates = _printed_rates(raw_dir)
+    """Every consistency check, on the data as printed; mark what each correction resolves."""
+    from analysis.data import apply_corrections
+
+    labels = labels or {}
+    rates = printed_rates(raw_dir)
     rates = rates[rates["edition"].isin(raw["edition"].unique())]
-    facts = _facts(raw_dir)
+    facts = read_facts(raw_dir)
     rates_file = display_path(raw_dir / "printed_figures.csv")
     facts_file = display_path(raw_dir / "facts.csv")
 
     def run(frame: pd.DataFrame) -> list[Finding]:
         return (
             check_sums(frame, rates, municipalities)
-            + check_printed_rates(frame, rates, municipalities, rates_file)
-            + check_facts(frame, facts, facts_file)
+            + check_printed_rates(frame, rates, municipalities, rates_file, labels)
+            + check_facts(frame, facts, facts_file, labels)
         )
 
-    as_printed = run(raw)
-    if corrections.empty:
-        return as_printed
-    remaining = {(f.file, f.line, f.check) for f in run(corrected)}
+    findings = run(raw)
     corrections_file = display_path(raw_dir / "corrections.csv")
-    return [
-        f
-        if (f.file, f.line, f.check) in remaining
-        else Finding(f.severity, f.file, f.line, f.column, f.message, f.check, corrections_file)
-        for f in as_printed
-    ]
+    for _, correction in corrections.iterrows():
+        corrected, applied = apply_corrections(raw, corrections.loc[[correction.name]])
+        if applied.empty:
+            continue
+        remaining = {(f.file, f.line, f.check) for f in run(corrected)}
+        by = f"{corrections_file}:{correction[LINE]}"
+        findings = [
+            f.resolved(by) if not f.resolved_by and (f.file, f.line, f.check) not in remaining else f
+            for f in findings
+        ]
+    return findings

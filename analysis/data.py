@@ -9,6 +9,7 @@ by this project rather than printed: totals, 圏域 sums, interpolations).
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,20 +18,23 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.findings import DataError, Finding, cell_errors, schema_errors
-from analysis.io import LINE, InputError, read_table
+from analysis.findings import DataError, Finding, Locator, cell_errors, examples
+from analysis.io import LINE, InputError, read_records
+from analysis.layouts import Field, Layout, Table, accepted_layouts, code_and_name, read_table
 from analysis.paths import DATA_RAW, display_path
 from analysis.schema import (
+    AGE_GROUP_LABELS,
     AGE_GROUPS,
     ALL_AGE_GROUPS,
-    POPULATION_COLUMNS,
-    PROVENANCE_COLUMNS,
     REGION,
     TOTAL,
+    YEAR_RANGE,
+    find_age_group,
     normalise_age_group,
 )
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_REGION_NAMES = {"圏域": REGION, "圏域合計": REGION, "圏域計": REGION}
 
 
 @dataclass(frozen=True)
@@ -66,25 +70,35 @@ class Loaded:
 
 def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
     """The edition registry; file paths are relative to the registry's folder."""
-    table = read_table(path)
-    required = {"edition", "kind", "label", "published", "file"}
-    missing = required - set(table.columns)
+    table = read_records(path)
+    file = display_path(path)
+    required = ("edition", "kind", "label", "published", "file")
+    missing = [c for c in required if c not in table.columns]
     if missing:
-        raise InputError(f"{display_path(path)}:1: {sorted(missing)[0]}: missing column")
+        raise InputError(
+            Finding(
+                "error",
+                file,
+                1,
+                missing[0],
+                "schema-missing",
+                {"column": missing[0], "required": "、".join(required)},
+            )
+        )
     editions = []
     for row in table.to_dict("records"):
-        kind = str(row["kind"])
+        kind = _text(row["kind"])
         if kind not in {"projection", "vision"}:
             raise InputError(
-                f"{display_path(path)}:{row[LINE]}: kind: {kind!r} must be 'projection' or 'vision'"
+                Finding("error", file, int(row[LINE]), "kind", "registry-kind", {"value": kind})
             )
         editions.append(
             Edition(
-                edition=str(row["edition"]),
+                edition=_text(row["edition"]),
                 kind=kind,
-                label=str(row["label"]),
-                published=str(row["published"]),
-                path=path.parent / str(row["file"]),
+                label=_text(row["label"]),
+                published=_text(row["published"]),
+                path=path.parent / _text(row["file"]),
                 replaces=_text(row.get("replaces")),
                 source=_text(row.get("source")),
                 short_label=_text(row.get("short_label")),
@@ -97,9 +111,37 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
+@dataclass(frozen=True)
+class Municipalities:
+    """The municipalities that form the 圏域: names in registry order and their codes."""
+
+    names: list[str]
+    codes: dict[str, str]
+    """Five-digit local government code (``03209``) → name."""
+
+    def by_code(self, code: str) -> str | None:
+        """The name for a code written as ``3209``, ``03209`` or ``032093`` (with check digit)."""
+        digits = unicodedata.normalize("NFKC", code).strip().split(".")[0]
+        if not digits.isdigit():
+            return None
+        if len(digits) == 6:
+            digits = digits[:5]
+        return self.codes.get(digits.zfill(5))
+
+
 def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[str]:
     """Names of the municipalities that make up the 圏域, in the registry's order."""
-    return [str(name) for name in read_table(path)["municipality"]]
+    return read_municipality_registry(path).names
+
+
+def read_municipality_registry(path: Path = DATA_RAW / "municipalities.csv") -> Municipalities:
+    table = read_records(path)
+    names = [str(name) for name in table["municipality"]]
+    codes = {str(code).zfill(5): str(name) for code, name in zip(table["code"], names, strict=True)}
+    return Municipalities(names, codes)
+
+
+# ---------------------------------------------------------------- text and numbers
 
 
 def _distinct_normalised(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -153,123 +195,163 @@ def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     return pd.Series(values, index=text.index), pd.Series(bad, index=text.index)
 
 
+# ---------------------------------------------------------------- the population layout
+
+
+def _looks_like_age_group(values: list[str]) -> float:
+    return sum(normalise_age_group(v) is not None for v in values) / len(values)
+
+
+def _looks_like_a_name(values: list[str]) -> float:
+    """Text that is neither a number nor an age group: municipality names (and 高齢化率 rows)."""
+    names = [v for v in values if normalise_age_group(v) is None and not _NUMBER.match(v)]
+    return len(names) / len(values)
+
+
+def _municipality_of_sheet(text: str) -> str | None:
+    _, name = code_and_name(text)
+    return name if name.endswith(("市", "町", "村", "区")) or name in _REGION_NAMES else None
+
+
+MUNICIPALITY = Field(
+    "municipality",
+    "市町村",
+    ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "市町名", "自治体", "自治体名",
+     "団体名", "地域", "地域名", "area"),
+    recognise=_looks_like_a_name,
+    from_sheet=_municipality_of_sheet,
+)  # fmt: skip
+YEAR = Field("year", "年", ("年", "年次", "西暦", "西暦年", "年(西暦)"))
+AGE_GROUP = Field(
+    "age_group",
+    "年齢区分",
+    ("年齢区分", "年齢", "年齢階級", "年齢3区分", "年齢三区分", "agegroup", "age"),
+    recognise=_looks_like_age_group,
+    from_sheet=find_age_group,
+)
+POPULATION_FIELD = Field(
+    "population",
+    "人口",
+    ("人口", "人数", "人口数", "推計人口", "将来推計人口", "展望人口", "将来展望人口", "値", "数値", "value"),
+)  # fmt: skip
+CODE = Field(
+    "code",
+    "市町村コード",
+    ("コード", "市町村コード", "市区町村コード", "団体コード", "地方公共団体コード",
+     "全国地方公共団体コード", "行政コード"),
+)  # fmt: skip
+
+POPULATION_LAYOUT = Layout(
+    title="人口",
+    keys=(MUNICIPALITY, YEAR, AGE_GROUP),
+    value=POPULATION_FIELD,
+    spread="year",
+    optional=(
+        CODE,
+        Field("source_table", "原資料の表", ()),
+        Field("source_line", "原資料の行", ()),
+    ),
+    skip_columns=("増減率", "人口比率", "構成比", "割合", "高齢化率", "指数", "備考", "注",
+                  "都道府県", "区分", "種別", "団体区分"),
+    skip_rows=("高齢化率", "人口比率", "構成比", "割合", "増減率", "指数", "うち", "再掲",
+               "(再掲)", "平均年齢"),
+    fill_down=("municipality",),
+    accepted=accepted_layouts(
+        "市町村・年・年齢区分・人口、または municipality, year, age_group, population",
+        "市町村・年齢区分・2020・2025・…（「2020年」「令和2年」も可）",
+    ),
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- parsing
+
+
 def parse_population(
-    raw: pd.DataFrame,
+    table: Table,
     *,
-    file: str,
     edition: str,
-    municipalities: list[str],
+    municipalities: Municipalities | list[str],
 ) -> Loaded:
-    """Check and convert a raw population table; collect every finding.
+    """Check and convert a population :class:`~analysis.layouts.Table`; collect every finding.
 
-    ``raw`` is what :func:`analysis.io.read_table` returns (text cells and a
-    ``_line`` column).
+    Rows of municipalities outside the plan are left out and counted in one note.
+    Every municipality the edition covers must have every year and age group.
     """
-    findings: list[Finding] = []
-
-    def error(line: int | None, column: str, message: str, check: str) -> None:
-        findings.append(Finding("error", file, line, column, message, check))
-
-    present = [c for c in raw.columns if c != LINE]
-    allowed = sorted({*POPULATION_COLUMNS, *PROVENANCE_COLUMNS})
-    findings += schema_errors(file, present, POPULATION_COLUMNS, allowed)
-    if findings:
-        return Loaded(_empty_population(), findings)
+    registry = (
+        municipalities
+        if isinstance(municipalities, Municipalities)
+        else Municipalities(list(municipalities), {})
+    )
+    findings: list[Finding] = list(table.findings)
+    raw = table.frame
     if raw.empty:
-        error(2, "population", "the file has no data rows", "schema")
+        findings.append(Finding("error", table.where(), None, "-", "empty-file"))
         return Loaded(_empty_population(), findings)
 
-    lines = raw[LINE].to_numpy()
-    for column in POPULATION_COLUMNS:
-        findings += cell_errors(
-            file,
-            column,
-            lines,
-            raw[column].isna(),
-            raw[column],
-            lambda _: "empty cell",
-            "missing-value",
+    municipality, outside = _plan_municipalities(raw, registry)
+    if outside.any():
+        names = raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
+        distinct = list(dict.fromkeys(names))
+        findings.append(
+            Finding(
+                "note",
+                table.where(),
+                None,
+                table.labels["municipality"],
+                "outside-plan",
+                {"count": len(distinct), "rows": int(outside.sum()), "examples": examples(distinct, 3)},
+            )
         )
+    kept = np.flatnonzero(~outside)
+    if not len(kept):
+        known = "、".join(registry.names)
+        findings.append(
+            Finding("error", table.where(), None, "-", "no-plan-municipality", {"known": known})
+        )
+        return Loaded(_empty_population(), findings)
+    rows = raw.iloc[kept].reset_index(drop=True)
+    municipality = municipality[kept]
 
-    codes, names = _distinct_normalised(raw["municipality"])
-    names = names.replace({"圏域合計": REGION, "圏域計": REGION})
-    known = [*municipalities, REGION]
-    distinct_names = names.to_numpy(dtype=object, na_value=None)
-    known_set = set(known)
-    is_known = np.array([name in known_set for name in distinct_names], dtype=bool)
-    municipality = pd.Series(_expand(codes, distinct_names, None), index=raw.index)
-    unknown = _expand(codes, ~is_known, False)
-    findings += cell_errors(
-        file,
-        "municipality",
-        lines,
-        unknown,
-        municipality,
-        lambda name: (
-            f"unknown municipality {name!r} (known: {', '.join(known)}; "
-            "add new ones to data/raw/municipalities.csv)"
-        ),
-        "unknown-municipality",
-    )
+    def at(column: str) -> Locator:
+        locate = table.locate(column)
+        return lambda positions: locate(kept[positions])
 
-    label_codes, labels = pd.factorize(raw["age_group"], use_na_sentinel=True)
+    for column in ("municipality", "year", "age_group", "population"):
+        missing = rows[column].isna().to_numpy().copy()
+        if column == "municipality":
+            missing &= pd.isna(municipality)
+        findings += cell_errors(at(column), missing, rows[column], "missing-value", lambda _: {})
+
+    label_codes, labels = pd.factorize(rows["age_group"], use_na_sentinel=True)
     canonical = np.array([normalise_age_group(str(label)) for label in labels], dtype=object)
-    age_group = pd.Series(_expand(label_codes, canonical, None), index=raw.index)
-    bad_age = (label_codes >= 0) & age_group.isna().to_numpy()
+    age_group = _expand(label_codes, canonical, None)
+    bad_age = (label_codes >= 0) & pd.isna(age_group)
+    allowed = "、".join(AGE_GROUP_LABELS[g] for g in ALL_AGE_GROUPS)
     findings += cell_errors(
-        file,
-        "age_group",
-        lines,
-        bad_age,
-        raw["age_group"],
-        lambda label: f"unknown age group {label!r} (use {', '.join(ALL_AGE_GROUPS)})",
-        "unknown-age-group",
-    )
+        at("age_group"), bad_age, rows["age_group"], "unknown-age-group",
+        lambda v: {"value": v, "allowed": allowed},
+    )  # fmt: skip
 
-    year, year_nan = parse_number(raw["year"])
+    year, year_nan = parse_number(rows["year"])
     fractional_year = year.notna() & (year != np.floor(year))
+    low, high = YEAR_RANGE
+    implausible = year.notna() & ~fractional_year & ((year < low) | (year > high))
+    findings += cell_errors(at("year"), year_nan, rows["year"], "not-a-year")
+    findings += cell_errors(at("year"), fractional_year, year, "fractional-year")
     findings += cell_errors(
-        file, "year", lines, year_nan, raw["year"], lambda t: f"{t!r} is not a year", "not-a-number"
-    )
-    findings += cell_errors(
-        file,
-        "year",
-        lines,
-        fractional_year,
-        year,
-        lambda v: f"{v:g} is not a whole year",
-        "fractional",
-    )
+        at("year"), implausible, year, "year-range",
+        lambda v: {"year": int(v), "low": low, "high": high},
+    )  # fmt: skip
 
-    population, population_nan = parse_number(raw["population"])
+    population, population_nan = parse_number(rows["population"])
     negative = population < 0
     fractional = population.notna() & (population != np.floor(population))
+    zero = population == 0
+    findings += cell_errors(at("population"), population_nan, rows["population"], "not-people")
+    findings += cell_errors(at("population"), negative, population, "negative-population")
+    findings += cell_errors(at("population"), fractional, population, "fractional-people")
     findings += cell_errors(
-        file,
-        "population",
-        lines,
-        population_nan,
-        raw["population"],
-        lambda t: f"{t!r} is not a number of people",
-        "not-a-number",
-    )
-    findings += cell_errors(
-        file,
-        "population",
-        lines,
-        negative,
-        population,
-        lambda v: f"negative population {v:g}",
-        "negative",
-    )
-    findings += cell_errors(
-        file,
-        "population",
-        lines,
-        fractional,
-        population,
-        lambda v: f"{v:g} is not a whole number of people",
-        "fractional",
+        at("population"), zero, population, "zero-population", lambda _: {}, severity="warning"
     )
 
     frame = pd.DataFrame(
@@ -279,41 +361,96 @@ def parse_population(
             "year": year,
             "age_group": age_group,
             "population": population,
-            "input_file": file,
-            "input_line": lines.astype("int64"),
-            "source_table": raw.get("source_table"),
-            "source_line": (
-                pd.to_numeric(raw["source_line"], errors="coerce").astype("Int64")
-                if "source_line" in raw
-                else pd.Series(pd.NA, index=raw.index, dtype="Int64")
-            ),
+            "input_file": [table.sheets[int(s)].where for s in rows["_sheet"]]
+            if len(table.sheets) > 1
+            else table.where(),
+            "input_line": rows[LINE].to_numpy().astype("int64"),
+            "position": kept,
+            "source_table": rows["source_table"],
+            "source_line": pd.to_numeric(rows["source_line"], errors="coerce").astype("Int64"),
         }
     )
     usable = frame[["municipality", "year", "age_group", "population"]].notna().all(axis=1)
-    usable &= ~np.asarray(unknown | bad_age | fractional_year | negative | fractional, dtype=bool)
+    usable &= ~np.asarray(
+        bad_age | fractional_year | implausible | negative | fractional, dtype=bool
+    )
     frame = frame[usable.to_numpy()]
 
     keys = ["municipality", "year", "age_group"]
     duplicated = frame.duplicated(keys, keep="first")
     if duplicated.any():
         first_line = frame.drop_duplicates(keys).set_index(keys)["input_line"]
+        locate = table.locate("population")
         for row in frame[duplicated].itertuples():
             original = first_line.loc[(row.municipality, row.year, row.age_group)]
-            error(
-                int(row.input_line),
-                "population",
-                f"duplicate row for {row.municipality} {int(row.year)} {row.age_group} "
-                f"(first given on line {original})",
-                "duplicate",
-            )
+            files, lines, columns, cells = locate(np.array([row.position]))
+            what = f"{row.municipality} {int(row.year)}年 {AGE_GROUP_LABELS[row.age_group]}"
+            findings.append(
+                Finding("error", files[0], lines[0], columns[0], "duplicate",
+                        {"what": what, "first": original}, cells[0])
+            )  # fmt: skip
         frame = frame[~duplicated]
 
-    frame = frame.assign(
+    frame = frame.drop(columns="position").assign(
         year=frame["year"].astype("int64"),
         population=frame["population"].astype("int64"),
         derived=False,
     )
+    if not any(f.severity == "error" for f in findings):
+        findings += completeness(frame, table.where(), keys)
     return Loaded(frame.reset_index(drop=True), findings)
+
+
+def _plan_municipalities(
+    raw: pd.DataFrame, registry: Municipalities
+) -> tuple[np.ndarray, np.ndarray]:
+    """The plan's name for each row (None when blank) and which rows lie outside the plan.
+
+    A row is matched by its local government code when the table has one, else by
+    its name (``圏域合計`` is the 圏域). Blank names stay in, to be reported as blank.
+    """
+    codes, names = _distinct_normalised(raw["municipality"])
+    names = names.replace(_REGION_NAMES)
+    distinct = names.to_numpy(dtype=object, na_value=None)
+    known = {*registry.names, REGION}
+    municipality = _expand(codes, distinct, None)
+    outside = _expand(codes, np.array([n not in known for n in distinct], dtype=bool), False)
+    if raw["code"].notna().any():
+        code_ids, code_texts = pd.factorize(raw["code"], use_na_sentinel=True)
+        by_code = np.array([registry.by_code(str(c)) for c in code_texts], dtype=object)
+        matched = _expand(code_ids, by_code, None)
+        has_code = code_ids >= 0
+        municipality = np.where(has_code, matched, municipality)
+        outside = np.where(has_code, pd.isna(matched), outside)
+    return municipality, np.asarray(outside, dtype=bool)
+
+
+def completeness(frame: pd.DataFrame, where: str, keys: list[str]) -> list[Finding]:
+    """Every municipality of an edition must have every year and age group (total optional)."""
+    groups = frame[frame["age_group"].isin(AGE_GROUPS)]
+    if groups.empty:
+        return []
+    axes = [pd.unique(groups[k]) for k in keys]
+    axes[keys.index("age_group")] = np.array(AGE_GROUPS, dtype=object)
+    expected = pd.MultiIndex.from_product(axes, names=keys)
+    present = pd.MultiIndex.from_frame(groups[keys])
+    missing = expected.difference(present)
+    if not len(missing):
+        return []
+    named = [
+        f"{m} {int(y)}年 {AGE_GROUP_LABELS.get(str(a), a)}"
+        for m, y, a in missing.to_frame(index=False)[keys].itertuples(index=False)
+    ]
+    return [
+        Finding(
+            "error",
+            where,
+            None,
+            "-",
+            "missing-rows",
+            {"count": len(named), "examples": examples(named)},
+        )
+    ]
 
 
 def _empty_population() -> pd.DataFrame:
@@ -329,10 +466,12 @@ def _empty_population() -> pd.DataFrame:
     )
 
 
-def load_population(path: Path, *, edition: str, municipalities: list[str]) -> Loaded:
-    """Read and parse one population file (CSV in UTF-8 or Shift_JIS, or .xlsx)."""
+def load_population(
+    path: Path, *, edition: str, municipalities: Municipalities | list[str]
+) -> Loaded:
+    """Read and parse one population file (CSV in UTF-8 or Shift_JIS, or .xlsx; long or wide)."""
     return parse_population(
-        read_table(path), file=display_path(path), edition=edition, municipalities=municipalities
+        read_table(path, POPULATION_LAYOUT), edition=edition, municipalities=municipalities
     )
 
 
@@ -401,29 +540,38 @@ def sort_population(frame: pd.DataFrame, municipalities: list[str] | None = None
     return frame.iloc[order].reset_index(drop=True)
 
 
+def read_corrections(path: Path = DATA_RAW / "corrections.csv") -> pd.DataFrame:
+    """The documented corrections (``edition, municipality, year, age_group, printed → corrected``)."""
+    corrections = read_records(path)
+    if corrections.empty:
+        return corrections
+    printed, _ = parse_number(corrections["printed_population"])
+    corrected, _ = parse_number(corrections["corrected_population"])
+    year, _ = parse_number(corrections["year"])
+    return corrections.assign(
+        year=year.astype("int64"),
+        printed_population=printed.astype("int64"),
+        corrected_population=corrected.astype("int64"),
+        age_group=corrections["age_group"].map(lambda g: normalise_age_group(str(g))),
+    )
+
+
+CORRECTION_KEYS = ["edition", "municipality", "year", "age_group"]
+
+
 def apply_corrections(
-    frame: pd.DataFrame, corrections_path: Path = DATA_RAW / "corrections.csv"
+    frame: pd.DataFrame, corrections: pd.DataFrame
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Apply the documented corrections; return the corrected frame and the corrections applied.
 
     A correction applies only while the value still equals the printed value it
     corrects, so a revised edition is never silently changed.
     """
-    corrections = read_table(corrections_path)
     if corrections.empty:
         return frame.assign(corrected=False), corrections
-    printed, _ = parse_number(corrections["printed_population"])
-    corrected, _ = parse_number(corrections["corrected_population"])
-    year, _ = parse_number(corrections["year"])
-    table = corrections.assign(
-        year=year.astype("int64"),
-        printed_population=printed.astype("int64"),
-        corrected_population=corrected.astype("int64"),
-        age_group=corrections["age_group"].map(lambda g: normalise_age_group(str(g))),
-    )
-    keys = ["edition", "municipality", "year", "age_group"]
+    keys = CORRECTION_KEYS
     merged = frame.merge(
-        table[[*keys, "printed_population", "corrected_population"]], on=keys, how="left"
+        corrections[[*keys, "printed_population", "corrected_population"]], on=keys, how="left"
     )
     applies = merged["printed_population"].notna() & (
         merged["population"] == merged["printed_population"]
@@ -431,7 +579,7 @@ def apply_corrections(
     merged["corrected"] = applies.to_numpy()
     merged.loc[applies, "population"] = merged.loc[applies, "corrected_population"]
     merged["population"] = merged["population"].astype("int64")
-    applied = table.merge(frame[keys].drop_duplicates(), on=keys, how="inner")
+    applied = corrections.merge(frame[keys].drop_duplicates(), on=keys, how="inner")
     applied = applied.merge(merged.loc[applies, keys], on=keys, how="inner").drop(columns=[LINE])
     return merged.drop(columns=["printed_population", "corrected_population"]), applied
 
@@ -474,23 +622,30 @@ def load_all(
     for edition in editions:
         if edition.replaces and edition.replaces not in known:
             raise InputError(
-                f"{display_path(raw_dir / 'editions.csv')}:-: replaces: {edition.edition} replaces "
-                f"{edition.replaces!r}, which is not a registered edition"
+                Finding(
+                    "error",
+                    display_path(raw_dir / "editions.csv"),
+                    None,
+                    "replaces",
+                    "registry-replaces",
+                    {"edition": edition.edition, "replaces": edition.replaces},
+                )
             )
-    municipalities = read_municipalities(raw_dir / "municipalities.csv")
+    registry = read_municipality_registry(raw_dir / "municipalities.csv")
     findings: list[Finding] = []
     frames = []
     for edition in editions:
-        loaded = load_population(
-            edition.path, edition=edition.edition, municipalities=municipalities
-        )
+        loaded = load_population(edition.path, edition=edition.edition, municipalities=registry)
         findings += loaded.findings
         frames.append(loaded.frame)
     if any(f.severity == "error" for f in findings):
         raise DataError(findings)
+    municipalities = registry.names
     raw = complete_population(pd.concat(frames, ignore_index=True), municipalities)
     raw = sort_population(raw, municipalities)
-    corrected, corrections = apply_corrections(raw, raw_dir / "corrections.csv")
+    corrections = read_corrections(raw_dir / "corrections.csv")
+    corrected, applied = apply_corrections(raw, corrections)
     if check:
-        findings += checks.check_all(raw, corrected, corrections, raw_dir, municipalities)
-    return PopulationData(editions, municipalities, raw, corrected, corrections, findings)
+        labels = {e.edition: e.short_label for e in editions}
+        findings += checks.check_all(raw, corrections, raw_dir, municipalities, labels)
+    return PopulationData(editions, municipalities, raw, corrected, applied, findings)

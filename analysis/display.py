@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import re
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -30,12 +32,31 @@ def table(
     uuid = hashlib.sha1(
         (caption + frame.to_csv(index=False)).encode("utf-8"), usedforsecurity=False
     ).hexdigest()[:10]
-    styler = shown.style.set_uuid(uuid).format(format_map, na_rep="–").hide(axis="index")
+    # Cells may hold text from input files (labels, notes, cell values quoted in
+    # findings): escaped, so nothing typed into a file becomes markup or a script.
+    styler = (
+        shown.style.set_uuid(uuid)
+        .format(format_map, na_rep="–", escape="html")
+        .format_index(escape="html", axis=1)
+        .hide(axis="index")
+    )
     text_columns = [
         renamed[c] for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
     ]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(html.escape(caption))
     return styler.set_table_attributes('class="report-table"')
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def text(value: object) -> str:
+    """Text from an input file or the command line, safe inside Markdown.
+
+    HTML is escaped (a label ``<script>`` shows as text) and Markdown's
+    punctuation is backslash-escaped, so the value reads exactly as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))

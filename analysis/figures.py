@@ -41,6 +41,8 @@ def setup() -> None:
             # to lift titles clear of top-side labels, which our charts never have (this was
             # about 40% of drawing the 33-panel KPI chart).
             "axes.titley": 1.0,
+            # Labels may carry text from input files: "$" must not start mathtext.
+            "text.parse_math": False,
             "svg.hashsalt": "ichinoseki-hiraizumi",
             "svg.fonttype": "path",
             "figure.dpi": 100,
@@ -96,15 +98,17 @@ FIGURE_PATH_KEY = "report_figure"
 """Display metadata naming the saved figure, so the pipeline can list a report's outputs."""
 
 
-def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
-    """Save the figure (PNG and SVG) and display the PNG in the notebook; return the PNG path."""
+def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
+    """Save the figure (PNG and SVG) and display the PNG in the notebook.
+
+    Returns nothing, so that a report cell ending with it shows no path.
+    """
     from IPython.display import Image, display
 
     png = save(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
     metadata = {FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))]}
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
-    return png
 
 
 _PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
@@ -445,6 +449,8 @@ def budget_by_initiative(totals: pd.DataFrame) -> Figure:
             fontsize=7,
         )
     axis.set_xscale("symlog", linthresh=10)
+    # Plain numbers on the log axis (10, 100, 1,000), not powers of ten.
+    axis.xaxis.set_major_formatter(_PEOPLE)
     axis.set_xlabel("5年間の事業費合計（百万円、対数目盛）")
     axis.set_title("具体的な取組別の事業費（2024～2028年度）")
     axis.tick_params(axis="y", labelsize=8)

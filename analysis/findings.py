@@ -1,82 +1,104 @@
-"""Validation findings: one line each, ``file:line: column: message``."""
+"""Validation findings: one line each, naming file, row (sheet, cell) and column.
+
+A finding is a message code from :mod:`analysis.messages` plus its parameters, so
+it reads in Japanese on the console and in the reports, and in English in logs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
-Severity = Literal["error", "warning"]
+from analysis import messages
 
+Severity = Literal["error", "warning", "note"]
 
-HINTS = {
-    "schema": "列の構成が違います",
-    "missing-value": "空欄です",
-    "not-a-number": "数値として読めません",
-    "negative": "負の値です",
-    "fractional": "整数ではありません",
-    "unknown-municipality": "登録されていない市町名です",
-    "unknown-age-group": "年齢区分が不明です",
-    "duplicate": "同じ行が重複しています",
-    "target-year": "公表年の範囲外です（外挿はしません）",
-    "unknown-kpi": "KPI番号が不明です",
-    "outside-plan": "計画期間外の年度です",
-    "age-groups-sum": "原資料の不整合：年齢区分の和と合計が一致しません",
-    "municipalities-sum": "原資料の不整合：市町の和と圏域が一致しません",
-    "printed-aging_rate": "原資料の不整合：印刷された高齢化率と一致しません",
-    "printed-share": "原資料の不整合：印刷された人口比率と一致しません",
-    "printed-change_rate": "原資料の不整合：印刷された増減率と一致しません",
-    "prose-fact": "原資料の不整合：本文の数値と表が一致しません",
-}
-"""A short Japanese explanation per check, appended to each line for the planners."""
+SEVERITY_LABELS = {"error": "エラー", "warning": "警告", "note": "参考"}
 
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem found in an input file.
+    """One thing found in an input.
 
     ``error`` makes the data unusable (the run stops); ``warning`` is an
-    inconsistency inside the published source that is reported and carried into
-    the report while the run goes on.
+    inconsistency (inside the published source, or a doubtful value) that is
+    reported while the run goes on; ``note`` tells what was left out or skipped.
     """
 
     severity: Severity
     file: str
     line: int | None
     column: str
-    message: str
-    check: str = ""
+    check: str
+    """The message code in :data:`analysis.messages.CATALOGUE`."""
+    params: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
+    cell: str = ""
+    """The Excel cell (``C9``) when the input is a workbook; ``file`` then names the sheet."""
     resolved_by: str = ""
     """Set when a documented correction (corrections.csv) handles this finding."""
 
+    @property
+    def message(self) -> str:
+        """The Japanese message (for planners)."""
+        return messages.render(self.check, self.params, "ja")
+
+    @property
+    def message_en(self) -> str:
+        return messages.render(self.check, self.params, "en")
+
+    @property
+    def location(self) -> str:
+        if self.cell:
+            return f"{self.file}!{self.cell}"
+        return f"{self.file}:{'-' if self.line is None else self.line}"
+
     def __str__(self) -> str:
-        line = "-" if self.line is None else str(self.line)
-        prefix = "" if self.severity == "error" else "warning: "
+        prefix = "" if self.severity == "error" else f"{SEVERITY_LABELS[self.severity]}: "
+        suffix = f"（{self.resolved_by} で補正済み）" if self.resolved_by else ""
+        return f"{self.location}: {self.column}: {prefix}{self.message}{suffix}"
+
+    def english(self) -> str:
         suffix = f" [corrected in {self.resolved_by}]" if self.resolved_by else ""
-        hint = f"（{HINTS[self.check]}）" if self.check in HINTS else ""
-        return f"{self.file}:{line}: {self.column}: {prefix}{self.message}{suffix}{hint}"
+        return f"{self.location}: {self.column}: {self.severity}: {self.message_en}{suffix}"
+
+    def resolved(self, by: str) -> Finding:
+        return replace(self, resolved_by=by)
 
 
 class DataError(ValueError):
-    """Raised when input data has errors; carries every finding."""
+    """Raised when input data has errors; carries every finding (warnings and notes too)."""
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self.all_findings = list(findings)
         self.findings = [f for f in findings if f.severity == "error"]
         super().__init__(str(self.findings[0]) if self.findings else "invalid data")
 
 
+def errors_in(findings: Iterable[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == "error"]
+
+
+def raise_on_errors(findings: Sequence[Finding]) -> None:
+    if errors_in(findings):
+        raise DataError(findings)
+
+
+Locator = Callable[[np.ndarray], tuple[list[str], list[int | None], list[str], list[str]]]
+"""Given row positions, the (file, line, column label, cell) of a column's cells there."""
+
+
 def cell_errors(
-    file: str,
-    column: str,
-    lines: Iterable[object],
+    locate: Locator,
     flagged: Iterable[bool],
     values: Iterable[object],
-    message: Callable[[object], str],
     check: str,
+    params: Callable[[object], Mapping[str, object]] = lambda value: {"value": value},
+    severity: Severity = "error",
 ) -> list[Finding]:
-    """One error per flagged cell; ``lines``, ``flagged`` and ``values`` run over all rows.
+    """One finding per flagged cell; ``flagged`` and ``values`` run over all rows.
 
     Only the flagged positions are visited in Python, so a clean column of a
     nationwide file costs one vectorised scan, not a loop over its rows.
@@ -84,11 +106,13 @@ def cell_errors(
     positions = np.flatnonzero(np.asarray(flagged, dtype=bool))
     if not len(positions):
         return []
-    line_at = np.asarray(lines, dtype=object)[positions]
+    files, lines, columns, cells = locate(positions)
     value_at = np.asarray(values, dtype=object)[positions]
     return [
-        Finding("error", file, int(line), column, message(value), check)
-        for line, value in zip(line_at, value_at, strict=True)
+        Finding(severity, file, line, column, check, params(value), cell)
+        for file, line, column, cell, value in zip(
+            files, lines, columns, cells, value_at, strict=True
+        )
     ]
 
 
@@ -98,11 +122,63 @@ def schema_errors(
     """Missing required columns and columns not in ``allowed`` (listed in its order), on line 1."""
     present = list(present)
     return [
-        Finding("error", file, 1, c, f"missing column (expected {', '.join(required)})", "schema")
+        Finding(
+            "error",
+            file,
+            1,
+            c,
+            "schema-missing",
+            {"column": c, "required": "、".join(required)},
+        )
         for c in required
         if c not in present
     ] + [
-        Finding("error", file, 1, c, f"unexpected column (allowed: {', '.join(allowed)})", "schema")
+        Finding("error", file, 1, c, "schema-unexpected", {"allowed": "、".join(allowed)})
         for c in present
         if c not in allowed
     ]
+
+
+def examples(items: Sequence[str], limit: int = 5) -> str:
+    """The first few items joined for a message, with how many more there are."""
+    shown = "、".join(items[:limit])
+    return shown + (f" ほか{len(items) - limit}件" if len(items) > limit else "")
+
+
+CONSOLE_LIMIT = 30
+"""At most this many findings of one severity are printed; the rest are counted."""
+
+
+def console_lines(findings: Sequence[Finding], verbose: bool = False) -> list[str]:
+    """Lines for the console: errors first, then warnings and notes; long lists are cut."""
+    lines = []
+    for severity in ("error", "warning", "note"):
+        chosen = [f for f in findings if f.severity == severity]
+        for finding in chosen[:CONSOLE_LIMIT]:
+            lines.append(str(finding))
+            if verbose:
+                lines.append("    " + finding.english())
+        if len(chosen) > CONSOLE_LIMIT:
+            lines.append(
+                f"…ほか{SEVERITY_LABELS[severity]} {len(chosen) - CONSOLE_LIMIT:,} 件"
+                f"（{len(chosen):,} 件中）"
+            )
+    return lines
+
+
+def problem_count(findings: Sequence[Finding]) -> tuple[int, int]:
+    """(problems, of which corrected): warnings resolved by the same correction are one problem."""
+    warnings = [f for f in findings if f.severity == "warning"]
+    corrected = {f.resolved_by for f in warnings if f.resolved_by}
+    open_ = [f for f in warnings if not f.resolved_by]
+    return len(corrected) + len(open_), len(corrected)
+
+
+def summary(findings: Sequence[Finding]) -> str:
+    """One line: how many errors, warnings and notes, and how many problems the warnings are."""
+    counts = {s: sum(f.severity == s for f in findings) for s in ("error", "warning", "note")}
+    problems, corrected = problem_count(findings)
+    return (
+        f"検証結果：エラー {counts['error']} 件、警告 {counts['warning']} 件"
+        f"（不整合 {problems} 件、うち {corrected} 件は補正済み）、参考 {counts['note']} 件"
+    )

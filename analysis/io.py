@@ -1,20 +1,31 @@
-"""Reading input tables as planners save them, and writing outputs atomically.
+"""Reading input files as planners save them, and writing outputs safely.
 
-Every reader returns all cells as text plus a ``_line`` column holding the line
-(CSV) or row (Excel) number a person sees in their editor, so that every error
-can name ``file:line: column``.
+:func:`read_sheets` turns a CSV file or an Excel workbook into grids of text
+cells, one per sheet, with the row numbers a person sees in their editor, so
+that every error can name ``file:line`` or ``file.xlsx[sheet]!C9``. Finding
+the table inside a grid (title rows, wide or long layouts, Japanese headers)
+is :mod:`analysis.layouts`' job.
+
+Writers never leave a half-written file and never write anything a
+spreadsheet would execute: CSV text cells that begin with ``=``, ``+``, ``-``,
+``@`` (or a tab or carriage return) get a leading apostrophe, as the OWASP
+guidance on CSV injection advises.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import datetime
 import io
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
+from analysis.findings import Finding, Locator
 from analysis.paths import display_path
 
 if TYPE_CHECKING:
@@ -26,9 +37,62 @@ LINE = "_line"
 _ENCODINGS = ("utf-8-sig", "cp932")
 """UTF-8 (with or without BOM) first, then Shift_JIS as Japanese Excel saves it."""
 
+Cell = str | None
+
 
 class InputError(ValueError):
-    """An input file that cannot be used; its message is one line naming the place."""
+    """An input file that cannot be used at all; its message is one line naming the place."""
+
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+        super().__init__(str(finding))
+
+
+def file_error(path: Path | str, check: str, line: int | None = None, **params: object) -> InputError:
+    return InputError(Finding("error", display_path(path), line, "-", check, params))
+
+
+@dataclass
+class Sheet:
+    """The cells of one CSV file or one worksheet, as text (``None`` for an empty cell)."""
+
+    where: str
+    """How messages name it: ``data/raw/x.csv`` or ``x.xlsx[Sheet1]``."""
+    name: str
+    """The worksheet name ('' for a CSV file)."""
+    rows: list[list[Cell]]
+    lines: list[int]
+    """The line (CSV) or row (Excel) number of each row in ``rows``."""
+    excel: bool
+
+
+def check_readable(path: Path) -> None:
+    """Raise the one-line error for a path that is missing, a folder, or not readable."""
+    if not path.exists():
+        raise file_error(path, "file-not-found")
+    if path.is_dir():
+        raise file_error(path, "is-directory")
+    if not os.access(path, os.R_OK):
+        raise file_error(path, "no-permission")
+
+
+def read_sheets(path: Path | str) -> list[Sheet]:
+    """Every sheet of an .xlsx workbook, or the one sheet of a CSV file."""
+    path = Path(path)
+    check_readable(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in {".xlsx", ".xlsm"}:
+            return _read_workbook(path)
+        if suffix in {".csv", ".txt"}:
+            return [_read_csv(path)]
+    except PermissionError:
+        raise file_error(path, "no-permission") from None
+    except OSError as error:
+        raise file_error(path, "read-failed", detail=error.strerror or type(error).__name__) from None
+    if suffix == ".xls":
+        raise file_error(path, "xls-format")
+    raise file_error(path, "unsupported-type", suffix=suffix or "（なし）")
 
 
 def decode_text(raw: bytes, path: Path) -> str:
@@ -38,60 +102,139 @@ def decode_text(raw: bytes, path: Path) -> str:
             return raw.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise InputError(
-        f"{display_path(path)}:1: -: cannot decode the file as UTF-8 or Shift_JIS (cp932); "
-        "save it as 'CSV UTF-8' from Excel"
-    )
+    raise file_error(path, "decode", line=1)
 
 
-def read_table(path: Path | str) -> pd.DataFrame:
-    """Read a CSV or .xlsx file with every cell as text and a ``_line`` column.
+def _read_csv(path: Path) -> Sheet:
+    text = decode_text(path.read_bytes(), path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[list[Cell]] = []
+    lines: list[int] = []
+    start = 1
+    try:
+        for record in reader:
+            if any(cell.strip() for cell in record):
+                rows.append([cell.strip() or None for cell in record])
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as error:
+        if "end of data" in str(error) or "EOF" in str(error):
+            raise file_error(path, "csv-quote", line=start) from None
+        raise file_error(path, "read-failed", line=start, detail=str(error)) from None
+    return Sheet(display_path(path), "", rows, lines, excel=False)
 
-    Blank lines are skipped; cells are stripped of surrounding white space.
+
+def _read_workbook(path: Path) -> list[Sheet]:
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            # openpyxl warns about data validation and styles it does not use.
+            warnings.simplefilter("ignore")
+            workbook = openpyxl.load_workbook(path, data_only=True)
+    except PermissionError:
+        raise
+    except Exception as error:  # openpyxl raises many types on a damaged or fake file
+        raise file_error(path, "bad-xlsx", detail=type(error).__name__) from None
+    sheets = []
+    for worksheet in workbook.worksheets:
+        grid = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+        for merged in worksheet.merged_cells.ranges:
+            # openpyxl keeps a merged block's value in its top-left cell only.
+            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            for row in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+                cells = grid[row]
+                cells.extend([None] * (merged.max_col - len(cells)))
+                for column in range(merged.min_col - 1, merged.max_col):
+                    cells[column] = value
+        kept = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
+        sheets.append(
+            Sheet(
+                f"{display_path(path)}[{worksheet.title}]",
+                worksheet.title,
+                [row for _, row in kept],
+                [number for number, _ in kept],
+                excel=True,
+            )
+        )
+    workbook.close()
+    return sheets
+
+
+def _cell_text(value: object) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    return str(value)
+
+
+def read_records(path: Path | str) -> pd.DataFrame:
+    """A plain table whose first row is the header (the project's own files in data/raw/).
+
+    Every cell is text (``None`` when empty) and ``_line`` holds the line number.
     """
     import pandas as pd
 
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{display_path(path)}:-: -: file not found（ファイルがありません）")
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        frame = pd.read_excel(path, dtype=str, header=0, engine="openpyxl")
-        # Excel row numbers: the header is row 1.
-        frame.insert(0, LINE, range(2, len(frame) + 2))
-        frame = frame.dropna(how="all", subset=[c for c in frame.columns if c != LINE])
-    elif path.suffix.lower() in {".csv", ".txt"}:
-        text = decode_text(path.read_bytes(), path)
-        frame = _read_csv_text(text)
-    else:
-        raise InputError(
-            f"{display_path(path)}:-: -: unsupported file type {path.suffix!r} (use .csv or .xlsx)（CSV か Excel のファイルにしてください）"
-        )
-    frame.columns = [str(c).strip() for c in frame.columns]
-    for column in frame.columns:
-        if column != LINE:
-            frame[column] = frame[column].astype("string").str.strip()
-    return frame
-
-
-def _read_csv_text(text: str) -> pd.DataFrame:
-    import pandas as pd
-
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
+    sheet = read_sheets(path)[0]
+    if not sheet.rows:
         return pd.DataFrame({LINE: pd.Series([], dtype="int64")})
-    numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
-    header_number, header = numbered[0]
-    body = [line for _, line in numbered[1:]]
-    frame = pd.read_csv(
-        io.StringIO("\n".join([header, *body]) + "\n"),
-        dtype=str,
-        keep_default_na=False,
-        skip_blank_lines=False,
-    )
-    frame = frame.replace({"": None})
-    frame.insert(0, LINE, [number for number, _ in numbered[1:]])
-    del header_number
+    header = [str(c) if c is not None else "" for c in sheet.rows[0]]
+    while header and not header[-1]:
+        header.pop()
+    body = []
+    for row, line in zip(sheet.rows[1:], sheet.lines[1:], strict=True):
+        used = len(row)
+        while used and row[used - 1] is None:
+            used -= 1
+        if used > len(header):
+            raise InputError(
+                Finding(
+                    "error",
+                    sheet.where,
+                    line,
+                    "-",
+                    "csv-fields",
+                    {"found": used, "expected": len(header)},
+                )
+            )
+        body.append(row[: len(header)] + [None] * (len(header) - min(len(row), len(header))))
+    frame = pd.DataFrame(body, columns=header, dtype="string")
+    frame.insert(0, LINE, pd.Series(sheet.lines[1:], dtype="int64"))
     return frame
+
+
+def locate_records(file: str, frame: pd.DataFrame, column: str) -> Locator:
+    """Where the cells of ``column`` of a :func:`read_records` table stand (file, line)."""
+
+    def locator(positions: Any) -> tuple[list[str], list[int | None], list[str], list[str]]:
+        lines = frame[LINE].to_numpy()[positions]
+        count = len(lines)
+        return [file] * count, [int(x) for x in lines], [column] * count, [""] * count
+
+    return locator
+
+
+def column_letter(index: int) -> str:
+    """Excel's name of a 0-based column index (0 → A, 26 → AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- writing
 
 
 @contextlib.contextmanager
@@ -113,16 +256,6 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
             temporary.unlink()
 
 
-def remove_leftover_temporaries(*folders: Path) -> list[Path]:
-    """Delete temporary files a killed run may have left (``.<name>.<id>.tmp``)."""
-    removed = []
-    for folder in folders:
-        for path in folder.rglob(".*.tmp"):
-            path.unlink(missing_ok=True)
-            removed.append(path)
-    return removed
-
-
 @contextlib.contextmanager
 def atomic_open(target: Path | str, encoding: str = "utf-8") -> Iterator[IO[str]]:
     """Open a temporary text file beside ``target``; replace ``target`` on success."""
@@ -130,7 +263,32 @@ def atomic_open(target: Path | str, encoding: str = "utf-8") -> Iterator[IO[str]
         yield handle
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet treat a text cell as a formula (OWASP, CSV injection)."""
+
+
+def neutralise_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula, prefixed with an apostrophe.
+
+    Only text columns are touched: a negative number stays a number.
+    """
+    import pandas as pd
+
+    result = frame.copy()
+    for column in result.columns:
+        series = result[column]
+        if pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            continue
+        text = series.astype("string")
+        risky = text.str.startswith(FORMULA_STARTS).fillna(False).astype(bool)
+        if risky.any():
+            result[column] = series.astype(object).where(~risky, "'" + text.astype(object))
+    return result
+
+
 def write_csv(frame: pd.DataFrame, target: Path | str) -> None:
-    """Write a UTF-8 CSV with BOM (so Excel opens the Japanese text) atomically."""
+    """Write a UTF-8 CSV with BOM (so Excel opens the Japanese text), formula-safe, atomically."""
     with atomic_path(target) as temporary:
-        frame.to_csv(temporary, index=False, encoding="utf-8-sig", lineterminator="\n")
+        neutralise_text(frame).to_csv(
+            temporary, index=False, encoding="utf-8-sig", lineterminator="\n"
+        )

@@ -7,6 +7,7 @@ years (年度) are written as the year they start in (FY2024 = 令和6年度).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,16 +15,38 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import normalise_text, parse_number
-from analysis.findings import DataError, Finding, cell_errors, schema_errors
-from analysis.io import LINE, read_table
+from analysis.findings import DataError, Finding, cell_errors, examples
+from analysis.io import LINE, locate_records, read_records
+from analysis.layouts import Field, Layout, accepted_layouts, read_table, share_matching
 from analysis.paths import DATA_RAW, display_path
 
 BASELINE_FY = 2022
 TARGET_FY = 2028
 PLAN_YEARS = tuple(range(2024, TARGET_FY + 1))
 """The vision's plan period, FY2024–FY2028: the only years actuals may be given for."""
+INITIATIVE_COUNT = 32
+"""The plan's 32 具体的な取組 (numbered 1–32 in the 体系図)."""
 
-ACTUALS_COLUMNS = ("kpi_id", "fiscal_year", "value", "note")
+ACTUALS_LAYOUT = Layout(
+    title="KPI実績",
+    keys=(
+        Field(
+            "kpi_id",
+            "KPI番号",
+            ("kpi番号", "kpi", "kpiid", "kpi_no", "番号", "指標番号"),
+            recognise=share_matching(re.compile(r"k\d{2}[a-z]?")),
+        ),
+        Field("fiscal_year", "年度", ("年度", "実績年度", "fy", "fiscalyear")),
+    ),
+    value=Field("value", "値", ("値", "実績", "実績値", "value")),
+    spread="fiscal_year",
+    optional=(Field("note", "備考", ("備考", "メモ", "注記", "note")),),
+    skip_columns=("成果指標", "kpi名", "指標", "単位", "現状値", "目標値", "取組", "具体的な取組"),
+    accepted=accepted_layouts(
+        "KPI番号・年度・値・備考、または kpi_id, fiscal_year, value, note",
+        "KPI番号・2024年度・2025年度・…（「令和6年度」も可）",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -53,6 +76,8 @@ class KpiData:
     changes: pd.DataFrame
     comments: pd.DataFrame
     comment_totals: pd.DataFrame
+    notes: pd.DataFrame
+    components: pd.DataFrame
 
 
 def _numbers(
@@ -62,44 +87,35 @@ def _numbers(
     result = table.copy()
     for column in columns:
         values, bad = parse_number(table[column])
+        locate = locate_records(file, table, column)
+        findings += cell_errors(locate, bad, table[column], "not-a-number")
         findings += cell_errors(
-            file,
-            column,
-            table[LINE],
-            bad,
-            table[column],
-            lambda t: f"{t!r} is not a number",
-            "not-a-number",
-        )
-        findings += cell_errors(
-            file,
-            column,
-            table[LINE],
-            table[column].isna(),
-            table[column],
-            lambda _: "empty cell",
-            "missing-value",
+            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
         )
         result[column] = values
     return result, findings
 
 
 def load(raw_dir: Path = DATA_RAW) -> KpiData:
-    """Read the transcribed initiatives, KPIs and budgets; raise DataError on bad cells."""
+    """Read the transcribed initiatives, KPIs and budgets; raise DataError on bad or missing rows."""
     findings: list[Finding] = []
 
     def read(name: str, numeric: list[str]) -> pd.DataFrame:
         path = raw_dir / name
-        table, problems = _numbers(read_table(path), numeric, display_path(path))
+        table, problems = _numbers(read_records(path), numeric, display_path(path))
         findings.extend(problems)
         return table
 
     initiatives = read("initiatives.csv", ["initiative_id"])
     kpis = read("kpis.csv", ["initiative_id", "baseline_fy2022", "target_fy2028", "cumulative"])
     budgets = read("budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
-    changes = read_table(raw_dir / "vision_changes.csv")
+    changes = read_records(raw_dir / "vision_changes.csv")
     comments = read("comment_counts.csv", ["count"])
     totals = read("comment_totals.csv", ["count", "people"])
+    notes = read_records(raw_dir / "kpi_notes.csv")
+    components = read("kpi_components.csv", ["days_done", "days_total"])
+    if not findings:
+        findings += completeness(initiatives, kpis, budgets, raw_dir)
     if findings:
         raise DataError(findings)
     initiatives["initiative_id"] = initiatives["initiative_id"].astype("int64")
@@ -111,6 +127,7 @@ def load(raw_dir: Path = DATA_RAW) -> KpiData:
         initiative_id=budgets["initiative_id"].astype("int64"),
         fiscal_year=budgets["fiscal_year"].astype("int64"),
     )
+    notes = notes.assign(initiative_id=pd.to_numeric(notes["initiative_id"]).astype("Int64"))
     return KpiData(
         initiatives.drop(columns=LINE),
         kpis.drop(columns=LINE),
@@ -118,21 +135,105 @@ def load(raw_dir: Path = DATA_RAW) -> KpiData:
         changes.drop(columns=LINE),
         comments.drop(columns=LINE),
         totals.drop(columns=LINE),
+        notes.drop(columns=LINE),
+        components.drop(columns=LINE),
     )
 
 
-def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
-    """Read the planners' actuals (KPI実績); raise DataError naming file, line and column.
+def completeness(
+    initiatives: pd.DataFrame, kpis: pd.DataFrame, budgets: pd.DataFrame, raw_dir: Path
+) -> list[Finding]:
+    """Every initiative, every KPI its block names, every initiative × plan year budget.
 
-    Columns: ``kpi_id, fiscal_year, value, note``. An empty file (header only) is valid.
+    A deleted row must not pass: the 32 initiatives are numbered 1–32, each
+    initiative lists its KPIs (``kpi_ids``, from its block), and each budget must
+    equal the budget row the block prints (``budget_as_printed``).
     """
-    file = display_path(path)
-    table = read_table(path)
-    present = [c for c in table.columns if c != LINE]
-    problems = schema_errors(file, present, ACTUALS_COLUMNS, ACTUALS_COLUMNS)
-    if problems:
-        raise DataError(problems)
-    if table.empty:
+    findings: list[Finding] = []
+    files = {name: display_path(raw_dir / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")}
+    ids = set(initiatives["initiative_id"].astype("int64"))
+    missing = sorted(set(range(1, INITIATIVE_COUNT + 1)) - ids)
+    if missing:
+        findings.append(
+            Finding("error", files["initiatives"], None, "initiative_id", "initiatives-incomplete",
+                    {"missing": examples([str(m) for m in missing]), "count": INITIATIVE_COUNT})
+        )  # fmt: skip
+    listed = {
+        str(k).strip(): int(i)
+        for i, ks in zip(initiatives["initiative_id"], initiatives["kpi_ids"], strict=True)
+        for k in str(ks or "").split(";")
+        if str(k).strip()
+    }
+    present = dict(zip(kpis["kpi_id"].astype(str), kpis[LINE], strict=True))
+    absent = [k for k in listed if k not in present]
+    if absent:
+        findings.append(
+            Finding("error", files["kpis"], None, "kpi_id", "kpis-incomplete",
+                    {"missing": examples(absent)})
+        )  # fmt: skip
+    for kpi_id, line in present.items():
+        if kpi_id not in listed:
+            initiative = kpis.loc[kpis["kpi_id"] == kpi_id, "initiative_id"].iloc[0]
+            findings.append(
+                Finding("error", files["kpis"], int(line), "kpi_id", "kpi-not-listed",
+                        {"kpi": kpi_id, "initiative": f"{initiative:g}"})
+            )  # fmt: skip
+    have = set(zip(budgets["initiative_id"].astype("int64"), budgets["fiscal_year"].astype("int64"), strict=True))
+    wanted = [(i, y) for i in sorted(ids) for y in PLAN_YEARS if (i, y) not in have]
+    if wanted:
+        findings.append(
+            Finding("error", files["budgets"], None, "fiscal_year", "budgets-incomplete",
+                    {"missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
+                     "first": PLAN_YEARS[0], "last": PLAN_YEARS[-1]})
+        )  # fmt: skip
+    locate = locate_records(files["budgets"], budgets, "budget_thousand_yen")
+    findings += cell_errors(
+        locate, budgets["budget_thousand_yen"] < 0, budgets["budget_thousand_yen"], "negative-budget"
+    )
+    printed = {
+        int(i): [float(v.replace(",", "")) for v in str(text).split()]
+        for i, text in zip(initiatives["initiative_id"], initiatives["budget_as_printed"], strict=True)
+    }
+    for row in budgets.itertuples():
+        values = printed.get(int(row.initiative_id), [])
+        position = int(row.fiscal_year) - PLAN_YEARS[0]
+        if 0 <= position < len(values) and values[position] != row.budget_thousand_yen:
+            findings.append(
+                Finding("error", files["budgets"], int(getattr(row, LINE)), "budget_thousand_yen",
+                        "budget-vs-printed",
+                        {"initiative": int(row.initiative_id), "year": int(row.fiscal_year),
+                         "value": row.budget_thousand_yen,
+                         "printed": " ".join(f"{v:,.0f}" for v in values)})
+            )  # fmt: skip
+    return findings
+
+
+def canonical_kpi_id(text: pd.Series) -> pd.Series:
+    """``K01``, ``K23a`` from what a planner types (``k1``, ``Ｋ０１``, ``K23A``)."""
+    normalised = normalise_text(text)
+    parts = normalised.str.extract(r"^[kK]\s*0*(\d{1,2})([a-zA-Z]?)$")
+    canonical = "K" + parts[0].str.zfill(2) + parts[1].str.lower()
+    return canonical.where(parts[0].notna(), normalised)
+
+
+def load_actuals(
+    path: Path, kpis: pd.DataFrame, notes: list[Finding] | None = None
+) -> pd.DataFrame:
+    """Read the planners' actuals (KPI実績), long or wide; raise DataError naming the cells.
+
+    Columns: ``kpi_id, fiscal_year, value, note`` (or KPI番号・年度・値・備考), or one
+    column per fiscal year. An empty file (header only) is valid. A value must be
+    possible for its KPI: never negative, and a share (%) at most 100 unless the
+    KPI's own baseline or target is above 100 (K25, riders per inhabitant).
+    """
+    table = read_table(path, ACTUALS_LAYOUT)
+    problems = list(table.findings)
+    frame = table.frame
+    if frame.empty:
+        if [f for f in problems if f.severity == "error"]:
+            raise DataError(problems)
+        if notes is not None:
+            notes += problems
         return pd.DataFrame(
             {
                 "kpi_id": pd.Series([], dtype=object),
@@ -141,52 +242,68 @@ def load_actuals(path: Path, kpis: pd.DataFrame) -> pd.DataFrame:
                 "note": pd.Series([], dtype=object),
             }
         )
-    known = set(kpis["kpi_id"])
-    kpi_id = normalise_text(table["kpi_id"])
-    year, bad_year = parse_number(table["fiscal_year"])
-    value, bad_value = parse_number(table["value"])
-    plan_period = f"FY{PLAN_YEARS[0]}–FY{PLAN_YEARS[-1]}"
-    lines = table[LINE]
+    known = kpis.set_index("kpi_id")
+    kpi_id = canonical_kpi_id(frame["kpi_id"])
+    year, bad_year = parse_number(frame["fiscal_year"])
+    value, bad_value = parse_number(frame["value"])
+    is_known = kpi_id.isin(known.index).to_numpy()
+    share = (known["unit"] == "%") & (
+        known[["baseline_fy2022", "target_fy2028"]].max(axis=1) <= 100
+    )
+    bounded = kpi_id.map(share).fillna(False).astype(bool).to_numpy()
+    first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
+    rows = np.arange(len(frame))
+
+    def about(i: object) -> dict[str, object]:
+        kpi = kpi_id.iloc[int(i)]  # type: ignore[call-overload]
+        return {
+            "value": value.iloc[int(i)],  # type: ignore[call-overload]
+            "kpi": kpi,
+            "name": known.loc[kpi, "kpi_name"],
+            "unit": known.loc[kpi, "unit"],
+        }
+
     checks = (
-        ("kpi_id", ~kpi_id.isin(known), kpi_id,
-         lambda v: f"unknown KPI id {v!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)", "unknown-kpi"),
-        ("fiscal_year", bad_year | table["fiscal_year"].isna(), table["fiscal_year"],
-         lambda v: f"{v!r} is not a fiscal year", "not-a-number"),
-        ("fiscal_year", year.notna() & ~year.isin(PLAN_YEARS), year,
-         lambda v: f"fiscal year {v:g} is outside the plan period {plan_period}", "outside-plan"),
-        ("value", bad_value, table["value"], lambda v: f"{v!r} is not a number", "not-a-number"),
-        ("value", table["value"].isna(), table["value"],
-         lambda _: "empty cell (delete the row if there is no actual yet)", "missing-value"),
+        ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", None),
+        ("kpi_id", kpi_id.isna(), kpi_id, "missing-value", lambda _: {}),
+        ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", None),
+        ("fiscal_year", year.notna() & ~year.isin(PLAN_YEARS), year, "outside-plan-year",
+         lambda v: {"value": v, "first": first, "last": last}),
+        ("value", bad_value, frame["value"], "not-a-number", None),
+        ("value", frame["value"].isna(), frame["value"], "missing-actual", lambda _: {}),
+        ("value", value.lt(0) & is_known, rows, "actual-negative", about),
+        ("value", value.gt(100) & bounded, rows, "actual-above-100", about),
     )  # fmt: skip
-    for column, flagged, values, message, check in checks:
-        problems += cell_errors(file, column, lines, flagged, values, message, check)
+    for column, flagged, values, check, params in checks:
+        extra = [params] if params is not None else []
+        problems += cell_errors(table.locate(column), flagged, values, check, *extra)
     actuals = pd.DataFrame(
         {
             "kpi_id": kpi_id,
             "fiscal_year": year,
             "value": value,
-            "note": table["note"],
-            "line": table[LINE],
+            "note": frame["note"],
+            "position": np.arange(len(frame)),
         }
     )
     duplicated = (
         actuals.duplicated(["kpi_id", "fiscal_year"], keep="first") & actuals["fiscal_year"].notna()
     )
+    locate = table.locate("fiscal_year")
     for row in actuals[duplicated].itertuples():
+        files, lines, columns, cells = locate(np.array([row.position]))
         problems.append(
-            Finding(
-                "error",
-                file,
-                int(row.line),
-                "fiscal_year",
-                f"a second actual for {row.kpi_id} FY{row.fiscal_year:g}",
-                "duplicate",
-            )
-        )
-    if problems:
-        raise DataError(sorted(problems, key=lambda f: (f.line or 0, f.column)))
+            Finding("error", files[0], lines[0], columns[0], "duplicate-actual",
+                    {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}"}, cells[0])
+        )  # fmt: skip
+    if [f for f in problems if f.severity == "error"]:
+        raise DataError(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
+    if notes is not None:
+        notes += problems
     return (
-        actuals.drop(columns="line").assign(fiscal_year=year.astype("int64")).reset_index(drop=True)
+        actuals.drop(columns="position")
+        .assign(fiscal_year=year.astype("int64"))
+        .reset_index(drop=True)
     )
 
 
@@ -393,9 +510,9 @@ def build_tables(
     jump_ratio: float = 2.0,
 ) -> dict[str, pd.DataFrame]:
     """Every processed table of the KPI report (tidy, unrounded; budgets in 千円)."""
-    names = data.initiatives[
-        ["initiative_id", "initiative_name", "policy_area", "field", "direction"]
-    ]
+    names = data.initiatives[["initiative_id", "policy_area", "field", "direction"]].assign(
+        initiative_name=initiative_labels(data.initiatives)
+    )
     names = names.rename(columns={"direction": "policy_direction"})
     flags = design_flags(data.kpis, data.budgets, jump_ratio)
     flag_labels = flags.assign(label=flags["flag"].map(FLAG_LABELS))
@@ -459,7 +576,34 @@ def build_tables(
         "changes": data.changes,
         "comments": data.comments,
         "actuals": actuals,
+        "notes": notes_table(data),
     }
+
+
+def initiative_labels(initiatives: pd.DataFrame) -> pd.Series:
+    """The 体系図 name, and the name in the initiative's own block where that differs."""
+    diagram, block = initiatives["initiative_name"], initiatives["name_in_block"]
+    both = diagram + "（取組表では「" + block + "」）"
+    return both.where(block.notna() & (block != diagram), diagram)
+
+
+def notes_table(data: KpiData) -> pd.DataFrame:
+    """The source's notes on budgets and KPIs, with what they apply to."""
+    labels = dict(
+        zip(data.initiatives["initiative_id"], initiative_labels(data.initiatives), strict=True)
+    )
+    notes = data.notes.assign(
+        initiative_name=data.notes["initiative_id"].map(
+            lambda i: labels.get(int(i), "") if pd.notna(i) else "すべての取組"
+        )
+    )
+    return notes[["topic", "initiative_id", "initiative_name", "kpi_id", "note", "source_line"]]
+
+
+def component_share(components: pd.DataFrame) -> pd.DataFrame:
+    """A KPI built from parts (K01: days served over days, three services) recomputed (%)."""
+    summed = components.groupby("kpi_id", as_index=False)[["days_done", "days_total"]].sum()
+    return summed.assign(share_pct=summed["days_done"] / summed["days_total"] * 100)
 
 
 FLAG_LABELS = {

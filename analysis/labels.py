@@ -35,7 +35,7 @@ COLUMN_LABELS = {
     "population_baseline": "推計人口（人）",
     "population_alternative": "展望人口（人）",
     "gap": "差（展望−推計、人）",
-    "ratio": "影響度（展望÷推計）",
+    "ratio": "比（展望÷推計）",
     "baseline": "基準とする版",
     "alternative": "比較する版",
     "quantity": "指標",
@@ -45,6 +45,7 @@ COLUMN_LABELS = {
     "source_line": "原資料の行",
     "severity": "区分",
     "file": "ファイル",
+    "location": "場所",
     "line": "行",
     "column": "列",
     "check": "検査",
@@ -103,21 +104,30 @@ COLUMN_LABELS = {
     "new_aging_rate_pct": "新しい版の高齢化率（%）",
     "aging_rate_difference_points": "高齢化率の差（ポイント）",
     "count": "件数",
+    "topic": "項目",
+    "component": "事業",
+    "description": "内容",
+    "days_done": "実施日数",
+    "days_total": "日数",
+    "share_pct": "割合（%）",
 }
 
 CHECK_LABELS = {
     "age-groups-sum": "年齢3区分の和と合計の不一致",
     "municipalities-sum": "市町の和と圏域合計の不一致",
-    "printed-aging_rate": "印刷された高齢化率と再計算値の不一致",
-    "printed-share": "印刷された人口比率と再計算値の不一致",
-    "printed-change_rate": "印刷された増減率と再計算値の不一致",
+    "printed-rate": "印刷された率と再計算値の不一致",
     "prose-fact": "本文の数値と表の不一致",
+    "zero-population": "人口が0",
+    "outside-plan": "圏域外の市町村を除外",
+    "skipped-columns": "計算値などの列を読み飛ばし",
+    "skipped-rows": "年齢区分以外の行を読み飛ばし",
+    "layout-sheet-skipped": "表のないシートを読み飛ばし",
 }
 
 VALUE_LABELS = {
     "check": CHECK_LABELS,
     "age_group": AGE_GROUP_LABELS,
-    "severity": {"error": "エラー", "warning": "警告"},
+    "severity": {"error": "エラー", "warning": "警告", "note": "参考"},
     "quantity": {"population": "人口（人）", "aging_rate": "高齢化率（%）"},
     "direction": {"increase": "増加", "decrease": "減少", "maintain": "維持"},
     "flag": {
@@ -148,6 +158,7 @@ SHEET_NAMES = {
     "actuals": "KPI実績",
     "differences": "新旧比較",
     "aging": "新旧比較（高齢化率）",
+    "notes": "注記",
 }
 
 

@@ -8,7 +8,8 @@ import pandas as pd
 
 from analysis import cohort
 from analysis.data import Edition, PopulationData, load_all, read_editions
-from analysis.io import read_table
+from analysis.findings import Finding, problem_count
+from analysis.io import read_records
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
 
@@ -70,7 +71,7 @@ def current_edition(data: PopulationData, kind: str) -> Edition:
 
 def facts(raw_dir: Path = DATA_RAW) -> pd.DataFrame:
     """Facts stated in the source's prose (targets, the newer projection's 2040 figure)."""
-    table = read_table(raw_dir / "facts.csv").drop(columns="_line")
+    table = read_records(raw_dir / "facts.csv").drop(columns="_line")
     return table.assign(
         year=table["year"].astype("int64"),
         value=table["value"].astype("float64"),
@@ -87,7 +88,11 @@ def analysis_frame(
 def comparison_table(
     frame: pd.DataFrame, projection: str, vision: str, municipality: str = REGION
 ) -> pd.DataFrame:
-    """推計 vs 展望 totals (人) for one area: gap (人) and 影響度 (展望 ÷ 推計)."""
+    """推計 vs 展望 totals (人) for one area: gap (人) and ratio (展望 ÷ 推計).
+
+    The ratio is not the national guidance's 影響度 (which compares simulations of
+    one projection; see :mod:`analysis.scenarios`), so it is never called that.
+    """
     totals = frame[(frame["age_group"] == TOTAL) & (frame["municipality"] == municipality)]
     return cohort.compare(totals, projection, vision).sort_values("year").reset_index(drop=True)
 
@@ -113,6 +118,38 @@ def target_table(frame: pd.DataFrame, facts_table: pd.DataFrame, vision: str) ->
             }
         )
     return pd.DataFrame(rows)
+
+
+def report_name(file: str) -> str:
+    """A file named for a report: a path outside the project becomes its file name."""
+    path, bracket, rest = file.partition("[")
+    if Path(path).is_absolute():
+        path = Path(path).name
+    return path + bracket + rest
+
+
+def findings_frame(findings: list[Finding]) -> pd.DataFrame:
+    """Findings as a table for reports and Excel: Japanese text, no machine paths.
+
+    A file outside the project is named by its file name only, so a report reads
+    the same wherever the project and the supplied file live.
+    """
+    rows = []
+    for f in findings:
+        file = report_name(f.file)
+        location = f"{file}!{f.cell}" if f.cell else f"{file}:{'-' if f.line is None else f.line}"
+        rows.append(
+            {
+                "severity": f.severity,
+                "check": f.check,
+                "location": location,
+                "column": f.column,
+                "message": f.message,
+                "resolved_by": report_name(f.resolved_by),
+            }
+        )
+    columns = ["severity", "check", "location", "column", "message", "resolved_by"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def build_tables(
@@ -143,21 +180,7 @@ def build_tables(
         ],
         ignore_index=True,
     )
-    findings = pd.DataFrame(
-        [
-            {
-                "severity": f.severity,
-                "file": f.file,
-                "line": f.line,
-                "column": f.column,
-                "check": f.check,
-                "message": f.message,
-                "resolved_by": f.resolved_by,
-            }
-            for f in data.findings
-        ],
-        columns=["severity", "file", "line", "column", "check", "message", "resolved_by"],
-    )
+    findings = findings_frame(data.findings)
     return {
         "population": long[
             [
@@ -200,6 +223,7 @@ def key_points(
     year: int,
     projection: Edition,
     vision: Edition,
+    findings: list[Finding] | None = None,
 ) -> list[str]:
     """Short Japanese sentences with the headline numbers of one area and year (for 要点)."""
     structure = tables["age_structure"].set_index(["edition", "municipality", "year"])
@@ -221,7 +245,7 @@ def key_points(
         gap = match.iloc[0]
         points.append(
             f"展望人口は推計人口より{abs(gap['gap']):,.0f}人{'多く' if gap['gap'] >= 0 else '少なく'}、"
-            f"影響度（展望÷推計）は{gap['ratio']:.3f}です。"
+            f"展望÷推計の比は{gap['ratio']:.3f}です。"
         )
     targets = tables["targets"]
     for row in targets[(targets["municipality"] == area) & (targets["year"] == year)].itertuples():
@@ -233,11 +257,57 @@ def key_points(
             points.append(
                 f"{year}年の高齢化率目標{row.target:g}%程度に対し、人口ビジョンの値は{row.vision_value:.2f}%です。"
             )
-    warnings = tables["findings"]
-    if len(warnings):
-        corrected = int((warnings["resolved_by"] != "").sum())
-        points.append(
-            f"原資料の検証で{len(warnings)}件の不整合が見つかりました（うち{corrected}件は補正済み）。"
-            "詳細は「データ検証の結果」を参照してください。"
-        )
+    if findings:
+        problems, corrected = problem_count(findings)
+        if problems:
+            checks = sum(f.severity == "warning" for f in findings)
+            points.append(
+                f"原資料の検証で{problems}件の不整合が見つかりました（うち{corrected}件は補正済み、"
+                f"検査結果は{checks}件）。詳細は「データ検証の結果」を参照してください。"
+            )
     return points
+
+
+def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
+    """The targets table with each value shown in its own unit (people whole, rates to 0.01)."""
+    people = targets["quantity"] == "population"
+
+    def shown(values: pd.Series, signed: bool = False) -> pd.Series:
+        sign = "+" if signed else ""
+        return pd.Series(
+            [
+                f"{v:{sign},.0f}" if is_people else f"{v:{sign}.2f}"
+                for v, is_people in zip(values, people, strict=True)
+            ],
+            index=values.index,
+        )
+
+    return pd.DataFrame(
+        {
+            "municipality": targets["municipality"],
+            "year": targets["year"],
+            "quantity": targets["quantity"],
+            "target": [f"{v:,g}" for v in targets["target"]],
+            "vision_value": shown(targets["vision_value"]),
+            "difference": shown(targets["difference"], signed=True),
+            "source_line": targets["source_line"],
+        }
+    )
+
+
+def facts_for_display(facts_table: pd.DataFrame) -> pd.DataFrame:
+    """Facts stated only in the source's prose (not targets): what, year, value with its unit."""
+    shown = facts_table[~facts_table["fact"].str.startswith(("target_", "gap_"))]
+    values = [
+        f"{v:,.0f}人" if quantity == "population" else f"{v:g}%"
+        for v, quantity in zip(shown["value"], shown["quantity"], strict=True)
+    ]
+    return pd.DataFrame(
+        {
+            "description": shown["description"],
+            "municipality": shown["municipality"],
+            "year": shown["year"],
+            "value": values,
+            "source_line": shown["source_line"],
+        }
+    )

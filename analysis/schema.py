@@ -52,6 +52,24 @@ def normalise_age_group(label: str) -> str | None:
     return _AGE_GROUP_ALIASES.get(key) or _AGE_GROUP_ALIASES.get(key.lower())
 
 
+YEAR_RANGE = (1920, 2100)
+"""Years a population edition may hold (census back to 1920, projections to 2100)."""
+
+
+def find_age_group(text: str) -> str | None:
+    """The one age group a title or sheet name names (``表2 年少人口（0～14歳）``), else None."""
+    exact = normalise_age_group(text)
+    if exact is not None:
+        return exact
+    key = unicodedata.normalize("NFKC", str(text)).replace(" ", "").replace("〜", "~")
+    found = {
+        code
+        for label, code in _AGE_GROUP_ALIASES.items()
+        if len(label) >= 4 and label in key and code != "total"
+    }
+    return found.pop() if len(found) == 1 else None
+
+
 POPULATION_KEYS: tuple[str, ...] = ("edition", "municipality", "year", "age_group")
 """Columns that identify one population count (人)."""
 

@@ -1,11 +1,17 @@
-"""Processed tables: CSV files in data/processed/ and one Excel workbook in reports/."""
+"""Processed tables: CSV files for data/processed/ and one Excel workbook for reports/.
+
+:func:`build` validates every input and computes every table in memory;
+:func:`write` puts them into a folder (the pipeline's staging folder, which it
+moves into place with everything else only when the whole run succeeded).
+"""
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,18 +20,16 @@ from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
 from analysis.labels import SHEET_NAMES, japanese
-from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, display_path
-from analysis.pipeline import comparison_years
+from analysis.options import Options, comparison_years
+from analysis.paths import DATA_RAW, display_path
 
-if TYPE_CHECKING:
-    from analysis.pipeline import Options
-
-WORKBOOK = REPORTS / "tables.xlsx"
+WORKBOOK_NAME = "tables.xlsx"
 
 
-def check_target_year(data: PopulationData, year: int) -> list[Finding]:
-    """A target year must lie within the published years of the editions reported on."""
+def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
+    """A target or base year must lie within the published years of the editions reported on."""
     findings = []
+    names = {"target": ("目標年", "target year"), "base": ("基準年", "base year")}[role]
     for edition in (population.current_edition(data, k) for k in ("projection", "vision")):
         years = data.raw.loc[data.raw["edition"] == edition.edition, "year"]
         if years.empty:
@@ -37,10 +41,15 @@ def check_target_year(data: PopulationData, year: int) -> list[Finding]:
                     display_path(edition.path),
                     None,
                     "year",
-                    f"target year {year} is outside the published years "
-                    f"{years.min()}–{years.max()} of {edition.label}; choose a year in that range "
-                    "(years in between are interpolated, never extrapolated)",
                     "target-year",
+                    {
+                        "role": names[0],
+                        "role_en": names[1],
+                        "year": year,
+                        "label": edition.label,
+                        "first": int(years.min()),
+                        "last": int(years.max()),
+                    },
                 )
             )
     return findings
@@ -54,33 +63,25 @@ def load_population(options: Options) -> PopulationData:
         vision_label=options.vision_label,
         projection_label=options.projection_label,
     )
-    problems = check_target_year(data, options.target_year) + check_target_year(
-        data, options.base_year
+    problems = check_year(data, options.target_year, "target") + check_year(
+        data, options.base_year, "base"
     )
     if problems:
-        raise DataError(problems)
+        raise DataError([*problems, *data.findings])
     return data
 
 
-def population_tables(data: PopulationData, options: Options) -> dict[str, pd.DataFrame]:
-    return population.build_tables(
-        data,
-        base_year=options.base_year,
-        target_year=options.target_year,
-        method=options.method,  # type: ignore[arg-type]
-    )
-
-
-def kpi_tables(options: Options) -> dict[str, pd.DataFrame]:
+def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
     data = kpi.load()
-    actuals = kpi.load_actuals(options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis)
+    notes: list[Finding] = []
+    actuals = kpi.load_actuals(options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes)
     as_of = options.as_of or kpi.default_as_of(actuals)
-    return kpi.build_tables(data, actuals, as_of)
+    return kpi.build_tables(data, actuals, as_of), notes
 
 
-def revision_tables(data: PopulationData, options: Options) -> dict[str, pd.DataFrame]:
+def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.DataFrame]:
     """Differences between each edition and the one it replaces (empty when there is none)."""
-    years = comparison_years(options.target_year)
+    years = comparison_years(target_year)
     frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": []}
     for old, new in revision.pairs(data):
         frames["differences"].append(
@@ -94,31 +95,51 @@ def revision_tables(data: PopulationData, options: Options) -> dict[str, pd.Data
     return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items() if parts}
 
 
-def write_all(options: Options) -> list[Path]:
-    """Compute every table first, then write them; an error leaves the old files in place."""
+@dataclass
+class Built:
+    """Every processed table of a run, and every finding met while validating its inputs."""
+
+    tables: dict[str, pd.DataFrame]
+    findings: list[Finding]
+
+
+def build(options: Options) -> Built:
+    """Validate every input and compute every table (raises DataError or InputError)."""
     data = load_population(options)
     tables = {
-        f"population_{name}": frame for name, frame in population_tables(data, options).items()
+        f"population_{name}": frame
+        for name, frame in population.build_tables(
+            data,
+            base_year=options.base_year,
+            target_year=options.target_year,
+            method=options.method,  # type: ignore[arg-type]
+        ).items()
     }
-    tables |= {f"kpi_{name}": frame for name, frame in kpi_tables(options).items()}
-    tables |= {f"revision_{name}": frame for name, frame in revision_tables(data, options).items()}
+    kpi_part, kpi_findings = kpi_tables(options)
+    tables |= {f"kpi_{name}": frame for name, frame in kpi_part.items()}
+    tables |= {
+        f"revision_{name}": frame
+        for name, frame in revision_tables(data, options.target_year).items()
+    }
+    return Built(tables, [*data.findings, *kpi_findings])
+
+
+def write(tables: dict[str, pd.DataFrame], processed: Path, workbook: Path) -> list[Path]:
+    """Write each table as ``processed/<name>.csv`` and all of them into ``workbook``."""
     written = []
     for name, frame in tables.items():
-        target = DATA_PROCESSED / f"{name}.csv"
+        target = processed / f"{name}.csv"
         write_csv(frame, target)
         written.append(target)
-    write_workbook(tables, WORKBOOK)
-    written.append(WORKBOOK)
-    # data/processed/ holds exactly the current tables: drop ones no longer produced
-    # (e.g. revision tables once the supplied edition is gone).
-    for stale in DATA_PROCESSED.glob("*.csv"):
-        if stale not in written:
-            stale.unlink()
-    return written
+    write_workbook(tables, workbook)
+    return [*written, workbook]
 
 
 def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    """One sheet per table, Japanese headers, numbers as numbers; byte-reproducible."""
+    """One sheet per table, Japanese headers, numbers as numbers; byte-reproducible.
+
+    No cell is ever a formula: text that begins with ``=`` stays text.
+    """
     with atomic_path(target) as temporary:
         with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
             for name, frame in tables.items():
@@ -127,6 +148,10 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
                 japanese(frame).to_excel(writer, sheet_name=sheet, index=False)
                 worksheet = writer.sheets[sheet]
                 worksheet.freeze_panes = "A2"
+                for row in worksheet.iter_rows():
+                    for cell in row:
+                        if cell.data_type == "f":  # openpyxl reads '=…' text as a formula
+                            cell.data_type = "s"
                 for column in worksheet.columns:
                     width = max(len(str(c.value or "")) for c in column[:50])
                     worksheet.column_dimensions[column[0].column_letter].width = min(
@@ -157,8 +182,6 @@ def _normalise_zip(path: Path) -> None:
 
 
 def _fixed_core_dates(xml: bytes) -> bytes:
-    import re
-
     return re.sub(
         rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)",
         rb"\g<1>2024-03-21T00:00:00Z\g<2>",

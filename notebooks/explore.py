@@ -49,7 +49,7 @@ for finding in data.findings:
 # - `cohort.with_years(表, 年)`：公表されていない年を前後の公表年から補間して加えます
 # - `cohort.age_structure(表)`：総人口、年齢3区分の割合、高齢化率、人口指数を計算します
 # - `cohort.change_from_base(表, 基準年)`：基準年からの増減数・増減率・指数を計算します
-# - `cohort.compare(表, 版1, 版2)`：2つの版の差と比（影響度）を計算します
+# - `cohort.compare(表, 版1, 版2)`：2つの版の差（人）と比（版2 ÷ 版1）を計算します
 
 # %%
 frame = cohort.with_years(data.corrected, years)

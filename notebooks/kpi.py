@@ -29,7 +29,7 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from analysis import figures, kpi
-from analysis.display import table
+from analysis.display import table, text
 from analysis.paths import DATA_RAW, REPORTS
 
 figures.setup()
@@ -51,7 +51,7 @@ counts = overview["grade"].value_counts()
 display(
     Markdown(
         f"- 具体的な取組：**{data.initiatives['initiative_id'].nunique()}**、成果指標（KPI）：**{len(overview)}**\n"
-        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}（{actuals_file.name}）\n"
+        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}（{text(actuals_file.name)}）\n"
         "- 評価の内訳："
         + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
         + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
@@ -152,6 +152,32 @@ display(
     table(
         tables["flags"][["initiative_id", "initiative_name", "kpi_id", "flag", "fiscal_year", "detail"]],
         caption=f"設計上の確認事項（事業費の増減は前年度比 {float(budget_jump_ratio):g} 倍超）",
+    )
+)
+
+# %% [markdown]
+# ## 原資料の注記
+#
+# 事業費と成果指標について原資料に記載されている注記です（`data/raw/kpi_notes.csv`、原資料の行番号付き）。
+# 取組17・20・26は、体系図と取組表で名称が異なるため、両方を表示しています。
+
+# %%
+display(table(tables["notes"], caption="事業費と成果指標の注記"))
+k01 = kpi.component_share(data.components)
+display(
+    table(
+        data.components.merge(k01[["kpi_id"]], on="kpi_id")[["kpi_id", "component", "days_done", "days_total"]],
+        {"days_done": "{:,.0f}", "days_total": "{:,.0f}"},
+        caption="K01 現状値の内訳（原資料170行）",
+    )
+)
+display(
+    Markdown(
+        "、".join(
+            f"{row.kpi_id}：{row.days_done:,.0f}日 ÷ {row.days_total:,.0f}日 ＝ {row.share_pct:.1f}%"
+            for row in k01.itertuples()
+        )
+        + "（原資料の記載：679日/803日≒84%、現状値84%）"
     )
 )
 

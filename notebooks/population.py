@@ -32,7 +32,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import cohort, figures, population
-from analysis.display import PEOPLE, PERCENT, RATIO, table
+from analysis.display import PEOPLE, PERCENT, RATIO, table, text
 from analysis.paths import REPORTS
 from analysis.schema import REGION, TOTAL
 
@@ -55,8 +55,8 @@ areas = [m for m in [*data.municipalities, REGION] if m in set(structure["munici
 
 display(
     Markdown(
-        f"- 推計：**{projection.label}**\n"
-        f"- 展望：**{vision.label}**\n"
+        f"- 推計：**{text(projection.label)}**\n"
+        f"- 展望：**{text(vision.label)}**\n"
         f"- 基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
         f"補間方法：{'線形' if method == 'linear' else '幾何'}"
     )
@@ -70,7 +70,9 @@ display(
     Markdown(
         "\n".join(
             f"- {point}"
-            for point in population.key_points(tables, municipality, int(target_year), projection, vision)
+            for point in population.key_points(
+                tables, municipality, int(target_year), projection, vision, data.findings
+            )
         )
     )
 )
@@ -81,6 +83,7 @@ display(
 # 転記した表の合計・比率と、本文に記載された数値を、人口（人）から再計算して照合した結果です。
 # 「補正ファイル」欄のある項目は、原資料の別の印刷値から正しい値が一意に決まるため、
 # `data/raw/corrections.csv` に記録した補正を適用して以降の集計に用いています（原データは変更していません）。
+# 同じ補正で解消する検査結果は、1件の不整合として数えます。
 
 # %%
 findings = tables["findings"]
@@ -89,8 +92,8 @@ if findings.empty:
 else:
     display(
         table(
-            findings[["severity", "check", "file", "line", "message", "resolved_by"]],
-            caption="検証で見つかった不整合（内容は検査プログラムの出力）",
+            findings[["severity", "check", "location", "message", "resolved_by"]],
+            caption="検証の結果（場所は「ファイル:行」、Excel は「ファイル[シート]!セル」）",
         )
     )
 if not tables["corrections"].empty:
@@ -213,7 +216,7 @@ display(
             columns=["age_group", "baseline", "alternative"]
         ),
         {"population_baseline": PEOPLE, "population_alternative": PEOPLE, "gap": PEOPLE, "ratio": RATIO},
-        caption=f"{municipality}の推計人口と展望人口の差と影響度",
+        caption=f"{municipality}の推計人口と展望人口の差と比",
     )
 )
 vision_2040 = totals[(totals["edition"] == vision.edition) & (totals["year"] == 2040)]["population"]
@@ -232,9 +235,22 @@ if len(vision_2040) and len(newer):
 # %%
 display(
     table(
-        tables["targets"],
-        {"target": "{:,g}", "vision_value": "{:,.2f}", "difference": "{:+,.2f}"},
-        caption="本ビジョンの目標と人口ビジョンの値",
+        population.targets_for_display(tables["targets"]),
+        caption="本ビジョンの目標と人口ビジョンの値（人口は人、高齢化率は%）",
+    )
+)
+
+# %% [markdown]
+# ## 原資料の本文に記載された数値
+#
+# 表にはなく本文にだけ記載されている数値です（`data/raw/facts.csv`、原資料の行番号付き）。
+# 国勢調査と社人研推計（平成30年3月公表）の値は、上の表の値と一致することを検査しています。
+
+# %%
+display(
+    table(
+        population.facts_for_display(population.facts()),
+        caption="本文に記載された数値",
     )
 )
 
@@ -253,13 +269,14 @@ display(
 # | 老年化指数 | 65歳以上人口 ÷ 0～14歳人口 × 100 |
 # | 補間値（線形） | 前後の公表年の値 P₀（年 y₀）、P₁（年 y₁）から P₀ ＋（P₁ − P₀）×（y − y₀）÷（y₁ − y₀）。原資料の2028年の推計人口（2025年から2030年までの減少数から推計）と同じ方法 |
 # | 補間値（幾何） | P₀ ×（P₁ ÷ P₀）^((y − y₀) ÷ (y₁ − y₀))。各年齢区分を補間し、総人口はその和 |
-# | 差・影響度 | 差 = 展望人口 − 推計人口、影響度 = 展望人口 ÷ 推計人口 |
+# | 差・比 | 差 = 展望人口 − 推計人口、比 = 展望人口 ÷ 推計人口（国の手引きの「影響度」は将来推計のシミュレーション同士の比で、これとは別のものです） |
 #
 # 端数は表示の際にのみ四捨五入しています。公表年の範囲外の年（外挿）は計算しません。
 
 # %%
 source_lines = "\n".join(
-    f"- **{e.label}**（公表 {e.published or '不明'}）：{e.source}" for e in data.editions
+    f"- **{text(e.label)}**（公表 {text(e.published or '不明')}）：{text(e.source)}"
+    for e in data.editions
 )
 display(
     Markdown(

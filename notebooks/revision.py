@@ -28,7 +28,7 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from analysis import figures, population, revision
-from analysis.display import PEOPLE, PERCENT, table
+from analysis.display import PEOPLE, PERCENT, table, text
 from analysis.paths import REPORTS
 from analysis.schema import REGION
 
@@ -46,9 +46,9 @@ if not revision_pairs:
 
 # %%
 for old, new in revision_pairs:
-    display(Markdown(f"## {new.short_label} と {old.short_label} の比較\n\n"
-                     f"- 以前の版：**{old.label}**（{old.published or '公表時期不明'}）\n"
-                     f"- 新しい版：**{new.label}**（{new.published or '公表時期不明'}）"))
+    display(Markdown(f"## {text(new.short_label)} と {text(old.short_label)} の比較\n\n"
+                     f"- 以前の版：**{text(old.label)}**（{text(old.published or '公表時期不明')}）\n"
+                     f"- 新しい版：**{text(new.label)}**（{text(new.published or '公表時期不明')}）"))
     diff = revision.differences(frame, old.edition, new.edition, years)
     summary = revision.target_year_summary(diff, years)
     display(

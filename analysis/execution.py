@@ -1,0 +1,297 @@
+"""Executing report notebooks: the kernel, papermill, and offline HTML without code.
+
+The pipeline (:mod:`analysis.pipeline`) decides what to run and where outputs go;
+this module only runs one notebook and turns it into a page.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from analysis.io import atomic_open
+from analysis.paths import REPORTS, ROOT, TEMPLATES, display_path
+
+# jsonschema (under nbformat, hence papermill, jupytext and nbconvert) imports the optional
+# rfc3987-syntax package when it is installed — jupyterlab's jupyter-events pulls it in — and
+# version 1.1 builds a parser at import: about 1 s of CPU on these machines (jsonschema issues
+# #1428, #1521). It only adds IRI format checks, which notebook validation never uses, so this
+# process does without it. Set before the first import of jsonschema; harmless afterwards.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+KERNEL_NAME = "ichinoseki-hiraizumi"
+
+
+@dataclass(frozen=True)
+class Report:
+    """One report notebook and the parameters it is run with."""
+
+    name: str
+    notebook: Path
+    parameters: dict[str, Any]
+    inputs: tuple[Path, ...] = ()
+
+    @property
+    def html(self) -> Path:
+        return REPORTS / f"{self.name}.html"
+
+
+# ---------------------------------------------------------------- execution
+
+
+KERNEL_QUIET = "--IPKernelApp.log_level=ERROR"
+"""The kernel's own log (e.g. ipykernel 7's note that it talks over local TCP) is not for planners."""
+
+
+def ensure_kernel() -> str:
+    """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
+
+    Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
+    Frozen standard modules stay on (faster start; only the debugger wants them off).
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+        if _is_ours(spec.argv):
+            return KERNEL_NAME
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install
+
+    folder = Path(
+        install(
+            kernel_name=KERNEL_NAME,
+            display_name="Python (一関・平泉 analysis)",
+            prefix=sys.prefix,
+            frozen_modules=True,
+        )
+    )
+    spec_file = folder / "kernel.json"
+    written = json.loads(spec_file.read_text(encoding="utf-8"))
+    written["argv"] = [*written["argv"], KERNEL_QUIET]
+    spec_file.write_text(json.dumps(written, indent=1, ensure_ascii=False), encoding="utf-8")
+    found = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
+    if not _is_ours(found):
+        # A user-level kernelspec of the same name shadows ours (from another checkout).
+        raise RuntimeError(
+            f"the Jupyter kernel {KERNEL_NAME!r} found first runs `{' '.join(found)}`, not the one "
+            f"this project installs for {sys.executable}; remove it with "
+            f"`jupyter kernelspec remove {KERNEL_NAME}` and run again"
+        )
+    return KERNEL_NAME
+
+
+def _is_ours(argv: list[str]) -> bool:
+    return (
+        bool(argv)
+        and Path(argv[0]).resolve() == Path(sys.executable).resolve()
+        and KERNEL_QUIET in argv
+        and "-Xfrozen_modules=off" not in argv
+    )
+
+
+def load_notebook(path: Path) -> Any:
+    """Read a jupytext percent script as a notebook with stable cell ids."""
+    import jupytext
+
+    notebook = jupytext.read(path)
+    for index, cell in enumerate(notebook.cells):
+        cell["id"] = f"cell-{index}"
+    notebook.metadata["kernelspec"] = {
+        "name": KERNEL_NAME,
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    notebook.metadata.pop("jupytext", None)
+    return notebook
+
+
+class NotebookFailed(RuntimeError):
+    """A report notebook raised; the message names the notebook, cell and exception."""
+
+
+IN_MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
+"""What nbclient passes to the kernels it starts: no IPython history database on disk."""
+
+
+def start_kernel(kernel: str) -> Any:
+    """Launch a kernel process now and return its manager, for :func:`execute` to use later.
+
+    Launching takes a few milliseconds, but the kernel then needs about a second
+    of its own to start and import; begun first, that second overlaps the
+    pipeline's own imports and validation instead of following them.
+    """
+    import asyncio
+
+    from jupyter_client.manager import AsyncKernelManager
+
+    class LaunchedKernel(AsyncKernelManager):
+        """Remembers the clients papermill opens, which it leaves open on a kernel it did not start."""
+
+        def client(self, **kwargs: Any) -> Any:
+            opened = super().client(**kwargs)
+            self.opened_clients = [*getattr(self, "opened_clients", []), opened]
+            return opened
+
+    manager = LaunchedKernel(kernel_name=kernel)
+
+    async def launch() -> None:
+        await manager.start_kernel(cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY])
+
+    asyncio.run(launch())
+    return manager
+
+
+def stop_kernel(manager: Any) -> None:
+    """Stop a kernel from :func:`start_kernel` at once, and close its clients' channels."""
+    import asyncio
+
+    async def shut_down() -> None:
+        await manager.shutdown_kernel(now=True)
+
+    for opened in getattr(manager, "opened_clients", []):
+        opened.stop_channels()
+    manager.opened_clients = []
+    if manager.has_kernel:
+        asyncio.run(shut_down())
+
+
+def execute(report: Report, kernel: str, manager: Any = None) -> Any:
+    """Execute the report's notebook in memory; return the executed notebook.
+
+    ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
+    stops it); without one, papermill starts a kernel and stops it at the end.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = load_notebook(report.notebook)
+    launched = {"km": manager} if manager is not None else {}
+    try:
+        executed = papermill.execute_notebook(
+            notebook,
+            None,
+            parameters=report.parameters,
+            kernel_name=kernel,
+            language="python",
+            progress_bar=False,
+            log_output=False,
+            cwd=str(ROOT),
+            shutdown_kernel="immediate",
+            **launched,
+        )
+    except PapermillExecutionError as error:
+        source = (error.source or "").strip().splitlines()
+        first = source[0] if source else ""
+        raise NotebookFailed(
+            f"{display_path(report.notebook)}: cell {error.exec_count} ({first[:60]}): "
+            f"{error.ename}: {error.evalue}"
+        ) from None
+    for index, cell in enumerate(executed.cells):
+        cell["id"] = f"cell-{index}"
+    return executed
+
+
+_HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
+
+
+def to_html(notebook: Any, title: str) -> str:
+    """Standalone offline HTML without code, prompts, or stderr; with a table of contents."""
+    for cell in notebook.cells:
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+        cell.get("metadata", {}).pop("papermill", None)
+        cell.get("metadata", {}).pop("execution", None)
+    # Code is hidden, so a code cell without output would only leave an empty gap.
+    notebook.cells = [c for c in notebook.cells if c.get("cell_type") != "code" or c.get("outputs")]
+    notebook.metadata.pop("papermill", None)
+    notebook.metadata["title"] = title
+    with _EXPORTER_LOCK:  # one exporter, so its templates are compiled once per run
+        body, _ = _exporter().from_notebook_node(notebook, resources={"language_code": "ja"})
+    return add_table_of_contents(body)
+
+
+_EXPORTER_LOCK = threading.Lock()
+
+
+def warm_exporter() -> None:
+    """Compile the HTML templates now (the main thread is idle while kernels run)."""
+    import nbformat
+
+    to_html(nbformat.v4.new_notebook(), "")  # type: ignore[no-untyped-call]
+
+
+@functools.cache
+def _exporter() -> Any:
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(  # type: ignore[no-untyped-call]
+        template_name="report",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+def add_table_of_contents(html: str) -> str:
+    headings = [
+        (m.group("id"), re.sub(r"<[^>]+>", "", m.group("text")).strip())
+        for m in _HEADING.finditer(html)
+    ]
+    if not headings:
+        return html
+    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in headings)
+    toc = f'<nav class="report-toc"><h2 class="toc-title">目次</h2><ol>{items}</ol></nav>'
+    # Between the title cell and the next cell, as a sibling of the cells.
+    title = html.find("</h1>")
+    next_cell = html.find('<div class="jp-Cell ', title if title != -1 else 0)
+    if title == -1 or next_cell == -1:
+        return html.replace("<main>", "<main>" + toc, 1)
+    return html[:next_cell] + toc + html[next_cell:]
+
+
+FIGURE_PATH_KEY = "report_figure"  # the same key as analysis.figures.FIGURE_PATH_KEY
+
+
+def figure_paths(notebook: Any) -> list[Path]:
+    """The figure files a report saved, read from its display metadata (and removed from it)."""
+    paths = []
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            saved = output.get("metadata", {}).pop(FIGURE_PATH_KEY, None)
+            if saved:
+                paths += [Path(p) for p in saved]
+    return paths
+
+
+
+def configure_jupyterlab() -> Path:
+    """Make JupyterLab (in this environment only) open notebooks/*.py as notebooks.
+
+    The report notebooks are jupytext percent scripts; planners should see cells,
+    not a text editor, when they double-click one. Also installs the kernel.
+    """
+    ensure_kernel()
+    settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    try:
+        overrides = json.loads(settings.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        overrides = {}
+    plugin = overrides.setdefault("@jupyterlab/docmanager-extension:plugin", {})
+    plugin.setdefault("defaultViewers", {})["python"] = "Jupytext Notebook"
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_open(settings) as handle:
+        json.dump(overrides, handle, indent=2)
+    return settings

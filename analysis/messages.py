@@ -1,0 +1,225 @@
+"""The one message catalogue: every finding and console message in Japanese and English.
+
+Planners read the Japanese text (console, reports); the English text is kept for logs
+(``--verbose``) and for developers. A message is a code plus parameters, rendered here,
+so the same finding reads the same wherever it appears.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # ---------------------------------------------------------------- files
+    "file-not-found": ("ファイルがありません", "file not found"),
+    "is-directory": ("ファイルではなくフォルダです", "a folder, not a file"),
+    "no-permission": ("読み取りの権限がありません", "permission denied"),
+    "read-failed": ("読み込めません（{detail}）", "cannot be read ({detail})"),
+    "decode": (
+        "文字コードを UTF-8 または Shift_JIS として読めません。Excel で「CSV UTF-8」として保存してください",
+        "cannot decode the file as UTF-8 or Shift_JIS (cp932); save it as 'CSV UTF-8' from Excel",
+    ),
+    "unsupported-type": (
+        "拡張子 {suffix} のファイルは読めません。CSV（.csv）か Excel（.xlsx）で保存してください",
+        "unsupported file type {suffix} (use .csv or .xlsx)",
+    ),
+    "xls-format": (
+        "古い Excel 形式（.xls）は読めません。Excel で「Excel ブック（.xlsx）」として保存し直してください",
+        "the old Excel format (.xls) cannot be read; save it as .xlsx",
+    ),
+    "bad-xlsx": (
+        "Excel ファイル（.xlsx）として読めません。壊れているか、途中までしか保存されていないか、別の形式のファイルです（{detail}）",
+        "cannot be read as an .xlsx workbook: damaged, truncated or another format ({detail})",
+    ),
+    "layout-sheet-skipped": ("表として読めないシートを読み飛ばしました（{reason}）", "sheet skipped ({reason})"),
+    "empty-file": ("データがありません（空のファイルです）", "the file is empty"),
+    "csv-quote": (
+        "この行で始まる引用符（\"）が閉じられていません",
+        "a quote (\") opened on this line is never closed",
+    ),
+    "csv-fields": (
+        "この行には {found} 個の値があります（見出しは {expected} 列）。余分なカンマや引用符がないか確認してください",
+        "this row has {found} fields but the header has {expected}; check for a stray comma or quote",
+    ),
+    "layout": (
+        "表の形式を読み取れません（{reason}）。読める形式：{layouts}。例は data/raw/examples/ にあります",
+        "cannot read the table layout ({reason}); accepted layouts: {layouts}; see data/raw/examples/",
+    ),
+    # ---------------------------------------------------------------- columns and cells
+    "schema-missing": (
+        "必要な列「{column}」がありません（必要な列：{required}）",
+        "missing column {column} (expected {required})",
+    ),
+    "schema-unexpected": (
+        "想定していない列です（使える列：{allowed}）",
+        "unexpected column (allowed: {allowed})",
+    ),
+    "skipped-columns": (
+        "計算値などの列を読み飛ばしました：{columns}",
+        "derived or descriptive columns skipped: {columns}",
+    ),
+    "skipped-rows": (
+        "年齢区分ではない行を読み飛ばしました：{labels}（{count}行）",
+        "rows that are not age groups skipped: {labels} ({count} rows)",
+    ),
+    "missing-value": ("空欄です", "empty cell"),
+    "missing-actual": (
+        "空欄です（実績がまだなければ行を削除してください）",
+        "empty cell (delete the row if there is no actual yet)",
+    ),
+    "not-a-number": ("「{value}」は数値として読めません", "{value!r} is not a number"),
+    "not-a-year": ("「{value}」は年として読めません", "{value!r} is not a year"),
+    "not-people": ("「{value}」は人数として読めません", "{value!r} is not a number of people"),
+    "negative": ("負の値（{value:g}）です", "negative value {value:g}"),
+    "negative-population": ("人口が負の値（{value:g}）です", "negative population {value:g}"),
+    "zero-population": ("人口が 0 です", "the population is 0"),
+    "fractional": ("{value:g} は整数ではありません", "{value:g} is not a whole number"),
+    "fractional-people": (
+        "{value:g} は人数として整数ではありません",
+        "{value:g} is not a whole number of people",
+    ),
+    "fractional-year": ("{value:g} は年として整数ではありません", "{value:g} is not a whole year"),
+    "year-range": (
+        "{year}年は読み込める年の範囲（{low}～{high}年）の外です",
+        "year {year} is outside the plausible range {low}–{high}",
+    ),
+    "unknown-age-group": (
+        "年齢区分「{value}」が分かりません（使える区分：{allowed}）",
+        "unknown age group {value!r} (use {allowed})",
+    ),
+    "duplicate": (
+        "{what} の行が重複しています（最初は {first} 行目）",
+        "duplicate row for {what} (first given on line {first})",
+    ),
+    "outside-plan": (
+        "圏域外の市町村 {count:,} 件（{rows:,} 行）を除外しました（例：{examples}）",
+        "{count:,} municipalities outside the plan ({rows:,} rows) left out (e.g. {examples})",
+    ),
+    "no-plan-municipality": (
+        "圏域の市町（{known}）の行が1行もありません（市町名または市町村コードを確認してください）",
+        "no row for any municipality of the plan ({known}); check the names or codes",
+    ),
+    "missing-rows": (
+        "{count:,} 件の組み合わせの行がありません：{examples}（各市町について、すべての年・年齢区分が必要です）",
+        "{count:,} combinations are missing: {examples} (every municipality needs every year and age group)",
+    ),
+    # ---------------------------------------------------------------- registry
+    "registry-kind": (
+        "種別「{value}」は使えません（projection か vision）",
+        "kind {value!r} must be 'projection' or 'vision'",
+    ),
+    "registry-replaces": (
+        "{edition} が置き換える版「{replaces}」は登録されていません",
+        "{edition} replaces {replaces!r}, which is not a registered edition",
+    ),
+    # ---------------------------------------------------------------- options
+    "target-year": (
+        "{role}{year}年は{label}の公表年（{first}～{last}年）の範囲外です。範囲内の年を指定してください（公表年の間は補間し、範囲外は計算しません）",
+        "{role_en} {year} is outside the published years {first}–{last} of {label}; "
+        "choose a year in that range (years in between are interpolated, never extrapolated)",
+    ),
+    # ---------------------------------------------------------------- KPIs and budgets
+    "unknown-kpi": (
+        "KPI番号「{value}」は登録されていません（data/raw/kpis.csv：K01～K32、K23a、K23b）",
+        "unknown KPI id {value!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
+    ),
+    "outside-plan-year": (
+        "{value:g}年度は計画期間（{first}～{last}年度）の外です",
+        "fiscal year {value:g} is outside the plan period FY{first}–FY{last}",
+    ),
+    "duplicate-actual": (
+        "{kpi} の {year}年度の実績が2回あります",
+        "a second actual for {kpi} FY{year}",
+    ),
+    "actual-above-100": (
+        "{value:g}% は割合として 100% を超えています（{kpi}：{name}）",
+        "{value:g}% is above 100% for a share ({kpi}: {name})",
+    ),
+    "actual-negative": (
+        "{value:g}{unit} は負の値です（{kpi}：{name}）",
+        "{value:g} {unit} is negative ({kpi}: {name})",
+    ),
+    "negative-budget": ("事業費が負の値（{value:,.0f}千円）です", "negative budget {value:,.0f}"),
+    "initiatives-incomplete": (
+        "具体的な取組の番号がそろっていません：{missing} がありません（1～{count} が必要です）",
+        "initiatives {missing} are missing (1–{count} are required)",
+    ),
+    "kpis-incomplete": (
+        "成果指標（KPI）{missing} の行がありません（取組の表に記載されているKPI：data/raw/initiatives.csv の kpi_ids 列）",
+        "KPI rows {missing} are missing (listed in the kpi_ids column of data/raw/initiatives.csv)",
+    ),
+    "kpi-not-listed": (
+        "KPI番号 {kpi} は取組 {initiative} の kpi_ids 列に記載されていません",
+        "KPI {kpi} is not listed in the kpi_ids of initiative {initiative}",
+    ),
+    "budgets-incomplete": (
+        "事業費の行がありません：{missing}（すべての取組に {first}～{last} 年度の事業費が必要です）",
+        "budget rows are missing: {missing} (every initiative needs FY{first}–FY{last})",
+    ),
+    "budget-vs-printed": (
+        "取組 {initiative} の {year}年度の事業費 {value:,.0f}千円が、取組表の事業費の行（{printed}）と一致しません",
+        "the FY{year} budget of initiative {initiative}, {value:,.0f}, differs from the printed row ({printed})",
+    ),
+    # ---------------------------------------------------------------- source consistency
+    "age-groups-sum": (
+        "{municipality} {year}年：0～14歳＋15～64歳＋65歳以上＝{terms}＝{parts}人ですが、印刷された合計は{total}人です（差{difference}人）{implied}",
+        "{municipality} {year}: 0-14 + 15-64 + 65+ = {terms} = {parts}, but the printed total is {total} (difference {difference}){implied_en}",
+    ),
+    "municipalities-sum": (
+        "圏域 {year}年 {age}：{members}＝{terms}＝{parts}人ですが、印刷された圏域の値は{region}人です（差{difference}人）{implied}",
+        "圏域 {year} {age}: {members} = {terms} = {parts}, but the printed 圏域 is {region} (difference {difference}){implied_en}",
+    ),
+    "implied": (
+        "。他の印刷値からは {municipality} {year}年 {age} ＝{value}人となり、{actual}人ではありません（{routes}）",
+        "; the other printed figures imply {municipality} {year} {age} = {value}, not {actual} ({routes})",
+    ),
+    "printed-rate": (
+        "{edition}の{municipality} {year}年{age}の{measure}は{printed}%と印刷されていますが、人数から計算すると{recomputed}%です（原資料{source_line}行）{detail}",
+        "printed {measure_en} {printed}% for {municipality} {year} {age} ({edition}, source line {source_line}), "
+        "but the counts give {recomputed}%{detail_en}",
+    ),
+    "printed-aging-detail": (
+        "。65歳以上{old}人÷総数{total}人。印刷された率に当たる65歳以上は{implied_old}人{routes}",
+        " (65+ {old} / total {total}); the printed rate corresponds to 65+ = {implied_old}{routes_en}",
+    ),
+    "prose-fact": (
+        "本文の「{description}」は{stated}{value}{unit}とありますが（原資料{source_line}行）、{what}は{computed}{unit}で、四捨五入すると{shown}{unit}です",
+        "{description} is stated as {stated_en}{value}{unit_en} (source line {source_line}), "
+        "but {what} gives {computed}{unit_en}, which rounds to {shown}{unit_en}",
+    ),
+    # ---------------------------------------------------------------- outputs and runs
+    "output-failed": (
+        "出力を書き込めません：{path}（{reason}）。前回の出力はそのまま残っています",
+        "cannot write the outputs: {path} ({reason}); the previous outputs are kept",
+    ),
+    "busy": (
+        "別の実行（make reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
+        "another run is in progress in this folder; run again when it has finished",
+    ),
+    "option": ("{option}：{reason}", "{option}: {reason_en}"),
+}
+
+ROUTE_NAMES = {
+    "total-others": ("合計−他の年齢区分", "total − other age groups"),
+    "sum-municipalities": ("市町の合計", "sum of municipalities"),
+    "region-others": ("圏域−他の市町", "圏域 − other municipalities"),
+    "aging-rate": ("印刷された高齢化率{rate}%×合計", "printed aging rate {rate}% × total"),
+}
+
+MEASURE_NAMES = {
+    "aging_rate": ("高齢化率", "aging rate"),
+    "share": ("人口比率", "share"),
+    "change_rate": ("増減率", "change rate"),
+}
+
+
+def render(code: str, params: Mapping[str, object], language: str = "ja") -> str:
+    """The message ``code`` in ``language`` ("ja" or "en") with ``params`` filled in."""
+    japanese, english = CATALOGUE[code]
+    template = japanese if language == "ja" else english
+    return template.format(**params)
+
+
+def route_name(code: str, language: str = "ja", **params: object) -> str:
+    japanese, english = ROUTE_NAMES[code]
+    return (japanese if language == "ja" else english).format(**params)

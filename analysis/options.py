@@ -1,0 +1,84 @@
+"""What a run was asked to do, checked before any work starts.
+
+Plain data shared by the command line, the pipeline and the table writers (which
+must not import the pipeline that orchestrates them).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.findings import Finding
+from analysis.schema import YEAR_RANGE
+
+PLAN_FISCAL_YEARS = tuple(range(2024, 2029))
+"""The plan period, FY2024–FY2028 (the same as :data:`analysis.kpi.PLAN_YEARS`)."""
+
+LONG_TERM_TARGET_YEAR = 2040
+"""The year of the vision's long-term targets (about 94,000 people, aging rate about 40%)."""
+
+
+def comparison_years(target_year: int) -> list[int]:
+    """Years the revision report compares: the plan's target year and the long-term one."""
+    return sorted({target_year, LONG_TERM_TARGET_YEAR})
+
+
+@dataclass
+class Options:
+    """What ``python -m analysis reports`` was asked to do."""
+
+    target_year: int = 2028
+    base_year: int = 2020
+    vision: Path | None = None
+    projection: Path | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)
+    force: bool = False
+    method: str = "linear"
+    actuals: Path | None = None
+    """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""
+    as_of: int = 0
+    """Fiscal year the KPIs are assessed at; 0 = the latest year with an actual."""
+    vision_label: str = ""
+    projection_label: str = ""
+    verbose: bool = False
+
+    @property
+    def supplied(self) -> tuple[Path, ...]:
+        """Input files given on the command line (their contents are part of every hash)."""
+        return tuple(p for p in (self.vision, self.projection, self.actuals) if p)
+
+
+def option_problems(options: Options) -> list[Finding]:
+    """Options that cannot be right, as one-line findings (checked before anything runs)."""
+    problems = []
+
+    def bad(option: str, reason: str, reason_en: str) -> None:
+        problems.append(
+            Finding(
+                "error",
+                "コマンドライン",
+                None,
+                option,
+                "option",
+                {"option": option, "reason": reason, "reason_en": reason_en},
+            )
+        )
+
+    low, high = YEAR_RANGE
+    for option, year in (("--target-year", options.target_year), ("--base-year", options.base_year)):
+        if not low <= year <= high:
+            bad(option, f"{year}年は指定できません（{low}～{high}年）", f"{year} is outside {low}–{high}")
+    if options.jobs < 1:
+        bad("--jobs", f"{options.jobs} は指定できません（1 以上）", f"{options.jobs} must be at least 1")
+    first, last = PLAN_FISCAL_YEARS[0], PLAN_FISCAL_YEARS[-1]
+    if options.as_of and not first <= options.as_of <= last:
+        bad(
+            "--as-of",
+            f"{options.as_of}年度は計画期間（{first}～{last}年度）の外です",
+            f"FY{options.as_of} is outside the plan period FY{first}–FY{last}",
+        )
+    if options.method not in ("linear", "geometric"):
+        bad("--method", f"「{options.method}」は使えません（linear か geometric）", "use linear or geometric")
+    return problems

@@ -1,0 +1,297 @@
+"""Everything a run owns, replaced all together or not at all.
+
+A run writes every output into ``reports/.staging/`` first. When everything
+succeeded it records its decision in a journal (``COMMIT.json``: the moves,
+the deletions and the new manifest) and only then moves the files into place.
+If the run is interrupted before the journal exists, the next run throws the
+staging folder away and the previous outputs stand; if it is interrupted after,
+the next run finishes the moves. Either way the outputs on disk are always one
+complete set, and the manifest records a hash of every file in it, so any other
+damage (a file deleted or edited by hand) is detected and repaired by a rebuild.
+
+One run at a time per checkout: :func:`run_lock` holds an OS file lock that
+dies with its process (also with ``kill -9``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from analysis.findings import Finding
+from analysis.io import atomic_open
+from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, ROOT
+
+MANIFEST = REPORTS / ".manifest.json"
+STAGING = REPORTS / ".staging"
+JOURNAL_NAME = "COMMIT.json"
+LOCK = ROOT / ".run.lock"
+MANIFEST_VERSION = 2
+OUTPUT_FOLDERS = (DATA_PROCESSED, REPORTS, REPORTS / "figures")
+
+VERSIONED_PACKAGES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "matplotlib-fontja",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "jupytext",
+    "ipykernel",
+    "openpyxl",
+    "pyarrow",
+)
+
+
+class OutputError(RuntimeError):
+    """An output could not be written (disk full, no permission); nothing was replaced."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        self.finding = Finding(
+            "error",
+            "出力",
+            None,
+            "-",
+            "output-failed",
+            {"path": relative(path), "reason": os_reason(error)},
+        )
+        super().__init__(str(self.finding))
+
+
+class Busy(RuntimeError):
+    """Another run holds the lock of this checkout."""
+
+
+def os_reason(error: OSError) -> str:
+    """A planner's explanation of an operating-system error."""
+    reasons = {
+        errno.ENOSPC: "ディスクの空き容量が足りません",
+        errno.EDQUOT: "ディスクの割り当て容量を超えました",
+        errno.EACCES: "書き込みの権限がありません",
+        errno.EPERM: "書き込みの権限がありません",
+        errno.EROFS: "読み取り専用の場所です",
+        errno.ENOENT: "フォルダがありません",
+        errno.EISDIR: "同じ名前のフォルダがあります",
+        errno.ENOTDIR: "フォルダの途中にファイルがあります",
+    }
+    return reasons.get(error.errno or 0, error.strerror or type(error).__name__)
+
+
+def relative(path: Path | str) -> str:
+    resolved = Path(path).resolve()
+    return resolved.relative_to(ROOT).as_posix() if resolved.is_relative_to(ROOT) else str(path)
+
+
+# ---------------------------------------------------------------- the lock
+
+
+@contextlib.contextmanager
+def run_lock() -> Iterator[None]:
+    """Hold this checkout's run lock; raise :class:`Busy` at once if another run has it."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(LOCK), timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise Busy() from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
+# ---------------------------------------------------------------- fingerprints
+
+
+def hash_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _hash_input(path: Path, digest: Any) -> None:
+    digest.update(relative(path).encode() if path.is_relative_to(ROOT) else path.name.encode())
+    # A missing or unreadable supplied file is reported by validation, with its name, not here.
+    try:
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    except OSError:
+        digest.update(b"<unreadable>")
+
+
+def _code_files() -> list[Path]:
+    package = Path(__file__).resolve().parent
+    return sorted(
+        p for p in package.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".json"}
+    )
+
+
+def shared_fingerprint(raw_dir: Path = DATA_RAW) -> str:
+    """Hash of what every result depends on: raw data, package code, versions, Python."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in raw_dir.rglob("*") if p.is_file())
+    for path in [*files, *_code_files()]:
+        _hash_input(path.resolve(), digest)
+    for package in VERSIONED_PACKAGES:
+        try:
+            digest.update(f"{package}={metadata.version(package)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{package}=missing".encode())
+    digest.update(sys.version.encode())
+    return digest.hexdigest()
+
+
+def fingerprint(shared: str, files: Iterable[Path], parameters: object) -> str:
+    """Content hash of ``shared``, the given files and the parameters (JSON)."""
+    digest = hashlib.sha256(shared.encode())
+    for path in files:
+        _hash_input(Path(path).resolve(), digest)
+    digest.update(json.dumps(parameters, sort_keys=True, ensure_ascii=False, default=str).encode())
+    return digest.hexdigest()
+
+
+# ---------------------------------------------------------------- the manifest
+
+
+def read_manifest() -> dict[str, Any]:
+    """The manifest of the outputs on disk ({} when missing, unreadable or of an older version)."""
+    try:
+        manifest = dict(json.loads(MANIFEST.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return {}
+    return manifest if manifest.get("version") == MANIFEST_VERSION else {}
+
+
+def consistent(manifest: dict[str, Any]) -> bool:
+    """True when every output the manifest lists is on disk with the recorded content."""
+    files = manifest.get("files")
+    if not files:
+        return False
+    for name, digest in files.items():
+        path = ROOT / name
+        try:
+            if hash_file(path) != digest:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+# ---------------------------------------------------------------- staging and commit
+
+
+@dataclass
+class Staging:
+    """A fresh folder in which a run builds every output before any is moved into place."""
+
+    folder: Path
+
+    @classmethod
+    def fresh(cls) -> Staging:
+        shutil.rmtree(STAGING, ignore_errors=True)
+        try:
+            STAGING.mkdir(parents=True)
+        except OSError as error:
+            raise OutputError(STAGING, error) from None
+        return cls(STAGING)
+
+    def path(self, final: Path) -> Path:
+        """Where ``final`` (inside the project) is built."""
+        return self.folder / "files" / Path(final).resolve().relative_to(ROOT)
+
+    def decided(self) -> bool:
+        """True once the commit journal is written (from then on the commit must complete)."""
+        return (self.folder / JOURNAL_NAME).exists()
+
+    def discard(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def preflight(folders: Iterable[Path]) -> None:
+    """Fail now, before anything is replaced, if a destination folder cannot be written."""
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".probe-{os.getpid()}.tmp"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as error:
+            raise OutputError(folder, error) from None
+
+
+def commit(
+    staging: Staging, moves: list[tuple[Path, Path]], deletions: list[Path], manifest: dict[str, Any]
+) -> None:
+    """Record the decision, then replace the outputs: all of ``moves``, ``deletions``, manifest.
+
+    ``moves`` are (staged file, final path) pairs. Once the journal is written the
+    commit is decided: an interruption from then on is finished by :func:`recover`.
+    """
+    preflight({final.parent for _, final in moves} | {MANIFEST.parent})
+    journal = {
+        "moves": [[relative(s), relative(f)] for s, f in moves],
+        "deletions": [relative(p) for p in deletions],
+        "manifest": manifest,
+    }
+    try:
+        with atomic_open(staging.folder / JOURNAL_NAME) as handle:
+            json.dump(journal, handle, ensure_ascii=False, indent=1)
+    except OSError as error:
+        raise OutputError(staging.folder / JOURNAL_NAME, error) from None
+    _apply(staging.folder, journal)
+
+
+def _apply(folder: Path, journal: dict[str, Any]) -> None:
+    """Carry out a decided commit; safe to repeat after an interruption at any point."""
+    try:
+        for staged, final in journal["moves"]:
+            source, target = ROOT / staged, ROOT / final
+            if source.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, target)
+        for name in journal["deletions"]:
+            (ROOT / name).unlink(missing_ok=True)
+        with atomic_open(MANIFEST, encoding="utf-8") as handle:
+            json.dump(journal["manifest"], handle, ensure_ascii=False, indent=2, sort_keys=True)
+            handle.write("\n")
+    except OSError as error:
+        raise OutputError(MANIFEST, error) from None
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def recover() -> str:
+    """Repair what an interrupted run left: finish a decided commit, else discard its staging.
+
+    Returns what was done ("finished", "discarded" or "").
+    """
+    done = ""
+    journal_path = STAGING / JOURNAL_NAME
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            journal = None  # the journal itself was being written: nothing was decided
+        if journal is not None:
+            _apply(STAGING, journal)
+            done = "finished"
+    if STAGING.exists():
+        shutil.rmtree(STAGING, ignore_errors=True)
+        done = done or "discarded"
+    for folder in OUTPUT_FOLDERS:  # temporary files of a killed atomic write
+        if folder.is_dir():
+            for leftover in folder.glob(".*.tmp"):
+                leftover.unlink(missing_ok=True)
+    return done
