@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 CACHE = Path(__file__).resolve().parent.parent / ".cache"
 VALIDATION_CACHE = CACHE / "validation.json"
@@ -23,7 +23,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse, with its usage errors led by a Japanese line."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"コマンドの指定が正しくありません：{message}\n（使い方：{self.prog} --help）\n")
+        self.exit(
+            2, f"コマンドの指定が正しくありません：{message}\n（使い方：{self.prog} --help）\n"
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +89,10 @@ def validate(raw_dir: Path | None = None, verbose: bool = False) -> int:
     return int(cached["code"])
 
 
-def _validate(folder: Path, verbose: bool) -> dict[str, object]:
+Result = dict[str, Any]
+
+
+def _validate(folder: Path, verbose: bool) -> Result:
     from analysis import kpi
     from analysis.data import load_all
     from analysis.findings import DataError, Finding, console_lines, summary
@@ -112,14 +117,14 @@ def _validate(folder: Path, verbose: bool) -> dict[str, object]:
     return {"lines": lines, "code": 1 if errors else 0}
 
 
-def _read_cache() -> dict[str, dict[str, object]]:
+def _read_cache() -> dict[str, Result]:
     try:
         return dict(json.loads(VALIDATION_CACHE.read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return {}
 
 
-def _write_cache(key: str, result: dict[str, object]) -> None:
+def _write_cache(key: str, result: Result) -> None:
     """Keep the latest few results (one per data folder and option set); best effort."""
     from analysis.io import atomic_open
 

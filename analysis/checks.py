@@ -422,7 +422,9 @@ def check_all(
         remaining = {(f.file, f.line, f.check) for f in run(corrected)}
         by = f"{corrections_file}:{correction[LINE]}"
         findings = [
-            f.resolved(by) if not f.resolved_by and (f.file, f.line, f.check) not in remaining else f
+            f.resolved(by)
+            if not f.resolved_by and (f.file, f.line, f.check) not in remaining
+            else f
             for f in findings
         ]
     return findings

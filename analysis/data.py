@@ -292,6 +292,7 @@ def parse_population(
     if outside.any():
         names = raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
         distinct = list(dict.fromkeys(names))
+        source_rows = len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates())
         findings.append(
             Finding(
                 "note",
@@ -299,7 +300,11 @@ def parse_population(
                 None,
                 table.labels["municipality"],
                 "outside-plan",
-                {"count": len(distinct), "rows": int(outside.sum()), "examples": examples(distinct, 3)},
+                {
+                    "count": len(distinct),
+                    "rows": source_rows,
+                    "examples": examples(distinct, 3),
+                },
             )
         )
     kept = np.flatnonzero(~outside)

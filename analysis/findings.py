@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -86,6 +86,11 @@ def raise_on_errors(findings: Sequence[Finding]) -> None:
         raise DataError(findings)
 
 
+def value_param(value: Any) -> Mapping[str, object]:
+    """The default parameters of a cell message: the cell's value."""
+    return {"value": value}
+
+
 Locator = Callable[[np.ndarray], tuple[list[str], list[int | None], list[str], list[str]]]
 """Given row positions, the (file, line, column label, cell) of a column's cells there."""
 
@@ -95,7 +100,7 @@ def cell_errors(
     flagged: Iterable[bool],
     values: Iterable[object],
     check: str,
-    params: Callable[[object], Mapping[str, object]] = lambda value: {"value": value},
+    params: Callable[[Any], Mapping[str, object]] = lambda value: {"value": value},
     severity: Severity = "error",
 ) -> list[Finding]:
     """One finding per flagged cell; ``flagged`` and ``values`` run over all rows.

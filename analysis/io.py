@@ -48,7 +48,9 @@ class InputError(ValueError):
         super().__init__(str(finding))
 
 
-def file_error(path: Path | str, check: str, line: int | None = None, **params: object) -> InputError:
+def file_error(
+    path: Path | str, check: str, line: int | None = None, **params: object
+) -> InputError:
     return InputError(Finding("error", display_path(path), line, "-", check, params))
 
 
@@ -89,7 +91,9 @@ def read_sheets(path: Path | str) -> list[Sheet]:
     except PermissionError:
         raise file_error(path, "no-permission") from None
     except OSError as error:
-        raise file_error(path, "read-failed", detail=error.strerror or type(error).__name__) from None
+        raise file_error(
+            path, "read-failed", detail=error.strerror or type(error).__name__
+        ) from None
     if suffix == ".xls":
         raise file_error(path, "xls-format")
     raise file_error(path, "unsupported-type", suffix=suffix or "（なし）")
@@ -97,6 +101,8 @@ def read_sheets(path: Path | str) -> list[Sheet]:
 
 def decode_text(raw: bytes, path: Path) -> str:
     """Decode a CSV file in UTF-8 (BOM optional) or Shift_JIS (cp932)."""
+    if b"\x00" in raw[:8192]:  # a workbook, a PDF or an image saved as .csv
+        raise file_error(path, "binary")
     for encoding in _ENCODINGS:
         try:
             return raw.decode(encoding)
@@ -143,7 +149,11 @@ def _read_workbook(path: Path) -> list[Sheet]:
         grid = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
         for merged in worksheet.merged_cells.ranges:
             # openpyxl keeps a merged block's value in its top-left cell only.
-            value = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else None
+            value = (
+                grid[merged.min_row - 1][merged.min_col - 1]
+                if merged.min_row <= len(grid)
+                else None
+            )
             for row in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 cells = grid[row]
                 cells.extend([None] * (merged.max_col - len(cells)))

@@ -8,14 +8,16 @@ years (年度) are written as the year they start in (FY2024 = 令和6年度).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from analysis.data import normalise_text, parse_number
-from analysis.findings import DataError, Finding, cell_errors, examples
+from analysis.findings import DataError, Finding, cell_errors, examples, value_param
 from analysis.io import LINE, locate_records, read_records
 from analysis.layouts import Field, Layout, accepted_layouts, read_table, share_matching
 from analysis.paths import DATA_RAW, display_path
@@ -42,6 +44,7 @@ ACTUALS_LAYOUT = Layout(
     spread="fiscal_year",
     optional=(Field("note", "備考", ("備考", "メモ", "注記", "note")),),
     skip_columns=("成果指標", "kpi名", "指標", "単位", "現状値", "目標値", "取組", "具体的な取組"),
+    blank_means_absent=True,
     accepted=accepted_layouts(
         "KPI番号・年度・値・備考、または kpi_id, fiscal_year, value, note",
         "KPI番号・2024年度・2025年度・…（「令和6年度」も可）",
@@ -150,7 +153,9 @@ def completeness(
     equal the budget row the block prints (``budget_as_printed``).
     """
     findings: list[Finding] = []
-    files = {name: display_path(raw_dir / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")}
+    files = {
+        name: display_path(raw_dir / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")
+    }
     ids = set(initiatives["initiative_id"].astype("int64"))
     missing = sorted(set(range(1, INITIATIVE_COUNT + 1)) - ids)
     if missing:
@@ -178,7 +183,13 @@ def completeness(
                 Finding("error", files["kpis"], int(line), "kpi_id", "kpi-not-listed",
                         {"kpi": kpi_id, "initiative": f"{initiative:g}"})
             )  # fmt: skip
-    have = set(zip(budgets["initiative_id"].astype("int64"), budgets["fiscal_year"].astype("int64"), strict=True))
+    have = set(
+        zip(
+            budgets["initiative_id"].astype("int64"),
+            budgets["fiscal_year"].astype("int64"),
+            strict=True,
+        )
+    )
     wanted = [(i, y) for i in sorted(ids) for y in PLAN_YEARS if (i, y) not in have]
     if wanted:
         findings.append(
@@ -188,21 +199,28 @@ def completeness(
         )  # fmt: skip
     locate = locate_records(files["budgets"], budgets, "budget_thousand_yen")
     findings += cell_errors(
-        locate, budgets["budget_thousand_yen"] < 0, budgets["budget_thousand_yen"], "negative-budget"
+        locate,
+        budgets["budget_thousand_yen"] < 0,
+        budgets["budget_thousand_yen"],
+        "negative-budget",
     )
     printed = {
         int(i): [float(v.replace(",", "")) for v in str(text).split()]
-        for i, text in zip(initiatives["initiative_id"], initiatives["budget_as_printed"], strict=True)
+        for i, text in zip(
+            initiatives["initiative_id"], initiatives["budget_as_printed"], strict=True
+        )
     }
-    for row in budgets.itertuples():
-        values = printed.get(int(row.initiative_id), [])
-        position = int(row.fiscal_year) - PLAN_YEARS[0]
-        if 0 <= position < len(values) and values[position] != row.budget_thousand_yen:
+    for initiative, year, value, line in zip(
+        budgets["initiative_id"], budgets["fiscal_year"], budgets["budget_thousand_yen"],
+        budgets[LINE], strict=True,
+    ):  # fmt: skip
+        values = printed.get(int(initiative), [])
+        position = int(year) - PLAN_YEARS[0]
+        if 0 <= position < len(values) and values[position] != value:
             findings.append(
-                Finding("error", files["budgets"], int(getattr(row, LINE)), "budget_thousand_yen",
+                Finding("error", files["budgets"], int(line), "budget_thousand_yen",
                         "budget-vs-printed",
-                        {"initiative": int(row.initiative_id), "year": int(row.fiscal_year),
-                         "value": row.budget_thousand_yen,
+                        {"initiative": int(initiative), "year": int(year), "value": value,
                          "printed": " ".join(f"{v:,.0f}" for v in values)})
             )  # fmt: skip
     return findings
@@ -254,29 +272,28 @@ def load_actuals(
     first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
     rows = np.arange(len(frame))
 
-    def about(i: object) -> dict[str, object]:
-        kpi = kpi_id.iloc[int(i)]  # type: ignore[call-overload]
+    def about(i: Any) -> Mapping[str, object]:
+        kpi = kpi_id.iloc[int(i)]
         return {
-            "value": value.iloc[int(i)],  # type: ignore[call-overload]
+            "value": value.iloc[int(i)],
             "kpi": kpi,
             "name": known.loc[kpi, "kpi_name"],
             "unit": known.loc[kpi, "unit"],
         }
 
-    checks = (
-        ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", None),
+    checks: list[tuple[str, Any, Any, str, Callable[[Any], Mapping[str, object]]]] = [
+        ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", value_param),
         ("kpi_id", kpi_id.isna(), kpi_id, "missing-value", lambda _: {}),
-        ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", None),
+        ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", value_param),
         ("fiscal_year", year.notna() & ~year.isin(PLAN_YEARS), year, "outside-plan-year",
          lambda v: {"value": v, "first": first, "last": last}),
-        ("value", bad_value, frame["value"], "not-a-number", None),
+        ("value", bad_value, frame["value"], "not-a-number", value_param),
         ("value", frame["value"].isna(), frame["value"], "missing-actual", lambda _: {}),
         ("value", value.lt(0) & is_known, rows, "actual-negative", about),
         ("value", value.gt(100) & bounded, rows, "actual-above-100", about),
-    )  # fmt: skip
+    ]  # fmt: skip
     for column, flagged, values, check, params in checks:
-        extra = [params] if params is not None else []
-        problems += cell_errors(table.locate(column), flagged, values, check, *extra)
+        problems += cell_errors(table.locate(column), flagged, values, check, params)
     actuals = pd.DataFrame(
         {
             "kpi_id": kpi_id,

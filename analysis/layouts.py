@@ -41,10 +41,14 @@ _WESTERN_YEAR = re.compile(r"^(?:fy)?((?:1[89]|2[0-2])\d\d)(?:年度?|fy)?(?![\d
 _ERA_YEAR = re.compile(r"^(令和|平成|昭和|r|h|s)(\d{1,2}|元)年度?(?!\d)")
 
 
+def simplify(text: object) -> str:
+    """NFKC, lower case, no white space: how labels are compared."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)).lower())
+
+
 def normalise_header(text: object) -> str:
-    """NFKC, lower case, no spaces, no trailing unit in brackets: ``人口（人）`` → ``人口``."""
-    key = unicodedata.normalize("NFKC", str(text)).strip().lower()
-    key = re.sub(r"\s+", "", key)
+    """:func:`simplify`, without a trailing unit in brackets: ``人口（人）`` → ``人口``."""
+    key = simplify(text)
     previous = None
     while previous != key:
         previous, key = key, _BRACKETED_UNIT.sub("", key)
@@ -98,6 +102,8 @@ class Layout:
     """Row labels (normalised prefixes) of derived rows in wide tables (高齢化率), skipped with a note."""
     fill_down: tuple[str, ...] = ()
     """Keys written only on the first row of their block in wide tables (filled downwards)."""
+    blank_means_absent: bool = False
+    """In wide tables, an empty year cell means "no value yet" (KPI actuals), not a blank cell."""
     accepted: str = ""
 
     @property
@@ -110,8 +116,10 @@ class Layout:
     def match(self, header: str) -> Field | None:
         return next((f for f in self.fields if f.matches(header)), None)
 
-    def skipped(self, header: str, prefixes: Sequence[str]) -> bool:
-        return any(header.startswith(normalise_header(p)) for p in prefixes)
+    def skipped(self, label: str, prefixes: Sequence[str]) -> bool:
+        """True when ``label`` (a header or a row label) begins with one of ``prefixes``."""
+        key = simplify(label)
+        return any(key.startswith(simplify(p)) for p in prefixes)
 
 
 @dataclass
@@ -133,7 +141,9 @@ class Table:
     def locate(self, column: str) -> Locator:
         """Where the cells of ``column`` stand: file or sheet, line, column label, Excel cell."""
 
-        def locator(positions: np.ndarray) -> tuple[list[str], list[int | None], list[str], list[str]]:
+        def locator(
+            positions: np.ndarray,
+        ) -> tuple[list[str], list[int | None], list[str], list[str]]:
             sheet_ids = self.frame["_sheet"].to_numpy()[positions]
             lines = self.frame[LINE].to_numpy()[positions]
             columns = self.frame[f"_col_{column}"].to_numpy()[positions]
@@ -183,8 +193,8 @@ def read_table(path: object, layout: Layout) -> Table:
     for sheet in sheets:
         try:
             found = _read_sheet(sheet, layout, len(used))
-        except _NotATable as refusal:
-            refusals.append((sheet, refusal))
+        except _NotATable as reason:
+            refusals.append((sheet, reason))
             continue
         frame, sheet_headers, sheet_labels, sheet_notes, is_wide = found
         parts.append(frame)
@@ -198,22 +208,22 @@ def read_table(path: object, layout: Layout) -> Table:
     if not parts:
         if not any(sheet.rows for sheet in sheets):
             raise InputError(Finding("error", file, None, "-", "empty-file"))
-        sheet, refusal = next((s, r) for s, r in refusals if s.rows)
+        first, why = next((s, r) for s, r in refusals if s.rows)
         raise InputError(
             Finding(
                 "error",
-                sheet.where,
-                refusal.line,
+                first.where,
+                why.line,
                 "-",
                 "layout",
-                {"reason": str(refusal), "layouts": layout.accepted},
+                {"reason": str(why), "layouts": layout.accepted},
             )
         )
-    for sheet, refusal in refusals:
-        if sheet.rows:
+    for skipped, why in refusals:
+        if skipped.rows:
             notes.append(
                 Finding(
-                    "note", sheet.where, None, "-", "layout-sheet-skipped", {"reason": str(refusal)}
+                    "note", skipped.where, None, "-", "layout-sheet-skipped", {"reason": str(why)}
                 )
             )
     for f in layout.fields:
@@ -398,6 +408,45 @@ def _header_candidates(
             yield index, mapping, years, True
 
 
+def _infer_keys(
+    sheet: Sheet, layout: Layout, header_index: int, mapping: dict[str, int], years: set[int]
+) -> dict[str, int]:
+    """Assign unlabelled (or 「年」-labelled) columns to the keys a wide header does not name.
+
+    The source's own tables label their row header columns 「年」 or nothing, so
+    a column is recognised by its content (age groups, names, KPI numbers).
+    """
+    header = sheet.rows[header_index]
+    body = sheet.rows[header_index + 1 : header_index + 1 + 200]
+    spread = layout.field(layout.spread)
+    mapping = dict(mapping)
+    free = [
+        i
+        for i in range(max((len(r) for r in body), default=0))
+        if i not in years
+        and i not in mapping.values()
+        and (
+            i >= len(header)
+            or header[i] is None
+            or spread.matches(normalise_header(header[i]))
+            or layout.value.matches(normalise_header(header[i]))
+        )
+    ]
+    for key in layout.keys:
+        if key.name in mapping or key.name == layout.spread or key.recognise is None:
+            continue
+        best, best_score = None, 0.5
+        for i in free:
+            values = [str(r[i]) for r in body if i < len(r) and r[i] is not None]
+            score = key.recognise(values) if values else 0.0
+            if score > best_score:
+                best, best_score = i, score
+        if best is not None:
+            mapping[key.name] = best
+            free.remove(best)
+    return mapping
+
+
 def _sheet_constants(
     sheet: Sheet, layout: Layout, header_index: int, mapping: dict[str, int]
 ) -> dict[str, str]:
@@ -439,7 +488,7 @@ def _melt(
             continue
         codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         derived = np.array(
-            [layout.skipped(normalise_header(v), layout.skip_rows) for v in distinct], dtype=bool
+            [layout.skipped(v, layout.skip_rows) for v in distinct], dtype=bool
         )
         if derived.any():
             hit = (codes >= 0) & derived[np.maximum(codes, 0)]
@@ -467,13 +516,17 @@ def _melt(
     for name, value in constants.items():
         frame[name] = pd.array([value] * len(frame), dtype="string")
         frame[f"_col_{name}"] = -1
+    if layout.blank_means_absent:
+        frame = frame[present[rows].reshape(-1)].reset_index(drop=True)
     return frame, skipped
 
 
 # ---------------------------------------------------------------- recognisers
 
 
-def share_matching(pattern: re.Pattern[str] | Callable[[str], bool]) -> Callable[[list[str]], float]:
+def share_matching(
+    pattern: re.Pattern[str] | Callable[[str], bool],
+) -> Callable[[list[str]], float]:
     def score(values: list[str]) -> float:
         test = pattern.fullmatch if isinstance(pattern, re.Pattern) else pattern
         hits = sum(1 for v in values if test(normalise_header(v)))

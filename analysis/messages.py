@@ -19,6 +19,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "文字コードを UTF-8 または Shift_JIS として読めません。Excel で「CSV UTF-8」として保存してください",
         "cannot decode the file as UTF-8 or Shift_JIS (cp932); save it as 'CSV UTF-8' from Excel",
     ),
+    "binary": (
+        "文字の CSV ファイルではありません（Excel のファイルなら拡張子を .xlsx にしてください）",
+        "not a text CSV file (an Excel workbook must end in .xlsx)",
+    ),
     "unsupported-type": (
         "拡張子 {suffix} のファイルは読めません。CSV（.csv）か Excel（.xlsx）で保存してください",
         "unsupported file type {suffix} (use .csv or .xlsx)",
@@ -31,11 +35,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Excel ファイル（.xlsx）として読めません。壊れているか、途中までしか保存されていないか、別の形式のファイルです（{detail}）",
         "cannot be read as an .xlsx workbook: damaged, truncated or another format ({detail})",
     ),
-    "layout-sheet-skipped": ("表として読めないシートを読み飛ばしました（{reason}）", "sheet skipped ({reason})"),
+    "layout-sheet-skipped": (
+        "表として読めないシートを読み飛ばしました（{reason}）",
+        "sheet skipped ({reason})",
+    ),
     "empty-file": ("データがありません（空のファイルです）", "the file is empty"),
     "csv-quote": (
-        "この行で始まる引用符（\"）が閉じられていません",
-        "a quote (\") opened on this line is never closed",
+        'この行で始まる引用符（"）が閉じられていません',
+        'a quote (") opened on this line is never closed',
     ),
     "csv-fields": (
         "この行には {found} 個の値があります（見出しは {expected} 列）。余分なカンマや引用符がないか確認してください",

@@ -67,11 +67,22 @@ def option_problems(options: Options) -> list[Finding]:
         )
 
     low, high = YEAR_RANGE
-    for option, year in (("--target-year", options.target_year), ("--base-year", options.base_year)):
+    for option, year in (
+        ("--target-year", options.target_year),
+        ("--base-year", options.base_year),
+    ):
         if not low <= year <= high:
-            bad(option, f"{year}年は指定できません（{low}～{high}年）", f"{year} is outside {low}–{high}")
+            bad(
+                option,
+                f"{year}年は指定できません（{low}～{high}年）",
+                f"{year} is outside {low}–{high}",
+            )
     if options.jobs < 1:
-        bad("--jobs", f"{options.jobs} は指定できません（1 以上）", f"{options.jobs} must be at least 1")
+        bad(
+            "--jobs",
+            f"{options.jobs} は指定できません（1 以上）",
+            f"{options.jobs} must be at least 1",
+        )
     first, last = PLAN_FISCAL_YEARS[0], PLAN_FISCAL_YEARS[-1]
     if options.as_of and not first <= options.as_of <= last:
         bad(
@@ -80,5 +91,9 @@ def option_problems(options: Options) -> list[Finding]:
             f"FY{options.as_of} is outside the plan period FY{first}–FY{last}",
         )
     if options.method not in ("linear", "geometric"):
-        bad("--method", f"「{options.method}」は使えません（linear か geometric）", "use linear or geometric")
+        bad(
+            "--method",
+            f"「{options.method}」は使えません（linear か geometric）",
+            "use linear or geometric",
+        )
     return problems

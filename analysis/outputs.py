@@ -233,7 +233,10 @@ def preflight(folders: Iterable[Path]) -> None:
 
 
 def commit(
-    staging: Staging, moves: list[tuple[Path, Path]], deletions: list[Path], manifest: dict[str, Any]
+    staging: Staging,
+    moves: list[tuple[Path, Path]],
+    deletions: list[Path],
+    manifest: dict[str, Any],
 ) -> None:
     """Record the decision, then replace the outputs: all of ``moves``, ``deletions``, manifest.
 

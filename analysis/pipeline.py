@@ -194,7 +194,9 @@ def _run_locked(options: Options, echo: Callable[[str], None]) -> int:
     stale = [
         r
         for r in reports
-        if options.force or not intact or recorded.get(r.name, {}).get("fingerprint") != digests[r.name]
+        if options.force
+        or not intact
+        or recorded.get(r.name, {}).get("fingerprint") != digests[r.name]
     ]
     gone = [name for name in recorded if name not in {r.name for r in reports}]
     if not stale and not gone:
@@ -240,9 +242,14 @@ def _build(
             findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
             for line in console_lines(findings, options.verbose):
                 echo(line)
-            echo("入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。")
+            echo(
+                "入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。"
+            )
             return 1
-        validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]
+        validation_lines = [
+            *console_lines(built.findings, options.verbose),
+            summary(built.findings),
+        ]
         for line in validation_lines:
             echo(line)
         try:

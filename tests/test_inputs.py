@@ -1,20 +1,24 @@
-"""Bad input: one clear line naming file, row and column; nothing lost."""
+"""Bad input: one clear line naming file, row (sheet, cell) and column; layouts planners use."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
-from analysis.data import load_all, load_population
+from analysis import kpi
+from analysis.data import load_all, load_population, read_municipality_registry
 from analysis.findings import DataError
-from analysis.io import InputError, read_table
-from analysis.paths import REPORTS
+from analysis.io import InputError, read_sheets
+from analysis.paths import DATA_RAW, REPORTS
 
 from .conftest import run_cli, snapshot
 
-MUNICIPALITIES = ["一関市", "平泉町"]
+REGISTRY = read_municipality_registry()
 HEADER = "municipality,year,age_group,population\n"
+GROUPS = ("0-14", "15-64", "65+")
 
 
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
@@ -22,165 +26,495 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def errors_of(path: Path) -> list[str]:
-    loaded = load_population(path, edition="test", municipalities=MUNICIPALITIES)
-    return [str(f) for f in loaded.errors]
+def complete_rows(municipalities: tuple[str, ...] = ("一関市",), years: tuple[int, ...] = (2020,)) -> str:
+    return "".join(
+        f"{m},{y},{g},{100 + i}\n"
+        for m in municipalities
+        for y in years
+        for i, g in enumerate(GROUPS)
+    )
+
+
+def findings_of(path: Path, severity: str = "error") -> list[str]:
+    loaded = load_population(path, edition="test", municipalities=REGISTRY)
+    return [str(f) for f in loaded.findings if f.severity == severity]
 
 
 def only_error(path: Path) -> str:
-    errors = errors_of(path)
+    errors = findings_of(path)
     assert len(errors) == 1, errors
     return errors[0]
 
 
-def test_missing_file(tmp_path: Path) -> None:
+def input_error(path: Path) -> str:
     with pytest.raises(InputError) as caught:
-        read_table(tmp_path / "vision.csv")
-    assert str(caught.value).endswith("vision.csv:-: -: file not found（ファイルがありません）")
+        load_population(path, edition="test", municipalities=REGISTRY)
+    message = str(caught.value)
+    assert "\n" not in message
+    return message
+
+
+# ---------------------------------------------------------------- files that cannot be read
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert input_error(tmp_path / "vision.csv").endswith("vision.csv:-: -: ファイルがありません")
+
+
+def test_a_directory_given_as_a_file(tmp_path: Path) -> None:
+    (tmp_path / "vision.csv").mkdir()
+    assert input_error(tmp_path / "vision.csv").endswith("vision.csv:-: -: ファイルではなくフォルダです")
+
+
+def test_unsupported_type_and_old_excel(tmp_path: Path) -> None:
+    assert "拡張子 .pdf のファイルは読めません" in input_error(write(tmp_path / "v.pdf", "x"))
+    assert "古い Excel 形式（.xls）は読めません" in input_error(write(tmp_path / "v.xls", "x"))
+
+
+def test_a_fake_or_truncated_workbook(tmp_path: Path) -> None:
+    fake = write(tmp_path / "fake.xlsx", HEADER + complete_rows())
+    assert "fake.xlsx:-: -: Excel ファイル（.xlsx）として読めません" in input_error(fake)
+    good = xlsx(tmp_path / "good.xlsx", [["municipality", "year", "age_group", "population"]])
+    truncated = tmp_path / "truncated.xlsx"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    assert "truncated.xlsx:-: -: Excel ファイル（.xlsx）として読めません" in input_error(truncated)
+
+
+def test_undecodable_text(tmp_path: Path) -> None:
+    path = tmp_path / "v.csv"
+    path.write_bytes(b"municipality\n\x81\x7f" * 10)
+    assert input_error(path).endswith("v.csv:1: -: 文字コードを UTF-8 または Shift_JIS として読めません。Excel で「CSV UTF-8」として保存してください")
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    assert "文字の CSV ファイルではありません" in input_error(path)
+
+
+def test_unbalanced_quote_names_the_line_it_opens_on(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", HEADER + '一関市,2020,0-14,100\n一関市,2020,"15-64,200\n平泉町,2020,65+,5\n')
+    assert input_error(path).endswith("v.csv:3: -: この行で始まる引用符（\"）が閉じられていません")
+
+
+def test_a_row_with_an_extra_field_names_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n一関市,2020,15-64,1,200\n")
+    assert input_error(path).endswith(
+        "v.csv:3: -: この行には 5 個の値があります（見出しは 4 列）。余分なカンマや引用符がないか確認してください"
+    )
+
+
+def test_an_empty_file(tmp_path: Path) -> None:
+    assert input_error(write(tmp_path / "v.csv", "")).endswith("v.csv:-: -: データがありません（空のファイルです）")
+
+
+def test_nonsense_is_refused_naming_the_accepted_layouts(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", "これは,人口の,表では\nありません,,\n")
+    message = input_error(path)
+    assert "表の形式を読み取れません" in message
+    assert "縦長の表（見出し：市町村・年・年齢区分・人口" in message
+    assert "年を列にした横長の表" in message
+    assert "例は data/raw/examples/ にあります" in message
+
+
+# ---------------------------------------------------------------- cells
 
 
 def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", "municipality,year,age_group\n一関市,2020,0-14\n")
-    assert only_error(path).endswith(
-        "v.csv:1: population: missing column (expected municipality, year, age_group, population)"
-        "（列の構成が違います）"
-    )
+    message = input_error(path)
+    assert message.startswith(f"{path}:1: -: 表の形式を読み取れません（見出しに必要な列 「人口」 がありません）")
 
 
 def test_extra_column(tmp_path: Path) -> None:
     path = write(
         tmp_path / "v.csv", "municipality,year,age_group,population,memo\n一関市,2020,0-14,5,x\n"
     )
-    assert "v.csv:1: memo: unexpected column" in only_error(path)
+    assert "v.csv:1: memo: 想定していない列です" in findings_of(path)[0]
 
 
 @pytest.mark.parametrize("cell", ["５４千", "約5万", "abc", "1e3"])
 def test_non_numeric_population(tmp_path: Path, cell: str) -> None:
-    path = write(
-        tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n" + f"一関市,2020,15-64,{cell}\n"
-    )
-    assert only_error(path).endswith(
-        f"v.csv:3: population: {cell!r} is not a number of people（数値として読めません）"
-    )
+    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n" + f"一関市,2020,15-64,{cell}\n")
+    assert only_error(path).endswith(f"v.csv:3: population: 「{cell}」は人数として読めません")
 
 
-def test_negative_population(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,-5\n")
-    assert only_error(path).endswith("v.csv:2: population: negative population -5（負の値です）")
+def test_negative_fractional_and_zero_population(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,-5\n一関市,2020,15-64,12.5\n一関市,2020,65+,0\n")
+    errors = findings_of(path)
+    assert any(e.endswith("v.csv:2: population: 人口が負の値（-5）です") for e in errors)
+    assert any(e.endswith("v.csv:3: population: 12.5 は人数として整数ではありません") for e in errors)
+    assert findings_of(path, "warning") == [f"{path}:4: population: 警告: 人口が 0 です"]
 
 
-def test_fractional_population(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,12.5\n")
-    assert only_error(path).endswith(
-        "v.csv:2: population: 12.5 is not a whole number of people（整数ではありません）"
-    )
-
-
-def test_unknown_municipality(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "奥州市,2020,0-14,5\n")
-    assert "v.csv:2: municipality: unknown municipality '奥州市'" in only_error(path)
+@pytest.mark.parametrize("year", [1850, 2200])
+def test_implausible_years_are_errors(tmp_path: Path, year: int) -> None:
+    path = write(tmp_path / "v.csv", HEADER + complete_rows(years=(2020,)) + complete_rows(years=(year,)))
+    errors = findings_of(path)
+    assert len(errors) == 3
+    assert errors[0].endswith(f"year: {year}年は読み込める年の範囲（1920～2100年）の外です")
 
 
 def test_unknown_age_group(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,2020,75+,5\n")
-    assert "v.csv:2: age_group: unknown age group '75+'" in only_error(path)
+    assert "v.csv:2: age_group: 年齢区分「75+」が分かりません" in only_error(path)
 
 
 def test_duplicate_rows(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,5\n\n一関市,2020,0-14,6\n")
+    path = write(tmp_path / "v.csv", HEADER + complete_rows() + "\n一関市,2020,0-14,6\n")
     assert only_error(path).endswith(
-        "v.csv:4: population: duplicate row for 一関市 2020 0-14 (first given on line 2)"
-        "（同じ行が重複しています）"
+        "v.csv:6: population: 一関市 2020年 年少人口（0～14歳） の行が重複しています（最初は 2 行目）"
     )
 
 
 def test_empty_cell_and_bad_year(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", HEADER + "一関市,,0-14,5\n一関市,令和2,0-14,5\n")
-    errors = errors_of(path)
-    assert any(e.endswith("v.csv:2: year: empty cell（空欄です）") for e in errors)
-    assert any(
-        e.endswith("v.csv:3: year: '令和2' is not a year（数値として読めません）") for e in errors
-    )
+    errors = findings_of(path)
+    assert any(e.endswith("v.csv:2: year: 空欄です") for e in errors)
+    assert any(e.endswith("v.csv:3: year: 「令和2」は年として読めません") for e in errors)
 
 
 def test_all_errors_are_collected(tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "v.csv", HEADER + "奥州市,2020,0-14,5\n一関市,2020,0-14,-1\n一関市,2020,0-14,x\n"
+    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,75+,5\n一関市,2020,0-14,-1\n一関市,2020,15-64,x\n")
+    assert len(findings_of(path)) == 3
+
+
+def test_a_deleted_row_is_an_error_naming_what_is_missing(tmp_path: Path) -> None:
+    rows = complete_rows(("一関市", "平泉町"), (2020, 2025)).splitlines()
+    del rows[8]  # 平泉町 2020 65+
+    path = write(tmp_path / "v.csv", HEADER + "\n".join(rows) + "\n")
+    assert only_error(path).endswith(
+        "v.csv:-: -: 1 件の組み合わせの行がありません：平泉町 2020年 老年人口（65歳以上）"
+        "（各市町について、すべての年・年齢区分が必要です）"
     )
-    assert len(errors_of(path)) == 3
+
+
+def test_a_blank_cell_in_the_shipped_vision_stops_validation(raw_copy: Path) -> None:
+    path = raw_copy / "population_vision_2024.csv"
+    text = path.read_text(encoding="utf-8").replace("平泉町,2035,65+,2524,", "平泉町,2035,65+,,")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_all(raw_copy)
+    assert str(caught.value) == f"{path}:49: population: 空欄です"
+
+
+def test_a_deleted_row_of_the_shipped_vision_stops_validation(raw_copy: Path) -> None:
+    path = raw_copy / "population_vision_2024.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(line for line in lines if ",2028,0-14," not in line or "平泉町" not in line) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load_all(raw_copy)
+    assert "平泉町 2028年 年少人口（0～14歳）" in str(caught.value)
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
 def test_office_encodings_full_width_digits_and_separators(tmp_path: Path, encoding: str) -> None:
-    text = HEADER + '一関市,２０２０,0～14歳,"１１,５６３"\n平泉町,2020,65歳以上,"2,859"\n'
-    loaded = load_population(
-        write(tmp_path / "v.csv", text, encoding),
-        edition="test",
-        municipalities=MUNICIPALITIES,
-    )
+    text = HEADER + '一関市,２０２０,0～14歳,"１１,５６３"\n一関市,2020,15〜64歳,"58,370"\n一関市,2020,65歳以上,"41,999"\n'
+    loaded = load_population(write(tmp_path / "v.csv", text, encoding), edition="t", municipalities=REGISTRY)
     assert loaded.errors == []
     assert loaded.frame[["year", "age_group", "population"]].values.tolist() == [
         [2020, "0-14", 11563],
-        [2020, "65+", 2859],
+        [2020, "15-64", 58370],
+        [2020, "65+", 41999],
     ]
 
 
-def test_errors_in_raw_data_stop_validation(raw_copy: Path) -> None:
-    path = raw_copy / "ipss_2018_projection.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    lines[4] = lines[4].replace(",9179,", ",9179.5,")  # line 5 of the file
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+# ---------------------------------------------------------------- layouts
+
+
+SOURCE_LAYOUT = [
+    ["【圏域人口の推移及び推計（国立社会保障・人口問題研究所平成30年3月公表）】"],
+    ["年", None, "2020年 (R2年度)", "2025年 (R7年度)", "増減率(%) R2比", "人口比率 R22"],
+    ["一関市", "0～14歳", 11563, 10340, "▲ 39.30", "8.19%"],
+    [None, "15～64歳", 58370, 54650, "▲ 31.79", "46.43%"],
+    [None, "65歳以上", 41999, 42587, "▲ 7.35", "45.38%"],
+    [None, "合計", 111932, 107577, "▲ 23.40", None],
+    ["高齢化率", None, "37.52%", "39.59%", None, None],
+    ["平泉町", "0～14歳", 791, 730, "▲ 33.38", "10.45%"],
+    [None, "15～64歳", 3602, 3158, "▲ 38.23", "44.10%"],
+    [None, "65歳以上", 2859, 2842, "▲ 19.80", "45.45%"],
+    [None, "合計", 7252, 6730, "▲ 30.43", None],
+    ["※ 2020年（R2年）の人口は国勢調査の結果による。"],
+]
+
+
+def xlsx(path: Path, rows: list[list[object]], title: str = "Sheet1", cover: bool = False,
+         merge: list[str] | None = None) -> Path:  # fmt: skip
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    if cover:
+        sheet.title = "表紙"
+        sheet.append(["一関市・平泉町 人口ビジョン（改訂版）"])
+        sheet.append(["令和8年3月"])
+        sheet = workbook.create_sheet(title)
+    else:
+        sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    for cells in merge or []:
+        sheet.merge_cells(cells)
+    workbook.save(path)
+    return path
+
+
+def test_the_source_table_layout_with_title_merged_cells_and_a_cover_sheet(tmp_path: Path) -> None:
+    rows = [list(r) for r in SOURCE_LAYOUT]
+    # In Excel the municipality names are merged down their block.
+    path = xlsx(tmp_path / "vision.xlsx", rows, title="人口", cover=True, merge=["A3:A6", "A8:A11"])
+    loaded = load_population(path, edition="t", municipalities=REGISTRY)
+    assert loaded.errors == []
+    frame = loaded.frame.set_index(["municipality", "year", "age_group"])["population"]
+    assert frame[("平泉町", 2025, "15-64")] == 3158
+    assert frame[("一関市", 2020, "total")] == 111932
+    assert len(frame) == 2 * 2 * 4
+    notes = [str(f) for f in loaded.findings if f.severity == "note"]
+    assert any("vision.xlsx[人口]:2: -: 参考: 計算値などの列を読み飛ばしました：増減率(%) R2比、人口比率 R22" in n for n in notes)
+    assert any("年齢区分ではない行を読み飛ばしました：高齢化率（1行）" in n for n in notes)
+    assert any("vision.xlsx[表紙]" in n and "表として読めないシートを読み飛ばしました" in n for n in notes)
+
+
+def test_the_source_layout_as_csv_with_blank_row_headers(tmp_path: Path) -> None:
+    lines = [",".join("" if c is None else f'"{c}"' for c in row) for row in SOURCE_LAYOUT]
+    path = write(tmp_path / "vision.csv", "\n".join(lines) + "\n", "cp932")
+    loaded = load_population(path, edition="t", municipalities=REGISTRY)
+    assert loaded.errors == []
+    assert len(loaded.frame) == 16
+
+
+def test_excel_errors_name_the_sheet_and_cell(tmp_path: Path) -> None:
+    rows = [list(r) for r in SOURCE_LAYOUT]
+    rows[3][3] = "５４千"  # row 4, column D
+    path = xlsx(tmp_path / "vision.xlsx", rows, title="人口")
+    errors = findings_of(path)
+    assert errors == [f"{path}[人口]!D4: 2025年 (R7年度): 「５４千」は人数として読めません"]
+
+
+def test_japanese_headers_long_with_a_title_row(tmp_path: Path) -> None:
+    text = "将来展望人口（改訂版）\n\n市町村,年,年齢区分,人口（人）\n" + complete_rows()
+    loaded = load_population(write(tmp_path / "v.csv", text), edition="t", municipalities=REGISTRY)
+    assert loaded.errors == [] and len(loaded.frame) == 3
+
+
+def test_a_nationwide_table_keeps_the_plan_and_counts_the_rest_in_one_line(tmp_path: Path) -> None:
+    rows: list[list[object]] = [["表1 年少人口（0～14歳）"], ["コード", "区分", "都道府県", "市区町村", 2020, 2025]]
+    rows += [[3000, "a", "岩手県", "岩手県", 130000, 120000], [3201, "2", "岩手県", "盛岡市", 35000, 33000]]
+    rows += [[3209, "2", "岩手県", "一関市", 11563, 10340], [3402, "3", "岩手県", "平泉町", 791, 730]]
+    rows += [[1100, "1", "北海道", "札幌市", 200000, 190000]]
+    workbook = openpyxl.Workbook()
+    for index, (title, factor) in enumerate((("年少人口（0～14歳）", 1), ("生産年齢人口（15～64歳）", 5), ("老年人口（65歳以上）", 4))):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        assert sheet is not None
+        sheet.title = title
+        for row in rows:
+            sheet.append([v * factor if isinstance(v, int) and v > 9999 else v for v in row])
+    path = tmp_path / "ipss_all.xlsx"
+    workbook.save(path)
+    loaded = load_population(path, edition="t", municipalities=REGISTRY)
+    assert loaded.errors == []
+    assert set(loaded.frame["municipality"]) == {"一関市", "平泉町"}
+    assert len(loaded.frame) == 2 * 2 * 3
+    notes = [str(f) for f in loaded.findings if f.check == "outside-plan"]
+    assert notes == [
+        f"{path}[年少人口（0～14歳）]:-: 市区町村: 参考: 圏域外の市町村 3 件（9 行）を除外しました"
+        "（例：岩手県、盛岡市、札幌市）"
+    ]
+
+
+def test_no_plan_municipality_at_all_is_an_error(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", HEADER + "奥州市,2020,0-14,5\n")
+    assert "v.csv:-: -: 圏域の市町（一関市、平泉町）の行が1行もありません" in only_error(path)
+
+
+def test_a_misspelt_municipality_is_left_out_and_its_gap_reported(tmp_path: Path) -> None:
+    path = write(tmp_path / "v.csv", HEADER + complete_rows(("一関市", "平泉町")).replace("平泉町,2020,65+", "平泉,2020,65+"))
+    assert "平泉町 2020年 老年人口（65歳以上）" in only_error(path)
+    notes = findings_of(path, "note")
+    assert notes == [f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：平泉）"]
+
+
+def test_every_example_file_is_a_valid_input() -> None:
+    examples = sorted((DATA_RAW / "examples").glob("*"))
+    names = {p.name for p in examples}
+    assert {"vision_revised_example.csv", "vision_wide_example.xlsx", "kpi_actuals_wide_example.xlsx"} <= names
+    for path in examples:
+        if path.name.startswith("kpi_actuals"):
+            kpi.load_actuals(path, kpi.load().kpis)
+        elif path.suffix in {".csv", ".xlsx"}:
+            loaded = load_population(path, edition="x", municipalities=REGISTRY)
+            assert loaded.errors == [], path.name
+
+
+def test_wide_actuals_with_japanese_headers(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path / "actuals.xlsx",
+        [["KPI実績（令和7年度報告）"], ["KPI番号", "成果指標", "2024年度", "令和7年度", "備考"],
+         ["K02", "市内就職者数", 11, 12, "速報値"], ["k8", "外国人観光入込客数", "20,000", None, None]],
+    )  # fmt: skip
+    actuals = kpi.load_actuals(path, kpi.load().kpis)
+    assert actuals[["kpi_id", "fiscal_year", "value"]].values.tolist() == [
+        ["K02", 2024, 11.0],
+        ["K02", 2025, 12.0],
+        ["K08", 2024, 20000.0],
+    ]
+
+
+def test_sheets_keep_their_row_numbers() -> None:
+    sheet = read_sheets(DATA_RAW / "kpi_actuals.csv")[0]
+    assert sheet.lines == [1] and sheet.rows == [["kpi_id", "fiscal_year", "value", "note"]]
+
+
+# ---------------------------------------------------------------- the KPI and budget files
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def kpi_errors(raw_dir: Path) -> list[str]:
     with pytest.raises(DataError) as caught:
-        load_all(raw_copy)
-    assert str(caught.value) == (
-        "data/raw/ipss_2018_projection.csv:5: population: 9179.5 is not a whole number of people"
-        "（整数ではありません）"
-    ).replace("data/raw", str(raw_copy))
+        kpi.load(raw_dir)
+    return [str(f) for f in caught.value.findings]
+
+
+def test_a_deleted_budget_row_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652\n", "")
+    assert any("事業費の行がありません：取組5 2026年度" in e for e in kpi_errors(raw_copy))
+
+
+def test_a_negative_budget_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,-1000,649")
+    errors = kpi_errors(raw_copy)
+    assert f"{raw_copy}/budgets.csv:24: budget_thousand_yen: 事業費が負の値（-1,000千円）です" in errors
+
+
+def test_a_budget_that_differs_from_the_printed_row_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,10000,649")
+    assert any("取組 5 の 2026年度の事業費 10,000千円が、取組表の事業費の行" in e for e in kpi_errors(raw_copy))
+
+
+def test_a_deleted_kpi_is_an_error(raw_copy: Path) -> None:
+    path = raw_copy / "kpis.csv"
+    path.write_text("".join(line for line in path.open(encoding="utf-8") if not line.startswith("K23b")), encoding="utf-8")
+    assert any("成果指標（KPI）K23b の行がありません" in e for e in kpi_errors(raw_copy))
+
+
+def test_a_deleted_initiative_is_an_error(raw_copy: Path) -> None:
+    path = raw_copy / "initiatives.csv"
+    path.write_text("".join(line for line in path.open(encoding="utf-8") if not line.startswith("7,")), encoding="utf-8")
+    assert any("具体的な取組の番号がそろっていません：7 がありません" in e for e in kpi_errors(raw_copy))
+
+
+# ---------------------------------------------------------------- the command line
 
 
 def test_validate_command_exit_codes(raw_copy: Path) -> None:
     good = run_cli("validate")
     assert good.returncode == 0
-    assert "0 error(s), 4 warning(s)" in good.stdout
+    assert "検証結果：エラー 0 件、警告 4 件（不整合 2 件、うち 1 件は補正済み）" in good.stdout
     path = raw_copy / "population_vision_2024.csv"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace("一関市,2020,0-14", "一関,2020,0-14"),
-        encoding="utf-8",
-    )
+    edit(path, "一関市,2020,0-14", "一関,2020,0-14")
     bad = run_cli("validate", "--raw-dir", str(raw_copy))
     assert bad.returncode == 1
-    assert (
-        f"{raw_copy}/population_vision_2024.csv:2: municipality: unknown municipality '一関'"
-        in bad.stdout
+    assert "1 件の組み合わせの行がありません：一関市 2020年 年少人口（0～14歳）" in bad.stdout
+    assert f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：一関）" in bad.stdout
+
+
+def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
+    import subprocess
+    import sys
+
+    from analysis.paths import ROOT
+
+    first = run_cli("validate", "--raw-dir", str(raw_copy))
+    code = (
+        "import sys; from analysis.__main__ import main; c = main(['validate', '--raw-dir', sys.argv[1]]); "
+        "assert 'pandas' not in sys.modules, 'pandas imported'; sys.exit(c)"
     )
+    again = subprocess.run(
+        [sys.executable, "-c", code, str(raw_copy)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert again.returncode == first.returncode == 0, again.stderr
+    assert again.stdout == first.stdout
+    edit(raw_copy / "budgets.csv", "1,2024,48221,560", "1,2024,-1,560")
+    changed = run_cli("validate", "--raw-dir", str(raw_copy))
+    assert changed.returncode == 1, "a changed file is validated again"
 
 
-def test_bad_supplied_file_and_target_year_leave_outputs_intact(
-    built_reports: Path, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--as-of", "1999"], "--as-of: --as-of：1999年度は計画期間（2024～2028年度）の外です"),
+        (["--jobs", "0"], "--jobs: --jobs：0 は指定できません（1 以上）"),
+        (["--target-year", "1850"], "--target-year：1850年は指定できません（1920～2100年）"),
+        (["--target-year", "abc"], "コマンドの指定が正しくありません：argument --target-year: invalid int value: 'abc'"),
+    ],
+)
+def test_impossible_options_are_one_line_before_any_work(arguments: list[str], message: str) -> None:
+    before = snapshot()
+    result = run_cli("reports", *arguments)
+    assert result.returncode == 2
+    assert message in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot() == before
+
+
+def test_bad_supplied_file_and_years_leave_outputs_intact(built_reports: Path, tmp_path: Path) -> None:
     before = snapshot()
     assert any(name.endswith("population.html") for name in before)
 
     bad = write(tmp_path / "vision.csv", HEADER + "一関市,2020,0-14,約5万\n")
     result = run_cli("reports", "--vision", str(bad))
     assert result.returncode == 1
-    assert f"{bad}:2: population: '約5万' is not a number of people" in result.stdout
-    assert "nothing in reports/ or data/processed/ was changed" in result.stdout
+    assert f"{bad}:2: population: 「約5万」は人数として読めません" in result.stdout
+    assert "reports/ と data/processed/ は変更していません" in result.stdout
 
     result = run_cli("reports", "--target-year", "2050")
     assert result.returncode == 1
     assert (
-        "data/raw/ipss_2018_projection.csv:-: year: target year 2050 is outside the published "
-        "years 2015–2040" in result.stdout
+        "data/raw/ipss_2018_projection.csv:-: year: 目標年2050年は社人研 地域別将来推計人口（平成30年3月公表）の"
+        "公表年（2015～2040年）の範囲外です" in result.stdout
     )
-    assert snapshot() == before
-    assert not [p for p in REPORTS.rglob(".*.tmp")]
-
-
-def test_a_missing_supplied_file_is_one_clear_line(built_reports: Path, tmp_path: Path) -> None:
-    before = snapshot()
-    result = run_cli("reports", "--vision", str(tmp_path / "改訂版.xlsx"))
+    result = run_cli("reports", "--base-year", "2010")
     assert result.returncode == 1
-    assert f"{tmp_path}/改訂版.xlsx:-: -: file not found（ファイルがありません）" in result.stdout
-    assert "Traceback" not in result.stderr
+    assert "year: 基準年2010年は" in result.stdout
     assert snapshot() == before
+    assert not list(REPORTS.rglob(".*.tmp"))
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda p: p.mkdir(), "ファイルではなくフォルダです"),
+        (lambda p: p.write_bytes(b"PK\x03\x04 not really a workbook"), "Excel ファイル（.xlsx）として読めません"),
+        (lambda p: None, "ファイルがありません"),
+    ],
+)
+def test_unreadable_supplied_files_are_one_line_through_the_command(
+    built_reports: Path, tmp_path: Path, make: object, expected: str
+) -> None:
+    before = snapshot()
+    path = tmp_path / "改訂版.xlsx"
+    make(path)  # type: ignore[operator]
+    result = run_cli("reports", "--vision", str(path))
+    assert result.returncode == 1
+    assert f"{path}:-: -: {expected}" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert snapshot() == before
+
+
+def test_findings_about_a_supplied_file_reach_the_console(built_reports: Path, tmp_path: Path) -> None:
+    rows = complete_rows(("一関市", "平泉町"), (2020, 2030)) + "奥州市,2020,0-14,5\n"
+    path = write(tmp_path / "vision.csv", HEADER + rows.replace("一関市,2030,65+,102", "一関市,2030,65+,0"))
+    result = run_cli("reports", "--vision", str(path))
+    try:
+        assert result.returncode == 0, result.stdout
+        assert f"{path}:7: population: 警告: 人口が 0 です" in result.stdout
+        assert "参考: 圏域外の市町村 1 件（1 行）を除外しました（例：奥州市）" in result.stdout
+    finally:
+        assert run_cli("reports").returncode == 0
+
+
+def test_zip_bomb_like_garbage_in_a_workbook_is_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "v.xlsx"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<not xml")
+    assert "Excel ファイル（.xlsx）として読めません" in input_error(path)

@@ -254,17 +254,17 @@ def test_partly_and_fully_filled_actuals(data: kpi.KpiData, tmp_path: Path) -> N
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        ("K99,2024,5,", "a.csv:3: kpi_id: unknown KPI id 'K99'"),
+        ("K99,2024,5,", "a.csv:3: kpi_id: KPI番号「K99」は登録されていません"),
+        ("K02,2030,5,", "a.csv:3: fiscal_year: 2030年度は計画期間（2024～2028年度）の外です"),
+        ("K02,2022,5,", "a.csv:3: fiscal_year: 2022年度は計画期間（2024～2028年度）の外です"),
+        ("K02,2025,十一,", "a.csv:3: value: 「十一」は数値として読めません"),
+        ("K02,2024,12,", "a.csv:3: fiscal_year: K02 の 2024年度の実績が2回あります"),
+        # Values the unit does not allow: a share above 100%, a negative count.
         (
-            "K02,2030,5,",
-            "a.csv:3: fiscal_year: fiscal year 2030 is outside the plan period FY2024–FY2028",
+            "K16,2025,850,",
+            "a.csv:3: value: 850% は割合として 100% を超えています（K16：高校生を対象とした",
         ),
-        (
-            "K02,2022,5,",
-            "a.csv:3: fiscal_year: fiscal year 2022 is outside the plan period FY2024–FY2028",
-        ),
-        ("K02,2025,十一,", "a.csv:3: value: '十一' is not a number"),
-        ("K02,2024,12,", "a.csv:3: fiscal_year: a second actual for K02 FY2024"),
+        ("K02,2025,-3,", "a.csv:3: value: -3人 は負の値です（K02：医師・医療介護従事者"),
     ],
 )
 def test_bad_actuals_name_file_line_and_column(
@@ -283,7 +283,7 @@ def test_bad_actuals_through_the_command_keep_the_previous_reports(
     path = write(tmp_path / "actuals.csv", "kpi_id,fiscal_year,value,note\nK02,2024,x,\n")
     result = run_cli("reports", "--actuals", str(path))
     assert result.returncode == 1
-    assert f"{path}:2: value: 'x' is not a number" in result.stdout
+    assert f"{path}:2: value: 「x」は数値として読めません" in result.stdout
     assert snapshot() == before
 
 
@@ -326,5 +326,5 @@ def test_validate_checks_the_kpi_files_and_actuals_too(raw_copy: Path) -> None:
     write(raw_copy / "kpi_actuals.csv", "kpi_id,fiscal_year,value,note\nK77,2024,1,\n")
     result = run_cli("validate", "--raw-dir", str(raw_copy))
     assert result.returncode == 1
-    assert f"{raw_copy}/budgets.csv:2: budget_thousand_yen: '48千' is not a number" in result.stdout
-    assert "1 error(s)" in result.stdout
+    assert f"{raw_copy}/budgets.csv:2: budget_thousand_yen: 「48千」は数値として読めません" in result.stdout
+    assert "エラー 1 件" in result.stdout

@@ -60,7 +60,7 @@ def test_comment_counts_sum_to_the_printed_totals() -> None:
 def test_jupyterlab_opens_the_notebook_scripts_as_notebooks() -> None:
     import json
 
-    from analysis.pipeline import KERNEL_NAME, configure_jupyterlab
+    from analysis.execution import KERNEL_NAME, configure_jupyterlab
 
     settings = configure_jupyterlab()
     overrides = json.loads(settings.read_text(encoding="utf-8"))

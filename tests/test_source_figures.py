@@ -14,7 +14,7 @@ INCONSISTENT_CELL = ("vision_2024", "平泉町", 2035)
 
 
 def printed(data: PopulationData, frame: pd.DataFrame) -> pd.DataFrame:
-    rates = checks._printed_rates(DATA_RAW)
+    rates = checks.printed_rates(DATA_RAW)
     return checks.recompute_printed(frame, rates)
 
 
@@ -111,25 +111,37 @@ def test_the_inconsistency_is_reported_with_what_the_other_checks_imply(
     data: PopulationData,
 ) -> None:
     messages = [str(f) for f in data.findings]
-    age_sum = [m for m in messages if "0-14 + 15-64 + 65+" in m]
+    age_sum = [m for m in messages if "0～14歳＋15～64歳＋65歳以上" in m]
     assert age_sum == [
-        "data/raw/population_vision_2024.csv:56: population: warning: 平泉町 2035: "
-        "0-14 + 15-64 + 65+ = 618 + 2,719 + 2,524 = 5,861, but the printed total is 5,720 "
-        "(difference 141); the other printed figures imply 平泉町 2035 65+ = 2,383, not 2,524 "
-        "(total − other age groups = 2,383; 圏域 − other municipalities = 2,383; printed aging "
-        "rate 41.66% × total = 2,383) [corrected in data/raw/corrections.csv]"
-        "（原資料の不整合：年齢区分の和と合計が一致しません）"
+        "data/raw/population_vision_2024.csv:56: population: 警告: 平泉町 2035年："
+        "0～14歳＋15～64歳＋65歳以上＝618 + 2,719 + 2,524＝5,861人ですが、印刷された合計は5,720人です"
+        "（差141人）。他の印刷値からは 平泉町 2035年 老年人口（65歳以上） ＝2,383人となり、2,524人では"
+        "ありません（合計−他の年齢区分 = 2,383、圏域−他の市町 = 2,383、印刷された高齢化率41.66%×合計 = "
+        "2,383）（data/raw/corrections.csv:2 で補正済み）"
     ]
     assert any(
-        m.startswith("data/raw/population_vision_2024.csv:77: population: warning: 圏域 2035 65+")
+        m.startswith("data/raw/population_vision_2024.csv:77: population: 警告: 圏域 2035年 老年人口")
         for m in messages
     )
     assert any(
-        m.startswith("data/raw/printed_figures.csv:55: value: warning: printed aging rate 41.66%")
-        and "the counts give 44.13%" in m
+        m.startswith("data/raw/printed_figures.csv:55: value: 警告: 人口ビジョン（2024年3月）の平泉町 2035年の高齢化率は41.66%")
+        and "人数から計算すると44.13%" in m
         for m in messages
     )
     assert all(f.severity == "warning" for f in data.findings)
+    # The English text stays available for logs.
+    english = [f.english() for f in data.findings if f.check == "age-groups-sum"][0]
+    assert "0-14 + 15-64 + 65+ = 618 + 2,719 + 2,524 = 5,861, but the printed total is 5,720" in english
+    assert "imply 平泉町 2035 65+ = 2,383, not 2,524" in english
+
+
+def test_three_findings_about_one_cell_are_one_problem(data: PopulationData) -> None:
+    from analysis.findings import problem_count
+
+    resolved = {f.resolved_by for f in data.findings if f.resolved_by}
+    assert resolved == {"data/raw/corrections.csv:2"}
+    assert sum(bool(f.resolved_by) for f in data.findings) == 3
+    assert problem_count(data.findings) == (2, 1)
 
 
 def test_the_correction_is_applied_only_to_the_processed_data(data: PopulationData) -> None:
@@ -171,8 +183,9 @@ def test_prose_facts_match_the_tables_except_the_2028_aging_target(
     prose = [f for f in data.findings if f.check == "prose-fact"]
     assert len(prose) == 1
     assert prose[0].line == 13
-    assert "stated as about 39.5%" in prose[0].message
-    assert "gives 39.80%" in prose[0].message
+    assert "約39.5%とあります" in prose[0].message
+    assert "2028年は39.80%で、四捨五入すると39.8%です" in prose[0].message
+    assert "stated as about 39.5%" in prose[0].message_en
     assert prose[0].resolved_by == ""
 
 
@@ -204,12 +217,13 @@ def test_census_prose_shares(data: PopulationData) -> None:
 def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
     tables = population.build_tables(data, base_year=2020, target_year=2028)
     points = population.key_points(
-        tables, REGION, 2028, data.edition("ipss_2018"), data.edition("vision_2024")
+        tables, REGION, 2028, data.edition("ipss_2018"), data.edition("vision_2024"), data.findings
     )
     text = "\n".join(points)
     assert "推計人口は109,611人（前後の公表年から補間）" in text
     assert "圏域の展望人口は107,447人" in text
     assert "推計人口より2,164人少なく" in text
+    assert "影響度" not in text, "the national guidance's word means something else"
     assert "人口目標107,400人程度に対し、人口ビジョンの値は107,447人" in text
     assert "高齢化率目標39.5%程度に対し、人口ビジョンの値は39.80%" in text
-    assert "4件の不整合" in text and "うち3件は補正済み" in text
+    assert "2件の不整合" in text and "うち1件は補正済み" in text and "検査結果は4件" in text
