@@ -105,10 +105,21 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
     """
     from IPython.display import Image, display
 
+    description = describe(figure)
     png = save(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
-    metadata = {FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))]}
+    metadata = {
+        FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))],
+        "image/png": {"alt": description},
+    }
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
+
+
+def describe(figure: Figure) -> str:
+    """The figure's title (or its panels' titles) as alternative text."""
+    title = figure._suptitle.get_text() if figure._suptitle is not None else ""  # type: ignore[attr-defined]
+    panels = [a.get_title() for a in figure.axes if a.get_title()]
+    return title or "、".join(panels[:3]) or "図"
 
 
 _PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")

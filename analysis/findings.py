@@ -51,18 +51,21 @@ class Finding:
 
     @property
     def location(self) -> str:
+        """``file:line: column: `` (or ``book.xlsx[sheet]!C9: column: ``); '' without a file."""
+        if not self.file:
+            return ""
         if self.cell:
-            return f"{self.file}!{self.cell}"
-        return f"{self.file}:{'-' if self.line is None else self.line}"
+            return f"{self.file}!{self.cell}: {self.column}: "
+        return f"{self.file}:{'-' if self.line is None else self.line}: {self.column}: "
 
     def __str__(self) -> str:
         prefix = "" if self.severity == "error" else f"{SEVERITY_LABELS[self.severity]}: "
         suffix = f"（{self.resolved_by} で補正済み）" if self.resolved_by else ""
-        return f"{self.location}: {self.column}: {prefix}{self.message}{suffix}"
+        return f"{self.location}{prefix}{self.message}{suffix}"
 
     def english(self) -> str:
         suffix = f" [corrected in {self.resolved_by}]" if self.resolved_by else ""
-        return f"{self.location}: {self.column}: {self.severity}: {self.message_en}{suffix}"
+        return f"{self.location}{self.severity}: {self.message_en}{suffix}"
 
     def resolved(self, by: str) -> Finding:
         return replace(self, resolved_by=by)

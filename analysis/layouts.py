@@ -487,9 +487,7 @@ def _melt(
         if name not in {k.name for k in layout.keys}:
             continue
         codes, distinct = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
-        derived = np.array(
-            [layout.skipped(v, layout.skip_rows) for v in distinct], dtype=bool
-        )
+        derived = np.array([layout.skipped(v, layout.skip_rows) for v in distinct], dtype=bool)
         if derived.any():
             hit = (codes >= 0) & derived[np.maximum(codes, 0)]
             keep &= ~hit

@@ -58,7 +58,7 @@ def option_problems(options: Options) -> list[Finding]:
         problems.append(
             Finding(
                 "error",
-                "コマンドライン",
+                "",
                 None,
                 option,
                 "option",

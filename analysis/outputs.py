@@ -60,7 +60,7 @@ class OutputError(RuntimeError):
     def __init__(self, path: Path, error: OSError) -> None:
         self.finding = Finding(
             "error",
-            "出力",
+            "",
             None,
             "-",
             "output-failed",
@@ -257,6 +257,11 @@ def commit(
     _apply(staging.folder, journal)
 
 
+def _replace(source: Path, target: Path) -> None:
+    """One move of a commit (a function of its own so that tests can interrupt it)."""
+    os.replace(source, target)
+
+
 def _apply(folder: Path, journal: dict[str, Any]) -> None:
     """Carry out a decided commit; safe to repeat after an interruption at any point."""
     try:
@@ -264,7 +269,7 @@ def _apply(folder: Path, journal: dict[str, Any]) -> None:
             source, target = ROOT / staged, ROOT / final
             if source.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(source, target)
+                _replace(source, target)
         for name in journal["deletions"]:
             (ROOT / name).unlink(missing_ok=True)
         with atomic_open(MANIFEST, encoding="utf-8") as handle:

@@ -10,6 +10,7 @@ without importing pandas or starting a kernel.
 from __future__ import annotations
 
 import csv
+import os
 import signal
 import time
 from collections.abc import Callable, Iterator
@@ -115,7 +116,9 @@ def run_one(
     ``manager``, a kernel launched ahead by :func:`analysis.execution.start_kernel`,
     is stopped here. Returns the staged HTML and figure files.
     """
-    folder = staging.folder / "notebooks" / report.name
+    # Named by process: a kernel orphaned by a killed run (it exits within about a
+    # second) can never write into the folder of the run that follows.
+    folder = staging.folder / "notebooks" / f"{report.name}-{os.getpid()}"
     folder.mkdir(parents=True, exist_ok=True)
     staged = Report(
         report.name,
@@ -169,7 +172,7 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
         with outputs.run_lock(), _terminate_as_interrupt():
             return _run_locked(options, echo)
     except outputs.Busy:
-        echo(str(Finding("error", "実行", None, "-", "busy")))
+        echo(str(Finding("error", "", None, "-", "busy")))
         return 75
     except outputs.OutputError as error:
         echo(str(error))

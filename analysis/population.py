@@ -249,6 +249,8 @@ def key_points(
         )
     targets = tables["targets"]
     for row in targets[(targets["municipality"] == area) & (targets["year"] == year)].itertuples():
+        if pd.isna(row.vision_value):
+            continue  # the vision has no value for this area and year (said above)
         if row.quantity == "population":
             points.append(
                 f"{year}年の人口目標{row.target:,.0f}人程度に対し、人口ビジョンの値は{row.vision_value:,.0f}人です。"

@@ -69,7 +69,7 @@ display(
 display(
     Markdown(
         "\n".join(
-            f"- {point}"
+            f"- {text(point)}"
             for point in population.key_points(
                 tables, municipality, int(target_year), projection, vision, data.findings
             )

@@ -26,7 +26,9 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-def complete_rows(municipalities: tuple[str, ...] = ("一関市",), years: tuple[int, ...] = (2020,)) -> str:
+def complete_rows(
+    municipalities: tuple[str, ...] = ("一関市",), years: tuple[int, ...] = (2020,)
+) -> str:
     return "".join(
         f"{m},{y},{g},{100 + i}\n"
         for m in municipalities
@@ -63,7 +65,9 @@ def test_missing_file(tmp_path: Path) -> None:
 
 def test_a_directory_given_as_a_file(tmp_path: Path) -> None:
     (tmp_path / "vision.csv").mkdir()
-    assert input_error(tmp_path / "vision.csv").endswith("vision.csv:-: -: ファイルではなくフォルダです")
+    assert input_error(tmp_path / "vision.csv").endswith(
+        "vision.csv:-: -: ファイルではなくフォルダです"
+    )
 
 
 def test_unsupported_type_and_old_excel(tmp_path: Path) -> None:
@@ -83,14 +87,19 @@ def test_a_fake_or_truncated_workbook(tmp_path: Path) -> None:
 def test_undecodable_text(tmp_path: Path) -> None:
     path = tmp_path / "v.csv"
     path.write_bytes(b"municipality\n\x81\x7f" * 10)
-    assert input_error(path).endswith("v.csv:1: -: 文字コードを UTF-8 または Shift_JIS として読めません。Excel で「CSV UTF-8」として保存してください")
+    assert input_error(path).endswith(
+        "v.csv:1: -: 文字コードを UTF-8 または Shift_JIS として読めません。Excel で「CSV UTF-8」として保存してください"
+    )
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     assert "文字の CSV ファイルではありません" in input_error(path)
 
 
 def test_unbalanced_quote_names_the_line_it_opens_on(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + '一関市,2020,0-14,100\n一関市,2020,"15-64,200\n平泉町,2020,65+,5\n')
-    assert input_error(path).endswith("v.csv:3: -: この行で始まる引用符（\"）が閉じられていません")
+    path = write(
+        tmp_path / "v.csv",
+        HEADER + '一関市,2020,0-14,100\n一関市,2020,"15-64,200\n平泉町,2020,65+,5\n',
+    )
+    assert input_error(path).endswith('v.csv:3: -: この行で始まる引用符（"）が閉じられていません')
 
 
 def test_a_row_with_an_extra_field_names_its_line(tmp_path: Path) -> None:
@@ -101,7 +110,9 @@ def test_a_row_with_an_extra_field_names_its_line(tmp_path: Path) -> None:
 
 
 def test_an_empty_file(tmp_path: Path) -> None:
-    assert input_error(write(tmp_path / "v.csv", "")).endswith("v.csv:-: -: データがありません（空のファイルです）")
+    assert input_error(write(tmp_path / "v.csv", "")).endswith(
+        "v.csv:-: -: データがありません（空のファイルです）"
+    )
 
 
 def test_nonsense_is_refused_naming_the_accepted_layouts(tmp_path: Path) -> None:
@@ -119,7 +130,9 @@ def test_nonsense_is_refused_naming_the_accepted_layouts(tmp_path: Path) -> None
 def test_missing_column(tmp_path: Path) -> None:
     path = write(tmp_path / "v.csv", "municipality,year,age_group\n一関市,2020,0-14\n")
     message = input_error(path)
-    assert message.startswith(f"{path}:1: -: 表の形式を読み取れません（見出しに必要な列 「人口」 がありません）")
+    assert message.startswith(
+        f"{path}:1: -: 表の形式を読み取れません（見出しに必要な列 「人口」 がありません）"
+    )
 
 
 def test_extra_column(tmp_path: Path) -> None:
@@ -131,21 +144,30 @@ def test_extra_column(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cell", ["５４千", "約5万", "abc", "1e3"])
 def test_non_numeric_population(tmp_path: Path, cell: str) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n" + f"一関市,2020,15-64,{cell}\n")
+    path = write(
+        tmp_path / "v.csv", HEADER + "一関市,2020,0-14,100\n" + f"一関市,2020,15-64,{cell}\n"
+    )
     assert only_error(path).endswith(f"v.csv:3: population: 「{cell}」は人数として読めません")
 
 
 def test_negative_fractional_and_zero_population(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,0-14,-5\n一関市,2020,15-64,12.5\n一関市,2020,65+,0\n")
+    path = write(
+        tmp_path / "v.csv",
+        HEADER + "一関市,2020,0-14,-5\n一関市,2020,15-64,12.5\n一関市,2020,65+,0\n",
+    )
     errors = findings_of(path)
     assert any(e.endswith("v.csv:2: population: 人口が負の値（-5）です") for e in errors)
-    assert any(e.endswith("v.csv:3: population: 12.5 は人数として整数ではありません") for e in errors)
+    assert any(
+        e.endswith("v.csv:3: population: 12.5 は人数として整数ではありません") for e in errors
+    )
     assert findings_of(path, "warning") == [f"{path}:4: population: 警告: 人口が 0 です"]
 
 
 @pytest.mark.parametrize("year", [1850, 2200])
 def test_implausible_years_are_errors(tmp_path: Path, year: int) -> None:
-    path = write(tmp_path / "v.csv", HEADER + complete_rows(years=(2020,)) + complete_rows(years=(year,)))
+    path = write(
+        tmp_path / "v.csv", HEADER + complete_rows(years=(2020,)) + complete_rows(years=(year,))
+    )
     errors = findings_of(path)
     assert len(errors) == 3
     assert errors[0].endswith(f"year: {year}年は読み込める年の範囲（1920～2100年）の外です")
@@ -171,7 +193,9 @@ def test_empty_cell_and_bad_year(tmp_path: Path) -> None:
 
 
 def test_all_errors_are_collected(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + "一関市,2020,75+,5\n一関市,2020,0-14,-1\n一関市,2020,15-64,x\n")
+    path = write(
+        tmp_path / "v.csv", HEADER + "一関市,2020,75+,5\n一関市,2020,0-14,-1\n一関市,2020,15-64,x\n"
+    )
     assert len(findings_of(path)) == 3
 
 
@@ -197,7 +221,11 @@ def test_a_blank_cell_in_the_shipped_vision_stops_validation(raw_copy: Path) -> 
 def test_a_deleted_row_of_the_shipped_vision_stops_validation(raw_copy: Path) -> None:
     path = raw_copy / "population_vision_2024.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(line for line in lines if ",2028,0-14," not in line or "平泉町" not in line) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in lines if ",2028,0-14," not in line or "平泉町" not in line)
+        + "\n",
+        encoding="utf-8",
+    )
     with pytest.raises(DataError) as caught:
         load_all(raw_copy)
     assert "平泉町 2028年 年少人口（0～14歳）" in str(caught.value)
@@ -205,8 +233,13 @@ def test_a_deleted_row_of_the_shipped_vision_stops_validation(raw_copy: Path) ->
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp932"])
 def test_office_encodings_full_width_digits_and_separators(tmp_path: Path, encoding: str) -> None:
-    text = HEADER + '一関市,２０２０,0～14歳,"１１,５６３"\n一関市,2020,15〜64歳,"58,370"\n一関市,2020,65歳以上,"41,999"\n'
-    loaded = load_population(write(tmp_path / "v.csv", text, encoding), edition="t", municipalities=REGISTRY)
+    text = (
+        HEADER
+        + '一関市,２０２０,0～14歳,"１１,５６３"\n一関市,2020,15〜64歳,"58,370"\n一関市,2020,65歳以上,"41,999"\n'
+    )
+    loaded = load_population(
+        write(tmp_path / "v.csv", text, encoding), edition="t", municipalities=REGISTRY
+    )
     assert loaded.errors == []
     assert loaded.frame[["year", "age_group", "population"]].values.tolist() == [
         [2020, "0-14", 11563],
@@ -265,9 +298,15 @@ def test_the_source_table_layout_with_title_merged_cells_and_a_cover_sheet(tmp_p
     assert frame[("一関市", 2020, "total")] == 111932
     assert len(frame) == 2 * 2 * 4
     notes = [str(f) for f in loaded.findings if f.severity == "note"]
-    assert any("vision.xlsx[人口]:2: -: 参考: 計算値などの列を読み飛ばしました：増減率(%) R2比、人口比率 R22" in n for n in notes)
+    assert any(
+        "vision.xlsx[人口]:2: -: 参考: 計算値などの列を読み飛ばしました：増減率(%) R2比、人口比率 R22"
+        in n
+        for n in notes
+    )
     assert any("年齢区分ではない行を読み飛ばしました：高齢化率（1行）" in n for n in notes)
-    assert any("vision.xlsx[表紙]" in n and "表として読めないシートを読み飛ばしました" in n for n in notes)
+    assert any(
+        "vision.xlsx[表紙]" in n and "表として読めないシートを読み飛ばしました" in n for n in notes
+    )
 
 
 def test_the_source_layout_as_csv_with_blank_row_headers(tmp_path: Path) -> None:
@@ -293,12 +332,23 @@ def test_japanese_headers_long_with_a_title_row(tmp_path: Path) -> None:
 
 
 def test_a_nationwide_table_keeps_the_plan_and_counts_the_rest_in_one_line(tmp_path: Path) -> None:
-    rows: list[list[object]] = [["表1 年少人口（0～14歳）"], ["コード", "区分", "都道府県", "市区町村", 2020, 2025]]
-    rows += [[3000, "a", "岩手県", "岩手県", 130000, 120000], [3201, "2", "岩手県", "盛岡市", 35000, 33000]]
-    rows += [[3209, "2", "岩手県", "一関市", 11563, 10340], [3402, "3", "岩手県", "平泉町", 791, 730]]
+    rows: list[list[object]] = [
+        ["表1 年少人口（0～14歳）"],
+        ["コード", "区分", "都道府県", "市区町村", 2020, 2025],
+    ]
+    rows += [
+        [3000, "a", "岩手県", "岩手県", 130000, 120000],
+        [3201, "2", "岩手県", "盛岡市", 35000, 33000],
+    ]
+    rows += [
+        [3209, "2", "岩手県", "一関市", 11563, 10340],
+        [3402, "3", "岩手県", "平泉町", 791, 730],
+    ]
     rows += [[1100, "1", "北海道", "札幌市", 200000, 190000]]
     workbook = openpyxl.Workbook()
-    for index, (title, factor) in enumerate((("年少人口（0～14歳）", 1), ("生産年齢人口（15～64歳）", 5), ("老年人口（65歳以上）", 4))):
+    for index, (title, factor) in enumerate(
+        (("年少人口（0～14歳）", 1), ("生産年齢人口（15～64歳）", 5), ("老年人口（65歳以上）", 4))
+    ):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         assert sheet is not None
         sheet.title = title
@@ -323,16 +373,25 @@ def test_no_plan_municipality_at_all_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_misspelt_municipality_is_left_out_and_its_gap_reported(tmp_path: Path) -> None:
-    path = write(tmp_path / "v.csv", HEADER + complete_rows(("一関市", "平泉町")).replace("平泉町,2020,65+", "平泉,2020,65+"))
+    path = write(
+        tmp_path / "v.csv",
+        HEADER + complete_rows(("一関市", "平泉町")).replace("平泉町,2020,65+", "平泉,2020,65+"),
+    )
     assert "平泉町 2020年 老年人口（65歳以上）" in only_error(path)
     notes = findings_of(path, "note")
-    assert notes == [f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：平泉）"]
+    assert notes == [
+        f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：平泉）"
+    ]
 
 
 def test_every_example_file_is_a_valid_input() -> None:
     examples = sorted((DATA_RAW / "examples").glob("*"))
     names = {p.name for p in examples}
-    assert {"vision_revised_example.csv", "vision_wide_example.xlsx", "kpi_actuals_wide_example.xlsx"} <= names
+    assert {
+        "vision_revised_example.csv",
+        "vision_wide_example.xlsx",
+        "kpi_actuals_wide_example.xlsx",
+    } <= names
     for path in examples:
         if path.name.startswith("kpi_actuals"):
             kpi.load_actuals(path, kpi.load().kpis)
@@ -383,24 +442,38 @@ def test_a_deleted_budget_row_is_an_error(raw_copy: Path) -> None:
 def test_a_negative_budget_is_an_error(raw_copy: Path) -> None:
     edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,-1000,649")
     errors = kpi_errors(raw_copy)
-    assert f"{raw_copy}/budgets.csv:24: budget_thousand_yen: 事業費が負の値（-1,000千円）です" in errors
+    assert (
+        f"{raw_copy}/budgets.csv:24: budget_thousand_yen: 事業費が負の値（-1,000千円）です"
+        in errors
+    )
 
 
 def test_a_budget_that_differs_from_the_printed_row_is_an_error(raw_copy: Path) -> None:
     edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,10000,649")
-    assert any("取組 5 の 2026年度の事業費 10,000千円が、取組表の事業費の行" in e for e in kpi_errors(raw_copy))
+    assert any(
+        "取組 5 の 2026年度の事業費 10,000千円が、取組表の事業費の行" in e
+        for e in kpi_errors(raw_copy)
+    )
 
 
 def test_a_deleted_kpi_is_an_error(raw_copy: Path) -> None:
     path = raw_copy / "kpis.csv"
-    path.write_text("".join(line for line in path.open(encoding="utf-8") if not line.startswith("K23b")), encoding="utf-8")
+    path.write_text(
+        "".join(line for line in path.open(encoding="utf-8") if not line.startswith("K23b")),
+        encoding="utf-8",
+    )
     assert any("成果指標（KPI）K23b の行がありません" in e for e in kpi_errors(raw_copy))
 
 
 def test_a_deleted_initiative_is_an_error(raw_copy: Path) -> None:
     path = raw_copy / "initiatives.csv"
-    path.write_text("".join(line for line in path.open(encoding="utf-8") if not line.startswith("7,")), encoding="utf-8")
-    assert any("具体的な取組の番号がそろっていません：7 がありません" in e for e in kpi_errors(raw_copy))
+    path.write_text(
+        "".join(line for line in path.open(encoding="utf-8") if not line.startswith("7,")),
+        encoding="utf-8",
+    )
+    assert any(
+        "具体的な取組の番号がそろっていません：7 がありません" in e for e in kpi_errors(raw_copy)
+    )
 
 
 # ---------------------------------------------------------------- the command line
@@ -415,7 +488,10 @@ def test_validate_command_exit_codes(raw_copy: Path) -> None:
     bad = run_cli("validate", "--raw-dir", str(raw_copy))
     assert bad.returncode == 1
     assert "1 件の組み合わせの行がありません：一関市 2020年 年少人口（0～14歳）" in bad.stdout
-    assert f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：一関）" in bad.stdout
+    assert (
+        f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：一関）"
+        in bad.stdout
+    )
 
 
 def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
@@ -430,7 +506,11 @@ def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
         "assert 'pandas' not in sys.modules, 'pandas imported'; sys.exit(c)"
     )
     again = subprocess.run(
-        [sys.executable, "-c", code, str(raw_copy)], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code, str(raw_copy)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert again.returncode == first.returncode == 0, again.stderr
     assert again.stdout == first.stdout
@@ -442,13 +522,18 @@ def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--as-of", "1999"], "--as-of: --as-of：1999年度は計画期間（2024～2028年度）の外です"),
-        (["--jobs", "0"], "--jobs: --jobs：0 は指定できません（1 以上）"),
+        (["--as-of", "1999"], "--as-of：1999年度は計画期間（2024～2028年度）の外です"),
+        (["--jobs", "0"], "--jobs：0 は指定できません（1 以上）"),
         (["--target-year", "1850"], "--target-year：1850年は指定できません（1920～2100年）"),
-        (["--target-year", "abc"], "コマンドの指定が正しくありません：argument --target-year: invalid int value: 'abc'"),
+        (
+            ["--target-year", "abc"],
+            "コマンドの指定が正しくありません：argument --target-year: invalid int value: 'abc'",
+        ),
     ],
 )
-def test_impossible_options_are_one_line_before_any_work(arguments: list[str], message: str) -> None:
+def test_impossible_options_are_one_line_before_any_work(
+    arguments: list[str], message: str
+) -> None:
     before = snapshot()
     result = run_cli("reports", *arguments)
     assert result.returncode == 2
@@ -457,7 +542,9 @@ def test_impossible_options_are_one_line_before_any_work(arguments: list[str], m
     assert snapshot() == before
 
 
-def test_bad_supplied_file_and_years_leave_outputs_intact(built_reports: Path, tmp_path: Path) -> None:
+def test_bad_supplied_file_and_years_leave_outputs_intact(
+    built_reports: Path, tmp_path: Path
+) -> None:
     before = snapshot()
     assert any(name.endswith("population.html") for name in before)
 
@@ -484,7 +571,10 @@ def test_bad_supplied_file_and_years_leave_outputs_intact(built_reports: Path, t
     ("make", "expected"),
     [
         (lambda p: p.mkdir(), "ファイルではなくフォルダです"),
-        (lambda p: p.write_bytes(b"PK\x03\x04 not really a workbook"), "Excel ファイル（.xlsx）として読めません"),
+        (
+            lambda p: p.write_bytes(b"PK\x03\x04 not really a workbook"),
+            "Excel ファイル（.xlsx）として読めません",
+        ),
         (lambda p: None, "ファイルがありません"),
     ],
 )
@@ -501,9 +591,13 @@ def test_unreadable_supplied_files_are_one_line_through_the_command(
     assert snapshot() == before
 
 
-def test_findings_about_a_supplied_file_reach_the_console(built_reports: Path, tmp_path: Path) -> None:
+def test_findings_about_a_supplied_file_reach_the_console(
+    built_reports: Path, tmp_path: Path
+) -> None:
     rows = complete_rows(("一関市", "平泉町"), (2020, 2030)) + "奥州市,2020,0-14,5\n"
-    path = write(tmp_path / "vision.csv", HEADER + rows.replace("一関市,2030,65+,102", "一関市,2030,65+,0"))
+    path = write(
+        tmp_path / "vision.csv", HEADER + rows.replace("一関市,2030,65+,102", "一関市,2030,65+,0")
+    )
     result = run_cli("reports", "--vision", str(path))
     try:
         assert result.returncode == 0, result.stdout

@@ -326,5 +326,8 @@ def test_validate_checks_the_kpi_files_and_actuals_too(raw_copy: Path) -> None:
     write(raw_copy / "kpi_actuals.csv", "kpi_id,fiscal_year,value,note\nK77,2024,1,\n")
     result = run_cli("validate", "--raw-dir", str(raw_copy))
     assert result.returncode == 1
-    assert f"{raw_copy}/budgets.csv:2: budget_thousand_yen: 「48千」は数値として読めません" in result.stdout
+    assert (
+        f"{raw_copy}/budgets.csv:2: budget_thousand_yen: 「48千」は数値として読めません"
+        in result.stdout
+    )
     assert "エラー 1 件" in result.stdout

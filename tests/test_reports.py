@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import pipeline
+from analysis import execution, outputs, pipeline
+from analysis.options import Options
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS
 
 from .conftest import run_cli
@@ -34,12 +35,12 @@ def test_source_notebooks_store_no_outputs() -> None:
 
 
 def test_population_notebook_runs_through_papermill(tmp_path: Path) -> None:
-    report = pipeline.Report(
+    report = execution.Report(
         "population",
         NOTEBOOKS / "population.py",
         {"municipality": "一関市", "target_year": 2030, "output_dir": str(tmp_path)},
     )
-    executed = pipeline.execute(report, pipeline.ensure_kernel())
+    executed = execution.execute(report, execution.ensure_kernel())
     text = outputs_text(executed)
     assert "Glyph" not in text and "missing from" not in text
     assert not [
@@ -61,9 +62,9 @@ def test_a_failing_notebook_names_notebook_cell_and_exception(tmp_path: Path) ->
         '# %% tags=["parameters"]\nx = 1\n\n# %%\ny = 2\n\n# %%\nraise ValueError("no data for 2050")\n',
         encoding="utf-8",
     )
-    report = pipeline.Report("broken", broken, {})
-    with pytest.raises(pipeline.NotebookFailed) as caught:
-        pipeline.execute(report, pipeline.ensure_kernel())
+    report = execution.Report("broken", broken, {})
+    with pytest.raises(execution.NotebookFailed) as caught:
+        execution.execute(report, execution.ensure_kernel())
     message = str(caught.value)
     assert "broken.py: cell" in message
     assert 'raise ValueError("no data for 2050")' in message
@@ -77,8 +78,16 @@ def test_population_html_is_offline_without_code_and_in_japanese(built_reports: 
     assert "hl-ipython3" not in html and 'class="highlight' not in html, "no code cells"
     assert "build_tables(" not in html and "figures.setup()" not in html
     assert 'class="report-toc"' in html
-    for heading in ("データ検証の結果", "年齢3区分別人口", "推計人口と展望人口の比較", "算出方法"):
+    for heading in (
+        "データ検証の結果",
+        "年齢3区分別人口",
+        "推計人口と展望人口の比較",
+        "原資料の本文に記載された数値",
+        "算出方法",
+    ):
         assert heading in html
+    # Facts carried in data/raw are shown: the 1955 peak, the newer projection's 2040 aging rate.
+    assert "185,454人" in html and "46.7%" in html
     assert html.count("data:image/png;base64,") >= 5
     assert "13,289" in html
     assert "/work/" not in html and "/tmp/" not in html, "no machine paths in the report"
@@ -124,12 +133,12 @@ def test_two_runs_are_byte_identical_and_a_no_op_run_is_fast(built_reports: Path
     assert before == after
     no_op = run_cli("reports")
     assert no_op.returncode == 0
-    assert "up to date" in no_op.stdout
+    assert "すべての報告書は最新です" in no_op.stdout
 
 
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
-    report = pipeline.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
-    executed = pipeline.execute(report, pipeline.ensure_kernel())
+    report = execution.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
+    executed = execution.execute(report, execution.ensure_kernel())
     assert not [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
@@ -154,7 +163,7 @@ def test_a_no_op_run_imports_no_pandas_and_starts_no_kernel(built_reports: Path)
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "up to date" in result.stdout
+    assert "すべての報告書は最新です" in result.stdout
 
 
 BROKEN_AFTER_A_FIGURE = """# %% tags=["parameters"]
@@ -177,34 +186,24 @@ raise RuntimeError("broken after saving a figure")
 """
 
 
-def test_a_failed_report_leaves_its_previous_figures_and_html(
+def test_a_failed_report_stages_nothing_outside_its_staging_folder(
     built_reports: Path, tmp_path: Path
 ) -> None:
     notebook = tmp_path / "population.py"
     notebook.write_text(BROKEN_AFTER_A_FIGURE, encoding="utf-8")
     figure = REPORTS / "figures" / "aging_rate.png"
     before = (figure.read_bytes(), (REPORTS / "population.html").read_bytes())
-    gate = pipeline.Gate()
-    gate.open(passed=True)
-    report = pipeline.Report("population", notebook, {})
-    with pytest.raises(pipeline.NotebookFailed, match="RuntimeError: broken after saving a figure"):
-        pipeline.run_one(report, pipeline.ensure_kernel(), gate)
+    staging = outputs.Staging.fresh()
+    try:
+        report = execution.Report("population", notebook, {})
+        with pytest.raises(
+            execution.NotebookFailed, match="RuntimeError: broken after saving a figure"
+        ):
+            pipeline.run_one(report, execution.ensure_kernel(), staging)
+    finally:
+        staging.discard()
     assert (figure.read_bytes(), (REPORTS / "population.html").read_bytes()) == before
-    assert not pipeline.STAGING.exists() or not any(pipeline.STAGING.iterdir())
-
-
-def test_outputs_move_only_when_the_data_passed(built_reports: Path, tmp_path: Path) -> None:
-    notebook = tmp_path / "population.py"
-    notebook.write_text(BROKEN_AFTER_A_FIGURE.split("# %%\nraise")[0], encoding="utf-8")
-    figure = REPORTS / "figures" / "aging_rate.png"
-    before = figure.read_bytes()
-    gate = pipeline.Gate()
-    gate.open(passed=False)
-    with pytest.raises(pipeline.Cancelled):
-        pipeline.run_one(
-            pipeline.Report("population", notebook, {}), pipeline.ensure_kernel(), gate
-        )
-    assert figure.read_bytes() == before
+    assert not outputs.STAGING.exists()
 
 
 def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
@@ -222,14 +221,14 @@ def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
         text=True,
     )
     assert process.stdout is not None
-    assert "Running" in process.stdout.readline()
+    assert "報告書" in process.stdout.readline()
     time.sleep(1.5)  # inside validation / table writing / notebook execution
     process.send_signal(signal.SIGINT)
     output = process.communicate(timeout=120)[0]
     assert process.returncode in (130, 1), output
     leftovers = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*.tmp")]
     assert leftovers == []
-    assert not pipeline.STAGING.exists()
+    assert not outputs.STAGING.exists()
     for html in REPORTS.glob("*.html"):
         assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
     # Kernels run in their own session (a terminal's Ctrl-C does not reach them): the
@@ -264,18 +263,18 @@ def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None
 
     from jupyter_client.kernelspec import KernelSpecManager
 
-    name = pipeline.ensure_kernel()
+    name = execution.ensure_kernel()
     spec = KernelSpecManager().get_kernel_spec(name)
     assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
-    assert pipeline.KERNEL_QUIET in spec.argv
+    assert execution.KERNEL_QUIET in spec.argv
     assert "-Xfrozen_modules=off" not in spec.argv
     # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
     spec_file = Path(spec.resource_dir) / "kernel.json"
     stale = json.loads(spec_file.read_text(encoding="utf-8"))
-    stale["argv"] = [a for a in stale["argv"] if a != pipeline.KERNEL_QUIET]
+    stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
     spec_file.write_text(json.dumps(stale), encoding="utf-8")
-    assert pipeline.ensure_kernel() == name
-    assert pipeline.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
+    assert execution.ensure_kernel() == name
+    assert execution.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
 
 
 def test_a_run_stops_every_kernel_it_launched_and_closes_their_channels(
@@ -285,6 +284,6 @@ def test_a_run_stops_every_kernel_it_launched_and_closes_their_channels(
     import threading
 
     before = set(running_kernels())
-    assert pipeline.run(pipeline.Options(force=True), echo=lambda _: None) == 0
+    assert pipeline.run(Options(force=True), echo=lambda _: None) == 0
     assert set(running_kernels()) <= before  # checked while this process still lives
     assert not [t for t in threading.enumerate() if "HB" in type(t).__name__]

@@ -120,18 +120,25 @@ def test_the_inconsistency_is_reported_with_what_the_other_checks_imply(
         "2,383）（data/raw/corrections.csv:2 で補正済み）"
     ]
     assert any(
-        m.startswith("data/raw/population_vision_2024.csv:77: population: 警告: 圏域 2035年 老年人口")
+        m.startswith(
+            "data/raw/population_vision_2024.csv:77: population: 警告: 圏域 2035年 老年人口"
+        )
         for m in messages
     )
     assert any(
-        m.startswith("data/raw/printed_figures.csv:55: value: 警告: 人口ビジョン（2024年3月）の平泉町 2035年の高齢化率は41.66%")
+        m.startswith(
+            "data/raw/printed_figures.csv:55: value: 警告: 人口ビジョン（2024年3月）の平泉町 2035年の高齢化率は41.66%"
+        )
         and "人数から計算すると44.13%" in m
         for m in messages
     )
     assert all(f.severity == "warning" for f in data.findings)
     # The English text stays available for logs.
     english = [f.english() for f in data.findings if f.check == "age-groups-sum"][0]
-    assert "0-14 + 15-64 + 65+ = 618 + 2,719 + 2,524 = 5,861, but the printed total is 5,720" in english
+    assert (
+        "0-14 + 15-64 + 65+ = 618 + 2,719 + 2,524 = 5,861, but the printed total is 5,720"
+        in english
+    )
     assert "imply 平泉町 2035 65+ = 2,383, not 2,524" in english
 
 
