@@ -95,9 +95,7 @@ def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
         [["municipality", "year", "age_group", "population"], ["一関市", 2020, "0-14", "５４千"]],
     )
     errors = [str(f) for f in load_population(path, edition="x", municipalities=["一関市"]).errors]
-    assert errors == [
-        f"{path}:2: population: '５４千' is not a number of people（数値として読めません）"
-    ]
+    assert errors == [f"{path}[Sheet]!D2: population: 「５４千」は人数として読めません"]
 
 
 def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
@@ -120,7 +118,7 @@ def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
     finally:
         restored = run_cli("reports")
     assert restored.returncode == 0
-    assert "Removed reports/revision.html and its figures" in restored.stdout
+    assert "reports/revision.html とその図を削除しました" in restored.stdout
     assert not list((REPORTS / "figures").glob("revision_*"))
     assert not (REPORTS / "revision.html").exists()
     assert not (DATA_PROCESSED / "revision_differences.csv").exists()
@@ -147,9 +145,7 @@ def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
 
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
         handle.write("x,vision,x,2026,population_vision_2024.csv,vision_1999,x,x\n")
-    with pytest.raises(
-        InputError, match="replaces 'vision_1999', which is not a registered edition"
-    ):
+    with pytest.raises(InputError, match="x が置き換える版「vision_1999」は登録されていません"):
         population.load(raw_dir=raw_copy)
 
 

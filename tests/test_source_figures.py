@@ -134,7 +134,7 @@ def test_the_inconsistency_is_reported_with_what_the_other_checks_imply(
     )
     assert all(f.severity == "warning" for f in data.findings)
     # The English text stays available for logs.
-    english = [f.english() for f in data.findings if f.check == "age-groups-sum"][0]
+    english = next(f.english() for f in data.findings if f.check == "age-groups-sum")
     assert (
         "0-14 + 15-64 + 65+ = 618 + 2,719 + 2,524 = 5,861, but the printed total is 5,720"
         in english
