@@ -70,6 +70,15 @@ def test_a_directory_given_as_a_file(tmp_path: Path) -> None:
     )
 
 
+def test_a_file_without_read_permission(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    path = write(tmp_path / "vision.csv", HEADER)
+    # chmod does not stop root (CI runs as root), so the permission check itself is faked.
+    monkeypatch.setattr(os, "access", lambda *_: False)
+    assert input_error(path).endswith("vision.csv:-: -: 読み取りの権限がありません")
+
+
 def test_unsupported_type_and_old_excel(tmp_path: Path) -> None:
     assert "拡張子 .pdf のファイルは読めません" in input_error(write(tmp_path / "v.pdf", "x"))
     assert "古い Excel 形式（.xls）は読めません" in input_error(write(tmp_path / "v.xls", "x"))
