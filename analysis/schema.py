@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 REGION = "圏域"
@@ -45,11 +46,23 @@ _AGE_GROUP_ALIASES = {
 }
 
 
+_BRACKETS = re.compile(r"[(\[【]([^)\]】]*)[)\]】]")
+
+
 def normalise_age_group(label: str) -> str | None:
-    """Canonical age-group code for a label, or None when it is not one we know."""
+    """Canonical age-group code for a label, or None when it is not one we know.
+
+    Accepts the labels the reports print, such as ``年少人口（0～14歳）``: either
+    the name outside the brackets or the range inside them.
+    """
     key = unicodedata.normalize("NFKC", str(label)).strip().replace(" ", "")
     key = key.replace("〜", "~").replace("－", "-").replace("ー", "-")
-    return _AGE_GROUP_ALIASES.get(key) or _AGE_GROUP_ALIASES.get(key.lower())
+    candidates = [key, _BRACKETS.sub("", key), *_BRACKETS.findall(key)]
+    for candidate in candidates:
+        found = _AGE_GROUP_ALIASES.get(candidate) or _AGE_GROUP_ALIASES.get(candidate.lower())
+        if found:
+            return found
+    return None
 
 
 YEAR_RANGE = (1920, 2100)

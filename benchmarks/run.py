@@ -6,7 +6,10 @@
 (c) the arithmetic of ``analysis/`` (validation, totals, shares, aging rate,
     interpolation, differences between editions) on a synthetic nationwide data
     set — 1,741 municipalities × 3 age groups × 13 years × 4 editions — against a
-    row-by-row loop, and on 10× the municipalities to show it scales linearly.
+    row-by-row loop, and on 10× the municipalities to show it scales linearly;
+(d) a nationwide table as IPSS publishes it (≈1,900 municipalities, one sheet per age
+    group, 2020–2050 as columns) supplied with ``--projection``: the whole run, and reading
+    and validating it as a long CSV at 1× and 10× the rows (linear?).
 
 Timings on one machine are noisy: compare the ratios printed by one run.
 """
@@ -204,6 +207,85 @@ def bench_arithmetic(repeat: int) -> dict[str, float]:
     return results
 
 
+# ------------------------------------------------------------------ (d)
+
+NATIONWIDE_YEARS = [2020, 2025, 2030, 2035, 2040, 2045, 2050]
+BROAD_GROUPS = (
+    ("年少人口（0～14歳）", 0.11),
+    ("生産年齢人口（15～64歳）", 0.55),
+    ("老年人口（65歳以上）", 0.34),
+)
+
+
+def nationwide_rows(municipalities: int, seed: int = 0) -> list[tuple[int, str, str, list[int]]]:
+    """(code, name, age group sheet, populations per year); 一関市 and 平泉町 among them."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(municipalities):
+        code, name = 1000 + 3 * i, f"市{i:05d}"
+        if i == 100:
+            code, name = 3209, "一関市"
+        elif i == 200:
+            code, name = 3402, "平泉町"
+        base = int(rng.integers(1_000, 300_000))
+        for title, share in BROAD_GROUPS:
+            rows.append((code, name, title, [int(base * share * 0.97**k) for k in range(7)]))
+    return rows
+
+
+def nationwide_workbook(path: Path, municipalities: int = 1_900) -> Path:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheets = {}
+    for title, _ in BROAD_GROUPS:
+        sheet = workbook.create_sheet(title)
+        sheet.append([f"表 {title}（令和5年推計、合成データ）"])
+        sheet.append(["コード", "区分", "都道府県", "市区町村", *NATIONWIDE_YEARS])
+        sheets[title] = sheet
+    for code, name, title, values in nationwide_rows(municipalities):
+        sheets[title].append([code, "2", "某県", name, *values])
+    workbook.save(path)
+    return path
+
+
+def nationwide_csv(path: Path, municipalities: int) -> Path:
+    lines = ["市町村コード,市町村,年,年齢区分,人口"]
+    for code, name, title, values in nationwide_rows(municipalities):
+        lines += [
+            f"{code},{name},{y},{title},{v}" for y, v in zip(NATIONWIDE_YEARS, values, strict=True)
+        ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def bench_nationwide(repeat: int) -> dict[str, float]:
+    from analysis.data import load_population, read_municipality_registry
+
+    registry = read_municipality_registry()
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        workbook = nationwide_workbook(Path(folder) / "ipss_nationwide.xlsx")
+        command = [
+            sys.executable,
+            "-m",
+            "analysis",
+            "reports",
+            "--force",
+            "--projection",
+            str(workbook),
+        ]
+        results["run"] = median_time(lambda: run(command), repeat)
+        for scale in (1, 10):
+            path = nationwide_csv(Path(folder) / f"long_{scale}.csv", 1_900 * scale)
+            results[f"rows_{scale}x"] = 1_900 * scale * 3 * 7
+            results[f"load_{scale}x"] = median_time(
+                lambda p=path: load_population(p, edition="x", municipalities=registry), repeat
+            )
+    run([sys.executable, "-m", "analysis", "reports"])  # back to the shipped data
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -232,6 +314,22 @@ def main() -> None:
         print("(b) no-op run (nothing changed)")
         print(
             f"    python -m analysis reports              : {bench_no_op(arguments.repeat):6.2f} s   (target <= 0.5 s)\n"
+        )
+        d = bench_nationwide(arguments.repeat)
+        print(
+            "(d) a nationwide table (1,900 municipalities × 3 age groups × 7 years) as --projection"
+        )
+        print(
+            f"    python -m analysis reports --force --projection (xlsx): {d['run']:6.2f} s   (target < 30 s)"
+        )
+        print(
+            f"    read and validate as long CSV, {d['rows_1x']:,.0f} rows     : {d['load_1x']:6.2f} s"
+        )
+        print(
+            f"    read and validate as long CSV, {d['rows_10x']:,.0f} rows    : {d['load_10x']:6.2f} s"
+        )
+        print(
+            f"    10x rows / 1x time ratio                         : {d['load_10x'] / d['load_1x']:6.2f}  (linear = 10)\n"
         )
     c = bench_arithmetic(arguments.repeat)
     print("(c) arithmetic on a synthetic nationwide data set (4 editions, 13 years, 3 age groups)")
