@@ -63,6 +63,14 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
     )
+    reports.add_argument(
+        "--age-sex", type=Path, help="population by sex and 5-year age (IPSS workbook or tidy)"
+    )
+    reports.add_argument("--survival", type=Path, help="survival ratios for シミュレーション2")
+    reports.add_argument(
+        "--projection-settings", type=Path, help="scenario settings (default data/raw/...)"
+    )
+    reports.add_argument("--settler-profile", type=Path, help="sex and age of net settlers")
     reports.add_argument("--verbose", action="store_true", help="also print findings in English")
     return parser
 
@@ -161,6 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         vision_label=arguments.vision_label,
         projection_label=arguments.projection_label,
         verbose=arguments.verbose,
+        age_sex=absolute(arguments.age_sex),
+        survival=absolute(arguments.survival),
+        projection_settings=absolute(arguments.projection_settings),
+        settler_profile=absolute(arguments.settler_profile),
     )
     return run(options)
 

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -19,7 +20,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis.findings import DataError, Finding, Locator, cell_errors, examples
-from analysis.io import LINE, InputError, read_records
+
+if TYPE_CHECKING:
+    from analysis.agesex import AgeSexLoaded
+from analysis.io import LINE, InputError, read_records, read_sheets
 from analysis.layouts import Field, Layout, Table, accepted_layouts, code_and_name, read_table
 from analysis.paths import DATA_RAW, display_path
 from analysis.schema import (
@@ -50,6 +54,8 @@ class Edition:
     source: str = ""
     short_label: str = ""
     """A label short enough for a figure title; the full label when not given."""
+    age_sex: bool = False
+    """The file has counts by sex and five-year age group: the projections may start from it."""
 
     def __post_init__(self) -> None:
         if not self.short_label:
@@ -62,6 +68,8 @@ class Loaded:
 
     frame: pd.DataFrame
     findings: list[Finding] = field(default_factory=list)
+    age_sex: AgeSexLoaded | None = None
+    """The counts by sex and five-year age group, when the file has them."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -102,6 +110,7 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
                 replaces=_text(row.get("replaces")),
                 source=_text(row.get("source")),
                 short_label=_text(row.get("short_label")),
+                age_sex=_text(row.get("age_sex")) in {"1", "yes", "true", "○"},
             )
         )
     return editions
@@ -474,9 +483,27 @@ def _empty_population() -> pd.DataFrame:
 def load_population(
     path: Path, *, edition: str, municipalities: Municipalities | list[str]
 ) -> Loaded:
-    """Read and parse one population file (CSV in UTF-8 or Shift_JIS, or .xlsx; long or wide)."""
+    """Read and parse one population file (CSV in UTF-8 or Shift_JIS, or .xlsx; long or wide).
+
+    A file by sex and five-year age group (the IPSS municipal workbook, or a tidy
+    table with a sex column) is checked as such and summed to the broad groups,
+    so it serves wherever a three-group edition does.
+    """
+    from analysis import agesex
+
+    registry = (
+        municipalities
+        if isinstance(municipalities, Municipalities)
+        else Municipalities(list(municipalities), {})
+    )
+    sheets = read_sheets(path)
+    if agesex.is_age_sex(sheets):
+        detail = agesex.load(path, edition=edition, registry=registry, sheets=sheets)
+        if detail.errors:
+            return Loaded(_empty_population(), detail.findings, detail)
+        return Loaded(agesex.broad_for_edition(detail, edition), detail.findings, detail)
     return parse_population(
-        read_table(path, POPULATION_LAYOUT), edition=edition, municipalities=municipalities
+        read_table(path, POPULATION_LAYOUT, sheets), edition=edition, municipalities=registry
     )
 
 
@@ -601,6 +628,8 @@ class PopulationData:
     """``raw`` with the documented corrections applied: the basis of every figure."""
     corrections: pd.DataFrame
     findings: list[Finding]
+    age_sex: dict[str, AgeSexLoaded] = field(default_factory=dict)
+    """Editions that come by sex and five-year age group: their detailed counts."""
 
     def edition(self, name: str) -> Edition:
         for edition in self.editions:
@@ -639,10 +668,13 @@ def load_all(
     registry = read_municipality_registry(raw_dir / "municipalities.csv")
     findings: list[Finding] = []
     frames = []
+    detailed = {}
     for edition in editions:
         loaded = load_population(edition.path, edition=edition.edition, municipalities=registry)
         findings += loaded.findings
         frames.append(loaded.frame)
+        if loaded.age_sex is not None:
+            detailed[edition.edition] = loaded.age_sex
     if any(f.severity == "error" for f in findings):
         raise DataError(findings)
     municipalities = registry.names
@@ -653,4 +685,4 @@ def load_all(
     if check:
         labels = {e.edition: e.short_label for e in editions}
         findings += checks.check_all(raw, corrections, raw_dir, municipalities, labels)
-    return PopulationData(editions, municipalities, raw, corrected, applied, findings)
+    return PopulationData(editions, municipalities, raw, corrected, applied, findings, detailed)

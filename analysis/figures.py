@@ -521,3 +521,124 @@ def revision_overlay(
     )
     figure.tight_layout()
     return figure
+
+
+SCENARIO_COLOURS = {
+    "pattern1": "#5b8cc0",
+    "sim1": "#4f9a4f",
+    "sim2": "#8064a2",
+    "settlers": "#e08a4b",
+}
+SCENARIO_STYLES = {"pattern1": "-", "sim1": "--", "sim2": ":", "settlers": "-."}
+
+
+def population_pyramid(
+    long: pd.DataFrame,
+    area: str,
+    base_year: int,
+    year: int,
+    labels: dict[str, str],
+    age_labels: dict[str, str],
+) -> Figure:
+    """男 left, 女 right: the chosen year of パターン1 as bars, the base year and the other
+    scenarios of the chosen year as outlines (人).
+
+    ``long`` is the projection table (scenario, municipality, year, sex, age_group, population).
+    """
+    rows = long[long["municipality"] == area]
+    groups = list(dict.fromkeys(rows["age_group"]))
+    positions = range(len(groups))
+    figure, axis = plt.subplots(figsize=(8.5, 6.2))
+
+    def values(scenario: str, at: int, sex: str) -> pd.Series:
+        chosen = rows[(rows["scenario"] == scenario) & (rows["year"] == at) & (rows["sex"] == sex)]
+        return chosen.set_index("age_group")["population"].reindex(groups)
+
+    for sex, sign in (("male", -1), ("female", 1)):
+        main = values("pattern1", year, sex)
+        axis.barh(
+            positions,
+            sign * main.to_numpy(),
+            height=0.85,
+            color=SCENARIO_COLOURS["pattern1"],
+            alpha=0.75 if sex == "male" else 0.55,
+            label=f"{labels['pattern1']}（{year}年）" if sex == "male" else None,
+        )
+        base = values("pattern1", base_year, sex)
+        axis.step(
+            sign * base.to_numpy(),
+            positions,
+            where="mid",
+            color="#333333",
+            linewidth=1.2,
+            label=f"基準年（{base_year}年）" if sex == "male" else None,
+        )
+        for scenario in [s for s in labels if s != "pattern1"]:
+            other = values(scenario, year, sex)
+            if other.isna().all():
+                continue
+            axis.step(
+                sign * other.to_numpy(),
+                positions,
+                where="mid",
+                color=SCENARIO_COLOURS[scenario],
+                linestyle=SCENARIO_STYLES[scenario],
+                linewidth=1.6,
+                label=f"{labels[scenario]}（{year}年）" if sex == "male" else None,
+            )
+    axis.set_yticks(list(positions))
+    axis.set_yticklabels([age_labels.get(g, g) for g in groups], fontsize=8)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    axis.axvline(0, color="#333333", linewidth=0.8)
+    limit = max(abs(x) for x in axis.get_xlim())
+    axis.set_xlim(-limit * 1.05, limit * 1.05)
+    axis.text(0.25, 1.01, "男", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.text(0.75, 1.01, "女", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.set_xlabel("人口（人）")
+    axis.grid(axis="y", visible=False)
+    axis.set_title(f"{area}の人口ピラミッド（{base_year}年と{year}年）", pad=22)
+    handles, names = axis.get_legend_handles_labels()
+    order = sorted(
+        range(len(names)), key=lambda i: (not names[i].startswith(labels["pattern1"]), i)
+    )
+    figure.legend(
+        [handles[i] for i in order],
+        [names[i] for i in order],
+        loc="lower center",
+        ncol=2,
+        bbox_to_anchor=(0.5, -0.06),
+        fontsize=8,
+    )
+    figure.tight_layout()
+    return figure
+
+
+def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) -> Figure:
+    """Total population and the three broad groups per scenario (人)."""
+    rows = indicators[indicators["municipality"] == area]
+    figure, axes = plt.subplots(1, 4, figsize=(15, 4.2))
+    panels = (("total", "総人口"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS))
+    for axis, (column, title) in zip(axes, panels, strict=True):
+        for scenario, label in labels.items():
+            series = rows[rows["scenario"] == scenario].sort_values("year")
+            if series.empty:
+                continue
+            axis.plot(
+                series["year"],
+                series[column],
+                color=SCENARIO_COLOURS[scenario],
+                linestyle=SCENARIO_STYLES[scenario],
+                marker="o",
+                markersize=3,
+                linewidth=1.8,
+                label=label,
+            )
+        axis.set_title(title, fontsize=11)
+        axis.yaxis.set_major_formatter(_PEOPLE)
+        axis.set_xlabel("年")
+    axes[0].set_ylabel("人口（人）")
+    handles, names = axes[0].get_legend_handles_labels()
+    figure.legend(handles, names, loc="upper center", ncol=len(names), bbox_to_anchor=(0.5, 1.06))
+    figure.suptitle(f"{area}の将来人口（シナリオ別）", y=1.13, fontsize=13)
+    figure.tight_layout()
+    return figure

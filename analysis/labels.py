@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.agesex import AGE_LABELS, SEX_LABELS
+from analysis.messages import TITLES
+from analysis.scenarios import SCENARIO_LABELS
 from analysis.schema import AGE_GROUP_LABELS
 
 COLUMN_LABELS = {
@@ -105,6 +108,25 @@ COLUMN_LABELS = {
     "aging_rate_difference_points": "高齢化率の差（ポイント）",
     "count": "件数",
     "topic": "項目",
+    "scenario": "シナリオ",
+    "sex": "男女",
+    "natural_pct": "自然増減の影響度（%）",
+    "natural_level": "自然増減の影響度（段階）",
+    "social_pct": "社会増減の影響度（%）",
+    "social_level": "社会増減の影響度（段階）",
+    "target_population": "目標人口（人）",
+    "target_year": "目標年",
+    "settlers_per_period": "必要な転入超過（人／5年）",
+    "settlers_per_year": "必要な転入超過（人／年）",
+    "75+": "75歳以上人口（人）",
+    "share_75+_pct": "75歳以上人口割合（%）",
+    "women_20_39": "20～39歳女性人口（人）",
+    "women_20_39_change_pct": "20～39歳女性人口の基準年からの増減率（%）",
+    "cwr": "子ども女性比（0～4歳÷15～49歳女性）",
+    "tfr": "合計特殊出生率（仮定）",
+    "old_change_pct": "65歳以上人口の基準年からの増減率（%）",
+    "young_change_pct": "0～64歳人口の基準年からの増減率（%）",
+    "stage": "人口減少段階",
     "component": "事業",
     "description": "内容",
     "days_done": "実施日数",
@@ -112,21 +134,13 @@ COLUMN_LABELS = {
     "share_pct": "割合（%）",
 }
 
-CHECK_LABELS = {
-    "age-groups-sum": "年齢3区分の和と合計の不一致",
-    "municipalities-sum": "市町の和と圏域合計の不一致",
-    "printed-rate": "印刷された率と再計算値の不一致",
-    "prose-fact": "本文の数値と表の不一致",
-    "zero-population": "人口が0",
-    "outside-plan": "圏域外の市町村を除外",
-    "skipped-columns": "計算値などの列を読み飛ばし",
-    "skipped-rows": "年齢区分以外の行を読み飛ばし",
-    "layout-sheet-skipped": "表のないシートを読み飛ばし",
-}
+CHECK_LABELS = TITLES
 
 VALUE_LABELS = {
     "check": CHECK_LABELS,
-    "age_group": AGE_GROUP_LABELS,
+    "age_group": {**AGE_LABELS, **AGE_GROUP_LABELS},
+    "scenario": SCENARIO_LABELS,
+    "sex": SEX_LABELS,
     "severity": {"error": "エラー", "warning": "警告", "note": "参考"},
     "quantity": {"population": "人口（人）", "aging_rate": "高齢化率（%）"},
     "direction": {"increase": "増加", "decrease": "減少", "maintain": "維持"},
@@ -159,6 +173,11 @@ SHEET_NAMES = {
     "differences": "新旧比較",
     "aging": "新旧比較（高齢化率）",
     "notes": "注記",
+    "projection": "将来推計（男女・5歳階級）",
+    "influence": "影響度",
+    "settlers": "転入超過の必要数",
+    "indicators": "将来推計の指標",
+    "stages": "人口減少段階",
 }
 
 

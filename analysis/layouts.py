@@ -173,16 +173,17 @@ class Table:
 # ---------------------------------------------------------------- reading
 
 
-def read_table(path: object, layout: Layout) -> Table:
+def read_table(path: object, layout: Layout, sheets: list[Sheet] | None = None) -> Table:
     """Read a CSV or .xlsx file of ``layout`` into a :class:`Table` (see the module docstring).
 
+    ``sheets`` are the file's sheets when the caller has read them already.
     Raises :class:`~analysis.io.InputError` (one line) when no sheet holds a table
     of this layout, naming the layouts that are accepted.
     """
     from pathlib import Path
 
     path = Path(str(path))
-    sheets = read_sheets(path)
+    sheets = read_sheets(path) if sheets is None else sheets
     parts: list[pd.DataFrame] = []
     used: list[Sheet] = []
     headers: list[dict[int, str]] = []

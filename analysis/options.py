@@ -43,11 +43,23 @@ class Options:
     vision_label: str = ""
     projection_label: str = ""
     verbose: bool = False
+    age_sex: Path | None = None
+    """Counts by sex and five-year age group for the projections (else a registered edition)."""
+    survival: Path | None = None
+    """Survival ratios for シミュレーション2."""
+    projection_settings: Path | None = None
+    """Scenario settings (else data/raw/projection_settings.csv)."""
+    settler_profile: Path | None = None
+    """Sex and age of net settlers (else data/raw/settler_profile.csv)."""
 
     @property
-    def supplied(self) -> tuple[Path, ...]:
-        """Input files given on the command line (their contents are part of every hash)."""
-        return tuple(p for p in (self.vision, self.projection, self.actuals) if p)
+    def projection_inputs(self) -> tuple[Path, ...]:
+        """The files the projection report reads besides data/raw/."""
+        return tuple(
+            p
+            for p in (self.age_sex, self.survival, self.projection_settings, self.settler_profile)
+            if p
+        )
 
 
 def option_problems(options: Options) -> list[Finding]:

@@ -39,16 +39,29 @@ TITLES = {
     "population": "圏域の人口の見通し",
     "kpi": "成果指標（KPI）と事業費",
     "revision": "人口ビジョン改訂の比較",
+    "projection": "男女・5歳階級別の将来人口推計",
 }
 WORKBOOK = REPORTS / "tables.xlsx"
+
+
+def _registry_rows() -> list[dict[str, str]]:
+    with (DATA_RAW / "editions.csv").open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
 def has_revision(options: Options) -> bool:
     """True when two editions of the same kind are present (read without pandas)."""
     if options.vision or options.projection:
         return True
-    with (DATA_RAW / "editions.csv").open(encoding="utf-8-sig", newline="") as handle:
-        return any((row.get("replaces") or "").strip() for row in csv.DictReader(handle))
+    return any((row.get("replaces") or "").strip() for row in _registry_rows())
+
+
+def has_age_sex(options: Options) -> bool:
+    """True when there is data by sex and five-year age group to project from."""
+    if options.age_sex:
+        return True
+    flags = {"1", "yes", "true", "○"}
+    return any((row.get("age_sex") or "").strip().lower() in flags for row in _registry_rows())
 
 
 def reports_for(options: Options) -> list[Report]:
@@ -81,6 +94,7 @@ def reports_for(options: Options) -> list[Report]:
                 "projection_path": str(options.projection or ""),
                 "output_dir": "",
                 "method": options.method,
+                "age_sex_path": str(options.age_sex or ""),
                 **labels,
             },
             supplied,
@@ -96,7 +110,23 @@ def reports_for(options: Options) -> list[Report]:
             tuple(p for p in (options.actuals,) if p),
         ),
         *(revision if has_revision(options) else []),
+        *([projection_report(options)] if has_age_sex(options) else []),
     ]
+
+
+def projection_report(options: Options) -> Report:
+    return Report(
+        "projection",
+        NOTEBOOKS / "projection.py",
+        {
+            "age_sex_path": str(options.age_sex or ""),
+            "survival_path": str(options.survival or ""),
+            "settings_path": str(options.projection_settings or ""),
+            "profile_path": str(options.settler_profile or ""),
+            "output_dir": "",
+        },
+        options.projection_inputs,
+    )
 
 
 def report_fingerprint(report: Report, shared: str) -> str:
@@ -293,6 +323,10 @@ def _build(
             staging.discard()
     if "revision" in gone:
         echo("比較する2つの版がなくなったため、reports/revision.html とその図を削除しました。")
+    if "projection" in gone:
+        echo(
+            "男女・5歳階級別のデータがなくなったため、reports/projection.html とその図を削除しました。"
+        )
     echo("reports/ と data/processed/ を更新しました。")
     return 0
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import cohort
+from analysis import cohort, scenarios
 from analysis.data import Edition, PopulationData, load_all, read_editions
-from analysis.findings import Finding, problem_count
+from analysis.findings import Finding, problem_count, raise_on_errors
 from analysis.io import read_records
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
+
+if TYPE_CHECKING:
+    from analysis.agesex import AgeSexLoaded
 
 
 def supplied_edition(
@@ -313,3 +318,73 @@ def facts_for_display(facts_table: pd.DataFrame) -> pd.DataFrame:
             "source_line": shown["source_line"],
         }
     )
+
+
+# ---------------------------------------------------------------- projections by sex and age
+
+
+@dataclass(frozen=True)
+class AgeSexSource:
+    """Where the projections' base data comes from, and the data."""
+
+    label: str
+    detail: AgeSexLoaded
+
+
+def age_sex_source(
+    data: PopulationData, age_sex_path: str | Path | None, raw_dir: Path = DATA_RAW
+) -> AgeSexSource | None:
+    """The supplied age × sex file, else the newest registered edition by sex and age, else None.
+
+    Raises DataError when the supplied file has errors.
+    """
+    from analysis import agesex
+    from analysis.data import read_municipality_registry
+
+    if age_sex_path:
+        path = Path(age_sex_path)
+        detail = agesex.load(
+            path,
+            edition="age_sex_supplied",
+            registry=read_municipality_registry(raw_dir / "municipalities.csv"),
+        )
+        raise_on_errors(detail.findings)
+        return AgeSexSource(f"提供ファイル {path.name}", detail)
+    for edition in reversed(data.editions):
+        if edition.age_sex and edition.edition in data.age_sex:
+            return AgeSexSource(edition.label, data.age_sex[edition.edition])
+    return None
+
+
+def default_settler_target(raw_dir: Path = DATA_RAW) -> tuple[float, int]:
+    """The plan's 2040 圏域 target (about 94,000 people), from the source's prose."""
+    target = facts(raw_dir).set_index("fact").loc["target_2040"]
+    return float(target["value"]), int(target["year"])
+
+
+def projections(
+    data: PopulationData,
+    *,
+    age_sex_path: str | Path | None = None,
+    survival_path: str | Path | None = None,
+    settings_path: str | Path | None = None,
+    profile_path: str | Path | None = None,
+    raw_dir: Path = DATA_RAW,
+) -> scenarios.Projected | None:
+    """Every scenario from the age × sex data in use; None when there is none."""
+    source = age_sex_source(data, age_sex_path, raw_dir)
+    if source is None:
+        return None
+    projected = scenarios.build(
+        source.detail.frame,
+        source.detail.groups,
+        data.municipalities,
+        source=source.label,
+        settings_path=Path(settings_path or raw_dir / "projection_settings.csv"),
+        profile_path=Path(profile_path or raw_dir / "settler_profile.csv"),
+        survival_path=Path(survival_path) if survival_path else None,
+        default_target=default_settler_target(raw_dir),
+    )
+    if age_sex_path:
+        projected.notes[:0] = source.detail.findings
+    return projected

@@ -121,7 +121,17 @@ def build(options: Options) -> Built:
         f"revision_{name}": frame
         for name, frame in revision_tables(data, options.target_year).items()
     }
-    return Built(tables, [*data.findings, *kpi_findings])
+    projected = population.projections(
+        data,
+        age_sex_path=options.age_sex,
+        survival_path=options.survival,
+        settings_path=options.projection_settings,
+        profile_path=options.settler_profile,
+    )
+    notes = projected.notes if projected else []
+    if projected:
+        tables |= projected.tables()
+    return Built(tables, [*data.findings, *kpi_findings, *notes])
 
 
 def write(tables: dict[str, pd.DataFrame], processed: Path, workbook: Path) -> list[Path]:

@@ -24,6 +24,7 @@ vision_label = ""  # 提供ファイルの版の名称（空欄ならファイ�
 projection_label = ""
 output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
+age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
 
 # %%
 from pathlib import Path
@@ -53,10 +54,18 @@ structure = tables["age_structure"]
 areas = [m for m in [*data.municipalities, REGION] if m in set(structure["municipality"])]
 
 
+detailed = [e for e in data.editions if e.age_sex and e.edition in data.age_sex]
+if age_sex_path:
+    age_sex_line = f"提供ファイル {text(Path(age_sex_path).name)} による将来推計は `reports/projection.html` にあります"
+elif detailed:
+    age_sex_line = f"「{text(detailed[-1].label)}」による将来推計は `reports/projection.html` にあります"
+else:
+    age_sex_line = "登録されていません（将来推計の手順は README「男女・5歳階級別データによる将来推計の手順」）"
 display(
     Markdown(
         f"- 推計：**{text(projection.label)}**\n"
         f"- 展望：**{text(vision.label)}**\n"
+        f"- 男女・5歳階級別データ：{age_sex_line}\n"
         f"- 基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
         f"補間方法：{'線形' if method == 'linear' else '幾何'}"
     )

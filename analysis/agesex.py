@@ -1,0 +1,603 @@
+"""Population by sex and five-year age group: reading, checking, and the broad groups.
+
+One tidy table: ``edition, municipality, year, sex (male/female), age_group
+("0-4" … "90-94", open group "95+" or "90+"), population`` (人).
+
+Two layouts are read:
+
+- the municipal workbook IPSS (社人研) publishes per prefecture: one sheet per
+  municipality (prefecture total first), the code and name near the top, three
+  blocks side by side (男女計, 男, 女) of a label column and the years, rows 総数,
+  ``0～4歳`` … ``95歳～``, then （再掲） rows, which are not read. Blocks, years and
+  rows are found by their labels, not by cell positions; sheets are chosen by the
+  plan's codes (03209, 03402) or names;
+- a tidy table (CSV or .xlsx, long or wide by year) with municipality, year, sex,
+  age group and population (Japanese headers, 男/女, ``0～4歳``, ``95歳以上`` accepted).
+
+Checks: 男 + 女 = 男女計 and the age groups add up to 総数 (in the first year, the
+census, 総数 may also hold people of unknown age: that gap is a warning);
+every municipality of the plan × year × sex × age group present; no negative,
+fractional or non-numeric cell. A bad cell is one line naming file, sheet and cell.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.findings import Finding, Locator, cell_errors, examples
+from analysis.io import LINE, InputError, Sheet, read_sheets
+from analysis.layouts import (
+    Field,
+    Layout,
+    Table,
+    accepted_layouts,
+    code_and_name,
+    header_year,
+    read_table,
+    share_matching,
+    simplify,
+)
+from analysis.paths import display_path
+from analysis.schema import AGE_GROUPS, REGION, TOTAL, YEAR_RANGE
+
+SEXES = ("male", "female")
+BOTH = "both"
+SEX_LABELS = {"male": "男", "female": "女", BOTH: "男女計"}
+UNKNOWN_AGE = "unknown"
+
+_SEX_ALIASES = {
+    "男": "male", "男性": "male", "male": "male", "m": "male", "男子": "male",
+    "女": "female", "女性": "female", "female": "female", "f": "female", "女子": "female",
+    "男女計": BOTH, "総数": BOTH, "計": BOTH, "男女": BOTH, "合計": BOTH, "both": BOTH, "total": BOTH,
+}  # fmt: skip
+_RANGE = re.compile(r"^(\d{1,3})歳?[~\-〜－](\d{1,3})歳?$")
+_OPEN = re.compile(r"^(\d{1,3})歳?(?:~|〜|以上|\+|-|－)$")
+_TOTALS = {"総数", "合計", "計", "総人口", "total", "all"}
+_UNKNOWN = {"年齢不詳", "不詳", "unknown"}
+_REPEATED = ("(再掲)", "再掲", "(うち)", "うち")
+
+
+def parse_sex(label: object) -> str | None:
+    key = simplify(label)
+    key = re.sub(r"^[(\[]|[)\]]$", "", key)
+    return _SEX_ALIASES.get(key)
+
+
+def parse_age(label: object) -> str | None:
+    """``0～4歳`` → ``0-4``; ``95歳～``/``95歳以上``/``95+`` → ``95+``; 総数 → total; else None."""
+    key = simplify(label).replace("〜", "~")
+    if key in _TOTALS:
+        return TOTAL
+    if key in _UNKNOWN:
+        return UNKNOWN_AGE
+    ranged = _RANGE.match(key)
+    if ranged:
+        low, high = int(ranged.group(1)), int(ranged.group(2))
+        return f"{low}-{high}" if low % 5 == 0 and high == low + 4 else None
+    opened = _OPEN.match(key)
+    if opened and int(opened.group(1)) % 5 == 0 and int(opened.group(1)) >= 80:
+        return f"{int(opened.group(1))}+"
+    return None
+
+
+def age_lower(group: str) -> int:
+    return int(group.rstrip("+").split("-")[0])
+
+
+def standard_groups(open_group: str) -> tuple[str, ...]:
+    """The five-year groups from 0-4 up to the open group (``95+`` → 0-4 … 90-94, 95+)."""
+    top = age_lower(open_group)
+    return (*(f"{a}-{a + 4}" for a in range(0, top, 5)), open_group)
+
+
+AGE_LABELS = {
+    **{f"{a}-{a + 4}": f"{a}～{a + 4}歳" for a in range(0, 100, 5)},
+    **{f"{a}+": f"{a}歳以上" for a in range(80, 105, 5)},
+}
+
+
+# ---------------------------------------------------------------- the tidy layout
+
+AGE_SEX_LAYOUT = Layout(
+    title="男女・5歳階級別人口",
+    keys=(
+        Field(
+            "municipality",
+            "市町村",
+            ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "自治体", "団体名", "地域"),
+            from_sheet=lambda text: code_and_name(text)[1] or None,
+        ),
+        Field("year", "年", ("年", "年次", "西暦")),
+        Field(
+            "sex",
+            "男女",
+            ("男女", "性別", "男女別", "性", "sex", "gender"),
+            recognise=share_matching(lambda v: parse_sex(v) is not None),
+            from_sheet=parse_sex,
+        ),
+        Field(
+            "age_group",
+            "年齢階級",
+            ("年齢階級", "年齢5歳階級", "5歳階級", "年齢区分", "年齢", "agegroup", "age"),
+            recognise=share_matching(lambda v: parse_age(v) is not None),
+        ),
+    ),
+    value=Field("population", "人口", ("人口", "人数", "人口数", "推計人口", "値", "value")),
+    spread="year",
+    optional=(
+        Field(
+            "code",
+            "市町村コード",
+            ("コード", "市町村コード", "市区町村コード", "団体コード", "地方公共団体コード"),
+        ),
+    ),
+    skip_columns=("備考", "注", "都道府県", "区分", "種別", "構成比", "割合"),
+    skip_rows=_REPEATED,
+    fill_down=("municipality", "sex"),
+    accepted=accepted_layouts(
+        "市町村・年・男女・年齢階級・人口（男/女、0～4歳 … 95歳以上）",
+        "市町村・男女・年齢階級・2020・2025・…",
+    )
+    + "。社人研の市区町村別の表（市区町村ごとのシート、男女計・男・女の3つの表が横に並ぶ形）も読めます",
+)
+
+
+# ---------------------------------------------------------------- the published workbook
+
+
+@dataclass
+class _Block:
+    sex: str
+    label_column: int
+    years: dict[int, int]
+    """Grid column → year."""
+
+
+def _published_blocks(sheet: Sheet) -> tuple[int, list[_Block]] | None:
+    """The header row and the 男女計/男/女 blocks of a published sheet, or None."""
+    for index, row in enumerate(sheet.rows[:30]):
+        years = {i: y for i, c in enumerate(row) if (y := header_year(c)) is not None}
+        if len(years) < 2:
+            continue
+        runs: list[list[int]] = []
+        for column in sorted(years):
+            if runs and column == runs[-1][-1] + 1:
+                runs[-1].append(column)
+            else:
+                runs.append([column])
+        body = sheet.rows[index + 1 : index + 30]
+        titles = [
+            (r, c, sex)
+            for r, cells in enumerate(sheet.rows[: index + 1])
+            for c, cell in enumerate(cells)
+            if cell is not None and c not in years and (sex := parse_sex(cell)) is not None
+        ]
+        blocks = []
+        previous_end = -1
+        for run in runs:
+            label_column = run[0] - 1
+            labels = [r[label_column] for r in body if label_column < len(r) and r[label_column]]
+            if label_column < 0 or not any(parse_age(v) == "0-4" for v in labels):
+                previous_end = run[-1]
+                continue
+            near = [t for t in titles if previous_end < t[1] <= run[-1]]
+            sex = near[-1][2] if near else ""
+            blocks.append(_Block(sex, label_column, {c: years[c] for c in run}))
+            previous_end = run[-1]
+        if not blocks:
+            continue
+        if all(not b.sex for b in blocks) and len(blocks) == 3:
+            for block, sex in zip(blocks, (BOTH, "male", "female"), strict=True):
+                block.sex = sex  # the published order
+        if {b.sex for b in blocks} >= set(SEXES):
+            return index, blocks
+    return None
+
+
+def _sheet_municipality(sheet: Sheet, header: int, registry: object) -> tuple[str | None, str]:
+    """(the plan's name for this sheet or None, how to name it in a note)."""
+    from analysis.data import Municipalities
+
+    assert isinstance(registry, Municipalities)
+    code, name = code_and_name(sheet.name)
+    if code and registry.by_code(code):
+        return registry.by_code(code), sheet.name
+    if name in registry.names:
+        return name, sheet.name
+    for row in sheet.rows[:header]:
+        for cell in row:
+            if cell is None:
+                continue
+            text = unicodedata.normalize("NFKC", cell).strip()
+            cell_code, cell_name = code_and_name(text)
+            found = registry.by_code(cell_code or text) or (
+                cell_name if cell_name in registry.names else None
+            )
+            if found:
+                return found, sheet.name
+    return None, sheet.name
+
+
+def read_published(
+    sheets: list[Sheet], file: str, registry: object
+) -> tuple[Table, list[str], list[str]] | None:
+    """The published layout's plan sheets as a :class:`Table`, the sheets left out, and
+    the plan municipalities found; None when no sheet has that layout."""
+    parts = []
+    used: list[Sheet] = []
+    headers: list[dict[int, str]] = []
+    left_out: list[str] = []
+    found: list[str] = []
+    for sheet in sheets:
+        layout = _published_blocks(sheet)
+        if layout is None:
+            continue
+        header, blocks = layout
+        municipality, name = _sheet_municipality(sheet, header, registry)
+        if municipality is None:
+            left_out.append(name)
+            continue
+        found.append(municipality)
+        sheet_id = len(used)
+        used.append(sheet)
+        labels: dict[int, str] = {}
+        records = []
+        for block in blocks:
+            for column, year in block.years.items():
+                labels[column] = f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
+            for row, line in zip(sheet.rows[header + 1 :], sheet.lines[header + 1 :], strict=True):
+                label = row[block.label_column] if block.label_column < len(row) else None
+                if label is None:
+                    continue
+                if any(simplify(label).startswith(simplify(p)) for p in _REPEATED):
+                    break  # （再掲） rows repeat broad groups: not read
+                if parse_age(label) is None:
+                    continue
+                for column, year in block.years.items():
+                    value = row[column] if column < len(row) else None
+                    records.append(
+                        (line, municipality, str(year), block.sex, label, value,
+                         block.label_column, column)
+                    )  # fmt: skip
+        frame = pd.DataFrame(
+            records,
+            columns=[LINE, "municipality", "year", "sex", "age_group", "population",
+                     "_col_age_group", "_col_population"],
+        )  # fmt: skip
+        for name in ("municipality", "year", "sex", "age_group", "population"):
+            frame[name] = frame[name].astype("string")
+        frame["_sheet"] = sheet_id
+        frame["code"] = pd.array([None] * len(frame), dtype="string")
+        frame["_col_year"] = frame["_col_population"]
+        for name in ("municipality", "sex", "code"):
+            frame[f"_col_{name}"] = -1
+        parts.append(frame)
+        headers.append(labels)
+    if not parts and not left_out:
+        return None
+    frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    labels_by_field = {f.name: f.label for f in AGE_SEX_LAYOUT.fields}
+    return Table(frame, file, used, headers, labels_by_field, [], True), left_out, found
+
+
+# ---------------------------------------------------------------- checking
+
+
+@dataclass
+class AgeSexLoaded:
+    """Checked counts by sex and age group, the printed totals, and what was found."""
+
+    frame: pd.DataFrame
+    """``edition, municipality, year, sex, age_group, population`` for male/female × groups."""
+    totals: pd.DataFrame
+    """Printed 総数 by municipality, year and sex (male, female, both) where given."""
+    groups: tuple[str, ...]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+
+def load(
+    path: Path, *, edition: str, registry: object, sheets: list[Sheet] | None = None
+) -> AgeSexLoaded:
+    """Read and check an age × sex file of either layout (raises InputError if it is neither)."""
+    sheets = read_sheets(path) if sheets is None else sheets
+    file = display_path(path)
+    published = read_published(sheets, file, registry)
+    notes: list[Finding] = []
+    if published is not None:
+        table, left_out, _ = published
+        if left_out:
+            notes.append(
+                Finding("note", file, None, "-", "sheets-left-out",
+                        {"count": len(left_out), "examples": examples(left_out, 3)})
+            )  # fmt: skip
+    else:
+        table = read_table(path, AGE_SEX_LAYOUT, sheets)
+    return check(table, edition=edition, registry=registry, notes=notes)
+
+
+def is_age_sex(sheets: list[Sheet]) -> bool:
+    """True when a file holds counts by sex and five-year age group (either layout)."""
+    for sheet in sheets:
+        if _published_blocks(sheet) is not None:
+            return True
+        for row in sheet.rows[:30]:
+            texts = [c for c in row if c is not None]
+            if any(AGE_SEX_LAYOUT.field("sex").matches(simplify(c)) for c in texts) and any(
+                AGE_SEX_LAYOUT.field("age_group").matches(simplify(c)) for c in texts
+            ):
+                return True
+        if parse_sex(sheet.name) in SEXES and any(
+            parse_age(c) == "0-4" for row in sheet.rows[:60] for c in row if c is not None
+        ):
+            return True
+    return False
+
+
+def check(
+    table: Table, *, edition: str, registry: object, notes: list[Finding] | None = None
+) -> AgeSexLoaded:
+    """Parse and check a table of counts by sex and age; every finding is collected."""
+    from analysis.data import Municipalities, _plan_municipalities, parse_number
+
+    assert isinstance(registry, Municipalities)
+    findings = [*table.findings, *(notes or [])]
+    raw = table.frame
+    empty = pd.DataFrame(
+        columns=["edition", "municipality", "year", "sex", "age_group", "population"]
+    )
+    if raw.empty:
+        if not any(f.check == "sheets-left-out" for f in findings):
+            findings.append(Finding("error", table.where(), None, "-", "empty-file"))
+        known = "、".join(registry.names)
+        findings.append(
+            Finding("error", table.file, None, "-", "no-plan-municipality", {"known": known})
+        )
+        return AgeSexLoaded(empty, empty, (), findings)
+    municipality, outside = _plan_municipalities(raw, registry)
+    if outside.any():
+        names = list(
+            dict.fromkeys(
+                raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
+            )
+        )
+        findings.append(
+            Finding("note", table.where(), None, table.labels["municipality"], "outside-plan",
+                    {"count": len(names), "rows": len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates()),
+                     "examples": examples(names, 3)})
+        )  # fmt: skip
+    kept = np.flatnonzero(~outside)
+    rows = raw.iloc[kept].reset_index(drop=True)
+    municipality = municipality[kept]
+
+    def at(column: str) -> Locator:
+        locate = table.locate(column)
+        return lambda positions: locate(kept[positions])
+
+    missing_plan = [m for m in registry.names if m not in set(municipality)]
+    if missing_plan:
+        codes = {name: code for code, name in registry.codes.items()}
+        findings.append(
+            Finding("error", table.file, None, "-", "municipality-missing",
+                    {"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)})
+        )  # fmt: skip
+    sex = rows["sex"].map(parse_sex, na_action="ignore")
+    age = rows["age_group"].map(parse_age, na_action="ignore")
+    year, bad_year = parse_number(rows["year"])
+    population, bad_population = parse_number(rows["population"])
+    low, high = YEAR_RANGE
+    checks = (
+        ("sex", rows["sex"].notna() & sex.isna(), rows["sex"], "unknown-sex"),
+        ("age_group", rows["age_group"].notna() & age.isna(), rows["age_group"], "unknown-age-class"),
+        ("year", bad_year, rows["year"], "not-a-year"),
+        ("year", year.notna() & ((year < low) | (year > high) | (year % 1 != 0)), year, "year-range-simple"),
+        ("population", bad_population, rows["population"], "not-people"),
+        ("population", population < 0, population, "negative-population"),
+        ("population", population.notna() & (population % 1 != 0), population, "fractional-people"),
+    )  # fmt: skip
+    for column, flagged, values, check_code in checks:
+        params = (
+            (lambda v: {"year": v, "low": low, "high": high})
+            if check_code == "year-range-simple"
+            else (lambda v: {"value": v})
+        )
+        findings += cell_errors(at(column), flagged, values, check_code, params)
+    for column in ("sex", "age_group", "year", "population"):
+        findings += cell_errors(
+            at(column), rows[column].isna(), rows[column], "missing-value", lambda _: {}
+        )
+    frame = pd.DataFrame(
+        {
+            "edition": edition,
+            "municipality": municipality,
+            "year": year,
+            "sex": sex,
+            "age_group": age,
+            "population": population,
+            "position": kept,  # the row in the table read, for naming cells
+        }
+    )
+    frame = frame.dropna(subset=["municipality", "year", "sex", "age_group", "population"])
+    frame = frame[
+        (frame["population"] >= 0) & (frame["population"] % 1 == 0) & (frame["year"] % 1 == 0)
+    ]
+    frame = frame.assign(year=frame["year"].astype("int64"))
+    keys = ["municipality", "year", "sex", "age_group"]
+    duplicated = frame.duplicated(keys, keep="first")
+    if duplicated.any():
+        locate = table.locate("population")
+        for row in frame[duplicated].head(50).itertuples():
+            files, lines, columns, cells = locate(np.array([row.position]))
+            what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {AGE_LABELS.get(row.age_group, row.age_group)}"
+            findings.append(
+                Finding("error", files[0], lines[0], columns[0], "duplicate",
+                        {"what": what, "first": "-"}, cells[0])
+            )  # fmt: skip
+        frame = frame[~duplicated]
+    if [f for f in findings if f.severity == "error"]:
+        return AgeSexLoaded(empty, empty, (), findings)
+
+    counts = frame[frame["sex"].isin(SEXES) & ~frame["age_group"].isin([TOTAL, UNKNOWN_AGE])]
+    totals = frame[frame["age_group"] == TOTAL]
+    opens = sorted({g for g in counts["age_group"] if g.endswith("+")})
+    groups: tuple[str, ...] = ()
+    if len(opens) != 1:
+        findings.append(
+            Finding("error", table.file, None, "-", "open-group",
+                    {"found": "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"})
+        )  # fmt: skip
+    else:
+        groups = standard_groups(opens[0])
+        extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
+        if extra:
+            findings.append(
+                Finding("error", table.file, None, "-", "age-beyond-open",
+                        {"groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
+                         "open": AGE_LABELS.get(opens[0], opens[0])})
+            )  # fmt: skip
+        findings += _completeness(counts, groups, table.file)
+    if [f for f in findings if f.severity == "error"]:
+        return AgeSexLoaded(empty, empty, groups, findings)
+    findings += _sums(frame, counts, table)
+    tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))
+    return AgeSexLoaded(
+        order(tidy, groups).reset_index(drop=True),
+        totals.drop(columns=["position", "age_group"]).reset_index(drop=True),
+        groups,
+        findings,
+    )
+
+
+def order(frame: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
+    """Rows by municipality, year, sex (male first) and age group (youngest first)."""
+    rank = {g: i for i, g in enumerate(groups)}
+    keys = frame.assign(
+        _sex=frame["sex"].map({"male": 0, "female": 1}), _age=frame["age_group"].map(rank)
+    )
+    return keys.sort_values(["municipality", "year", "_sex", "_age"]).drop(columns=["_sex", "_age"])
+
+
+def _completeness(counts: pd.DataFrame, groups: tuple[str, ...], file: str) -> list[Finding]:
+    keys = ["municipality", "year", "sex", "age_group"]
+    expected = pd.MultiIndex.from_product(
+        [pd.unique(counts["municipality"]), pd.unique(counts["year"]), list(SEXES), list(groups)],
+        names=keys,
+    )
+    missing = expected.difference(pd.MultiIndex.from_frame(counts[keys]))
+    if not len(missing):
+        return []
+    named = [f"{m} {y}年 {SEX_LABELS[s]} {AGE_LABELS.get(a, a)}" for m, y, s, a in missing.tolist()]
+    return [
+        Finding("error", file, None, "-", "missing-rows-agesex",
+                {"count": len(named), "examples": examples(named)})
+    ]  # fmt: skip
+
+
+def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Finding]:
+    """男 + 女 = 男女計 for every age group and total; age groups add up to 総数."""
+    findings: list[Finding] = []
+    keys = ["municipality", "year", "age_group"]
+    both = frame[frame["sex"] == BOTH].set_index(keys)
+    if len(both):
+        sexes = frame[frame["sex"].isin(SEXES)].groupby(keys)["population"].sum()
+        joined = both.join(sexes.rename("sum"), how="inner")
+        wrong = joined[joined["population"] != joined["sum"]]
+        locate = table.locate("population")
+        for (municipality, year, age), row in wrong.head(30).iterrows():
+            files, lines, columns, cells = locate(np.array([int(row["position"])]))
+            findings.append(
+                Finding("error", files[0], lines[0], columns[0], "sexes-sum",
+                        {"what": f"{municipality} {year}年 {AGE_LABELS.get(age, '総数') if age != TOTAL else '総数'}",
+                         "sum": f"{row['sum']:,.0f}", "both": f"{row['population']:,.0f}"}, cells[0])
+            )  # fmt: skip
+    first_year = int(frame["year"].min())
+    summed = counts.groupby(["municipality", "year", "sex"])["population"].sum()
+    totals = frame[frame["age_group"] == TOTAL].set_index(["municipality", "year", "sex"])
+    both_sum = summed.groupby(level=["municipality", "year"]).sum()
+    for (municipality, year, sex), row in totals.iterrows():
+        parts = (
+            both_sum.get((municipality, year))
+            if sex == BOTH
+            else summed.get((municipality, year, sex))
+        )
+        if parts is None or parts == row["population"]:
+            continue
+        gap = row["population"] - parts
+        what = f"{municipality} {year}年 {SEX_LABELS[sex]}"
+        files, lines, columns, cells = table.locate("population")(np.array([int(row["position"])]))
+        if year == first_year and gap > 0:
+            findings.append(
+                Finding("warning", files[0], lines[0], columns[0], "unknown-age-gap",
+                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}",
+                         "gap": f"{gap:,.0f}"}, cells[0])
+            )  # fmt: skip
+        else:
+            findings.append(
+                Finding("error", files[0], lines[0], columns[0], "ages-sum",
+                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}"},
+                        cells[0])
+            )  # fmt: skip
+    return findings
+
+
+# ---------------------------------------------------------------- broad groups
+
+
+def broad_groups(loaded: AgeSexLoaded, edition: str, include_75: bool = False) -> pd.DataFrame:
+    """The three broad groups (and 75+) and the total, both sexes, in the population schema.
+
+    The total is the printed 総数 where there is one (it may include people of
+    unknown age in the census year), else the sum of the age groups. Every row is
+    ``derived`` (summed by this project from the age × sex counts).
+    """
+    frame = loaded.frame
+    lower = frame["age_group"].map(age_lower)
+    bands = {"0-14": lower < 15, "15-64": (lower >= 15) & (lower < 65), "65+": lower >= 65}
+    if include_75:
+        bands["75+"] = lower >= 75
+    parts = []
+    for name, mask in bands.items():
+        summed = frame[mask].groupby(["municipality", "year"], as_index=False)["population"].sum()
+        parts.append(summed.assign(age_group=name))
+    groups = pd.concat(parts, ignore_index=True)
+    summed_total = frame.groupby(["municipality", "year"], as_index=False)["population"].sum()
+    printed = loaded.totals[loaded.totals["sex"] == BOTH][["municipality", "year", "population"]]
+    total = summed_total.merge(
+        printed, on=["municipality", "year"], how="left", suffixes=("", "_printed")
+    )
+    total["population"] = total["population_printed"].fillna(total["population"])
+    total = total.drop(columns="population_printed").assign(age_group=TOTAL)
+    result = pd.concat([groups, total], ignore_index=True)
+    return result.assign(
+        edition=edition,
+        population=result["population"].round().astype("int64"),
+        derived=True,
+        derivation="男女・5歳階級別人口の合計",
+    )
+
+
+def broad_for_edition(loaded: AgeSexLoaded, edition: str) -> pd.DataFrame:
+    """:func:`broad_groups` without 75+, for use as a three-group edition."""
+    frame = broad_groups(loaded, edition)
+    return frame[frame["age_group"].isin([*AGE_GROUPS, TOTAL])].reset_index(drop=True)
+
+
+def with_region(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
+    """Add the 圏域 (sum of the municipalities) to a tidy age × sex frame."""
+    members = frame[frame["municipality"].isin(municipalities)]
+    keys = [c for c in frame.columns if c not in ("municipality", "population")]
+    region = members.groupby(keys, as_index=False, sort=False)["population"].sum()
+    return pd.concat([frame, region.assign(municipality=REGION)], ignore_index=True)
+
+
+def input_error(path: Path, check_code: str, **params: object) -> InputError:
+    return InputError(Finding("error", display_path(path), None, "-", check_code, params))

@@ -1,0 +1,192 @@
+"""The cohort-component engine: arrays of municipality × sex × age group, 5-year steps.
+
+Populations are float arrays of shape ``(M, 2, A)`` (municipalities, sex with 0 =
+male and 1 = female, five-year age groups with the last one open), or
+``(Y, M, 2, A)`` over years. Nothing is rounded. Every step is a handful of
+array operations for all municipalities at once.
+
+The worksheet conventions (the national guidance's Excel worksheet), written out
+in the report's 算出方法:
+
+- ages 5–9 … up to the group below the open one:
+  ``P(s, x+5, t+5) = P(s, x, t) × R(s, x, t)``, where ``R`` is the survival ratio
+  times one plus the net migration rate, ``S × (1 + m)``, or the cohort change
+  ratio itself (コーホート変化率法);
+- the open group: ``P(s, 95+, t+5) = (P(s, 90–94, t) + P(s, 95+, t)) × R(s, 95+, t)``
+  (the 90–94 row's own ratio is not used);
+- 0–4: ``CWR(t+5) × Σ women 15–49 at t+5``, split by the 0–4 sex ratio ``SR``
+  (males per 100 females).
+
+Ratios are stored by the group they produce (index ``a`` holds the ratio that
+makes group ``a`` from group ``a − 1``; the open group's from both), which is the
+starting-age convention of the worksheet shifted by one row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+MALE, FEMALE = 0, 1
+CHILDBEARING = (15, 50)
+"""Women 15–49: the denominator of the child–woman ratio."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What drives each 5-year step ``k`` (from ``years[k]`` to ``years[k + 1]``)."""
+
+    ratios: np.ndarray
+    """(K, M, 2, A): the ratio producing each group from the one below (index 0 unused)."""
+    cwr: np.ndarray
+    """(K, M): children 0–4 (both sexes) per woman 15–49 at the end of the step."""
+    sex_ratio: np.ndarray
+    """(K, M): males per 100 females among children 0–4 at the end of the step."""
+
+    def with_cwr(self, cwr: np.ndarray) -> Schedule:
+        return replace(self, cwr=cwr)
+
+    def with_ratios(self, ratios: np.ndarray) -> Schedule:
+        return replace(self, ratios=ratios)
+
+
+def childbearing(lower_bounds: np.ndarray) -> np.ndarray:
+    """Which age groups are women 15–49 (by their lower bounds, in years)."""
+    return (lower_bounds >= CHILDBEARING[0]) & (lower_bounds < CHILDBEARING[1])
+
+
+def implied_schedule(population: np.ndarray, lower_bounds: np.ndarray) -> Schedule:
+    """The ratios, CWR and sex ratio that turn each year of ``population`` into the next.
+
+    ``population`` is (Y, M, 2, A). Projecting its first year with the result
+    reproduces every later year (パターン1, 社人研準拠): this is how an edition's own
+    assumptions are recovered from its published counts. A ratio whose starting
+    group is empty is 0 (nothing to carry forward).
+    """
+    start, end = population[:-1], population[1:]
+    ratios = np.zeros_like(end)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios[..., 1:-1] = end[..., 1:-1] / start[..., :-2]
+        ratios[..., -1] = end[..., -1] / (start[..., -2] + start[..., -1])
+        women = end[:, :, FEMALE][..., childbearing(lower_bounds)].sum(axis=-1)
+        children = end[:, :, MALE, 0] + end[:, :, FEMALE, 0]
+        cwr = children / women
+        sex_ratio = 100 * end[:, :, MALE, 0] / end[:, :, FEMALE, 0]
+    return Schedule(
+        np.nan_to_num(ratios, nan=0.0, posinf=0.0),
+        np.nan_to_num(cwr, nan=0.0, posinf=0.0),
+        np.nan_to_num(sex_ratio, nan=100.0, posinf=100.0),
+    )
+
+
+def step(
+    population: np.ndarray,
+    ratios: np.ndarray,
+    cwr: np.ndarray,
+    sex_ratio: np.ndarray,
+    lower_bounds: np.ndarray,
+) -> np.ndarray:
+    """One 5-year step of (M, 2, A) populations (see the module docstring for the formulas)."""
+    following = np.empty_like(population)
+    following[..., 1:-1] = population[..., :-2] * ratios[..., 1:-1]
+    following[..., -1] = (population[..., -2] + population[..., -1]) * ratios[..., -1]
+    women = following[:, FEMALE][:, childbearing(lower_bounds)].sum(axis=-1)
+    children = cwr * women
+    following[:, MALE, 0] = children * sex_ratio / (100 + sex_ratio)
+    following[:, FEMALE, 0] = children * 100 / (100 + sex_ratio)
+    return following
+
+
+def project(
+    start: np.ndarray,
+    schedule: Schedule,
+    lower_bounds: np.ndarray,
+    settlers: np.ndarray | None = None,
+) -> np.ndarray:
+    """Project (M, 2, A) ``start`` over the schedule's steps; returns (K + 1, M, 2, A).
+
+    ``settlers`` (K, M, 2, A), net settlers of each step, are added after the 0–4
+    step: they are counted at the end of the step and age and have children from
+    the next step on.
+    """
+    steps = schedule.cwr.shape[0]
+    result = np.empty((steps + 1, *start.shape))
+    result[0] = start
+    for k in range(steps):
+        result[k + 1] = step(
+            result[k], schedule.ratios[k], schedule.cwr[k], schedule.sex_ratio[k], lower_bounds
+        )
+        if settlers is not None:
+            result[k + 1] += settlers[k]
+    return result
+
+
+# ---------------------------------------------------------------- the standard method
+
+
+@dataclass(frozen=True)
+class StandardStep:
+    """One 5-year step of the standard cohort-component method (one or many populations).
+
+    Arrays have a trailing age axis of A five-year groups (the last open); leading
+    axes (municipalities, …) broadcast.
+    """
+
+    population: np.ndarray
+    """Population at the start, by age (人)."""
+    survival: np.ndarray
+    """S(x → x+5) by starting group x (0 … A−2), and at A−1 the open group's ratio applied
+    to (P(A−2) + P(A−1)) (the group A−2's own ratio is not used)."""
+    birth_survival: float | np.ndarray
+    """S(birth → 0–4): 5L0 ÷ (5 × l0)."""
+    net_migrants: np.ndarray
+    """Net migrants of the step by age group (人), half joining at the start, half at the end."""
+
+
+def survival_from_life_table(l0: float, nLx: np.ndarray, open_T: float) -> tuple[np.ndarray, float]:
+    """Survival ratios from a life table's 5Lx (last element unused) and T of the open age.
+
+    S(x → x+5) = 5L(x+5) ÷ 5Lx; the open group: T(open) ÷ (5L(open − 5) + T(open));
+    S(birth → 0–4) = 5L0 ÷ (5 × l0). Returned by starting group as :class:`StandardStep` wants.
+    """
+    groups = len(nLx)
+    survival = np.empty(groups)
+    survival[: groups - 2] = nLx[1 : groups - 1] / nLx[: groups - 2]
+    survival[groups - 2] = np.nan  # not used: the open group takes (P(A−2) + P(A−1))
+    survival[groups - 1] = open_T / (nLx[groups - 2] + open_T)
+    return survival, float(nLx[0] / (5 * l0))
+
+
+def standard_step(
+    female: StandardStep,
+    male: StandardStep,
+    fertility: np.ndarray,
+    first_fertile: int,
+    sex_ratio_at_birth: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Project one step; returns (female, male, births by mother's age group).
+
+    Migrants join half at the start (exposed to death and to giving birth) and half
+    at the end. Births = 5 × Σ ASFR(x) × mean women exposed, the mean of the
+    women at the start (with half the migrants) and at the end (with all of them).
+    ``fertility`` holds the age-specific rates from group ``first_fertile`` on.
+    """
+    projected = []
+    for sex in (female, male):
+        exposed = sex.population + sex.net_migrants / 2
+        following = np.empty_like(sex.population)
+        following[..., 1:-1] = exposed[..., :-2] * sex.survival[..., :-2]
+        following[..., -1] = (exposed[..., -2] + exposed[..., -1]) * sex.survival[..., -1]
+        following[..., 1:] += sex.net_migrants[..., 1:] / 2
+        projected.append(following)
+    end_female = projected[0]
+    ages = slice(first_fertile, first_fertile + fertility.shape[-1])
+    start_exposed = female.population[..., ages] + female.net_migrants[..., ages] / 2
+    births = 5 * fertility * (start_exposed + end_female[..., ages]) / 2
+    total = births.sum(axis=-1)
+    female_births = total / (1 + sex_ratio_at_birth)
+    male_births = total * sex_ratio_at_birth / (1 + sex_ratio_at_birth)
+    projected[0][..., 0] = female_births * female.birth_survival + female.net_migrants[..., 0] / 2
+    projected[1][..., 0] = male_births * male.birth_survival + male.net_migrants[..., 0] / 2
+    return projected[0], projected[1], births

@@ -1,0 +1,632 @@
+"""The national guidance's scenarios from an age × sex edition, and what planners read off them.
+
+Scenario ids (in every output):
+
+- ``pattern1`` (パターン1, 社人研準拠): the edition's own cohort change ratios,
+  child–woman ratios and 0–4 sex ratios, recovered from its counts; projecting
+  its first year reproduces it;
+- ``sim1`` (シミュレーション1): pattern1 with CWR(y) × TFR(y) ÷ tfr_base, the total
+  fertility rate rising linearly from ``tfr_base`` in the base year to
+  ``tfr_target`` in ``tfr_target_year`` and staying there;
+- ``sim2`` (シミュレーション2): sim1 with zero migration: R = S, the survival ratios
+  supplied with ``--survival``;
+- ``settlers``: pattern1 plus N net settlers per 5-year period, distributed by
+  the settler profile and added after the 0–4 step, with N solved so that the
+  target population is reached in the target year (the projection is linear in
+  N, so two runs give N exactly).
+
+``圏域`` is the sum of the municipalities in every scenario. Counts are 人, rates %.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import projection
+from analysis.agesex import SEXES, age_lower
+from analysis.data import parse_number
+from analysis.findings import Finding, cell_errors, raise_on_errors
+from analysis.io import LINE, locate_records, read_records
+from analysis.paths import display_path
+from analysis.schema import REGION
+
+SCENARIOS = ("pattern1", "sim1", "sim2", "settlers")
+SCENARIO_LABELS = {
+    "pattern1": "パターン1（社人研準拠）",
+    "sim1": "シミュレーション1（出生率上昇）",
+    "sim2": "シミュレーション2（出生率上昇・移動ゼロ）",
+    "settlers": "転入超過を加えた推計",
+}
+
+# ---------------------------------------------------------------- settings
+
+SETTINGS = {
+    # name: (default, kind, Japanese description)
+    "tfr_base": (None, "number", "基準年の合計特殊出生率（市町ごとに入力）"),
+    "tfr_target": (2.1, "number", "目標とする合計特殊出生率（人口置換水準）"),
+    "tfr_target_year": (2030, "year", "目標の出生率に達する年"),
+    "influence_year": (2040, "year", "影響度を計算する年"),
+    "natural_thresholds": ((100.0, 105.0, 110.0, 115.0), "list", "自然増減の影響度の段階の境界（%）"),
+    "social_thresholds": ((100.0, 110.0, 120.0, 130.0), "list", "社会増減の影響度の段階の境界（%）"),
+    "stage_thresholds": ((0.0, -10.0), "list", "人口減少段階の境界（65歳以上人口の基準年からの増減率、%）"),
+    "settler_target_population": (None, "number", "転入超過の必要数を求める目標人口（人）"),
+    "settler_target_year": (None, "year", "その目標の年"),
+    "pyramid_year": (None, "year", "人口ピラミッドで基準年と比べる年"),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Values by (setting, municipality); '' is the default for every municipality."""
+
+    values: dict[tuple[str, str], object]
+    source: str
+
+    def get(self, name: str, municipality: str = "") -> object:
+        if (name, municipality) in self.values:
+            return self.values[(name, municipality)]
+        return self.values.get((name, ""), SETTINGS[name][0])
+
+    def number(self, name: str, municipality: str = "") -> float | None:
+        value = self.get(name, municipality)
+        return None if value is None else float(value)  # type: ignore[arg-type]
+
+    def year(self, name: str, municipality: str = "") -> int | None:
+        value = self.number(name, municipality)
+        return None if value is None else int(value)
+
+    def thresholds(self, name: str) -> tuple[float, ...]:
+        return tuple(float(v) for v in self.get(name))  # type: ignore[attr-defined]
+
+    def targets(self) -> list[tuple[str, float, int]]:
+        """Settler targets: (area, population, year) for every area given one."""
+        found = []
+        for (name, area), value in self.values.items():
+            if name == "settler_target_population" and value is not None:
+                year = self.year("settler_target_year", area) or 0
+                found.append((area or REGION, float(value), year))  # type: ignore[arg-type]
+        return found
+
+
+def read_settings(path: Path, municipalities: list[str]) -> Settings:
+    """``setting,municipality,value`` (a ``note`` column may explain each row)."""
+    table = read_records(path)
+    file = display_path(path)
+    findings: list[Finding] = []
+    values: dict[tuple[str, str], object] = {}
+    known_areas = {"", *municipalities, REGION}
+    for row in table.to_dict("records"):
+        name = str(row.get("setting") or "").strip()
+        area = str(row.get("municipality") or "").strip()
+        text = row.get("value")
+        line = int(row[LINE])
+        if name not in SETTINGS:
+            findings.append(
+                Finding("error", file, line, "setting", "unknown-setting",
+                        {"value": name, "known": "、".join(SETTINGS)})
+            )  # fmt: skip
+            continue
+        if area not in known_areas:
+            findings.append(
+                Finding("error", file, line, "municipality", "unknown-area",
+                        {"value": area, "known": "、".join(sorted(known_areas - {""}))})
+            )  # fmt: skip
+            continue
+        if text is None or pd.isna(text) or not str(text).strip():
+            values.setdefault((name, area), None)
+            continue
+        kind = SETTINGS[name][1]
+        parts = str(text).replace("、", ";").split(";") if kind == "list" else [str(text)]
+        numbers, bad = parse_number(pd.Series(parts, dtype="string"))
+        if bad.any() or numbers.isna().any():
+            findings.append(
+                Finding("error", file, line, "value", "not-a-number", {"value": str(text)})
+            )
+            continue
+        if kind == "list":
+            values[(name, area)] = tuple(float(v) for v in numbers)
+        elif kind == "year":
+            values[(name, area)] = int(numbers.iloc[0])
+        else:
+            values[(name, area)] = float(numbers.iloc[0])
+    raise_on_errors(findings)
+    return Settings(values, file)
+
+
+def read_profile(path: Path, groups: tuple[str, ...]) -> np.ndarray:
+    """The settler profile (``sex,age_group,share``) as a (2, A) array of shares summing to 1."""
+    from analysis.agesex import parse_age, parse_sex
+
+    table = read_records(path)
+    file = display_path(path)
+    share, bad = parse_number(table["share"])
+    findings = cell_errors(
+        locate_records(file, table, "share"), bad | (share < 0), table["share"], "not-a-share"
+    )
+    profile = np.zeros((2, len(groups)))
+    for sex_text, age_text, value, line in zip(
+        table["sex"], table["age_group"], share, table[LINE], strict=True
+    ):
+        sex, age = parse_sex(sex_text), parse_age(age_text)
+        if sex not in SEXES:
+            findings.append(
+                Finding("error", file, int(line), "sex", "unknown-sex", {"value": sex_text})
+            )
+        elif age not in groups:
+            findings.append(
+                Finding(
+                    "error", file, int(line), "age_group", "unknown-age-class", {"value": age_text}
+                )
+            )
+        elif not np.isnan(value):
+            profile[SEXES.index(sex), groups.index(age)] += value
+    if not findings and abs(profile.sum() - 1) > 1e-9:
+        findings.append(
+            Finding("error", file, None, "share", "shares-sum", {"sum": f"{profile.sum():.6g}"})
+        )
+    raise_on_errors(findings)
+    return profile
+
+
+def read_survival(
+    path: Path, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
+) -> np.ndarray:
+    """Survival ratios ``municipality,period,sex,age_group,survival_ratio`` as (K, M, 2, A).
+
+    ``age_group`` is the starting group x of S(x → x+5), as in the worksheet; the
+    open group's row gives the ratio applied to (the group below it + the open
+    group), and the row of the group just below the open one is not used. A blank
+    municipality or period applies to all. Stored by the group produced, like
+    :class:`analysis.projection.Schedule`.
+    """
+    from analysis.agesex import parse_age, parse_sex
+
+    table = read_records(path)
+    file = display_path(path)
+    ratio, bad = parse_number(table["survival_ratio"])
+    findings = cell_errors(
+        locate_records(file, table, "survival_ratio"),
+        bad | (ratio < 0) | (ratio > 1),
+        table["survival_ratio"],
+        "not-a-survival-ratio",
+    )
+    steps = len(years) - 1
+    result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
+    periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
+    periods |= {str(a): k for k, a in enumerate(years[:-1])}
+    open_index = len(groups) - 1
+    for row, value in zip(table.to_dict("records"), ratio, strict=True):
+        line = int(row[LINE])
+        area = str(row.get("municipality") or "").strip()
+        period = str(row.get("period") or "").strip().replace("～", "-").replace("〜", "-")
+        sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
+        if area and area not in municipalities:
+            continue  # a municipality outside the plan
+        if period and period not in periods:
+            findings.append(Finding("error", file, line, "period", "unknown-period",
+                                    {"value": period, "known": "、".join(list(periods)[: steps])}))  # fmt: skip
+            continue
+        if sex not in SEXES:
+            findings.append(
+                Finding("error", file, line, "sex", "unknown-sex", {"value": row.get("sex")})
+            )
+            continue
+        if age not in groups:
+            findings.append(Finding("error", file, line, "age_group", "unknown-age-class", {"value": row.get("age_group")}))  # fmt: skip
+            continue
+        start = groups.index(age)
+        if start == open_index - 1:
+            continue  # the worksheet's unused row (the open group takes both)
+        target = open_index if start == open_index else start + 1
+        ks = [periods[period]] if period else range(steps)
+        ms = [municipalities.index(area)] if area else range(len(municipalities))
+        for k in ks:
+            for m in ms:
+                result[k, m, SEXES.index(sex), target] = value
+    missing = np.isnan(result[..., 1:])
+    if not findings and missing.any():
+        k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
+        findings.append(
+            Finding("error", file, None, "-", "survival-missing",
+                    {"what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
+                             f"{'男女'[s]} {groups[a]}", "count": int(missing.sum())})
+        )  # fmt: skip
+    raise_on_errors(findings)
+    ratios: np.ndarray = np.nan_to_num(result)
+    return ratios
+
+
+# ---------------------------------------------------------------- running
+
+
+@dataclass(frozen=True)
+class Base:
+    """An age × sex edition as arrays: (Y, M, 2, A) counts for the plan's municipalities."""
+
+    municipalities: tuple[str, ...]
+    groups: tuple[str, ...]
+    years: tuple[int, ...]
+    population: np.ndarray
+
+    @property
+    def lower_bounds(self) -> np.ndarray:
+        return np.array([age_lower(g) for g in self.groups])
+
+    @classmethod
+    def from_frame(
+        cls, frame: pd.DataFrame, groups: tuple[str, ...], municipalities: list[str]
+    ) -> Base:
+        present = [m for m in municipalities if m in set(frame["municipality"])]
+        years = tuple(sorted(int(y) for y in frame["year"].unique()))
+        index = pd.MultiIndex.from_product([years, present, SEXES, groups])
+        values = (
+            frame.set_index(["year", "municipality", "sex", "age_group"])["population"]
+            .reindex(index)
+            .to_numpy(dtype="float64")
+        )
+        shape = (len(years), len(present), 2, len(groups))
+        return cls(tuple(present), groups, years, values.reshape(shape))
+
+
+@dataclass
+class Results:
+    """Every scenario's (Y, M, 2, A) projection, and what was skipped or solved."""
+
+    base: Base
+    projections: dict[str, np.ndarray]
+    cwr: dict[str, np.ndarray]
+    tfr: dict[str, np.ndarray]
+    """Per scenario, (K, M) TFR assumed at the end of each step (sim1, sim2)."""
+    settlers: pd.DataFrame
+    notes: list[Finding] = field(default_factory=list)
+
+
+def tfr_path(years: tuple[int, ...], base: float, target: float, target_year: int) -> np.ndarray:
+    """TFR for each projected year: linear from ``base`` (first year) to ``target``, then flat."""
+    first = years[0]
+    ahead = np.asarray(years[1:], dtype="float64")
+    if target_year <= first:
+        return np.full(len(ahead), target)
+    fraction = np.clip((ahead - first) / (target_year - first), 0, 1)
+    path: np.ndarray = base + (target - base) * fraction
+    return path
+
+
+def run(
+    base: Base,
+    settings: Settings,
+    profile: np.ndarray,
+    survival: np.ndarray | None,
+    default_target: tuple[float, int],
+) -> Results:
+    """Every scenario the inputs allow; a skipped one gets a one-line note saying why."""
+    bounds = base.lower_bounds
+    implied = projection.implied_schedule(base.population, bounds)
+    start = base.population[0]
+    projections = {"pattern1": projection.project(start, implied, bounds)}
+    cwr = {"pattern1": implied.cwr}
+    tfr: dict[str, np.ndarray] = {}
+    notes: list[Finding] = []
+    tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    if any(t is None for t in tfr_bases):
+        missing = [m for m, t in zip(base.municipalities, tfr_bases, strict=True) if t is None]
+        notes.append(Finding("note", settings.source, None, "tfr_base", "sim-skipped-tfr",
+                             {"municipalities": "、".join(missing)}))  # fmt: skip
+    else:
+        target = settings.number("tfr_target") or 2.1
+        target_year = settings.year("tfr_target_year") or base.years[0]
+        known = [float(b or 0) for b in tfr_bases]
+        paths = np.stack([tfr_path(base.years, b, target, target_year) for b in known], axis=1)
+        raised = implied.cwr * paths / np.asarray(known)
+        sim1 = implied.with_cwr(raised)
+        projections["sim1"] = projection.project(start, sim1, bounds)
+        cwr["sim1"], tfr["sim1"] = raised, paths
+        if survival is None:
+            notes.append(Finding("note", "", None, "-", "sim2-skipped"))
+        else:
+            projections["sim2"] = projection.project(start, sim1.with_ratios(survival), bounds)
+            cwr["sim2"], tfr["sim2"] = raised, paths
+    solved = solve_settlers(base, implied, profile, settings, default_target)
+    for row in solved[solved["settlers_per_period"] < 0].itertuples():
+        notes.append(Finding("note", settings.source, None, "settler_target_population",
+                             "settlers-not-needed",
+                             {"area": row.area, "year": row.target_year,
+                              "target": f"{row.target_population:,.0f}",
+                              "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
+    chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
+    if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
+        per_period = np.zeros((len(base.years) - 1, len(base.municipalities), *profile.shape))
+        for row in chosen.itertuples():
+            per_period += settler_array(base, profile, row.area, row.settlers_per_period)
+        projections["settlers"] = projection.project(start, implied, bounds, per_period)
+        cwr["settlers"] = implied.cwr
+    return Results(base, projections, cwr, tfr, solved, notes)
+
+
+def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float) -> np.ndarray:
+    """(K, M, 2, A) settlers: ``per_period`` for ``area`` each step, by the profile.
+
+    For the 圏域 they are shared among the municipalities by their base-year population.
+    """
+    steps = len(base.years) - 1
+    if area == REGION:
+        totals = base.population[0].sum(axis=(1, 2))
+        weights = totals / totals.sum()
+    else:
+        weights = np.array([m == area for m in base.municipalities], dtype="float64")
+    one_step = per_period * weights[:, None, None] * profile[None]
+    return np.broadcast_to(one_step, (steps, *one_step.shape)).copy()
+
+
+def solve_settlers(
+    base: Base,
+    implied: projection.Schedule,
+    profile: np.ndarray,
+    settings: Settings,
+    default_target: tuple[float, int],
+) -> pd.DataFrame:
+    """Net settlers per period that bring each target area to its target population.
+
+    The projection is linear in the settlers, so the total at the target year is
+    T(N) = T(0) + N × (T(1) − T(0)) and N = (target − T(0)) ÷ (T(1) − T(0)).
+    """
+    targets = settings.targets() or [(REGION, *default_target)]
+    rows = []
+    bounds = base.lower_bounds
+    for area, population, year in targets:
+        year = year or default_target[1]
+        if year not in base.years[1:]:
+            continue
+        k = base.years.index(year)
+
+        def total(settlers: np.ndarray | None, area: str = area, k: int = k) -> float:
+            result = projection.project(base.population[0], implied, bounds, settlers)[k]
+            if area == REGION:
+                return float(result.sum())
+            return float(result[base.municipalities.index(area)].sum())
+
+        without = total(None)
+        with_one = total(settler_array(base, profile, area, 1.0))
+        per_period = (population - without) / (with_one - without)
+        rows.append(
+            {
+                "area": area,
+                "target_year": year,
+                "target_population": population,
+                "projected_without": without,
+                "settlers_per_period": per_period,
+                "settlers_per_year": per_period / 5,
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=["area", "target_year", "target_population", "projected_without",
+                 "settlers_per_period", "settlers_per_year"],
+    )  # fmt: skip
+
+
+# ---------------------------------------------------------------- tables
+
+
+def long_table(results: Results) -> pd.DataFrame:
+    """``scenario, municipality, year, sex, age_group, population`` with the 圏域 summed.
+
+    Rows run by scenario, municipality (registry order, 圏域 last), year, sex, age.
+    """
+    base = results.base
+    frames = []
+    for scenario, values in results.projections.items():
+        region = values.sum(axis=1, keepdims=True)
+        both = np.concatenate([values, region], axis=1).transpose(1, 0, 2, 3)
+        index = pd.MultiIndex.from_product(
+            [[*base.municipalities, REGION], base.years, SEXES, base.groups],
+            names=["municipality", "year", "sex", "age_group"],
+        )
+        frame = pd.DataFrame({"population": both.reshape(-1)}, index=index).reset_index()
+        frames.append(frame.assign(scenario=scenario))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["scenario", "municipality", "year", "sex", "age_group", "population"]]
+
+
+def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per scenario, area and year: broad groups, shares, indices, women 20–39, CWR, TFR.
+
+    Columns (unrounded): ``0-14``, ``15-64``, ``65+``, ``75+``, ``total`` (人);
+    ``share_*_pct`` and ``aging_rate_pct`` (%); ``youth_dependency_pct``,
+    ``old_age_dependency_pct``, ``dependency_pct``; ``women_20_39`` (人) and
+    ``women_20_39_change_pct`` (from the base year); ``cwr`` (children 0–4 per
+    woman 15–49); ``tfr`` (assumed, sim1/sim2 only).
+    """
+    long = long_table(results) if long is None else long
+    lower = long["age_group"].map(age_lower)
+    bands = {
+        "0-14": lower < 15,
+        "15-64": (lower >= 15) & (lower < 65),
+        "65+": lower >= 65,
+        "75+": lower >= 75,
+        "women_20_39": (long["sex"] == "female") & (lower >= 20) & (lower < 40),
+        "women_15_49": (long["sex"] == "female") & (lower >= 15) & (lower < 50),
+        "children_0_4": lower == 0,
+    }
+    keys = ["scenario", "municipality", "year"]
+    wide = pd.DataFrame({name: long["population"].where(mask, 0.0) for name, mask in bands.items()})
+    wide[keys] = long[keys]
+    wide["total"] = long["population"]
+    table = wide.groupby(keys, sort=False).sum().reset_index()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for group in ("0-14", "15-64", "65+", "75+"):
+            table[f"share_{group}_pct"] = table[group] / table["total"] * 100
+        table["aging_rate_pct"] = table["65+"] / table["total"] * 100
+        table["youth_dependency_pct"] = table["0-14"] / table["15-64"] * 100
+        table["old_age_dependency_pct"] = table["65+"] / table["15-64"] * 100
+        table["dependency_pct"] = (table["0-14"] + table["65+"]) / table["15-64"] * 100
+        base_women = table.groupby(["scenario", "municipality"])["women_20_39"].transform("first")
+        table["women_20_39_change_pct"] = (table["women_20_39"] / base_women - 1) * 100
+        table["cwr"] = table["children_0_4"] / table["women_15_49"]
+    base = results.base
+    assumed = [
+        pd.DataFrame(
+            {
+                "scenario": scenario,
+                "municipality": np.tile(base.municipalities, len(base.years) - 1),
+                "year": np.repeat(base.years[1:], len(base.municipalities)),
+                "tfr": paths.reshape(-1),
+            }
+        )
+        for scenario, paths in results.tfr.items()
+    ]
+    if assumed:
+        table = table.merge(pd.concat(assumed), on=keys, how="left")
+    else:
+        table["tfr"] = np.nan
+    return table.drop(columns=["women_15_49", "children_0_4"])
+
+
+def level(values: pd.Series, thresholds: tuple[float, ...]) -> pd.Series:
+    """1 below the first threshold, +1 for each threshold reached (the guidance's 5 levels)."""
+    counts = sum((values >= t).astype(int) for t in thresholds)
+    return (1 + counts).where(values.notna()).astype("Int64")
+
+
+def influence(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """影響度 at ``influence_year``: natural = sim1 ÷ pattern1 × 100, social = sim2 ÷ sim1 × 100."""
+    year = settings.year("influence_year") or 2040
+    totals = table[table["year"] == year].pivot_table(
+        index="municipality", columns="scenario", values="total", aggfunc="first", sort=False
+    )
+    natural = totals["sim1"] / totals["pattern1"] * 100 if "sim1" in totals else np.nan
+    social = totals["sim2"] / totals["sim1"] * 100 if {"sim1", "sim2"} <= set(totals) else np.nan
+    result = pd.DataFrame(
+        {
+            "municipality": totals.index,
+            "year": year,
+            "natural_pct": pd.Series(natural, index=totals.index, dtype="float64").to_numpy(),
+            "social_pct": pd.Series(social, index=totals.index, dtype="float64").to_numpy(),
+        }
+    )
+    result["natural_level"] = level(
+        result["natural_pct"], settings.thresholds("natural_thresholds")
+    )
+    result["social_level"] = level(result["social_pct"], settings.thresholds("social_thresholds"))
+    columns = ["municipality", "year", "natural_pct", "natural_level", "social_pct", "social_level"]
+    return result[columns] if len(totals) else pd.DataFrame(columns=columns)
+
+
+def decline_stages(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """人口減少段階 per scenario, area and year, from the change of 65+ and of 0–64 (%).
+
+    Stage 1: 65+ increasing; stage 2: 65+ down by less than 10%; stage 3: down 10%
+    or more (the thresholds are settings). The base year itself has no stage.
+    """
+    first, second = settings.thresholds("stage_thresholds")[:2]
+    keys = ["scenario", "municipality"]
+    frame = table[[*keys, "year", "total", "65+"]].assign(young=table["total"] - table["65+"])
+    base = frame.groupby(keys)[["65+", "young"]].transform("first")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        old_change = (frame["65+"] / base["65+"] - 1) * 100
+        young_change = (frame["young"] / base["young"] - 1) * 100
+    stage = pd.Series(np.select([old_change > first, old_change > second], [1, 2], default=3))
+    stage = stage.where(frame["year"].to_numpy() != frame["year"].min()).astype("Int64")
+    return pd.DataFrame(
+        {
+            "scenario": frame["scenario"],
+            "municipality": frame["municipality"],
+            "year": frame["year"],
+            "old_change_pct": old_change,
+            "young_change_pct": young_change,
+            "stage": stage,
+        }
+    )
+
+
+def settlers_table(results: Results) -> pd.DataFrame:
+    """``municipality, target_year, target_population, settlers_per_period, settlers_per_year``."""
+    solved = results.settlers.rename(columns={"area": "municipality"})
+    return solved[["municipality", "target_year", "target_population", "settlers_per_period",
+                   "settlers_per_year"]]  # fmt: skip
+
+
+def summary_sentence(row: pd.Series) -> str:
+    """「2040年に圏域94,000人とするには、5年ごとに約N人（年あたり約N/5人）の転入超過が必要」"""
+    per_period, per_year = row["settlers_per_period"], row["settlers_per_year"]
+    if per_period < 0:
+        return (
+            f"{row['target_year']}年の{row['municipality']}の推計はパターン1でも目標"
+            f"{row['target_population']:,.0f}人を上回ります（5年ごとに約{-per_period:,.0f}人の転出超過でも到達）。"
+        )
+    return (
+        f"{row['target_year']}年に{row['municipality']}{row['target_population']:,.0f}人とするには、"
+        f"5年ごとに約{per_period:,.0f}人（年あたり約{per_year:,.0f}人）の転入超過が必要です。"
+    )
+
+
+# ---------------------------------------------------------------- everything for a report
+
+
+@dataclass
+class Projected:
+    """The scenarios of one age × sex edition and every table the report and workbook show."""
+
+    source: str
+    """What the base data is (file or edition label), for the report's 出典."""
+    results: Results
+    settings: Settings
+    profile: np.ndarray
+    long: pd.DataFrame
+    indicators: pd.DataFrame
+    influence: pd.DataFrame
+    stages: pd.DataFrame
+    settlers: pd.DataFrame
+    notes: list[Finding]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The processed tables (data/processed/projection*.csv and workbook sheets)."""
+        return {
+            "projection": self.long,
+            "projection_influence": self.influence,
+            "projection_settlers": self.settlers,
+            "projection_indicators": self.indicators,
+            "projection_stages": self.stages,
+        }
+
+
+def build(
+    frame: pd.DataFrame,
+    groups: tuple[str, ...],
+    municipalities: list[str],
+    *,
+    source: str,
+    settings_path: Path,
+    profile_path: Path,
+    survival_path: Path | None,
+    default_target: tuple[float, int],
+) -> Projected:
+    """Read the settings, profile and survival ratios, run every scenario, derive the tables."""
+    base = Base.from_frame(frame, groups, municipalities)
+    settings = read_settings(settings_path, municipalities)
+    profile = read_profile(profile_path, groups)
+    survival = (
+        read_survival(survival_path, list(base.municipalities), base.years, groups)
+        if survival_path
+        else None
+    )
+    results = run(base, settings, profile, survival, default_target)
+    long = long_table(results)
+    table = indicators(results, long)
+    return Projected(
+        source,
+        results,
+        settings,
+        profile,
+        long,
+        table,
+        influence(table, settings),
+        decline_stages(table, settings),
+        settlers_table(results),
+        results.notes,
+    )

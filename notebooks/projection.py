@@ -1,0 +1,226 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 男女・5歳階級別の将来人口推計（第3次一関・平泉定住自立圏共生ビジョン）
+#
+# 男女・5歳階級別の人口から、国の手引きのパターン1（社人研準拠）、シミュレーション1（出生率の上昇）、
+# シミュレーション2（出生率の上昇と人口移動ゼロ）、目標人口に必要な転入超過を加えた推計を作り、
+# 人口ピラミッド、自然増減・社会増減の影響度、人口減少段階、必要な転入超過の数をまとめます。
+
+# %% tags=["parameters"]
+age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら登録済みの版）
+survival_path = ""  # 生残率のファイル（シミュレーション2に必要）
+settings_path = ""  # シナリオの設定（空欄なら data/raw/projection_settings.csv）
+profile_path = ""  # 転入超過の男女・年齢構成（空欄なら data/raw/settler_profile.csv）
+pyramid_year = 0  # 人口ピラミッドで基準年と比べる年（0 なら設定の pyramid_year）
+output_dir = ""  # 図の出力先（空欄なら reports/）
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from analysis import figures, population, scenarios
+from analysis.agesex import AGE_LABELS
+from analysis.display import PEOPLE, PERCENT, table, text
+from analysis.paths import REPORTS
+from analysis.population import findings_frame, report_name
+from analysis.schema import REGION
+
+figures.setup()
+figure_dir = Path(output_dir or REPORTS) / "figures"
+data = population.load()
+projected = population.projections(
+    data,
+    age_sex_path=age_sex_path or None,
+    survival_path=survival_path or None,
+    settings_path=settings_path or None,
+    profile_path=profile_path or None,
+)
+if projected is None:
+    display(
+        Markdown(
+            "男女・5歳階級別のデータが登録されていません。README の「男女・5歳階級別データによる将来推計の手順」を参照してください。"
+        )
+    )
+else:
+    base = projected.results.base
+    computed = [s for s in scenarios.SCENARIOS if s in projected.results.projections]
+    labels = {s: scenarios.SCENARIO_LABELS[s] for s in computed}
+    areas = [*base.municipalities, REGION]
+    year = int(pyramid_year) or projected.settings.year("pyramid_year") or base.years[-1]
+    year = year if year in base.years else base.years[-1]
+    influence_year = projected.settings.year("influence_year") or 2040
+    display(
+        Markdown(
+            f"- 基準のデータ：**{text(projected.source)}**（{base.years[0]}～{base.years[-1]}年、"
+            f"{len(base.groups)}階級、最後の階級は{AGE_LABELS.get(base.groups[-1], base.groups[-1])}）\n"
+            f"- 計算したシナリオ：{'、'.join(labels.values())}\n"
+            f"- 設定：{text(report_name(projected.settings.source))}"
+        )
+    )
+
+# %% [markdown]
+# ## 要点
+
+# %%
+if projected is not None:
+    points = [scenarios.summary_sentence(row) for _, row in projected.settlers.iterrows()]
+    totals = projected.indicators
+    at = totals[(totals["municipality"] == REGION) & (totals["year"] == influence_year)]
+    for row in at.itertuples():
+        points.append(
+            f"{influence_year}年の圏域の人口は、{scenarios.SCENARIO_LABELS[row.scenario]}で{row.total:,.0f}人、"
+            f"高齢化率{row.aging_rate_pct:.1f}%です。"
+        )
+    for row in projected.influence.itertuples():
+        if row.municipality == REGION and row.natural_level is not None and str(row.natural_level) != "<NA>":
+            points.append(
+                f"{row.year}年の圏域の自然増減の影響度は{row.natural_pct:.1f}%（段階{row.natural_level}）"
+                + (f"、社会増減の影響度は{row.social_pct:.1f}%（段階{row.social_level}）" if str(row.social_level) != "<NA>" else "")
+                + "です。"
+            )
+    points += [f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed")]
+    display(Markdown("\n".join(f"- {text(p)}" for p in points)))
+
+# %% [markdown]
+# ## 人口ピラミッド
+#
+# 棒は選んだ年のパターン1、黒い線は基準年、色の線は同じ年の他のシナリオです（左が男、右が女）。
+
+# %%
+if projected is not None:
+    for area in areas:
+        figures.show(
+            figures.population_pyramid(projected.long, area, base.years[0], year, labels, AGE_LABELS),
+            f"projection_pyramid_{area}",
+            figure_dir,
+        )
+
+# %% [markdown]
+# ## 総人口と年齢3区分の推移
+
+# %%
+if projected is not None:
+    for area in areas:
+        figures.show(figures.scenario_paths(projected.indicators, area, labels), f"projection_paths_{area}", figure_dir)
+    region = projected.indicators[projected.indicators["municipality"] == REGION]
+    display(
+        table(
+            region[["scenario", "year", "total", "0-14", "15-64", "65+", "75+", "aging_rate_pct",
+                    "women_20_39", "women_20_39_change_pct", "cwr"]],
+            {"total": PEOPLE, "0-14": PEOPLE, "15-64": PEOPLE, "65+": PEOPLE, "75+": PEOPLE,
+             "aging_rate_pct": PERCENT, "women_20_39": PEOPLE, "women_20_39_change_pct": "{:+.1f}",
+             "cwr": "{:.4f}"},
+            caption="圏域のシナリオ別の人口と指標",
+        )
+    )
+    assumed = projected.indicators[projected.indicators["tfr"].notna() & (projected.indicators["scenario"] == "sim1")]
+    if len(assumed):
+        display(
+            table(
+                assumed.pivot_table(index="municipality", columns="year", values="tfr", sort=False).reset_index(),
+                {y: "{:.3f}" for y in base.years},
+                caption="シミュレーション1・2で仮定した合計特殊出生率",
+            )
+        )
+
+# %% [markdown]
+# ## 自然増減・社会増減の影響度
+#
+# 自然増減の影響度 ＝ シミュレーション1 ÷ パターン1 × 100（%）、社会増減の影響度 ＝ シミュレーション2 ÷
+# シミュレーション1 × 100（%）。段階は設定の境界で決めます（自然：100未満が1、100～105が2、105～110が3、
+# 110～115が4、115以上が5。社会：100未満が1、100～110が2、110～120が3、120～130が4、130以上が5）。
+
+# %%
+if projected is not None:
+    if projected.influence["natural_pct"].notna().any():
+        display(
+            table(
+                projected.influence,
+                {"natural_pct": "{:.1f}", "social_pct": "{:.1f}"},
+                caption=f"{influence_year}年の影響度",
+            )
+        )
+    else:
+        display(Markdown(text("影響度は計算していません：" + "；".join(
+            f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped")))))
+
+# %% [markdown]
+# ## 人口減少段階
+#
+# 基準年からの65歳以上人口の増減で判定します。第1段階：65歳以上人口が増加、第2段階：65歳以上人口が
+# 維持・微減（減少率10%未満）、第3段階：65歳以上人口が減少（減少率10%以上）。
+
+# %%
+if projected is not None:
+    stages = projected.stages[projected.stages["stage"].notna()]
+    display(
+        table(
+            stages[stages["scenario"] == "pattern1"].drop(columns="scenario"),
+            {"old_change_pct": "{:+.1f}", "young_change_pct": "{:+.1f}"},
+            caption="パターン1の人口減少段階",
+        )
+    )
+
+# %% [markdown]
+# ## 目標人口に必要な転入超過
+
+# %%
+if projected is not None:
+    if projected.settlers.empty:
+        display(Markdown("目標人口の年が推計の期間にないため、計算していません。"))
+    else:
+        display(
+            table(
+                projected.settlers,
+                {"target_population": PEOPLE, "settlers_per_period": "{:,.1f}", "settlers_per_year": "{:,.1f}"},
+                caption="目標人口に必要な転入超過（純移動数）",
+            )
+        )
+        profile = [
+            f"{'男' if s == 0 else '女'}{AGE_LABELS[base.groups[a]]} {projected.profile[s, a]:.1%}"
+            for s in range(2)
+            for a in range(len(base.groups))
+            if projected.profile[s, a] > 0
+        ]
+        display(Markdown("転入超過の男女・年齢構成（仮定）：" + text("、".join(profile))))
+
+# %% [markdown]
+# ## データ検証の結果
+
+# %%
+if projected is not None:
+    notes = findings_frame(projected.notes)
+    if notes.empty:
+        display(Markdown("男女・5歳階級別のデータに問題は見つかりませんでした。"))
+    else:
+        display(table(notes[["severity", "check", "location", "message"]], caption="男女・5歳階級別データの検証結果"))
+
+# %% [markdown]
+# ## 算出方法
+#
+# | 数値 | 算出方法 |
+# | --- | --- |
+# | 5～9歳から最後の階級の1つ下まで | P(性, x+5, t+5) ＝ P(性, x, t) × R(性, x, t)。R は生残率 × (1 ＋ 純移動率)、またはコーホート変化率そのもの |
+# | 最後の階級（95歳以上など） | P(性, 95+, t+5) ＝ (P(性, 90～94, t) ＋ P(性, 95+, t)) × R(性, 95+, t)（90～94歳の行の率は使いません） |
+# | 0～4歳 | 子ども女性比 CWR(t+5) × t+5年の15～49歳女性人口。男女は0～4歳の性比 SR（女100に対する男）で分けます |
+# | パターン1 | 基準のデータの各期間について R ＝ P(性, x+5, t+5) ÷ P(性, x, t)、CWR ＝ 0～4歳人口 ÷ 15～49歳女性人口、SR ＝ 100 × 男0～4歳 ÷ 女0～4歳 を求め、最初の年から推計します（基準のデータを再現します） |
+# | シミュレーション1 | 各年の CWR を「パターン1の CWR × 合計特殊出生率(年) ÷ 基準年の合計特殊出生率」とします。合計特殊出生率は基準年の値から目標年の目標値まで直線的に上がり、その後は一定です |
+# | シミュレーション2 | シミュレーション1 で、R を生残率 S だけにします（純移動ゼロ） |
+# | 転入超過を加えた推計 | パターン1 に、5年ごとに N 人の転入超過を設定の男女・年齢構成で加えます（0～4歳を求めた後に加算）。推計は N について線形なので、N ＝ (目標人口 − N＝0 の推計) ÷ (N＝1 の推計 − N＝0 の推計)。圏域の目標では、N を基準年の人口の比で市町に分けます |
+# | 圏域 | すべてのシナリオで市町の合計 |
+# | 影響度 | 自然増減 ＝ シミュレーション1 ÷ パターン1 × 100、社会増減 ＝ シミュレーション2 ÷ シミュレーション1 × 100（設定の年、%） |
+# | 人口減少段階 | 基準年からの65歳以上人口の増減率で判定（第1段階：増加、第2段階：0～−10%、第3段階：−10%以下） |
+# | 高齢化率・指数 | 65歳以上 ÷ 総数 × 100、年少・老年・従属人口指数は15～64歳人口に対する比 × 100 |
+#
+# 端数は表示の際にのみ四捨五入しています。国の手引きの標準的な方法（年齢別出生率、生残率、純移動数）による計算も
+# `analysis.projection.standard_step` にあり、Preston ほか（2001）Box 6.2 の数値を再現することをテストで確かめています。

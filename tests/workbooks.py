@@ -1,0 +1,143 @@
+"""Test inputs by sex and five-year age group, made up (nothing here is real data).
+
+``made_up_edition`` projects a made-up 2020 population with a made-up schedule
+by plain Python loops (independently of ``analysis.projection``) and rounds to
+whole people, as IPSS publishes; ``published_workbook`` lays it out as the IPSS
+municipal workbook (a prefecture total sheet first, one sheet per municipality,
+three blocks 男女計 / 男 / 女, （再掲） rows), with a decoy municipality.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+
+YEARS = (2020, 2025, 2030, 2035, 2040, 2045, 2050)
+GROUPS = (*(f"{a}-{a + 4}" for a in range(0, 95, 5)), "95+")
+LABELS = (*(f"{a}～{a + 4}歳" for a in range(0, 95, 5)), "95歳～")
+SEXES = ("male", "female")
+
+Edition = dict[str, list[list[list[int]]]]
+"""municipality → [year][sex][age group] people."""
+
+
+def made_up_schedule(scale: float, step: int, sex: int, group: int) -> float:
+    """The ratio making ``group`` from the group below it (a made-up survival × migration)."""
+    survival = 0.995 - 0.0009 * group * group / 4 - 0.01 * sex * (group > 14)
+    migration = -0.06 if 3 <= group <= 5 else (0.02 if 6 <= group <= 8 else 0.0)
+    return max(0.05, survival * (1 + migration) * (1 - 0.002 * step) * scale)
+
+
+def reference_step(
+    population: list[list[float]],
+    ratios: list[list[float]],
+    cwr: float,
+    sex_ratio: float,
+) -> list[list[float]]:
+    """One step by loops: the worksheet's formulas, written out the long way."""
+    groups = len(population[0])
+    result = [[0.0] * groups for _ in range(2)]
+    for sex in range(2):
+        for group in range(1, groups - 1):
+            result[sex][group] = population[sex][group - 1] * ratios[sex][group]
+        last = groups - 1
+        result[sex][last] = (population[sex][last - 1] + population[sex][last]) * ratios[sex][last]
+    women = sum(result[1][g] for g in range(3, 10))  # 15–19 … 45–49
+    children = cwr * women
+    result[0][0] = children * sex_ratio / (100 + sex_ratio)
+    result[1][0] = children * 100 / (100 + sex_ratio)
+    return result
+
+
+def made_up_edition(sizes: dict[str, float]) -> Edition:
+    """Whole-people counts for 2020–2050 for each municipality (``sizes`` scale them)."""
+    edition: Edition = {}
+    for index, (municipality, size) in enumerate(sizes.items()):
+        start = [
+            [size * (700 + 20 * g - 2.2 * g * g + 40 * sex * (g > 13)) for g in range(len(GROUPS))]
+            for sex in range(2)
+        ]
+        years = [[[round(v) for v in row] for row in start]]
+        current = [[float(v) for v in row] for row in years[0]]
+        for step in range(len(YEARS) - 1):
+            ratios = [
+                [made_up_schedule(1 - 0.01 * index, step, sex, g) for g in range(len(GROUPS))]
+                for sex in range(2)
+            ]
+            ratios[0][-1] = ratios[1][-1] = 0.45
+            current = reference_step(current, ratios, 0.21 - 0.004 * step, 105.0 + index)
+            current = [[float(round(v)) for v in row] for row in current]  # published counts
+            years.append([[int(v) for v in row] for row in current])
+        edition[municipality] = years
+    return edition
+
+
+def published_workbook(
+    path: Path,
+    edition: Edition,
+    codes: dict[str, str],
+    unknown_age: dict[str, int] | None = None,
+    edit: dict[tuple[str, str], object] | None = None,
+    decoy: bool = True,
+) -> Path:
+    """The IPSS municipal workbook layout. ``edit`` overrides cells: {(sheet, "C9"): value}."""
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    sheets = dict(edition)
+    if decoy:
+        any_one = next(iter(edition.values()))
+        sheets = {"岩手県": any_one, **sheets, "盛岡市": any_one}
+        codes = {"岩手県": "3000", **codes, "盛岡市": "3201"}
+    for name, years in sheets.items():
+        sheet = workbook.create_sheet(f"{codes[name]}_{name}")
+        sheet.append(["男女・年齢（5歳）階級別の推計結果（合成データ）"])
+        sheet.append([codes[name], name])
+        sheet.append([])
+        titles: list[object] = []
+        header: list[object] = []
+        for title in ("男女計", "男", "女"):
+            titles += [title, *[None] * len(YEARS), None]
+            header += [None, *YEARS, None]
+        sheet.append(titles)
+        sheet.append(header)
+        unknown = (unknown_age or {}).get(name, 0)
+        rows: list[list[object]] = [["総数"], *[[label] for label in LABELS]]
+        for block in ("both", "male", "female"):
+            for y, year_values in enumerate(years):
+                values = [
+                    year_values[0][g] + year_values[1][g] if block == "both"
+                    else year_values[SEXES.index(block)][g]
+                    for g in range(len(GROUPS))
+                ]  # fmt: skip
+                # People of unknown age (census year) are in 総数 only: here all men.
+                extra = unknown if y == 0 and block in ("both", "male") else 0
+                for r, value in enumerate([sum(values) + extra, *values]):
+                    rows[r].append(value)
+            for row in rows:
+                row.append(None)
+        for row in rows:
+            # Each block is a label column, the years, and a spacer.
+            laid: list[object] = []
+            for b in range(3):
+                laid += [row[0], *row[1 + b * (len(YEARS) + 1) : 1 + (b + 1) * (len(YEARS) + 1) - 1], None]
+            sheet.append(laid)
+        for label in ("（再掲）", "0～14歳", "15～64歳", "65歳以上", "75歳以上"):
+            sheet.append([label, *[1] * len(YEARS)])
+    for (sheet_name, cell), value in (edit or {}).items():
+        workbook[sheet_name][cell] = value
+    workbook.save(path)
+    return path
+
+
+def tidy_csv(path: Path, edition: Edition) -> Path:
+    lines = ["市町村,年,男女,年齢階級,人口"]
+    for municipality, years in edition.items():
+        for year, values in zip(YEARS, years, strict=True):
+            for sex, label in zip(SEXES, ("男", "女"), strict=True):
+                for group, age in zip(values[SEXES.index(sex)], LABELS, strict=True):
+                    lines.append(f"{municipality},{year},{label},{age},{group}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
