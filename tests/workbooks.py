@@ -122,7 +122,11 @@ def published_workbook(
             # Each block is a label column, the years, and a spacer.
             laid: list[object] = []
             for b in range(3):
-                laid += [row[0], *row[1 + b * (len(YEARS) + 1) : 1 + (b + 1) * (len(YEARS) + 1) - 1], None]
+                laid += [
+                    row[0],
+                    *row[1 + b * (len(YEARS) + 1) : 1 + (b + 1) * (len(YEARS) + 1) - 1],
+                    None,
+                ]
             sheet.append(laid)
         for label in ("（再掲）", "0～14歳", "15～64歳", "65歳以上", "75歳以上"):
             sheet.append([label, *[1] * len(YEARS)])

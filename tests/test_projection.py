@@ -1,0 +1,489 @@
+"""Projections by sex and age: the engine, the readers, the scenarios, the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from analysis import agesex, projection, scenarios
+from analysis.data import load_population, read_municipality_registry
+from analysis.findings import DataError
+from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS
+from analysis.schema import REGION
+
+from .conftest import run_cli, snapshot
+from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step, tidy_csv
+
+REGISTRY = read_municipality_registry()
+CODES = {"一関市": "3209", "平泉町": "3402"}
+SIZES = {"一関市": 4.6, "平泉町": 0.31}
+
+# ---------------------------------------------------------------- Preston, Heuveline & Guillot (2001), Box 6.2
+
+SWEDEN_1993 = [293395, 248369, 240012, 261346, 285209, 314388, 281290, 286923, 304108,
+               324946, 247613, 211351, 215140, 221764, 223506, 183654, 141990, 112424]  # fmt: skip
+L5 = [497487, 497138, 496901, 496531, 495902, 495168, 494213, 492760, 490447, 486613,
+      480665, 471786, 457852, 436153, 402775, 350358, 271512, 0]  # fmt: skip
+T85 = 291707
+MIGRANTS = [6840, 4150, 3365, 5270, 9240, 8230, 5470, 3155, 1770, 1115, 1075, 845, 645, 530,
+            465, 300, 250, 175]  # fmt: skip
+EXPECTED_1998 = [302392, 298682, 252007, 244150, 268267, 293515, 320624, 284767, 288031, 303166,
+                 322062, 243989, 205841, 205516, 205270, 194771, 142565, 131966]  # fmt: skip
+FERTILITY = [0.0120, 0.0908, 0.1499, 0.1125, 0.0441, 0.0074, 0.0003]
+EXPECTED_BIRTHS = [15244, 126688, 229354, 170057, 63203, 10971, 472]
+
+
+def test_preston_box_6_2_is_reproduced_exactly() -> None:
+    survival, birth_survival = projection.survival_from_life_table(
+        100_000, np.array(L5, float), T85
+    )
+    assert birth_survival == pytest.approx(497487 / 500000)
+    women = projection.StandardStep(
+        np.array(SWEDEN_1993, float), survival, birth_survival, np.array(MIGRANTS, float)
+    )
+    female, male, births = projection.standard_step(women, women, np.array(FERTILITY), 3, 1.05)
+    assert np.round(female).astype(int).tolist() == EXPECTED_1998
+    assert np.round(births).astype(int).tolist() == EXPECTED_BIRTHS
+    # The implementations' test: men equal to women but for the male share of births.
+    assert round(male[0]) == 317_340
+    assert np.round(male[1:]).astype(int).tolist() == EXPECTED_1998[1:]
+
+
+# ---------------------------------------------------------------- reading
+
+
+@pytest.fixture(scope="module")
+def edition() -> dict[str, list[list[list[int]]]]:
+    return made_up_edition(SIZES)
+
+
+@pytest.fixture(scope="module")
+def workbook(tmp_path_factory: pytest.TempPathFactory, edition: dict) -> Path:  # type: ignore[type-arg]
+    folder = tmp_path_factory.mktemp("ipss")
+    return published_workbook(folder / "03.xlsx", edition, CODES, unknown_age={"一関市": 37})
+
+
+def test_the_published_workbook_is_read_by_labels_with_decoys_and_repeated_rows(
+    workbook: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    loaded = agesex.load(workbook, edition="ipss", registry=REGISTRY)
+    assert loaded.errors == []
+    assert loaded.groups == GROUPS
+    assert set(loaded.frame["municipality"]) == {"一関市", "平泉町"}
+    assert len(loaded.frame) == 2 * len(YEARS) * 2 * len(GROUPS)
+    frame = loaded.frame.set_index(["municipality", "year", "sex", "age_group"])["population"]
+    assert frame[("平泉町", 2035, "female", "90-94")] == edition["平泉町"][3][1][18]
+    assert frame[("一関市", 2050, "male", "95+")] == edition["一関市"][6][0][19]
+    notes = [str(f) for f in loaded.findings if f.severity == "note"]
+    assert notes == [
+        f"{workbook}:-: -: 参考: 圏域外の市町村などのシート 2 枚を読み飛ばしました（例：3000_岩手県、3201_盛岡市）"
+    ]
+    warnings = [str(f) for f in loaded.findings if f.severity == "warning"]
+    assert warnings[0].startswith(
+        f"{workbook}[3209_一関市]!B6: 男女計 2020: 警告: 一関市 2020年 男女計："
+    )
+    assert "37人少なく、年齢不詳と考えられます" in warnings[0]
+
+
+def test_the_tidy_layout_reads_the_same_numbers(
+    tmp_path: Path, workbook: Path, edition: dict
+) -> None:  # type: ignore[type-arg]
+    published = agesex.load(workbook, edition="x", registry=REGISTRY)
+    tidy = agesex.load(tidy_csv(tmp_path / "tidy.csv", edition), edition="x", registry=REGISTRY)
+    assert tidy.errors == []
+    assert tidy.frame["population"].tolist() == published.frame["population"].tolist()
+
+
+def test_a_bad_cell_names_file_sheet_and_cell(tmp_path: Path, edition: dict) -> None:  # type: ignore[type-arg]
+    path = published_workbook(
+        tmp_path / "03.xlsx", edition, CODES, edit={("3402_平泉町", "C9"): "約5千"}
+    )
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    assert [str(f) for f in loaded.errors] == [
+        f"{path}[3402_平泉町]!C9: 男女計 2025: 「約5千」は人数として読めません"
+    ]
+
+
+def test_a_missing_sheet_is_an_error(tmp_path: Path, edition: dict) -> None:  # type: ignore[type-arg]
+    only = {"一関市": edition["一関市"]}
+    path = published_workbook(tmp_path / "03.xlsx", only, CODES)
+    errors = [str(f) for f in agesex.load(path, edition="x", registry=REGISTRY).errors]
+    assert errors == [
+        f"{path}:-: -: 圏域の市町のデータがありません：平泉町（03402）（市町村コードまたは名称のシートか行が必要です）"
+    ]
+
+
+def test_sexes_that_do_not_add_up(tmp_path: Path, edition: dict) -> None:  # type: ignore[type-arg]
+    # K8 is 男 2020 5～9歳 of 一関市: the 男女計 block no longer equals 男 + 女.
+    path = published_workbook(tmp_path / "03.xlsx", edition, CODES, edit={("3209_一関市", "K8"): 1})
+    errors = [str(f) for f in agesex.load(path, edition="x", registry=REGISTRY).errors]
+    assert any(
+        e.startswith(f"{path}[3209_一関市]!B8: 男女計 2020: 一関市 2020年 5～9歳：男＋女＝")
+        and "ですが、男女計は" in e
+        for e in errors
+    ), errors
+    # In the census year a sum below 総数 is read as people of unknown age: a warning.
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    assert any(f.check == "unknown-age-gap" and "男" in f.message for f in loaded.findings)
+
+
+def test_a_missing_age_row_is_named(tmp_path: Path, edition: dict) -> None:  # type: ignore[type-arg]
+    path = tidy_csv(tmp_path / "tidy.csv", edition)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(
+        "\n".join(line for line in lines if not line.startswith("平泉町,2040,女,50～54歳")) + "\n",
+        encoding="utf-8",
+    )
+    errors = [str(f) for f in agesex.load(path, edition="x", registry=REGISTRY).errors]
+    assert errors == [
+        f"{path}:-: -: 1 件の組み合わせの値がありません：平泉町 2040年 女 50～54歳（市町・年・男女・年齢階級のすべてが必要です）"
+    ]
+
+
+def test_the_ipss_workbook_serves_as_a_three_group_projection(
+    workbook: Path, edition: dict
+) -> None:  # type: ignore[type-arg]
+    loaded = load_population(workbook, edition="ipss_2023", municipalities=REGISTRY)
+    assert loaded.errors == [] and loaded.age_sex is not None
+    broad = loaded.frame.set_index(["municipality", "year", "age_group"])["population"]
+    year = edition["一関市"][4]  # 2040
+    assert broad[("一関市", 2040, "0-14")] == sum(year[s][g] for s in range(2) for g in range(3))
+    assert broad[("一関市", 2040, "65+")] == sum(
+        year[s][g] for s in range(2) for g in range(13, 20)
+    )
+    assert broad[("一関市", 2020, "total")] == sum(map(sum, edition["一関市"][0])) + 37, (
+        "総数 as printed"
+    )
+    assert loaded.frame["derived"].all()
+
+
+# ---------------------------------------------------------------- the engine
+
+
+def as_array(edition: dict) -> np.ndarray:  # type: ignore[type-arg]
+    return np.array([edition[m] for m in ("一関市", "平泉町")], dtype=float).transpose(1, 0, 2, 3)
+
+
+BOUNDS = np.array([int(g.rstrip("+").split("-")[0]) for g in GROUPS])
+
+
+def test_pattern1_reproduces_the_published_workbook(workbook: Path, edition: dict) -> None:  # type: ignore[type-arg]
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    base = scenarios.Base.from_frame(loaded.frame, loaded.groups, REGISTRY.names)
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    projected = projection.project(base.population[0], implied, base.lower_bounds)
+    assert np.abs(projected - as_array(edition)).max() < 0.01
+
+
+def test_the_engine_agrees_with_a_loop_per_municipality(edition: dict) -> None:  # type: ignore[type-arg]
+    population = as_array(edition)
+    implied = projection.implied_schedule(population, BOUNDS)
+    rng = np.random.default_rng(1)
+    cwr = implied.cwr * rng.uniform(0.9, 1.3, implied.cwr.shape)
+    settlers = rng.uniform(0, 40, (len(YEARS) - 1, 2, 2, len(GROUPS)))
+    engine = projection.project(population[0], implied.with_cwr(cwr), BOUNDS, settlers)
+    for m in range(2):
+        current = population[0, m].tolist()
+        for k in range(len(YEARS) - 1):
+            current = reference_step(
+                current, implied.ratios[k, m].tolist(), cwr[k, m], implied.sex_ratio[k, m]
+            )
+            current = [
+                [v + settlers[k, m, s, a] for a, v in enumerate(row)]
+                for s, row in enumerate(current)
+            ]
+            assert np.allclose(engine[k + 1, m], current, rtol=1e-12, atol=1e-9)
+
+
+populations = st.lists(
+    st.floats(min_value=0, max_value=5_000, allow_nan=False),
+    min_size=2 * len(GROUPS),
+    max_size=2 * len(GROUPS),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(populations, min_size=1, max_size=3))
+def test_without_deaths_migration_or_births_cohorts_shift_by_one_group(
+    values: list[list[float]],
+) -> None:
+    start = np.array(values).reshape(len(values), 2, len(GROUPS))
+    schedule = projection.Schedule(
+        np.ones((1, *start.shape)), np.zeros((1, len(values))), np.full((1, len(values)), 105.0)
+    )
+    after = projection.project(start, schedule, BOUNDS)[1]
+    assert np.allclose(after[..., 0], 0)
+    assert np.allclose(after[..., 1:-1], start[..., :-2])
+    assert np.allclose(after[..., -1], start[..., -2] + start[..., -1])
+    assert np.isclose(after.sum(), start.sum()), "nobody is lost and nobody is born"
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(min_value=0, max_value=2_000), st.floats(min_value=0, max_value=2_000))
+def test_projections_are_linear_in_settlers(first: float, second: float) -> None:
+    edition = made_up_edition({"一関市": 1.0, "平泉町": 0.2})
+    population = as_array(edition)
+    implied = projection.implied_schedule(population, BOUNDS)
+    profile = np.zeros((2, len(GROUPS)))
+    profile[:, 4:8] = 0.125
+    shape = (len(YEARS) - 1, 2, 2, len(GROUPS))
+
+    def run(n: float) -> np.ndarray:
+        return projection.project(
+            population[0], implied, BOUNDS, np.broadcast_to(n * profile, shape)
+        )
+
+    zero = run(0)
+    assert np.allclose(
+        run(first + second) - zero, (run(first) - zero) + (run(second) - zero), atol=1e-6
+    )
+
+
+# ---------------------------------------------------------------- scenarios
+
+
+def settings_file(folder: Path, **changes: str) -> Path:
+    text = (DATA_RAW / "projection_settings.csv").read_text(encoding="utf-8")
+    text = text.replace("tfr_base,一関市,,", "tfr_base,一関市,1.45,").replace(
+        "tfr_base,平泉町,,", "tfr_base,平泉町,1.38,"
+    )
+    for name, value in changes.items():
+        lines = [line for line in text.splitlines() if not line.startswith(f"{name},")]
+        text = "\n".join([*lines, f"{name},{value}"]) + "\n"
+    path = folder / "settings.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def survival_file(folder: Path) -> Path:
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
+    lines = ["municipality,period,sex,age_group,survival_ratio"]
+    for sex in ("男", "女"):
+        for i, label in enumerate(labels):
+            ratio = 0.48 if i == len(labels) - 1 else max(0.3, 0.997 - 0.0009 * (i + 1) ** 2 / 4)
+            lines.append(f",,{sex},{label},{ratio:.4f}")
+    path = folder / "survival.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def projected(workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> scenarios.Projected:
+    folder = tmp_path_factory.mktemp("scenarios")
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    return scenarios.build(
+        loaded.frame,
+        loaded.groups,
+        REGISTRY.names,
+        source="test",
+        settings_path=settings_file(folder, settler_target_population="圏域,120000"),
+        profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=survival_file(folder),
+        default_target=(94_000, 2040),
+    )
+
+
+def test_every_scenario_is_computed_and_the_region_is_the_sum(
+    projected: scenarios.Projected,
+) -> None:
+    assert set(projected.results.projections) == set(scenarios.SCENARIOS)
+    long = projected.long
+    members = (
+        long[long["municipality"] != REGION]
+        .groupby(["scenario", "year", "sex", "age_group"])["population"]
+        .sum()
+    )
+    region = long[long["municipality"] == REGION].set_index(
+        ["scenario", "year", "sex", "age_group"]
+    )["population"]
+    assert np.allclose(members.sort_index(), region.sort_index())
+    table = projected.indicators
+    totals = long.groupby(["scenario", "municipality", "year"])["population"].sum()
+    assert np.allclose(
+        table.set_index(["scenario", "municipality", "year"])["total"].sort_index(),
+        totals.sort_index(),
+    )
+    male_female = long.pivot_table(
+        index=["scenario", "municipality", "year"],
+        columns="sex",
+        values="population",
+        aggfunc="sum",
+    )
+    assert np.allclose(male_female["male"] + male_female["female"], totals.sort_index())
+
+
+def test_sim1_raises_cwr_by_the_tfr_ratio(projected: scenarios.Projected) -> None:
+    results = projected.results
+    # 2025 is 5/10 of the way from 2020 to 2030: TFR 1.45 + (2.1 − 1.45) × 0.5 for 一関市.
+    assert results.tfr["sim1"][0, 0] == pytest.approx(1.775)
+    assert results.tfr["sim1"][1:, 0] == pytest.approx(2.1)
+    assert np.allclose(
+        results.cwr["sim1"][:, 1], results.cwr["pattern1"][:, 1] * results.tfr["sim1"][:, 1] / 1.38
+    )
+    table = projected.indicators
+    sim1 = table[
+        (table["scenario"] == "sim1")
+        & (table["municipality"] == "一関市")
+        & (table["year"] == 2030)
+    ]
+    assert sim1["tfr"].iloc[0] == pytest.approx(2.1)
+
+
+def test_settlers_reach_the_target_exactly(projected: scenarios.Projected) -> None:
+    solved = projected.settlers.iloc[0]
+    assert (solved["municipality"], solved["target_year"], solved["target_population"]) == (
+        REGION,
+        2040,
+        120_000,
+    )
+    table = projected.indicators
+    at = table[
+        (table["scenario"] == "settlers")
+        & (table["municipality"] == REGION)
+        & (table["year"] == 2040)
+    ]
+    assert at["total"].iloc[0] == pytest.approx(120_000)
+    assert solved["settlers_per_year"] == pytest.approx(solved["settlers_per_period"] / 5)
+    sentence = scenarios.summary_sentence(solved)
+    assert sentence.startswith("2040年に圏域120,000人とするには、5年ごとに約")
+    assert "（年あたり約" in sentence
+
+
+def test_influence_and_its_levels(projected: scenarios.Projected) -> None:
+    influence = projected.influence.set_index("municipality")
+    table = projected.indicators.set_index(["scenario", "municipality", "year"])["total"]
+    natural = table[("sim1", REGION, 2040)] / table[("pattern1", REGION, 2040)] * 100
+    assert influence.loc[REGION, "natural_pct"] == pytest.approx(natural)
+    social = table[("sim2", REGION, 2040)] / table[("sim1", REGION, 2040)] * 100
+    assert influence.loc[REGION, "social_pct"] == pytest.approx(social)
+    levels = scenarios.level(
+        pd.Series([99.99, 100.0, 104.9, 105.0, 114.99, 115.0, np.nan]), (100, 105, 110, 115)
+    )
+    assert levels.tolist()[:6] == [1, 2, 2, 3, 4, 5] and pd.isna(levels.iloc[6])
+
+
+def test_decline_stages(projected: scenarios.Projected) -> None:
+    stages = projected.stages
+    assert stages.loc[stages["year"] == 2020, "stage"].isna().all(), "the base year has no stage"
+    row = stages[(stages["scenario"] == "pattern1") & (stages["year"] == 2050)].iloc[0]
+    expected = 1 if row["old_change_pct"] > 0 else (2 if row["old_change_pct"] > -10 else 3)
+    assert row["stage"] == expected
+
+
+def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(workbook: Path) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    result = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="t",
+        settings_path=DATA_RAW / "projection_settings.csv",
+        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+        default_target=(94_000, 2040),
+    )  # fmt: skip
+    assert "sim1" not in result.results.projections and "sim2" not in result.results.projections
+    assert [f.check for f in result.notes][0] == "sim-skipped-tfr"
+    assert (
+        "基準年の合計特殊出生率（tfr_base）が 一関市、平泉町 について設定されていません"
+        in result.notes[0].message
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("setting,municipality,value\ntfr_goal,,2.1\n", "設定「tfr_goal」はありません"),
+        ("setting,municipality,value\ntfr_target,,二\n", "「二」は数値として読めません"),
+        (
+            "setting,municipality,value\ntfr_base,奥州市,1.5\n",
+            "「奥州市」は圏域の市町ではありません",
+        ),
+    ],
+)
+def test_bad_settings_are_one_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "settings.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        scenarios.read_settings(path, REGISTRY.names)
+    assert message in str(caught.value) and str(caught.value).startswith(f"{path}:2: ")
+
+
+def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.csv"
+    profile.write_text("sex,age_group,share\n男,20～24歳,0.5\n女,20～24歳,0.4\n", encoding="utf-8")
+    with pytest.raises(DataError, match="割合の合計が1ではありません（合計 0.9）"):
+        scenarios.read_profile(profile, GROUPS)
+    survival = tmp_path / "survival.csv"
+    survival.write_text(
+        "municipality,period,sex,age_group,survival_ratio\n,,男,0～4歳,0.99\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="生残率が足りません"):
+        scenarios.read_survival(survival, ["一関市"], YEARS, GROUPS)
+
+
+# ---------------------------------------------------------------- the report and the outputs
+
+
+def test_reports_with_age_sex_data_then_without(
+    built_reports: Path, workbook: Path, tmp_path: Path
+) -> None:
+    settings_path = settings_file(tmp_path, settler_target_population="圏域,120000")
+    try:
+        result = run_cli(
+            "reports", "--age-sex", str(workbook), "--survival", str(survival_file(tmp_path)),
+            "--projection-settings", str(settings_path),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout
+        html = (REPORTS / "projection.html").read_text(encoding="utf-8")
+        for heading in ("人口ピラミッド", "総人口と年齢3区分の推移", "自然増減・社会増減の影響度", "人口減少段階",
+                        "目標人口に必要な転入超過", "算出方法"):  # fmt: skip
+            assert heading in html
+        assert "2040年に圏域120,000人とするには、5年ごとに約" in html
+        assert (REPORTS / "figures" / "projection_pyramid_圏域.svg").exists()
+        columns = {
+            "projection": "scenario,municipality,year,sex,age_group,population",
+            "projection_influence": "municipality,year,natural_pct,natural_level,social_pct,social_level",
+            "projection_settlers": "municipality,target_year,target_population,settlers_per_period,settlers_per_year",
+        }
+        for name, header in columns.items():
+            raw = (DATA_PROCESSED / f"{name}.csv").read_bytes()
+            assert raw.startswith(b"\xef\xbb\xbf" + header.encode()), name
+        frame = pd.read_csv(DATA_PROCESSED / "projection.csv")
+        assert set(frame["scenario"]) == set(scenarios.SCENARIOS)
+        assert "男女・5歳階級別データ：提供ファイル 03.xlsx による将来推計" in (
+            REPORTS / "population.html"
+        ).read_text(encoding="utf-8")
+        import openpyxl
+
+        assert {"将来推計（男女・5歳階級）", "影響度", "転入超過の必要数"} <= set(
+            openpyxl.load_workbook(REPORTS / "tables.xlsx", read_only=True).sheetnames
+        )
+    finally:
+        restored = run_cli("reports")
+    assert restored.returncode == 0
+    assert "reports/projection.html とその図を削除しました" in restored.stdout
+    assert not (REPORTS / "projection.html").exists()
+    assert not list((REPORTS / "figures").glob("projection_pyramid_*"))
+    assert not list((REPORTS / "figures").glob("projection_paths_*"))
+    assert not (DATA_PROCESSED / "projection.csv").exists()
+    assert "男女・5歳階級別データ：登録されていません" in (REPORTS / "population.html").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_a_bad_age_sex_file_stops_the_run_and_changes_nothing(
+    built_reports: Path,
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    before = snapshot()
+    path = published_workbook(
+        tmp_path / "03.xlsx", edition, CODES, edit={("3402_平泉町", "C9"): "約5千"}
+    )
+    result = run_cli("reports", "--age-sex", str(path))
+    assert result.returncode == 1
+    assert f"{path}[3402_平泉町]!C9: 男女計 2025: 「約5千」は人数として読めません" in result.stdout
+    assert snapshot() == before
