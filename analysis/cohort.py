@@ -17,52 +17,10 @@ from analysis.schema import AGE_GROUPS, REGION, TOTAL
 KEYS = ["edition", "municipality", "year"]
 SERIES = ["edition", "municipality", "age_group"]
 Method = Literal["linear", "geometric"]
-_PACKABLE = 2**62
-"""Key combinations beyond this do not fit one int64 code; group with pandas instead."""
 
 
 class ExtrapolationError(ValueError):
     """A year outside the published years was asked for: we interpolate, never extrapolate."""
-
-
-def row_codes(frame: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.MultiIndex]:
-    """The row of a sorted ``keys`` index each row of ``frame`` belongs to, and that index.
-
-    A group-by without the group-by: every key is factorised once (sorted), the
-    codes are combined into one integer and factorised again. Same order as
-    ``groupby(keys)`` / ``unstack``; a missing key value stays missing in the index.
-    """
-    codes = []
-    levels = []
-    for key in keys:
-        key_codes, uniques = pd.factorize(frame[key], sort=True, use_na_sentinel=True)
-        codes.append(key_codes.astype("int64"))
-        levels.append(uniques)
-    radices = [len(level) + 1 for level in levels]  # +1: code -1 (missing) is shifted to 0
-    if float(np.prod(radices, dtype="float64")) >= _PACKABLE:  # cannot pack: let pandas do it
-        grouped = frame.groupby(keys, sort=True, dropna=False)
-        index = pd.MultiIndex.from_frame(grouped.size().reset_index()[keys])
-        return grouped.ngroup().to_numpy(), index
-    packed = np.zeros(len(frame), dtype="int64")
-    for key_codes, radix in zip(codes, radices, strict=True):
-        packed = packed * radix + (key_codes + 1)
-    combinations = int(np.prod(radices))
-    if combinations <= 4 * len(frame) + 1024:
-        # Dense keys (the usual case): rank by a presence table instead of a hash and sort.
-        present = np.zeros(combinations, dtype=bool)
-        present[packed] = True
-        distinct = np.flatnonzero(present)
-        rows = (np.cumsum(present) - 1)[packed]
-    else:
-        rows, distinct = pd.factorize(packed, sort=True)
-    level_codes = []
-    for radix in reversed(radices):
-        level_codes.append(distinct % radix - 1)
-        distinct = distinct // radix
-    index = pd.MultiIndex(
-        levels=levels, codes=list(reversed(level_codes)), names=keys, verify_integrity=False
-    )
-    return rows, index
 
 
 def unstack_age_groups(
@@ -73,23 +31,10 @@ def unstack_age_groups(
     Keys are unique after validation; a duplicate (e.g. from a careless concat)
     falls back to the first value, as ``drop_duplicates`` would.
     """
-    rows, index = row_codes(frame, keys)
-    return _spread(frame, rows, index, value)
-
-
-def _spread(
-    frame: pd.DataFrame, rows: np.ndarray, index: pd.MultiIndex, value: str
-) -> pd.DataFrame:
-    """Put ``value`` of each row of ``frame`` at (its row code, its age group's column)."""
-    columns, groups = pd.factorize(frame["age_group"], sort=True)
-    values = frame[value].to_numpy(dtype="float64", na_value=np.nan)
-    labelled = columns >= 0  # a row without an age group has no column to go to
-    rows, columns, values = rows[labelled], columns[labelled], values[labelled]
-    cell = rows * len(groups) + columns
-    first = ~pd.Series(cell).duplicated(keep="first").to_numpy()
-    wide = np.full((len(index), len(groups)), np.nan)
-    wide[rows[first], columns[first]] = values[first]
-    return pd.DataFrame(wide, index=index, columns=pd.Index(list(groups), dtype=object))
+    unique = frame.dropna(subset=["age_group"]).drop_duplicates([*keys, "age_group"])
+    wide = unique.pivot(index=keys, columns="age_group", values=value).astype("float64")
+    wide.columns = pd.Index(list(wide.columns), dtype=object)
+    return wide
 
 
 def _with_total(wide: pd.DataFrame) -> pd.DataFrame:
@@ -123,10 +68,9 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
     - ``ageing_index_pct``: 65+ ÷ 0-14 × 100 (老年化指数)
     - ``derived``: True when any count of the row was derived (interpolated or summed)
     """
-    rows, index = row_codes(frame, KEYS)
-    wide = _with_total(_spread(frame, rows, index, "population"))
+    wide = _with_total(unstack_age_groups(frame, KEYS))
     young, working, old, total = (wide[c].to_numpy() for c in (*AGE_GROUPS, TOTAL))
-    columns: dict[str, object] = {key: index.get_level_values(key) for key in KEYS}
+    columns: dict[str, object] = {key: wide.index.get_level_values(key) for key in KEYS}
     columns.update({c: wide[c].to_numpy() for c in (*AGE_GROUPS, TOTAL)})
     with np.errstate(divide="ignore", invalid="ignore"):
         for group, counts in zip(AGE_GROUPS, (young, working, old), strict=True):
@@ -136,11 +80,12 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
         columns["old_age_dependency_pct"] = old / working * 100
         columns["dependency_pct"] = (young + old) / working * 100
         columns["ageing_index_pct"] = old / young * 100
-    if "derived" in frame:
-        weights = frame["derived"].astype(bool).to_numpy(dtype="float64")
-        columns["derived"] = np.bincount(rows, weights=weights, minlength=len(index)) > 0
-    else:
-        columns["derived"] = np.zeros(len(index), dtype=bool)
+    derived = (
+        frame.assign(derived=frame["derived"].astype(bool))
+        if "derived" in frame
+        else frame.assign(derived=False)
+    )
+    columns["derived"] = derived.groupby(KEYS)["derived"].any().reindex(wide.index).to_numpy()
     return pd.DataFrame(columns)
 
 

@@ -348,6 +348,37 @@ def run(
     return Results(base, projections, cwr, tfr, solved, notes)
 
 
+def explore(
+    base: Base,
+    implied: projection.Schedule,
+    profile: np.ndarray,
+    survival: np.ndarray | None,
+    *,
+    tfr_bases: list[float] | None,
+    tfr_target: float,
+    tfr_target_year: int,
+    migration_scale: float,
+    settlers_per_year: float,
+) -> np.ndarray:
+    """One what-if projection (Y, M, 2, A) for the exploration notebook's sliders.
+
+    CWR as in sim1 (when every ``tfr_bases`` is known; else pattern1's), ratios
+    S + scale × (R − S) (scale 1 = pattern1's migration, 0 = none; needs the
+    survival ratios, else pattern1's ratios), and settlers per year for the 圏域,
+    shared by base-year population, by the profile.
+    """
+    schedule = implied
+    if tfr_bases:
+        paths = np.stack(
+            [tfr_path(base.years, b, tfr_target, tfr_target_year) for b in tfr_bases], axis=1
+        )
+        schedule = schedule.with_cwr(implied.cwr * paths / np.asarray(tfr_bases))
+    if survival is not None:
+        schedule = schedule.with_ratios(survival + migration_scale * (implied.ratios - survival))
+    settlers = settler_array(base, profile, REGION, settlers_per_year * 5)
+    return projection.project(base.population[0], schedule, base.lower_bounds, settlers)
+
+
 def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float) -> np.ndarray:
     """(K, M, 2, A) settlers: ``per_period`` for ``area`` each step, by the profile.
 

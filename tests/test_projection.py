@@ -385,7 +385,7 @@ def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(workbook: Path) 
         default_target=(94_000, 2040),
     )  # fmt: skip
     assert "sim1" not in result.results.projections and "sim2" not in result.results.projections
-    assert [f.check for f in result.notes][0] == "sim-skipped-tfr"
+    assert result.notes[0].check == "sim-skipped-tfr"
     assert (
         "基準年の合計特殊出生率（tfr_base）が 一関市、平泉町 について設定されていません"
         in result.notes[0].message
@@ -414,7 +414,7 @@ def test_bad_settings_are_one_line(tmp_path: Path, content: str, message: str) -
 def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path) -> None:
     profile = tmp_path / "profile.csv"
     profile.write_text("sex,age_group,share\n男,20～24歳,0.5\n女,20～24歳,0.4\n", encoding="utf-8")
-    with pytest.raises(DataError, match="割合の合計が1ではありません（合計 0.9）"):
+    with pytest.raises(DataError, match=r"割合の合計が1ではありません（合計 0\.9）"):
         scenarios.read_profile(profile, GROUPS)
     survival = tmp_path / "survival.csv"
     survival.write_text(
@@ -487,3 +487,24 @@ def test_a_bad_age_sex_file_stops_the_run_and_changes_nothing(
     assert result.returncode == 1
     assert f"{path}[3402_平泉町]!C9: 男女計 2025: 「約5千」は人数として読めません" in result.stdout
     assert snapshot() == before
+
+
+def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_path: Path) -> None:
+    from analysis import execution
+    from analysis.paths import NOTEBOOKS
+
+    report = execution.Report(
+        "scenarios",
+        NOTEBOOKS / "scenarios.py",
+        {
+            "age_sex_path": str(workbook),
+            "survival_path": str(survival_file(tmp_path)),
+            "area": "平泉町",
+        },
+    )
+    executed = execution.execute(report, execution.ensure_kernel())
+    outputs = [o for c in executed.cells for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    images = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(images) >= 2, "the pyramid and the totals are drawn"
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
