@@ -66,18 +66,27 @@ def implied_schedule(population: np.ndarray, lower_bounds: np.ndarray) -> Schedu
     """
     start, end = population[:-1], population[1:]
     ratios = np.zeros_like(end)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios[..., 1:-1] = end[..., 1:-1] / start[..., :-2]
-        ratios[..., -1] = end[..., -1] / (start[..., -2] + start[..., -1])
-        women = end[:, :, FEMALE][..., childbearing(lower_bounds)].sum(axis=-1)
-        children = end[:, :, MALE, 0] + end[:, :, FEMALE, 0]
-        cwr = children / women
-        sex_ratio = 100 * end[:, :, MALE, 0] / end[:, :, FEMALE, 0]
-    return Schedule(
-        np.nan_to_num(ratios, nan=0.0, posinf=0.0),
-        np.nan_to_num(cwr, nan=0.0, posinf=0.0),
-        np.nan_to_num(sex_ratio, nan=100.0, posinf=100.0),
+    _divide(end[..., 1:-1], start[..., :-2], ratios[..., 1:-1])
+    _divide(end[..., -1], start[..., -2] + start[..., -1], ratios[..., -1])
+    women = end[:, :, FEMALE, childbearing_slice(lower_bounds)].sum(axis=-1)
+    children = end[:, :, MALE, 0] + end[:, :, FEMALE, 0]
+    cwr = _divide(children, women, np.zeros_like(children))
+    sex_ratio = _divide(
+        100 * end[:, :, MALE, 0], end[:, :, FEMALE, 0], np.full_like(children, 100.0)
     )
+    return Schedule(ratios, cwr, sex_ratio)
+
+
+def _divide(numerator: np.ndarray, denominator: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """``numerator ÷ denominator`` into ``out``, leaving ``out`` as it is where the denominator is 0."""
+    np.divide(numerator, denominator, out=out, where=denominator != 0)
+    return out
+
+
+def childbearing_slice(lower_bounds: np.ndarray) -> slice:
+    """The age groups of women 15–49 as a slice (they are consecutive)."""
+    indices = np.flatnonzero(childbearing(lower_bounds))
+    return slice(int(indices[0]), int(indices[-1]) + 1)
 
 
 def step(
@@ -85,16 +94,21 @@ def step(
     ratios: np.ndarray,
     cwr: np.ndarray,
     sex_ratio: np.ndarray,
-    lower_bounds: np.ndarray,
+    women: slice,
+    out: np.ndarray | None = None,
 ) -> np.ndarray:
-    """One 5-year step of (M, 2, A) populations (see the module docstring for the formulas)."""
-    following = np.empty_like(population)
-    following[..., 1:-1] = population[..., :-2] * ratios[..., 1:-1]
-    following[..., -1] = (population[..., -2] + population[..., -1]) * ratios[..., -1]
-    women = following[:, FEMALE][:, childbearing(lower_bounds)].sum(axis=-1)
-    children = cwr * women
-    following[:, MALE, 0] = children * sex_ratio / (100 + sex_ratio)
-    following[:, FEMALE, 0] = children * 100 / (100 + sex_ratio)
+    """One 5-year step of (M, 2, A) populations (see the module docstring for the formulas).
+
+    ``women`` is :func:`childbearing_slice` of the age groups; the result goes to
+    ``out`` when given.
+    """
+    following = np.empty_like(population) if out is None else out
+    np.multiply(population[..., :-2], ratios[..., 1:-1], out=following[..., 1:-1])
+    np.add(population[..., -2], population[..., -1], out=following[..., -1])
+    following[..., -1] *= ratios[..., -1]
+    children = cwr * following[:, FEMALE, women].sum(axis=-1)
+    following[:, MALE, 0] = children * (sex_ratio / (100 + sex_ratio))
+    following[:, FEMALE, 0] = children - following[:, MALE, 0]
     return following
 
 
@@ -106,19 +120,25 @@ def project(
 ) -> np.ndarray:
     """Project (M, 2, A) ``start`` over the schedule's steps; returns (K + 1, M, 2, A).
 
-    ``settlers`` (K, M, 2, A), net settlers of each step, are added after the 0–4
-    step: they are counted at the end of the step and age and have children from
-    the next step on.
+    ``settlers`` (M, 2, A), the net settlers of every step (or (K, M, 2, A), of each
+    step), are added after the 0–4 step: they are counted at the end of the step and
+    age and have children from the next step on.
     """
     steps = schedule.cwr.shape[0]
+    women = childbearing_slice(lower_bounds)
     result = np.empty((steps + 1, *start.shape))
     result[0] = start
     for k in range(steps):
-        result[k + 1] = step(
-            result[k], schedule.ratios[k], schedule.cwr[k], schedule.sex_ratio[k], lower_bounds
+        step(
+            result[k],
+            schedule.ratios[k],
+            schedule.cwr[k],
+            schedule.sex_ratio[k],
+            women,
+            result[k + 1],
         )
         if settlers is not None:
-            result[k + 1] += settlers[k]
+            result[k + 1] += settlers if settlers.ndim == start.ndim else settlers[k]
     return result
 
 

@@ -286,14 +286,22 @@ class Results:
     notes: list[Finding] = field(default_factory=list)
 
 
-def tfr_path(years: tuple[int, ...], base: float, target: float, target_year: int) -> np.ndarray:
-    """TFR for each projected year: linear from ``base`` (first year) to ``target``, then flat."""
+def tfr_path(
+    years: tuple[int, ...], base: float | np.ndarray, target: float, target_year: int
+) -> np.ndarray:
+    """TFR for each projected year: linear from ``base`` (first year) to ``target``, then flat.
+
+    ``base`` may be one value per municipality: the result is then (K, M).
+    """
     first = years[0]
     ahead = np.asarray(years[1:], dtype="float64")
-    if target_year <= first:
-        return np.full(len(ahead), target)
-    fraction = np.clip((ahead - first) / (target_year - first), 0, 1)
-    path: np.ndarray = base + (target - base) * fraction
+    fraction = (
+        np.ones(len(ahead))
+        if target_year <= first
+        else np.clip((ahead - first) / (target_year - first), 0, 1)
+    )
+    bases = np.asarray(base, dtype="float64")
+    path: np.ndarray = bases + (target - bases) * fraction.reshape(-1, *[1] * bases.ndim)
     return path
 
 
@@ -320,9 +328,9 @@ def run(
     else:
         target = settings.number("tfr_target") or 2.1
         target_year = settings.year("tfr_target_year") or base.years[0]
-        known = [float(b or 0) for b in tfr_bases]
-        paths = np.stack([tfr_path(base.years, b, target, target_year) for b in known], axis=1)
-        raised = implied.cwr * paths / np.asarray(known)
+        known = np.array([float(b or 0) for b in tfr_bases])
+        paths = tfr_path(base.years, known, target, target_year)
+        raised = implied.cwr * paths / known
         sim1 = implied.with_cwr(raised)
         projections["sim1"] = projection.project(start, sim1, bounds)
         cwr["sim1"], tfr["sim1"] = raised, paths
@@ -331,7 +339,9 @@ def run(
         else:
             projections["sim2"] = projection.project(start, sim1.with_ratios(survival), bounds)
             cwr["sim2"], tfr["sim2"] = raised, paths
-    solved = solve_settlers(base, implied, profile, settings, default_target)
+    targets = settler_targets(base, settings, default_target)
+    responses = {area: settler_response(base, implied, profile, area) for area, _, _ in targets}
+    solved = solve_settlers(base, targets, projections["pattern1"], responses)
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
         notes.append(Finding("note", settings.source, None, "settler_target_population",
                              "settlers-not-needed",
@@ -340,10 +350,9 @@ def run(
                               "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
     chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
     if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
-        per_period = np.zeros((len(base.years) - 1, len(base.municipalities), *profile.shape))
-        for row in chosen.itertuples():
-            per_period += settler_array(base, profile, row.area, row.settlers_per_period)
-        projections["settlers"] = projection.project(start, implied, bounds, per_period)
+        projections["settlers"] = projections["pattern1"] + sum(
+            row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
+        )
         cwr["settlers"] = implied.cwr
     return Results(base, projections, cwr, tfr, solved, notes)
 
@@ -369,10 +378,9 @@ def explore(
     """
     schedule = implied
     if tfr_bases:
-        paths = np.stack(
-            [tfr_path(base.years, b, tfr_target, tfr_target_year) for b in tfr_bases], axis=1
-        )
-        schedule = schedule.with_cwr(implied.cwr * paths / np.asarray(tfr_bases))
+        known = np.asarray(tfr_bases, dtype="float64")
+        paths = tfr_path(base.years, known, tfr_target, tfr_target_year)
+        schedule = schedule.with_cwr(implied.cwr * paths / known)
     if survival is not None:
         schedule = schedule.with_ratios(survival + migration_scale * (implied.ratios - survival))
     settlers = settler_array(base, profile, REGION, settlers_per_year * 5)
@@ -380,50 +388,65 @@ def explore(
 
 
 def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float) -> np.ndarray:
-    """(K, M, 2, A) settlers: ``per_period`` for ``area`` each step, by the profile.
+    """(M, 2, A) settlers of every step: ``per_period`` for ``area``, by the profile.
 
     For the 圏域 they are shared among the municipalities by their base-year population.
     """
-    steps = len(base.years) - 1
     if area == REGION:
         totals = base.population[0].sum(axis=(1, 2))
         weights = totals / totals.sum()
     else:
         weights = np.array([m == area for m in base.municipalities], dtype="float64")
-    one_step = per_period * weights[:, None, None] * profile[None]
-    return np.broadcast_to(one_step, (steps, *one_step.shape)).copy()
+    settlers: np.ndarray = per_period * weights[:, None, None] * profile[None]
+    return settlers
+
+
+def settler_response(
+    base: Base, implied: projection.Schedule, profile: np.ndarray, area: str
+) -> np.ndarray:
+    """(Y, M, 2, A): what one net settler per period for ``area`` adds to the projection.
+
+    Every step is linear in the population, so settlers add their own projection
+    (from an empty start) to パターン1: N settlers per period add N times this.
+    """
+    empty = np.zeros_like(base.population[0])
+    return projection.project(
+        empty, implied, base.lower_bounds, settler_array(base, profile, area, 1.0)
+    )
+
+
+def settler_targets(
+    base: Base, settings: Settings, default_target: tuple[float, int]
+) -> list[tuple[str, float, int]]:
+    """(area, target population, year) from the settings (else the plan's 2040 target),
+    for target years inside the projection."""
+    targets = settings.targets() or [(REGION, *default_target)]
+    chosen = [(area, population, year or default_target[1]) for area, population, year in targets]
+    return [t for t in chosen if t[2] in base.years[1:]]
 
 
 def solve_settlers(
     base: Base,
-    implied: projection.Schedule,
-    profile: np.ndarray,
-    settings: Settings,
-    default_target: tuple[float, int],
+    targets: list[tuple[str, float, int]],
+    pattern1: np.ndarray,
+    responses: dict[str, np.ndarray],
 ) -> pd.DataFrame:
     """Net settlers per period that bring each target area to its target population.
 
-    The projection is linear in the settlers, so the total at the target year is
-    T(N) = T(0) + N × (T(1) − T(0)) and N = (target − T(0)) ÷ (T(1) − T(0)).
+    The projection is linear in the settlers: the total at the target year is
+    T(N) = T(0) + N × (T(1) − T(0)), so N = (target − T(0)) ÷ (T(1) − T(0)), where
+    T(0) is パターン1 and T(1) − T(0) is the area's :func:`settler_response`.
     """
-    targets = settings.targets() or [(REGION, *default_target)]
     rows = []
-    bounds = base.lower_bounds
     for area, population, year in targets:
-        year = year or default_target[1]
-        if year not in base.years[1:]:
-            continue
         k = base.years.index(year)
-
-        def total(settlers: np.ndarray | None, area: str = area, k: int = k) -> float:
-            result = projection.project(base.population[0], implied, bounds, settlers)[k]
-            if area == REGION:
-                return float(result.sum())
-            return float(result[base.municipalities.index(area)].sum())
-
-        without = total(None)
-        with_one = total(settler_array(base, profile, area, 1.0))
-        per_period = (population - without) / (with_one - without)
+        members = (
+            slice(None)
+            if area == REGION
+            else slice(base.municipalities.index(area), base.municipalities.index(area) + 1)
+        )
+        without = float(pattern1[k, members].sum())
+        per_period = (population - without) / float(responses[area][k, members].sum())
         rows.append(
             {
                 "area": area,
