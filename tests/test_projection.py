@@ -428,7 +428,7 @@ def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path)
 
 
 def test_reports_with_age_sex_data_then_without(
-    built_reports: Path, workbook: Path, tmp_path: Path
+    built_reports: Path, workbook: Path, tmp_path: Path, edition: dict  # type: ignore[type-arg]
 ) -> None:
     settings_path = settings_file(tmp_path, settler_target_population="圏域,120000")
     try:
@@ -453,6 +453,10 @@ def test_reports_with_age_sex_data_then_without(
             assert raw.startswith(b"\xef\xbb\xbf" + header.encode()), name
         frame = pd.read_csv(DATA_PROCESSED / "projection.csv")
         assert set(frame["scenario"]) == set(scenarios.SCENARIOS)
+        # パターン1 in the published CSV agrees with the independent loops that made the workbook.
+        pattern1 = frame[(frame["scenario"] == "pattern1") & (frame["municipality"] == "平泉町")]
+        expected = [value for year in edition["平泉町"] for sex in year for value in sex]
+        assert np.abs(pattern1["population"].to_numpy() - np.array(expected)).max() < 0.01
         assert "男女・5歳階級別データ：提供ファイル 03.xlsx による将来推計" in (
             REPORTS / "population.html"
         ).read_text(encoding="utf-8")
@@ -508,3 +512,27 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2, "the pyramid and the totals are drawn"
     assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+
+
+def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, workbook: Path) -> None:
+    import shutil
+
+    from analysis import population
+
+    shutil.copy(workbook, raw_copy / "ipss_2023_03.xlsx")
+    with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "ipss_2023,projection,社人研推計（令和5年推計・合成）,2023-12,ipss_2023_03.xlsx,"
+            "ipss_2018,テスト,社人研推計（2023年12月）,1\n"
+        )
+    text = (raw_copy / "editions.csv").read_text(encoding="utf-8")
+    (raw_copy / "editions.csv").write_text(
+        text.replace("replaces,source,short_label\n", "replaces,source,short_label,age_sex\n"),
+        encoding="utf-8",
+    )
+    data = population.load(raw_dir=raw_copy)
+    assert population.current_edition(data, "projection").edition == "ipss_2023"
+    source = population.age_sex_source(data, None, raw_copy)
+    assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
+    projected = population.projections(data, raw_dir=raw_copy)
+    assert projected is not None and "pattern1" in projected.results.projections
