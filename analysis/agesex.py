@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings import Finding, Locator, cell_errors, examples
-from analysis.io import LINE, InputError, Sheet, read_sheets
+from analysis.io import LINE, Sheet, read_sheets
 from analysis.layouts import (
     Field,
     Layout,
@@ -44,7 +44,7 @@ from analysis.layouts import (
     simplify,
 )
 from analysis.paths import display_path
-from analysis.schema import AGE_GROUPS, REGION, TOTAL, YEAR_RANGE
+from analysis.schema import AGE_GROUPS, TOTAL, YEAR_RANGE
 
 SEXES = ("male", "female")
 BOTH = "both"
@@ -283,7 +283,7 @@ def read_published(
         return None
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     labels_by_field = {f.name: f.label for f in AGE_SEX_LAYOUT.fields}
-    return Table(frame, file, used, headers, labels_by_field, [], True), left_out, found
+    return Table(frame, file, used, headers, labels_by_field, []), left_out, found
 
 
 # ---------------------------------------------------------------- checking
@@ -589,15 +589,3 @@ def broad_for_edition(loaded: AgeSexLoaded, edition: str) -> pd.DataFrame:
     """:func:`broad_groups` without 75+, for use as a three-group edition."""
     frame = broad_groups(loaded, edition)
     return frame[frame["age_group"].isin([*AGE_GROUPS, TOTAL])].reset_index(drop=True)
-
-
-def with_region(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
-    """Add the 圏域 (sum of the municipalities) to a tidy age × sex frame."""
-    members = frame[frame["municipality"].isin(municipalities)]
-    keys = [c for c in frame.columns if c not in ("municipality", "population")]
-    region = members.groupby(keys, as_index=False, sort=False)["population"].sum()
-    return pd.concat([frame, region.assign(municipality=REGION)], ignore_index=True)
-
-
-def input_error(path: Path, check_code: str, **params: object) -> InputError:
-    return InputError(Finding("error", display_path(path), None, "-", check_code, params))

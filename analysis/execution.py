@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.io import atomic_open
+from analysis.io import atomic_open, atomic_path
 from analysis.paths import REPORTS, ROOT, TEMPLATES, display_path
 
 # jsonschema (under nbformat, hence papermill, jupytext and nbconvert) imports the optional
@@ -203,8 +203,11 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
 _HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
 
 
-def to_html(notebook: Any, title: str) -> str:
-    """Standalone offline HTML without code, prompts, or stderr; with a table of contents."""
+def to_html(notebook: Any, title: str, font: bool = True) -> str:
+    """Standalone offline HTML without code, prompts, or stderr; with a table of contents.
+
+    ``font``: embed the glyphs the page uses (see :func:`embed_font`).
+    """
     for cell in notebook.cells:
         if cell.get("cell_type") == "code":
             cell["outputs"] = [
@@ -220,7 +223,8 @@ def to_html(notebook: Any, title: str) -> str:
     notebook.metadata["title"] = title
     with _EXPORTER_LOCK:  # one exporter, so its templates are compiled once per run
         body, _ = _exporter().from_notebook_node(notebook, resources={"language_code": "ja"})
-    return embed_font(add_table_of_contents(body))
+    page = add_table_of_contents(body)
+    return embed_font(page) if font else page
 
 
 REPORT_FONT = "Report Gothic"
@@ -243,15 +247,37 @@ def embed_font(html: str) -> str:
     return html.replace("</head>", face + "\n</head>", 1)
 
 
-@functools.lru_cache(maxsize=8)
+FONT_CACHE = ROOT / ".cache" / "fonts"
+"""Subsets already made, by the hash of their characters and of the font (0.3–0.5 s each)."""
+
+
 def _font_subset(characters: tuple[int, ...]) -> bytes:
-    import io
+    import hashlib
 
     import matplotlib_fontja
+
+    path = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
+    key = hashlib.sha256(repr((characters, path.stat().st_size)).encode()).hexdigest()[:32]
+    cached = FONT_CACHE / f"{key}.woff"
+    try:
+        return cached.read_bytes()
+    except OSError:
+        pass
+    subset = _make_subset(path, characters)
+    try:
+        with atomic_path(cached) as temporary:
+            temporary.write_bytes(subset)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+    return subset
+
+
+def _make_subset(path: Path, characters: tuple[int, ...]) -> bytes:
+    import io
+
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
-    path = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
     options = subset.Options()
     options.flavor = "woff"
     options.layout_features = []
@@ -274,7 +300,7 @@ def warm_exporter() -> None:
     """Compile the HTML templates now (the main thread is idle while kernels run)."""
     import nbformat
 
-    to_html(nbformat.v4.new_notebook(), "")  # type: ignore[no-untyped-call]
+    to_html(nbformat.v4.new_notebook(), "", font=False)  # type: ignore[no-untyped-call]
 
 
 @functools.cache

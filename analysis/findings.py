@@ -124,29 +124,6 @@ def cell_errors(
     ]
 
 
-def schema_errors(
-    file: str, present: Iterable[str], required: Sequence[str], allowed: Sequence[str]
-) -> list[Finding]:
-    """Missing required columns and columns not in ``allowed`` (listed in its order), on line 1."""
-    present = list(present)
-    return [
-        Finding(
-            "error",
-            file,
-            1,
-            c,
-            "schema-missing",
-            {"column": c, "required": "、".join(required)},
-        )
-        for c in required
-        if c not in present
-    ] + [
-        Finding("error", file, 1, c, "schema-unexpected", {"allowed": "、".join(allowed)})
-        for c in present
-        if c not in allowed
-    ]
-
-
 def examples(items: Sequence[str], limit: int = 5) -> str:
     """The first few items joined for a message, with how many more there are."""
     shown = "、".join(items[:limit])

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -136,7 +137,6 @@ class Table:
     """A label per canonical column for messages."""
     findings: list[Finding] = field(default_factory=list)
     """Notes (skipped sheets, columns, rows) and errors about the layout itself."""
-    wide: bool = False
 
     def locate(self, column: str) -> Locator:
         """Where the cells of ``column`` stand: file or sheet, line, column label, Excel cell."""
@@ -173,16 +173,14 @@ class Table:
 # ---------------------------------------------------------------- reading
 
 
-def read_table(path: object, layout: Layout, sheets: list[Sheet] | None = None) -> Table:
+def read_table(path: Path | str, layout: Layout, sheets: list[Sheet] | None = None) -> Table:
     """Read a CSV or .xlsx file of ``layout`` into a :class:`Table` (see the module docstring).
 
     ``sheets`` are the file's sheets when the caller has read them already.
     Raises :class:`~analysis.io.InputError` (one line) when no sheet holds a table
     of this layout, naming the layouts that are accepted.
     """
-    from pathlib import Path
-
-    path = Path(str(path))
+    path = Path(path)
     sheets = read_sheets(path) if sheets is None else sheets
     parts: list[pd.DataFrame] = []
     used: list[Sheet] = []
@@ -190,21 +188,19 @@ def read_table(path: object, layout: Layout, sheets: list[Sheet] | None = None) 
     labels: dict[str, str] = {}
     notes: list[Finding] = []
     refusals: list[tuple[Sheet, _NotATable]] = []
-    wide = False
     for sheet in sheets:
         try:
             found = _read_sheet(sheet, layout, len(used))
         except _NotATable as reason:
             refusals.append((sheet, reason))
             continue
-        frame, sheet_headers, sheet_labels, sheet_notes, is_wide = found
+        frame, sheet_headers, sheet_labels, sheet_notes = found
         parts.append(frame)
         used.append(sheet)
         headers.append(sheet_headers)
         for name, label in sheet_labels.items():
             labels.setdefault(name, label)
         notes += sheet_notes
-        wide = wide or is_wide
     file = display_path(path)
     if not parts:
         if not any(sheet.rows for sheet in sheets):
@@ -230,7 +226,7 @@ def read_table(path: object, layout: Layout, sheets: list[Sheet] | None = None) 
     for f in layout.fields:
         labels.setdefault(f.name, f.label)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
-    return Table(frame, file, used, headers, labels, notes, wide)
+    return Table(frame, file, used, headers, labels, notes)
 
 
 class _NotATable(Exception):
@@ -243,7 +239,7 @@ class _NotATable(Exception):
 
 def _read_sheet(
     sheet: Sheet, layout: Layout, sheet_id: int
-) -> tuple[pd.DataFrame, dict[int, str], dict[str, str], list[Finding], bool]:
+) -> tuple[pd.DataFrame, dict[int, str], dict[str, str], list[Finding]]:
     if not sheet.rows:
         raise _NotATable("データがありません")
     reason = ""
@@ -287,7 +283,7 @@ def _read_body(
     years: dict[int, int],
     wide: bool,
     constants: dict[str, str],
-) -> tuple[pd.DataFrame, dict[int, str], dict[str, str], list[Finding], bool]:
+) -> tuple[pd.DataFrame, dict[int, str], dict[str, str], list[Finding]]:
     header_row = sheet.rows[header_index]
     header_line = sheet.lines[header_index]
     headers = {i: str(c) for i, c in enumerate(header_row) if c is not None}
@@ -368,7 +364,7 @@ def _read_body(
             frame[f"_col_{f.name}"] = -1
     for name, value in constants.items():
         labels.setdefault(name, f"{layout.field(name).label}（{value}）")
-    return frame, headers, labels, findings, wide
+    return frame, headers, labels, findings
 
 
 def _grid(rows: list[list[str | None]], width: int) -> np.ndarray:

@@ -155,15 +155,15 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
             for name, frame in tables.items():
                 short = name.split("_", 1)[1] if "_" in name else name
                 sheet = SHEET_NAMES.get(short, short)[:31]
-                japanese(frame).to_excel(writer, sheet_name=sheet, index=False)
+                shown = japanese(frame)
+                shown.to_excel(writer, sheet_name=sheet, index=False)
                 worksheet = writer.sheets[sheet]
                 worksheet.freeze_panes = "A2"
-                for row in worksheet.iter_rows():
-                    for cell in row:
-                        if cell.data_type == "f":  # openpyxl reads '=…' text as a formula
-                            cell.data_type = "s"
-                for column in worksheet.columns:
-                    width = max(len(str(c.value or "")) for c in column[:50])
+                for row, column in _formula_like(shown):
+                    # openpyxl takes text beginning with "=" for a formula: keep it text.
+                    worksheet.cell(row=row + 2, column=column + 1).data_type = "s"
+                for column in worksheet.iter_cols(max_row=50):
+                    width = max(len(str(c.value or "")) for c in column)
                     worksheet.column_dimensions[column[0].column_letter].width = min(
                         60, max(8, width * 1.6)
                     )
@@ -173,6 +173,17 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
             properties.modified = fixed
             properties.creator = "ichinoseki-hiraizumi-analysis"
         _normalise_zip(temporary)
+
+
+def _formula_like(frame: pd.DataFrame) -> list[tuple[int, int]]:
+    """(row, column) positions of text cells that begin with "=" (0-based, header excluded)."""
+    found = []
+    for column, name in enumerate(frame.columns):
+        if pd.api.types.is_numeric_dtype(frame[name]) or pd.api.types.is_bool_dtype(frame[name]):
+            continue
+        starts = frame[name].astype("string").str.startswith("=").fillna(False).to_numpy(bool)
+        found += [(int(row), column) for row in starts.nonzero()[0]]
+    return found
 
 
 def _normalise_zip(path: Path) -> None:

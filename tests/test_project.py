@@ -68,3 +68,35 @@ def test_jupyterlab_opens_the_notebook_scripts_as_notebooks() -> None:
     assert viewers["python"] == "Jupytext Notebook"
     explore = (ROOT / "notebooks" / "explore.py").read_text(encoding="utf-8")
     assert f"name: {KERNEL_NAME}" in explore
+
+
+def test_every_message_has_a_japanese_title_and_both_languages() -> None:
+    import re
+
+    from analysis.messages import CATALOGUE, TITLES
+
+    assert set(TITLES) == set(CATALOGUE)
+    for code, (japanese, english) in CATALOGUE.items():
+        words = re.sub(r"\{[^}]*\}", "", japanese).strip("：、。 ")
+        assert not words or re.search(r"[぀-ヿ一-鿿]", words), code
+        assert english and not re.search(r"[ぁ-ゟ]", english), code
+
+
+def test_only_the_pipeline_and_the_command_line_import_the_pipeline() -> None:
+    import ast
+
+    for path in (ROOT / "analysis").glob("*.py"):
+        if path.name in {"pipeline.py", "__main__.py"}:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {
+            node.module
+            for node in ast.walk(tree)
+            if isinstance(node, ast.ImportFrom) and node.module
+        } | {
+            alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Import)
+            for alias in node.names
+        }
+        assert "analysis.pipeline" not in imported, path.name

@@ -428,7 +428,10 @@ def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path)
 
 
 def test_reports_with_age_sex_data_then_without(
-    built_reports: Path, workbook: Path, tmp_path: Path, edition: dict  # type: ignore[type-arg]
+    built_reports: Path,
+    workbook: Path,
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
 ) -> None:
     settings_path = settings_file(tmp_path, settler_target_population="圏域,120000")
     try:
