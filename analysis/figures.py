@@ -512,10 +512,11 @@ def revision_overlay(
     left.yaxis.set_major_formatter(_PEOPLE)
     left.set_ylabel("人口（人）")
     left.set_title(f"{municipality}：年齢3区分別人口")
-    left.legend(fontsize=7, ncol=2, loc="upper right")
+    # Below the panel: inside it, eight entries would cover the lines.
+    left.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     right.set_ylabel("高齢化率（%）")
     right.set_title(f"{municipality}：高齢化率")
-    right.legend(fontsize=8)
+    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     figure.suptitle(
         f"{municipality}の新旧比較（破線：{old[1]}、実線：{new[1]}）", fontsize=12, y=1.03
     )
