@@ -187,6 +187,31 @@ def _cell_text(value: object) -> Cell:
     return str(value)
 
 
+def used_width(cells: list[Cell]) -> int:
+    """How many cells a row uses (trailing empty cells do not count)."""
+    used = len(cells)
+    while used and cells[used - 1] is None:
+        used -= 1
+    return used
+
+
+def check_widths(sheet: Sheet, first: int, width: int) -> None:
+    """In a CSV file, a row with more values than the header has columns is an error.
+
+    (A stray comma or quote shifts every value after it.) Rows from ``first`` on
+    are checked; a workbook may have notes beside its table, so it is not.
+    """
+    if sheet.excel:
+        return
+    for row, line in zip(sheet.rows[first:], sheet.lines[first:], strict=True):
+        used = used_width(row)
+        if used > width:
+            raise InputError(
+                Finding("error", sheet.where, line, "-", "csv-fields",
+                        {"found": used, "expected": width})
+            )  # fmt: skip
+
+
 def read_records(path: Path | str) -> pd.DataFrame:
     """A plain table whose first row is the header (the project's own files in data/raw/).
 
@@ -199,25 +224,12 @@ def read_records(path: Path | str) -> pd.DataFrame:
     if not sheet.rows:
         return pd.DataFrame({LINE: pd.Series([], dtype="int64")})
     header = [str(c) if c is not None else "" for c in sheet.rows[0]]
-    while header and not header[-1]:
-        header.pop()
-    body = []
-    for row, line in zip(sheet.rows[1:], sheet.lines[1:], strict=True):
-        used = len(row)
-        while used and row[used - 1] is None:
-            used -= 1
-        if used > len(header):
-            raise InputError(
-                Finding(
-                    "error",
-                    sheet.where,
-                    line,
-                    "-",
-                    "csv-fields",
-                    {"found": used, "expected": len(header)},
-                )
-            )
-        body.append(row[: len(header)] + [None] * (len(header) - min(len(row), len(header))))
+    del header[used_width(sheet.rows[0]) :]
+    check_widths(sheet, 1, len(header))
+    body = [
+        row[: len(header)] + [None] * (len(header) - min(len(row), len(header)))
+        for row in sheet.rows[1:]
+    ]
     frame = pd.DataFrame(body, columns=header, dtype="string")
     frame.insert(0, LINE, pd.Series(sheet.lines[1:], dtype="int64"))
     return frame

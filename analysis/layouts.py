@@ -29,7 +29,15 @@ import numpy as np
 import pandas as pd
 
 from analysis.findings import Finding, Locator, examples
-from analysis.io import LINE, InputError, Sheet, column_letter, read_sheets
+from analysis.io import (
+    LINE,
+    InputError,
+    Sheet,
+    check_widths,
+    column_letter,
+    read_sheets,
+    used_width,
+)
 from analysis.paths import display_path
 
 HEADER_SEARCH_ROWS = 30
@@ -290,25 +298,8 @@ def _read_body(
     findings: list[Finding] = []
     body = sheet.rows[header_index + 1 :]
     body_lines = sheet.lines[header_index + 1 :]
-    width = len(header_row)
-    while width and header_row[width - 1] is None:
-        width -= 1
-    if not sheet.excel:
-        for row, line in zip(body, body_lines, strict=True):
-            used = len(row)
-            while used and row[used - 1] is None:
-                used -= 1
-            if used > width:
-                raise InputError(
-                    Finding(
-                        "error",
-                        sheet.where,
-                        line,
-                        "-",
-                        "csv-fields",
-                        {"found": used, "expected": width},
-                    )
-                )
+    width = used_width(header_row)
+    check_widths(sheet, header_index + 1, width)
     skipped, unexpected = [], []
     for i in range(width):
         if i not in headers or i in mapping.values() or i in years:

@@ -237,13 +237,13 @@ def _run_locked(options: Options, echo: Callable[[str], None]) -> int:
             echo(line)
         echo("すべての報告書は最新です（入力に変更はありません。作り直すには --force）。")
         return 0
-    return _build(options, echo, reports, stale, digests, manifest if intact else {}, gone)
+    # A damaged set is rebuilt whole; its manifest still says which old files to remove.
+    return _build(options, echo, stale, digests, manifest, gone)
 
 
 def _build(
     options: Options,
     echo: Callable[[str], None],
-    reports: list[Report],
     stale: list[Report],
     digests: dict[str, str],
     manifest: dict[str, Any],

@@ -47,3 +47,17 @@ def built_reports() -> Path:
     result = run_cli("reports")
     assert result.returncode == 0, result.stdout + result.stderr
     return ROOT / "reports"
+
+
+def start_forced_run() -> subprocess.Popen[str]:
+    """``python -m analysis reports --force`` in the background, once it has started work."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "analysis", "reports", "--force"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert "報告書" in process.stdout.readline()
+    return process

@@ -22,7 +22,7 @@ from analysis import outputs, pipeline, tables
 from analysis.options import Options
 from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, ROOT
 
-from .conftest import run_cli, snapshot
+from .conftest import run_cli, snapshot, start_forced_run
 
 
 def quiet(_: str) -> None:
@@ -139,22 +139,9 @@ def test_a_second_run_at_the_same_time_exits_with_a_clear_message(built_reports:
     assert snapshot() == before
 
 
-def start_run() -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "reports", "--force"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert "報告書" in process.stdout.readline()
-    return process
-
-
 def test_sigterm_cleans_up_like_ctrl_c(built_reports: Path) -> None:
     before = snapshot()
-    process = start_run()
+    process = start_forced_run()
     time.sleep(2)
     process.send_signal(signal.SIGTERM)
     output = process.communicate(timeout=120)[0]
@@ -168,7 +155,7 @@ def test_kill_9_at_any_moment_is_repaired_by_the_next_plain_run(
     built_reports: Path, seconds: float
 ) -> None:
     before = snapshot()
-    process = start_run()
+    process = start_forced_run()
     time.sleep(seconds)
     process.kill()
     process.communicate(timeout=60)

@@ -13,7 +13,7 @@ from analysis import execution, outputs, pipeline
 from analysis.options import Options
 from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS
 
-from .conftest import run_cli
+from .conftest import run_cli, start_forced_run
 
 
 def outputs_text(notebook: object) -> str:
@@ -208,20 +208,9 @@ def test_a_failed_report_stages_nothing_outside_its_staging_folder(
 
 def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
     import signal
-    import subprocess
     import time
 
-    from analysis.paths import ROOT
-
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "reports", "--force"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert "報告書" in process.stdout.readline()
+    process = start_forced_run()
     time.sleep(1.5)  # inside validation / table writing / notebook execution
     process.send_signal(signal.SIGINT)
     output = process.communicate(timeout=120)[0]
