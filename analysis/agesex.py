@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.data import Municipalities, outside_plan_note, parse_number, plan_municipalities
 from analysis.findings import Finding, Locator, cell_errors, examples
 from analysis.io import LINE, Sheet, read_sheets
 from analysis.layouts import (
@@ -200,11 +201,10 @@ def _published_blocks(sheet: Sheet) -> tuple[int, list[_Block]] | None:
     return None
 
 
-def _sheet_municipality(sheet: Sheet, header: int, registry: object) -> tuple[str | None, str]:
+def _sheet_municipality(
+    sheet: Sheet, header: int, registry: Municipalities
+) -> tuple[str | None, str]:
     """(the plan's name for this sheet or None, how to name it in a note)."""
-    from analysis.data import Municipalities
-
-    assert isinstance(registry, Municipalities)
     code, name = code_and_name(sheet.name)
     if code and registry.by_code(code):
         return registry.by_code(code), sheet.name
@@ -225,7 +225,7 @@ def _sheet_municipality(sheet: Sheet, header: int, registry: object) -> tuple[st
 
 
 def read_published(
-    sheets: list[Sheet], file: str, registry: object
+    sheets: list[Sheet], file: str, registry: Municipalities
 ) -> tuple[Table, list[str], list[str]] | None:
     """The published layout's plan sheets as a :class:`Table`, the sheets left out, and
     the plan municipalities found; None when no sheet has that layout."""
@@ -306,7 +306,7 @@ class AgeSexLoaded:
 
 
 def load(
-    path: Path, *, edition: str, registry: object, sheets: list[Sheet] | None = None
+    path: Path, *, edition: str, registry: Municipalities, sheets: list[Sheet] | None = None
 ) -> AgeSexLoaded:
     """Read and check an age × sex file of either layout (raises InputError if it is neither)."""
     sheets = read_sheets(path) if sheets is None else sheets
@@ -344,12 +344,9 @@ def is_age_sex(sheets: list[Sheet]) -> bool:
 
 
 def check(
-    table: Table, *, edition: str, registry: object, notes: list[Finding] | None = None
+    table: Table, *, edition: str, registry: Municipalities, notes: list[Finding] | None = None
 ) -> AgeSexLoaded:
     """Parse and check a table of counts by sex and age; every finding is collected."""
-    from analysis.data import Municipalities, _plan_municipalities, parse_number
-
-    assert isinstance(registry, Municipalities)
     findings = [*table.findings, *(notes or [])]
     raw = table.frame
     empty = pd.DataFrame(
@@ -363,18 +360,8 @@ def check(
             Finding("error", table.file, None, "-", "no-plan-municipality", {"known": known})
         )
         return AgeSexLoaded(empty, empty, (), findings)
-    municipality, outside = _plan_municipalities(raw, registry)
-    if outside.any():
-        names = list(
-            dict.fromkeys(
-                raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
-            )
-        )
-        findings.append(
-            Finding("note", table.where(), None, table.labels["municipality"], "outside-plan",
-                    {"count": len(names), "rows": len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates()),
-                     "examples": examples(names, 3)})
-        )  # fmt: skip
+    municipality, outside = plan_municipalities(raw, registry)
+    findings += outside_plan_note(table, outside)
     kept = np.flatnonzero(~outside)
     rows = raw.iloc[kept].reset_index(drop=True)
     municipality = municipality[kept]

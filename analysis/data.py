@@ -297,25 +297,8 @@ def parse_population(
         findings.append(Finding("error", table.where(), None, "-", "empty-file"))
         return Loaded(_empty_population(), findings)
 
-    municipality, outside = _plan_municipalities(raw, registry)
-    if outside.any():
-        names = raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
-        distinct = list(dict.fromkeys(names))
-        source_rows = len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates())
-        findings.append(
-            Finding(
-                "note",
-                table.where(),
-                None,
-                table.labels["municipality"],
-                "outside-plan",
-                {
-                    "count": len(distinct),
-                    "rows": source_rows,
-                    "examples": examples(distinct, 3),
-                },
-            )
-        )
+    municipality, outside = plan_municipalities(raw, registry)
+    findings += outside_plan_note(table, outside)
     kept = np.flatnonzero(~outside)
     if not len(kept):
         known = "、".join(registry.names)
@@ -415,7 +398,21 @@ def parse_population(
     return Loaded(frame.reset_index(drop=True), findings)
 
 
-def _plan_municipalities(
+def outside_plan_note(table: Table, outside: np.ndarray) -> list[Finding]:
+    """One note counting the municipalities (and rows) left out as outside the plan."""
+    if not outside.any():
+        return []
+    raw = table.frame
+    names = raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
+    distinct = list(dict.fromkeys(names))
+    source_rows = len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates())
+    params = {"count": len(distinct), "rows": source_rows, "examples": examples(distinct, 3)}
+    return [
+        Finding("note", table.where(), None, table.labels["municipality"], "outside-plan", params)
+    ]
+
+
+def plan_municipalities(
     raw: pd.DataFrame, registry: Municipalities
 ) -> tuple[np.ndarray, np.ndarray]:
     """The plan's name for each row (None when blank) and which rows lie outside the plan.
