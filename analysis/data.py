@@ -138,11 +138,6 @@ class Municipalities:
         return self.codes.get(digits.zfill(5))
 
 
-def read_municipalities(path: Path = DATA_RAW / "municipalities.csv") -> list[str]:
-    """Names of the municipalities that make up the 圏域, in the registry's order."""
-    return read_municipality_registry(path).names
-
-
 def read_municipality_registry(path: Path = DATA_RAW / "municipalities.csv") -> Municipalities:
     table = read_records(path)
     names = [str(name) for name in table["municipality"]]
