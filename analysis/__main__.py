@@ -103,7 +103,7 @@ Result = dict[str, Any]
 def _validate(folder: Path, verbose: bool) -> Result:
     from analysis import kpi
     from analysis.data import load_all
-    from analysis.findings import DataError, Finding, console_lines, summary
+    from analysis.findings import DataError, Finding, console_lines, errors_in, summary
     from analysis.io import InputError
 
     findings: list[Finding] = []
@@ -118,7 +118,7 @@ def _validate(folder: Path, verbose: bool) -> Result:
             findings += error.all_findings
         except InputError as error:
             findings.append(error.finding)
-    errors = [f for f in findings if f.severity == "error"]
+    errors = errors_in(findings)
     lines = [*console_lines(findings, verbose), summary(findings)]
     if errors:
         lines.append("エラーを直してから、もう一度実行してください。")

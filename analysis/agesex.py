@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import Municipalities, outside_plan_note, parse_number, plan_municipalities
-from analysis.findings import Finding, Locator, cell_errors, examples
+from analysis.findings import Finding, Locator, cell_errors, errors_in, examples
 from analysis.io import LINE, Sheet, read_sheets
 from analysis.layouts import (
     Field,
@@ -302,7 +302,7 @@ class AgeSexLoaded:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        return errors_in(self.findings)
 
 
 def load(
@@ -430,7 +430,7 @@ def check(
                         {"what": what, "first": "-"}, cells[0])
             )  # fmt: skip
         frame = frame[~duplicated]
-    if [f for f in findings if f.severity == "error"]:
+    if errors_in(findings):
         return AgeSexLoaded(empty, empty, (), findings)
 
     counts = frame[frame["sex"].isin(SEXES) & ~frame["age_group"].isin([TOTAL, UNKNOWN_AGE])]
@@ -452,7 +452,7 @@ def check(
                          "open": AGE_LABELS.get(opens[0], opens[0])})
             )  # fmt: skip
         findings += _completeness(counts, groups, table.file)
-    if [f for f in findings if f.severity == "error"]:
+    if errors_in(findings):
         return AgeSexLoaded(empty, empty, groups, findings)
     findings += _sums(frame, counts, table)
     tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))

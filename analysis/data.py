@@ -19,7 +19,14 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from analysis.findings import DataError, Finding, Locator, cell_errors, examples
+from analysis.findings import (
+    Finding,
+    Locator,
+    cell_errors,
+    errors_in,
+    examples,
+    raise_on_errors,
+)
 
 if TYPE_CHECKING:
     from analysis.agesex import AgeSexLoaded
@@ -73,7 +80,7 @@ class Loaded:
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error"]
+        return errors_in(self.findings)
 
 
 def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
@@ -388,7 +395,7 @@ def parse_population(
         population=frame["population"].astype("int64"),
         derived=False,
     )
-    if not any(f.severity == "error" for f in findings):
+    if not errors_in(findings):
         findings += completeness(frame, table.where(), keys)
     return Loaded(frame.reset_index(drop=True), findings)
 
@@ -667,8 +674,7 @@ def load_all(
         frames.append(loaded.frame)
         if loaded.age_sex is not None:
             detailed[edition.edition] = loaded.age_sex
-    if any(f.severity == "error" for f in findings):
-        raise DataError(findings)
+    raise_on_errors(findings)
     municipalities = registry.names
     raw = complete_population(pd.concat(frames, ignore_index=True), municipalities)
     raw = sort_population(raw, municipalities)

@@ -17,7 +17,14 @@ import numpy as np
 import pandas as pd
 
 from analysis.data import normalise_text, parse_number
-from analysis.findings import DataError, Finding, cell_errors, examples, value_param
+from analysis.findings import (
+    DataError,
+    Finding,
+    cell_errors,
+    examples,
+    raise_on_errors,
+    value_param,
+)
 from analysis.io import LINE, locate_records, read_records
 from analysis.layouts import Field, Layout, accepted_layouts, read_table, share_matching
 from analysis.paths import DATA_RAW, display_path
@@ -248,8 +255,7 @@ def load_actuals(
     problems = list(table.findings)
     frame = table.frame
     if frame.empty:
-        if [f for f in problems if f.severity == "error"]:
-            raise DataError(problems)
+        raise_on_errors(problems)
         if notes is not None:
             notes += problems
         return pd.DataFrame(
@@ -300,7 +306,7 @@ def load_actuals(
             "fiscal_year": year,
             "value": value,
             "note": frame["note"],
-            "position": np.arange(len(frame)),
+            "position": rows,
         }
     )
     duplicated = (
@@ -313,8 +319,7 @@ def load_actuals(
             Finding("error", files[0], lines[0], columns[0], "duplicate-actual",
                     {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}"}, cells[0])
         )  # fmt: skip
-    if [f for f in problems if f.severity == "error"]:
-        raise DataError(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
+    raise_on_errors(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
     if notes is not None:
         notes += problems
     return (
