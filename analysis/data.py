@@ -41,6 +41,7 @@ from analysis.schema import (
     TOTAL,
     YEAR_RANGE,
     find_age_group,
+    is_yes,
     normalise_age_group,
 )
 
@@ -117,7 +118,7 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
                 replaces=_text(row.get("replaces")),
                 source=_text(row.get("source")),
                 short_label=_text(row.get("short_label")),
-                age_sex=_text(row.get("age_sex")) in {"1", "yes", "true", "○"},
+                age_sex=is_yes(_text(row.get("age_sex"))),
             )
         )
     return editions

@@ -34,6 +34,7 @@ from analysis.execution import (
 from analysis.findings import Finding, console_lines, summary
 from analysis.options import Options, comparison_years, option_problems
 from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
+from analysis.schema import is_yes
 
 TITLES = {
     "population": "圏域の人口の見通し",
@@ -60,8 +61,7 @@ def has_age_sex(options: Options) -> bool:
     """True when there is data by sex and five-year age group to project from."""
     if options.age_sex:
         return True
-    flags = {"1", "yes", "true", "○"}
-    return any((row.get("age_sex") or "").strip().lower() in flags for row in _registry_rows())
+    return any(is_yes(row.get("age_sex")) for row in _registry_rows())
 
 
 def reports_for(options: Options) -> list[Report]:

@@ -83,6 +83,11 @@ def find_age_group(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+def is_yes(text: object) -> bool:
+    """A registry flag as planners write it in Excel: 1, yes, true or ○."""
+    return str(text or "").strip().lower() in {"1", "yes", "true", "○"}
+
+
 POPULATION_KEYS: tuple[str, ...] = ("edition", "municipality", "year", "age_group")
 """Columns that identify one population count (人)."""
 

@@ -26,6 +26,7 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 # %%
 from pathlib import Path
 
+import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import figures, population, scenarios
@@ -82,10 +83,10 @@ if projected is not None:
             f"高齢化率{row.aging_rate_pct:.1f}%です。"
         )
     for row in projected.influence.itertuples():
-        if row.municipality == REGION and row.natural_level is not None and str(row.natural_level) != "<NA>":
+        if row.municipality == REGION and pd.notna(row.natural_level):
             points.append(
                 f"{row.year}年の圏域の自然増減の影響度は{row.natural_pct:.1f}%（段階{row.natural_level}）"
-                + (f"、社会増減の影響度は{row.social_pct:.1f}%（段階{row.social_level}）" if str(row.social_level) != "<NA>" else "")
+                + (f"、社会増減の影響度は{row.social_pct:.1f}%（段階{row.social_level}）" if pd.notna(row.social_level) else "")
                 + "です。"
             )
     points += [f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed")]
