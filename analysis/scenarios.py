@@ -328,10 +328,10 @@ def run(
     else:
         target = settings.number("tfr_target") or 2.1
         target_year = settings.year("tfr_target_year") or base.years[0]
-        known = np.array([float(b or 0) for b in tfr_bases])
-        paths = tfr_path(base.years, known, target, target_year)
-        raised = implied.cwr * paths / known
-        sim1 = implied.with_cwr(raised)
+        known = [b for b in tfr_bases if b is not None]  # every one, in this branch
+        paths = tfr_path(base.years, np.asarray(known), target, target_year)
+        sim1 = with_fertility(implied, paths, known)
+        raised = sim1.cwr
         projections["sim1"] = projection.project(start, sim1, bounds)
         cwr["sim1"], tfr["sim1"] = raised, paths
         if survival is None:
@@ -357,6 +357,13 @@ def run(
     return Results(base, projections, cwr, tfr, solved, notes)
 
 
+def with_fertility(
+    implied: projection.Schedule, paths: np.ndarray, tfr_bases: list[float]
+) -> projection.Schedule:
+    """The schedule with CWR(y) × TFR(y) ÷ tfr_base (シミュレーション1's births)."""
+    return implied.with_cwr(implied.cwr * paths / np.asarray(tfr_bases, dtype="float64"))
+
+
 def explore(
     base: Base,
     implied: projection.Schedule,
@@ -378,9 +385,8 @@ def explore(
     """
     schedule = implied
     if tfr_bases:
-        known = np.asarray(tfr_bases, dtype="float64")
-        paths = tfr_path(base.years, known, tfr_target, tfr_target_year)
-        schedule = schedule.with_cwr(implied.cwr * paths / known)
+        paths = tfr_path(base.years, np.asarray(tfr_bases), tfr_target, tfr_target_year)
+        schedule = with_fertility(implied, paths, tfr_bases)
     if survival is not None:
         schedule = schedule.with_ratios(survival + migration_scale * (implied.ratios - survival))
     settlers = settler_array(base, profile, REGION, settlers_per_year * 5)
