@@ -184,6 +184,9 @@ def guarded_main(argv: list[str] | None = None) -> int:
 
     try:
         return main(argv)
+    except _Terminated:
+        print("中断しました。出力は前回のまま残っています。", flush=True)
+        return 143
     except KeyboardInterrupt:
         print("中断しました。出力は前回のまま残っています。", flush=True)
         return 130
@@ -217,6 +220,19 @@ def guarded_main(argv: list[str] | None = None) -> int:
         return 70
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM before a run installs its own handlers (only one thread exists then)."""
+
+
+def _terminate_like_ctrl_c() -> None:
+    import signal
+
+    def terminate(signum: int, frame: object) -> None:
+        raise _Terminated()
+
+    signal.signal(signal.SIGTERM, terminate)
+
+
 def exit_quickly(code: int) -> None:
     """Exit without the interpreter's final garbage collections over ~1,800 modules.
 
@@ -225,10 +241,17 @@ def exit_quickly(code: int) -> None:
     """
     import gc
 
+    if code in (130, 143):
+        # A stopped run may leave a thread inside a library call it cannot leave;
+        # the outputs are safe (all or nothing), so nothing is waited for.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
     gc.disable()
     gc.freeze()
     sys.exit(code)
 
 
 if __name__ == "__main__":
+    _terminate_like_ctrl_c()
     exit_quickly(guarded_main())

@@ -7,15 +7,19 @@ this module only runs one notebook and turns it into a page.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
+import os
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analysis.interrupts import Stopped, checkpoint
 from analysis.io import atomic_open, atomic_path
 from analysis.paths import REPORTS, ROOT, TEMPLATES, display_path
 
@@ -50,25 +54,48 @@ KERNEL_QUIET = "--IPKernelApp.log_level=ERROR"
 """The kernel's own log (e.g. ipykernel 7's note that it talks over local TCP) is not for planners."""
 
 
-def ensure_kernel() -> str:
+def ensure_kernel(name: str = KERNEL_NAME) -> str:
     """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
 
     Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
     Frozen standard modules stay on (faster start; only the debugger wants them off).
+    Runs of several copies of the project share the environment's kernelspec: the
+    install is done under a file lock, so that none reads a half-written one.
     """
     from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
-    try:
-        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
-        if _is_ours(spec.argv):
-            return KERNEL_NAME
-    except NoSuchKernel:
-        pass
+    def installed() -> bool:
+        try:
+            return _is_ours(KernelSpecManager().get_kernel_spec(name).argv)
+        except NoSuchKernel:
+            return False
+
+    if installed():
+        return name
+    from filelock import FileLock
+
+    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    folder.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(folder / f".{name}.lock")):
+        if not installed():
+            _install_kernel(name)
+    found = KernelSpecManager().get_kernel_spec(name).argv
+    if not _is_ours(found):
+        # A user-level kernelspec of the same name shadows ours (from another checkout).
+        raise RuntimeError(
+            f"the Jupyter kernel {name!r} found first runs `{' '.join(found)}`, not the one "
+            f"this project installs for {sys.executable}; remove it with "
+            f"`jupyter kernelspec remove {name}` and run again"
+        )
+    return name
+
+
+def _install_kernel(name: str) -> None:
     from ipykernel.kernelspec import install
 
     folder = Path(
         install(
-            kernel_name=KERNEL_NAME,
+            kernel_name=name,
             display_name="Python (一関・平泉 analysis)",
             prefix=sys.prefix,
             frozen_modules=True,
@@ -77,16 +104,8 @@ def ensure_kernel() -> str:
     spec_file = folder / "kernel.json"
     written = json.loads(spec_file.read_text(encoding="utf-8"))
     written["argv"] = [*written["argv"], KERNEL_QUIET]
-    spec_file.write_text(json.dumps(written, indent=1, ensure_ascii=False), encoding="utf-8")
-    found = KernelSpecManager().get_kernel_spec(KERNEL_NAME).argv
-    if not _is_ours(found):
-        # A user-level kernelspec of the same name shadows ours (from another checkout).
-        raise RuntimeError(
-            f"the Jupyter kernel {KERNEL_NAME!r} found first runs `{' '.join(found)}`, not the one "
-            f"this project installs for {sys.executable}; remove it with "
-            f"`jupyter kernelspec remove {KERNEL_NAME}` and run again"
-        )
-    return KERNEL_NAME
+    with atomic_open(spec_file) as handle:
+        json.dump(written, handle, indent=1, ensure_ascii=False)
 
 
 def _is_ours(argv: list[str]) -> bool:
@@ -122,12 +141,19 @@ IN_MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
 """What nbclient passes to the kernels it starts: no IPython history database on disk."""
 
 
+_KERNELS_LOCK = threading.Lock()
+_KERNELS: list[Any] = []
+_KERNELS_CLOSED = False
+
+
 def start_kernel(kernel: str) -> Any:
     """Launch a kernel process now and return its manager, for :func:`execute` to use later.
 
     Launching takes a few milliseconds, but the kernel then needs about a second
     of its own to start and import; begun first, that second overlaps the
-    pipeline's own imports and validation instead of following them.
+    pipeline's own imports and validation instead of following them. Every kernel
+    is registered, so that :func:`kill_kernels` can end it whatever its thread is
+    doing; once that was called, no new kernel starts (:class:`Stopped` instead).
     """
     import asyncio
 
@@ -146,7 +172,11 @@ def start_kernel(kernel: str) -> Any:
     async def launch() -> None:
         await manager.start_kernel(cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY])
 
-    asyncio.run(launch())
+    with _KERNELS_LOCK:
+        if _KERNELS_CLOSED:
+            raise Stopped()
+        asyncio.run(launch())
+        _KERNELS.append(manager)
     return manager
 
 
@@ -160,8 +190,51 @@ def stop_kernel(manager: Any) -> None:
     for opened in getattr(manager, "opened_clients", []):
         opened.stop_channels()
     manager.opened_clients = []
+    with _KERNELS_LOCK:
+        if manager in _KERNELS:
+            _KERNELS.remove(manager)
     if manager.has_kernel:
         asyncio.run(shut_down())
+
+
+def kill_kernels(wait_seconds: float = 0.5) -> None:
+    """Kill every kernel started here, from any thread, and start no more.
+
+    Used when a run is stopped: a kernel's process group gets SIGKILL (no
+    messages, no event loop: the threads that own the managers may be busy), and
+    each process is reaped so that none is left behind.
+    """
+    import signal
+
+    global _KERNELS_CLOSED
+    with _KERNELS_LOCK:
+        _KERNELS_CLOSED = True
+        managers = list(_KERNELS)
+        _KERNELS.clear()
+    processes = []
+    for manager in managers:
+        provisioner = getattr(manager, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        if process is None:
+            continue
+        group = getattr(provisioner, "pgid", None)
+        with contextlib.suppress(OSError):
+            if group and hasattr(os, "killpg"):
+                os.killpg(group, getattr(signal, "SIGKILL", signal.SIGTERM))
+            else:
+                process.kill()
+        processes.append(process)
+    deadline = time.monotonic() + wait_seconds
+    for process in processes:
+        with contextlib.suppress(Exception):
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+
+
+def reopen_kernels() -> None:
+    """Allow kernels again (a new run in the same process, as in the tests)."""
+    global _KERNELS_CLOSED
+    with _KERNELS_LOCK:
+        _KERNELS_CLOSED = False
 
 
 def execute(report: Report, kernel: str, manager: Any = None) -> Any:
@@ -169,12 +242,18 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
 
     ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
     stops it); without one, papermill starts a kernel and stops it at the end.
+    After each cell the run's checkpoint ``cell:NAME:INDEX`` is passed, so that a
+    stopped run leaves the notebook between two cells.
     """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
     notebook = load_notebook(report.notebook)
     launched = {"km": manager} if manager is not None else {}
+
+    def after_cell(cell: Any, cell_index: int, **_: Any) -> None:
+        checkpoint(f"cell:{report.name}:{cell_index}")
+
     try:
         executed = papermill.execute_notebook(
             notebook,
@@ -186,6 +265,7 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
             log_output=False,
             cwd=str(ROOT),
             shutdown_kernel="immediate",
+            on_cell_executed=after_cell,
             **launched,
         )
     except PapermillExecutionError as error:

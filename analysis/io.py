@@ -259,6 +259,18 @@ def column_letter(index: int) -> str:
 # ---------------------------------------------------------------- writing
 
 
+def sync_file(path: Path) -> None:
+    """Flush a file's content to the disk (before a rename makes it the real one)."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY)
+    except OSError:
+        return  # a file that is gone is reported by whoever moves it
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; move it into place only on success.
@@ -272,6 +284,7 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
     temporary = target.parent / f".{target.name}.{uuid.uuid4().hex}.tmp"
     try:
         yield temporary
+        sync_file(temporary)
         os.replace(temporary, target)
     finally:
         with contextlib.suppress(FileNotFoundError):

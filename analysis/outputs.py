@@ -28,8 +28,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from analysis import interrupts
 from analysis.findings import Finding
-from analysis.io import atomic_open
+from analysis.interrupts import checkpoint
+from analysis.io import atomic_open, sync_file
 from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, ROOT
 
 MANIFEST = REPORTS / ".manifest.json"
@@ -198,6 +200,8 @@ class Staging:
     """A fresh folder in which a run builds every output before any is moved into place."""
 
     folder: Path
+    journal_written: bool = False
+    """Set by :func:`commit` once the decision is on disk (the folder may be gone after)."""
 
     @classmethod
     def fresh(cls) -> Staging:
@@ -214,7 +218,7 @@ class Staging:
 
     def decided(self) -> bool:
         """True once the commit journal is written (from then on the commit must complete)."""
-        return (self.folder / JOURNAL_NAME).exists()
+        return self.journal_written or (self.folder / JOURNAL_NAME).exists()
 
     def discard(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -244,6 +248,10 @@ def commit(
     commit is decided: an interruption from then on is finished by :func:`recover`.
     """
     preflight({final.parent for _, final in moves} | {MANIFEST.parent})
+    # On disk before the decision: a crash after the renames must not leave empty files.
+    for staged, _ in moves:
+        sync_file(staged)
+    interrupts.check()  # the last moment a stop can still leave the previous set
     journal = {
         "moves": [[relative(s), relative(f)] for s, f in moves],
         "deletions": [relative(p) for p in deletions],
@@ -254,6 +262,7 @@ def commit(
             json.dump(journal, handle, ensure_ascii=False, indent=1)
     except OSError as error:
         raise OutputError(staging.folder / JOURNAL_NAME, error) from None
+    staging.journal_written = True
     _apply(staging.folder, journal)
 
 
@@ -265,7 +274,8 @@ def _replace(source: Path, target: Path) -> None:
 def _apply(folder: Path, journal: dict[str, Any]) -> None:
     """Carry out a decided commit; safe to repeat after an interruption at any point."""
     try:
-        for staged, final in journal["moves"]:
+        for number, (staged, final) in enumerate(journal["moves"]):
+            checkpoint(f"move:{number}", stoppable=False)
             source, target = ROOT / staged, ROOT / final
             if source.exists():
                 target.parent.mkdir(parents=True, exist_ok=True)

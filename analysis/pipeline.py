@@ -11,27 +11,30 @@ from __future__ import annotations
 
 import csv
 import os
-import signal
+import queue
+import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis import outputs
+from analysis import interrupts, outputs
 from analysis.execution import (
     NotebookFailed,
     Report,
     ensure_kernel,
     execute,
     figure_paths,
+    kill_kernels,
+    reopen_kernels,
     start_kernel,
     stop_kernel,
     to_html,
     warm_exporter,
 )
 from analysis.findings import Finding, console_lines, summary
+from analysis.interrupts import checkpoint
 from analysis.options import Options, comparison_years, option_problems
 from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
 from analysis.schema import is_yes
@@ -134,17 +137,14 @@ def report_fingerprint(report: Report, shared: str) -> str:
     return outputs.fingerprint(shared, [report.notebook, *report.inputs], report.parameters)
 
 
-class Cancelled(RuntimeError):
-    """The run was interrupted or its data was invalid; nothing was moved into place."""
-
-
 def run_one(
     report: Report, kernel: str, staging: outputs.Staging, manager: Any = None
 ) -> tuple[Path, list[Path]]:
     """Execute one report into ``staging``: its HTML and its figures, not yet in place.
 
     ``manager``, a kernel launched ahead by :func:`analysis.execution.start_kernel`,
-    is stopped here. Returns the staged HTML and figure files.
+    is used (else one is started now) and stopped here. Returns the staged HTML
+    and figure files.
     """
     # Named by process: a kernel orphaned by a killed run (it exits within about a
     # second) can never write into the folder of the run that follows.
@@ -156,15 +156,19 @@ def run_one(
         {**report.parameters, "output_dir": str(folder)},
         report.inputs,
     )
+    checkpoint(f"notebook:{report.name}")
+    if manager is None:
+        manager = start_kernel(kernel)
     try:
         notebook = execute(staged, kernel, manager)
     finally:
-        if manager is not None:
-            stop_kernel(manager)
+        stop_kernel(manager)
+    checkpoint(f"executed:{report.name}")
     figures = figure_paths(notebook)
     html = staging.path(report.html)
     html.parent.mkdir(parents=True, exist_ok=True)
     html.write_text(to_html(notebook, TITLES.get(report.name, report.name)), encoding="utf-8")
+    checkpoint(f"html:{report.name}")
     return html, figures
 
 
@@ -173,54 +177,92 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
-@contextmanager
-def _terminate_as_interrupt() -> Iterator[None]:
-    """SIGTERM (a closed terminal, ``kill``) cleans up like Ctrl-C instead of dying mid-write."""
-
-    def interrupt(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, interrupt)
-    except ValueError:  # not the main thread (e.g. called from a notebook's worker)
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+STOP_GRACE_SECONDS = 0.7
+"""How long a stopped run waits for its working thread to unwind before it returns."""
 
 
 def run(options: Options, echo: Callable[[str], None] = say) -> int:
-    """Regenerate what is out of date, replacing all outputs together; return the exit code."""
+    """Regenerate what is out of date, replacing all outputs together; return the exit code.
+
+    The work runs in a thread of its own; this (main) thread only supervises, so
+    that Ctrl-C or SIGTERM (see :mod:`analysis.interrupts`) ends the run within
+    about a second whatever the work is doing: the kernels are killed, the
+    previous outputs stand, and the exit code is 130 (Ctrl-C) or 143 (SIGTERM).
+    """
     problems = option_problems(options)
     if problems:
         for problem in problems:
             echo(str(problem))
         return 2
-    try:
-        with outputs.run_lock(), _terminate_as_interrupt():
-            return _run_locked(options, echo)
-    except outputs.Busy:
-        echo(str(Finding("error", "", None, "-", "busy")))
-        return 75
-    except outputs.OutputError as error:
-        echo(str(error))
-        return 1
-    except KeyboardInterrupt:
-        echo("中断しました。出力（reports/ と data/processed/）は前回のまま残っています。")
-        return 130
+    interrupts.reset()
+    reopen_kernels()
+    with interrupts.handling_signals():
+        try:
+            with outputs.run_lock():
+                return _supervise(options, echo)
+        except outputs.Busy:
+            echo(str(Finding("error", "", None, "-", "busy")))
+            return 75
+        except outputs.OutputError as error:
+            echo(str(error))
+            return 1
 
 
-def _run_locked(options: Options, echo: Callable[[str], None]) -> int:
+def _supervise(options: Options, echo: Callable[[str], None]) -> int:
+    outcome: dict[str, Any] = {}
+    progress = _Progress()
+
+    def work() -> None:
+        try:
+            outcome["code"] = _run_locked(options, echo, progress)
+        except interrupts.Stopped:
+            outcome["stopped"] = True
+        except BaseException as error:  # handed to the main thread, raised there
+            outcome["error"] = error
+
+    worker = threading.Thread(target=work, name="analysis-run", daemon=True)
+    worker.start()
+    while worker.is_alive() and not interrupts.requested():
+        worker.join(0.05)
+    if interrupts.requested():
+        kill_kernels()
+        worker.join(STOP_GRACE_SECONDS)
+        if progress.decided:
+            echo(
+                "中断しました。出力の置き換えはすでに始まっていたため、"
+                "完了しているか、次回の実行で完了します。"
+            )
+        else:
+            echo("中断しました。出力（reports/ と data/processed/）は前回のまま残っています。")
+        return interrupts.exit_code()
+    if "error" in outcome:
+        raise outcome["error"]
+    return int(outcome["code"])
+
+
+@dataclass
+class _Progress:
+    """What the working thread has done, for the supervisor's last message."""
+
+    staging: outputs.Staging | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.staging is not None and self.staging.decided()
+
+
+def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progress) -> int:
+    checkpoint("locked")
     repaired = outputs.recover()
     if repaired == "finished":
         echo("前回中断された出力の置き換えを完了しました。")
+    checkpoint("recovered")
     reports = reports_for(options)
     manifest = outputs.read_manifest()
     shared = outputs.shared_fingerprint()  # read the raw data and code once, not once per report
     digests = {r.name: report_fingerprint(r, shared) for r in reports}
     intact = outputs.consistent(manifest)
+    checkpoint("fingerprinted")
     if manifest and not intact:
         echo("前回の出力の一部が欠けているか変更されているため、すべて作り直します。")
     recorded = manifest.get("reports", {})
@@ -238,97 +280,187 @@ def _run_locked(options: Options, echo: Callable[[str], None]) -> int:
         echo("すべての報告書は最新です（入力に変更はありません。作り直すには --force）。")
         return 0
     # A damaged set is rebuilt whole; its manifest still says which old files to remove.
-    return _build(options, echo, stale, digests, manifest, gone)
+    staging = outputs.Staging.fresh()
+    progress.staging = staging
+    try:
+        code = _build(options, echo, staging, stale, digests, manifest, gone)
+    finally:
+        if not staging.decided():  # a decided commit is finished by the next run's recovery
+            staging.discard()
+    if code == 0:
+        _say_removed(echo, gone)
+        echo("reports/ と data/processed/ を更新しました。")
+    return code
 
 
 def _build(
     options: Options,
     echo: Callable[[str], None],
+    staging: outputs.Staging,
     stale: list[Report],
     digests: dict[str, str],
     manifest: dict[str, Any],
     gone: list[str],
 ) -> int:
+    """Build every stale output in ``staging``; commit them with the rest if all succeeded."""
+    with _Notebooks(stale, staging, options.jobs) as notebooks:
+        if stale:
+            names = "、".join(r.name for r in stale)
+            echo(f"報告書 {len(stale)} 件を作成します（同時に {notebooks.jobs} 件）：{names}")
+        tables_built = _tables(options, echo, staging)
+        if tables_built is None:
+            return 1
+        written, validation_lines = tables_built
+        warm_exporter()
+        checkpoint("exporter-warmed")
+        results = notebooks.collect(echo)
+    if results is None:
+        return 1
+    checkpoint("notebooks-done")
+    moves, deletions, new_manifest = _plan_commit(
+        staging, written, results, digests, manifest, gone, validation_lines
+    )
+    checkpoint("journal")
+    outputs.commit(staging, moves, deletions, new_manifest)
+    checkpoint("committed", stoppable=False)
+    return 0
+
+
+def _tables(
+    options: Options, echo: Callable[[str], None], staging: outputs.Staging
+) -> tuple[list[Path], list[str]] | None:
+    """Validate the inputs and write every table into ``staging`` (None: invalid input)."""
     from analysis import tables
     from analysis.findings import DataError
     from analysis.io import InputError
 
-    staging = outputs.Staging.fresh()
-    kernel = ensure_kernel() if stale else ""
-    jobs = max(1, min(options.jobs, len(stale)))
-    pool = ThreadPoolExecutor(max_workers=jobs)
-    # The first kernels are launched before anything else: they start and import
-    # while this process imports its own libraries and validates the data.
-    managers = [start_kernel(kernel) for _ in stale[:jobs]]
-    managers += [None] * (len(stale) - len(managers))
     try:
-        started = {
-            pool.submit(_timed, run_one, r, kernel, staging, m): r
-            for r, m in zip(stale, managers, strict=True)
-        }
-        if stale:
-            names = "、".join(r.name for r in stale)
-            echo(f"報告書 {len(stale)} 件を作成します（同時に {jobs} 件）：{names}")
-        try:
-            built = tables.build(options)
-        except (DataError, InputError) as error:
-            findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
-            for line in console_lines(findings, options.verbose):
-                echo(line)
-            echo(
-                "入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。"
-            )
-            return 1
-        validation_lines = [
-            *console_lines(built.findings, options.verbose),
-            summary(built.findings),
-        ]
-        for line in validation_lines:
+        built = tables.build(options)
+    except (DataError, InputError) as error:
+        findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
+        for line in console_lines(findings, options.verbose):
             echo(line)
-        try:
-            written = tables.write(
-                built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK)
-            )
-        except OSError as error:
-            raise outputs.OutputError(staging.folder, error) from None
-        echo(f"集計表 {len(written) - 1} 件と Excel ブックを作成しました。")
-        warm_exporter()
+        echo(
+            "入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。"
+        )
+        return None
+    checkpoint("tables-built")
+    validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]
+    for line in validation_lines:
+        echo(line)
+    try:
+        written = tables.write(built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK))
+    except OSError as error:
+        raise outputs.OutputError(staging.folder, error) from None
+    echo(f"集計表 {len(written) - 1} 件と Excel ブックを作成しました。")
+    checkpoint("tables-written")
+    return written, validation_lines
+
+
+class _Notebooks:
+    """The report notebooks, run by daemon threads while the tables are built.
+
+    The first kernels are launched at once: they start and import while this
+    process imports its own libraries and validates the data. Daemon threads (not
+    a ThreadPoolExecutor, whose threads the interpreter joins at exit) so that a
+    stopped run can always exit, whatever a notebook is doing.
+    """
+
+    def __init__(self, stale: list[Report], staging: outputs.Staging, jobs: int) -> None:
+        self.reports = stale
+        self.staging = staging
+        self.jobs = max(1, min(jobs, len(stale)))
+        self.finished: queue.Queue[tuple[Report, Any, float]] = queue.Queue()
+        self.threads: list[threading.Thread] = []
+        if not stale:
+            return
+        # What the threads import first is imported here, before they start: no
+        # exception is ever thrown into an import (signals only set a flag), but an
+        # import lock is still better not shared by threads that are started together.
+        import jupytext  # noqa: F401
+        import papermill.exceptions  # noqa: F401
+
+        self.kernel = ensure_kernel()
+        checkpoint("kernelspec")
+        pending: queue.Queue[tuple[Report, Any]] = queue.Queue()
+        for index, report in enumerate(stale):
+            pending.put((report, start_kernel(self.kernel) if index < self.jobs else None))
+        checkpoint("kernels-launched")
+        self.pending = pending
+        for number in range(self.jobs):
+            thread = threading.Thread(target=self._work, name=f"notebook-{number}", daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def _work(self) -> None:
+        while True:
+            try:
+                report, manager = self.pending.get_nowait()
+            except queue.Empty:
+                return
+            start = time.perf_counter()
+            try:
+                result: Any = run_one(report, self.kernel, self.staging, manager)
+            except BaseException as error:  # reported by collect(), in the run's thread
+                result = error
+            self.finished.put((report, result, time.perf_counter() - start))
+
+    def collect(self, echo: Callable[[str], None]) -> dict[str, tuple[Path, list[Path]]] | None:
+        """Wait for every notebook; their staged files, or None if any failed."""
         results: dict[str, tuple[Path, list[Path]]] = {}
         failures = 0
-        for count, future in enumerate(as_completed(started), start=1):
-            report = started[future]
-            try:
-                (html, figures), seconds = future.result()
-            except NotebookFailed as error:
+        for count in range(1, len(self.reports) + 1):
+            while True:
+                interrupts.check()
+                try:
+                    report, result, seconds = self.finished.get(timeout=0.1)
+                    break
+                except queue.Empty:
+                    continue
+            if isinstance(result, NotebookFailed):
                 failures += 1
-                echo(f"[{count}/{len(stale)}] {report.name}：失敗 — {error}")
-                continue
-            except OSError as error:
-                raise outputs.OutputError(staging.folder, error) from None
-            results[report.name] = (html, figures)
-            echo(f"[{count}/{len(stale)}] {report.name}：完了（{seconds:.1f} 秒）")
+                echo(f"[{count}/{len(self.reports)}] {report.name}：失敗 — {result}")
+            elif isinstance(result, OSError):
+                raise outputs.OutputError(self.staging.folder, result)
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                results[report.name] = result
+                echo(f"[{count}/{len(self.reports)}] {report.name}：完了（{seconds:.1f} 秒）")
         if failures:
             echo(f"{failures} 件の報告書が失敗したため、出力は前回のまま残しました。")
-            return 1
-        moves, deletions, new_manifest = _plan_commit(
-            staging, written, results, digests, manifest, gone, validation_lines
-        )
-        outputs.commit(staging, moves, deletions, new_manifest)
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-        for manager in managers:  # those whose report was cancelled before it began
+            return None
+        return results
+
+    def __enter__(self) -> _Notebooks:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the kernels of reports that never began (an error or a stop came first)."""
+        if not self.threads:
+            return
+        while True:
+            try:
+                _, manager = self.pending.get_nowait()
+            except queue.Empty:
+                break
             if manager is not None:
                 stop_kernel(manager)
-        if not staging.decided():  # a decided commit is finished by the next run's recovery
-            staging.discard()
+        if exc[0] is not None:
+            # The running ones too: nothing will read their results, and their
+            # threads (daemons) are not waited for beyond a moment.
+            kill_kernels()
+        for thread in self.threads:
+            thread.join(0.2 if exc[0] is not None else None)
+
+
+def _say_removed(echo: Callable[[str], None], gone: list[str]) -> None:
     if "revision" in gone:
         echo("比較する2つの版がなくなったため、reports/revision.html とその図を削除しました。")
     if "projection" in gone:
         echo(
             "男女・5歳階級別のデータがなくなったため、reports/projection.html とその図を削除しました。"
         )
-    echo("reports/ と data/processed/ を更新しました。")
-    return 0
 
 
 def _plan_commit(
@@ -375,9 +507,3 @@ def _plan_commit(
         "validation": {"lines": validation_lines},
     }
     return moves, deletions, manifest
-
-
-def _timed(function: Callable[..., Any], *args: Any) -> tuple[Any, float]:
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start

@@ -1,15 +1,186 @@
+"""Fixtures: every test that runs the command works in a temporary copy of the project.
+
+Nothing here writes the checkout: a run's outputs, caches and locks all live in
+the copy's own ``reports/``, ``data/processed/`` and ``.cache/`` (the package
+computes its paths from where it is, and ``python -m analysis`` run in the copy
+imports the copy's package). So tests run in parallel (``pytest -n auto``).
+Every process a test starts is killed if it outlives its timeout.
+"""
+
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from analysis.data import PopulationData, load_all
-from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS, ROOT
+from analysis.interrupts import TEST_HOOK
+from analysis.paths import DATA_RAW, ROOT
+
+RUN_TIMEOUT = 240
+"""Seconds a whole run may take before the test kills it (a normal one takes 5–15 s)."""
+
+_SKIPPED_EVERYWHERE = {
+    ".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
+    ".hypothesis", ".cache", ".run.lock", ".ipynb_checkpoints",
+}  # fmt: skip
+_GENERATED = {ROOT / "reports", ROOT / "data" / "processed"}
+
+
+def _ignore(folder: str, names: list[str]) -> set[str]:
+    skipped = {n for n in names if n in _SKIPPED_EVERYWHERE or n.endswith(".egg-info")}
+    if Path(folder) in _GENERATED:  # outputs of the checkout's own runs are not copied
+        skipped |= {n for n in names if n != ".gitkeep"}
+    return skipped
+
+
+def copy_checkout(target: Path) -> Project:
+    """The project's sources and raw data, without outputs, caches or the environment."""
+    shutil.copytree(ROOT, target, ignore=_ignore, symlinks=True)
+    return Project(target)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A temporary copy of the project and what a test does with it."""
+
+    root: Path
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def processed(self) -> Path:
+        return self.root / "data" / "processed"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def staging(self) -> Path:
+        return self.reports / ".staging"
+
+    def command(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "analysis", *args]
+
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
+    ) -> subprocess.CompletedProcess[str]:
+        """``python -m analysis ARGS`` in this copy (killed after ``timeout`` seconds)."""
+        return subprocess.run(
+            self.command(*args),
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+        )
+
+    def python(self, code: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
+        """Python code run in this copy (its ``analysis`` package, its outputs)."""
+        return subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=self.root,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=timeout,
+        )
+
+    @contextlib.contextmanager
+    def started(self, *args: str, at: str = "") -> Iterator[subprocess.Popen[str]]:
+        """The command running in the background; ``at``: ``CHECKPOINT:ACTION`` (see
+        :mod:`analysis.interrupts`). Killed on the way out if it is still running."""
+        env = {**os.environ, TEST_HOOK: at} if at else dict(os.environ)
+        process = subprocess.Popen(
+            self.command(*args),
+            cwd=self.root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        try:
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.communicate(timeout=30)
+
+    def snapshot(self) -> dict[str, str]:
+        """Content hash of every output, to prove a failed run changed nothing."""
+        files = [
+            p for folder in (self.reports, self.processed) for p in folder.rglob("*") if p.is_file()
+        ]
+        return {
+            p.relative_to(self.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in files
+        }
+
+    def manifest(self) -> dict[str, object]:
+        return dict(json.loads((self.reports / ".manifest.json").read_text(encoding="utf-8")))
+
+    def consistent(self) -> bool:
+        """Every output the manifest lists is on disk with the recorded content."""
+        files = self.manifest()["files"]
+        assert isinstance(files, dict) and files
+        return all(
+            (self.root / name).is_file()
+            and hashlib.sha256((self.root / name).read_bytes()).hexdigest() == digest
+            for name, digest in files.items()
+        )
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files of an interrupted write, anywhere among the outputs."""
+        return [p for folder in (self.reports, self.processed) for p in folder.rglob(".*.tmp")]
+
+    def kernels(self) -> list[int]:
+        """Process ids of live kernels started for this copy (their working folder; Linux)."""
+        proc = Path("/proc")
+        if not proc.is_dir():
+            pytest.skip("needs /proc to list processes")
+        found = []
+        for entry in proc.glob("[0-9]*"):
+            try:
+                argv = (entry / "cmdline").read_bytes().split(b"\0")
+                cwd = Path(os.readlink(entry / "cwd"))
+                state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if b"ipykernel_launcher" in argv and cwd == self.root and state != "Z":
+                found.append(int(entry.name))
+        return found
+
+
+def wait_for_checkpoint(process: subprocess.Popen[str], name: str) -> float:
+    """Read the process's stderr up to the line of checkpoint ``name``; its monotonic time."""
+    assert process.stderr is not None
+    lines = []
+    for line in process.stderr:
+        lines.append(line)
+        if line.startswith(f"@checkpoint {name} "):
+            return float(line.split()[-1])
+    raise AssertionError(f"checkpoint {name} never reached:\n{''.join(lines)}")
+
+
+def interrupt(process: subprocess.Popen[str], signum: int = signal.SIGINT) -> None:
+    process.send_signal(signum)
+
+
+# ---------------------------------------------------------------- fixtures
 
 
 @pytest.fixture(scope="session")
@@ -25,39 +196,24 @@ def raw_copy(tmp_path: Path) -> Path:
     return target
 
 
-def snapshot() -> dict[str, str]:
-    """Content hash of every output, to prove a failed run changed nothing."""
-    files = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*") if p.is_file()]
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+@pytest.fixture
+def fresh_project(tmp_path: Path) -> Project:
+    """A copy of the project with no outputs yet."""
+    return copy_checkout(tmp_path / "project")
 
 
 @pytest.fixture(scope="session")
-def built_reports() -> Path:
-    """The reports as `make reports` builds them (reruns only what changed)."""
-    result = run_cli("reports")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy with the reports as `make reports` builds them (once per test process)."""
+    project = copy_checkout(tmp_path_factory.mktemp("built") / "project")
+    result = project.cli("reports")
     assert result.returncode == 0, result.stdout + result.stderr
-    return ROOT / "reports"
+    return project
 
 
-def start_forced_run() -> subprocess.Popen[str]:
-    """``python -m analysis reports --force`` in the background, once it has started work."""
-    process = subprocess.Popen(
-        [sys.executable, "-m", "analysis", "reports", "--force"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert process.stdout is not None
-    assert "報告書" in process.stdout.readline()
-    return process
+@pytest.fixture
+def project(built_project: Project, tmp_path: Path) -> Project:
+    """A built copy of its own, for a test to run, break and interrupt."""
+    target = tmp_path / "project"
+    shutil.copytree(built_project.root, target, symlinks=True)
+    return Project(target)

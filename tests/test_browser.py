@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import Project
+
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None,
@@ -26,11 +28,11 @@ FLAGS = [
 
 @pytest.mark.parametrize("name", ["population", "kpi"])
 def test_report_loads_offline_in_a_real_browser(
-    built_reports: Path, tmp_path: Path, name: str
+    built_project: Project, tmp_path: Path, name: str
 ) -> None:
     from playwright.sync_api import sync_playwright
 
-    report = built_reports / f"{name}.html"
+    report = built_project.reports / f"{name}.html"
     requests: list[str] = []
     failed: list[str] = []
     errors: list[str] = []

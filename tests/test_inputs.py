@@ -12,9 +12,9 @@ from analysis import kpi
 from analysis.data import load_all, load_population, read_municipality_registry
 from analysis.findings import DataError
 from analysis.io import InputError, read_sheets
-from analysis.paths import DATA_RAW, REPORTS
+from analysis.paths import DATA_RAW
 
-from .conftest import run_cli, snapshot
+from .conftest import Project
 
 REGISTRY = read_municipality_registry()
 HEADER = "municipality,year,age_group,population\n"
@@ -488,13 +488,14 @@ def test_a_deleted_initiative_is_an_error(raw_copy: Path) -> None:
 # ---------------------------------------------------------------- the command line
 
 
-def test_validate_command_exit_codes(raw_copy: Path) -> None:
-    good = run_cli("validate")
+def test_validate_command_exit_codes(fresh_project: Project, raw_copy: Path) -> None:
+    project = fresh_project
+    good = project.cli("validate")
     assert good.returncode == 0
     assert "検証結果：エラー 0 件、警告 4 件（不整合 2 件、うち 1 件は補正済み）" in good.stdout
     path = raw_copy / "population_vision_2024.csv"
     edit(path, "一関市,2020,0-14", "一関,2020,0-14")
-    bad = run_cli("validate", "--raw-dir", str(raw_copy))
+    bad = project.cli("validate", "--raw-dir", str(raw_copy))
     assert bad.returncode == 1
     assert "1 件の組み合わせの行がありません：一関市 2020年 年少人口（0～14歳）" in bad.stdout
     assert (
@@ -503,28 +504,20 @@ def test_validate_command_exit_codes(raw_copy: Path) -> None:
     )
 
 
-def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
-    import subprocess
-    import sys
-
-    from analysis.paths import ROOT
-
-    first = run_cli("validate", "--raw-dir", str(raw_copy))
+def test_validate_answers_from_its_cache_without_pandas(
+    fresh_project: Project, raw_copy: Path
+) -> None:
+    project = fresh_project
+    first = project.cli("validate", "--raw-dir", str(raw_copy))
     code = (
         "import sys; from analysis.__main__ import main; c = main(['validate', '--raw-dir', sys.argv[1]]); "
         "assert 'pandas' not in sys.modules, 'pandas imported'; sys.exit(c)"
     )
-    again = subprocess.run(
-        [sys.executable, "-c", code, str(raw_copy)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    again = project.python(code.replace("sys.argv[1]", repr(str(raw_copy))))
     assert again.returncode == first.returncode == 0, again.stderr
     assert again.stdout == first.stdout
     edit(raw_copy / "budgets.csv", "1,2024,48221,560", "1,2024,-1,560")
-    changed = run_cli("validate", "--raw-dir", str(raw_copy))
+    changed = project.cli("validate", "--raw-dir", str(raw_copy))
     assert changed.returncode == 1, "a changed file is validated again"
 
 
@@ -541,39 +534,38 @@ def test_validate_answers_from_its_cache_without_pandas(raw_copy: Path) -> None:
     ],
 )
 def test_impossible_options_are_one_line_before_any_work(
-    arguments: list[str], message: str
+    fresh_project: Project, arguments: list[str], message: str
 ) -> None:
-    before = snapshot()
-    result = run_cli("reports", *arguments)
+    project = fresh_project
+    before = project.snapshot()
+    result = project.cli("reports", *arguments)
     assert result.returncode == 2
     assert message in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
-    assert snapshot() == before
+    assert project.snapshot() == before
 
 
-def test_bad_supplied_file_and_years_leave_outputs_intact(
-    built_reports: Path, tmp_path: Path
-) -> None:
-    before = snapshot()
+def test_bad_supplied_file_and_years_leave_outputs_intact(project: Project, tmp_path: Path) -> None:
+    before = project.snapshot()
     assert any(name.endswith("population.html") for name in before)
 
     bad = write(tmp_path / "vision.csv", HEADER + "一関市,2020,0-14,約5万\n")
-    result = run_cli("reports", "--vision", str(bad))
+    result = project.cli("reports", "--vision", str(bad))
     assert result.returncode == 1
     assert f"{bad}:2: population: 「約5万」は人数として読めません" in result.stdout
     assert "reports/ と data/processed/ は変更していません" in result.stdout
 
-    result = run_cli("reports", "--target-year", "2050")
+    result = project.cli("reports", "--target-year", "2050")
     assert result.returncode == 1
     assert (
         "data/raw/ipss_2018_projection.csv:-: year: 目標年2050年は社人研 地域別将来推計人口（平成30年3月公表）の"
         "公表年（2015～2040年）の範囲外です" in result.stdout
     )
-    result = run_cli("reports", "--base-year", "2010")
+    result = project.cli("reports", "--base-year", "2010")
     assert result.returncode == 1
     assert "year: 基準年2010年は" in result.stdout
-    assert snapshot() == before
-    assert not list(REPORTS.rglob(".*.tmp"))
+    assert project.snapshot() == before
+    assert not list(project.reports.rglob(".*.tmp"))
 
 
 @pytest.mark.parametrize(
@@ -588,32 +580,30 @@ def test_bad_supplied_file_and_years_leave_outputs_intact(
     ],
 )
 def test_unreadable_supplied_files_are_one_line_through_the_command(
-    built_reports: Path, tmp_path: Path, make: object, expected: str
+    project: Project, tmp_path: Path, make: object, expected: str
 ) -> None:
-    before = snapshot()
+    before = project.snapshot()
     path = tmp_path / "改訂版.xlsx"
     make(path)  # type: ignore[operator]
-    result = run_cli("reports", "--vision", str(path))
+    result = project.cli("reports", "--vision", str(path))
     assert result.returncode == 1
     assert f"{path}:-: -: {expected}" in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
-    assert snapshot() == before
+    assert project.snapshot() == before
 
 
-def test_findings_about_a_supplied_file_reach_the_console(
-    built_reports: Path, tmp_path: Path
-) -> None:
+def test_findings_about_a_supplied_file_reach_the_console(project: Project, tmp_path: Path) -> None:
     rows = complete_rows(("一関市", "平泉町"), (2020, 2030)) + "奥州市,2020,0-14,5\n"
     path = write(
         tmp_path / "vision.csv", HEADER + rows.replace("一関市,2030,65+,102", "一関市,2030,65+,0")
     )
-    result = run_cli("reports", "--vision", str(path))
+    result = project.cli("reports", "--vision", str(path))
     try:
         assert result.returncode == 0, result.stdout
         assert f"{path}:7: population: 警告: 人口が 0 です" in result.stdout
         assert "参考: 圏域外の市町村 1 件（1 行）を除外しました（例：奥州市）" in result.stdout
     finally:
-        assert run_cli("reports").returncode == 0
+        assert project.cli("reports").returncode == 0
 
 
 def test_zip_bomb_like_garbage_in_a_workbook_is_one_line(tmp_path: Path) -> None:

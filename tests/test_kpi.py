@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from analysis import kpi
 from analysis.findings import DataError
-from analysis.paths import DATA_RAW, REPORTS
+from analysis.paths import DATA_RAW
 
-from .conftest import run_cli, snapshot
+from .conftest import Project
 
 
 @pytest.fixture(scope="module")
@@ -277,35 +277,24 @@ def test_bad_actuals_name_file_line_and_column(
 
 
 def test_bad_actuals_through_the_command_keep_the_previous_reports(
-    built_reports: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
-    before = snapshot()
+    before = project.snapshot()
     path = write(tmp_path / "actuals.csv", "kpi_id,fiscal_year,value,note\nK02,2024,x,\n")
-    result = run_cli("reports", "--actuals", str(path))
+    result = project.cli("reports", "--actuals", str(path))
     assert result.returncode == 1
     assert f"{path}:2: value: 「x」は数値として読めません" in result.stdout
-    assert snapshot() == before
+    assert project.snapshot() == before
 
 
-def test_kpi_report_runs_with_synthetic_actuals(built_reports: Path, tmp_path: Path) -> None:
-    from analysis import pipeline
-    from analysis.paths import NOTEBOOKS
-
+def test_the_kpi_report_is_built_from_supplied_actuals(project: Project, tmp_path: Path) -> None:
     path = write(
         tmp_path / "actuals.csv", "kpi_id,fiscal_year,value,note\nK02,2024,11,\nK03,2025,540,\n"
     )
-    report = pipeline.Report(
-        "kpi", NOTEBOOKS / "kpi.py", {"actuals_path": str(path), "output_dir": str(tmp_path)}
-    )
-    executed = pipeline.execute(report, pipeline.ensure_kernel())
-    text = "\n".join(
-        str(o.get("data", {}).get("text/markdown", ""))
-        for c in executed.cells
-        for o in c.get("outputs", [])
-    )
-    assert "評価年度：**2025年度**" in text
-    assert (tmp_path / "figures" / "kpi_progress.svg").exists()
-    html = (REPORTS / "kpi.html").read_text(encoding="utf-8")
+    result = project.cli("reports", "--actuals", str(path))
+    assert result.returncode == 0, result.stdout
+    html = (project.reports / "kpi.html").read_text(encoding="utf-8")
+    assert "評価年度：<strong>2025年度</strong>" in html
     for heading in (
         "KPI一覧",
         "KPIごとの進捗",
@@ -315,16 +304,22 @@ def test_kpi_report_runs_with_synthetic_actuals(built_reports: Path, tmp_path: P
         "算出方法",
     ):
         assert heading in html
+    assert (project.reports / "figures" / "kpi_progress.svg").exists()
+    overview = (project.processed / "kpi_overview.csv").read_text(encoding="utf-8-sig")
+    assert ",540," in overview or ",540.0," in overview, "the supplied actual is in the table"
 
 
-def test_validate_checks_the_kpi_files_and_actuals_too(raw_copy: Path) -> None:
+def test_validate_checks_the_kpi_files_and_actuals_too(
+    fresh_project: Project, raw_copy: Path
+) -> None:
+    project = fresh_project
     budgets = raw_copy / "budgets.csv"
     budgets.write_text(
         budgets.read_text(encoding="utf-8").replace("1,2024,48221,560", "1,2024,48千,560"),
         encoding="utf-8",
     )
     write(raw_copy / "kpi_actuals.csv", "kpi_id,fiscal_year,value,note\nK77,2024,1,\n")
-    result = run_cli("validate", "--raw-dir", str(raw_copy))
+    result = project.cli("validate", "--raw-dir", str(raw_copy))
     assert result.returncode == 1
     assert (
         f"{raw_copy}/budgets.csv:2: budget_thousand_yen: 「48千」は数値として読めません"

@@ -13,10 +13,10 @@ from hypothesis import strategies as st
 from analysis import agesex, projection, scenarios
 from analysis.data import load_population, read_municipality_registry
 from analysis.findings import DataError
-from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS
+from analysis.paths import DATA_RAW
 from analysis.schema import REGION
 
-from .conftest import run_cli, snapshot
+from .conftest import Project
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step, tidy_csv
 
 REGISTRY = read_municipality_registry()
@@ -428,72 +428,70 @@ def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path)
 
 
 def test_reports_with_age_sex_data_then_without(
-    built_reports: Path,
+    project: Project,
     workbook: Path,
     tmp_path: Path,
     edition: dict,  # type: ignore[type-arg]
 ) -> None:
     settings_path = settings_file(tmp_path, settler_target_population="圏域,120000")
-    try:
-        result = run_cli(
-            "reports", "--age-sex", str(workbook), "--survival", str(survival_file(tmp_path)),
-            "--projection-settings", str(settings_path),
-        )  # fmt: skip
-        assert result.returncode == 0, result.stdout
-        html = (REPORTS / "projection.html").read_text(encoding="utf-8")
-        for heading in ("人口ピラミッド", "総人口と年齢3区分の推移", "自然増減・社会増減の影響度", "人口減少段階",
-                        "目標人口に必要な転入超過", "算出方法"):  # fmt: skip
-            assert heading in html
-        assert "2040年に圏域120,000人とするには、5年ごとに約" in html
-        assert (REPORTS / "figures" / "projection_pyramid_圏域.svg").exists()
-        columns = {
-            "projection": "scenario,municipality,year,sex,age_group,population",
-            "projection_influence": "municipality,year,natural_pct,natural_level,social_pct,social_level",
-            "projection_settlers": "municipality,target_year,target_population,settlers_per_period,settlers_per_year",
-        }
-        for name, header in columns.items():
-            raw = (DATA_PROCESSED / f"{name}.csv").read_bytes()
-            assert raw.startswith(b"\xef\xbb\xbf" + header.encode()), name
-        frame = pd.read_csv(DATA_PROCESSED / "projection.csv")
-        assert set(frame["scenario"]) == set(scenarios.SCENARIOS)
-        # パターン1 in the published CSV agrees with the independent loops that made the workbook.
-        pattern1 = frame[(frame["scenario"] == "pattern1") & (frame["municipality"] == "平泉町")]
-        expected = [value for year in edition["平泉町"] for sex in year for value in sex]
-        assert np.abs(pattern1["population"].to_numpy() - np.array(expected)).max() < 0.01
-        assert "男女・5歳階級別データ：提供ファイル 03.xlsx による将来推計" in (
-            REPORTS / "population.html"
-        ).read_text(encoding="utf-8")
-        import openpyxl
+    result = project.cli(
+        "reports", "--age-sex", str(workbook), "--survival", str(survival_file(tmp_path)),
+        "--projection-settings", str(settings_path),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    html = (project.reports / "projection.html").read_text(encoding="utf-8")
+    for heading in ("人口ピラミッド", "総人口と年齢3区分の推移", "自然増減・社会増減の影響度", "人口減少段階",
+                    "目標人口に必要な転入超過", "算出方法"):  # fmt: skip
+        assert heading in html
+    assert "2040年に圏域120,000人とするには、5年ごとに約" in html
+    assert (project.reports / "figures" / "projection_pyramid_圏域.svg").exists()
+    columns = {
+        "projection": "scenario,municipality,year,sex,age_group,population",
+        "projection_influence": "municipality,year,natural_pct,natural_level,social_pct,social_level",
+        "projection_settlers": "municipality,target_year,target_population,settlers_per_period,settlers_per_year",
+    }
+    for name, header in columns.items():
+        raw = (project.processed / f"{name}.csv").read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf" + header.encode()), name
+    frame = pd.read_csv(project.processed / "projection.csv")
+    assert set(frame["scenario"]) == set(scenarios.SCENARIOS)
+    # パターン1 in the published CSV agrees with the independent loops that made the workbook.
+    pattern1 = frame[(frame["scenario"] == "pattern1") & (frame["municipality"] == "平泉町")]
+    expected = [value for year in edition["平泉町"] for sex in year for value in sex]
+    assert np.abs(pattern1["population"].to_numpy() - np.array(expected)).max() < 0.01
+    assert "男女・5歳階級別データ：提供ファイル 03.xlsx による将来推計" in (
+        project.reports / "population.html"
+    ).read_text(encoding="utf-8")
+    import openpyxl
 
-        assert {"将来推計（男女・5歳階級）", "影響度", "転入超過の必要数"} <= set(
-            openpyxl.load_workbook(REPORTS / "tables.xlsx", read_only=True).sheetnames
-        )
-    finally:
-        restored = run_cli("reports")
+    assert {"将来推計（男女・5歳階級）", "影響度", "転入超過の必要数"} <= set(
+        openpyxl.load_workbook(project.reports / "tables.xlsx", read_only=True).sheetnames
+    )
+    restored = project.cli("reports")
     assert restored.returncode == 0
     assert "reports/projection.html とその図を削除しました" in restored.stdout
-    assert not (REPORTS / "projection.html").exists()
-    assert not list((REPORTS / "figures").glob("projection_pyramid_*"))
-    assert not list((REPORTS / "figures").glob("projection_paths_*"))
-    assert not (DATA_PROCESSED / "projection.csv").exists()
-    assert "男女・5歳階級別データ：登録されていません" in (REPORTS / "population.html").read_text(
-        encoding="utf-8"
-    )
+    assert not (project.reports / "projection.html").exists()
+    assert not list((project.reports / "figures").glob("projection_pyramid_*"))
+    assert not list((project.reports / "figures").glob("projection_paths_*"))
+    assert not (project.processed / "projection.csv").exists()
+    assert "男女・5歳階級別データ：登録されていません" in (
+        project.reports / "population.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_bad_age_sex_file_stops_the_run_and_changes_nothing(
-    built_reports: Path,
+    project: Project,
     tmp_path: Path,
     edition: dict,  # type: ignore[type-arg]
 ) -> None:
-    before = snapshot()
+    before = project.snapshot()
     path = published_workbook(
         tmp_path / "03.xlsx", edition, CODES, edit={("3402_平泉町", "C9"): "約5千"}
     )
-    result = run_cli("reports", "--age-sex", str(path))
+    result = project.cli("reports", "--age-sex", str(path))
     assert result.returncode == 1
     assert f"{path}[3402_平泉町]!C9: 男女計 2025: 「約5千」は人数として読めません" in result.stdout
-    assert snapshot() == before
+    assert project.snapshot() == before
 
 
 def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_path: Path) -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import sys
 from pathlib import Path
 
 import pytest
 
-from analysis import execution, outputs, pipeline
-from analysis.options import Options
-from analysis.paths import DATA_PROCESSED, NOTEBOOKS, REPORTS
+from analysis import execution
+from analysis.paths import NOTEBOOKS
 
-from .conftest import run_cli, start_forced_run
+from .conftest import Project
 
 
 def outputs_text(notebook: object) -> str:
@@ -71,8 +71,8 @@ def test_a_failing_notebook_names_notebook_cell_and_exception(tmp_path: Path) ->
     assert "ValueError: no data for 2050" in message
 
 
-def test_population_html_is_offline_without_code_and_in_japanese(built_reports: Path) -> None:
-    html = (built_reports / "population.html").read_text(encoding="utf-8")
+def test_population_html_is_offline_without_code_and_in_japanese(built_project: Project) -> None:
+    html = (built_project.reports / "population.html").read_text(encoding="utf-8")
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"(src|href)=\"https?://", html)
     assert "hl-ipython3" not in html and 'class="highlight' not in html, "no code cells"
@@ -93,17 +93,17 @@ def test_population_html_is_offline_without_code_and_in_japanese(built_reports: 
     assert "/work/" not in html and "/tmp/" not in html, "no machine paths in the report"
 
 
-def test_outputs_exist(built_reports: Path) -> None:
+def test_outputs_exist(built_project: Project) -> None:
     for name in ("population_age_structure", "population_comparison", "population_findings"):
-        assert (DATA_PROCESSED / f"{name}.csv").exists()
-    assert (REPORTS / "tables.xlsx").exists()
-    assert (REPORTS / "figures" / "projection_vs_vision.svg").exists()
+        assert (built_project.processed / f"{name}.csv").exists()
+    assert (built_project.reports / "tables.xlsx").exists()
+    assert (built_project.reports / "figures" / "projection_vs_vision.svg").exists()
 
 
-def test_workbook_has_japanese_headers_and_numbers(built_reports: Path) -> None:
+def test_workbook_has_japanese_headers_and_numbers(built_project: Project) -> None:
     import openpyxl
 
-    workbook = openpyxl.load_workbook(REPORTS / "tables.xlsx")
+    workbook = openpyxl.load_workbook(built_project.reports / "tables.xlsx")
     assert "年齢構造" in workbook.sheetnames
     sheet = workbook["年齢構造"]
     headers = [c.value for c in sheet[1]]
@@ -121,19 +121,19 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
-def test_two_runs_are_byte_identical_and_a_no_op_run_is_fast(built_reports: Path) -> None:
-    first = run_cli("reports", "--force")
-    assert first.returncode == 0, first.stdout + first.stderr
+def test_a_forced_run_is_byte_identical_and_an_unchanged_run_rebuilds_nothing(
+    project: Project,
+) -> None:
+    before = {**digests(project.reports), **digests(project.processed)}
+    forced = project.cli("reports", "--force")
+    assert forced.returncode == 0, forced.stdout + forced.stderr
     # The console shows progress only: no kernel log lines (e.g. ipykernel's TCP note).
-    assert "IPKernelApp" not in first.stdout + first.stderr
-    before = {**digests(REPORTS), **digests(DATA_PROCESSED)}
-    second = run_cli("reports", "--force")
-    assert second.returncode == 0
-    after = {**digests(REPORTS), **digests(DATA_PROCESSED)}
-    assert before == after
-    no_op = run_cli("reports")
+    assert "IPKernelApp" not in forced.stdout + forced.stderr
+    assert {**digests(project.reports), **digests(project.processed)} == before
+    no_op = project.cli("reports")
     assert no_op.returncode == 0
     assert "すべての報告書は最新です" in no_op.stdout
+    assert "報告書 " not in no_op.stdout, "no report was rerun"
 
 
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
@@ -148,20 +148,13 @@ def test_exploration_notebook_runs(tmp_path: Path) -> None:
     assert images, "the custom figure is drawn"
 
 
-def test_a_no_op_run_imports_no_pandas_and_starts_no_kernel(built_reports: Path) -> None:
-    import subprocess
-    import sys
-
-    from analysis.paths import ROOT
-
+def test_a_no_op_run_imports_no_pandas_and_starts_no_kernel(project: Project) -> None:
     code = (
         "import sys; from analysis.__main__ import main; code = main(['reports']); "
         "assert 'pandas' not in sys.modules and 'jupyter_client' not in sys.modules, sorted(sys.modules); "
         "sys.exit(code)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
-    )
+    result = project.python(code)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "すべての報告書は最新です" in result.stdout
 
@@ -186,65 +179,32 @@ raise RuntimeError("broken after saving a figure")
 """
 
 
+FAILED_REPORT = """
+import sys
+from pathlib import Path
+from analysis import execution, outputs, pipeline
+staging = outputs.Staging.fresh()
+try:
+    report = execution.Report("population", Path(sys.argv[1]), {})
+    pipeline.run_one(report, execution.ensure_kernel(), staging)
+except execution.NotebookFailed as error:
+    print(error)
+finally:
+    staging.discard()
+"""
+
+
 def test_a_failed_report_stages_nothing_outside_its_staging_folder(
-    built_reports: Path, tmp_path: Path
+    project: Project, tmp_path: Path
 ) -> None:
     notebook = tmp_path / "population.py"
     notebook.write_text(BROKEN_AFTER_A_FIGURE, encoding="utf-8")
-    figure = REPORTS / "figures" / "aging_rate.png"
-    before = (figure.read_bytes(), (REPORTS / "population.html").read_bytes())
-    staging = outputs.Staging.fresh()
-    try:
-        report = execution.Report("population", notebook, {})
-        with pytest.raises(
-            execution.NotebookFailed, match="RuntimeError: broken after saving a figure"
-        ):
-            pipeline.run_one(report, execution.ensure_kernel(), staging)
-    finally:
-        staging.discard()
-    assert (figure.read_bytes(), (REPORTS / "population.html").read_bytes()) == before
-    assert not outputs.STAGING.exists()
-
-
-def test_ctrl_c_leaves_no_half_written_file(built_reports: Path) -> None:
-    import signal
-    import time
-
-    process = start_forced_run()
-    time.sleep(1.5)  # inside validation / table writing / notebook execution
-    process.send_signal(signal.SIGINT)
-    output = process.communicate(timeout=120)[0]
-    assert process.returncode in (130, 1), output
-    leftovers = [p for folder in (REPORTS, DATA_PROCESSED) for p in folder.rglob("*.tmp")]
-    assert leftovers == []
-    assert not outputs.STAGING.exists()
-    for html in REPORTS.glob("*.html"):
-        assert html.read_text(encoding="utf-8").rstrip().endswith("</html>")
-    # Kernels run in their own session (a terminal's Ctrl-C does not reach them): the
-    # pipeline must stop them itself, also those launched ahead of their notebook.
-    deadline = time.monotonic() + 10
-    while running_kernels() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert running_kernels() == []
-    # The next run repairs whatever the interruption left out of date.
-    assert run_cli("reports").returncode == 0
-    assert running_kernels() == []
-
-
-def running_kernels() -> list[str]:
-    """Command lines of live kernel processes started from this interpreter (Linux /proc)."""
-    proc = Path("/proc")
-    if not proc.is_dir():
-        pytest.skip("needs /proc to list processes")
-    found = []
-    for cmdline in proc.glob("[0-9]*/cmdline"):
-        try:
-            argv = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"ipykernel_launcher" in argv and argv[0] == sys.executable.encode():
-            found.append(b" ".join(argv).decode(errors="replace"))
-    return found
+    figure = project.reports / "figures" / "aging_rate.png"
+    before = (figure.read_bytes(), (project.reports / "population.html").read_bytes())
+    result = project.python(FAILED_REPORT.replace("sys.argv[1]", repr(str(notebook))))
+    assert "RuntimeError: broken after saving a figure" in result.stdout, result.stderr
+    assert (figure.read_bytes(), (project.reports / "population.html").read_bytes()) == before
+    assert not project.staging.exists()
 
 
 def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None:
@@ -252,27 +212,49 @@ def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None
 
     from jupyter_client.kernelspec import KernelSpecManager
 
-    name = execution.ensure_kernel()
-    spec = KernelSpecManager().get_kernel_spec(name)
-    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
-    assert execution.KERNEL_QUIET in spec.argv
-    assert "-Xfrozen_modules=off" not in spec.argv
-    # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
-    spec_file = Path(spec.resource_dir) / "kernel.json"
-    stale = json.loads(spec_file.read_text(encoding="utf-8"))
-    stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
-    spec_file.write_text(json.dumps(stale), encoding="utf-8")
-    assert execution.ensure_kernel() == name
-    assert execution.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
+    # A name of its own: the real kernelspec is shared by the tests running in parallel.
+    name = execution.ensure_kernel(f"{execution.KERNEL_NAME}-test-{os.getpid()}")
+    try:
+        spec = KernelSpecManager().get_kernel_spec(name)
+        assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+        assert execution.KERNEL_QUIET in spec.argv
+        assert "-Xfrozen_modules=off" not in spec.argv
+        # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
+        spec_file = Path(spec.resource_dir) / "kernel.json"
+        stale = json.loads(spec_file.read_text(encoding="utf-8"))
+        stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
+        spec_file.write_text(json.dumps(stale), encoding="utf-8")
+        assert execution.ensure_kernel(name) == name
+        assert execution.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
+    finally:
+        KernelSpecManager().remove_kernel_spec(name)
+
+
+RUN_IN_PROCESS = """
+import os, threading
+from pathlib import Path
+from analysis import pipeline
+from analysis.options import Options
+assert pipeline.run(Options(force=True), echo=lambda _: None) == 0
+print("left:", [t.name for t in threading.enumerate() if "HB" in type(t).__name__])
+kernels = []  # checked while this process still lives (an orphan would exit by itself later)
+for entry in Path("/proc").glob("[0-9]*"):
+    try:
+        argv = (entry / "cmdline").read_bytes().split(b"\\0")
+        state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        if b"ipykernel_launcher" in argv and os.readlink(entry / "cwd") == os.getcwd() and state != "Z":
+            kernels.append(entry.name)
+    except OSError:
+        pass
+print("kernels:", kernels)
+"""
 
 
 def test_a_run_stops_every_kernel_it_launched_and_closes_their_channels(
-    built_reports: Path,
+    project: Project,
 ) -> None:
     """Kernels launched ahead of their notebook are not papermill's to stop: the pipeline must."""
-    import threading
-
-    before = set(running_kernels())
-    assert pipeline.run(Options(force=True), echo=lambda _: None) == 0
-    assert set(running_kernels()) <= before  # checked while this process still lives
-    assert not [t for t in threading.enumerate() if "HB" in type(t).__name__]
+    result = project.python(RUN_IN_PROCESS)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "left: []" in result.stdout  # no heartbeat thread left open in the process
+    assert "kernels: []" in result.stdout

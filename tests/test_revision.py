@@ -10,10 +10,10 @@ import pytest
 
 from analysis import population, revision
 from analysis.data import load_population
-from analysis.paths import DATA_PROCESSED, DATA_RAW, REPORTS
+from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
 
-from .conftest import run_cli
+from .conftest import Project
 
 EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
 
@@ -98,30 +98,28 @@ def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
     assert errors == [f"{path}[Sheet]!D2: population: 「５４千」は人数として読めません"]
 
 
-def test_reports_with_a_supplied_vision_then_back(built_reports: Path) -> None:
-    try:
-        result = run_cli(
-            "reports", "--vision", str(EXAMPLE), "--vision-label", "人口ビジョン改訂案（例）"
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
-        html = (REPORTS / "revision.html").read_text(encoding="utf-8")
-        assert "人口ビジョン改訂案（例）" in html
-        assert "-222" in html
-        assert (REPORTS / "figures" / "revision_vision_supplied_一関市.svg").exists()
-        assert "人口ビジョン改訂案（例）" in (REPORTS / "population.html").read_text(
-            encoding="utf-8"
-        )
-        differences = pd.read_csv(DATA_PROCESSED / "revision_differences.csv")
-        assert set(differences["new_edition"]) == {"vision_supplied"}
-        workbook = openpyxl.load_workbook(REPORTS / "tables.xlsx", read_only=True)
-        assert "新旧比較" in workbook.sheetnames
-    finally:
-        restored = run_cli("reports")
+def test_reports_with_a_supplied_vision_then_back(project: Project) -> None:
+    result = project.cli(
+        "reports", "--vision", str(EXAMPLE), "--vision-label", "人口ビジョン改訂案（例）"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    html = (project.reports / "revision.html").read_text(encoding="utf-8")
+    assert "人口ビジョン改訂案（例）" in html
+    assert "-222" in html
+    assert (project.reports / "figures" / "revision_vision_supplied_一関市.svg").exists()
+    assert "人口ビジョン改訂案（例）" in (project.reports / "population.html").read_text(
+        encoding="utf-8"
+    )
+    differences = pd.read_csv(project.processed / "revision_differences.csv")
+    assert set(differences["new_edition"]) == {"vision_supplied"}
+    workbook = openpyxl.load_workbook(project.reports / "tables.xlsx", read_only=True)
+    assert "新旧比較" in workbook.sheetnames
+    restored = project.cli("reports")
     assert restored.returncode == 0
     assert "reports/revision.html とその図を削除しました" in restored.stdout
-    assert not list((REPORTS / "figures").glob("revision_*"))
-    assert not (REPORTS / "revision.html").exists()
-    assert not (DATA_PROCESSED / "revision_differences.csv").exists()
+    assert not list((project.reports / "figures").glob("revision_*"))
+    assert not (project.reports / "revision.html").exists()
+    assert not (project.processed / "revision_differences.csv").exists()
 
 
 def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path) -> None:

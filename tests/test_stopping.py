@@ -1,0 +1,121 @@
+"""Ctrl-C and SIGTERM stop a run within 2 seconds at any moment, and lose nothing.
+
+Each case interrupts a forced rebuild of a built copy at a named checkpoint of
+the run (see :mod:`analysis.interrupts`): the process sends itself the signal
+there, so the moment is exact, not guessed with a sleep. Across the cases the
+signal lands in every phase: locking, recovery, fingerprints, kernel start, the
+tables, each notebook between two of its cells, the HTML, the decision and the
+moves of the commit.
+"""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from analysis import execution, interrupts
+
+from .conftest import Project, wait_for_checkpoint
+
+STOP_WITHIN_SECONDS = 2.0
+
+MOMENTS = [
+    "locked",
+    "recovered",
+    "fingerprinted",
+    "kernelspec",
+    "kernels-launched",
+    "tables-built",
+    "tables-written",
+    "exporter-warmed",
+    "notebook:population",
+    "cell:population:3",
+    "cell:population:12",
+    "cell:kpi:7",
+    "executed:kpi",
+    "html:population",
+    "notebooks-done",
+    "journal",
+    "move:0",
+    "move:9",
+    "committed",
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS)
+def test_ctrl_c_at_any_moment_stops_within_2_seconds_and_keeps_the_outputs(
+    project: Project, moment: str
+) -> None:
+    before = project.snapshot()
+    with project.started("reports", "--force", at=f"{moment}:SIGINT") as process:
+        signalled = wait_for_checkpoint(process, moment)
+        process.wait(timeout=30)
+        stopped = time.monotonic()
+        output = process.stdout.read() if process.stdout else ""
+    assert process.returncode == 130, output
+    assert stopped - signalled < STOP_WITHIN_SECONDS, f"{stopped - signalled:.2f} s"
+    assert output.strip().splitlines()[-1].startswith("中断しました。")
+    assert project.kernels() == [], "every kernel of the run is gone"
+    # Stopped before the decision: nothing moved. After it: the same bytes, complete.
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    again = project.cli("reports")
+    assert again.returncode == 0, again.stdout
+    assert "すべての報告書は最新です" in again.stdout
+    assert project.snapshot() == before
+    assert project.consistent()
+    assert not project.staging.exists()
+    assert not project.leftovers()
+
+
+@pytest.mark.parametrize("moment", ["tables-built", "cell:kpi:3", "move:4"])
+def test_sigterm_stops_like_ctrl_c_with_exit_143(project: Project, moment: str) -> None:
+    before = project.snapshot()
+    with project.started("reports", "--force", at=f"{moment}:SIGTERM") as process:
+        signalled = wait_for_checkpoint(process, moment)
+        process.wait(timeout=30)
+        stopped = time.monotonic()
+        output = process.stdout.read() if process.stdout else ""
+    assert process.returncode == 143, output
+    assert stopped - signalled < STOP_WITHIN_SECONDS
+    assert "中断しました" in output
+    assert project.kernels() == []
+    assert project.cli("reports").returncode == 0
+    assert project.snapshot() == before
+
+
+def test_an_outside_signal_to_a_held_run_stops_it(project: Project) -> None:
+    """The signal from outside (a terminal's Ctrl-C), while a notebook's kernel is busy."""
+    before = project.snapshot()
+    with project.started("reports", "--force", at="notebook:kpi:hold") as process:
+        wait_for_checkpoint(process, "notebook:kpi")
+        sent = time.monotonic()
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+        assert time.monotonic() - sent < STOP_WITHIN_SECONDS
+    assert process.returncode == 130
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+def test_a_checkpoint_raises_only_once_a_stop_is_requested() -> None:
+    interrupts.reset()
+    interrupts.checkpoint("anything")
+    interrupts.request(signal.SIGTERM)
+    try:
+        with pytest.raises(interrupts.Stopped):
+            interrupts.checkpoint("anything")
+        interrupts.checkpoint("inside a decided commit", stoppable=False)
+        assert interrupts.exit_code() == 143
+    finally:
+        interrupts.reset()
+
+
+def test_no_kernel_starts_once_the_kernels_were_killed() -> None:
+    execution.kill_kernels()
+    try:
+        with pytest.raises(interrupts.Stopped):
+            execution.start_kernel(execution.ensure_kernel())
+    finally:
+        execution.reopen_kernels()
