@@ -17,8 +17,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime
+import errno
 import io
 import os
+import re
+import stat
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -68,14 +71,48 @@ class Sheet:
     excel: bool
 
 
+MAX_INPUT_BYTES = 200 * 1024 * 1024
+"""The largest input file read (200 MB). A nationwide IPSS workbook is about 10 MB."""
+
+MAX_SHEET_CELLS = 30_000_000
+"""The most cell positions a workbook may spread its rows over (all sheets together).
+
+A nationwide workbook (1,741 municipalities) holds about 4 million; a file whose
+rows reach further is refused before it exhausts the memory."""
+
+
 def check_readable(path: Path) -> None:
-    """Raise the one-line error for a path that is missing, a folder, or not readable."""
-    if not path.exists():
-        raise file_error(path, "file-not-found")
-    if path.is_dir():
+    """Raise the one-line error for a path that cannot be an input file.
+
+    Only a regular file is read: a folder, a FIFO or a device (which could block
+    the run for ever), a symbolic-link loop, a file without read permission, and
+    a file above :data:`MAX_INPUT_BYTES` are each refused with their reason.
+    """
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise file_error(path, "broken-link") from None
+        raise file_error(path, "file-not-found") from None
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise file_error(path, "symlink-loop") from None
+        raise file_error(
+            path, "read-failed", detail=error.strerror or type(error).__name__
+        ) from None
+    if stat.S_ISDIR(status.st_mode):
         raise file_error(path, "is-directory")
+    if not stat.S_ISREG(status.st_mode):
+        raise file_error(path, "not-a-regular-file")
     if not os.access(path, os.R_OK):
         raise file_error(path, "no-permission")
+    if status.st_size > MAX_INPUT_BYTES:
+        raise file_error(
+            path,
+            "too-large",
+            size=f"{status.st_size / 1024 / 1024:,.0f}",
+            limit=f"{MAX_INPUT_BYTES // 1024 // 1024}",
+        )
 
 
 def read_sheets(path: Path | str) -> list[Sheet]:
@@ -131,6 +168,14 @@ def _read_csv(path: Path) -> Sheet:
 
 
 def _read_workbook(path: Path) -> list[Sheet]:
+    """Every worksheet as text cells, reading only the cells that hold something.
+
+    Read-only mode: openpyxl's normal mode creates an object for every cell of a
+    merged range and trusts the declared sheet size, so a 5 KB file merging
+    A1:XFD1048576 would take all the memory. Here a sheet's rows are those in the
+    file, trailing empty cells dropped, and a merged range is filled only over
+    the rows and columns that hold data.
+    """
     import warnings
 
     import openpyxl
@@ -139,38 +184,84 @@ def _read_workbook(path: Path) -> list[Sheet]:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and styles it does not use.
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(path, data_only=True)
+            workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except PermissionError:
         raise
     except Exception as error:  # openpyxl raises many types on a damaged or fake file
         raise file_error(path, "bad-xlsx", detail=type(error).__name__) from None
-    sheets = []
-    for worksheet in workbook.worksheets:
-        grid = [[_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-        for merged in worksheet.merged_cells.ranges:
-            # openpyxl keeps a merged block's value in its top-left cell only.
-            value = (
-                grid[merged.min_row - 1][merged.min_col - 1]
-                if merged.min_row <= len(grid)
-                else None
+    try:
+        return [_read_worksheet(path, worksheet) for worksheet in workbook.worksheets]
+    except InputError:
+        raise
+    except PermissionError:
+        raise
+    except Exception as error:  # damage found only when the sheet is read
+        raise file_error(path, "bad-xlsx", detail=type(error).__name__) from None
+    finally:
+        workbook.close()
+
+
+def _read_worksheet(path: Path, worksheet: Any) -> Sheet:
+    worksheet.reset_dimensions()  # the declared size may be anything: read what is there
+    grid: list[list[Cell]] = []
+    scanned = 0
+    for row in worksheet.iter_rows(values_only=True):
+        cells = [_cell_text(v) for v in row]
+        del cells[used_width(cells) :]
+        grid.append(cells)
+        scanned += max(len(row), 1)
+        if scanned > MAX_SHEET_CELLS:
+            raise file_error(
+                path, "sheet-too-large", sheet=worksheet.title, limit=f"{MAX_SHEET_CELLS:,}"
             )
-            for row in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                cells = grid[row]
-                cells.extend([None] * (merged.max_col - len(cells)))
-                for column in range(merged.min_col - 1, merged.max_col):
-                    cells[column] = value
-        kept = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
-        sheets.append(
-            Sheet(
-                f"{display_path(path)}[{worksheet.title}]",
-                worksheet.title,
-                [row for _, row in kept],
-                [number for number, _ in kept],
-                excel=True,
-            )
-        )
-    workbook.close()
-    return sheets
+    width = max((len(cells) for cells in grid), default=0)
+    for min_col, min_row, max_col, max_row in _merged_ranges(worksheet):
+        # Clipped to the cells that hold data: a merge over the whole sheet is one cell's worth.
+        if min_row > len(grid) or min_col > width:
+            continue
+        value = grid[min_row - 1][min_col - 1] if min_col <= len(grid[min_row - 1]) else None
+        last_col = min(max_col, width)
+        for cells in grid[min_row - 1 : min(max_row, len(grid))]:
+            cells.extend([None] * (last_col - len(cells)))
+            cells[min_col - 1 : last_col] = [value] * (last_col - min_col + 1)
+    kept = [(number, row) for number, row in enumerate(grid, start=1) if any(row)]
+    return Sheet(
+        f"{display_path(path)}[{worksheet.title}]",
+        worksheet.title,
+        [row for _, row in kept],
+        [number for number, _ in kept],
+        excel=True,
+    )
+
+
+_MERGE = re.compile(
+    rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"'
+)
+
+
+def _merged_ranges(worksheet: Any) -> Iterator[tuple[int, int, int, int]]:
+    """(min_col, min_row, max_col, max_row) of each merged range, read from the sheet's XML.
+
+    Read-only worksheets do not parse them; a scan of the raw XML for
+    ``<mergeCell ref="A1:C3"/>`` does (they follow the cells, at the end).
+    """
+    from openpyxl.utils import column_index_from_string
+
+    carry = b""
+    with worksheet._get_source() as source:
+        while block := source.read(1 << 20):
+            text = carry + block
+            last = 0
+            for match in _MERGE.finditer(text):
+                first_col, first_row, last_col, last_row = match.groups()
+                yield (
+                    column_index_from_string(first_col.decode()),
+                    int(first_row),
+                    column_index_from_string((last_col or first_col).decode()),
+                    int(last_row or first_row),
+                )
+                last = match.end()
+            carry = text[max(last, len(text) - 200) :]
 
 
 def _cell_text(value: object) -> Cell:

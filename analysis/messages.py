@@ -13,6 +13,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- files
     "file-not-found": ("ファイルがありません", "file not found"),
     "is-directory": ("ファイルではなくフォルダです", "a folder, not a file"),
+    "not-a-regular-file": (
+        "通常のファイルではありません（パイプや装置などは読みません）",
+        "not a regular file (pipes, devices and the like are not read)",
+    ),
+    "symlink-loop": (
+        "シンボリックリンクが循環していて、ファイルにたどり着けません",
+        "a loop of symbolic links: it never reaches a file",
+    ),
+    "broken-link": (
+        "リンク（ショートカット）の先のファイルがありません",
+        "the link points to a file that does not exist",
+    ),
+    "too-large": (
+        "ファイルが大きすぎます（{size} MB、上限 {limit} MB）。必要な表だけを保存したファイルを指定してください",
+        "the file is too large ({size} MB, limit {limit} MB); save only the tables needed",
+    ),
+    "sheet-too-large": (
+        "シート「{sheet}」の表が大きすぎます（{limit} セルを超えます）。必要な表だけを残して保存し直してください",
+        "sheet {sheet} spans more than {limit} cells; keep only the tables needed",
+    ),
     "no-permission": ("読み取りの権限がありません", "permission denied"),
     "read-failed": ("読み込めません（{detail}）", "cannot be read ({detail})"),
     "decode": (
@@ -316,6 +336,11 @@ def route_name(code: str, language: str = "ja", **params: object) -> str:
 TITLES = {
     "file-not-found": "ファイルがない",
     "is-directory": "フォルダを指定",
+    "not-a-regular-file": "通常のファイルでない",
+    "symlink-loop": "リンクの循環",
+    "broken-link": "リンク先がない",
+    "too-large": "ファイルが大きすぎる",
+    "sheet-too-large": "シートが大きすぎる",
     "no-permission": "読み取り権限がない",
     "read-failed": "読み込めない",
     "decode": "文字コード",

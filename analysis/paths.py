@@ -2,21 +2,37 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_RAW = ROOT / "data" / "raw"
 DATA_PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
-FIGURES = REPORTS / "figures"
 NOTEBOOKS = ROOT / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 
+_VISIBLE = {code: f"\\x{code:02x}" for code in range(32)} | {
+    ord("\n"): "\\n",
+    ord("\r"): "\\r",
+    ord("\t"): "\\t",
+}
+
+
 def display_path(path: Path | str) -> str:
-    """Path relative to the project root when inside it, for short messages."""
-    resolved = Path(path).resolve()
-    try:
-        return resolved.relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
+    """Path relative to the project root when inside it, for short one-line messages.
+
+    Symbolic links are not followed (a link loop must still be named), and control
+    characters in a file name are shown escaped so that a message stays one line.
+    """
+    candidates = [Path(os.path.abspath(path))]
+    with contextlib.suppress(OSError, RuntimeError):
+        candidates.append(Path(path).resolve())
+    text = str(path)
+    for candidate in candidates:
+        if candidate.is_relative_to(ROOT):
+            text = candidate.relative_to(ROOT).as_posix()
+            break
+    return text.translate(_VISIBLE)

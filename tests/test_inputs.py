@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -598,12 +601,9 @@ def test_findings_about_a_supplied_file_reach_the_console(project: Project, tmp_
         tmp_path / "vision.csv", HEADER + rows.replace("一関市,2030,65+,102", "一関市,2030,65+,0")
     )
     result = project.cli("reports", "--vision", str(path))
-    try:
-        assert result.returncode == 0, result.stdout
-        assert f"{path}:7: population: 警告: 人口が 0 です" in result.stdout
-        assert "参考: 圏域外の市町村 1 件（1 行）を除外しました（例：奥州市）" in result.stdout
-    finally:
-        assert project.cli("reports").returncode == 0
+    assert result.returncode == 0, result.stdout
+    assert f"{path}:7: population: 警告: 人口が 0 です" in result.stdout
+    assert "参考: 圏域外の市町村 1 件（1 行）を除外しました（例：奥州市）" in result.stdout
 
 
 def test_zip_bomb_like_garbage_in_a_workbook_is_one_line(tmp_path: Path) -> None:
@@ -611,3 +611,120 @@ def test_zip_bomb_like_garbage_in_a_workbook_is_one_line(tmp_path: Path) -> None
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("[Content_Types].xml", "<not xml")
     assert "Excel ファイル（.xlsx）として読めません" in input_error(path)
+
+
+# ---------------------------------------------------------------- bounded reading
+
+
+def with_merged_range(path: Path, reference: str) -> Path:
+    """The workbook with one more merged range written straight into its XML (openpyxl
+    itself would create every cell of a sheet-sized range)."""
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    members[sheet] = members[sheet].replace(
+        b"</sheetData>",
+        f'</sheetData><mergeCells count="1"><mergeCell ref="{reference}"/></mergeCells>'.encode(),
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members.items():
+            target.writestr(name, content)
+    return path
+
+
+def test_a_merge_over_the_whole_sheet_reads_only_the_cells_with_data(tmp_path: Path) -> None:
+    """A 5 KB workbook merging A1:XFD1048576 once took all the memory; it is now one cell's worth.
+
+    Run in a child process with a timeout, so that a regression fails instead of hanging."""
+    rows = [["人口ビジョン 改訂案"], ["municipality", "year", "age_group", "population"]]
+    rows += [["一関市", 2020, g, 100 + i] for i, g in enumerate(GROUPS)]
+    path = with_merged_range(xlsx(tmp_path / "v.xlsx", rows), "A1:XFD1048576")
+    assert path.stat().st_size < 10_000
+    code = (
+        "import sys; from analysis.io import read_sheets; s = read_sheets(sys.argv[1])[0]; "
+        "print(len(s.rows), max(len(r) for r in s.rows), s.rows[0][:2])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    # Every cell of the sheet is in the merge, so every data cell shows the title's value:
+    # the data is gone, but nothing beyond the 4 used columns and 5 used rows was made.
+    assert result.stdout.split() == [
+        "5",
+        "4",
+        "['人口ビジョン",
+        "改訂案',",
+        "'人口ビジョン",
+        "改訂案']",
+    ]
+
+
+def test_a_title_merged_over_a_whole_row_fills_only_the_used_columns(tmp_path: Path) -> None:
+    rows = [["人口ビジョン 改訂案"], ["municipality", "year", "age_group", "population"]]
+    rows += [["一関市", 2020, g, 100 + i] for i, g in enumerate(GROUPS)]
+    path = with_merged_range(xlsx(tmp_path / "v.xlsx", rows), "A1:XFD1")
+    sheet = read_sheets(path)[0]
+    assert sheet.rows[0] == ["人口ビジョン 改訂案"] * 4
+    assert sheet.rows[1] == ["municipality", "year", "age_group", "population"]
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "vision.csv"
+    os.mkfifo(fifo)
+    assert input_error(fifo).endswith(
+        "vision.csv:-: -: 通常のファイルではありません（パイプや装置などは読みません）"
+    )
+
+
+def test_a_device_a_symlink_loop_and_a_broken_link_are_refused(tmp_path: Path) -> None:
+    assert "通常のファイルではありません" in input_error(Path("/dev/null"))
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(tmp_path / "loop2.csv")
+    (tmp_path / "loop2.csv").symlink_to(loop)
+    assert input_error(loop).endswith(
+        "loop.csv:-: -: シンボリックリンクが循環していて、ファイルにたどり着けません"
+    )
+    broken = tmp_path / "broken.csv"
+    broken.symlink_to(tmp_path / "nowhere.csv")
+    assert input_error(broken).endswith(
+        "broken.csv:-: -: リンク（ショートカット）の先のファイルがありません"
+    )
+
+
+def test_a_file_above_the_size_cap_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import io
+
+    path = write(tmp_path / "vision.csv", HEADER + complete_rows() * 50)
+    monkeypatch.setattr(io, "MAX_INPUT_BYTES", 1024)
+    assert "vision.csv:-: -: ファイルが大きすぎます" in input_error(path)
+
+
+def test_rows_spread_over_too_many_cells_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import io
+
+    rows = [["municipality", "year", "age_group", "population"]]
+    rows += [["一関市", 2020, g, 100 + i] for i, g in enumerate(GROUPS)]
+    path = xlsx(tmp_path / "v.xlsx", rows)
+    monkeypatch.setattr(io, "MAX_SHEET_CELLS", 10)
+    assert "シート「Sheet1」の表が大きすぎます" in input_error(path)
+
+
+def test_a_fifo_through_the_command_is_one_line_and_releases_the_lock(
+    fresh_project: Project, tmp_path: Path
+) -> None:
+    fifo = tmp_path / "vision.csv"
+    os.mkfifo(fifo)
+    result = fresh_project.cli("reports", "--vision", str(fifo), timeout=120)
+    assert result.returncode == 1
+    assert "通常のファイルではありません" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_a_newline_in_a_file_name_keeps_the_error_on_one_line(tmp_path: Path) -> None:
+    message = input_error(tmp_path / "改訂\n版.csv")
+    assert message.endswith("改訂\\n版.csv:-: -: ファイルがありません")
