@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-CACHE = Path(__file__).resolve().parent.parent / ".cache"
+from analysis.paths import CACHE
+
 VALIDATION_CACHE = CACHE / "validation.json"
 ERROR_LOG = CACHE / "last-error.log"
 

@@ -22,6 +22,7 @@ fractional or non-numeric cell. A bad cell is one line naming file, sheet and ce
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ import pandas as pd
 
 from analysis.data import Municipalities, outside_plan_note, parse_number, plan_municipalities
 from analysis.findings import Finding, Locator, cell_errors, errors_in, examples
-from analysis.io import LINE, Sheet, read_sheets
+from analysis.io import LINE, Sheet, column_letter, read_sheets
 from analysis.layouts import (
     Field,
     Layout,
@@ -193,10 +194,11 @@ def _published_blocks(sheet: Sheet) -> tuple[int, list[_Block]] | None:
             previous_end = run[-1]
         if not blocks:
             continue
-        if all(not b.sex for b in blocks) and len(blocks) == 3:
-            for block, sex in zip(blocks, (BOTH, "male", "female"), strict=True):
-                block.sex = sex  # the published order
         if {b.sex for b in blocks} >= set(SEXES):
+            return index, [b for b in blocks if b.sex]
+        if len(blocks) >= 2 and any(not b.sex for b in blocks):
+            # Blocks without a 男女計/男/女 title are never guessed by their position
+            # (the order differs between publications): read_published refuses them.
             return index, blocks
     return None
 
@@ -234,6 +236,7 @@ def read_published(
     headers: list[dict[int, str]] = []
     left_out: list[str] = []
     found: list[str] = []
+    findings: list[Finding] = []
     for sheet in sheets:
         layout = _published_blocks(sheet)
         if layout is None:
@@ -242,6 +245,14 @@ def read_published(
         municipality, name = _sheet_municipality(sheet, header, registry)
         if municipality is None:
             left_out.append(name)
+            continue
+        untitled = [b for b in blocks if not b.sex]
+        if untitled:
+            column = min(untitled[0].years)
+            findings.append(
+                Finding("error", sheet.where, sheet.lines[header], "-", "untitled-blocks",
+                        {"count": len(blocks)}, f"{column_letter(column)}{sheet.lines[header]}")
+            )  # fmt: skip
             continue
         found.append(municipality)
         sheet_id = len(used)
@@ -279,11 +290,11 @@ def read_published(
             frame[f"_col_{name}"] = -1
         parts.append(frame)
         headers.append(labels)
-    if not parts and not left_out:
+    if not parts and not left_out and not findings:
         return None
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     labels_by_field = {f.name: f.label for f in AGE_SEX_LAYOUT.fields}
-    return Table(frame, file, used, headers, labels_by_field, []), left_out, found
+    return Table(frame, file, used, headers, labels_by_field, findings), left_out, found
 
 
 # ---------------------------------------------------------------- checking
@@ -452,9 +463,11 @@ def check(
                          "open": AGE_LABELS.get(opens[0], opens[0])})
             )  # fmt: skip
         findings += _completeness(counts, groups, table.file)
+        findings += _years_and_births(counts, table.file)
     if errors_in(findings):
         return AgeSexLoaded(empty, empty, groups, findings)
     findings += _sums(frame, counts, table)
+    findings += _cohort_ratios(counts, table)
     tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))
     return AgeSexLoaded(
         order(tidy, groups).reset_index(drop=True),
@@ -487,6 +500,71 @@ def _completeness(counts: pd.DataFrame, groups: tuple[str, ...], file: str) -> l
         Finding("error", file, None, "-", "missing-rows-agesex",
                 {"count": len(named), "examples": examples(named)})
     ]  # fmt: skip
+
+
+STEP_YEARS = 5
+"""The projection steps: five years, as the five-year age groups (the cohort-component method)."""
+
+COHORT_RATIO_BAND = (0.3, 2.0)
+COHORT_RATIO_BELOW_AGE = 70
+"""Below 70, a cohort that shrinks to under 0.3 or grows to over 2 times in five years is
+almost always a typing error (a cell ×10 or ÷10); it is reported as a warning."""
+
+
+def _years_and_births(counts: pd.DataFrame, file: str) -> list[Finding]:
+    """At least two years, five years apart; people in every municipality; women 15–49 > 0
+    wherever births must be derived (every year after the first)."""
+    years = sorted(int(y) for y in pd.unique(counts["year"]))
+    shown = "、".join(map(str, years))
+    if len(years) < 2:
+        return [Finding("error", file, None, "year", "agesex-years",
+                        {"years": shown, "reason": "推計には2つ以上の年が必要です"})]  # fmt: skip
+    steps = {b - a for a, b in itertools.pairwise(years)}
+    if steps != {STEP_YEARS}:
+        return [Finding("error", file, None, "year", "agesex-years",
+                        {"years": shown, "reason": f"年は基準年 {years[0]}年から5年ごとに必要です"})]  # fmt: skip
+    findings: list[Finding] = []
+    totals = counts.groupby(["municipality", "year"])["population"].sum()
+    empty = sorted({m for (m, _), total in totals.items() if total == 0})
+    for municipality in empty:
+        zero_years = [str(y) for (m, y), t in totals.items() if m == municipality and t == 0]
+        findings.append(Finding("error", file, None, "population", "zero-municipality",
+                                {"municipality": municipality, "years": "、".join(zero_years)}))  # fmt: skip
+    lower = counts["age_group"].map(age_lower)
+    women = counts[(counts["sex"] == "female") & (lower >= 15) & (lower < 50)]
+    by_year = women.groupby(["municipality", "year"])["population"].sum()
+    for (municipality, year), count in by_year.items():
+        if count == 0 and year != years[0] and municipality not in empty:
+            findings.append(Finding("error", file, None, "population", "no-women",
+                                    {"municipality": municipality, "year": year}))  # fmt: skip
+    return findings
+
+
+def _cohort_ratios(counts: pd.DataFrame, table: Table) -> list[Finding]:
+    """Warnings for cohorts whose five-year change ratio is outside :data:`COHORT_RATIO_BAND`."""
+    keys = ["municipality", "sex", "year", "lower"]
+    frame = counts.assign(lower=counts["age_group"].map(age_lower))
+    closed = frame[~frame["age_group"].str.endswith("+")]
+    earlier = closed[[*keys, "population"]].assign(
+        year=closed["year"] + STEP_YEARS, lower=closed["lower"] + STEP_YEARS
+    )
+    joined = closed.merge(earlier, on=keys, suffixes=("", "_before"))
+    joined = joined[(joined["lower"] < COHORT_RATIO_BELOW_AGE) & (joined["population_before"] > 0)]
+    joined = joined.assign(ratio=joined["population"] / joined["population_before"])
+    low, high = COHORT_RATIO_BAND
+    flagged = joined[(joined["ratio"] < low) | (joined["ratio"] > high)]
+    findings = []
+    locate = table.locate("population")
+    for row in flagged.itertuples():
+        files, lines, columns, cells = locate(np.array([int(row.position)]))
+        before = f"{int(row.lower) - STEP_YEARS}～{int(row.lower) - 1}歳"
+        findings.append(
+            Finding("warning", files[0], lines[0], columns[0], "cohort-ratio",
+                    {"what": f"{row.municipality} {SEX_LABELS[str(row.sex)]} {AGE_LABELS.get(str(row.age_group), row.age_group)}",
+                     "year": int(row.year), "before": before, "earlier": int(row.year) - STEP_YEARS,
+                     "ratio": f"{row.ratio:.2f}", "low": low, "high": high}, cells[0])
+        )  # fmt: skip
+    return findings
 
 
 def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Finding]:

@@ -37,12 +37,13 @@ from analysis.schema import (
     AGE_GROUP_LABELS,
     AGE_GROUPS,
     ALL_AGE_GROUPS,
+    FLAG_VOCABULARY,
     REGION,
     TOTAL,
     YEAR_RANGE,
     find_age_group,
-    is_yes,
     normalise_age_group,
+    parse_flag,
 )
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -108,6 +109,13 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
             raise InputError(
                 Finding("error", file, int(row[LINE]), "kind", "registry-kind", {"value": kind})
             )
+        flag = parse_flag(_text(row.get("age_sex")))
+        if flag is None:
+            raise InputError(
+                Finding("error", file, int(row[LINE]), "age_sex", "registry-flag",
+                        {"value": _text(row.get("age_sex")), "column": "age_sex",
+                         "accepted": FLAG_VOCABULARY})
+            )  # fmt: skip
         editions.append(
             Edition(
                 edition=_text(row["edition"]),
@@ -118,7 +126,7 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
                 replaces=_text(row.get("replaces")),
                 source=_text(row.get("source")),
                 short_label=_text(row.get("short_label")),
-                age_sex=is_yes(_text(row.get("age_sex"))),
+                age_sex=flag,
             )
         )
     return editions

@@ -21,7 +21,8 @@ from typing import Any
 
 from analysis.interrupts import Stopped, checkpoint
 from analysis.io import atomic_open, atomic_path
-from analysis.paths import REPORTS, ROOT, TEMPLATES, display_path
+from analysis.paths import CACHE, REPORTS, ROOT, TEMPLATES, display_path
+from analysis.schema import FIGURE_PATH_KEY
 
 # jsonschema (under nbformat, hence papermill, jupytext and nbconvert) imports the optional
 # rfc3987-syntax package when it is installed — jupyterlab's jupyter-events pulls it in — and
@@ -327,7 +328,7 @@ def embed_font(html: str) -> str:
     return html.replace("</head>", face + "\n</head>", 1)
 
 
-FONT_CACHE = ROOT / ".cache" / "fonts"
+FONT_CACHE = CACHE / "fonts"
 """Subsets already made, by the hash of their characters and of the font (0.3–0.5 s each)."""
 
 
@@ -411,9 +412,6 @@ def add_table_of_contents(html: str) -> str:
     if title == -1 or next_cell == -1:
         return html.replace("<main>", "<main>" + toc, 1)
     return html[:next_cell] + toc + html[next_cell:]
-
-
-FIGURE_PATH_KEY = "report_figure"  # the same key as analysis.figures.FIGURE_PATH_KEY
 
 
 def figure_paths(notebook: Any) -> list[Path]:

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.io import atomic_path
-from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION
+from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, FIGURE_PATH_KEY, REGION
 
 AGE_COLOURS = {"0-14": "#7fb77e", "15-64": "#5b8cc0", "65+": "#e08a4b"}
 EDITION_STYLES = {
@@ -94,7 +94,6 @@ def save(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
     return png
 
 
-FIGURE_PATH_KEY = "report_figure"
 """Display metadata naming the saved figure, so the pipeline can list a report's outputs."""
 
 

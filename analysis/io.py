@@ -306,14 +306,19 @@ def check_widths(sheet: Sheet, first: int, width: int) -> None:
 def read_records(path: Path | str) -> pd.DataFrame:
     """A plain table whose first row is the header (the project's own files in data/raw/).
 
-    Every cell is text (``None`` when empty) and ``_line`` holds the line number.
+    Every cell is text (``None`` when empty) and ``_line`` holds the line number
+    (the sheet row in a workbook). ``attrs`` says how to name its cells:
+    ``where`` (``file`` or ``book.xlsx[sheet]``), ``excel`` and ``header_line``.
     """
     import pandas as pd
 
     path = Path(path)
     sheet = read_sheets(path)[0]
+    attrs = {"where": sheet.where, "excel": sheet.excel, "header_line": 1}
     if not sheet.rows:
-        return pd.DataFrame({LINE: pd.Series([], dtype="int64")})
+        frame = pd.DataFrame({LINE: pd.Series([], dtype="int64")})
+        frame.attrs.update(attrs)
+        return frame
     header = [str(c) if c is not None else "" for c in sheet.rows[0]]
     del header[used_width(sheet.rows[0]) :]
     check_widths(sheet, 1, len(header))
@@ -323,6 +328,7 @@ def read_records(path: Path | str) -> pd.DataFrame:
     ]
     frame = pd.DataFrame(body, columns=header, dtype="string")
     frame.insert(0, LINE, pd.Series(sheet.lines[1:], dtype="int64"))
+    frame.attrs.update(attrs | {"header_line": sheet.lines[0]})
     return frame
 
 

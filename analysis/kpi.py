@@ -28,10 +28,11 @@ from analysis.findings import (
 from analysis.io import LINE, locate_records, read_records
 from analysis.layouts import Field, Layout, accepted_layouts, read_table, share_matching
 from analysis.paths import DATA_RAW, display_path
+from analysis.schema import PLAN_FISCAL_YEARS
 
 BASELINE_FY = 2022
-TARGET_FY = 2028
-PLAN_YEARS = tuple(range(2024, TARGET_FY + 1))
+PLAN_YEARS = PLAN_FISCAL_YEARS
+TARGET_FY = PLAN_YEARS[-1]
 """The vision's plan period, FY2024–FY2028: the only years actuals may be given for."""
 INITIATIVE_COUNT = 32
 """The plan's 32 具体的な取組 (numbered 1–32 in the 体系図)."""

@@ -174,6 +174,66 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{what}: the age groups sum to {parts}, {gap} less than the total {total} (unknown age in the census year); projections use the age groups",
     ),
     # ---------------------------------------------------------------- projection settings
+    "agesex-years": (
+        "男女・5歳階級別データの年（{years}）では推計できません：{reason}",
+        "the years {years} cannot be projected: {reason}",
+    ),
+    "zero-municipality": (
+        "{municipality} の人口がすべて 0 です（{years}年）。別の市町村の表や空の表ではないか確認してください",
+        "every count of {municipality} is 0 ({years})",
+    ),
+    "no-women": (
+        "{municipality} の {year}年の15～49歳の女性が 0 人のため、出生を推計できません",
+        "{municipality} has no women aged 15–49 in {year}: births cannot be derived",
+    ),
+    "cohort-ratio": (
+        "{what}（{year}年）は5年前の{before}（{earlier}年）の {ratio} 倍です（通常は {low}～{high} 倍）。入力の誤りがないか確認してください",
+        "{what} in {year} is {ratio} times the cohort five years earlier (usually {low}–{high})",
+    ),
+    "untitled-blocks": (
+        "年の列が {count} つの表に分かれていますが、表の上に「男女計」「男」「女」の見出しがありません（並び順から男女を推測することはしません）",
+        "{count} blocks of years without a 男女計/男/女 title (the sexes are never guessed from the order)",
+    ),
+    "registry-flag": (
+        "「{value}」は {column} の値として使えません（{accepted}）",
+        "{value!r} is not a valid {column} flag ({accepted})",
+    ),
+    "unknown-column": (
+        "「{column}」は使える列ではありません（使える列：{known}）。別の種類のファイルではないか確認してください",
+        "{column!r} is not a known column (known: {known}); is this another kind of file?",
+    ),
+    "duplicate-column": (
+        "列「{column}」は「{field}」の列と重複しています",
+        "column {column!r} repeats the {field} column",
+    ),
+    "setting-not-per-area": (
+        "設定「{setting}」は市町ごとには指定できません（市町村の欄を空欄にしてください）",
+        "setting {setting} cannot be given per municipality (leave the municipality blank)",
+    ),
+    "decimal-comma": (
+        "「{value}」の「,」が小数点か桁区切りか分かりません。小数点は「.」で入力してください",
+        "{value!r}: a comma is ambiguous (decimal point or thousands separator); use '.' for decimals",
+    ),
+    "setting-range": (
+        "「{value}」は {setting} に使えません（{rule}）",
+        "{value!r} cannot be used for {setting} ({rule})",
+    ),
+    "setting-count": (
+        "{setting} には値が {count} 個必要です（「{value}」は {found} 個。「;」で区切ります）",
+        "{setting} needs {count} values separated by ';' ({value!r} has {found})",
+    ),
+    "setting-order": (
+        "{setting} の値は{order}に並べてください（「{value}」）",
+        "the values of {setting} must be in order: {order} ({value!r})",
+    ),
+    "setting-year": (
+        "{year}年は {setting} に使えません（推計の年：{years}）",
+        "{year} cannot be used for {setting} (projected years: {years})",
+    ),
+    "setting-needs": (
+        "{setting} を使うには {other} も必要です",
+        "{setting} needs {other} as well",
+    ),
     "unknown-setting": (
         "設定「{value}」はありません（使える設定：{known}）",
         "unknown setting {value!r} (known: {known})",
@@ -182,14 +242,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "「{value}」は圏域の市町ではありません（{known}、または空欄＝すべて）",
         "{value!r} is not a municipality of the plan ({known}, or blank for all)",
     ),
-    "not-a-share": ("「{value}」は割合（0以上の数）として読めません", "{value!r} is not a share"),
+    "not-a-share": (
+        "「{value}」は割合（0以上1以下の数）として読めません",
+        "{value!r} is not a share (0–1)",
+    ),
     "shares-sum": (
         "割合の合計が1ではありません（合計 {sum}）。合計が1になるように入力してください",
         "the shares sum to {sum}, not 1",
     ),
     "not-a-survival-ratio": (
-        "「{value}」は生残率（0～1の数）として読めません",
-        "{value!r} is not a survival ratio (0–1)",
+        "「{value}」は生残率（0より大きく1以下の数）として使えません",
+        "{value!r} is not a survival ratio (above 0, at most 1)",
     ),
     "unknown-period": (
         "期間「{value}」は推計の期間ではありません（{known} など）",
@@ -384,6 +447,21 @@ TITLES = {
     "ages-sum": "年齢階級の合計と総数の不一致",
     "unknown-age-gap": "年齢不詳（総数との差）",
     "unknown-setting": "設定名が不明",
+    "unknown-column": "列名が不明",
+    "agesex-years": "推計できない年",
+    "zero-municipality": "人口がすべて0",
+    "no-women": "15～49歳の女性が0",
+    "cohort-ratio": "コーホートの変化が大きい",
+    "untitled-blocks": "男女の見出しがない",
+    "registry-flag": "登録の指定が不明",
+    "duplicate-column": "列の重複",
+    "setting-not-per-area": "市町別にできない設定",
+    "decimal-comma": "小数点のカンマ",
+    "setting-range": "設定値の範囲外",
+    "setting-count": "設定値の個数",
+    "setting-order": "設定値の順序",
+    "setting-year": "推計にない年",
+    "setting-needs": "組になる設定がない",
     "unknown-area": "市町名が不明",
     "not-a-share": "割合でない",
     "shares-sum": "割合の合計",

@@ -11,10 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.findings import Finding
-from analysis.schema import YEAR_RANGE
-
-PLAN_FISCAL_YEARS = tuple(range(2024, 2029))
-"""The plan period, FY2024–FY2028 (the same as :data:`analysis.kpi.PLAN_YEARS`)."""
+from analysis.schema import PLAN_FISCAL_YEARS, YEAR_RANGE
 
 LONG_TERM_TARGET_YEAR = 2040
 """The year of the vision's long-term targets (about 94,000 people, aging rate about 40%)."""

@@ -11,6 +11,8 @@ DATA_RAW = ROOT / "data" / "raw"
 DATA_PROCESSED = ROOT / "data" / "processed"
 REPORTS = ROOT / "reports"
 NOTEBOOKS = ROOT / "notebooks"
+CACHE = ROOT / ".cache"
+"""Caches (validation results, font subsets) and the log of the last internal error."""
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 

@@ -132,6 +132,28 @@ def projection_report(options: Options) -> Report:
     )
 
 
+def _needs_age_sex(options: Options) -> list[Finding]:
+    """Options of the projections given without age × sex data would be silently unused."""
+    given = [
+        name
+        for name, value in (
+            ("--survival", options.survival),
+            ("--projection-settings", options.projection_settings),
+            ("--settler-profile", options.settler_profile),
+        )
+        if value
+    ]
+    if not given or has_age_sex(options):
+        return []
+    reason = "男女・5歳階級別のデータ（--age-sex、または editions.csv に登録した版）があるときだけ使えます"
+    return [
+        Finding("error", "", None, name, "option",
+                {"option": name, "reason": reason,
+                 "reason_en": "only used with data by sex and age (--age-sex or a registered edition)"})
+        for name in given
+    ]  # fmt: skip
+
+
 def report_fingerprint(report: Report, shared: str) -> str:
     """Content hash of everything the report depends on (``shared`` covers the common part)."""
     return outputs.fingerprint(shared, [report.notebook, *report.inputs], report.parameters)
@@ -189,7 +211,7 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
     about a second whatever the work is doing: the kernels are killed, the
     previous outputs stand, and the exit code is 130 (Ctrl-C) or 143 (SIGTERM).
     """
-    problems = option_problems(options)
+    problems = option_problems(options) + _needs_age_sex(options)
     if problems:
         for problem in problems:
             echo(str(problem))

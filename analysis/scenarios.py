@@ -20,7 +20,6 @@ Scenario ids (in every output):
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,11 +28,18 @@ import pandas as pd
 
 from analysis import projection
 from analysis.agesex import SEXES, age_lower
-from analysis.data import parse_number
-from analysis.findings import Finding, cell_errors, raise_on_errors
-from analysis.io import LINE, locate_records, read_records
-from analysis.paths import display_path
+from analysis.findings import Finding
+from analysis.projection_inputs import (
+    SETTINGS,
+    Settings,
+    check_settings,
+    read_profile,
+    read_settings,
+    read_survival,
+)
 from analysis.schema import REGION
+
+__all__ = ["SETTINGS", "Settings", "read_profile", "read_settings", "read_survival"]
 
 SCENARIOS = ("pattern1", "sim1", "sim2", "settlers")
 SCENARIO_LABELS = {
@@ -42,204 +48,6 @@ SCENARIO_LABELS = {
     "sim2": "シミュレーション2（出生率上昇・移動ゼロ）",
     "settlers": "転入超過を加えた推計",
 }
-
-# ---------------------------------------------------------------- settings
-
-SETTINGS = {
-    # name: (default, kind, Japanese description)
-    "tfr_base": (None, "number", "基準年の合計特殊出生率（市町ごとに入力）"),
-    "tfr_target": (2.1, "number", "目標とする合計特殊出生率（人口置換水準）"),
-    "tfr_target_year": (2030, "year", "目標の出生率に達する年"),
-    "influence_year": (2040, "year", "影響度を計算する年"),
-    "natural_thresholds": ((100.0, 105.0, 110.0, 115.0), "list", "自然増減の影響度の段階の境界（%）"),
-    "social_thresholds": ((100.0, 110.0, 120.0, 130.0), "list", "社会増減の影響度の段階の境界（%）"),
-    "stage_thresholds": ((0.0, -10.0), "list", "人口減少段階の境界（65歳以上人口の基準年からの増減率、%）"),
-    "settler_target_population": (None, "number", "転入超過の必要数を求める目標人口（人）"),
-    "settler_target_year": (None, "year", "その目標の年"),
-    "pyramid_year": (None, "year", "人口ピラミッドで基準年と比べる年"),
-}  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Values by (setting, municipality); '' is the default for every municipality."""
-
-    values: dict[tuple[str, str], object]
-    source: str
-
-    def get(self, name: str, municipality: str = "") -> object:
-        if (name, municipality) in self.values:
-            return self.values[(name, municipality)]
-        return self.values.get((name, ""), SETTINGS[name][0])
-
-    def number(self, name: str, municipality: str = "") -> float | None:
-        value = self.get(name, municipality)
-        return None if value is None else float(value)  # type: ignore[arg-type]
-
-    def year(self, name: str, municipality: str = "") -> int | None:
-        value = self.number(name, municipality)
-        return None if value is None else int(value)
-
-    def thresholds(self, name: str) -> tuple[float, ...]:
-        return tuple(float(v) for v in self.get(name))  # type: ignore[attr-defined]
-
-    def targets(self) -> list[tuple[str, float, int]]:
-        """Settler targets: (area, population, year) for every area given one."""
-        found = []
-        for (name, area), value in self.values.items():
-            if name == "settler_target_population" and value is not None:
-                year = self.year("settler_target_year", area) or 0
-                found.append((area or REGION, float(value), year))  # type: ignore[arg-type]
-        return found
-
-
-def read_settings(path: Path, municipalities: list[str]) -> Settings:
-    """``setting,municipality,value`` (a ``note`` column may explain each row)."""
-    table = read_records(path)
-    file = display_path(path)
-    findings: list[Finding] = []
-    values: dict[tuple[str, str], object] = {}
-    known_areas = {"", *municipalities, REGION}
-    for row in table.to_dict("records"):
-        name = str(row.get("setting") or "").strip()
-        area = str(row.get("municipality") or "").strip()
-        text = row.get("value")
-        line = int(row[LINE])
-        if name not in SETTINGS:
-            findings.append(
-                Finding("error", file, line, "setting", "unknown-setting",
-                        {"value": name, "known": "、".join(SETTINGS)})
-            )  # fmt: skip
-            continue
-        if area not in known_areas:
-            findings.append(
-                Finding("error", file, line, "municipality", "unknown-area",
-                        {"value": area, "known": "、".join(sorted(known_areas - {""}))})
-            )  # fmt: skip
-            continue
-        if text is None or pd.isna(text) or not str(text).strip():
-            values.setdefault((name, area), None)
-            continue
-        kind = SETTINGS[name][1]
-        parts = str(text).replace("、", ";").split(";") if kind == "list" else [str(text)]
-        numbers, bad = parse_number(pd.Series(parts, dtype="string"))
-        if bad.any() or numbers.isna().any():
-            findings.append(
-                Finding("error", file, line, "value", "not-a-number", {"value": str(text)})
-            )
-            continue
-        if kind == "list":
-            values[(name, area)] = tuple(float(v) for v in numbers)
-        elif kind == "year":
-            values[(name, area)] = int(numbers.iloc[0])
-        else:
-            values[(name, area)] = float(numbers.iloc[0])
-    raise_on_errors(findings)
-    return Settings(values, file)
-
-
-def read_profile(path: Path, groups: tuple[str, ...]) -> np.ndarray:
-    """The settler profile (``sex,age_group,share``) as a (2, A) array of shares summing to 1."""
-    from analysis.agesex import parse_age, parse_sex
-
-    table = read_records(path)
-    file = display_path(path)
-    share, bad = parse_number(table["share"])
-    findings = cell_errors(
-        locate_records(file, table, "share"), bad | (share < 0), table["share"], "not-a-share"
-    )
-    profile = np.zeros((2, len(groups)))
-    for sex_text, age_text, value, line in zip(
-        table["sex"], table["age_group"], share, table[LINE], strict=True
-    ):
-        sex, age = parse_sex(sex_text), parse_age(age_text)
-        if sex not in SEXES:
-            findings.append(
-                Finding("error", file, int(line), "sex", "unknown-sex", {"value": sex_text})
-            )
-        elif age not in groups:
-            findings.append(
-                Finding(
-                    "error", file, int(line), "age_group", "unknown-age-class", {"value": age_text}
-                )
-            )
-        elif not np.isnan(value):
-            profile[SEXES.index(sex), groups.index(age)] += value
-    if not findings and abs(profile.sum() - 1) > 1e-9:
-        findings.append(
-            Finding("error", file, None, "share", "shares-sum", {"sum": f"{profile.sum():.6g}"})
-        )
-    raise_on_errors(findings)
-    return profile
-
-
-def read_survival(
-    path: Path, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
-) -> np.ndarray:
-    """Survival ratios ``municipality,period,sex,age_group,survival_ratio`` as (K, M, 2, A).
-
-    ``age_group`` is the starting group x of S(x → x+5), as in the worksheet; the
-    open group's row gives the ratio applied to (the group below it + the open
-    group), and the row of the group just below the open one is not used. A blank
-    municipality or period applies to all. Stored by the group produced, like
-    :class:`analysis.projection.Schedule`.
-    """
-    from analysis.agesex import parse_age, parse_sex
-
-    table = read_records(path)
-    file = display_path(path)
-    ratio, bad = parse_number(table["survival_ratio"])
-    findings = cell_errors(
-        locate_records(file, table, "survival_ratio"),
-        bad | (ratio < 0) | (ratio > 1),
-        table["survival_ratio"],
-        "not-a-survival-ratio",
-    )
-    steps = len(years) - 1
-    result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
-    periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
-    periods |= {str(a): k for k, a in enumerate(years[:-1])}
-    open_index = len(groups) - 1
-    for row, value in zip(table.to_dict("records"), ratio, strict=True):
-        line = int(row[LINE])
-        area = str(row.get("municipality") or "").strip()
-        period = str(row.get("period") or "").strip().replace("～", "-").replace("〜", "-")
-        sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
-        if area and area not in municipalities:
-            continue  # a municipality outside the plan
-        if period and period not in periods:
-            findings.append(Finding("error", file, line, "period", "unknown-period",
-                                    {"value": period, "known": "、".join(list(periods)[: steps])}))  # fmt: skip
-            continue
-        if sex not in SEXES:
-            findings.append(
-                Finding("error", file, line, "sex", "unknown-sex", {"value": row.get("sex")})
-            )
-            continue
-        if age not in groups:
-            findings.append(Finding("error", file, line, "age_group", "unknown-age-class", {"value": row.get("age_group")}))  # fmt: skip
-            continue
-        start = groups.index(age)
-        if start == open_index - 1:
-            continue  # the worksheet's unused row (the open group takes both)
-        target = open_index if start == open_index else start + 1
-        ks = [periods[period]] if period else range(steps)
-        ms = [municipalities.index(area)] if area else range(len(municipalities))
-        for k in ks:
-            for m in ms:
-                result[k, m, SEXES.index(sex), target] = value
-    missing = np.isnan(result[..., 1:])
-    if not findings and missing.any():
-        k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
-        findings.append(
-            Finding("error", file, None, "-", "survival-missing",
-                    {"what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
-                             f"{'男女'[s]} {groups[a]}", "count": int(missing.sum())})
-        )  # fmt: skip
-    raise_on_errors(findings)
-    ratios: np.ndarray = np.nan_to_num(result)
-    return ratios
-
 
 # ---------------------------------------------------------------- running
 
@@ -326,8 +134,8 @@ def run(
         notes.append(Finding("note", settings.source, None, "tfr_base", "sim-skipped-tfr",
                              {"municipalities": "、".join(missing)}))  # fmt: skip
     else:
-        target = settings.number("tfr_target") or 2.1
-        target_year = settings.year("tfr_target_year") or base.years[0]
+        target = float(settings.number("tfr_target") or 0)  # a default exists; checked > 0.5
+        target_year = int(settings.year("tfr_target_year") or 0)
         known = [b for b in tfr_bases if b is not None]  # every one, in this branch
         paths = tfr_path(base.years, np.asarray(known), target, target_year)
         sim1 = with_fertility(implied, paths, known)
@@ -426,9 +234,12 @@ def settler_targets(
 ) -> list[tuple[str, float, int]]:
     """(area, target population, year) from the settings (else the plan's 2040 target),
     for target years inside the projection."""
-    targets = settings.targets() or [(REGION, *default_target)]
-    chosen = [(area, population, year or default_target[1]) for area, population, year in targets]
-    return [t for t in chosen if t[2] in base.years[1:]]
+    given = settings.targets()
+    if not given:
+        target = (REGION, *default_target)
+        return [target] if target[2] in base.years[1:] else []
+    # check_settings made sure that every given target has a projected year.
+    return [(area, population, int(year or 0)) for area, population, year in given]
 
 
 def solve_settlers(
@@ -555,7 +366,7 @@ def level(values: pd.Series, thresholds: tuple[float, ...]) -> pd.Series:
 
 def influence(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """影響度 at ``influence_year``: natural = sim1 ÷ pattern1 × 100, social = sim2 ÷ sim1 × 100."""
-    year = settings.year("influence_year") or 2040
+    year = settings.year("influence_year")
     totals = table[table["year"] == year].pivot_table(
         index="municipality", columns="scenario", values="total", aggfunc="first", sort=False
     )
@@ -669,6 +480,7 @@ def build(
     """Read the settings, profile and survival ratios, run every scenario, derive the tables."""
     base = Base.from_frame(frame, groups, municipalities)
     settings = read_settings(settings_path, municipalities)
+    check_settings(settings, base.years, base.municipalities)
     profile = read_profile(profile_path, groups)
     survival = (
         read_survival(survival_path, list(base.municipalities), base.years, groups)

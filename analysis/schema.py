@@ -8,6 +8,12 @@ import unicodedata
 REGION = "圏域"
 """The 定住自立圏 as a whole: the sum of its municipalities."""
 
+PLAN_FISCAL_YEARS: tuple[int, ...] = tuple(range(2024, 2029))
+"""The plan period, FY2024–FY2028 (第3次共生ビジョン; its budgets and KPI targets)."""
+
+FIGURE_PATH_KEY = "report_figure"
+"""The display-metadata key under which a notebook lists the figure files it saved."""
+
 AGE_GROUPS: tuple[str, ...] = ("0-14", "15-64", "65+")
 """The three age groups (年齢3区分), youngest first."""
 
@@ -83,16 +89,22 @@ def find_age_group(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+FLAG_YES = ("1", "yes", "y", "true", "○", "はい", "あり")
+FLAG_NO = ("", "0", "no", "n", "false", "×", "いいえ", "なし", "-")
+FLAG_VOCABULARY = "1・はい・○（該当）、空欄・0・いいえ・×（該当しない）"
+"""What a registry flag may say, as planners write it in Excel (for messages)."""
+
+
+def parse_flag(text: object) -> bool | None:
+    """A registry flag: True, False, or None when it is none of the accepted words."""
+    key = unicodedata.normalize("NFKC", str(text or "")).strip().lower()
+    if key in {unicodedata.normalize("NFKC", w) for w in FLAG_YES}:
+        return True
+    if key in {unicodedata.normalize("NFKC", w) for w in FLAG_NO}:
+        return False
+    return None
+
+
 def is_yes(text: object) -> bool:
-    """A registry flag as planners write it in Excel: 1, yes, true or ○."""
-    return str(text or "").strip().lower() in {"1", "yes", "true", "○"}
-
-
-POPULATION_KEYS: tuple[str, ...] = ("edition", "municipality", "year", "age_group")
-"""Columns that identify one population count (人)."""
-
-POPULATION_COLUMNS: tuple[str, ...] = ("municipality", "year", "age_group", "population")
-"""Required columns of a population input file."""
-
-PROVENANCE_COLUMNS: tuple[str, ...] = ("source_table", "source_line")
-"""Optional columns that say where in the source document a row was transcribed from."""
+    """True only for a flag that says yes (a wrong one is reported by :func:`parse_flag`'s callers)."""
+    return parse_flag(text) is True

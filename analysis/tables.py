@@ -23,8 +23,6 @@ from analysis.labels import SHEET_NAMES, japanese
 from analysis.options import Options, comparison_years
 from analysis.paths import DATA_RAW, display_path
 
-WORKBOOK_NAME = "tables.xlsx"
-
 
 def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
     """A target or base year must lie within the published years of the editions reported on."""

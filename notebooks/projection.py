@@ -58,8 +58,11 @@ else:
     labels = {s: scenarios.SCENARIO_LABELS[s] for s in computed}
     areas = [*base.municipalities, REGION]
     year = int(pyramid_year) or projected.settings.year("pyramid_year") or base.years[-1]
-    year = year if year in base.years else base.years[-1]
-    influence_year = projected.settings.year("influence_year") or 2040
+    if year not in base.years[1:]:
+        raise ValueError(
+            f"人口ピラミッドの年 {year}年は推計の年（{'、'.join(map(str, base.years[1:]))}）にありません"
+        )
+    influence_year = projected.settings.year("influence_year")
     display(
         Markdown(
             f"- 基準のデータ：**{text(projected.source)}**（{base.years[0]}～{base.years[-1]}年、"
