@@ -143,6 +143,54 @@ class Project:
             for name, digest in files.items()
         )
 
+    def non_finite(self) -> list[str]:
+        """Every place an output shows a number that is not one (nan, inf, <NA>).
+
+        CSV and HTML are read as text (an empty cell is fine, the text ``nan`` is
+        not); the workbook cell by cell (a float cell must be finite).
+        """
+        import csv
+        import math
+        import re
+        import zipfile
+
+        import openpyxl
+
+        bad_text = {"nan", "+nan", "-nan", "inf", "+inf", "-inf", "<na>", "nat", "none", "infinity"}
+        found = []
+        for path in sorted(self.processed.glob("*.csv")):
+            with path.open(encoding="utf-8-sig", newline="") as handle:
+                for line, row in enumerate(csv.reader(handle), start=1):
+                    found += [
+                        f"{path.name}:{line}: {c}" for c in row if c.strip().lower() in bad_text
+                    ]
+        book = openpyxl.load_workbook(self.reports / "tables.xlsx", read_only=True)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    value = cell.value
+                    if (isinstance(value, float) and not math.isfinite(value)) or (
+                        isinstance(value, str) and value.strip().lower() in bad_text
+                    ):
+                        found.append(f"tables.xlsx[{sheet.title}]!{cell.coordinate}: {value}")
+        book.close()
+        # openpyxl writes nan and inf as a numeric cell with an empty value: found in the XML.
+        with zipfile.ZipFile(self.reports / "tables.xlsx") as archive:
+            for name in archive.namelist():
+                if name.startswith("xl/worksheets/"):
+                    xml = archive.read(name).decode("utf-8")
+                    found += [
+                        f"tables.xlsx {name}: {m}"
+                        for m in re.findall(r'<c r="([A-Z]+\d+)"[^>]*><v\s*/>', xml)
+                    ]
+        cell_text = re.compile(r"<t[dh][^>]*>\s*([^<]*?)\s*</t[dh]>", re.S)
+        for page in sorted(self.reports.glob("*.html")):
+            for text in cell_text.findall(page.read_text(encoding="utf-8")):
+                words = re.split(r"[\s%人（）()]+", text.lower())
+                if any(w.strip("+-") in {"nan", "inf", "<na>", "&lt;na&gt;"} for w in words):
+                    found.append(f"{page.name}: {text}")
+        return found
+
     def leftovers(self) -> list[Path]:
         """Temporary files of an interrupted write, anywhere among the outputs."""
         return [p for folder in (self.reports, self.processed) for p in folder.rglob(".*.tmp")]

@@ -38,6 +38,10 @@ def test_the_manifest_covers_every_output(project: Project) -> None:
     assert "reports/tables.xlsx" in listed and "reports/population.html" in listed
 
 
+def test_every_number_in_every_output_is_finite(built_project: Project) -> None:
+    assert built_project.non_finite() == []
+
+
 @pytest.mark.parametrize("move", [0, 7])
 def test_a_commit_killed_at_any_move_is_finished_by_the_next_run(
     project: Project, move: int
@@ -202,3 +206,23 @@ def test_reports_are_identical_when_built_in_another_folder(
         text = html.read_text(encoding="utf-8")
         assert not [t for t in MACHINE_TRACES if t in text], html.name
         assert (fresh_project.reports / html.name).read_bytes() == html.read_bytes(), html.name
+
+
+def test_the_finiteness_check_finds_nan_and_inf_in_each_kind_of_output(tmp_path: Path) -> None:
+    import openpyxl
+
+    project = Project(tmp_path)
+    project.processed.mkdir(parents=True)
+    (project.reports).mkdir()
+    (project.processed / "t.csv").write_text("a,b\n1,nan\n2,\n", encoding="utf-8-sig")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append([1.0, float("inf")])
+    book.save(project.reports / "tables.xlsx")
+    (project.reports / "r.html").write_text("<td>+nan %</td><td>12.3</td>", encoding="utf-8")
+    assert project.non_finite() == [
+        "t.csv:2: nan",
+        "tables.xlsx xl/worksheets/sheet1.xml: B1",
+        "r.html: +nan %",
+    ]

@@ -439,6 +439,7 @@ def test_reports_with_age_sex_data_then_without(
         "--projection-settings", str(settings_path),
     )  # fmt: skip
     assert result.returncode == 0, result.stdout
+    assert project.non_finite() == [], "every number in every output is finite"
     html = (project.reports / "projection.html").read_text(encoding="utf-8")
     for heading in ("人口ピラミッド", "総人口と年齢3区分の推移", "自然増減・社会増減の影響度", "人口減少段階",
                     "目標人口に必要な転入超過", "算出方法"):  # fmt: skip
