@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 
 from analysis.paths import DATA_RAW, ROOT
 
 
-def test_environment_yml_installs_the_project_through_pip() -> None:
+def test_environment_yml_installs_the_locked_versions_through_pip() -> None:
     text = (ROOT / "environment.yml").read_text(encoding="utf-8")
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     python_floor = project["requires-python"].removeprefix(">=")
     assert f"python>={python_floor}" in text
     assert "- pip\n" in text
-    assert "-e .[dev]" in text
+    assert "- -r requirements.lock" in text
     # No dependency is listed twice: conda installs only python and pip.
     for requirement in project["dependencies"]:
         name = requirement.split(">")[0].split("=")[0]
@@ -100,3 +101,35 @@ def test_only_the_pipeline_and_the_command_line_import_the_pipeline() -> None:
             for alias in node.names
         }
         assert "analysis.pipeline" not in imported, path.name
+
+
+def locked_versions() -> dict[str, list[str]]:
+    """Name → pinned versions (one per Python-version marker) in requirements.lock."""
+    import re
+
+    pins: dict[str, list[str]] = {}
+    for line in (ROOT / "requirements.lock").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Za-z0-9_.\-]+)==([^ ;\\]+)", line)
+        if match:
+            name = re.sub(r"[-_.]+", "-", match.group(1)).lower()
+            pins.setdefault(name, []).append(match.group(2))
+    return pins
+
+
+def test_the_lock_pins_every_dependency_with_hashes_within_its_declared_range() -> None:
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    pins = locked_versions()
+    for text in declared:
+        requirement = Requirement(text)
+        name = requirement.name.lower().replace("_", "-")
+        assert name in pins, f"{name} is not in requirements.lock: run `make lock`"
+        for version in pins[name]:
+            assert requirement.specifier.contains(version), f"{name}=={version} vs {text}"
+    lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    entries = [e for e in lock.split("\n") if re.match(r"^[A-Za-z0-9]", e)]
+    assert entries and all(e.rstrip().endswith("\\") for e in entries), "every pin carries hashes"
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--require-hashes -r requirements.lock" in makefile
