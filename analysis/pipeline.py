@@ -46,6 +46,9 @@ TITLES = {
     "projection": "男女・5歳階級別の将来人口推計",
 }
 WORKBOOK = REPORTS / "tables.xlsx"
+INPUT_ERROR_LINE = (
+    "入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。"
+)
 
 
 def _registry_rows() -> list[dict[str, str]]:
@@ -132,6 +135,26 @@ def projection_report(options: Options) -> Report:
     )
 
 
+def _unreadable_files(options: Options) -> list[Finding]:
+    """Supplied files that cannot be read at all (missing, a folder, a pipe, too large, …),
+    found before any kernel starts: the same one line the readers would give, at once."""
+    from analysis.io import InputError, check_readable
+
+    supplied = (
+        options.vision, options.projection, options.actuals, options.age_sex,
+        options.survival, options.projection_settings, options.settler_profile,
+    )  # fmt: skip
+    found = []
+    for path in supplied:
+        if path is None:
+            continue
+        try:
+            check_readable(path)
+        except InputError as error:
+            found.append(error.finding)
+    return found
+
+
 def _needs_age_sex(options: Options) -> list[Finding]:
     """Options of the projections given without age × sex data would be silently unused."""
     given = [
@@ -216,6 +239,12 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
         for problem in problems:
             echo(str(problem))
         return 2
+    unreadable = _unreadable_files(options)
+    if unreadable:
+        for problem in unreadable:
+            echo(str(problem))
+        echo(INPUT_ERROR_LINE)
+        return 1
     interrupts.reset()
     reopen_kernels()
     with interrupts.handling_signals():
@@ -362,9 +391,7 @@ def _tables(
         findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
         for line in console_lines(findings, options.verbose):
             echo(line)
-        echo(
-            "入力データに誤りがあるため中止しました。reports/ と data/processed/ は変更していません。"
-        )
+        echo(INPUT_ERROR_LINE)
         return None
     checkpoint("tables-built")
     validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]

@@ -252,11 +252,26 @@ def fresh_project(tmp_path: Path) -> Project:
 
 @pytest.fixture(scope="session")
 def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy with the reports as `make reports` builds them (once per test process)."""
-    project = copy_checkout(tmp_path_factory.mktemp("built") / "project")
-    result = project.cli("reports")
-    assert result.returncode == 0, result.stdout + result.stderr
-    return project
+    """A copy with the reports as `make reports` builds them.
+
+    Built once for the whole session: the parallel test processes share it (the
+    first to arrive builds it under a file lock). Tests only read it; a test that
+    changes a project gets a copy of its own (:func:`project`).
+    """
+    from filelock import FileLock
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # one id for all workers of this run
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent / f"built-{run}" if run else base / "built"
+    shared.mkdir(parents=True, exist_ok=True)
+    target = shared / "project"
+    with FileLock(str(shared / "build.lock")):
+        if not (target / "reports" / ".manifest.json").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            project = copy_checkout(target)
+            result = project.cli("reports")
+            assert result.returncode == 0, result.stdout + result.stderr
+    return Project(target)
 
 
 @pytest.fixture

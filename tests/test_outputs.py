@@ -42,7 +42,7 @@ def test_every_number_in_every_output_is_finite(built_project: Project) -> None:
     assert built_project.non_finite() == []
 
 
-@pytest.mark.parametrize("move", [0, 7])
+@pytest.mark.parametrize("move", [7])  # move 0 is interrupted in test_stopping
 def test_a_commit_killed_at_any_move_is_finished_by_the_next_run(
     project: Project, move: int
 ) -> None:

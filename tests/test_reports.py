@@ -121,21 +121,6 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
-def test_a_forced_run_is_byte_identical_and_an_unchanged_run_rebuilds_nothing(
-    project: Project,
-) -> None:
-    before = {**digests(project.reports), **digests(project.processed)}
-    forced = project.cli("reports", "--force")
-    assert forced.returncode == 0, forced.stdout + forced.stderr
-    # The console shows progress only: no kernel log lines (e.g. ipykernel's TCP note).
-    assert "IPKernelApp" not in forced.stdout + forced.stderr
-    assert {**digests(project.reports), **digests(project.processed)} == before
-    no_op = project.cli("reports")
-    assert no_op.returncode == 0
-    assert "すべての報告書は最新です" in no_op.stdout
-    assert "報告書 " not in no_op.stdout, "no report was rerun"
-
-
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
     report = execution.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
     executed = execution.execute(report, execution.ensure_kernel())
@@ -235,7 +220,7 @@ import os, threading
 from pathlib import Path
 from analysis import pipeline
 from analysis.options import Options
-assert pipeline.run(Options(force=True), echo=lambda _: None) == 0
+assert pipeline.run(Options(force=True)) == 0
 print("left:", [t.name for t in threading.enumerate() if "HB" in type(t).__name__])
 kernels = []  # checked while this process still lives (an orphan would exit by itself later)
 for entry in Path("/proc").glob("[0-9]*"):
@@ -250,11 +235,21 @@ print("kernels:", kernels)
 """
 
 
-def test_a_run_stops_every_kernel_it_launched_and_closes_their_channels(
+def test_a_forced_run_is_byte_identical_stops_its_kernels_and_then_nothing_is_rebuilt(
     project: Project,
 ) -> None:
-    """Kernels launched ahead of their notebook are not papermill's to stop: the pipeline must."""
-    result = project.python(RUN_IN_PROCESS)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert "left: []" in result.stdout  # no heartbeat thread left open in the process
-    assert "kernels: []" in result.stdout
+    """Run in a process of its own that is checked while it still lives: kernels launched
+    ahead of their notebook are not papermill's to stop, the pipeline must."""
+    before = {**digests(project.reports), **digests(project.processed)}
+    forced = project.python(RUN_IN_PROCESS)
+    assert forced.returncode == 0, forced.stdout + forced.stderr
+    assert "left: []" in forced.stdout  # no heartbeat thread left open in the process
+    assert "kernels: []" in forced.stdout
+    # The console shows progress only: no kernel log lines (e.g. ipykernel's TCP note).
+    assert "IPKernelApp" not in forced.stdout + forced.stderr
+    assert "報告書 2 件を作成します" in forced.stdout
+    assert {**digests(project.reports), **digests(project.processed)} == before
+    no_op = project.cli("reports")
+    assert no_op.returncode == 0
+    assert "すべての報告書は最新です" in no_op.stdout
+    assert "報告書 " not in no_op.stdout, "no report was rerun"

@@ -30,14 +30,13 @@ MOMENTS = [
     "tables-built",
     "tables-written",
     "notebook:population",
+    "notebook:kpi",
     "cell:population:3",
     "cell:population:12",
     "cell:kpi:7",
-    "executed:kpi",
     "html:population",
     "journal",
     "move:0",
-    "committed",
 ]
 
 
@@ -66,7 +65,7 @@ def test_ctrl_c_at_any_moment_stops_within_2_seconds_and_keeps_the_outputs(
     assert not project.leftovers()
 
 
-@pytest.mark.parametrize("moment", ["tables-built", "move:4"])
+@pytest.mark.parametrize("moment", ["kernels-launched", "cell:kpi:3"])
 def test_sigterm_stops_like_ctrl_c_with_exit_143(project: Project, moment: str) -> None:
     before = project.snapshot()
     with project.started("reports", "--force", at=f"{moment}:SIGTERM") as process:
