@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.data import Municipalities, outside_plan_note, parse_number, plan_municipalities
+from analysis.cells import Municipalities, outside_plan_note, parse_number, plan_municipalities
 from analysis.findings import Finding, Locator, cell_errors, errors_in, examples
 from analysis.io import LINE, Sheet, column_letter, read_sheets
 from analysis.layouts import (

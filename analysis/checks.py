@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import cohort, messages
+from analysis.corrections import apply_corrections
 from analysis.findings import Finding
 from analysis.io import LINE, read_records
 from analysis.paths import display_path
@@ -397,8 +398,6 @@ def check_all(
     labels: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Every consistency check, on the data as printed; mark what each correction resolves."""
-    from analysis.data import apply_corrections
-
     labels = labels or {}
     rates = printed_rates(raw_dir)
     rates = rates[rates["edition"].isin(raw["edition"].unique())]

@@ -8,17 +8,25 @@ by this project rather than printed: totals, 圏域 sums, interpolations).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
+from analysis import agesex, checks
+from analysis.agesex import AgeSexLoaded
+from analysis.cells import (
+    MUNICIPALITY,
+    Municipalities,
+    expand_codes,
+    outside_plan_note,
+    parse_number,
+    plan_municipalities,
+    read_municipality_registry,
+)
+from analysis.cohort import unstack_age_groups
+from analysis.corrections import apply_corrections, read_corrections
 from analysis.findings import (
     Finding,
     Locator,
@@ -27,11 +35,8 @@ from analysis.findings import (
     examples,
     raise_on_errors,
 )
-
-if TYPE_CHECKING:
-    from analysis.agesex import AgeSexLoaded
 from analysis.io import LINE, InputError, read_records, read_sheets
-from analysis.layouts import Field, Layout, Table, accepted_layouts, code_and_name, read_table
+from analysis.layouts import Field, Layout, Table, accepted_layouts, read_table
 from analysis.paths import DATA_RAW, display_path
 from analysis.schema import (
     AGE_GROUP_LABELS,
@@ -45,9 +50,6 @@ from analysis.schema import (
     normalise_age_group,
     parse_flag,
 )
-
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-_REGION_NAMES = {"圏域": REGION, "圏域合計": REGION, "圏域計": REGION}
 
 
 @dataclass(frozen=True)
@@ -136,85 +138,6 @@ def _text(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(value)
 
 
-@dataclass(frozen=True)
-class Municipalities:
-    """The municipalities that form the 圏域: names in registry order and their codes."""
-
-    names: list[str]
-    codes: dict[str, str]
-    """Five-digit local government code (``03209``) → name."""
-
-    def by_code(self, code: str) -> str | None:
-        """The name for a code written as ``3209``, ``03209`` or ``032093`` (with check digit)."""
-        digits = unicodedata.normalize("NFKC", code).strip().split(".")[0]
-        if not digits.isdigit():
-            return None
-        if len(digits) == 6:
-            digits = digits[:5]
-        return self.codes.get(digits.zfill(5))
-
-
-def read_municipality_registry(path: Path = DATA_RAW / "municipalities.csv") -> Municipalities:
-    table = read_records(path)
-    names = [str(name) for name in table["municipality"]]
-    codes = {str(code).zfill(5): str(name) for code, name in zip(table["code"], names, strict=True)}
-    return Municipalities(names, codes)
-
-
-# ---------------------------------------------------------------- text and numbers
-
-
-def _distinct_normalised(text: pd.Series) -> tuple[np.ndarray, pd.Series]:
-    """Integer codes per cell (-1 for a missing cell) and the distinct texts, NFKC-normalised and stripped.
-
-    Most cells repeat (municipality names, years, age groups) or are already
-    ASCII, so normalising each distinct value once keeps large files cheap.
-    """
-    codes, uniques = pd.factorize(text.astype("string"), use_na_sentinel=True)
-    distinct = pd.Series(uniques, dtype="string")
-    ascii_only = distinct.str.isascii().fillna(True).astype(bool)
-    if not ascii_only.all():
-        distinct = distinct.where(ascii_only, distinct.str.normalize("NFKC"))
-    return codes, distinct.str.strip()
-
-
-def _expand(codes: np.ndarray, distinct: np.ndarray, missing: object) -> np.ndarray:
-    """Per-cell values from per-distinct values (``missing`` where the code is -1)."""
-    if not len(distinct):
-        return np.full(len(codes), missing, dtype=distinct.dtype)
-    values: np.ndarray = distinct[np.maximum(codes, 0)]
-    if (codes < 0).any():
-        values = values.copy()
-        values[codes < 0] = missing
-    return values
-
-
-def normalise_text(text: pd.Series) -> pd.Series:
-    """NFKC-normalise and strip: full-width digits and letters become ASCII."""
-    codes, distinct = _distinct_normalised(text)
-    values = distinct.to_numpy(dtype=object, na_value=None)
-    return pd.Series(_expand(codes, values, None), index=text.index, dtype="string")
-
-
-def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Parse numbers as a Japanese office PC writes them.
-
-    Full-width digits and thousands separators are accepted; anything else
-    (``５４千``, ``約5万``, ``1e3``) is not a number. Returns the values (float)
-    and a mask of the cells that are present but not numbers. Each distinct
-    text is parsed once (years and repeated counts cost nothing extra).
-    """
-    codes, distinct = _distinct_normalised(text)
-    normalised = distinct.str.replace(",", "", regex=False).str.replace("−", "-", regex=False)
-    looks_numeric = normalised.str.fullmatch(_NUMBER.pattern).fillna(False).astype(bool)
-    # Only texts that match the pattern reach the (strict) arrow cast, so it cannot fail.
-    checked = pa.array(normalised.where(looks_numeric), type=pa.string())
-    parsed = pc.cast(checked, pa.float64()).to_numpy(zero_copy_only=False)
-    values = _expand(codes, parsed.astype("float64"), np.nan)
-    bad = _expand(codes, ~looks_numeric.to_numpy(), False)
-    return pd.Series(values, index=text.index), pd.Series(bad, index=text.index)
-
-
 # ---------------------------------------------------------------- the population layout
 
 
@@ -222,25 +145,6 @@ def _looks_like_age_group(values: list[str]) -> float:
     return sum(normalise_age_group(v) is not None for v in values) / len(values)
 
 
-def _looks_like_a_name(values: list[str]) -> float:
-    """Text that is neither a number nor an age group: municipality names (and 高齢化率 rows)."""
-    names = [v for v in values if normalise_age_group(v) is None and not _NUMBER.match(v)]
-    return len(names) / len(values)
-
-
-def _municipality_of_sheet(text: str) -> str | None:
-    _, name = code_and_name(text)
-    return name if name.endswith(("市", "町", "村", "区")) or name in _REGION_NAMES else None
-
-
-MUNICIPALITY = Field(
-    "municipality",
-    "市町村",
-    ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "市町名", "自治体", "自治体名",
-     "団体名", "地域", "地域名", "area"),
-    recognise=_looks_like_a_name,
-    from_sheet=_municipality_of_sheet,
-)  # fmt: skip
 YEAR = Field("year", "年", ("年", "年次", "西暦", "西暦年", "年(西暦)"))
 AGE_GROUP = Field(
     "age_group",
@@ -332,7 +236,7 @@ def parse_population(
 
     label_codes, labels = pd.factorize(rows["age_group"], use_na_sentinel=True)
     canonical = np.array([normalise_age_group(str(label)) for label in labels], dtype=object)
-    age_group = _expand(label_codes, canonical, None)
+    age_group = expand_codes(label_codes, canonical, None)
     bad_age = (label_codes >= 0) & pd.isna(age_group)
     allowed = "、".join(AGE_GROUP_LABELS[g] for g in ALL_AGE_GROUPS)
     findings += cell_errors(
@@ -409,44 +313,6 @@ def parse_population(
     return Loaded(frame.reset_index(drop=True), findings)
 
 
-def outside_plan_note(table: Table, outside: np.ndarray) -> list[Finding]:
-    """One note counting the municipalities (and rows) left out as outside the plan."""
-    if not outside.any():
-        return []
-    raw = table.frame
-    names = raw.loc[outside, "municipality"].fillna(raw.loc[outside, "code"]).astype(str)
-    distinct = list(dict.fromkeys(names))
-    source_rows = len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates())
-    params = {"count": len(distinct), "rows": source_rows, "examples": examples(distinct, 3)}
-    return [
-        Finding("note", table.where(), None, table.labels["municipality"], "outside-plan", params)
-    ]
-
-
-def plan_municipalities(
-    raw: pd.DataFrame, registry: Municipalities
-) -> tuple[np.ndarray, np.ndarray]:
-    """The plan's name for each row (None when blank) and which rows lie outside the plan.
-
-    A row is matched by its local government code when the table has one, else by
-    its name (``圏域合計`` is the 圏域). Blank names stay in, to be reported as blank.
-    """
-    codes, names = _distinct_normalised(raw["municipality"])
-    names = names.replace(_REGION_NAMES)
-    distinct = names.to_numpy(dtype=object, na_value=None)
-    known = {*registry.names, REGION}
-    municipality = _expand(codes, distinct, None)
-    outside = _expand(codes, np.array([n not in known for n in distinct], dtype=bool), False)
-    if raw["code"].notna().any():
-        code_ids, code_texts = pd.factorize(raw["code"], use_na_sentinel=True)
-        by_code = np.array([registry.by_code(str(c)) for c in code_texts], dtype=object)
-        matched = _expand(code_ids, by_code, None)
-        has_code = code_ids >= 0
-        municipality = np.where(has_code, matched, municipality)
-        outside = np.where(has_code, pd.isna(matched), outside)
-    return municipality, np.asarray(outside, dtype=bool)
-
-
 def completeness(frame: pd.DataFrame, where: str, keys: list[str]) -> list[Finding]:
     """Every municipality of an edition must have every year and age group (total optional)."""
     groups = frame[frame["age_group"].isin(AGE_GROUPS)]
@@ -497,7 +363,6 @@ def load_population(
     table with a sex column) is checked as such and summed to the broad groups,
     so it serves wherever a three-group edition does.
     """
-    from analysis import agesex
 
     registry = (
         municipalities
@@ -524,7 +389,6 @@ def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.Da
     rows come last (sort with :func:`sort_population`).
     """
     keys = ["edition", "municipality", "year"]
-    from analysis.cohort import unstack_age_groups
 
     wide = unstack_age_groups(frame, keys).reindex(columns=list(ALL_AGE_GROUPS))
     complete = wide[list(AGE_GROUPS)].notna().all(axis=1) & wide[TOTAL].isna()
@@ -580,50 +444,6 @@ def sort_population(frame: pd.DataFrame, municipalities: list[str] | None = None
     return frame.iloc[order].reset_index(drop=True)
 
 
-def read_corrections(path: Path = DATA_RAW / "corrections.csv") -> pd.DataFrame:
-    """The documented corrections (``edition, municipality, year, age_group, printed → corrected``)."""
-    corrections = read_records(path)
-    if corrections.empty:
-        return corrections
-    printed, _ = parse_number(corrections["printed_population"])
-    corrected, _ = parse_number(corrections["corrected_population"])
-    year, _ = parse_number(corrections["year"])
-    return corrections.assign(
-        year=year.astype("int64"),
-        printed_population=printed.astype("int64"),
-        corrected_population=corrected.astype("int64"),
-        age_group=corrections["age_group"].map(lambda g: normalise_age_group(str(g))),
-    )
-
-
-CORRECTION_KEYS = ["edition", "municipality", "year", "age_group"]
-
-
-def apply_corrections(
-    frame: pd.DataFrame, corrections: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Apply the documented corrections; return the corrected frame and the corrections applied.
-
-    A correction applies only while the value still equals the printed value it
-    corrects, so a revised edition is never silently changed.
-    """
-    if corrections.empty:
-        return frame.assign(corrected=False), corrections
-    keys = CORRECTION_KEYS
-    merged = frame.merge(
-        corrections[[*keys, "printed_population", "corrected_population"]], on=keys, how="left"
-    )
-    applies = merged["printed_population"].notna() & (
-        merged["population"] == merged["printed_population"]
-    )
-    merged["corrected"] = applies.to_numpy()
-    merged.loc[applies, "population"] = merged.loc[applies, "corrected_population"]
-    merged["population"] = merged["population"].astype("int64")
-    applied = corrections.merge(frame[keys].drop_duplicates(), on=keys, how="inner")
-    applied = applied.merge(merged.loc[applies, keys], on=keys, how="inner").drop(columns=[LINE])
-    return merged.drop(columns=["printed_population", "corrected_population"]), applied
-
-
 @dataclass
 class PopulationData:
     """Everything the population report needs, loaded and checked."""
@@ -657,7 +477,6 @@ def load_all(
     Raises :class:`DataError` when any input has errors; inconsistencies inside
     the published source come back as warnings in ``findings``.
     """
-    from analysis import checks
 
     editions = read_editions(raw_dir / "editions.csv") + list(extra_editions or [])
     known = {e.edition for e in editions}

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.data import normalise_text, parse_number
+from analysis.cells import normalise_text, parse_number
 from analysis.findings import (
     DataError,
     Finding,

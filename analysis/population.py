@@ -4,19 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from analysis import cohort, scenarios
+from analysis import agesex, cohort, scenarios
+from analysis.agesex import AgeSexLoaded
+from analysis.cells import read_municipality_registry
 from analysis.data import Edition, PopulationData, load_all, read_editions
 from analysis.findings import Finding, problem_count, raise_on_errors
 from analysis.io import read_records
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
-
-if TYPE_CHECKING:
-    from analysis.agesex import AgeSexLoaded
 
 
 def supplied_edition(
@@ -338,8 +336,6 @@ def age_sex_source(
 
     Raises DataError when the supplied file has errors.
     """
-    from analysis import agesex
-    from analysis.data import read_municipality_registry
 
     if age_sex_path:
         path = Path(age_sex_path)

@@ -40,9 +40,9 @@ import numpy as np
 import pandas as pd
 
 from analysis.agesex import AGE_SEX_LAYOUT, SEXES, parse_age, parse_sex
-from analysis.data import MUNICIPALITY, parse_number
+from analysis.cells import MUNICIPALITY, parse_number
 from analysis.findings import Finding, raise_on_errors
-from analysis.io import LINE, InputError, read_records
+from analysis.io import LINE, InputError, column_letter, read_records
 from analysis.layouts import Field, normalise_header
 from analysis.paths import display_path
 from analysis.schema import REGION, YEAR_RANGE
@@ -86,8 +86,6 @@ def read_fields(
 
 
 def _header_cell(table: pd.DataFrame, position: int) -> str:
-    from analysis.io import column_letter
-
     if not table.attrs.get("excel"):
         return ""
     return f"{column_letter(position)}{table.attrs.get('header_line', 1)}"
@@ -102,8 +100,6 @@ def _at(
 
 def _locate(table: pd.DataFrame, row: dict[str, Any], column: str) -> tuple[str, int, str]:
     """(file, line, Excel cell) of a cell of a :func:`read_fields` table."""
-    from analysis.io import column_letter
-
     where = table.attrs.get("where", "")
     line = int(row[LINE])
     if not table.attrs.get("excel"):

@@ -271,7 +271,8 @@ def nationwide_csv(path: Path, municipalities: int) -> Path:
 
 
 def bench_nationwide(repeat: int) -> dict[str, float]:
-    from analysis.data import load_population, read_municipality_registry
+    from analysis.cells import read_municipality_registry
+    from analysis.data import load_population
 
     registry = read_municipality_registry()
     results: dict[str, float] = {}

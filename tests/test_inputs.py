@@ -12,7 +12,8 @@ import openpyxl
 import pytest
 
 from analysis import kpi
-from analysis.data import load_all, load_population, read_municipality_registry
+from analysis.cells import read_municipality_registry
+from analysis.data import load_all, load_population
 from analysis.findings import DataError
 from analysis.io import InputError, read_sheets
 from analysis.paths import DATA_RAW

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 from analysis.paths import DATA_RAW, ROOT
 
@@ -101,6 +102,33 @@ def test_only_the_pipeline_and_the_command_line_import_the_pipeline() -> None:
             for alias in node.names
         }
         assert "analysis.pipeline" not in imported, path.name
+
+
+def analysis_imports(path: Path) -> set[str]:
+    """The analysis modules a module imports anywhere (also inside functions)."""
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
+            if node.module == "analysis":
+                found |= {f"analysis.{alias.name}" for alias in node.names}
+            else:
+                found.add(node.module)
+        elif isinstance(node, ast.Import):
+            found |= {a.name for a in node.names if a.name.startswith("analysis.")}
+    return found
+
+
+def test_the_package_has_no_import_cycle_not_even_inside_functions() -> None:
+    import graphlib
+
+    graph = {
+        f"analysis.{path.stem}": analysis_imports(path)
+        for path in (ROOT / "analysis").glob("*.py")
+        if path.stem != "__init__"
+    }
+    graphlib.TopologicalSorter(graph).static_order()  # raises CycleError on a cycle
 
 
 def locked_versions() -> dict[str, list[str]]:

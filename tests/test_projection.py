@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis import agesex, projection, scenarios
-from analysis.data import load_population, read_municipality_registry
+from analysis.cells import read_municipality_registry
+from analysis.data import load_population
 from analysis.findings import DataError
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from analysis import agesex, scenarios
-from analysis.data import read_editions, read_municipality_registry
+from analysis.cells import read_municipality_registry
+from analysis.data import read_editions
 from analysis.findings import DataError
 from analysis.io import InputError
 from analysis.paths import DATA_RAW
