@@ -207,8 +207,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "column {column!r} repeats the {field} column",
     ),
     "setting-not-per-area": (
-        "設定「{setting}」は市町ごとには指定できません（市町村の欄を空欄にしてください）",
-        "setting {setting} cannot be given per municipality (leave the municipality blank)",
+        "設定「{setting}」は「{area}」について指定できません（市町ごとに指定できるのは tfr_base（市町のみ）と転入超過の目標（市町・圏域）だけです。共通の値は市町村の欄を空欄に）",
+        "setting {setting} cannot be given for {area} (only tfr_base per municipality and the settler targets per area)",
+    ),
+    "setting-unused": (
+        "設定「{setting}」のこの行は使われません（{reason}）",
+        "this row of {setting} has no effect ({reason})",
     ),
     "decimal-comma": (
         "「{value}」の「,」が小数点か桁区切りか分かりません。小数点は「.」で入力してください",
@@ -456,6 +460,7 @@ TITLES = {
     "registry-flag": "登録の指定が不明",
     "duplicate-column": "列の重複",
     "setting-not-per-area": "市町別にできない設定",
+    "setting-unused": "使われない設定の行",
     "decimal-comma": "小数点のカンマ",
     "setting-range": "設定値の範囲外",
     "setting-count": "設定値の個数",

@@ -135,21 +135,22 @@ class Spec:
     kind: str
     """``rate`` (a TFR), ``year``, ``people``, ``levels`` (4 ascending %), ``stages`` (2 descending %)."""
     description: str
-    per_area: bool
-    """True when a municipality (or the 圏域) may have a value of its own."""
+    per_area: str
+    """Who may have a value of their own: '' nobody (one value for all), ``municipality``
+    (each municipality), ``area`` (each municipality and the 圏域)."""
 
 
 SETTINGS: dict[str, Spec] = {
-    "tfr_base": Spec(None, "rate", "基準年の合計特殊出生率", True),
-    "tfr_target": Spec(2.1, "rate", "目標とする合計特殊出生率", False),
-    "tfr_target_year": Spec(2030, "year", "目標の合計特殊出生率に達する年", False),
-    "influence_year": Spec(2040, "year", "影響度を計算する年", False),
-    "natural_thresholds": Spec((100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", False),
-    "social_thresholds": Spec((100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", False),
-    "stage_thresholds": Spec((0.0, -10.0), "stages", "人口減少段階の境界（%）", False),
-    "settler_target_population": Spec(None, "people", "転入超過の必要数を求める目標人口（人）", True),
-    "settler_target_year": Spec(None, "year", "その目標の年", True),
-    "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", False),
+    "tfr_base": Spec(None, "rate", "基準年の合計特殊出生率", "municipality"),
+    "tfr_target": Spec(2.1, "rate", "目標とする合計特殊出生率", ""),
+    "tfr_target_year": Spec(2030, "year", "目標の合計特殊出生率に達する年", ""),
+    "influence_year": Spec(2040, "year", "影響度を計算する年", ""),
+    "natural_thresholds": Spec((100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""),
+    "social_thresholds": Spec((100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""),
+    "stage_thresholds": Spec((0.0, -10.0), "stages", "人口減少段階の境界（%）", ""),
+    "settler_target_population": Spec(None, "people", "転入超過の必要数を求める目標人口（人）", "area"),
+    "settler_target_year": Spec(None, "year", "その目標の年", "area"),
+    "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", ""),
 }  # fmt: skip
 
 TFR_RANGE = (0.5, 5.0)
@@ -233,10 +234,9 @@ def read_settings(path: Path, municipalities: list[str]) -> Settings:
             findings.append(_finding(table, row, "municipality", "unknown-area",
                                      value=area, known="、".join(areas) + _suggest(area, areas)))  # fmt: skip
             continue
-        if area and not spec.per_area:
-            findings.append(
-                _finding(table, row, "municipality", "setting-not-per-area", setting=name)
-            )
+        if area and (not spec.per_area or (area == REGION and spec.per_area != "area")):
+            findings.append(_finding(table, row, "municipality", "setting-not-per-area",
+                                     setting=name, area=area))  # fmt: skip
             continue
         if (name, area) in lines:
             first = lines[(name, area)][1]
@@ -299,10 +299,11 @@ def _parse_setting(text: str, spec: Spec) -> tuple[object, tuple[str, dict[str, 
 
 def check_settings(
     settings: Settings, years: tuple[int, ...], municipalities: tuple[str, ...]
-) -> None:
+) -> list[Finding]:
     """The settings that depend on the data: every year a projected year, every target complete.
 
-    Raises DataError naming the row of each setting that cannot be used.
+    Raises DataError naming the row of each setting that cannot be used; returns a
+    note for each row that is valid but has no effect (so that none goes unnoticed).
     """
     findings: list[Finding] = []
     projected = years[1:]
@@ -331,6 +332,20 @@ def check_settings(
             refuse("settler_target_population", "" if area == REGION and ("settler_target_population", "") in settings.values else area,
                    "setting-needs", setting="settler_target_population", other="settler_target_year")  # fmt: skip
     raise_on_errors(findings)
+    notes = []
+    if ("tfr_base", "") in settings.values and all(
+        ("tfr_base", m) in settings.values for m in municipalities
+    ):
+        file, line, cell = settings.where("tfr_base", "")
+        notes.append(Finding("note", file, line, "municipality", "setting-unused",
+                             {"setting": "tfr_base", "reason": "すべての市町に個別の値があります"}, cell))  # fmt: skip
+    targets = {area for (name, area) in settings.values if name == "settler_target_population"}
+    for name, area in settings.values:
+        if name == "settler_target_year" and area and area not in targets and "" not in targets:
+            file, line, cell = settings.where(name, area)
+            notes.append(Finding("note", file, line, "municipality", "setting-unused",
+                                 {"setting": name, "reason": f"{area} の settler_target_population がありません"}, cell))  # fmt: skip
+    return notes
 
 
 # ---------------------------------------------------------------- the settler profile

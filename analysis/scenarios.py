@@ -480,7 +480,7 @@ def build(
     """Read the settings, profile and survival ratios, run every scenario, derive the tables."""
     base = Base.from_frame(frame, groups, municipalities)
     settings = read_settings(settings_path, municipalities)
-    check_settings(settings, base.years, base.municipalities)
+    unused = check_settings(settings, base.years, base.municipalities)
     profile = read_profile(profile_path, groups)
     survival = (
         read_survival(survival_path, list(base.municipalities), base.years, groups)
@@ -488,6 +488,7 @@ def build(
         else None
     )
     results = run(base, settings, profile, survival, default_target)
+    results.notes[:0] = unused
     long = long_table(results)
     table = indicators(results, long)
     return Projected(

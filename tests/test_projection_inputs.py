@@ -164,7 +164,28 @@ def test_a_typo_in_a_setting_name_is_refused_with_a_suggestion(tmp_path: Path) -
 
 def test_a_common_only_setting_given_for_a_municipality_is_refused(tmp_path: Path) -> None:
     message = settings_error(tmp_path, "tfr_target,一関市,2.0\n")  # once silently unused
-    assert "設定「tfr_target」は市町ごとには指定できません" in message
+    assert "設定「tfr_target」は「一関市」について指定できません" in message
+    assert "設定「tfr_base」は「圏域」について指定できません" in settings_error(
+        tmp_path, "tfr_base,圏域,1.4\n"
+    )
+
+
+def test_a_row_without_effect_is_reported_as_unused(tmp_path: Path) -> None:
+    rows = (
+        "tfr_base,,1.4\ntfr_base,一関市,1.3\ntfr_base,平泉町,1.5\nsettler_target_year,一関市,2040\n"
+    )
+    path = write(tmp_path / "settings.csv", SETTINGS_HEADER + rows)
+    settings = scenarios.read_settings(path, REGISTRY.names)
+    notes = [str(f) for f in check_settings(settings, YEARS, tuple(REGISTRY.names))]
+    assert notes == [
+        f"{path}:2: municipality: 参考: 設定「tfr_base」のこの行は使われません（すべての市町に個別の値があります）",
+        f"{path}:5: municipality: 参考: 設定「settler_target_year」のこの行は使われません（一関市 の settler_target_population がありません）",
+    ]
+
+
+def test_a_profile_given_as_the_settings_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="「sex」は使える列ではありません"):
+        scenarios.read_settings(DATA_RAW / "settler_profile.csv", REGISTRY.names)
 
 
 @pytest.mark.parametrize("name", ["pyramid_year", "influence_year"])
