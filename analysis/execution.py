@@ -238,7 +238,14 @@ def reopen_kernels() -> None:
         _KERNELS_CLOSED = False
 
 
-def execute(report: Report, kernel: str, manager: Any = None) -> Any:
+CELL_TIMEOUT_SECONDS = 600
+"""A cell that runs longer than this is stuck (the slowest cell of any report takes a few
+seconds): the notebook then fails with a message instead of the run waiting for ever."""
+
+
+def execute(
+    report: Report, kernel: str, manager: Any = None, cell_timeout: float = CELL_TIMEOUT_SECONDS
+) -> Any:
     """Execute the report's notebook in memory; return the executed notebook.
 
     ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
@@ -247,6 +254,7 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
     stopped run leaves the notebook between two cells.
     """
     import papermill
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
     notebook = load_notebook(report.notebook)
@@ -267,6 +275,7 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
             cwd=str(ROOT),
             shutdown_kernel="immediate",
             on_cell_executed=after_cell,
+            execution_timeout=cell_timeout,
             **launched,
         )
     except PapermillExecutionError as error:
@@ -275,6 +284,16 @@ def execute(report: Report, kernel: str, manager: Any = None) -> Any:
         raise NotebookFailed(
             f"{display_path(report.notebook)}: cell {error.exec_count} ({first[:60]}): "
             f"{error.ename}: {error.evalue}"
+        ) from None
+    except CellTimeoutError:
+        raise NotebookFailed(
+            f"{display_path(report.notebook)}: {cell_timeout:.0f} 秒以上応答のないセルがあるため中止しました"
+            f"（a cell did not finish within {cell_timeout:.0f} s）"
+        ) from None
+    except DeadKernelError:
+        raise NotebookFailed(
+            f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が途中で終了しました"
+            "（the kernel died）"
         ) from None
     for index, cell in enumerate(executed.cells):
         cell["id"] = f"cell-{index}"

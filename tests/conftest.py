@@ -27,6 +27,9 @@ from analysis.data import PopulationData, load_all
 from analysis.interrupts import TEST_HOOK
 from analysis.paths import DATA_RAW, ROOT
 
+TEST_CELL_TIMEOUT = 120
+"""Seconds a notebook cell run by a test may take (a stuck kernel fails the test, never hangs it)."""
+
 RUN_TIMEOUT = 240
 """Seconds a whole run may take before the test kills it (a normal one takes 5–15 s)."""
 

@@ -13,7 +13,7 @@ import pytest
 from analysis import execution
 from analysis.paths import NOTEBOOKS
 
-from .conftest import Project
+from .conftest import TEST_CELL_TIMEOUT, Project
 
 
 def outputs_text(notebook: object) -> str:
@@ -40,7 +40,7 @@ def test_population_notebook_runs_through_papermill(tmp_path: Path) -> None:
         NOTEBOOKS / "population.py",
         {"municipality": "一関市", "target_year": 2030, "output_dir": str(tmp_path)},
     )
-    executed = execution.execute(report, execution.ensure_kernel())
+    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
     text = outputs_text(executed)
     assert "Glyph" not in text and "missing from" not in text
     assert not [
@@ -64,11 +64,23 @@ def test_a_failing_notebook_names_notebook_cell_and_exception(tmp_path: Path) ->
     )
     report = execution.Report("broken", broken, {})
     with pytest.raises(execution.NotebookFailed) as caught:
-        execution.execute(report, execution.ensure_kernel())
+        execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
     message = str(caught.value)
     assert "broken.py: cell" in message
     assert 'raise ValueError("no data for 2050")' in message
     assert "ValueError: no data for 2050" in message
+
+
+def test_a_stuck_cell_fails_the_notebook_after_the_cell_timeout(tmp_path: Path) -> None:
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text(
+        '# %% tags=["parameters"]\nx = 1\n\n# %%\nimport time\ntime.sleep(60)\n', encoding="utf-8"
+    )
+    report = execution.Report("stuck", stuck, {})
+    with pytest.raises(
+        execution.NotebookFailed, match="1 秒以上応答のないセルがあるため中止しました"
+    ):
+        execution.execute(report, execution.ensure_kernel(), cell_timeout=1)
 
 
 def test_population_html_is_offline_without_code_and_in_japanese(built_project: Project) -> None:
@@ -123,7 +135,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
     report = execution.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
-    executed = execution.execute(report, execution.ensure_kernel())
+    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
     assert not [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
