@@ -40,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--raw-dir", type=Path, help="check another folder laid out like data/raw/")
     check.add_argument("--verbose", action="store_true", help="also print each finding in English")
+    commands.add_parser("pdf", help="print every report to an A4 PDF in reports/pdf/")
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
     reports.add_argument(
         "--target-year", type=int, default=2028, help="year to report (default 2028)"
@@ -151,11 +152,18 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     if arguments.command == "validate":
         return validate(arguments.raw_dir, arguments.verbose)
+    if arguments.command == "pdf":
+        from analysis.paths import display_path
+        from analysis.pdf import print_reports
+
+        for written in print_reports():
+            print(f"PDF を作成しました：{display_path(written)}", flush=True)
+        return 0
     from analysis.options import Options
     from analysis.pipeline import run
 
     def absolute(path: Path | None) -> Path | None:
-        return path.resolve() if path else None
+        return supplied_path(path) if path else None
 
     options = Options(
         target_year=arguments.target_year,
@@ -178,11 +186,34 @@ def main(argv: list[str] | None = None) -> int:
     return run(options)
 
 
+def supplied_path(path: Path) -> Path:
+    """A file named on the command line, as an absolute path (links are not followed).
+
+    A path typed with Windows separators (``data\\raw\\x.csv``, copied from Explorer)
+    is read with ``/`` where the system uses ``/`` and only that spelling exists.
+    """
+    if not path.exists() and "\\" in str(path) and os.sep == "/":
+        alternative = Path(str(path).replace("\\", "/"))
+        if alternative.exists():
+            path = alternative
+    return Path(os.path.abspath(path))
+
+
+def _console_never_fails() -> None:
+    """A console, or output redirected to a file, in cp932 (Windows) cannot show every
+    character (〜, emoji in a file name): those are shown as ``?``, never a crash."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if encoding not in {"utf8", "utf8sig"} and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+
+
 def guarded_main(argv: list[str] | None = None) -> int:
     """:func:`main`, with every fault turned into one line (Japanese first) and an exit code."""
     from analysis.findings import DataError
     from analysis.io import InputError
 
+    _console_never_fails()
     try:
         return main(argv)
     except _Terminated:

@@ -94,7 +94,9 @@ def handling_signals() -> Iterator[None]:
             signal.signal(number, handler)
 
 
-_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+_SIGNALS = (signal.SIGINT, signal.SIGTERM) + (
+    (signal.SIGBREAK,) if hasattr(signal, "SIGBREAK") else ()  # Ctrl-Break on Windows
+)
 
 
 def checkpoint(name: str, stoppable: bool = True) -> None:

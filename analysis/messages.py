@@ -367,6 +367,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "出力を書き込めません：{path}（{reason}）。前回の出力はそのまま残っています",
         "cannot write the outputs: {path} ({reason}); the previous outputs are kept",
     ),
+    "output-locked": (
+        "{path} を置き換えられません（ほかのプログラムが開いています）。{path} を{program}で開いている場合は閉じてから、"
+        "もう一度実行してください。前回の出力はそのまま残っています",
+        "{path} is held open by another program ({program}?): close it and run again; the previous outputs are kept",
+    ),
+    "output-locked-decided": (
+        "{path} を置き換えられません（ほかのプログラムが開いています）。{path} を{program}で開いている場合は閉じてから、"
+        "もう一度実行してください。次の実行で、始まっていた置き換えを完了します",
+        "{path} is held open by another program ({program}?): close it and run again; the next run finishes the replacement",
+    ),
+    "pdf-no-reports": (
+        "PDF にする報告書がありません。先に reports を実行してください",
+        "there is no report to print: run reports first",
+    ),
+    "pdf-no-browser": (
+        "PDF を作るためのブラウザ（Microsoft Edge、Google Chrome、Chromium）が見つかりません。"
+        "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください",
+        "no Chromium-family browser found (Edge, Chrome, Chromium); install one or set ANALYSIS_BROWSER",
+    ),
     "busy": (
         "別の実行（make reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
         "another run is in progress in this folder; run again when it has finished",
@@ -498,6 +517,10 @@ TITLES = {
     "prose-fact": "本文の数値と表の不一致",
     "output-failed": "出力できない",
     "busy": "同時実行",
+    "pdf-no-reports": "報告書がない",
+    "pdf-no-browser": "ブラウザがない",
+    "output-locked": "ほかのプログラムが開いている",
+    "output-locked-decided": "ほかのプログラムが開いている",
     "option": "コマンドの指定",
 }
 """A short Japanese name of every message, for the 検査 column of report tables."""

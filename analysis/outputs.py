@@ -23,6 +23,7 @@ import os
 import shutil
 import sys
 import sysconfig
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,6 +56,56 @@ class OutputError(RuntimeError):
             {"path": relative(path), "reason": os_reason(error)},
         )
         super().__init__(str(self.finding))
+
+
+class OutputLocked(OutputError):
+    """An output is held open by another program (Excel on Windows locks an open workbook)."""
+
+    def __init__(self, path: Path, decided: bool) -> None:
+        name = relative(path)
+        program = "Excel" if Path(name).suffix.lower() in {".xlsx", ".csv"} else "ほかのプログラム"
+        self.finding = Finding(
+            "error",
+            "",
+            None,
+            "-",
+            "output-locked-decided" if decided else "output-locked",
+            {"path": name, "program": program},
+        )
+        RuntimeError.__init__(self, str(self.finding))
+
+
+LOCK_RETRY_SECONDS = 3.0
+"""How long a locked output is retried (an antivirus scan or a preview holds a file briefly)."""
+
+
+def _replaceable(target: Path) -> bool:
+    """False when another program holds ``target`` so that it cannot be replaced.
+
+    On Windows a file that Excel (or a PDF viewer) has open cannot be opened for
+    writing, renamed over or deleted; opening it for writing is the probe. Elsewhere
+    the probe succeeds: nothing locks a file against its owner.
+    """
+    try:
+        with open(target, "r+b"):
+            return True
+    except FileNotFoundError:
+        return True
+    except PermissionError:
+        return False
+    except OSError:
+        return True  # another problem: the move itself reports it
+
+
+def _wait_until_replaceable(targets: Iterable[Path]) -> Path | None:
+    """The first target still held after :data:`LOCK_RETRY_SECONDS`, or None."""
+    pending = [t for t in targets if not _replaceable(t)]
+    deadline = time.monotonic() + LOCK_RETRY_SECONDS
+    while pending and time.monotonic() < deadline:
+        if interrupts.wait(0.25):
+            interrupts.check()
+        pending = [t for t in pending if not _replaceable(t)]
+    return pending[0] if pending else None
 
 
 class Busy(RuntimeError):
@@ -249,6 +300,9 @@ def commit(
     commit is decided: an interruption from then on is finished by :func:`recover`.
     """
     preflight({final.parent for _, final in moves} | {MANIFEST.parent})
+    held = _wait_until_replaceable([final for _, final in moves] + deletions + [MANIFEST])
+    if held is not None:
+        raise OutputLocked(held, decided=False)
     # On disk before the decision: a crash after the renames must not leave empty files.
     for staged, _ in moves:
         sync_file(staged)
@@ -268,8 +322,16 @@ def commit(
 
 
 def _replace(source: Path, target: Path) -> None:
-    """One move of a commit (a function of its own so that tests can interrupt it)."""
-    os.replace(source, target)
+    """One move of a commit, retried for a moment while another program holds the target."""
+    deadline = time.monotonic() + LOCK_RETRY_SECONDS
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if time.monotonic() >= deadline:
+                raise OutputLocked(target, decided=True) from None
+            time.sleep(0.25)  # a decided commit is not interrupted: it must run to its end
 
 
 def _apply(folder: Path, journal: dict[str, Any]) -> None:
@@ -282,7 +344,10 @@ def _apply(folder: Path, journal: dict[str, Any]) -> None:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 _replace(source, target)
         for name in journal["deletions"]:
-            (ROOT / name).unlink(missing_ok=True)
+            try:
+                (ROOT / name).unlink(missing_ok=True)
+            except PermissionError:
+                raise OutputLocked(ROOT / name, decided=True) from None
         with atomic_open(MANIFEST, encoding="utf-8") as handle:
             json.dump(journal["manifest"], handle, ensure_ascii=False, indent=2, sort_keys=True)
             handle.write("\n")

@@ -548,6 +548,10 @@ def _plan_commit(
     # Every output the previous set had and the new one has not: tables no longer
     # produced, figures of a rerun report that it no longer draws, a report now gone.
     deletions = [ROOT / name for name in previous.get("files", {}) if name not in files]
+    # The PDF of a rebuilt or removed report (analysis.pdf) would show the old numbers.
+    deletions += [
+        pdf for name in [*results, *gone] if (pdf := REPORTS / "pdf" / f"{name}.pdf").exists()
+    ]
     manifest = {
         "version": outputs.MANIFEST_VERSION,
         "reports": reports_entry,

@@ -30,6 +30,9 @@ from analysis.paths import DATA_RAW, ROOT
 TEST_CELL_TIMEOUT = 120
 """Seconds a notebook cell run by a test may take (a stuck kernel fails the test, never hangs it)."""
 
+FOLDER = "人口 分析"
+"""Every copy lives in a folder named as planners name theirs: a space, Japanese characters."""
+
 RUN_TIMEOUT = 240
 """Seconds a whole run may take before the test kills it (a normal one takes 5–15 s)."""
 
@@ -250,7 +253,7 @@ def raw_copy(tmp_path: Path) -> Path:
 @pytest.fixture
 def fresh_project(tmp_path: Path) -> Project:
     """A copy of the project with no outputs yet."""
-    return copy_checkout(tmp_path / "project")
+    return copy_checkout(tmp_path / FOLDER / "project")
 
 
 @pytest.fixture(scope="session")
@@ -267,7 +270,7 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     base = tmp_path_factory.getbasetemp()
     shared = base.parent / f"built-{run}" if run else base / "built"
     shared.mkdir(parents=True, exist_ok=True)
-    target = shared / "project"
+    target = shared / FOLDER
     with FileLock(str(shared / "build.lock")):
         if not (target / "reports" / ".manifest.json").exists():
             shutil.rmtree(target, ignore_errors=True)
@@ -280,6 +283,6 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture
 def project(built_project: Project, tmp_path: Path) -> Project:
     """A built copy of its own, for a test to run, break and interrupt."""
-    target = tmp_path / "project"
+    target = tmp_path / FOLDER
     shutil.copytree(built_project.root, target, symlinks=True)
     return Project(target)

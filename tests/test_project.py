@@ -159,5 +159,5 @@ def test_the_lock_pins_every_dependency_with_hashes_within_its_declared_range() 
     lock = (ROOT / "requirements.lock").read_text(encoding="utf-8")
     entries = [e for e in lock.split("\n") if re.match(r"^[A-Za-z0-9]", e)]
     assert entries and all(e.rstrip().endswith("\\") for e in entries), "every pin carries hashes"
-    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "--require-hashes -r requirements.lock" in makefile
+    tasks = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert '"--require-hashes", "-r", "requirements.lock"' in tasks

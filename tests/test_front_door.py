@@ -1,0 +1,149 @@
+"""Where the planners work: no make, a Japanese folder name, a workbook open in Excel, cp932.
+
+Every project copy of the suite already lives in a folder named ``人口 分析`` (see
+``conftest.FOLDER``), so every run and notebook test also covers a path with a
+space and Japanese characters.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import FOLDER, RUN_TIMEOUT, Project
+
+
+def without_make() -> str:
+    """PATH without any folder that holds a ``make``."""
+    folders = os.environ.get("PATH", "").split(os.pathsep)
+    return os.pathsep.join(f for f in folders if f and not (Path(f) / "make").exists())
+
+
+def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment."""
+    venv = project.root / ".venv"
+    if not venv.exists():
+        venv.symlink_to(Path(sys.prefix), target_is_directory=True)
+    stamp = venv / ".installed-stamp"
+    expected = subprocess.run(
+        [sys.executable, "-c", "import tasks; print(tasks.wanted_stamp())"],
+        cwd=project.root, capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != expected:
+        pytest.skip("this environment was not installed by tasks.py (run `python tasks.py setup`)")
+    return subprocess.run(
+        [sys.executable, "tasks.py", *arguments],
+        cwd=project.root,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env={**os.environ, "PATH": without_make()},
+        check=False,
+    )
+
+
+def test_the_front_door_works_without_make_and_passes_arguments_through(
+    fresh_project: Project,
+) -> None:
+    assert FOLDER in str(fresh_project.root)
+    assert shutil.which("make", path=without_make()) is None
+    validated = front_door(fresh_project, "validate")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "検証結果：エラー 0 件" in validated.stdout
+    refused = front_door(fresh_project, "reports", "--as-of", "1999")  # passed through to the run
+    assert refused.returncode == 2
+    assert "--as-of：1999年度は計画期間（2024～2028年度）の外です" in refused.stdout
+    unknown = front_door(fresh_project, "report")
+    assert unknown.returncode == 2
+    assert (
+        "「report」というコマンドはありません" in unknown.stdout and "py tasks.py" in unknown.stdout
+    )
+
+
+LOCKED_BEFORE = """
+import sys
+from pathlib import Path
+from analysis import outputs, pipeline
+from analysis.options import Options
+outputs.LOCK_RETRY_SECONDS = 0.5
+real = outputs._replaceable
+outputs._replaceable = lambda target: Path(target).name != "tables.xlsx" and real(target)
+sys.exit(pipeline.run(Options(force=True)))
+"""
+
+LOCKED_DURING = """
+import os, sys
+from analysis import outputs, pipeline
+from analysis.options import Options
+outputs.LOCK_RETRY_SECONDS = 0.5
+real = os.replace
+def held(source, target):
+    if str(target).endswith("tables.xlsx") and ".staging" not in str(target):
+        raise PermissionError(13, "The process cannot access the file", str(target))
+    real(source, target)
+outputs.os.replace = held
+sys.exit(pipeline.run(Options(force=True)))
+"""
+
+
+def test_a_workbook_open_in_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
+    before = project.snapshot()
+    result = project.python(LOCKED_BEFORE)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いています）。"
+        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
+        "前回の出力はそのまま残っています"
+    )
+    assert project.snapshot() == before
+    assert project.consistent()
+
+
+def test_a_workbook_locked_during_the_commit_is_finished_by_the_next_run(project: Project) -> None:
+    before = project.snapshot()
+    result = project.python(LOCKED_DURING)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "reports/tables.xlsx をExcelで開いている場合は閉じてから" in result.stdout
+    assert "次の実行で、始まっていた置き換えを完了します" in result.stdout
+    finished = project.cli("reports")
+    assert finished.returncode == 0, finished.stdout
+    assert "前回中断された出力の置き換えを完了しました" in finished.stdout
+    assert project.snapshot() == before
+    assert project.consistent()
+
+
+def test_console_output_in_cp932_never_fails(fresh_project: Project) -> None:
+    """A Windows console (or its output redirected to a file) in cp932: 〜 and emoji become ?."""
+    missing = fresh_project.root / "改訂〜版🎌.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "reports", "--vision", str(missing)],
+        cwd=fresh_project.root,
+        capture_output=True,
+        timeout=RUN_TIMEOUT,
+        env={**os.environ, "PYTHONIOENCODING": "cp932"},
+        check=False,
+    )
+    text = result.stdout.decode("cp932")
+    assert result.returncode == 1, text + result.stderr.decode("cp932", errors="replace")
+    assert "版?.csv:-: -: ファイルがありません" in text  # the emoji; cp932 has a wave dash
+    assert "Traceback" not in text + result.stderr.decode("cp932", errors="replace")
+
+
+def test_file_names_with_windows_separators_and_full_width_characters(
+    fresh_project: Project,
+) -> None:
+    folder = fresh_project.root / "入力"
+    folder.mkdir()
+    (folder / "改訂版　２０２５.csv").write_text(
+        "municipality,year,age_group,population\n一関市,2020,0-14,約5万\n", encoding="utf-8"
+    )
+    result = fresh_project.cli("reports", "--vision", "入力\\改訂版　２０２５.csv")
+    assert result.returncode == 1, result.stdout
+    assert (
+        "入力/改訂版　２０２５.csv:2: population: 「約5万」は人数として読めません" in result.stdout
+    )
