@@ -74,3 +74,20 @@ def test_report_loads_offline_in_a_real_browser(
     assert screenshot.stat().st_size > 50_000
     assert too_wide == [], "a table or figure would be cut off on A4"
     assert pdf.startswith(b"%PDF")
+
+
+def test_every_report_prints_to_an_a4_pdf_removed_when_its_report_is_rebuilt(
+    project: Project,
+) -> None:
+    result = project.cli("pdf", env={"ANALYSIS_BROWSER": str(CHROMIUM)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "PDF を作成しました：reports/pdf/population.pdf" in result.stdout
+    for name in ("population", "kpi"):
+        document = (project.reports / "pdf" / f"{name}.pdf").read_bytes()
+        assert document.startswith(b"%PDF")
+        assert b"/Count " in document  # the page tree: a real multi-object PDF
+    # A rebuilt report's PDF would show old numbers: it goes with the rebuild; the other stays.
+    rebuilt = project.cli("reports", "--target-year", "2030")
+    assert rebuilt.returncode == 0, rebuilt.stdout
+    assert not (project.reports / "pdf" / "population.pdf").exists()
+    assert (project.reports / "pdf" / "kpi.pdf").exists()

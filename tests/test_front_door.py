@@ -147,3 +147,23 @@ def test_file_names_with_windows_separators_and_full_width_characters(
     assert (
         "入力/改訂版　２０２５.csv:2: population: 「約5万」は人数として読めません" in result.stdout
     )
+
+
+def test_pdf_without_a_browser_says_what_to_install(built_project: Project, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "analysis", "pdf"],
+        cwd=built_project.root,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "ANALYSIS_BROWSER"},
+            "PATH": str(tmp_path),
+        },
+        check=False,
+    )
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        "PDF を作るためのブラウザ（Microsoft Edge、Google Chrome、Chromium）が見つかりません。"
+        "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください"
+    )
