@@ -360,6 +360,7 @@ def _build(
             echo(f"報告書 {len(stale)} 件を作成します（同時に {notebooks.jobs} 件）：{names}")
         tables_built = _tables(options, echo, staging)
         if tables_built is None:
+            notebooks.abandon()
             return 1
         written, validation_lines = tables_built
         warm_exporter()
@@ -484,6 +485,12 @@ class _Notebooks:
     def __enter__(self) -> _Notebooks:
         return self
 
+    def abandon(self) -> None:
+        """Nothing will read the notebooks' results (invalid input): end them now."""
+        self.abandoned = True
+
+    abandoned = False
+
     def __exit__(self, *exc: object) -> None:
         """Stop the kernels of reports that never began (an error or a stop came first)."""
         if not self.threads:
@@ -495,12 +502,13 @@ class _Notebooks:
                 break
             if manager is not None:
                 stop_kernel(manager)
-        if exc[0] is not None:
+        cut_short = exc[0] is not None or self.abandoned
+        if cut_short:
             # The running ones too: nothing will read their results, and their
             # threads (daemons) are not waited for beyond a moment.
             kill_kernels()
         for thread in self.threads:
-            thread.join(0.2 if exc[0] is not None else None)
+            thread.join(0.2 if cut_short else None)
 
 
 def _say_removed(echo: Callable[[str], None], gone: list[str]) -> None:
