@@ -368,12 +368,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "cannot write the outputs: {path} ({reason}); the previous outputs are kept",
     ),
     "output-locked": (
-        "{path} を置き換えられません（ほかのプログラムが開いています）。{path} を{program}で開いている場合は閉じてから、"
+        "{path} を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。{path} を{program}で開いている場合は閉じてから、"
         "もう一度実行してください。前回の出力はそのまま残っています",
         "{path} is held open by another program ({program}?): close it and run again; the previous outputs are kept",
     ),
     "output-locked-decided": (
-        "{path} を置き換えられません（ほかのプログラムが開いています）。{path} を{program}で開いている場合は閉じてから、"
+        "{path} を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。{path} を{program}で開いている場合は閉じてから、"
         "もう一度実行してください。次の実行で、始まっていた置き換えを完了します",
         "{path} is held open by another program ({program}?): close it and run again; the next run finishes the replacement",
     ),

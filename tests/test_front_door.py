@@ -96,7 +96,7 @@ def test_a_workbook_open_in_excel_is_named_and_nothing_is_replaced(project: Proj
     result = project.python(LOCKED_BEFORE)
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.strip().splitlines()[-1] == (
-        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いています）。"
+        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
         "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
         "前回の出力はそのまま残っています"
     )
