@@ -505,3 +505,33 @@ def build(age_sex: Path, tmp_path: Path, settings: str = "") -> scenarios.Projec
         survival_path=None,
         default_target=(94_000, 2040),
     )
+
+
+@pytest.mark.parametrize("given_as", ["settings", "profile", "survival", "age_sex"])
+@pytest.mark.parametrize("kind", ["settings", "profile", "survival", "vision_xlsx"])
+def test_another_options_file_is_a_one_line_input_error(
+    tmp_path: Path, kind: str, given_as: str
+) -> None:
+    if kind == given_as:
+        pytest.skip("the right file in the right place")
+    files = {
+        "settings": DATA_RAW / "projection_settings.csv",
+        "profile": DATA_RAW / "settler_profile.csv",
+        "survival": survival(tmp_path, survival_rows()),
+        "vision_xlsx": DATA_RAW / "examples" / "vision_wide_example.xlsx",
+    }
+    readers = {
+        "settings": lambda p: scenarios.read_settings(p, REGISTRY.names),
+        "profile": lambda p: scenarios.read_profile(p, GROUPS),
+        "survival": read,
+        "age_sex": lambda p: agesex.load(p, edition="x", registry=REGISTRY),
+    }
+    try:
+        loaded = readers[given_as](files[kind])
+    except (InputError, DataError) as error:
+        message = str(error)
+    else:  # the age × sex reader returns its findings
+        assert given_as == "age_sex"
+        assert loaded.errors, f"{kind} read as age × sex data"
+        message = str(loaded.errors[0])
+    assert "\n" not in message and message
