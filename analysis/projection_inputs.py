@@ -6,17 +6,15 @@ range-checked, no duplicated row, no unknown name, and every row either used or
 refused with its reason. A failure is one line naming file, line (or sheet and
 cell) and column; all failures of a file are reported together.
 
-Settings (``setting,municipality,value[,note]``), each default with its source:
+Settings (``setting,municipality,value[,note]``), each default with its source (the
+guidance is the national 「地方人口ビジョン」策定のための手引き; the same sources are in
+the ``note`` column of ``data/raw/projection_settings.csv``):
 
-- ``tfr_base``: the total fertility rate of the base year, per municipality (or
-  blank municipality = both). No default: the planners enter it from the
-  人口動態統計 (without it シミュレーション1・2 are skipped).
-- ``tfr_target`` 2.1: the replacement level the national guidance uses
-  (まち・ひと・しごと創生 長期ビジョン; 人口置換水準 2.07, rounded as the guidance's
-  worksheet does).
-- ``tfr_target_year`` 2030: the year the worksheet's シミュレーション1 reaches the
-  target (内閣府「地方人口ビジョン策定のための手引き」, シミュレーション1).
-- ``influence_year`` 2040: the year of the 影響度 in the guidance's worksheet.
+- ``tfr_base``: the total fertility rate of the base year, per municipality. No
+  default: the planners enter it (without it シミュレーション1・2 are skipped).
+- ``tfr_target`` 2.1 and ``tfr_target_year`` 2030: the guidance's シミュレーション1
+  (the replacement level reached in 2030, rising linearly from the base year).
+- ``influence_year`` 2040: the year of the 影響度 (the plan's long-term target year).
 - ``natural_thresholds`` 100;105;110;115 and ``social_thresholds`` 100;110;120;130:
   the guidance's five levels of 自然増減・社会増減の影響度 (%).
 - ``stage_thresholds`` 0;-10: the guidance's 人口減少段階 (change of 65+ from the
