@@ -190,7 +190,8 @@ def _read_workbook(path: Path) -> list[Sheet]:
     except Exception as error:  # openpyxl raises many types on a damaged or fake file
         raise file_error(path, "bad-xlsx", detail=type(error).__name__) from None
     try:
-        return [_read_worksheet(path, worksheet) for worksheet in workbook.worksheets]
+        budget = [MAX_SHEET_CELLS]  # shared by every sheet of the workbook
+        return [_read_worksheet(path, worksheet, budget) for worksheet in workbook.worksheets]
     except InputError:
         raise
     except PermissionError:
@@ -201,16 +202,16 @@ def _read_workbook(path: Path) -> list[Sheet]:
         workbook.close()
 
 
-def _read_worksheet(path: Path, worksheet: Any) -> Sheet:
+def _read_worksheet(path: Path, worksheet: Any, budget: list[int]) -> Sheet:
+    """One sheet's cells; ``budget`` holds the cell positions the workbook may still spread over."""
     worksheet.reset_dimensions()  # the declared size may be anything: read what is there
     grid: list[list[Cell]] = []
-    scanned = 0
     for row in worksheet.iter_rows(values_only=True):
         cells = [_cell_text(v) for v in row]
         del cells[used_width(cells) :]
         grid.append(cells)
-        scanned += max(len(row), 1)
-        if scanned > MAX_SHEET_CELLS:
+        budget[0] -= max(len(row), 1)
+        if budget[0] < 0:
             raise file_error(
                 path, "sheet-too-large", sheet=worksheet.title, limit=f"{MAX_SHEET_CELLS:,}"
             )

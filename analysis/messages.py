@@ -30,8 +30,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the file is too large ({size} MB, limit {limit} MB); save only the tables needed",
     ),
     "sheet-too-large": (
-        "シート「{sheet}」の表が大きすぎます（{limit} セルを超えます）。必要な表だけを残して保存し直してください",
-        "sheet {sheet} spans more than {limit} cells; keep only the tables needed",
+        "ブックの表が大きすぎます（シート「{sheet}」までで {limit} セルを超えます）。必要な表だけを残して保存し直してください",
+        "the workbook spans more than {limit} cells (reached on sheet {sheet}); keep only the tables needed",
     ),
     "no-permission": ("読み取りの権限がありません", "permission denied"),
     "read-failed": ("読み込めません（{detail}）", "cannot be read ({detail})"),

@@ -712,7 +712,9 @@ def test_rows_spread_over_too_many_cells_are_refused(
     rows += [["一関市", 2020, g, 100 + i] for i, g in enumerate(GROUPS)]
     path = xlsx(tmp_path / "v.xlsx", rows)
     monkeypatch.setattr(io, "MAX_SHEET_CELLS", 10)
-    assert "シート「Sheet1」の表が大きすぎます" in input_error(path)
+    assert "ブックの表が大きすぎます（シート「Sheet1」までで 10 セルを超えます）" in input_error(
+        path
+    )
 
 
 def test_a_fifo_through_the_command_is_one_line_and_releases_the_lock(
@@ -729,3 +731,20 @@ def test_a_fifo_through_the_command_is_one_line_and_releases_the_lock(
 def test_a_newline_in_a_file_name_keeps_the_error_on_one_line(tmp_path: Path) -> None:
     message = input_error(tmp_path / "改訂\n版.csv")
     assert message.endswith("改訂\\n版.csv:-: -: ファイルがありません")
+
+
+def test_the_cell_budget_covers_all_sheets_of_a_workbook(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis import io
+
+    book = openpyxl.Workbook()
+    for index in range(3):
+        sheet = book.create_sheet(f"S{index}")
+        for row in range(4):
+            sheet.append(["一関市", 2020, "0-14", 100 + row])
+    book.save(tmp_path / "many.xlsx")
+    monkeypatch.setattr(io, "MAX_SHEET_CELLS", 30)  # each sheet fits, the three together do not
+    assert "ブックの表が大きすぎます（シート「S1」までで 30 セルを超えます）" in input_error(
+        tmp_path / "many.xlsx"
+    )
