@@ -52,11 +52,18 @@ def wanted_stamp() -> str:
 
 
 def call(*command: str | Path) -> int:
-    """Run a command in the project folder; its exit code (Ctrl-C reaches it directly)."""
-    try:
-        return subprocess.call([str(part) for part in command], cwd=ROOT)
-    except KeyboardInterrupt:
-        return 130
+    """Run a command in the project folder and return its exit code.
+
+    Ctrl-C reaches the command directly (the console sends it to every process of
+    the window), and the command stops by itself with the outputs intact; this
+    process only waits for it (``subprocess.call`` would kill it at once).
+    """
+    process = subprocess.Popen([str(part) for part in command], cwd=ROOT)
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def setup(_: list[str]) -> int:

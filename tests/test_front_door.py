@@ -24,8 +24,8 @@ def without_make() -> str:
     return os.pathsep.join(f for f in folders if f and not (Path(f) / "make").exists())
 
 
-def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment."""
+def link_environment(project: Project) -> None:
+    """The copy's ``.venv`` is this environment (installing again would take minutes)."""
     venv = project.root / ".venv"
     if not venv.exists():
         venv.symlink_to(Path(sys.prefix), target_is_directory=True)
@@ -36,6 +36,11 @@ def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess
     ).stdout.strip()  # fmt: skip
     if not stamp.is_file() or stamp.read_text(encoding="utf-8").strip() != expected:
         pytest.skip("this environment was not installed by tasks.py (run `python tasks.py setup`)")
+
+
+def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment."""
+    link_environment(project)
     return subprocess.run(
         [sys.executable, "tasks.py", *arguments],
         cwd=project.root,
@@ -167,3 +172,36 @@ def test_pdf_without_a_browser_says_what_to_install(built_project: Project, tmp_
         "PDF を作るためのブラウザ（Microsoft Edge、Google Chrome、Chromium）が見つかりません。"
         "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください"
     )
+
+
+def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Project) -> None:
+    """The terminal sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops cleanly."""
+    import signal
+
+    from .conftest import wait_for_checkpoint
+
+    link_environment(project)
+    before = project.snapshot()
+    process = subprocess.Popen(
+        [sys.executable, "tasks.py", "reports", "--force"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"},
+        start_new_session=True,  # a process group of its own, as a terminal's foreground job
+    )
+    try:
+        if process.stderr is None:
+            raise AssertionError("no stderr")
+        wait_for_checkpoint(process, "tables-built")
+        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 130, output
+    assert "中断しました" in output
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
