@@ -138,6 +138,10 @@ class NotebookFailed(RuntimeError):
     """A report notebook raised; the message names the notebook, cell and exception."""
 
 
+class KernelUnresponsive(NotebookFailed):
+    """The kernel never answered (it did not start, or died before the first cell)."""
+
+
 IN_MEMORY_HISTORY = "--HistoryManager.hist_file=:memory:"
 """What nbclient passes to the kernels it starts: no IPython history database on disk."""
 
@@ -289,6 +293,13 @@ def execute(
         raise NotebookFailed(
             f"{display_path(report.notebook)}: {cell_timeout:.0f} 秒以上応答のないセルがあるため中止しました"
             f"（a cell did not finish within {cell_timeout:.0f} s）"
+        ) from None
+    except RuntimeError as error:
+        if "didn't respond" not in str(error) and "died before replying" not in str(error):
+            raise
+        raise KernelUnresponsive(
+            f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が応答しませんでした"
+            f"（{error}）"
         ) from None
     except DeadKernelError:
         raise NotebookFailed(

@@ -96,6 +96,7 @@ COLUMN_LABELS = {
     "third_name": "第3次 取組",
     "change_type": "変更",
     "change_label": "区分",
+    "reason_line": "理由の記載（原資料の行）",
     "kind": "種別",
     "old_population": "以前の版（人）",
     "new_population": "新しい版（人）",

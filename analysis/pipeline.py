@@ -21,6 +21,7 @@ from typing import Any
 
 from analysis import interrupts, outputs
 from analysis.execution import (
+    KernelUnresponsive,
     NotebookFailed,
     Report,
     ensure_kernel,
@@ -205,6 +206,12 @@ def run_one(
     if manager is None:
         manager = start_kernel(kernel)
     try:
+        notebook = execute(staged, kernel, manager)
+    except KernelUnresponsive:
+        # A kernel that never answered (seen once under heavy load) gets one fresh try.
+        stop_kernel(manager)
+        checkpoint(f"notebook:{report.name}")
+        manager = start_kernel(kernel)
         notebook = execute(staged, kernel, manager)
     finally:
         stop_kernel(manager)
@@ -399,10 +406,12 @@ def _tables(
     for line in validation_lines:
         echo(line)
     try:
-        written = tables.write(built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK))
+        written = tables.write(
+            built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK), built.edition_labels
+        )
     except OSError as error:
         raise outputs.OutputError(staging.folder, error) from None
-    echo(f"集計表 {len(written) - 1} 件と Excel ブックを作成しました。")
+    echo(f"集計表 {len(written) - 2} 件とその説明、Excel ブックを作成しました。")
     checkpoint("tables-written")
     return written, validation_lines
 

@@ -10,16 +10,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from analysis import kpi, population, revision
+from analysis import dictionary, kpi, population, revision
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
-from analysis.labels import SHEET_NAMES, japanese
+from analysis.labels import COLUMN_LABELS, japanese
 from analysis.options import Options, comparison_years
 from analysis.paths import DATA_RAW, display_path
 
@@ -99,6 +100,8 @@ class Built:
 
     tables: dict[str, pd.DataFrame]
     findings: list[Finding]
+    edition_labels: dict[str, str] = field(default_factory=dict)
+    """Edition id → its name, shown in the workbook instead of the id (the CSVs keep ids)."""
 
 
 def build(options: Options) -> Built:
@@ -129,34 +132,62 @@ def build(options: Options) -> Built:
     notes = projected.notes if projected else []
     if projected:
         tables |= projected.tables()
-    return Built(tables, [*data.findings, *kpi_findings, *notes])
+    labels = {e.edition: e.label for e in data.editions}
+    return Built(tables, [*data.findings, *kpi_findings, *notes], labels)
 
 
-def write(tables: dict[str, pd.DataFrame], processed: Path, workbook: Path) -> list[Path]:
-    """Write each table as ``processed/<name>.csv`` and all of them into ``workbook``."""
+DICTIONARY = "data_dictionary"
+"""``data/processed/data_dictionary.csv``: every CSV column's label, unit and meaning."""
+
+EDITION_COLUMNS = ("edition", "baseline", "alternative", "old_edition", "new_edition")
+
+
+def write(
+    tables: dict[str, pd.DataFrame],
+    processed: Path,
+    workbook: Path,
+    edition_labels: dict[str, str] | None = None,
+) -> list[Path]:
+    """Write each table as ``processed/<name>.csv``, the data dictionary, and the workbook."""
     written = []
     for name, frame in tables.items():
         target = processed / f"{name}.csv"
         write_csv(frame, target)
         written.append(target)
-    write_workbook(tables, workbook)
+    described = dictionary.entries({name: list(frame.columns) for name, frame in tables.items()})
+    write_csv(pd.DataFrame(described), processed / f"{DICTIONARY}.csv")
+    written.append(processed / f"{DICTIONARY}.csv")
+    write_workbook(tables, workbook, edition_labels or {})
     return [*written, workbook]
 
 
-def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
-    """One sheet per table, Japanese headers, numbers as numbers; byte-reproducible.
+ABOUT_SHEET = "この表について"
+
+
+def write_workbook(
+    tables: dict[str, pd.DataFrame], target: Path, edition_labels: dict[str, str] | None = None
+) -> None:
+    """A first sheet describing every sheet and column, then one sheet per table: Japanese
+    headers and edition names, numbers as numbers formatted by their unit; byte-reproducible.
 
     No cell is ever a formula: text that begins with ``=`` stays text.
     """
+    labels = edition_labels or {}
     with atomic_path(target) as temporary:
         with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+            _about_sheet(writer, tables)
             for name, frame in tables.items():
-                short = name.split("_", 1)[1] if "_" in name else name
-                sheet = SHEET_NAMES.get(short, short)[:31]
+                sheet = dictionary.sheet_name(name)
                 shown = japanese(frame)
+                for edition_column in EDITION_COLUMNS:
+                    if edition_column in frame:
+                        shown[COLUMN_LABELS.get(edition_column, edition_column)] = frame[
+                            edition_column
+                        ].map(lambda v: labels.get(v, v))
                 shown.to_excel(writer, sheet_name=sheet, index=False)
                 worksheet = writer.sheets[sheet]
                 worksheet.freeze_panes = "A2"
+                _number_formats(worksheet, frame)
                 for row, column in _formula_like(shown):
                     # openpyxl takes text beginning with "=" for a formula: keep it text.
                     worksheet.cell(row=row + 2, column=column + 1).data_type = "s"
@@ -171,6 +202,47 @@ def write_workbook(tables: dict[str, pd.DataFrame], target: Path) -> None:
             properties.modified = fixed
             properties.creator = "ichinoseki-hiraizumi-analysis"
         _normalise_zip(temporary)
+
+
+def _about_sheet(writer: pd.ExcelWriter, tables: dict[str, pd.DataFrame]) -> None:
+    """「この表について」: every sheet with what it holds, then each column's unit and meaning."""
+    rows = []
+    for name, frame in tables.items():
+        rows.append(
+            [dictionary.sheet_name(name), "", "", dictionary.table_note(name), f"{name}.csv", ""]
+        )
+        for entry in dictionary.entries({name: list(frame.columns)}):
+            rows.append(
+                ["", entry["label"], entry["unit"], entry["description"], "", entry["column"]]
+            )
+    about = pd.DataFrame(
+        rows,
+        columns=["シート", "列", "単位", "内容", "CSV ファイル（data/processed）", "CSV の列名"],
+    )
+    about.to_excel(writer, sheet_name=ABOUT_SHEET, index=False)
+    worksheet = writer.sheets[ABOUT_SHEET]
+    worksheet.freeze_panes = "A2"
+    for letter, width in zip("ABCDEF", (18, 30, 10, 70, 34, 30), strict=True):
+        worksheet.column_dimensions[letter].width = width
+
+
+def _number_formats(worksheet: Any, frame: pd.DataFrame) -> None:
+    """Each numeric column formatted by its unit; a column whose unit depends on the row
+    (the 目標 table: people or %) is formatted row by row."""
+    by_row = (
+        frame["quantity"].map({"population": "#,##0", "aging_rate": "0.0"})
+        if "quantity" in frame
+        else None
+    )
+    for position, column in enumerate(frame.columns, start=1):
+        values = frame[column]
+        if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
+            continue
+        fixed = dictionary.number_format(str(column))
+        per_row = by_row is not None and column in {"target", "vision_value", "difference"}
+        for row in range(len(frame)):
+            cell = worksheet.cell(row=row + 2, column=position)
+            cell.number_format = by_row.iloc[row] if per_row else fixed  # type: ignore[union-attr]
 
 
 def _formula_like(frame: pd.DataFrame) -> list[tuple[int, int]]:

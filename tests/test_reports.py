@@ -265,3 +265,91 @@ def test_a_forced_run_is_byte_identical_stops_its_kernels_and_then_nothing_is_re
     assert no_op.returncode == 0
     assert "すべての報告書は最新です" in no_op.stdout
     assert "報告書 " not in no_op.stdout, "no report was rerun"
+
+
+def test_a_kernel_that_never_answers_is_named_not_an_internal_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import papermill
+
+    def silent(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("Kernel didn't respond in 60 seconds")
+
+    monkeypatch.setattr(papermill, "execute_notebook", silent)
+    report = execution.Report("population", NOTEBOOKS / "population.py", {})
+    with pytest.raises(execution.KernelUnresponsive, match="カーネル）が応答しませんでした"):
+        execution.execute(report, execution.ensure_kernel())
+
+
+RETRIED = """
+from analysis import execution, outputs, pipeline
+calls = []
+real = pipeline.execute
+def once_silent(report, kernel, manager=None, **kwargs):
+    calls.append(manager)
+    if len(calls) == 1:
+        raise execution.KernelUnresponsive("silent")
+    return real(report, kernel, manager, **kwargs)
+pipeline.execute = once_silent
+staging = outputs.Staging.fresh()
+try:
+    report = pipeline.reports_for(pipeline.Options())[1]  # kpi
+    html, figures = pipeline.run_one(report, execution.ensure_kernel(), staging)
+    print("tries:", len(calls), "fresh kernel:", calls[0] is not calls[1], "html:", html.exists())
+finally:
+    staging.discard()
+"""
+
+
+def test_a_kernel_that_never_answers_gets_one_fresh_kernel(project: Project) -> None:
+    result = project.python(RETRIED)
+    assert "tries: 2 fresh kernel: True html: True" in result.stdout, result.stdout + result.stderr
+    assert project.kernels() == []
+
+
+def test_the_workbook_explains_itself_and_formats_numbers_by_unit(built_project: Project) -> None:
+    import re
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(built_project.reports / "tables.xlsx")
+    assert book.sheetnames[0] == "この表について"
+    about = list(book["この表について"].iter_rows(min_row=2, values_only=True))
+    listed_sheets = {row[0] for row in about if row[0]}
+    assert listed_sheets == set(book.sheetnames[1:])
+    for name in book.sheetnames[1:]:
+        headers = [c.value for c in book[name][1]]
+        assert not [h for h in headers if re.fullmatch(r"[a-z0-9_+\-]+", str(h))], (name, headers)
+        described = {row[1] for row in about if row[1]}
+        assert set(headers) <= described, name
+    assert all(row[3] for row in about), "every sheet and column has a meaning"
+
+    def formats(sheet: str, header: str) -> set[str]:
+        worksheet = book[sheet]
+        column = [c.value for c in worksheet[1]].index(header) + 1
+        return {worksheet.cell(row=r, column=column).number_format for r in range(2, 12)}
+
+    assert formats("年齢構造", "総人口（人）") == {"#,##0"}
+    assert formats("年齢構造", "高齢化率（%）") == {"0.0"}
+    assert formats("年齢構造", "年") == {"0"}
+    assert formats("事業費", "事業費（千円）") == {"#,##0"}
+    assert formats("KPI一覧", "期待進捗率") == {"0%"}
+    # Edition ids are for machines: the workbook shows the editions' names.
+    ids = {"ipss_2018", "vision_2024"}
+    cells = {c.value for ws in book.worksheets for row in ws.iter_rows() for c in row}
+    assert not ids & cells
+    assert "一関市・平泉町 人口ビジョン 将来展望人口（第3次共生ビジョン掲載）" in cells
+
+
+def test_the_data_dictionary_describes_every_csv_column(built_project: Project) -> None:
+    import csv
+
+    with (built_project.processed / "data_dictionary.csv").open(encoding="utf-8-sig") as handle:
+        entries = list(csv.DictReader(handle))
+    described = {(e["file"], e["column"]) for e in entries if e["label"] and e["description"]}
+    for path in built_project.processed.glob("*.csv"):
+        if path.name == "data_dictionary.csv":
+            continue
+        with path.open(encoding="utf-8-sig") as handle:
+            header = next(csv.reader(handle))
+        assert {(path.name, column) for column in header} <= described, path.name
