@@ -45,9 +45,33 @@ def table(
     ]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
+    short = [renamed[c] for c in short_text_columns(shown, frame.columns, renamed)]
+    if short:
+        # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
+        # would otherwise stack them one character per line.
+        styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
     return styler.set_table_attributes('class="report-table"')
+
+
+SHORT_TEXT = 6
+"""Text columns whose longest value has at most this many characters are kept on one line."""
+
+
+def short_text_columns(
+    shown: pd.DataFrame, columns: pd.Index, renamed: dict[object, object]
+) -> list[object]:
+    """The original names of the text columns whose values are all short."""
+    found = []
+    for column in columns:
+        values = shown[renamed[column]]
+        if pd.api.types.is_numeric_dtype(values):
+            continue
+        lengths = values.dropna().astype(str).str.len()
+        if len(lengths) and lengths.max() <= SHORT_TEXT:
+            found.append(column)
+    return found
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from analysis.data import PopulationData, load_all
 from analysis.interrupts import TEST_HOOK
@@ -29,6 +30,11 @@ from analysis.paths import DATA_RAW, ROOT
 
 TEST_CELL_TIMEOUT = 120
 """Seconds a notebook cell run by a test may take (a stuck kernel fails the test, never hangs it)."""
+
+# No deadline: hypothesis's default (200 ms per example) turns a loaded machine into a
+# failing test; speed is measured by the benchmark, never by a test.
+settings.register_profile("project", deadline=None)
+settings.load_profile("project")
 
 FOLDER = "人口 分析"
 """Every copy lives in a folder named as planners name theirs: a space, Japanese characters."""
