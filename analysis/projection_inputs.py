@@ -316,7 +316,8 @@ def check_settings(
         if (name, "") in settings.values and year not in projected:
             refuse(name, "", "setting-year", year=year, setting=name, years=shown)
     target_year = settings.year("tfr_target_year")
-    if target_year is not None and target_year <= years[0]:
+    uses_tfr = any(name == "tfr_base" for name, _ in settings.values)  # else sim1/sim2 are skipped
+    if uses_tfr and target_year is not None and target_year <= years[0]:
         refuse("tfr_target_year", "", "setting-range", value=target_year, setting="tfr_target_year",
                rule=f"基準年（{years[0]}年）より後の年")  # fmt: skip
     for name, area in settings.values:

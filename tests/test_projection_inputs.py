@@ -103,7 +103,7 @@ def test_a_blank_setting_takes_its_documented_default(tmp_path: Path) -> None:
 
 def test_tfr_target_year_before_the_base_year_or_absurd_is_refused(tmp_path: Path) -> None:
     assert "（基準年（2020年）より後の年）" in checked_settings_error(
-        tmp_path, "tfr_target_year,,2010\n"
+        tmp_path, "tfr_base,,1.4\ntfr_target_year,,2010\n"
     )
     assert "「99999」は tfr_target_year に使えません（1920～2100年の西暦）" in settings_error(
         tmp_path, "tfr_target_year,,99999\n"
