@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import vocabulary
 from analysis.cells import Municipalities, outside_plan_note, parse_number, plan_municipalities
 from analysis.findings import Finding, Locator, cell_errors, errors_in, examples
 from analysis.io import LINE, Sheet, column_letter, read_sheets
@@ -112,31 +113,31 @@ AGE_SEX_LAYOUT = Layout(
         Field(
             "municipality",
             "市町村",
-            ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "自治体", "団体名", "地域"),
+            vocabulary.MUNICIPALITY,
             from_sheet=lambda text: code_and_name(text)[1] or None,
         ),
-        Field("year", "年", ("年", "年次", "西暦")),
+        Field("year", "年", vocabulary.YEAR),
         Field(
             "sex",
             "男女",
-            ("男女", "性別", "男女別", "性", "sex", "gender"),
+            vocabulary.SEX,
             recognise=share_matching(lambda v: parse_sex(v) is not None),
             from_sheet=parse_sex,
         ),
         Field(
             "age_group",
             "年齢階級",
-            ("年齢階級", "年齢5歳階級", "5歳階級", "年齢区分", "年齢", "agegroup", "age"),
+            vocabulary.AGE_CLASS,
             recognise=share_matching(lambda v: parse_age(v) is not None),
         ),
     ),
-    value=Field("population", "人口", ("人口", "人数", "人口数", "推計人口", "値", "value")),
+    value=Field("population", "人口", vocabulary.POPULATION),
     spread="year",
     optional=(
         Field(
             "code",
             "市町村コード",
-            ("コード", "市町村コード", "市区町村コード", "団体コード", "地方公共団体コード"),
+            vocabulary.CODE,
         ),
     ),
     skip_columns=("備考", "注", "都道府県", "区分", "種別", "構成比", "割合"),

@@ -16,6 +16,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from analysis import vocabulary
 from analysis.findings import Finding, examples
 from analysis.io import LINE, read_records
 from analysis.layouts import Field, Table, code_and_name
@@ -122,8 +123,7 @@ def municipality_of_sheet(text: str) -> str | None:
 MUNICIPALITY = Field(
     "municipality",
     "市町村",
-    ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "市町名", "自治体", "自治体名",
-     "団体名", "地域", "地域名", "area"),
+    vocabulary.MUNICIPALITY,
     recognise=looks_like_a_name,
     from_sheet=municipality_of_sheet,
 )  # fmt: skip

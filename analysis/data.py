@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import agesex, checks
+from analysis import agesex, checks, vocabulary
 from analysis.agesex import AgeSexLoaded
 from analysis.cells import (
     MUNICIPALITY,
@@ -145,24 +145,23 @@ def _looks_like_age_group(values: list[str]) -> float:
     return sum(normalise_age_group(v) is not None for v in values) / len(values)
 
 
-YEAR = Field("year", "年", ("年", "年次", "西暦", "西暦年", "年(西暦)"))
+YEAR = Field("year", "年", vocabulary.YEAR)
 AGE_GROUP = Field(
     "age_group",
     "年齢区分",
-    ("年齢区分", "年齢", "年齢階級", "年齢3区分", "年齢三区分", "agegroup", "age"),
+    vocabulary.AGE_GROUP,
     recognise=_looks_like_age_group,
     from_sheet=find_age_group,
 )
 POPULATION_FIELD = Field(
     "population",
     "人口",
-    ("人口", "人数", "人口数", "推計人口", "将来推計人口", "展望人口", "将来展望人口", "値", "数値", "value"),
+    vocabulary.POPULATION,
 )  # fmt: skip
 CODE = Field(
     "code",
     "市町村コード",
-    ("コード", "市町村コード", "市区町村コード", "団体コード", "地方公共団体コード",
-     "全国地方公共団体コード", "行政コード"),
+    vocabulary.CODE,
 )  # fmt: skip
 
 POPULATION_LAYOUT = Layout(

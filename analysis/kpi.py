@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import vocabulary
 from analysis.cells import normalise_text, parse_number
 from analysis.findings import (
     DataError,
@@ -43,14 +44,14 @@ ACTUALS_LAYOUT = Layout(
         Field(
             "kpi_id",
             "KPI番号",
-            ("kpi番号", "kpi", "kpiid", "kpi_no", "番号", "指標番号"),
+            vocabulary.KPI_ID,
             recognise=share_matching(re.compile(r"k\d{2}[a-z]?")),
         ),
-        Field("fiscal_year", "年度", ("年度", "実績年度", "fy", "fiscalyear")),
+        Field("fiscal_year", "年度", vocabulary.FISCAL_YEAR),
     ),
-    value=Field("value", "値", ("値", "実績", "実績値", "value")),
+    value=Field("value", "値", vocabulary.ACTUAL),
     spread="fiscal_year",
-    optional=(Field("note", "備考", ("備考", "メモ", "注記", "note")),),
+    optional=(Field("note", "備考", vocabulary.NOTE),),
     skip_columns=("成果指標", "kpi名", "指標", "単位", "現状値", "目標値", "取組", "具体的な取組"),
     blank_means_absent=True,
     accepted=accepted_layouts(

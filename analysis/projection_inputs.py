@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from analysis import vocabulary
 from analysis.agesex import AGE_SEX_LAYOUT, SEXES, parse_age, parse_sex
 from analysis.cells import MUNICIPALITY, parse_number
 from analysis.findings import Finding, raise_on_errors
@@ -158,11 +159,11 @@ about 0.8, the highest about 2.2; values outside are typing errors)."""
 SETTLER_TARGET_RANGE = (1.0, 10_000_000.0)
 
 SETTING_FIELDS = (
-    Field("setting", "設定", ("設定", "設定項目", "設定名", "項目", "名称", "name")),
+    Field("setting", "設定", vocabulary.SETTING),
     MUNICIPALITY,
-    Field("value", "値", ("値", "設定値", "数値", "value")),
+    Field("value", "値", vocabulary.SETTING_VALUE),
 )
-NOTE_FIELD = Field("note", "備考", ("備考", "説明", "注", "メモ", "note"))
+NOTE_FIELD = Field("note", "備考", vocabulary.NOTE)
 
 _THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
 
@@ -352,7 +353,7 @@ def check_settings(
 PROFILE_FIELDS = (
     AGE_SEX_LAYOUT.field("sex"),
     AGE_SEX_LAYOUT.field("age_group"),
-    Field("share", "割合", ("割合", "構成比", "比率", "share")),
+    Field("share", "割合", vocabulary.SHARE),
 )
 
 
@@ -392,10 +393,10 @@ def read_profile(path: Path, groups: tuple[str, ...]) -> np.ndarray:
 
 SURVIVAL_FIELDS = (
     MUNICIPALITY,
-    Field("period", "期間", ("期間", "推計期間", "年次", "period")),
+    Field("period", "期間", vocabulary.PERIOD),
     AGE_SEX_LAYOUT.field("sex"),
     AGE_SEX_LAYOUT.field("age_group"),
-    Field("survival_ratio", "生残率", ("生残率", "生存率", "survivalratio", "survival")),
+    Field("survival_ratio", "生残率", vocabulary.SURVIVAL_RATIO),
 )
 
 
