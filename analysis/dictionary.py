@@ -147,6 +147,8 @@ COLUMN_NOTES = {
     "social_pct": "シミュレーション2÷シミュレーション1×100（影響度の年）",
     "social_level": "社会増減の影響度の5段階",
     "target_population": "目標人口",
+    "projected_without": "転入超過を加えないパターン1の目標年の人口",
+    "surplus_people": "パターン1の人口が目標を上回る人数（上回らなければ0。このとき転入超過は不要）",
     "target_year": "目標年",
     "settlers_per_period": "目標人口に達するためにパターン1に加えて必要な5年ごとの転入超過",
     "settlers_per_year": "同じく1年あたり",

@@ -116,6 +116,8 @@ COLUMN_LABELS = {
     "social_pct": "社会増減の影響度（%）",
     "social_level": "社会増減の影響度（段階）",
     "target_population": "目標人口（人）",
+    "projected_without": "パターン1の推計（人）",
+    "surplus_people": "パターン1が目標を上回る人数（人）",
     "target_year": "目標年",
     "settlers_per_period": "必要な転入超過（人／5年）",
     "settlers_per_year": "必要な転入超過（人／年）",

@@ -416,19 +416,32 @@ def decline_stages(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def settlers_table(results: Results) -> pd.DataFrame:
-    """``municipality, target_year, target_population, settlers_per_period, settlers_per_year``."""
+    """``municipality, target_year, target_population, projected_without, surplus_people,
+    settlers_per_period, settlers_per_year`` (人).
+
+    A target that パターン1 already reaches needs no settlers: 0, never a negative count
+    (which would mean people leaving, not a need); ``surplus_people`` says by how many
+    people パターン1 is above the target.
+    """
     solved = results.settlers.rename(columns={"area": "municipality"})
-    return solved[["municipality", "target_year", "target_population", "settlers_per_period",
-                   "settlers_per_year"]]  # fmt: skip
+    surplus = (solved["projected_without"] - solved["target_population"]).clip(lower=0)
+    table = solved.assign(
+        surplus_people=surplus,
+        settlers_per_period=solved["settlers_per_period"].clip(lower=0),
+        settlers_per_year=solved["settlers_per_year"].clip(lower=0),
+    )
+    return table[["municipality", "target_year", "target_population", "projected_without",
+                  "surplus_people", "settlers_per_period", "settlers_per_year"]]  # fmt: skip
 
 
 def summary_sentence(row: pd.Series) -> str:
     """「2040年に圏域94,000人とするには、5年ごとに約N人（年あたり約N/5人）の転入超過が必要」"""
     per_period, per_year = row["settlers_per_period"], row["settlers_per_year"]
-    if per_period < 0:
+    if row["surplus_people"] > 0 or per_period <= 0:
         return (
-            f"{row['target_year']}年の{row['municipality']}の推計はパターン1でも目標"
-            f"{row['target_population']:,.0f}人を上回ります（5年ごとに約{-per_period:,.0f}人の転出超過でも到達）。"
+            f"{row['target_year']}年の{row['municipality']}は、パターン1の推計で"
+            f"{row['projected_without']:,.0f}人と、すでに目標{row['target_population']:,.0f}人を"
+            f"{row['surplus_people']:,.0f}人上回るため、転入超過を加える必要はありません。"
         )
     return (
         f"{row['target_year']}年に{row['municipality']}{row['target_population']:,.0f}人とするには、"

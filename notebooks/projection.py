@@ -186,7 +186,8 @@ if projected is not None:
         display(
             table(
                 projected.settlers,
-                {"target_population": PEOPLE, "settlers_per_period": "{:,.1f}", "settlers_per_year": "{:,.1f}"},
+                {"target_population": PEOPLE, "projected_without": PEOPLE, "surplus_people": PEOPLE,
+                 "settlers_per_period": "{:,.1f}", "settlers_per_year": "{:,.1f}"},
                 caption="目標人口に必要な転入超過（純移動数）",
             )
         )

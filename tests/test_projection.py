@@ -354,6 +354,34 @@ def test_settlers_reach_the_target_exactly(projected: scenarios.Projected) -> No
     sentence = scenarios.summary_sentence(solved)
     assert sentence.startswith("2040年に圏域120,000人とするには、5年ごとに約")
     assert "（年あたり約" in sentence
+    assert solved["surplus_people"] == 0
+
+
+def test_a_target_pattern1_already_reaches_needs_no_settlers_and_no_negative_count(
+    workbook: Path, tmp_path: Path
+) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    result = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="t",
+        settings_path=settings_file(tmp_path, settler_target_population="圏域,1000"),
+        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+        default_target=(94_000, 2040),
+    )  # fmt: skip
+    row = result.settlers.iloc[0]
+    assert "settlers" not in result.results.projections
+    assert row["settlers_per_period"] == 0 and row["settlers_per_year"] == 0
+    assert row["surplus_people"] == pytest.approx(row["projected_without"] - 1000)
+    numbers = result.settlers.select_dtypes("number")
+    assert (numbers >= 0).all().all(), "no negative count anywhere"
+    sentence = scenarios.summary_sentence(row)
+    assert sentence.startswith(
+        f"2040年の圏域は、パターン1の推計で{row['projected_without']:,.0f}人と、"
+    )
+    assert (
+        f"すでに目標1,000人を{row['surplus_people']:,.0f}人上回るため、転入超過を加える必要はありません。"
+        in sentence
+    )
+    assert "転出超過" not in sentence
 
 
 def test_influence_and_its_levels(projected: scenarios.Projected) -> None:
@@ -450,7 +478,10 @@ def test_reports_with_age_sex_data_then_without(
     columns = {
         "projection": "scenario,municipality,year,sex,age_group,population",
         "projection_influence": "municipality,year,natural_pct,natural_level,social_pct,social_level",
-        "projection_settlers": "municipality,target_year,target_population,settlers_per_period,settlers_per_year",
+        "projection_settlers": (
+            "municipality,target_year,target_population,projected_without,surplus_people,"
+            "settlers_per_period,settlers_per_year"
+        ),
     }
     for name, header in columns.items():
         raw = (project.processed / f"{name}.csv").read_bytes()
