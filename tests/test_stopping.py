@@ -40,18 +40,24 @@ MOMENTS = [
 ]
 
 
+def stop_at(project: Project, moment: str, signal_name: str) -> tuple[int, float, str]:
+    """A forced run that signals itself at ``moment``: exit code, seconds to stop, stdout."""
+    with project.started("reports", "--force", at=f"{moment}:{signal_name}") as process:
+        signalled = wait_for_checkpoint(process, moment)
+        process.wait(timeout=30)
+        stopped = time.monotonic()
+        output = process.stdout.read() if process.stdout else ""
+    return process.returncode, stopped - signalled, output
+
+
 @pytest.mark.parametrize("moment", MOMENTS)
 def test_ctrl_c_at_any_moment_stops_within_2_seconds_and_keeps_the_outputs(
     project: Project, moment: str
 ) -> None:
     before = project.snapshot()
-    with project.started("reports", "--force", at=f"{moment}:SIGINT") as process:
-        signalled = wait_for_checkpoint(process, moment)
-        process.wait(timeout=30)
-        stopped = time.monotonic()
-        output = process.stdout.read() if process.stdout else ""
-    assert process.returncode == 130, output
-    assert stopped - signalled < STOP_WITHIN_SECONDS, f"{stopped - signalled:.2f} s"
+    code, seconds, output = stop_at(project, moment, "SIGINT")
+    assert code == 130, output
+    assert seconds < STOP_WITHIN_SECONDS, f"{seconds:.2f} s"
     assert output.strip().splitlines()[-1].startswith("中断しました。")
     assert project.kernels() == [], "every kernel of the run is gone"
     # Stopped before the decision: nothing moved. After it: the same bytes, complete.
@@ -68,13 +74,9 @@ def test_ctrl_c_at_any_moment_stops_within_2_seconds_and_keeps_the_outputs(
 @pytest.mark.parametrize("moment", ["kernels-launched", "cell:kpi:3"])
 def test_sigterm_stops_like_ctrl_c_with_exit_143(project: Project, moment: str) -> None:
     before = project.snapshot()
-    with project.started("reports", "--force", at=f"{moment}:SIGTERM") as process:
-        signalled = wait_for_checkpoint(process, moment)
-        process.wait(timeout=30)
-        stopped = time.monotonic()
-        output = process.stdout.read() if process.stdout else ""
-    assert process.returncode == 143, output
-    assert stopped - signalled < STOP_WITHIN_SECONDS
+    code, seconds, output = stop_at(project, moment, "SIGTERM")
+    assert code == 143, output
+    assert seconds < STOP_WITHIN_SECONDS
     assert "中断しました" in output
     assert project.kernels() == []
     assert project.cli("reports").returncode == 0
