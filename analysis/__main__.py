@@ -216,12 +216,9 @@ def guarded_main(argv: list[str] | None = None) -> int:
     _console_never_fails()
     try:
         return main(argv)
-    except _Terminated:
+    except KeyboardInterrupt as stop:  # before the run took over the signals
         print("中断しました。出力は前回のまま残っています。", flush=True)
-        return 143
-    except KeyboardInterrupt:
-        print("中断しました。出力は前回のまま残っています。", flush=True)
-        return 130
+        return 143 if isinstance(stop, _Terminated) else 130
     except InputError as error:
         print(error, flush=True)
         return 1

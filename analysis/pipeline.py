@@ -431,6 +431,7 @@ class _Notebooks:
         self.jobs = max(1, min(jobs, len(stale)))
         self.finished: queue.Queue[tuple[Report, Any, float]] = queue.Queue()
         self.threads: list[threading.Thread] = []
+        self.abandoned = False
         if not stale:
             return
         # What the threads import first is imported here, before they start: no
@@ -497,8 +498,6 @@ class _Notebooks:
     def abandon(self) -> None:
         """Nothing will read the notebooks' results (invalid input): end them now."""
         self.abandoned = True
-
-    abandoned = False
 
     def __exit__(self, *exc: object) -> None:
         """Stop the kernels of reports that never began (an error or a stop came first)."""

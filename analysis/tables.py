@@ -157,7 +157,7 @@ def write(
     described = dictionary.entries({name: list(frame.columns) for name, frame in tables.items()})
     write_csv(pd.DataFrame(described), processed / f"{DICTIONARY}.csv")
     written.append(processed / f"{DICTIONARY}.csv")
-    write_workbook(tables, workbook, edition_labels or {})
+    write_workbook(tables, workbook, edition_labels or {}, described)
     return [*written, workbook]
 
 
@@ -165,17 +165,21 @@ ABOUT_SHEET = "この表について"
 
 
 def write_workbook(
-    tables: dict[str, pd.DataFrame], target: Path, edition_labels: dict[str, str] | None = None
+    tables: dict[str, pd.DataFrame],
+    target: Path,
+    edition_labels: dict[str, str],
+    described: list[dict[str, str]],
 ) -> None:
-    """A first sheet describing every sheet and column, then one sheet per table: Japanese
-    headers and edition names, numbers as numbers formatted by their unit; byte-reproducible.
+    """A first sheet describing every sheet and column (``described``, the data dictionary),
+    then one sheet per table: Japanese headers and edition names, numbers as numbers
+    formatted by their unit; byte-reproducible.
 
     No cell is ever a formula: text that begins with ``=`` stays text.
     """
-    labels = edition_labels or {}
+    labels = edition_labels
     with atomic_path(target) as temporary:
         with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
-            _about_sheet(writer, tables)
+            _about_sheet(writer, described)
             for name, frame in tables.items():
                 sheet = dictionary.sheet_name(name)
                 shown = japanese(frame)
@@ -204,17 +208,13 @@ def write_workbook(
         _normalise_zip(temporary)
 
 
-def _about_sheet(writer: pd.ExcelWriter, tables: dict[str, pd.DataFrame]) -> None:
+def _about_sheet(writer: pd.ExcelWriter, described: list[dict[str, str]]) -> None:
     """「この表について」: every sheet with what it holds, then each column's unit and meaning."""
     rows = []
-    for name, frame in tables.items():
-        rows.append(
-            [dictionary.sheet_name(name), "", "", dictionary.table_note(name), f"{name}.csv", ""]
-        )
-        for entry in dictionary.entries({name: list(frame.columns)}):
-            rows.append(
-                ["", entry["label"], entry["unit"], entry["description"], "", entry["column"]]
-            )
+    for index, entry in enumerate(described):
+        if index == 0 or described[index - 1]["file"] != entry["file"]:
+            rows.append([entry["sheet"], "", "", entry["table"], entry["file"], ""])
+        rows.append(["", entry["label"], entry["unit"], entry["description"], "", entry["column"]])
     about = pd.DataFrame(
         rows,
         columns=["シート", "列", "単位", "内容", "CSV ファイル（data/processed）", "CSV の列名"],
