@@ -225,6 +225,14 @@ class Project:
         return found
 
 
+def assert_complete(project: Project, before: dict[str, str]) -> None:
+    """The outputs are the complete set they were, the manifest vouches for it, no leftovers."""
+    assert project.snapshot() == before
+    assert project.consistent()
+    assert not project.staging.exists()
+    assert not project.leftovers()
+
+
 def wait_for_checkpoint(process: subprocess.Popen[str], name: str) -> float:
     """Read the process's stderr up to the line of checkpoint ``name``; its monotonic time."""
     assert process.stderr is not None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import FOLDER, RUN_TIMEOUT, Project
+from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete
 
 
 def without_make() -> str:
@@ -105,8 +105,7 @@ def test_a_workbook_open_in_excel_is_named_and_nothing_is_replaced(project: Proj
         "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
         "前回の出力はそのまま残っています"
     )
-    assert project.snapshot() == before
-    assert project.consistent()
+    assert_complete(project, before)
 
 
 def test_a_workbook_locked_during_the_commit_is_finished_by_the_next_run(project: Project) -> None:
@@ -118,8 +117,7 @@ def test_a_workbook_locked_during_the_commit_is_finished_by_the_next_run(project
     finished = project.cli("reports")
     assert finished.returncode == 0, finished.stdout
     assert "前回中断された出力の置き換えを完了しました" in finished.stdout
-    assert project.snapshot() == before
-    assert project.consistent()
+    assert_complete(project, before)
 
 
 def test_console_output_in_cp932_never_fails(fresh_project: Project) -> None:

@@ -15,15 +15,7 @@ import pytest
 
 from analysis import outputs
 
-from .conftest import Project, wait_for_checkpoint
-
-
-def assert_complete(project: Project, before: dict[str, str]) -> None:
-    """The outputs are the complete set they were, the manifest vouches for it, no leftovers."""
-    assert project.snapshot() == before
-    assert project.consistent()
-    assert not project.staging.exists()
-    assert not project.leftovers()
+from .conftest import Project, assert_complete, wait_for_checkpoint
 
 
 def test_the_manifest_covers_every_output(project: Project) -> None:
