@@ -278,6 +278,58 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シミュレーション2は計算していません：移動がない場合の生残率が必要です（--survival ファイル：municipality,period,sex,age_group,survival_ratio）",
         "sim2 skipped: survival ratios are needed (--survival FILE)",
     ),
+    "scenario-reserved": (
+        "シナリオ名「{value}」は国の手引きのシナリオに使われています（{reserved}）。別の名前にしてください",
+        "scenario name {value!r} is reserved for the guidance's scenarios ({reserved})",
+    ),
+    "scenario-two-labels": (
+        "シナリオ「{scenario}」の名称が「{label}」と、{first}行目の「{first_label}」で違います。同じシナリオには同じ名称を",
+        "scenario {scenario} is labelled {label!r} here and {first_label!r} on line {first}",
+    ),
+    "unknown-assumption": (
+        "仮定「{value}」はありません（使える仮定：{known}）",
+        "unknown assumption {value!r} (known: {known})",
+    ),
+    "scenario-rule": (
+        "「{value}」は使えません（{rule}）",
+        "{value!r} cannot be used ({rule})",
+    ),
+    "scenario-contradiction": (
+        "{what} が{first}行目と違う値「{value}」で重ねて指定されています。どちらか一方にしてください",
+        "{what} is given again with another value {value!r} (first on line {first})",
+    ),
+    "scenario-order": (
+        "シナリオ「{scenario}」の {kind} の年が前の行（{previous}年）より後になっていません（{year}年）。年の順に書いてください",
+        "scenario {scenario}: {kind} rows must be in year order ({year} after {previous})",
+    ),
+    "scenario-empty": (
+        "シナリオが1つもありません（列：scenario,label,assumption,year,value）",
+        "the file defines no scenario (columns scenario,label,assumption,year,value)",
+    ),
+    "scenario-year": (
+        "シナリオ「{scenario}」の {kind} の{year}年は使えません（{meaning}：{years}）",
+        "scenario {scenario}: {year} cannot be used for {kind} ({years})",
+    ),
+    "scenario-needs-survival": (
+        "シナリオ「{scenario}」は純移動の倍率{value}を使うため、移動がない場合の生残率（--survival ファイル）が必要です",
+        "scenario {scenario} scales net migration ({value}) and needs survival ratios (--survival FILE)",
+    ),
+    "scenario-needs-tfr-base": (
+        "シナリオ「{scenario}」は合計特殊出生率を使うため、基準年の合計特殊出生率（tfr_base）が必要です：{municipalities}（--projection-settings のファイル）",
+        "scenario {scenario} sets fertility and needs tfr_base for {municipalities}",
+    ),
+    "scenario-negative-ratio": (
+        "シナリオ「{scenario}」の純移動の倍率{value}では、{what}の人口が負になります。倍率を小さくしてください",
+        "scenario {scenario}: net migration times {value} makes {what} negative",
+    ),
+    "scenario-target-reached": (
+        "シナリオ「{scenario}」の目標{target}人（{year}年）は、転入超過を加えなくても{projected}人と{surplus}人上回るため、転入超過は0人としました",
+        "scenario {scenario}: {projected} without settlers already exceeds the target {target} in {year}; no settlers",
+    ),
+    "scenario-unknown": (
+        "シナリオ「{value}」はありません（計算したシナリオ：{known}）",
+        "no scenario {value!r} (computed: {known})",
+    ),
     # ---------------------------------------------------------------- registry
     "registry-kind": (
         "種別「{value}」は使えません（projection か vision）",
@@ -495,6 +547,19 @@ TITLES = {
     "sim-skipped-tfr": "シミュレーション1・2を省略",
     "settlers-not-needed": "転入超過の推計を省略",
     "sim2-skipped": "シミュレーション2を省略",
+    "scenario-reserved": "予約されたシナリオ名",
+    "scenario-two-labels": "シナリオ名称の不一致",
+    "unknown-assumption": "仮定が不明",
+    "scenario-rule": "シナリオの値が範囲外",
+    "scenario-contradiction": "シナリオの矛盾",
+    "scenario-order": "シナリオの年の順序",
+    "scenario-empty": "シナリオがない",
+    "scenario-year": "シナリオの年",
+    "scenario-needs-survival": "生残率が必要",
+    "scenario-needs-tfr-base": "基準の出生率が必要",
+    "scenario-negative-ratio": "負の人口になる倍率",
+    "scenario-target-reached": "目標に転入超過は不要",
+    "scenario-unknown": "シナリオが不明",
     "registry-kind": "版の種別",
     "registry-replaces": "置き換える版",
     "target-year": "目標年・基準年が範囲外",

@@ -15,7 +15,8 @@ in the report's 算出方法:
 - the open group: ``P(s, 95+, t+5) = (P(s, 90–94, t) + P(s, 95+, t)) × R(s, 95+, t)``
   (the 90–94 row's own ratio is not used);
 - 0–4: ``CWR(t+5) × Σ women 15–49 at t+5``, split by the 0–4 sex ratio ``SR``
-  (males per 100 females).
+  (males per 100 females); net settlers of the period join before this step, so
+  women among them count (the worksheet's convention: migrants included).
 
 Ratios are stored by the group they produce (index ``a`` holds the ratio that
 makes group ``a`` from group ``a − 1``; the open group's from both), which is the
@@ -96,19 +97,27 @@ def step(
     sex_ratio: np.ndarray,
     women: slice,
     out: np.ndarray | None = None,
+    settlers: np.ndarray | None = None,
 ) -> np.ndarray:
     """One 5-year step of (M, 2, A) populations (see the module docstring for the formulas).
 
     ``women`` is :func:`childbearing_slice` of the age groups; the result goes to
-    ``out`` when given.
+    ``out`` when given. ``settlers`` (M, 2, A), the net settlers of the step counted
+    at its end, join *before* the 0–4 step, as in the worksheet (0–4 = CWR × women
+    15–49 at the end of the period, migrants included): women among them count for
+    the period's births, and settlers aged 0–4 are added to the children born.
     """
     following = np.empty_like(population) if out is None else out
     np.multiply(population[..., :-2], ratios[..., 1:-1], out=following[..., 1:-1])
     np.add(population[..., -2], population[..., -1], out=following[..., -1])
     following[..., -1] *= ratios[..., -1]
+    if settlers is not None:
+        following[..., 1:] += settlers[..., 1:]
     children = cwr * following[:, FEMALE, women].sum(axis=-1)
     following[:, MALE, 0] = children * (sex_ratio / (100 + sex_ratio))
     following[:, FEMALE, 0] = children - following[:, MALE, 0]
+    if settlers is not None:
+        following[..., 0] += settlers[..., 0]
     return following
 
 
@@ -121,8 +130,7 @@ def project(
     """Project (M, 2, A) ``start`` over the schedule's steps; returns (K + 1, M, 2, A).
 
     ``settlers`` (M, 2, A), the net settlers of every step (or (K, M, 2, A), of each
-    step), are added after the 0–4 step: they are counted at the end of the step and
-    age and have children from the next step on.
+    step), join before the 0–4 step (see :func:`step`).
     """
     steps = schedule.cwr.shape[0]
     women = childbearing_slice(lower_bounds)
@@ -136,10 +144,23 @@ def project(
             schedule.sex_ratio[k],
             women,
             result[k + 1],
+            None
+            if settlers is None
+            else (settlers if settlers.ndim == start.ndim else settlers[k]),
         )
-        if settlers is not None:
-            result[k + 1] += settlers if settlers.ndim == start.ndim else settlers[k]
     return result
+
+
+def extended(schedule: Schedule, steps: int) -> Schedule:
+    """The schedule with ``steps`` more steps, each holding the last one's ratios, CWR and
+    sex ratio (the worksheet's way of running past the edition's last year)."""
+    if steps <= 0:
+        return schedule
+
+    def hold(values: np.ndarray) -> np.ndarray:
+        return np.concatenate([values, np.repeat(values[-1:], steps, axis=0)])
+
+    return Schedule(hold(schedule.ratios), hold(schedule.cwr), hold(schedule.sex_ratio))
 
 
 # ---------------------------------------------------------------- the standard method

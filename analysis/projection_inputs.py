@@ -14,7 +14,9 @@ the ``note`` column of ``data/raw/projection_settings.csv``):
   default: the planners enter it (without it シミュレーション1・2 are skipped).
 - ``tfr_target`` 2.1 and ``tfr_target_year`` 2030: the guidance's シミュレーション1
   (the replacement level reached in 2030, rising linearly from the base year).
-- ``influence_year`` 2040: the year of the 影響度 (the plan's long-term target year).
+- ``influence_year``: the year of the 影響度; by default the edition's last projected
+  year (the guidance compares the simulations at the end of the projection; 2050 for
+  the 令和5年推計). The tables show every projected year.
 - ``natural_thresholds`` 100;105;110;115 and ``social_thresholds`` 100;110;120;130:
   the guidance's five levels of 自然増減・社会増減の影響度 (%).
 - ``stage_thresholds`` 0;-10: the guidance's 人口減少段階 (change of 65+ from the
@@ -143,7 +145,7 @@ SETTINGS: dict[str, Spec] = {
     "tfr_base": Spec(None, "rate", "基準年の合計特殊出生率", "municipality"),
     "tfr_target": Spec(2.1, "rate", "目標とする合計特殊出生率", ""),
     "tfr_target_year": Spec(2030, "year", "目標の合計特殊出生率に達する年", ""),
-    "influence_year": Spec(2040, "year", "影響度を計算する年", ""),
+    "influence_year": Spec(None, "year", "影響度を述べる年（空欄なら推計の最後の年）", ""),
     "natural_thresholds": Spec((100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""),
     "social_thresholds": Spec((100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""),
     "stage_thresholds": Spec((0.0, -10.0), "stages", "人口減少段階の境界（%）", ""),

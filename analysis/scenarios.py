@@ -28,7 +28,7 @@ import pandas as pd
 
 from analysis import projection
 from analysis.agesex import SEXES, age_lower
-from analysis.findings import Finding
+from analysis.findings import DataError, Finding
 from analysis.projection_inputs import (
     SETTINGS,
     Settings,
@@ -37,17 +37,20 @@ from analysis.projection_inputs import (
     read_settings,
     read_survival,
 )
+from analysis.scenario_specs import (
+    PRESET_LABELS,
+    Assumption,
+    ScenarioSpec,
+    check_scenarios,
+    presets,
+    read_scenarios,
+)
 from analysis.schema import REGION
 
 __all__ = ["SETTINGS", "Settings", "read_profile", "read_settings", "read_survival"]
 
 SCENARIOS = ("pattern1", "sim1", "sim2", "settlers")
-SCENARIO_LABELS = {
-    "pattern1": "パターン1（社人研準拠）",
-    "sim1": "シミュレーション1（出生率上昇）",
-    "sim2": "シミュレーション2（出生率上昇・移動ゼロ）",
-    "settlers": "転入超過を加えた推計",
-}
+SCENARIO_LABELS = PRESET_LABELS
 
 # ---------------------------------------------------------------- running
 
@@ -88,29 +91,142 @@ class Results:
     base: Base
     projections: dict[str, np.ndarray]
     cwr: dict[str, np.ndarray]
+    """Per scenario, (K, M) child–woman ratio of each step."""
     tfr: dict[str, np.ndarray]
-    """Per scenario, (K, M) TFR assumed at the end of each step (sim1, sim2)."""
+    """Per scenario, (K, M) TFR assumed at the end of each step (scenarios that set it)."""
     settlers: pd.DataFrame
     notes: list[Finding] = field(default_factory=list)
+    years: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """Per scenario, its years (past the edition's last one when it has a horizon)."""
+    specs: dict[str, ScenarioSpec] = field(default_factory=dict)
+    """The assumptions of every scenario computed (presets included)."""
+    settlers_per_period: dict[str, np.ndarray] = field(default_factory=dict)
+    """Per scenario with settlers, (K,) 圏域 net settlers of each step (人)."""
+
+    def years_of(self, scenario: str) -> tuple[int, ...]:
+        return self.years.get(scenario, self.base.years)
+
+    def label(self, scenario: str) -> str:
+        spec = self.specs.get(scenario)
+        return spec.label if spec else SCENARIO_LABELS.get(scenario, scenario)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One scenario's projection and what drove it."""
+
+    years: tuple[int, ...]
+    population: np.ndarray
+    """(Y, M, 2, A) 人."""
+    schedule: projection.Schedule
+    tfr: np.ndarray | None
+    """(K, M) assumed TFR, or None when the scenario keeps パターン1's births."""
+    settlers_per_period: np.ndarray | None
+    """(K,) 圏域 net settlers of each step (人), or None."""
+    notes: tuple[Finding, ...] = ()
 
 
 def tfr_path(
-    years: tuple[int, ...], base: float | np.ndarray, target: float, target_year: int
+    years: tuple[int, ...], bases: np.ndarray, waypoints: list[tuple[int, float]]
 ) -> np.ndarray:
-    """TFR for each projected year: linear from ``base`` (first year) to ``target``, then flat.
-
-    ``base`` may be one value per municipality: the result is then (K, M).
-    """
-    first = years[0]
-    ahead = np.asarray(years[1:], dtype="float64")
-    fraction = (
-        np.ones(len(ahead))
-        if target_year <= first
-        else np.clip((ahead - first) / (target_year - first), 0, 1)
-    )
-    bases = np.asarray(base, dtype="float64")
-    path: np.ndarray = bases + (target - bases) * fraction.reshape(-1, *[1] * bases.ndim)
+    """(K, M) TFR at the end of each step: linear from (first year, ``bases``) through the
+    waypoints (year, TFR), then flat at the last one."""
+    ahead = np.asarray(years[1:], dtype="float64")[:, None]
+    bases = np.asarray(bases, dtype="float64")[None, :]
+    (first_year, first_value), first = waypoints[0], float(years[0])
+    rising = bases + (first_value - bases) * ((ahead - first) / (first_year - first))
+    later = np.interp(ahead, [y for y, _ in waypoints], [v for _, v in waypoints])
+    path: np.ndarray = np.where(ahead <= first_year, rising, later)
     return path
+
+
+def scenario_years(base: Base, spec: ScenarioSpec) -> tuple[int, ...]:
+    """The edition's years, then every 5 years to the scenario's horizon."""
+    last = base.years[-1]
+    return base.years + tuple(range(last + 5, (spec.horizon or last) + 1, 5))
+
+
+def _from_period(starts: tuple[int, ...], rows: list[Assumption], default: float) -> np.ndarray:
+    """(K,) the value of the last row whose year is at or before each step's first year."""
+    values = np.full(len(starts), default)
+    for row in rows:  # in year order (checked when read)
+        values[np.asarray(starts) >= (row.year or 0)] = row.value
+    return values
+
+
+def run_spec(
+    base: Base,
+    implied: projection.Schedule,
+    spec: ScenarioSpec,
+    tfr_bases: list[float | None],
+    profile: np.ndarray,
+    survival: np.ndarray | None,
+) -> Run:
+    """One scenario from its assumptions (checked by :func:`check_scenarios` first)."""
+    years = scenario_years(base, spec)
+    steps = len(years) - 1
+    extra = steps - (len(base.years) - 1)
+    schedule = projection.extended(implied, extra)
+    tfr = None
+    if spec.of("tfr"):
+        bases = np.asarray(tfr_bases, dtype="float64")
+        tfr = tfr_path(years, bases, [(a.year or 0, a.value) for a in spec.of("tfr")])
+        schedule = schedule.with_cwr(schedule.cwr * tfr / bases)
+    scale = _from_period(years[:-1], spec.of("migration"), 1.0)
+    if (scale != 1).any():
+        assert survival is not None  # check_scenarios refused the scenario otherwise
+        held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
+        k = scale[:, None, None, None]
+        ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
+        ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
+        _refuse_negative(base, spec, years, ratios, scale)
+        schedule = schedule.with_ratios(ratios)
+    start = base.population[0]
+    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0)
+    notes: list[Finding] = []
+    unit = settler_array(base, profile, REGION, 1.0)
+    if spec.of("settlers_target"):
+        target = spec.of("settlers_target")[0]
+        without = projection.project(start, schedule, base.lower_bounds)
+        response = projection.project(np.zeros_like(start), schedule, base.lower_bounds, unit)
+        k_target = years.index(target.year or 0)
+        reached = float(without[k_target].sum())
+        needed = (target.value - reached) / float(response[k_target].sum())
+        if needed <= 0:
+            file, line, cell = target.where
+            notes.append(Finding("note", file, line, "value", "scenario-target-reached",
+                                 {"scenario": spec.name, "target": f"{target.value:,.0f}",
+                                  "year": target.year, "projected": f"{reached:,.0f}",
+                                  "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
+            needed = 0.0
+        population = without + needed * response
+        per_period = np.full(steps, needed)
+    elif per_period.any():
+        settlers = per_period[:, None, None, None] * unit[None]
+        population = projection.project(start, schedule, base.lower_bounds, settlers)
+    else:
+        population = projection.project(start, schedule, base.lower_bounds)
+    has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
+    return Run(years, population, schedule, tfr, per_period if has_settlers else None,
+               tuple(notes))  # fmt: skip
+
+
+def _refuse_negative(
+    base: Base, spec: ScenarioSpec, years: tuple[int, ...], ratios: np.ndarray, scale: np.ndarray
+) -> None:
+    """A multiple of net migration that would make a cohort negative is a one-line error."""
+    negative = ratios[..., 1:] < 0
+    if not negative.any():
+        return
+    k, m, s, a = (int(i) for i in np.argwhere(negative)[0])
+    row = [r for r in spec.of("migration") if (r.year or 0) <= years[k]][-1]
+    file, line, cell = row.where
+    what = (
+        f"{base.municipalities[m]} {'男女'[s]} {base.groups[a + 1]}（{years[k]}→{years[k + 1]}年）"
+    )
+    raise DataError([Finding("error", file, line, "value", "scenario-negative-ratio",
+                             {"scenario": spec.name, "value": f"{scale[k]:g}", "what": what},
+                             cell)])  # fmt: skip
 
 
 def run(
@@ -119,37 +235,28 @@ def run(
     profile: np.ndarray,
     survival: np.ndarray | None,
     default_target: tuple[float, int],
+    specs: list[ScenarioSpec] | None = None,
 ) -> Results:
-    """Every scenario the inputs allow; a skipped one gets a one-line note saying why."""
-    bounds = base.lower_bounds
-    implied = projection.implied_schedule(base.population, bounds)
-    start = base.population[0]
-    projections = {"pattern1": projection.project(start, implied, bounds)}
-    cwr = {"pattern1": implied.cwr}
-    tfr: dict[str, np.ndarray] = {}
+    """The guidance's scenarios the inputs allow (a skipped one gets a one-line note saying
+    why), then every scenario of ``specs`` (already checked by :func:`check_scenarios`)."""
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
     notes: list[Finding] = []
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    wanted = presets(settings, base.years[0])
     if any(t is None for t in tfr_bases):
         missing = [m for m, t in zip(base.municipalities, tfr_bases, strict=True) if t is None]
         notes.append(Finding("note", settings.source, None, "tfr_base", "sim-skipped-tfr",
                              {"municipalities": "、".join(missing)}))  # fmt: skip
-    else:
-        target = float(settings.number("tfr_target") or 0)  # a default exists; checked > 0.5
-        target_year = int(settings.year("tfr_target_year") or 0)
-        known = [b for b in tfr_bases if b is not None]  # every one, in this branch
-        paths = tfr_path(base.years, np.asarray(known), target, target_year)
-        sim1 = with_fertility(implied, paths, known)
-        raised = sim1.cwr
-        projections["sim1"] = projection.project(start, sim1, bounds)
-        cwr["sim1"], tfr["sim1"] = raised, paths
-        if survival is None:
-            notes.append(Finding("note", "", None, "-", "sim2-skipped"))
-        else:
-            projections["sim2"] = projection.project(start, sim1.with_ratios(survival), bounds)
-            cwr["sim2"], tfr["sim2"] = raised, paths
+        wanted = wanted[:1]
+    elif survival is None:
+        notes.append(Finding("note", "", None, "-", "sim2-skipped"))
+        wanted = wanted[:2]
+    results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
+    for spec in wanted:
+        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival))
     targets = settler_targets(base, settings, default_target)
     responses = {area: settler_response(base, implied, profile, area) for area, _, _ in targets}
-    solved = solve_settlers(base, targets, projections["pattern1"], responses)
+    solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
         notes.append(Finding("note", settings.source, None, "settler_target_population",
                              "settlers-not-needed",
@@ -158,18 +265,31 @@ def run(
                               "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
     chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
     if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
-        projections["settlers"] = projections["pattern1"] + sum(
+        results.projections["settlers"] = results.projections["pattern1"] + sum(
             row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
         )
-        cwr["settlers"] = implied.cwr
-    return Results(base, projections, cwr, tfr, solved, notes)
+        results.cwr["settlers"] = implied.cwr
+        results.specs["settlers"] = ScenarioSpec("settlers", SCENARIO_LABELS["settlers"], (), True)
+        if len(chosen) == 1 and chosen["area"].iloc[0] == REGION:
+            results.settlers_per_period["settlers"] = np.full(
+                len(base.years) - 1, float(chosen["settlers_per_period"].iloc[0])
+            )
+    results.settlers = solved
+    for spec in specs or []:
+        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival))
+    return results
 
 
-def with_fertility(
-    implied: projection.Schedule, paths: np.ndarray, tfr_bases: list[float]
-) -> projection.Schedule:
-    """The schedule with CWR(y) × TFR(y) ÷ tfr_base (シミュレーション1's births)."""
-    return implied.with_cwr(implied.cwr * paths / np.asarray(tfr_bases, dtype="float64"))
+def _record(results: Results, spec: ScenarioSpec, run: Run) -> None:
+    results.projections[spec.name] = run.population
+    results.cwr[spec.name] = run.schedule.cwr
+    results.years[spec.name] = run.years
+    results.specs[spec.name] = spec
+    if run.tfr is not None:
+        results.tfr[spec.name] = run.tfr
+    if run.settlers_per_period is not None:
+        results.settlers_per_period[spec.name] = run.settlers_per_period
+    results.notes.extend(run.notes)
 
 
 def explore(
@@ -179,26 +299,25 @@ def explore(
     survival: np.ndarray | None,
     *,
     tfr_bases: list[float] | None,
-    tfr_target: float,
-    tfr_target_year: int,
-    migration_scale: float,
+    waypoints: list[tuple[int, float]],
+    migration: list[tuple[int, float]],
     settlers_per_year: float,
-) -> np.ndarray:
-    """One what-if projection (Y, M, 2, A) for the exploration notebook's sliders.
-
-    CWR as in sim1 (when every ``tfr_bases`` is known; else pattern1's), ratios
-    S + scale × (R − S) (scale 1 = pattern1's migration, 0 = none; needs the
-    survival ratios, else pattern1's ratios), and settlers per year for the 圏域,
-    shared by base-year population, by the profile.
-    """
-    schedule = implied
-    if tfr_bases:
-        paths = tfr_path(base.years, np.asarray(tfr_bases), tfr_target, tfr_target_year)
-        schedule = with_fertility(implied, paths, tfr_bases)
+    horizon: int | None = None,
+) -> tuple[tuple[int, ...], np.ndarray]:
+    """One what-if projection (years, (Y, M, 2, A)) for the exploration notebook's sliders,
+    with the primitives of a scenario file: fertility waypoints (when every ``tfr_bases``
+    is known), a multiple of net migration from each given year (needs the survival
+    ratios, else ignored), settlers per year for the 圏域 from the base period on."""
+    rows = [Assumption("tfr", y, v) for y, v in waypoints] if tfr_bases else []
     if survival is not None:
-        schedule = schedule.with_ratios(survival + migration_scale * (implied.ratios - survival))
-    settlers = settler_array(base, profile, REGION, settlers_per_year * 5)
-    return projection.project(base.population[0], schedule, base.lower_bounds, settlers)
+        rows += [Assumption("migration", y, k) for y, k in migration]
+    if settlers_per_year:
+        rows.append(Assumption("settlers_per_year", base.years[0], settlers_per_year))
+    if horizon:
+        rows.append(Assumption("horizon", None, float(horizon)))
+    spec = ScenarioSpec("explore", "この設定の推計", tuple(rows))
+    result = run_spec(base, implied, spec, list(tfr_bases or []), profile, survival)
+    return result.years, result.population
 
 
 def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float) -> np.ndarray:
@@ -285,9 +404,11 @@ def solve_settlers(
 
 
 def long_table(results: Results) -> pd.DataFrame:
-    """``scenario, municipality, year, sex, age_group, population`` with the 圏域 summed.
+    """``scenario, municipality, year, sex, age_group, population, extended`` with the 圏域 summed.
 
     Rows run by scenario, municipality (registry order, 圏域 last), year, sex, age.
+    ``extended`` marks the years past the edition's last one (延長: its last period's
+    ratios held).
     """
     base = results.base
     frames = []
@@ -295,13 +416,14 @@ def long_table(results: Results) -> pd.DataFrame:
         region = values.sum(axis=1, keepdims=True)
         both = np.concatenate([values, region], axis=1).transpose(1, 0, 2, 3)
         index = pd.MultiIndex.from_product(
-            [[*base.municipalities, REGION], base.years, SEXES, base.groups],
+            [[*base.municipalities, REGION], results.years_of(scenario), SEXES, base.groups],
             names=["municipality", "year", "sex", "age_group"],
         )
         frame = pd.DataFrame({"population": both.reshape(-1)}, index=index).reset_index()
         frames.append(frame.assign(scenario=scenario))
     table = pd.concat(frames, ignore_index=True)
-    return table[["scenario", "municipality", "year", "sex", "age_group", "population"]]
+    table["extended"] = table["year"] > base.years[-1]
+    return table[["scenario", "municipality", "year", "sex", "age_group", "population", "extended"]]
 
 
 def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -329,6 +451,7 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
     wide[keys] = long[keys]
     wide["total"] = long["population"]
     table = wide.groupby(keys, sort=False).sum().reset_index()
+    table["extended"] = table["year"] > results.base.years[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         for group in ("0-14", "15-64", "65+", "75+"):
             table[f"share_{group}_pct"] = table[group] / table["total"] * 100
@@ -344,8 +467,8 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
         pd.DataFrame(
             {
                 "scenario": scenario,
-                "municipality": np.tile(base.municipalities, len(base.years) - 1),
-                "year": np.repeat(base.years[1:], len(base.municipalities)),
+                "municipality": np.tile(base.municipalities, len(results.years_of(scenario)) - 1),
+                "year": np.repeat(results.years_of(scenario)[1:], len(base.municipalities)),
                 "tfr": paths.reshape(-1),
             }
         )
@@ -364,28 +487,56 @@ def level(values: pd.Series, thresholds: tuple[float, ...]) -> pd.Series:
     return (1 + counts).where(values.notna()).astype("Int64")
 
 
-def influence(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """影響度 at ``influence_year``: natural = sim1 ÷ pattern1 × 100, social = sim2 ÷ sim1 × 100."""
-    year = settings.year("influence_year")
-    totals = table[table["year"] == year].pivot_table(
-        index="municipality", columns="scenario", values="total", aggfunc="first", sort=False
-    )
-    natural = totals["sim1"] / totals["pattern1"] * 100 if "sim1" in totals else np.nan
-    social = totals["sim2"] / totals["sim1"] * 100 if {"sim1", "sim2"} <= set(totals) else np.nan
+def influence_year(settings: Settings, years: tuple[int, ...]) -> int:
+    """The year whose 影響度 the report states: ``influence_year`` when set, else the
+    edition's last projected year (the guidance compares the simulations at the end of
+    the projection; for the 令和5年推計 that is 2050)."""
+    return settings.year("influence_year") or years[-1]
+
+
+def influence(table: pd.DataFrame, settings: Settings, years: tuple[int, ...]) -> pd.DataFrame:
+    """影響度 for every projected year of the edition (%): natural = sim1 ÷ pattern1 × 100,
+    social = sim2 ÷ sim1 × 100, with the guidance's levels; ``chosen`` marks the year the
+    report states (:func:`influence_year`)."""
+    columns = ["municipality", "year", "natural_pct", "natural_level", "social_pct",
+               "social_level", "chosen"]  # fmt: skip
+    rows = table[
+        table["scenario"].isin(["pattern1", "sim1", "sim2"]) & table["year"].isin(years[1:])
+    ]
+    totals = rows.pivot_table(index=["municipality", "year"], columns="scenario", values="total",
+                              aggfunc="first", sort=False)  # fmt: skip
+    if "sim1" not in totals or totals.empty:
+        return pd.DataFrame(columns=columns)
+    social = totals["sim2"] / totals["sim1"] * 100 if "sim2" in totals else np.nan
     result = pd.DataFrame(
         {
-            "municipality": totals.index,
-            "year": year,
-            "natural_pct": pd.Series(natural, index=totals.index, dtype="float64").to_numpy(),
-            "social_pct": pd.Series(social, index=totals.index, dtype="float64").to_numpy(),
+            "natural_pct": totals["sim1"] / totals["pattern1"] * 100,
+            "social_pct": pd.Series(social, index=totals.index, dtype="float64"),
         }
-    )
+    ).reset_index()
     result["natural_level"] = level(
         result["natural_pct"], settings.thresholds("natural_thresholds")
     )
     result["social_level"] = level(result["social_pct"], settings.thresholds("social_thresholds"))
-    columns = ["municipality", "year", "natural_pct", "natural_level", "social_pct", "social_level"]
-    return result[columns] if len(totals) else pd.DataFrame(columns=columns)
+    result["chosen"] = result["year"] == influence_year(settings, years)
+    return result[columns]
+
+
+def influence_sentence(row: pd.Series, tfr_target: float, tfr_target_year: int) -> str:
+    """The 影響度 of one area and year in words a council member can follow."""
+    natural = row["natural_pct"] - 100
+    sentence = (
+        f"合計特殊出生率が{tfr_target_year}年に{tfr_target:g}まで上がると、{row['year']}年の"
+        f"{row['municipality']}の人口はパターン1より{abs(natural):.1f}%"
+        f"{'多く' if natural >= 0 else '少なく'}なります（自然増減の影響度 段階{row['natural_level']}）。"
+    )
+    if pd.notna(row["social_pct"]):
+        social = row["social_pct"] - 100
+        sentence += (
+            f"さらに転入と転出が均衡すると（移動ゼロ）、{abs(social):.1f}%"
+            f"{'多く' if social >= 0 else '少なく'}なります（社会増減の影響度 段階{row['social_level']}）。"
+        )
+    return sentence
 
 
 def decline_stages(table: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -452,6 +603,90 @@ def summary_sentence(row: pd.Series) -> str:
 # ---------------------------------------------------------------- everything for a report
 
 
+def describe(spec: ScenarioSpec, settlers_per_period: np.ndarray | None = None) -> dict[str, str]:
+    """A scenario's assumptions in words: fertility, migration, settlers, horizon."""
+    tfr = spec.of("tfr")
+    fertility = (
+        "基準年の値から"
+        + "→".join(f"{a.year}年{a.value:.2f}" for a in tfr)
+        + "（直線で変化し、その後は一定）"
+        if tfr
+        else "パターン1と同じ"
+    )
+    migration_rows = spec.of("migration")
+    migration = (
+        "、".join(f"{a.year}年から{_migration_words(a.value)}" for a in migration_rows)
+        if migration_rows
+        else "パターン1と同じ"
+    )
+    if spec.of("settlers_target"):
+        target = spec.of("settlers_target")[0]
+        per_year = (
+            "" if settlers_per_period is None else f"年あたり約{settlers_per_period[0] / 5:,.0f}人"
+        )
+        settlers = f"{target.year}年に圏域{target.value:,.0f}人とする転入超過（{per_year}）"
+    elif spec.of("settlers_per_year"):
+        settlers = "、".join(
+            f"{a.year}年から年{a.value:,.0f}人" for a in spec.of("settlers_per_year")
+        )
+    elif spec.name == "settlers" and settlers_per_period is not None:
+        settlers = f"目標人口に必要な転入超過（年あたり約{settlers_per_period[0] / 5:,.0f}人）"
+    else:
+        settlers = "なし"
+    return {"fertility": fertility, "migration": migration, "settlers": settlers}
+
+
+def _migration_words(scale: float) -> str:
+    if scale == 0:
+        return "転入と転出が均衡（純移動ゼロ）"
+    if scale == 1:
+        return "パターン1と同じ純移動"
+    return f"パターン1の純移動の{scale:g}倍"
+
+
+def assumptions_table(results: Results) -> pd.DataFrame:
+    """``scenario, label, assumption, year, value``: every scenario's assumptions as rows
+    (the scenario file's layout, presets included), for the workbook and the report."""
+    rows = [
+        {"scenario": name, "label": spec.label, "assumption": a.kind, "year": a.year,
+         "value": a.value}
+        for name, spec in results.specs.items()
+        for a in spec.assumptions
+    ]  # fmt: skip
+    table = pd.DataFrame(rows, columns=["scenario", "label", "assumption", "year", "value"])
+    return table.astype({"year": "Int64", "value": "float64"})
+
+
+def vision_table(results: Results, scenario: str) -> pd.DataFrame:
+    """A scenario as a three-group vision edition (``municipality,year,age_group,population``),
+    the layout ``--vision`` and ``editions.csv`` read.
+
+    Whole people, as a published vision: each municipality's three groups rounded,
+    ``total`` their sum, the 圏域 the sum of the municipalities (so every sum the
+    reader checks holds exactly).
+    """
+    base = results.base
+    values = results.projections[scenario].sum(axis=2)  # (Y, M, A) both sexes
+    lower = base.lower_bounds
+    groups = {"0-14": lower < 15, "15-64": (lower >= 15) & (lower < 65), "65+": lower >= 65}
+    broad = np.stack([values[..., mask].sum(axis=-1) for mask in groups.values()], axis=-1)
+    rounded = np.rint(broad)
+    with_total = np.concatenate([rounded, rounded.sum(axis=-1, keepdims=True)], axis=-1)
+    with_region = np.concatenate([with_total, with_total.sum(axis=1, keepdims=True)], axis=1)
+    index = pd.MultiIndex.from_product(
+        [results.years_of(scenario), [*base.municipalities, REGION], [*groups, "total"]],
+        names=["year", "municipality", "age_group"],
+    )
+    frame = pd.DataFrame({"population": with_region.reshape(-1).astype("int64")}, index=index)
+    table = frame.reset_index()[["municipality", "year", "age_group", "population"]]
+    order = {m: i for i, m in enumerate([*base.municipalities, REGION])}
+    return table.sort_values(["municipality", "year"], key=lambda c: c.map(order) if c.name ==
+                             "municipality" else c, kind="stable").reset_index(drop=True)  # fmt: skip
+
+
+# ---------------------------------------------------------------- everything for a report
+
+
 @dataclass
 class Projected:
     """The scenarios of one age × sex edition and every table the report and workbook show."""
@@ -467,6 +702,9 @@ class Projected:
     stages: pd.DataFrame
     settlers: pd.DataFrame
     notes: list[Finding]
+    assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    own: tuple[str, ...] = ()
+    """The scenarios of the planners' scenario file (将来展望), in file order."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The processed tables (data/processed/projection*.csv and workbook sheets)."""
@@ -476,6 +714,7 @@ class Projected:
             "projection_settlers": self.settlers,
             "projection_indicators": self.indicators,
             "projection_stages": self.stages,
+            "projection_assumptions": self.assumptions,
         }
 
 
@@ -489,8 +728,10 @@ def build(
     profile_path: Path,
     survival_path: Path | None,
     default_target: tuple[float, int],
+    scenarios_path: Path | None = None,
 ) -> Projected:
-    """Read the settings, profile and survival ratios, run every scenario, derive the tables."""
+    """Read the settings, profile, survival ratios and scenario file, run every scenario,
+    derive the tables."""
     base = Base.from_frame(frame, groups, municipalities)
     settings = read_settings(settings_path, municipalities)
     unused = check_settings(settings, base.years, base.municipalities)
@@ -500,7 +741,9 @@ def build(
         if survival_path
         else None
     )
-    results = run(base, settings, profile, survival, default_target)
+    specs = read_scenarios(scenarios_path) if scenarios_path else []
+    check_scenarios(specs, base.years, base.municipalities, settings, survival is not None)
+    results = run(base, settings, profile, survival, default_target, specs)
     results.notes[:0] = unused
     long = long_table(results)
     table = indicators(results, long)
@@ -511,8 +754,10 @@ def build(
         profile,
         long,
         table,
-        influence(table, settings),
+        influence(table, settings, base.years),
         decline_stages(table, settings),
         settlers_table(results),
         results.notes,
+        assumptions_table(results),
+        tuple(s.name for s in specs),
     )

@@ -193,12 +193,12 @@ def test_the_engine_agrees_with_a_loop_per_municipality(edition: dict) -> None: 
         current = population[0, m].tolist()
         for k in range(len(YEARS) - 1):
             current = reference_step(
-                current, implied.ratios[k, m].tolist(), cwr[k, m], implied.sex_ratio[k, m]
+                current,
+                implied.ratios[k, m].tolist(),
+                cwr[k, m],
+                implied.sex_ratio[k, m],
+                settlers[k, m].tolist(),
             )
-            current = [
-                [v + settlers[k, m, s, a] for a, v in enumerate(row)]
-                for s, row in enumerate(current)
-            ]
             assert np.allclose(engine[k + 1, m], current, rtol=1e-12, atol=1e-9)
 
 
@@ -385,16 +385,47 @@ def test_a_target_pattern1_already_reaches_needs_no_settlers_and_no_negative_cou
 
 
 def test_influence_and_its_levels(projected: scenarios.Projected) -> None:
-    influence = projected.influence.set_index("municipality")
+    influence = projected.influence.set_index(["municipality", "year"])
     table = projected.indicators.set_index(["scenario", "municipality", "year"])["total"]
-    natural = table[("sim1", REGION, 2040)] / table[("pattern1", REGION, 2040)] * 100
-    assert influence.loc[REGION, "natural_pct"] == pytest.approx(natural)
-    social = table[("sim2", REGION, 2040)] / table[("sim1", REGION, 2040)] * 100
-    assert influence.loc[REGION, "social_pct"] == pytest.approx(social)
+    assert sorted(set(projected.influence["year"])) == list(YEARS[1:]), "every projected year"
+    for year in YEARS[1:]:
+        natural = table[("sim1", REGION, year)] / table[("pattern1", REGION, year)] * 100
+        assert influence.loc[(REGION, year), "natural_pct"] == pytest.approx(natural)
+        social = table[("sim2", REGION, year)] / table[("sim1", REGION, year)] * 100
+        assert influence.loc[(REGION, year), "social_pct"] == pytest.approx(social)
+    chosen = projected.influence[projected.influence["chosen"]]
+    assert set(chosen["year"]) == {YEARS[-1]}, "by default the edition's last projected year"
     levels = scenarios.level(
         pd.Series([99.99, 100.0, 104.9, 105.0, 114.99, 115.0, np.nan]), (100, 105, 110, 115)
     )
     assert levels.tolist()[:6] == [1, 2, 2, 3, 4, 5] and pd.isna(levels.iloc[6])
+
+
+def test_the_influence_in_words(projected: scenarios.Projected) -> None:
+    influence = projected.influence
+    row = influence[(influence["municipality"] == REGION) & (influence["year"] == 2050)].iloc[0]
+    sentence = scenarios.influence_sentence(row, 2.1, 2030)
+    assert sentence.startswith(
+        f"合計特殊出生率が2030年に2.1まで上がると、2050年の圏域の人口はパターン1より"
+        f"{abs(row['natural_pct'] - 100):.1f}%"
+    )
+    assert f"（自然増減の影響度 段階{row['natural_level']}）" in sentence
+    assert f"（社会増減の影響度 段階{row['social_level']}）" in sentence
+
+
+def test_an_influence_year_outside_the_projection_is_one_line(
+    workbook: Path, tmp_path: Path
+) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    with pytest.raises(DataError) as caught:
+        scenarios.build(
+            loaded.frame, loaded.groups, REGISTRY.names, source="t",
+            settings_path=settings_file(tmp_path, influence_year=",2060"),
+            profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+            default_target=(94_000, 2040),
+        )  # fmt: skip
+    message = str(caught.value)
+    assert "2060年は influence_year に使えません" in message and "\n" not in message
 
 
 def test_decline_stages(projected: scenarios.Projected) -> None:

@@ -98,7 +98,9 @@ def test_a_tfr_target_of_zero_is_refused_not_replaced_by_the_default(tmp_path: P
 def test_a_blank_setting_takes_its_documented_default(tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", SETTINGS_HEADER + "tfr_target,,\ninfluence_year,,\n")
     settings = scenarios.read_settings(path, REGISTRY.names)
-    assert settings.number("tfr_target") == 2.1 and settings.year("influence_year") == 2040
+    assert settings.number("tfr_target") == 2.1
+    assert settings.year("influence_year") is None, "blank: the edition's last projected year"
+    assert scenarios.influence_year(settings, (2020, 2025, 2050)) == 2050
 
 
 def test_tfr_target_year_before_the_base_year_or_absurd_is_refused(tmp_path: Path) -> None:

@@ -34,19 +34,28 @@ def reference_step(
     ratios: list[list[float]],
     cwr: float,
     sex_ratio: float,
+    settlers: list[list[float]] | None = None,
 ) -> list[list[float]]:
-    """One step by loops: the worksheet's formulas, written out the long way."""
+    """One step by loops: the worksheet's formulas, written out the long way.
+
+    Settlers arrive by the end of the step, before the children are counted: the
+    women among them count for the step's births, and settlers aged 0–4 are added to
+    the children.
+    """
     groups = len(population[0])
+    arriving = settlers or [[0.0] * groups for _ in range(2)]
     result = [[0.0] * groups for _ in range(2)]
     for sex in range(2):
         for group in range(1, groups - 1):
             result[sex][group] = population[sex][group - 1] * ratios[sex][group]
         last = groups - 1
         result[sex][last] = (population[sex][last - 1] + population[sex][last]) * ratios[sex][last]
+        for group in range(1, groups):
+            result[sex][group] += arriving[sex][group]
     women = sum(result[1][g] for g in range(3, 10))  # 15–19 … 45–49
     children = cwr * women
-    result[0][0] = children * sex_ratio / (100 + sex_ratio)
-    result[1][0] = children * 100 / (100 + sex_ratio)
+    result[0][0] = children * sex_ratio / (100 + sex_ratio) + arriving[0][0]
+    result[1][0] = children * 100 / (100 + sex_ratio) + arriving[1][0]
     return result
 
 
