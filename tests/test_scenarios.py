@@ -1,0 +1,371 @@
+"""The planners' own scenarios (将来展望): the file, the primitives, the presets, the vision."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis import agesex, population, projection, scenarios
+from analysis.cells import read_municipality_registry
+from analysis.findings import DataError
+from analysis.io import InputError
+from analysis.paths import DATA_RAW
+from analysis.scenario_specs import read_scenarios
+from analysis.schema import REGION
+
+from .test_projection import CODES, SIZES, settings_file, survival_file
+from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step
+
+REGISTRY = read_municipality_registry()
+HEADER = "scenario,label,assumption,year,value\n"
+EXAMPLE = DATA_RAW / "examples" / "scenarios_example.csv"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("scenario-inputs")
+    workbook = published_workbook(folder / "03.xlsx", made_up_edition(SIZES), CODES)
+    return {
+        "workbook": workbook,
+        "settings": settings_file(folder),
+        "survival": survival_file(folder),
+        "folder": folder,
+    }
+
+
+def build(
+    inputs: dict[str, Path], scenario_file: Path | None, survival: bool = True
+) -> scenarios.Projected:
+    loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    return scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="test",
+        settings_path=inputs["settings"], profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=inputs["survival"] if survival else None,
+        default_target=(94_000, 2040), scenarios_path=scenario_file,
+    )  # fmt: skip
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def example(inputs: dict[str, Path]) -> scenarios.Projected:
+    return build(inputs, EXAMPLE)
+
+
+# ---------------------------------------------------------------- presets
+
+
+def test_sim1_and_sim2_written_in_a_scenario_file_are_the_presets_exactly(
+    inputs: dict[str, Path],
+) -> None:
+    text = HEADER + (
+        "mine1,出生率上昇,tfr,2030,2.1\n"
+        "mine2,出生率上昇・移動ゼロ,tfr,2030,2.1\n"
+        "mine2,出生率上昇・移動ゼロ,migration,2020,0\n"
+    )
+    built = build(inputs, write(inputs["folder"], "presets.csv", text))
+    projections = built.results.projections
+    assert np.array_equal(projections["mine1"], projections["sim1"])
+    assert np.array_equal(projections["mine2"], projections["sim2"])
+    assert built.own == ("mine1", "mine2")
+
+
+def test_the_presets_follow_the_guidance(inputs: dict[str, Path]) -> None:
+    """sim1: CWR × TFR ÷ tfr_base with TFR linear to 2.1 in 2030; sim2: R = S."""
+    built = build(inputs, None)
+    results = built.results
+    base = results.base
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    tfr = np.array([[1.45, 1.38]]) + (2.1 - np.array([[1.45, 1.38]])) * np.clip(
+        (np.array(YEARS[1:])[:, None] - 2020) / 10, 0, 1
+    )
+    assert np.allclose(results.tfr["sim1"], tfr, rtol=1e-14)
+    assert np.allclose(results.cwr["sim1"], implied.cwr * tfr / np.array([1.45, 1.38]), rtol=1e-14)
+    survival = scenarios.read_survival(
+        inputs["survival"], list(base.municipalities), base.years, base.groups
+    )
+    sim2 = projection.project(base.population[0], implied.with_cwr(results.cwr["sim1"]).with_ratios(survival),
+                              base.lower_bounds)  # fmt: skip
+    assert np.allclose(results.projections["sim2"], sim2, rtol=1e-13)
+
+
+# ---------------------------------------------------------------- every primitive against a loop
+
+
+def reference_projection(
+    base: scenarios.Base,
+    survival: np.ndarray,
+    profile: np.ndarray,
+    *,
+    waypoints: list[tuple[int, float]],
+    tfr_bases: list[float],
+    migration: dict[int, float],
+    settlers_per_year: dict[int, float],
+    horizon: int,
+) -> np.ndarray:
+    """The scenario by plain loops per municipality, from the published counts alone."""
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    years = list(range(YEARS[0], horizon + 1, 5))
+    totals = base.population[0].sum(axis=(1, 2))
+    result = np.zeros((len(years), *base.population.shape[1:]))
+    for m in range(len(base.municipalities)):
+        current = base.population[0, m].tolist()
+        result[0, m] = current
+        scale, per_year = 1.0, 0.0
+        for k in range(len(years) - 1):
+            held = min(k, len(YEARS) - 2)  # past 2050: the last period's rates
+            scale = migration.get(years[k], scale)
+            per_year = settlers_per_year.get(years[k], per_year)
+            end = years[k + 1]
+            points = [(YEARS[0], tfr_bases[m]), *waypoints]
+            tfr = points[-1][1]
+            for (x0, y0), (x1, y1) in itertools.pairwise(points):
+                if x0 < end <= x1:
+                    tfr = y0 + (y1 - y0) * (end - x0) / (x1 - x0)
+                    break
+            cwr = implied.cwr[held, m] * tfr / tfr_bases[m]
+            ratios = [
+                [
+                    survival[held, m, s, a]
+                    + scale * (implied.ratios[held, m, s, a] - survival[held, m, s, a])
+                    if a > 0 and scale != 1
+                    else implied.ratios[held, m, s, a]
+                    for a in range(len(GROUPS))
+                ]
+                for s in range(2)
+            ]
+            share = totals[m] / totals.sum()
+            arriving = [
+                [5 * per_year * share * profile[s, a] for a in range(len(GROUPS))] for s in range(2)
+            ]
+            current = reference_step(current, ratios, cwr, implied.sex_ratio[held, m], arriving)
+            result[k + 1, m] = current
+    return result
+
+
+def test_every_primitive_agrees_with_a_loop_per_municipality(inputs: dict[str, Path]) -> None:
+    text = HEADER + (
+        "mix,全部,tfr,2030,1.8\n"
+        "mix,全部,tfr,2042,2.07\n"
+        "mix,全部,migration,2025,0.5\n"
+        "mix,全部,migration,2040,0\n"
+        "mix,全部,migration,2055,1.5\n"
+        "mix,全部,settlers_per_year,2030,120\n"
+        "mix,全部,settlers_per_year,2050,40\n"
+        "mix,全部,horizon,,2070\n"
+    )
+    built = build(inputs, write(inputs["folder"], "mix.csv", text))
+    base = built.results.base
+    survival = scenarios.read_survival(
+        inputs["survival"], list(base.municipalities), base.years, base.groups
+    )
+    expected = reference_projection(
+        base, survival, built.profile,
+        waypoints=[(2030, 1.8), (2042, 2.07)], tfr_bases=[1.45, 1.38],
+        migration={2025: 0.5, 2040: 0.0, 2055: 1.5}, settlers_per_year={2030: 120, 2050: 40},
+        horizon=2070,
+    )  # fmt: skip
+    engine = built.results.projections["mix"]
+    assert built.results.years["mix"] == tuple(range(2020, 2071, 5))
+    assert np.allclose(engine, expected, rtol=1e-12, atol=1e-9)
+    assert np.array_equal(built.results.settlers_per_period["mix"][:2], [0, 0])
+    assert built.results.settlers_per_period["mix"][2] == 600
+
+
+def test_the_extension_holds_the_last_periods_rates(inputs: dict[str, Path]) -> None:
+    only_horizon = write(inputs["folder"], "long.csv", HEADER + "long,2070年まで,horizon,,2070\n")
+    built = build(inputs, only_horizon)
+    base = built.results.base
+    extended = built.results.projections["long"]
+    assert extended.shape[0] == len(range(2020, 2071, 5))
+    assert np.array_equal(extended[: len(YEARS)], built.results.projections["pattern1"])
+    pattern1 = projection.implied_schedule(base.population, base.lower_bounds)
+    recovered = projection.implied_schedule(extended, base.lower_bounds)
+    last = len(YEARS) - 2
+    for k in range(last + 1, extended.shape[0] - 1):
+        assert np.allclose(recovered.ratios[k][..., 1:], pattern1.ratios[last][..., 1:], rtol=1e-12)
+        assert np.allclose(recovered.cwr[k], pattern1.cwr[last], rtol=1e-12)
+        assert np.allclose(recovered.sex_ratio[k], pattern1.sex_ratio[last], rtol=1e-12)
+    table = built.long
+    assert set(table.loc[table["extended"], "year"]) == set(range(2055, 2071, 5))
+    assert not table.loc[table["scenario"] == "pattern1", "extended"].any()
+    assert built.indicators.loc[built.indicators["extended"], "scenario"].eq("long").all()
+
+
+def test_a_settlers_target_is_reached_exactly_and_never_negative(inputs: dict[str, Path]) -> None:
+    text = HEADER + (
+        "up,目標,tfr,2030,1.8\n"
+        "up,目標,settlers_target,2060,150000\n"
+        "up,目標,horizon,,2070\n"
+        "low,低い目標,settlers_target,2040,1000\n"
+    )
+    built = build(inputs, write(inputs["folder"], "targets.csv", text))
+    up = built.results.projections["up"]
+    assert up[built.results.years["up"].index(2060)].sum() == pytest.approx(150_000, rel=1e-12)
+    assert built.results.settlers_per_period["up"][0] > 0
+    assert np.array_equal(built.results.projections["low"], built.results.projections["pattern1"])
+    note = next(n for n in built.notes if n.check == "scenario-target-reached")
+    assert "シナリオ「low」の目標1,000人（2040年）は、転入超過を加えなくても" in note.message
+    assert (built.long["population"] >= 0).all()
+
+
+def test_settlers_join_before_the_0_4_step(inputs: dict[str, Path]) -> None:
+    """Women among the settlers have children in the period they arrive."""
+    arriving_file = write(
+        inputs["folder"], "in.csv", HEADER + "in,転入,settlers_per_year,2020,200\n"
+    )
+    built = build(inputs, arriving_file)
+    base = built.results.base
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    added = built.results.projections["in"][1] - built.results.projections["pattern1"][1]
+    arriving = scenarios.settler_array(base, built.profile, REGION, 1000.0)
+    women = projection.childbearing_slice(base.lower_bounds)
+    born = implied.cwr[0] * arriving[:, 1, women].sum(axis=-1)
+    assert np.allclose(added[:, :, 0].sum(axis=1), born + arriving[:, :, 0].sum(axis=1))
+    assert np.allclose(added[:, :, 1:], arriving[:, :, 1:])
+
+
+# ---------------------------------------------------------------- the vision from a scenario
+
+
+def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
+    example: scenarios.Projected, tmp_path: Path
+) -> None:
+    table = scenarios.vision_table(example.results, "national")
+    assert (table["population"] % 1 == 0).all()
+    wide = table.pivot_table(
+        index=["municipality", "year"], columns="age_group", values="population"
+    )
+    assert (wide[["0-14", "15-64", "65+"]].sum(axis=1) == wide["total"]).all()
+    region = wide.loc[REGION]
+    members = wide.drop(index=REGION, level=0).groupby(level=1).sum()
+    assert (region == members).all().all()
+    exact = example.indicators.set_index(["scenario", "municipality", "year"])
+    assert abs(region.loc[2070, "total"] - exact.loc[("national", REGION, 2070), "total"]) <= 2
+    path = tmp_path / "vision.csv"
+    table.to_csv(path, index=False)
+    data = population.load(path)
+    assert not [f for f in data.findings if f.severity == "error"]
+    assert population.current_edition(data, "vision").edition == "vision_supplied"
+
+
+# ---------------------------------------------------------------- bad rows
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("a,A,tfrr,2030,1.8\n", "仮定「tfrr」はありません"),
+        ("a,A,tfr,1900,1.8\n", "「1900」は使えません（1920～2100年の西暦）"),
+        ("a,A,tfr,2030,0\n", "「0」は使えません（合計特殊出生率は0.5より大きく5以下）"),
+        ("a,A,tfr,2030,5.5\n", "「5.5」は使えません（合計特殊出生率は0.5より大きく5以下）"),
+        ("a,A,migration,2025,-0.5\n", "「-0.5」は使えません（純移動の倍率は0以上5以下"),
+        (
+            "a,A,tfr,2040,2.0\na,A,tfr,2030,1.8\n",
+            "シナリオ「a」の tfr の年が前の行（2040年）より後になっていません",
+        ),
+        (
+            "a,A,tfr,2030,1.8\na,A,tfr,2030,1.9\n",
+            "a tfr 2030 が2行目と違う値「1.9」で重ねて指定されています",
+        ),
+        (
+            "a,A,tfr,2030,1.8\na,B,tfr,2040,2\n",
+            "シナリオ「a」の名称が「B」と、2行目の「A」で違います",
+        ),
+        ("a,A,tfr,2030,1.8\na,A,tfr,2030,1.8\n", "の行が重複しています（最初は 2 行目）"),
+        ("sim1,A,tfr,2030,1.8\n", "シナリオ名「sim1」は国の手引きのシナリオに使われています"),
+        (",A,tfr,2030,1.8\n", "scenario"),
+        ("a,A,tfr,2030,\n", "value"),
+        ("a,A,horizon,2070,2070\n", "horizon の年の欄は空欄にし"),
+        ("a,A,settlers_per_year,2025,-10\n", "年間の転入超過は0以上"),
+        ("a,A,settlers_target,2040,0\n", "目標人口は1～10,000,000人の整数"),
+        (
+            "a,A,settlers_target,2040,90000\na,A,settlers_per_year,2025,10\n",
+            "同じシナリオに書けません",
+        ),
+    ],
+)
+def test_a_bad_scenario_row_is_one_line_naming_file_row_and_column(
+    tmp_path: Path, rows: str, message: str
+) -> None:
+    path = write(tmp_path, "scen.csv", HEADER + rows)
+    with pytest.raises((DataError, InputError)) as caught:
+        read_scenarios(path)
+    text = str(caught.value)
+    assert message in text
+    assert re.search(r"scen\.csv:\d+: (scenario|label|assumption|year|value): ", text), text
+    assert "\n" not in text
+
+
+@pytest.mark.parametrize(
+    ("rows", "survival", "message"),
+    [
+        ("a,A,horizon,,2072\n", True, "「2072」は使えません（推計の最終年は2050年"),
+        ("a,A,horizon,,2040\n", True, "「2040」は使えません（推計の最終年は2050年"),
+        (
+            "a,A,migration,2027,0.5\n",
+            True,
+            "シナリオ「a」の migration の2027年は使えません（期間の始まりの年：2020、2025",
+        ),
+        ("a,A,settlers_target,2042,90000\n", True, "settlers_target の2042年は使えません"),
+        ("a,A,settlers_target,2060,90000\n", True, "settlers_target の2060年は使えません"),
+        ("a,A,tfr,2020,1.8\n", True, "tfr の2020年は使えません"),
+        ("a,A,migration,2025,0.5\n", False, "生残率（--survival ファイル）が必要です"),
+    ],
+)
+def test_rows_the_edition_cannot_serve_are_one_line(
+    inputs: dict[str, Path], tmp_path: Path, rows: str, survival: bool, message: str
+) -> None:
+    path = write(tmp_path, "scen.csv", HEADER + rows)
+    with pytest.raises(DataError) as caught:
+        build(inputs, path, survival=survival)
+    text = str(caught.value)
+    assert message in text and re.search(r"scen\.csv:2: (year|value): ", text), text
+    assert "\n" not in text
+
+
+def test_a_multiple_that_makes_a_cohort_negative_is_refused(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """With no deaths (S = 1), five times パターン1's net migration empties the old ages."""
+    text = inputs["survival"].read_text(encoding="utf-8")
+    no_deaths = re.sub(r",0\.\d+$", ",1", text, flags=re.MULTILINE)
+    survival = write(tmp_path, "s1.csv", no_deaths)
+    with pytest.raises(DataError) as caught:
+        build(
+            {**inputs, "survival": survival},
+            write(tmp_path, "scen.csv", HEADER + "a,A,migration,2025,5\n"),
+        )
+    text = str(caught.value)
+    assert "scen.csv:2: value: シナリオ「a」の純移動の倍率5では" in text
+    assert "の人口が負になります" in text
+
+
+def test_a_scenario_with_fertility_needs_tfr_base(inputs: dict[str, Path], tmp_path: Path) -> None:
+    loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    with pytest.raises(DataError) as caught:
+        scenarios.build(
+            loaded.frame, loaded.groups, REGISTRY.names, source="t",
+            settings_path=DATA_RAW / "projection_settings.csv",
+            profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+            default_target=(94_000, 2040),
+            scenarios_path=write(tmp_path, "s.csv", HEADER + "a,A,tfr,2030,1.8\n"),
+        )  # fmt: skip
+    assert "基準年の合計特殊出生率（tfr_base）が必要です：一関市、平泉町" in str(caught.value)
+
+
+def test_japanese_headers_and_primitive_names_are_read(tmp_path: Path) -> None:
+    text = "シナリオ,シナリオ名,仮定,年,値\na,A,出生率,2030,1.8\na,A,最終年,,2060\n"
+    specs = read_scenarios(write(tmp_path, "ja.csv", text))
+    assert [(a.kind, a.year, a.value) for a in specs[0].assumptions] == [
+        ("tfr", 2030, 1.8),
+        ("horizon", None, 2060.0),
+    ]
