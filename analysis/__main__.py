@@ -73,6 +73,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--projection-settings", type=Path, help="scenario settings (default data/raw/...)"
     )
     reports.add_argument("--settler-profile", type=Path, help="sex and age of net settlers")
+    reports.add_argument(
+        "--scenarios", type=Path, help="your own scenarios (将来展望), one assumption per row"
+    )
+    reports.add_argument(
+        "--vision-from-scenario",
+        default="",
+        metavar="NAME",
+        help="make scenario NAME the vision edition of this run (written to data/processed/)",
+    )
     reports.add_argument("--verbose", action="store_true", help="also print findings in English")
     return parser
 
@@ -182,6 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         survival=absolute(arguments.survival),
         projection_settings=absolute(arguments.projection_settings),
         settler_profile=absolute(arguments.settler_profile),
+        scenarios=absolute(arguments.scenarios),
+        vision_from_scenario=arguments.vision_from_scenario.strip(),
     )
     return run(options)
 

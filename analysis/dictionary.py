@@ -39,6 +39,8 @@ TABLE_NOTES = {
     "settlers": "目標人口に必要な転入超過",
     "indicators": "将来推計の指標（年齢3区分、割合、指数、子ども女性比、合計特殊出生率）",
     "stages": "人口減少段階",
+    "from_scenario": "シナリオから作った将来展望（人口ビジョンの形式。--vision や editions.csv にそのまま使えます。整数に丸め、合計は丸めた値の和）",
+    "assumptions": "シナリオの仮定（シナリオファイルの行と同じ形。国の手引きのシミュレーションを含む）",
 }
 
 COLUMN_NOTES = {
@@ -142,9 +144,13 @@ COLUMN_NOTES = {
     "topic": "項目",
     "scenario": "シナリオ",
     "sex": "男女",
-    "natural_pct": "シミュレーション1÷パターン1×100（影響度の年）",
+    "natural_pct": "シミュレーション1÷パターン1×100（その年）",
     "natural_level": "自然増減の影響度の5段階",
-    "social_pct": "シミュレーション2÷シミュレーション1×100（影響度の年）",
+    "social_pct": "シミュレーション2÷シミュレーション1×100（その年）",
+    "chosen": "○は報告書の文章で述べる年（設定 influence_year。空欄なら推計の最後の年）",
+    "extended": "○は基準のデータの最後の年より後の年（延長：最後の期間の率を据え置いて推計）",
+    "label": "シナリオの名称",
+    "assumption": "仮定の種類（tfr：合計特殊出生率、migration：純移動の倍率、settlers_per_year：年間の転入超過、settlers_target：目標人口、horizon：推計の最終年）",
     "social_level": "社会増減の影響度の5段階",
     "target_population": "目標人口",
     "projected_without": "転入超過を加えないパターン1の目標年の人口",

@@ -530,6 +530,17 @@ SCENARIO_COLOURS = {
     "settlers": "#e08a4b",
 }
 SCENARIO_STYLES = {"pattern1": "-", "sim1": "--", "sim2": ":", "settlers": "-."}
+_OWN_COLOURS = ("#c0392b", "#2a9d8f", "#b8860b", "#6a5acd", "#8c564b", "#1f77b4", "#7f7f7f")
+_OWN_STYLES = ("-", "--", "-.", ":")
+
+
+def scenario_look(scenario: str, order: Sequence[str] = ()) -> tuple[str, str]:
+    """(colour, line style) of a scenario: fixed for the guidance's, by position for the
+    planners' own (``order`` lists them), so a scenario looks the same in every figure."""
+    if scenario in SCENARIO_COLOURS:
+        return SCENARIO_COLOURS[scenario], SCENARIO_STYLES[scenario]
+    index = list(order).index(scenario) if scenario in order else 0
+    return _OWN_COLOURS[index % len(_OWN_COLOURS)], _OWN_STYLES[index // len(_OWN_COLOURS) % 4]
 
 
 def population_pyramid(
@@ -539,12 +550,14 @@ def population_pyramid(
     year: int,
     labels: dict[str, str],
     age_labels: dict[str, str],
+    main: str = "pattern1",
 ) -> Figure:
-    """男 left, 女 right: the chosen year of パターン1 as bars, the base year and the other
+    """男 left, 女 right: the chosen year of ``main`` as bars, the base year and the other
     scenarios of the chosen year as outlines (人).
 
     ``long`` is the projection table (scenario, municipality, year, sex, age_group, population).
     """
+    order = [s for s in labels if s not in SCENARIO_COLOURS]
     rows = long[long["municipality"] == area]
     groups = list(dict.fromkeys(rows["age_group"]))
     positions = range(len(groups))
@@ -555,16 +568,16 @@ def population_pyramid(
         return chosen.set_index("age_group")["population"].reindex(groups)
 
     for sex, sign in (("male", -1), ("female", 1)):
-        main = values("pattern1", year, sex)
+        bars = values(main, year, sex)
         axis.barh(
             positions,
-            sign * main.to_numpy(),
+            sign * bars.to_numpy(),
             height=0.85,
-            color=SCENARIO_COLOURS["pattern1"],
+            color=scenario_look(main, order)[0],
             alpha=0.75 if sex == "male" else 0.55,
-            label=f"{labels['pattern1']}（{year}年）" if sex == "male" else None,
+            label=f"{labels[main]}（{year}年）" if sex == "male" else None,
         )
-        base = values("pattern1", base_year, sex)
+        base = values(main, base_year, sex)
         axis.step(
             sign * base.to_numpy(),
             positions,
@@ -573,16 +586,17 @@ def population_pyramid(
             linewidth=1.2,
             label=f"基準年（{base_year}年）" if sex == "male" else None,
         )
-        for scenario in [s for s in labels if s != "pattern1"]:
+        for scenario in [s for s in labels if s != main]:
             other = values(scenario, year, sex)
             if other.isna().all():
                 continue
+            colour, style = scenario_look(scenario, order)
             axis.step(
                 sign * other.to_numpy(),
                 positions,
                 where="mid",
-                color=SCENARIO_COLOURS[scenario],
-                linestyle=SCENARIO_STYLES[scenario],
+                color=colour,
+                linestyle=style,
                 linewidth=1.6,
                 label=f"{labels[scenario]}（{year}年）" if sex == "male" else None,
             )
@@ -598,12 +612,10 @@ def population_pyramid(
     axis.grid(axis="y", visible=False)
     axis.set_title(f"{area}の人口ピラミッド（{base_year}年と{year}年）", pad=22)
     handles, names = axis.get_legend_handles_labels()
-    order = sorted(
-        range(len(names)), key=lambda i: (not names[i].startswith(labels["pattern1"]), i)
-    )
+    first = sorted(range(len(names)), key=lambda i: (not names[i].startswith(labels[main]), i))
     figure.legend(
-        [handles[i] for i in order],
-        [names[i] for i in order],
+        [handles[i] for i in first],
+        [names[i] for i in first],
         loc="lower center",
         ncol=2,
         bbox_to_anchor=(0.5, -0.06),
@@ -623,11 +635,12 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
             series = rows[rows["scenario"] == scenario].sort_values("year")
             if series.empty:
                 continue
+            colour, style = scenario_look(scenario, list(labels))
             axis.plot(
                 series["year"],
                 series[column],
-                color=SCENARIO_COLOURS[scenario],
-                linestyle=SCENARIO_STYLES[scenario],
+                color=colour,
+                linestyle=style,
                 marker="o",
                 markersize=3,
                 linewidth=1.8,
@@ -640,5 +653,52 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
     handles, names = axes[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="upper center", ncol=len(names), bbox_to_anchor=(0.5, 1.06))
     figure.suptitle(f"{area}の将来人口（シナリオ別）", y=1.13, fontsize=13)
+    figure.tight_layout()
+    return figure
+
+
+def vision_paths(
+    indicators: pd.DataFrame,
+    area: str,
+    labels: dict[str, str],
+    last_published: int,
+    target: tuple[float, int] | None = None,
+) -> Figure:
+    """将来展望: total population (人, from zero) and aging rate (%) per scenario to each
+    one's horizon; years past ``last_published`` shaded as 延長; the plan's target marked."""
+    rows = indicators[indicators["municipality"] == area]
+    own = [s for s in labels if s not in SCENARIO_COLOURS]
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.6))
+    panels = (("total", "総人口（人）", _PEOPLE), ("aging_rate_pct", "高齢化率（%）", None))
+    last_year = int(rows["year"].max())
+    for axis, (column, title, formatter) in zip(axes, panels, strict=True):
+        if last_year > last_published:
+            axis.axvspan(last_published, last_year + 2, color="#eeeeee", zorder=0,
+                         label=f"延長（{last_published}年より後は最後の期間の率を据え置き）")  # fmt: skip
+        for scenario, label in labels.items():
+            series = rows[rows["scenario"] == scenario].sort_values("year")
+            if series.empty:
+                continue
+            colour, style = scenario_look(scenario, own)
+            axis.plot(series["year"], series[column], color=colour, linestyle=style,
+                      marker="o", markersize=3, linewidth=1.8, label=label)  # fmt: skip
+        if column == "total" and target is not None:
+            axis.plot([target[1]], [target[0]], marker="*", markersize=13, color="#222222",
+                      linestyle="none", label=f"計画の目標（{target[1]}年 {target[0]:,.0f}人）")  # fmt: skip
+        axis.set_ylim(bottom=0, top=axis.get_ylim()[1] * 1.05)
+        axis.set_title(title, fontsize=11)
+        axis.set_xlabel("年")
+        if formatter is not None:
+            axis.yaxis.set_major_formatter(formatter)
+    handles, names = axes[0].get_legend_handles_labels()
+    figure.legend(
+        handles,
+        names,
+        loc="lower center",
+        ncol=2,
+        bbox_to_anchor=(0.5, -0.02 - 0.045 * ((len(names) + 1) // 2)),
+        fontsize=9,
+    )
+    figure.suptitle(f"{area}の将来展望（シナリオ別）", fontsize=13)
     figure.tight_layout()
     return figure

@@ -6,6 +6,7 @@ import pandas as pd
 
 from analysis.agesex import AGE_LABELS, SEX_LABELS
 from analysis.messages import TITLES
+from analysis.scenario_specs import ASSUMPTIONS
 from analysis.scenarios import SCENARIO_LABELS
 from analysis.schema import AGE_GROUP_LABELS
 
@@ -113,6 +114,10 @@ COLUMN_LABELS = {
     "sex": "男女",
     "natural_pct": "自然増減の影響度（%）",
     "natural_level": "自然増減の影響度（段階）",
+    "chosen": "本文の年",
+    "extended": "延長",
+    "label": "シナリオ名",
+    "assumption": "仮定",
     "social_pct": "社会増減の影響度（%）",
     "social_level": "社会増減の影響度（段階）",
     "target_population": "目標人口（人）",
@@ -143,6 +148,7 @@ VALUE_LABELS = {
     "check": CHECK_LABELS,
     "age_group": {**AGE_LABELS, **AGE_GROUP_LABELS},
     "scenario": SCENARIO_LABELS,
+    "assumption": {kind: name for kind, (name, _) in ASSUMPTIONS.items()},
     "sex": SEX_LABELS,
     "severity": {"error": "エラー", "warning": "警告", "note": "参考"},
     "quantity": {"population": "人口（人）", "aging_rate": "高齢化率（%）"},
@@ -181,6 +187,8 @@ SHEET_NAMES = {
     "settlers": "転入超過の必要数",
     "indicators": "将来推計の指標",
     "stages": "人口減少段階",
+    "assumptions": "シナリオの仮定",
+    "from_scenario": "将来展望（ビジョン形式）",
 }
 
 
@@ -190,7 +198,7 @@ def japanese(frame: pd.DataFrame) -> pd.DataFrame:
     for column, mapping in VALUE_LABELS.items():
         if column in result:
             result[column] = result[column].map(lambda v, m=mapping: m.get(v, v))
-    for column in ("derived", "corrected", "cumulative", "shared_budget"):
+    for column in ("derived", "corrected", "cumulative", "shared_budget", "chosen", "extended"):
         if column in result:
             result[column] = result[column].map({True: "○", False: ""})
     return result.rename(columns=COLUMN_LABELS)

@@ -48,13 +48,25 @@ class Options:
     """Scenario settings (else data/raw/projection_settings.csv)."""
     settler_profile: Path | None = None
     """Sex and age of net settlers (else data/raw/settler_profile.csv)."""
+    scenarios: Path | None = None
+    """The planners' own scenarios (将来展望), one assumption per row."""
+    vision_from_scenario: str = ""
+    """A scenario made the vision edition of the run (as if supplied with --vision)."""
+    vision_source: str = ""
+    """Where the supplied vision comes from, for the report's 出典 (else the file name)."""
 
     @property
     def projection_inputs(self) -> tuple[Path, ...]:
         """The files the projection report reads besides data/raw/."""
         return tuple(
             p
-            for p in (self.age_sex, self.survival, self.projection_settings, self.settler_profile)
+            for p in (
+                self.age_sex,
+                self.survival,
+                self.projection_settings,
+                self.settler_profile,
+                self.scenarios,
+            )
             if p
         )
 
@@ -98,6 +110,12 @@ def option_problems(options: Options) -> list[Finding]:
             "--as-of",
             f"{options.as_of}年度は計画期間（{first}～{last}年度）の外です",
             f"FY{options.as_of} is outside the plan period FY{first}–FY{last}",
+        )
+    if options.vision and options.vision_from_scenario:
+        bad(
+            "--vision-from-scenario",
+            "--vision と同時には使えません（どちらか一方の展望を使います）",
+            "cannot be used with --vision",
         )
     if options.method not in ("linear", "geometric"):
         bad(

@@ -15,7 +15,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,7 @@ from analysis.execution import (
 from analysis.findings import Finding, console_lines, summary
 from analysis.interrupts import checkpoint
 from analysis.options import Options, comparison_years, option_problems
-from analysis.paths import DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
+from analysis.paths import CACHE, DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPORTS, ROOT
 from analysis.schema import is_yes
 
 TITLES = {
@@ -73,7 +73,11 @@ def has_age_sex(options: Options) -> bool:
 
 def reports_for(options: Options) -> list[Report]:
     supplied = tuple(p for p in (options.vision, options.projection) if p)
-    labels = {"vision_label": options.vision_label, "projection_label": options.projection_label}
+    labels = {
+        "vision_label": options.vision_label,
+        "projection_label": options.projection_label,
+        "vision_source": options.vision_source,
+    }
     target_years = ",".join(str(y) for y in comparison_years(options.target_year))
     revision = [
         Report(
@@ -130,6 +134,7 @@ def projection_report(options: Options) -> Report:
             "survival_path": str(options.survival or ""),
             "settings_path": str(options.projection_settings or ""),
             "profile_path": str(options.settler_profile or ""),
+            "scenarios_path": str(options.scenarios or ""),
             "output_dir": "",
         },
         options.projection_inputs,
@@ -144,6 +149,7 @@ def _unreadable_files(options: Options) -> list[Finding]:
     supplied = (
         options.vision, options.projection, options.actuals, options.age_sex,
         options.survival, options.projection_settings, options.settler_profile,
+        options.scenarios,
     )  # fmt: skip
     found = []
     for path in supplied:
@@ -156,6 +162,45 @@ def _unreadable_files(options: Options) -> list[Finding]:
     return found
 
 
+VISION_FROM_SCENARIO = CACHE / "vision_from_scenario.csv"
+"""Where ``--vision-from-scenario`` puts the scenario as a vision file, which the run then
+uses exactly as a file supplied with ``--vision`` (the tables copy it to data/processed/)."""
+
+
+def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Options | None:
+    """The options with the scenario's vision file as ``--vision`` (None: invalid input)."""
+    from analysis import population
+    from analysis.findings import DataError
+    from analysis.io import InputError, write_csv
+
+    try:
+        data = population.load()
+        projected = population.projections(
+            data,
+            age_sex_path=options.age_sex,
+            survival_path=options.survival,
+            settings_path=options.projection_settings,
+            profile_path=options.settler_profile,
+            scenarios_path=options.scenarios,
+        )
+        table, label = population.scenario_vision(projected, options.vision_from_scenario)
+    except (DataError, InputError) as error:
+        findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
+        for line in console_lines(findings, options.verbose):
+            echo(line)
+        echo(INPUT_ERROR_LINE)
+        return None
+    VISION_FROM_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(table, VISION_FROM_SCENARIO)
+    scenario_file = options.scenarios.name if options.scenarios else "国の手引き"
+    return replace(
+        options,
+        vision=VISION_FROM_SCENARIO,
+        vision_label=options.vision_label or f"将来展望（{label}）",
+        vision_source=f"シナリオ「{options.vision_from_scenario}」（{scenario_file}）から作成",
+    )
+
+
 def _needs_age_sex(options: Options) -> list[Finding]:
     """Options of the projections given without age × sex data would be silently unused."""
     given = [
@@ -164,6 +209,8 @@ def _needs_age_sex(options: Options) -> list[Finding]:
             ("--survival", options.survival),
             ("--projection-settings", options.projection_settings),
             ("--settler-profile", options.settler_profile),
+            ("--scenarios", options.scenarios),
+            ("--vision-from-scenario", options.vision_from_scenario),
         )
         if value
     ]
@@ -315,6 +362,11 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     if repaired == "finished":
         echo("前回中断された出力の置き換えを完了しました。")
     checkpoint("recovered")
+    if options.vision_from_scenario:
+        derived = _vision_from_scenario(options, echo)
+        if derived is None:
+            return 1
+        options = derived
     reports = reports_for(options)
     manifest = outputs.read_manifest()
     shared = outputs.shared_fingerprint()  # read the raw data and code once, not once per report

@@ -11,14 +11,19 @@ from analysis import agesex, cohort, scenarios
 from analysis.agesex import AgeSexLoaded
 from analysis.cells import read_municipality_registry
 from analysis.data import Edition, PopulationData, load_all, read_editions
-from analysis.findings import Finding, problem_count, raise_on_errors
+from analysis.findings import DataError, Finding, problem_count, raise_on_errors
 from analysis.io import read_records
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION, TOTAL
 
 
 def supplied_edition(
-    path: Path | str, kind: str, replaces: str = "", label: str = "", published: str = ""
+    path: Path | str,
+    kind: str,
+    replaces: str = "",
+    label: str = "",
+    published: str = "",
+    source: str = "",
 ) -> Edition:
     """A revised vision or new projection supplied as a file (CSV or .xlsx)."""
     path = Path(path)
@@ -30,7 +35,7 @@ def supplied_edition(
         published=published,
         path=path,
         replaces=replaces,
-        source=f"提供ファイル {path.name}",
+        source=source or f"提供ファイル {path.name}",
         short_label=label or f"{kind_label}（{path.name}）",
     )
 
@@ -42,6 +47,7 @@ def load(
     *,
     vision_label: str = "",
     projection_label: str = "",
+    vision_source: str = "",
 ) -> PopulationData:
     """Load the registered editions plus any supplied revised vision or new projection.
 
@@ -60,7 +66,11 @@ def load(
             supplied_edition(projection_path, "projection", current("projection"), projection_label)
         )
     if vision_path:
-        extra.append(supplied_edition(vision_path, "vision", current("vision"), vision_label))
+        extra.append(
+            supplied_edition(
+                vision_path, "vision", current("vision"), vision_label, source=vision_source
+            )
+        )
     return load_all(raw_dir, extra_editions=extra)
 
 
@@ -365,9 +375,11 @@ def projections(
     survival_path: str | Path | None = None,
     settings_path: str | Path | None = None,
     profile_path: str | Path | None = None,
+    scenarios_path: str | Path | None = None,
     raw_dir: Path = DATA_RAW,
 ) -> scenarios.Projected | None:
-    """Every scenario from the age × sex data in use; None when there is none."""
+    """Every scenario from the age × sex data in use (the guidance's and those of the
+    scenario file); None when there is none."""
     source = age_sex_source(data, age_sex_path, raw_dir)
     if source is None:
         return None
@@ -380,7 +392,20 @@ def projections(
         profile_path=Path(profile_path or raw_dir / "settler_profile.csv"),
         survival_path=Path(survival_path) if survival_path else None,
         default_target=default_settler_target(raw_dir),
+        scenarios_path=Path(scenarios_path) if scenarios_path else None,
     )
     if age_sex_path:
         projected.notes[:0] = source.detail.findings
     return projected
+
+
+def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[pd.DataFrame, str]:
+    """Scenario ``name`` as a vision edition's table, and its label (「将来展望（…）」).
+
+    Raises DataError naming the scenarios computed when there is no such scenario.
+    """
+    computed = list(projected.results.projections) if projected else []
+    if projected is None or name not in computed:
+        raise DataError([Finding("error", "", None, "--vision-from-scenario", "scenario-unknown",
+                                 {"value": name, "known": "、".join(computed) or "なし"})])  # fmt: skip
+    return scenarios.vision_table(projected.results, name), projected.results.label(name)

@@ -28,6 +28,7 @@ what depends on the edition (years, the survival ratios, tfr_base) is checked by
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,10 @@ MIGRATION_RANGE = (0.0, 5.0)
 SETTLERS_MAX_PER_YEAR = 100_000.0
 """More net settlers a year than this (about the 圏域's whole population) is a typing error."""
 TARGET_RANGE = (1.0, 10_000_000.0)
+
+NAME = re.compile(r"[^\W][\w\-]{0,39}")
+"""A scenario name: used in file names of figures and in the workbook, so no markup,
+formula sign or path character."""
 
 SCENARIO_FIELDS = (
     Field("scenario", "シナリオ", vocabulary.SCENARIO),
@@ -152,6 +157,10 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         kind = kinds.get(_text(row.get("assumption")).lower(), "")
         if not name:
             findings.append(_finding(table, row, "scenario", "missing-value"))
+            continue
+        if not NAME.fullmatch(name):
+            findings.append(_finding(table, row, "scenario", "scenario-rule", value=name,
+                                     rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"))  # fmt: skip
             continue
         if name in PRESET_LABELS:
             findings.append(_finding(table, row, "scenario", "scenario-reserved", value=name,

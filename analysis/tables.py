@@ -60,6 +60,7 @@ def load_population(options: Options) -> PopulationData:
         options.vision,
         options.projection,
         vision_label=options.vision_label,
+        vision_source=options.vision_source,
         projection_label=options.projection_label,
     )
     problems = check_year(data, options.target_year, "target") + check_year(
@@ -128,10 +129,15 @@ def build(options: Options) -> Built:
         survival_path=options.survival,
         settings_path=options.projection_settings,
         profile_path=options.settler_profile,
+        scenarios_path=options.scenarios,
     )
     notes = projected.notes if projected else []
     if projected:
         tables |= projected.tables()
+    if options.vision_from_scenario:
+        tables["vision_from_scenario"] = population.scenario_vision(
+            projected, options.vision_from_scenario
+        )[0]
     labels = {e.edition: e.label for e in data.editions}
     return Built(tables, [*data.findings, *kpi_findings, *notes], labels)
 

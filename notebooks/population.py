@@ -22,6 +22,7 @@ vision_path = ""  # 改訂された人口ビジョンのファイル（空欄な
 projection_path = ""  # 新しい社人研推計のファイル（空欄なら同梱データ）
 vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
 projection_label = ""
+vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファイル名」）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
@@ -44,6 +45,7 @@ data = population.load(
     projection_path or None,
     vision_label=vision_label,
     projection_label=projection_label,
+    vision_source=vision_source,
 )
 tables = population.build_tables(
     data, base_year=int(base_year), target_year=int(target_year), method=method

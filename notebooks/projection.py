@@ -20,6 +20,7 @@ age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら�
 survival_path = ""  # 生残率のファイル（シミュレーション2に必要）
 settings_path = ""  # シナリオの設定（空欄なら data/raw/projection_settings.csv）
 profile_path = ""  # 転入超過の男女・年齢構成（空欄なら data/raw/settler_profile.csv）
+scenarios_path = ""  # 市町独自のシナリオ（将来展望）のファイル（空欄なら国の手引きのシナリオだけ）
 pyramid_year = 0  # 人口ピラミッドで基準年と比べる年（0 なら設定の pyramid_year）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 
@@ -45,6 +46,7 @@ projected = population.projections(
     survival_path=survival_path or None,
     settings_path=settings_path or None,
     profile_path=profile_path or None,
+    scenarios_path=scenarios_path or None,
 )
 if projected is None:
     display(
@@ -53,21 +55,27 @@ if projected is None:
         )
     )
 else:
-    base = projected.results.base
-    computed = [s for s in scenarios.SCENARIOS if s in projected.results.projections]
-    labels = {s: scenarios.SCENARIO_LABELS[s] for s in computed}
+    results = projected.results
+    base = results.base
+    computed = [s for s in scenarios.SCENARIOS if s in results.projections]
+    labels = {s: results.label(s) for s in computed}
+    own = {s: results.label(s) for s in projected.own}
     areas = [*base.municipalities, REGION]
     year = int(pyramid_year) or projected.settings.year("pyramid_year") or base.years[-1]
     if year not in base.years[1:]:
         raise ValueError(
             f"人口ピラミッドの年 {year}年は推計の年（{'、'.join(map(str, base.years[1:]))}）にありません"
         )
-    influence_year = projected.settings.year("influence_year")
+    influence_year = scenarios.influence_year(projected.settings, base.years)
+    tfr_bases = {m: projected.settings.number("tfr_base", m) for m in base.municipalities}
     display(
         Markdown(
             f"- 基準のデータ：**{text(projected.source)}**（{base.years[0]}～{base.years[-1]}年、"
             f"{len(base.groups)}階級、最後の階級は{AGE_LABELS.get(base.groups[-1], base.groups[-1])}）\n"
-            f"- 計算したシナリオ：{'、'.join(labels.values())}\n"
+            f"- 計算したシナリオ：{text('、'.join([*labels.values(), *own.values()]))}\n"
+            f"- 基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
+            + (text("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None)) or "入力されていません")
+            + "\n"
             f"- 設定：{text(report_name(projected.settings.source))}"
         )
     )
@@ -79,20 +87,18 @@ else:
 if projected is not None:
     points = [scenarios.summary_sentence(row) for _, row in projected.settlers.iterrows()]
     totals = projected.indicators
-    at = totals[(totals["municipality"] == REGION) & (totals["year"] == influence_year)]
+    at = totals[(totals["municipality"] == REGION) & (totals["year"] == influence_year) & totals["scenario"].isin(list(labels))]
     for row in at.itertuples():
         points.append(
-            f"{influence_year}年の圏域の人口は、{scenarios.SCENARIO_LABELS[row.scenario]}で{row.total:,.0f}人、"
+            f"{influence_year}年の圏域の人口は、{labels[row.scenario]}で{row.total:,.0f}人、"
             f"高齢化率{row.aging_rate_pct:.1f}%です。"
         )
-    for row in projected.influence.itertuples():
-        if row.municipality == REGION and pd.notna(row.natural_level):
-            points.append(
-                f"{row.year}年の圏域の自然増減の影響度は{row.natural_pct:.1f}%（段階{row.natural_level}）"
-                + (f"、社会増減の影響度は{row.social_pct:.1f}%（段階{row.social_level}）" if pd.notna(row.social_level) else "")
-                + "です。"
-            )
-    points += [f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed")]
+    chosen = projected.influence[projected.influence["chosen"] & (projected.influence["municipality"] == REGION)]
+    for _, row in chosen.iterrows():
+        points.append(scenarios.influence_sentence(
+            row, float(projected.settings.number("tfr_target") or 0), int(projected.settings.year("tfr_target_year") or 0)))
+    points += [f.message for f in projected.notes
+               if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
     display(Markdown("\n".join(f"- {text(p)}" for p in points)))
 
 # %% [markdown]
@@ -116,7 +122,7 @@ if projected is not None:
 if projected is not None:
     for area in areas:
         figures.show(figures.scenario_paths(projected.indicators, area, labels), f"projection_paths_{area}", figure_dir)
-    region = projected.indicators[projected.indicators["municipality"] == REGION]
+    region = projected.indicators[(projected.indicators["municipality"] == REGION) & projected.indicators["scenario"].isin(list(labels))]
     display(
         table(
             region[["scenario", "year", "total", "0-14", "15-64", "65+", "75+", "aging_rate_pct",
@@ -140,18 +146,25 @@ if projected is not None:
 # %% [markdown]
 # ## 自然増減・社会増減の影響度
 #
-# 自然増減の影響度 ＝ シミュレーション1 ÷ パターン1 × 100（%）、社会増減の影響度 ＝ シミュレーション2 ÷
-# シミュレーション1 × 100（%）。段階は設定の境界で決めます（自然：100未満が1、100～105が2、105～110が3、
-# 110～115が4、115以上が5。社会：100未満が1、100～110が2、110～120が3、120～130が4、130以上が5）。
+# 影響度は、出生率が上がったとき（シミュレーション1）と、さらに人口移動がなくなったとき（シミュレーション2）に、
+# 将来の人口がどれだけ変わるかを示す国の手引きの指標です。自然増減の影響度 ＝ シミュレーション1 ÷ パターン1 × 100（%）、
+# 社会増減の影響度 ＝ シミュレーション2 ÷ シミュレーション1 × 100（%）。段階は1～5で、数字が大きいほど、その施策
+# （出生率の向上、または転出の抑制・転入の促進）が将来の人口を大きく左右することを意味します。境界は手引きのとおり
+# （自然：100未満が1、100～105が2、105～110が3、110～115が4、115以上が5。社会：100未満が1、100～110が2、
+# 110～120が3、120～130が4、130以上が5）。本文では推計の最後の年（設定で変更可）の値を述べ、表にはすべての年を載せます。
 
 # %%
 if projected is not None:
-    if projected.influence["natural_pct"].notna().any():
+    if len(projected.influence):
+        for _, row in projected.influence[projected.influence["chosen"]].iterrows():
+            display(Markdown(text(scenarios.influence_sentence(
+                row, float(projected.settings.number("tfr_target") or 0),
+                int(projected.settings.year("tfr_target_year") or 0)))))
         display(
             table(
                 projected.influence,
                 {"natural_pct": "{:.1f}", "social_pct": "{:.1f}"},
-                caption=f"{influence_year}年の影響度",
+                caption="年ごとの影響度（本文の年に○）",
             )
         )
     else:
@@ -198,6 +211,58 @@ if projected is not None:
             if projected.profile[s, a] > 0
         ]
         display(Markdown("転入超過の男女・年齢構成（仮定）：" + text("、".join(profile))))
+
+# %% [markdown]
+# ## 将来展望（市町独自のシナリオ）
+#
+# 市町が定めた仮定（合計特殊出生率の道筋、純移動の倍率、転入超過）による推計です。基準のデータの最後の年より後は、
+# 最後の期間の率（生残・移動の率、子ども女性比、0～4歳の性比）を据え置いて延長します（図の灰色の範囲、表の「延長」）。
+
+# %%
+if projected is not None:
+    if not own:
+        display(Markdown("市町独自のシナリオは指定されていません。シナリオのファイルを作ると、ここに将来展望を示します（README「将来展望を作る」）。"))
+    else:
+        described = pd.DataFrame(
+            [{"label": own[name], **scenarios.describe(results.specs[name], results.settlers_per_period.get(name)),
+              "horizon": results.years_of(name)[-1]} for name in own]
+        ).rename(columns={"label": "シナリオ", "fertility": "合計特殊出生率", "migration": "人口移動",
+                          "settlers": "転入超過（パターン1の移動に加えて）", "horizon": "推計の最終年"})
+        display(table(described, caption="シナリオの仮定"))
+        target_people, target_year = population.default_settler_target()
+        region_rows = projected.indicators[projected.indicators["municipality"] == REGION].set_index(["scenario", "year"])
+        sentences = []
+        for name, label in own.items():
+            if (name, target_year) in region_rows.index:
+                value = region_rows.loc[(name, target_year), "total"]
+                gap = value - target_people
+                sentences.append(
+                    f"「{label}」：{target_year}年の圏域の人口は{value:,.0f}人で、計画の目標（{target_people:,.0f}人程度）を"
+                    + (f"{gap:,.0f}人上回ります。" if gap >= 0 else f"{-gap:,.0f}人下回ります。")
+                )
+        display(Markdown("\n".join(f"- {text(line)}" for line in sentences)))
+        shown = {"pattern1": labels["pattern1"], **own}
+        figures.show(
+            figures.vision_paths(projected.indicators, REGION, shown, base.years[-1], (target_people, target_year)),
+            "projection_vision_paths",
+            figure_dir,
+        )
+        wide = region_rows.reset_index()
+        wide = wide[wide["scenario"].isin(list(shown))]
+        wide["kind"] = wide["extended"].map({True: "延長", False: ""})
+        for column, caption, fmt in (("total", "圏域の総人口（人）", PEOPLE), ("aging_rate_pct", "圏域の高齢化率（%）", PERCENT)):
+            pivot = wide.pivot_table(index=["year", "kind"], columns="scenario", values=column, sort=False)
+            pivot = pivot[[s for s in shown if s in pivot.columns]].reset_index()
+            pivot = pivot.rename(columns={"year": "年", "kind": "区分", **shown})
+            display(table(pivot, {"年": "{}", **{label: fmt for label in shown.values()}}, caption=caption))
+        display(Markdown(f"パターン1は基準のデータの最後の年（{base.years[-1]}年）までです（表の「–」）。"))
+        for name, label in own.items():
+            last = results.years_of(name)[-1]
+            figures.show(
+                figures.population_pyramid(projected.long, REGION, base.years[0], last, {name: label}, AGE_LABELS, main=name),
+                f"projection_vision_pyramid_{name}",
+                figure_dir,
+            )
 
 # %% [markdown]
 # ## データ検証の結果

@@ -19,6 +19,7 @@ vision_path = ""  # 改訂された人口ビジョンのファイル（空欄な
 projection_path = ""  # 新しい社人研推計のファイル
 vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
 projection_label = ""
+vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファイル名」）
 target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 
@@ -37,7 +38,7 @@ figure_dir = Path(output_dir or REPORTS) / "figures"
 years = [int(y) for y in str(target_years).split(",") if y.strip()]
 data = population.load(
     vision_path or None, projection_path or None,
-    vision_label=vision_label, projection_label=projection_label,
+    vision_label=vision_label, projection_label=projection_label, vision_source=vision_source,
 )
 frame = data.corrected
 revision_pairs = revision.pairs(data)

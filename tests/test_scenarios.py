@@ -283,6 +283,8 @@ def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
         ("a,A,tfr,2030,1.8\na,A,tfr,2030,1.8\n", "の行が重複しています（最初は 2 行目）"),
         ("sim1,A,tfr,2030,1.8\n", "シナリオ名「sim1」は国の手引きのシナリオに使われています"),
         (",A,tfr,2030,1.8\n", "scenario"),
+        ("=1+1,A,tfr,2030,1.8\n", "シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"),
+        ("a/b,A,tfr,2030,1.8\n", "シナリオは文字・数字"),
         ("a,A,tfr,2030,\n", "value"),
         ("a,A,horizon,2070,2070\n", "horizon の年の欄は空欄にし"),
         ("a,A,settlers_per_year,2025,-10\n", "年間の転入超過は0以上"),
