@@ -212,6 +212,7 @@ def kill_kernels(wait_seconds: float = 0.5) -> None:
     import signal
 
     global _KERNELS_CLOSED
+    _quiet_clients(True)  # 「Kernel died …」 from the clients of killed kernels is not news
     with _KERNELS_LOCK:
         _KERNELS_CLOSED = True
         managers = list(_KERNELS)
@@ -238,8 +239,19 @@ def kill_kernels(wait_seconds: float = 0.5) -> None:
 def reopen_kernels() -> None:
     """Allow kernels again (a new run in the same process, as in the tests)."""
     global _KERNELS_CLOSED
+    _quiet_clients(False)
     with _KERNELS_LOCK:
         _KERNELS_CLOSED = False
+
+
+_CLIENT_LOGGERS = ("papermill", "nbclient", "traitlets")
+
+
+def _quiet_clients(quiet: bool) -> None:
+    import logging
+
+    for name in _CLIENT_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL if quiet else logging.NOTSET)
 
 
 CELL_TIMEOUT_SECONDS = 600

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis import agesex, population, projection, scenarios
@@ -17,6 +18,7 @@ from analysis.paths import DATA_RAW
 from analysis.scenario_specs import read_scenarios
 from analysis.schema import REGION
 
+from .conftest import Project
 from .test_projection import CODES, SIZES, settings_file, survival_file
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step
 
@@ -371,3 +373,93 @@ def test_japanese_headers_and_primitive_names_are_read(tmp_path: Path) -> None:
         ("tfr", 2030, 1.8),
         ("horizon", None, 2060.0),
     ]
+
+
+# ---------------------------------------------------------------- the run
+
+
+def test_a_run_with_scenarios_and_a_vision_made_from_one(
+    project: Project, inputs: dict[str, Path]
+) -> None:
+    arguments = (
+        "reports", "--age-sex", str(inputs["workbook"]), "--survival", str(inputs["survival"]),
+        "--projection-settings", str(inputs["settings"]), "--scenarios", str(EXAMPLE),
+        "--vision-from-scenario", "national",
+    )  # fmt: skip
+    result = project.cli(*arguments)
+    assert result.returncode == 0, result.stdout
+    assert project.non_finite() == []
+    frame = pd.read_csv(project.processed / "projection.csv")
+    assert {"national", "halved", "balanced", "programme", "target"} <= set(frame["scenario"])
+    national = frame[frame["scenario"] == "national"]
+    assert national["year"].max() == 2070
+    assert set(national.loc[national["extended"], "year"]) == {2055, 2060, 2065, 2070}
+    vision = pd.read_csv(project.processed / "vision_from_scenario.csv", encoding="utf-8-sig")
+    assert list(vision.columns) == ["municipality", "year", "age_group", "population"]
+    population_html = (project.reports / "population.html").read_text(encoding="utf-8")
+    assert "展望：<strong>将来展望（国の長期ビジョンの出生率）</strong>" in population_html
+    assert "シナリオ「national」（scenarios_example.csv）から作成" in population_html
+    projection_html = (project.reports / "projection.html").read_text(encoding="utf-8")
+    assert "将来展望（市町独自のシナリオ）" in projection_html
+    assert "「国の長期ビジョンの出生率」：2040年の圏域の人口は" in projection_html
+    assert (project.reports / "figures" / "projection_vision_paths.svg").exists()
+    again = project.cli(*arguments)
+    assert again.returncode == 0 and "すべての報告書は最新です" in again.stdout, again.stdout
+    # Registering it is one copy: the written file is accepted by --vision as it is.
+    registered = project.cli(
+        "reports", "--vision", str(project.processed / "vision_from_scenario.csv")
+    )
+    assert registered.returncode == 0, registered.stdout
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message"),
+    [
+        (
+            ("--vision-from-scenario", "nope"),
+            1,
+            "シナリオ「nope」はありません（計算したシナリオ：pattern1、",
+        ),
+        (
+            ("--vision-from-scenario", "national", "--vision", str(EXAMPLE)),
+            2,
+            "--vision と同時には使えません",
+        ),
+    ],
+)
+def test_vision_from_scenario_mistakes_are_one_line(
+    project: Project, inputs: dict[str, Path], extra: tuple[str, ...], code: int, message: str
+) -> None:
+    before = project.snapshot()
+    result = project.cli(
+        "reports", "--age-sex", str(inputs["workbook"]), "--survival", str(inputs["survival"]),
+        "--projection-settings", str(inputs["settings"]), "--scenarios", str(EXAMPLE), *extra,
+    )  # fmt: skip
+    assert result.returncode == code, result.stdout
+    assert message in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+    assert project.snapshot() == before
+
+
+def test_a_bad_scenario_file_stops_the_run_and_changes_nothing(
+    project: Project, inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    before = project.snapshot()
+    bad = write(tmp_path, "scen.csv", HEADER + "a,A,tfr,2030,9\n")
+    result = project.cli(
+        "reports", "--age-sex", str(inputs["workbook"]), "--projection-settings",
+        str(inputs["settings"]), "--scenarios", str(bad),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout
+    assert (
+        "scen.csv:2: value: 「9」は使えません（合計特殊出生率は0.5より大きく5以下）"
+        in result.stdout
+    )
+    assert result.stderr == "", "nothing but the one line: no note from the stopped notebooks"
+    assert project.snapshot() == before
+    wrong_kind = project.cli(
+        "reports", "--age-sex", str(inputs["workbook"]), "--scenarios", str(inputs["settings"]),
+    )  # fmt: skip
+    assert wrong_kind.returncode == 1 and "「setting」は使える列ではありません" in wrong_kind.stdout
+    without = project.cli("reports", "--scenarios", str(EXAMPLE))
+    assert without.returncode == 2 and "--scenarios" in without.stdout
