@@ -266,6 +266,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "生残率が足りません：{what} など {count} 件（すべての市町・期間・男女・年齢階級が必要です。市町や期間を空欄にすると共通の値になります）",
         "survival ratios are missing: {what} and {count} in all",
     ),
+    "survival-destination-age": (
+        "{below}の行の生残率 {value} が、{open}の行の {open_value} と大きく違います。生残率は出発年齢（x歳→x+5歳の x）で書き、{below}の行は使いません（{open}の行の率を{below}以上に当てはめます）。到達年齢で書かれた表ではありませんか。出発年齢の表なら{below}の行を削除してください",
+        "the {below} ratio {value} is far from the {open} ratio {open_value}: is the file labelled by destination age? "
+        "Ratios are labelled by starting age and the {below} row is not used (delete it if the file is by starting age)",
+    ),
+    "survival-no-first-group": (
+        "{first}の行がありません。生残率は出発年齢で書きます（{first}→{second}の率は「{first}」の行）。到達年齢で書かれた表なら、各行の年齢階級を1つ下の階級にしてください",
+        "no {first} row: ratios are labelled by starting age ({first} → {second} on the {first} row); "
+        "a file labelled by destination age must be shifted down one group",
+    ),
     "sim-skipped-tfr": (
         "シミュレーション1・2は計算していません：基準年の合計特殊出生率（tfr_base）が {municipalities} について設定されていません（data/raw/projection_settings.csv、または --projection-settings）",
         "sim1 and sim2 skipped: no tfr_base for {municipalities}",
@@ -544,6 +554,8 @@ TITLES = {
     "not-a-survival-ratio": "生残率でない",
     "unknown-period": "期間が不明",
     "survival-missing": "生残率が足りない",
+    "survival-destination-age": "生残率の年齢の書き方",
+    "survival-no-first-group": "生残率の年齢の書き方",
     "sim-skipped-tfr": "シミュレーション1・2を省略",
     "settlers-not-needed": "転入超過の推計を省略",
     "sim2-skipped": "シミュレーション2を省略",

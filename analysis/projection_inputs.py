@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import vocabulary
-from analysis.agesex import AGE_SEX_LAYOUT, SEXES, parse_age, parse_sex
+from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, parse_age, parse_sex
 from analysis.cells import MUNICIPALITY, parse_number
 from analysis.findings import Finding, raise_on_errors
 from analysis.io import LINE, InputError, column_letter, read_records
@@ -153,6 +153,13 @@ SETTINGS: dict[str, Spec] = {
     "settler_target_year": Spec(None, "year", "その目標の年", "area"),
     "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", ""),
 }  # fmt: skip
+
+SURVIVAL_TOP_TOLERANCE = 0.5
+"""By starting age, the row of the group below the open one (90–94: 5L95 ÷ 5L90) and the
+open group's row (95+: T95 ÷ T90, applied to 90 and over) differ by about a quarter of
+the latter in Japan's life tables; a file labelled by destination age has S(85–89 →
+90–94) in the 90–94 row, about 1.8 times the open ratio. A difference beyond half of
+the open group's ratio is refused as a file labelled by destination age."""
 
 TFR_RANGE = (0.5, 5.0)
 """A total fertility rate above 0.5 and at most 5 (Japan's lowest municipal values are
@@ -413,6 +420,9 @@ def read_survival(
     municipality or period applies to all; a row that names them wins over a
     blank one whatever their order. Every ratio is above 0 and at most 1. Stored
     by the group produced, like :class:`analysis.projection.Schedule`.
+
+    A file labelled by destination age (rows from 5–9, or a 90–94 row far from the
+    open group's) is refused with the reason, never read shifted by one group.
     """
     table = read_fields(path, SURVIVAL_FIELDS, (NOTE_FIELD,))
     file = table.attrs.get("where", display_path(path))
@@ -425,6 +435,7 @@ def read_survival(
     # (specificity, line, k or None, m or None, sex, target group, value): filled least specific first.
     entries: list[tuple[int, int, int | None, int | None, int, int, float]] = []
     seen: dict[tuple[str, str, str, str], int] = {}
+    last_rows: dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]] = {}
     for row, value, unreadable in zip(table.to_dict("records"), ratio, bad, strict=True):
         line = int(row[LINE])
         area = _text(row.get("municipality"))
@@ -459,6 +470,8 @@ def read_survival(
             continue
         seen[key] = line
         start = groups.index(age)
+        if start in (open_index - 1, open_index):
+            last_rows[(key[0], key[1], key[2], start == open_index)] = (float(value), row)
         if start == open_index - 1:
             continue  # the worksheet's unused row (the open group takes both)
         target = open_index if start == open_index else start + 1
@@ -466,6 +479,19 @@ def read_survival(
         m = municipalities.index(area) if area else None
         specificity = (k is not None) + 2 * (m is not None)
         entries.append((specificity, line, k, m, SEXES.index(sex), target, float(value)))
+    for (area, period_key, sex, is_open), (value, row) in last_rows.items():
+        other = last_rows.get((area, period_key, sex, True))
+        if is_open or other is None or abs(value - other[0]) <= SURVIVAL_TOP_TOLERANCE * other[0]:
+            continue
+        findings.append(_finding(table, row, "survival_ratio", "survival-destination-age",
+                                 below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
+                                 open=AGE_LABELS.get(groups[open_index], groups[open_index]),
+                                 value=f"{value:g}", open_value=f"{other[0]:g}"))  # fmt: skip
+    if not findings and not any(parse_age(r.get("age_group")) == groups[0]
+                                for r in table.to_dict("records")):  # fmt: skip
+        findings.append(Finding("error", file, None, "age_group", "survival-no-first-group",
+                                {"first": AGE_LABELS.get(groups[0], groups[0]),
+                                 "second": AGE_LABELS.get(groups[1], groups[1])}))  # fmt: skip
     result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
     for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
         result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value

@@ -267,7 +267,8 @@ def survival_file(folder: Path) -> Path:
     lines = ["municipality,period,sex,age_group,survival_ratio"]
     for sex in ("男", "女"):
         for i, label in enumerate(labels):
-            ratio = 0.48 if i == len(labels) - 1 else max(0.3, 0.997 - 0.0009 * (i + 1) ** 2 / 4)
+            ratio = max(0.3, 0.997 - 0.0009 * (i + 1) ** 2 / 4)
+            ratio = {len(labels) - 1: 0.48, len(labels) - 2: 0.58}.get(i, ratio)
             lines.append(f",,{sex},{label},{ratio:.4f}")
     path = folder / "survival.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -463,3 +463,51 @@ def test_a_bad_scenario_file_stops_the_run_and_changes_nothing(
     assert wrong_kind.returncode == 1 and "「setting」は使える列ではありません" in wrong_kind.stdout
     without = project.cli("reports", "--scenarios", str(EXAMPLE))
     assert without.returncode == 2 and "--scenarios" in without.stdout
+
+
+# ---------------------------------------------------------------- survival ratios by starting age
+
+
+def test_a_survival_file_labelled_by_destination_age_is_refused(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    lines = inputs["survival"].read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    # Labelled by destination age: the 0–4 row's ratio is printed on 5–9, and so on up.
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
+    shifted = []
+    for row in rows:
+        *start, label, ratio = row.split(",")
+        index = labels.index(label)
+        if index < len(labels) - 2:
+            shifted.append(",".join([*start, labels[index + 1], ratio]))
+        elif index == len(labels) - 1:
+            shifted.append(row)
+    only_first_missing = write(
+        tmp_path, "dest0.csv", "\n".join([header, *[r for r in rows if ",0～4歳," not in r]]) + "\n"
+    )
+    base = build(inputs, None).results.base
+    with pytest.raises(DataError) as caught:
+        scenarios.read_survival(
+            only_first_missing, list(base.municipalities), base.years, base.groups
+        )
+    assert "0～4歳の行がありません。生残率は出発年齢で書きます" in str(caught.value)
+    destination = write(tmp_path, "dest.csv", "\n".join([header, *shifted]) + "\n")
+    base = build(inputs, None).results.base
+    with pytest.raises(DataError) as caught:
+        scenarios.read_survival(destination, list(base.municipalities), base.years, base.groups)
+    text = str(caught.value)
+    assert "到達年齢で書かれた表" in text and "\n" not in text
+    with_birth = write(
+        tmp_path,
+        "dest2.csv",
+        "\n".join([header, ",,男,0～4歳,0.998", ",,女,0～4歳,0.998", *shifted]) + "\n",
+    )
+    with pytest.raises(DataError) as caught:
+        scenarios.read_survival(with_birth, list(base.municipalities), base.years, base.groups)
+    text = str(caught.value)
+    assert (
+        "dest2.csv:" in text
+        and "90～94歳の行の生残率" in text
+        and "到達年齢で書かれた表ではありませんか" in text
+    )
