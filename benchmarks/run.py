@@ -12,7 +12,11 @@
 (e) the projection engine: all four scenarios (パターン1 derived from the edition, sim1,
     sim2, and the settlers solved and projected) for a synthetic nationwide set of
     1,900 municipalities × 2 sexes × 20 age groups × 6 steps, against the same work done
-    municipality by municipality with Python loops.
+    municipality by municipality with Python loops;
+(f) the planners' own scenarios (将来展望): six scenarios of a scenario file (fertility
+    waypoints, migration multiples, settlers per year, a settlers target, each run to 2070,
+    10 steps) on the same 1,900 municipalities, against the same engine called once per
+    municipality.
 
 Timings on one machine are noisy: compare the ratios printed by one run.
 """
@@ -33,7 +37,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import execution, pipeline, scenarios
+from analysis import execution, pipeline, projection, scenarios
 from analysis.options import Options
 from analysis.paths import ROOT
 
@@ -186,12 +190,11 @@ def naive_scenarios(base: scenarios.Base) -> None:
                     for a in range(1, 19):
                         following[s][a] = current[s][a - 1] * ratio_table[k][s][a]
                     following[s][19] = (current[s][18] + current[s][19]) * ratio_table[k][s][19]
+                    for a in range(4, 8):  # settlers join before the 0–4 step
+                        following[s][a] += settlers * share[m] * 0.125
                 children = cwr_list[k] * sum(following[1][3:10])
                 following[0][0] = children * sex_ratio[k] / (100 + sex_ratio[k])
                 following[1][0] = children * 100 / (100 + sex_ratio[k])
-                for s in range(2):
-                    for a in range(4, 8):
-                        following[s][a] += settlers * share[m] * 0.125
                 current = following
 
 
@@ -215,6 +218,61 @@ def bench_engine(repeat: int) -> dict[str, float]:
         "engine": median_time(lambda: all_scenarios(base, inputs), max(repeat, 9)),
         "loop": median_time(lambda: per_municipality(base, inputs), 1),
         "naive": median_time(lambda: naive_scenarios(base), 1),
+    }
+
+
+# ------------------------------------------------------------------ (f)
+
+
+def own_scenarios(base: scenarios.Base) -> list[scenarios.ScenarioSpec]:
+    """Six scenarios as a scenario file would define them, all to 2070."""
+    a = scenarios.Assumption
+    horizon = a("horizon", None, 2070.0)
+    path = (a("tfr", 2030, 1.8), a("tfr", 2040, 2.07))
+    target = float(base.population[0].sum()) * 0.9
+    rows = {
+        "national": (*path, horizon),
+        "halved": (*path, a("migration", 2025, 0.5), horizon),
+        "balanced": (*path, a("migration", 2030, 0.0), horizon),
+        "programme": (a("settlers_per_year", 2025, 5_000.0), horizon),
+        "target": (*path, a("settlers_target", 2040, target), horizon),
+        "long": (horizon,),
+    }
+    return [scenarios.ScenarioSpec(name, name, assumptions) for name, assumptions in rows.items()]
+
+
+def own_run(
+    base: scenarios.Base,
+    inputs: tuple[scenarios.Settings, np.ndarray, np.ndarray],
+    specs: list[scenarios.ScenarioSpec],
+) -> None:
+    settings, profile, survival = inputs
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    for spec in specs:
+        scenarios.run_spec(base, implied, spec, tfr_bases, profile, survival)
+
+
+def own_per_municipality(
+    base: scenarios.Base,
+    inputs: tuple[scenarios.Settings, np.ndarray, np.ndarray],
+    specs: list[scenarios.ScenarioSpec],
+) -> None:
+    _, profile, survival = inputs
+    for m, name in enumerate(base.municipalities):
+        one = scenarios.Base((name,), base.groups, base.years, base.population[:, m : m + 1])
+        settings = scenarios.Settings({("tfr_base", name): 1.4}, "bench")
+        own_run(one, (settings, profile, survival[:, m : m + 1]), specs)
+
+
+def bench_own(repeat: int) -> dict[str, float]:
+    base = synthetic_base(1_900)
+    inputs = engine_inputs(base)
+    specs = own_scenarios(base)
+    own_run(base, inputs, specs)  # warm-up
+    return {
+        "engine": median_time(lambda: own_run(base, inputs, specs), max(repeat, 9)),
+        "loop": median_time(lambda: own_per_municipality(base, inputs, specs), 1),
     }
 
 
@@ -356,6 +414,16 @@ def main() -> None:
     )
     for title, key, target in rows:
         print(f"    {title}: {e[key]:6.2f} s, {e[key] / e['engine']:4.0f}x slower{target}")
+    f = bench_own(arguments.repeat)
+    print(
+        "\n(f) own scenarios (将来展望): 6 scenarios to 2070, 1,900 municipalities × 2 sexes × 20 ages × 10 steps"
+    )
+    print(
+        f"    numpy, all municipalities at once (analysis.scenarios): {f['engine']:6.3f} s   (target <= 0.3 s)"
+    )
+    print(
+        f"    the same engine in a Python loop per municipality:   {f['loop']:6.2f} s, {f['loop'] / f['engine']:4.0f}x slower"
+    )
 
 
 if __name__ == "__main__":
