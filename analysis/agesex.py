@@ -160,47 +160,76 @@ class _Block:
     label_column: int
     years: dict[int, int]
     """Grid column → year."""
+    header: int
+    """The row index of the block's year header."""
+    end: int | None = None
+    """The row index where the block's body ends (the next block's header), or None."""
+
+
+HEADER_SCAN_ROWS = 400
+"""Rows searched for year headers: the stacked layout's three blocks of about 25 rows each."""
+
+
+def _year_runs(row: list[str | None]) -> list[dict[int, int]]:
+    """Runs of adjacent header cells naming years 5 apart (a population that happens to lie
+    between 1920 and 2100 is never taken for a year: published years are 5 apart)."""
+    years = {i: y for i, c in enumerate(row) if (y := header_year(c)) is not None}
+    runs: list[dict[int, int]] = []
+    for column in sorted(years):
+        if runs and column - 1 in runs[-1] and years[column] - runs[-1][column - 1] == 5:
+            runs[-1][column] = years[column]
+        else:
+            runs.append({column: years[column]})
+    return [run for run in runs if len(run) >= 2]
 
 
 def _published_blocks(sheet: Sheet) -> tuple[int, list[_Block]] | None:
-    """The header row and the 男女計/男/女 blocks of a published sheet, or None."""
-    for index, row in enumerate(sheet.rows[:30]):
-        years = {i: y for i, c in enumerate(row) if (y := header_year(c)) is not None}
-        if len(years) < 2:
+    """The first header row and the 男女計/男/女 blocks of a published sheet, or None.
+
+    Two layouts: the blocks side by side under one header row (令和5年推計), or one under
+    the other, each with its title and header row (平成25年・平成30年推計).
+    """
+    found: list[_Block] = []
+    previous = -1
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        runs = _year_runs(row)
+        if not runs:
             continue
-        runs: list[list[int]] = []
-        for column in sorted(years):
-            if runs and column == runs[-1][-1] + 1:
-                runs[-1].append(column)
-            else:
-                runs.append([column])
         body = sheet.rows[index + 1 : index + 30]
         titles = [
-            (r, c, sex)
-            for r, cells in enumerate(sheet.rows[: index + 1])
+            (c, sex)
+            for cells in sheet.rows[previous + 1 : index + 1]
             for c, cell in enumerate(cells)
-            if cell is not None and c not in years and (sex := parse_sex(cell)) is not None
+            if cell is not None
+            and header_year(cell) is None
+            and (sex := parse_sex(cell)) is not None
         ]
         blocks = []
         previous_end = -1
         for run in runs:
-            label_column = run[0] - 1
+            label_column = min(run) - 1
             labels = [r[label_column] for r in body if label_column < len(r) and r[label_column]]
             if label_column < 0 or not any(parse_age(v) == "0-4" for v in labels):
-                previous_end = run[-1]
+                previous_end = max(run)
                 continue
-            near = [t for t in titles if previous_end < t[1] <= run[-1]]
-            sex = near[-1][2] if near else ""
-            blocks.append(_Block(sex, label_column, {c: years[c] for c in run}))
-            previous_end = run[-1]
+            near = [t for t in titles if previous_end < t[0] <= max(run)]
+            blocks.append(_Block(near[-1][1] if near else "", label_column, run, index))
+            previous_end = max(run)
         if not blocks:
             continue
-        if {b.sex for b in blocks} >= set(SEXES):
-            return index, [b for b in blocks if b.sex]
+        if found:
+            for block in found:
+                block.end = block.end if block.end is not None else index
+        found += blocks
+        previous = index
+        if {b.sex for b in found} >= set(SEXES):
+            return found[0].header, [b for b in found if b.sex]
         if len(blocks) >= 2 and any(not b.sex for b in blocks):
             # Blocks without a 男女計/男/女 title are never guessed by their position
             # (the order differs between publications): read_published refuses them.
-            return index, blocks
+            return found[0].header, found
+    if len(found) >= 2 and any(not b.sex for b in found):
+        return found[0].header, found
     return None
 
 
@@ -263,7 +292,8 @@ def read_published(
         for block in blocks:
             for column, year in block.years.items():
                 labels[column] = f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
-            for row, line in zip(sheet.rows[header + 1 :], sheet.lines[header + 1 :], strict=True):
+            body = slice(block.header + 1, block.end)
+            for row, line in zip(sheet.rows[body], sheet.lines[body], strict=True):
                 label = row[block.label_column] if block.label_column < len(row) else None
                 if label is None:
                     continue

@@ -17,6 +17,7 @@ from analysis.data import load_all, load_population
 from analysis.findings import DataError
 from analysis.io import InputError, read_sheets
 from analysis.paths import DATA_RAW
+from analysis.scenario_specs import read_scenarios
 
 from .conftest import Project
 
@@ -404,10 +405,13 @@ def test_every_example_file_is_a_valid_input() -> None:
         "vision_revised_example.csv",
         "vision_wide_example.xlsx",
         "kpi_actuals_wide_example.xlsx",
+        "scenarios_example.csv",
     } <= names
     for path in examples:
         if path.name.startswith("kpi_actuals"):
             kpi.load_actuals(path, kpi.load().kpis)
+        elif path.name.startswith("scenarios"):
+            assert len(read_scenarios(path)) == 5
         elif path.suffix in {".csv", ".xlsx"}:
             loaded = load_population(path, edition="x", municipalities=REGISTRY)
             assert loaded.errors == [], path.name

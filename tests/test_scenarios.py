@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -511,3 +512,47 @@ def test_a_survival_file_labelled_by_destination_age_is_refused(
         and "90～94歳の行の生残率" in text
         and "到達年齢で書かれた表ではありませんか" in text
     )
+
+
+# ---------------------------------------------------------------- earlier IPSS layouts
+
+
+def test_the_stacked_layout_with_90_and_over_reproduces_its_own_pattern1(tmp_path: Path) -> None:
+    edition = made_up_edition(SIZES, groups=19)
+    workbook = published_workbook(tmp_path / "h30.xlsx", edition, CODES, stacked=True)
+    loaded = agesex.load(workbook, edition="h30", registry=REGISTRY)
+    assert not loaded.errors, [str(f) for f in loaded.errors]
+    assert loaded.groups[-1] == "90+" and len(loaded.groups) == 19
+    assert any(f.check == "sheets-left-out" for f in loaded.findings), "the decoy sheet is left out"
+    base = scenarios.Base.from_frame(loaded.frame, loaded.groups, REGISTRY.names)
+    expected = np.array([edition[m] for m in ("一関市", "平泉町")], dtype=float).transpose(
+        1, 0, 2, 3
+    )
+    assert np.array_equal(base.population, expected), "every block read from its own rows"
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    projected = projection.project(base.population[0], implied, base.lower_bounds)
+    assert np.abs(projected - expected).max() < 0.01
+    agesex_sheets = openpyxl.load_workbook(workbook)["3209_一関市"]
+    assert agesex_sheets["A4"].value == "男女計" and agesex_sheets["A31"].value == "男"
+
+
+def test_every_scenario_runs_with_a_90_and_over_open_group(tmp_path: Path) -> None:
+    edition = made_up_edition(SIZES, groups=19)
+    workbook = published_workbook(tmp_path / "h30.xlsx", edition, CODES, stacked=True)
+    loaded = agesex.load(workbook, edition="h30", registry=REGISTRY)
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 90, 5)] + ["90歳以上"]
+    survival = "municipality,period,sex,age_group,survival_ratio\n" + "".join(
+        f",,{sex},{label},{0.45 if label == '90歳以上' else 0.97}\n"
+        for sex in ("男", "女")
+        for label in labels
+        if label != "85～89歳"
+    )
+    built = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="h30",
+        settings_path=settings_file(tmp_path), profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=write(tmp_path, "s.csv", survival), default_target=(94_000, 2040),
+        scenarios_path=write(tmp_path, "sc.csv", HEADER + "h,半減,migration,2025,0.5\nh,半減,horizon,,2060\n"),
+    )  # fmt: skip
+    assert {"pattern1", "sim1", "sim2", "h"} <= set(built.results.projections)
+    assert set(built.long["age_group"]) == set(loaded.groups)
+    assert (built.long["population"] >= 0).all()

@@ -59,19 +59,20 @@ def reference_step(
     return result
 
 
-def made_up_edition(sizes: dict[str, float]) -> Edition:
-    """Whole-people counts for 2020–2050 for each municipality (``sizes`` scale them)."""
+def made_up_edition(sizes: dict[str, float], groups: int = len(GROUPS)) -> Edition:
+    """Whole-people counts for 2020–2050 for each municipality (``sizes`` scale them);
+    ``groups`` 19 ends at 90歳以上 (the 平成30年推計's open group) instead of 95歳以上."""
     edition: Edition = {}
     for index, (municipality, size) in enumerate(sizes.items()):
         start = [
-            [size * (700 + 20 * g - 2.2 * g * g + 40 * sex * (g > 13)) for g in range(len(GROUPS))]
+            [size * (700 + 20 * g - 2.2 * g * g + 40 * sex * (g > 13)) for g in range(groups)]
             for sex in range(2)
         ]
         years = [[[round(v) for v in row] for row in start]]
         current = [[float(v) for v in row] for row in years[0]]
         for step in range(len(YEARS) - 1):
             ratios = [
-                [made_up_schedule(1 - 0.01 * index, step, sex, g) for g in range(len(GROUPS))]
+                [made_up_schedule(1 - 0.01 * index, step, sex, g) for g in range(groups)]
                 for sex in range(2)
             ]
             ratios[0][-1] = ratios[1][-1] = 0.45
@@ -89,8 +90,16 @@ def published_workbook(
     unknown_age: dict[str, int] | None = None,
     edit: dict[tuple[str, str], object] | None = None,
     decoy: bool = True,
+    stacked: bool = False,
 ) -> Path:
-    """The IPSS municipal workbook layout. ``edit`` overrides cells: {(sheet, "C9"): value}."""
+    """The IPSS municipal workbook layout. ``edit`` overrides cells: {(sheet, "C9"): value}.
+
+    ``stacked``: the layout of the 平成25年・平成30年推計 — the 男女計, 男 and 女 blocks one
+    under the other, each under its title and a header row of its own, the last group
+    「90歳以上」 when the edition has 19 groups.
+    """
+    if stacked:
+        return _stacked_workbook(path, edition, codes, decoy)
     workbook = openpyxl.Workbook()
     first = workbook.active
     assert first is not None
@@ -141,6 +150,42 @@ def published_workbook(
             sheet.append([label, *[1] * len(YEARS)])
     for (sheet_name, cell), value in (edit or {}).items():
         workbook[sheet_name][cell] = value
+    workbook.save(path)
+    return path
+
+
+def _stacked_workbook(path: Path, edition: Edition, codes: dict[str, str], decoy: bool) -> Path:
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    assert first is not None
+    workbook.remove(first)
+    sheets = dict(edition)
+    if decoy:
+        sheets = {**sheets, "盛岡市": next(iter(edition.values()))}
+        codes = {**codes, "盛岡市": "3201"}
+    for name, years in sheets.items():
+        groups = len(years[0][0])
+        labels = [*LABELS[: groups - 1], "90歳以上" if groups == 19 else LABELS[-1]]
+        sheet = workbook.create_sheet(f"{codes[name]}_{name}")
+        sheet.append(["男女・年齢（5歳）階級別の推計結果（合成データ、平成30年推計の形）"])
+        sheet.append([f"{codes[name]} {name}"])
+        for block in ("both", "male", "female"):
+            sheet.append([])
+            sheet.append([{"both": "男女計", "male": "男", "female": "女"}[block]])
+            sheet.append(["年齢", *[f"{year}年" for year in YEARS]])
+            rows = [[label] for label in ["総数", *labels]]
+            for year_values in years:
+                values = [
+                    year_values[0][g] + year_values[1][g] if block == "both"
+                    else year_values[SEXES.index(block)][g]
+                    for g in range(groups)
+                ]  # fmt: skip
+                for r, value in enumerate([sum(values), *values]):
+                    rows[r].append(value)
+            for row in rows:
+                sheet.append(row)
+            for label in ("（再掲）", "0～14歳", "15～64歳", "65歳以上"):
+                sheet.append([label, *[1] * len(YEARS)])
     workbook.save(path)
     return path
 
