@@ -702,3 +702,42 @@ def vision_paths(
     figure.suptitle(f"{area}の将来展望（シナリオ別）", fontsize=13)
     figure.tight_layout()
     return figure
+
+
+def revision_pyramid(
+    table: pd.DataFrame,
+    area: str,
+    year: int,
+    old_label: str,
+    new_label: str,
+    age_labels: dict[str, str],
+) -> Figure:
+    """男 left, 女 right: the new edition as bars, the old one as an outline (人), one year.
+
+    ``table`` is :func:`analysis.revision.age_sex_differences`.
+    """
+    rows = table[(table["municipality"] == area) & (table["year"] == year)]
+    groups = list(dict.fromkeys(rows["age_group"]))
+    positions = range(len(groups))
+    figure, axis = plt.subplots(figsize=(8.5, 6.2))
+    for sex, sign in (("male", -1), ("female", 1)):
+        chosen = rows[rows["sex"] == sex].set_index("age_group").reindex(groups)
+        axis.barh(positions, sign * chosen["new_population"].to_numpy(), height=0.85,
+                  color=SCENARIO_COLOURS["pattern1"], alpha=0.75 if sex == "male" else 0.55,
+                  label=new_label if sex == "male" else None)  # fmt: skip
+        axis.step(sign * chosen["old_population"].to_numpy(), positions, where="mid",
+                  color="#c0392b", linewidth=1.6, label=old_label if sex == "male" else None)  # fmt: skip
+    axis.set_yticks(list(positions))
+    axis.set_yticklabels([age_labels.get(g, g) for g in groups], fontsize=8)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    axis.axvline(0, color="#333333", linewidth=0.8)
+    limit = max(abs(x) for x in axis.get_xlim())
+    axis.set_xlim(-limit * 1.05, limit * 1.05)
+    axis.text(0.25, 1.01, "男", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.text(0.75, 1.01, "女", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.set_xlabel("人口（人）")
+    axis.grid(axis="y", visible=False)
+    axis.set_title(f"{area}の人口ピラミッド（{year}年、新旧の版）", pad=22)
+    figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
+    figure.tight_layout()
+    return figure

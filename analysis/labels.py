@@ -189,6 +189,7 @@ SHEET_NAMES = {
     "stages": "人口減少段階",
     "assumptions": "シナリオの仮定",
     "from_scenario": "将来展望（ビジョン形式）",
+    "age_sex": "新旧比較（男女・5歳階級）",
 }
 
 

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from analysis import cohort
+from analysis.agesex import SEXES, AgeSexLoaded, age_lower, standard_groups
 from analysis.data import Edition, PopulationData
-from analysis.schema import TOTAL
+from analysis.schema import REGION, TOTAL
 
 
 def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:
@@ -79,3 +80,68 @@ def target_year_summary(differences_: pd.DataFrame, target_years: list[int]) -> 
         (differences_["age_group"] == TOTAL) & differences_["year"].isin(target_years)
     ]
     return rows.reset_index(drop=True)
+
+
+def harmonised_groups(old: tuple[str, ...], new: tuple[str, ...]) -> tuple[str, ...]:
+    """The five-year groups both editions can show: up to the lower of their open groups
+    (90歳以上 for a 平成30年推計 against a 令和5年推計's 95歳以上)."""
+    top = min(age_lower(old[-1]), age_lower(new[-1]))
+    return standard_groups(f"{top}+")
+
+
+def _to_groups(frame: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
+    """Counts by ``groups``: every group at or above the open one summed into it."""
+    top = age_lower(groups[-1])
+    lower = frame["age_group"].map(age_lower)
+    regrouped = frame.assign(age_group=frame["age_group"].where(lower < top, groups[-1]))
+    keys = ["municipality", "year", "sex", "age_group"]
+    return regrouped.groupby(keys, as_index=False, sort=False)["population"].sum()
+
+
+def age_sex_differences(
+    old: AgeSexLoaded, new: AgeSexLoaded, municipalities: list[str]
+) -> pd.DataFrame:
+    """Two age × sex editions by municipality (and 圏域), common year, sex and age group:
+    ``old_population, new_population, difference_people`` (人) and ``difference_pct`` (%).
+
+    Both are put on the groups they share (:func:`harmonised_groups`); the 圏域 is the
+    sum of the municipalities both editions have.
+    """
+    groups = harmonised_groups(old.groups, new.groups)
+    both = [
+        m
+        for m in municipalities
+        if m in set(old.frame["municipality"]) & set(new.frame["municipality"])
+    ]
+    years = sorted(set(old.frame["year"]) & set(new.frame["year"]))
+    parts = []
+    for loaded in (old, new):
+        frame = loaded.frame[
+            loaded.frame["municipality"].isin(both) & loaded.frame["year"].isin(years)
+        ]
+        frame = _to_groups(
+            frame[["municipality", "year", "sex", "age_group", "population"]], groups
+        )
+        region = frame.groupby(["year", "sex", "age_group"], as_index=False, sort=False)[
+            "population"
+        ].sum()
+        parts.append(pd.concat([frame, region.assign(municipality=REGION)], ignore_index=True))
+    keys = ["municipality", "year", "sex", "age_group"]
+    table = parts[0].merge(parts[1], on=keys, suffixes=("_old", "_new"), validate="one_to_one")
+    table = table.rename(
+        columns={"population_old": "old_population", "population_new": "new_population"}
+    )
+    table["difference_people"] = table["new_population"] - table["old_population"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["difference_pct"] = (
+            table["difference_people"] / table["old_population"] * 100
+        ).where(table["old_population"] > 0)
+    order = {m: i for i, m in enumerate([*both, REGION])}
+    table = table.assign(
+        _m=table["municipality"].map(order),
+        _s=table["sex"].map({s: i for i, s in enumerate(SEXES)}),
+        _a=table["age_group"].map({g: i for i, g in enumerate(groups)}),
+    )
+    table = table.sort_values(["_m", "year", "_s", "_a"]).drop(columns=["_m", "_s", "_a"])
+    return table.reset_index(drop=True)[[*keys, "old_population", "new_population",
+                                         "difference_people", "difference_pct"]]  # fmt: skip

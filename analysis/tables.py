@@ -82,8 +82,14 @@ def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]
 def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.DataFrame]:
     """Differences between each edition and the one it replaces (empty when there is none)."""
     years = comparison_years(target_year)
-    frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": []}
+    frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": [], "age_sex": []}
     for old, new in revision.pairs(data):
+        if old.edition in data.age_sex and new.edition in data.age_sex:
+            frames["age_sex"].append(
+                revision.age_sex_differences(
+                    data.age_sex[old.edition], data.age_sex[new.edition], data.municipalities
+                ).assign(old_edition=old.edition, new_edition=new.edition)
+            )
         frames["differences"].append(
             revision.differences(data.corrected, old.edition, new.edition, years)
         )

@@ -29,6 +29,7 @@ from pathlib import Path
 from IPython.display import Markdown, display
 
 from analysis import figures, population, revision
+from analysis.agesex import AGE_LABELS
 from analysis.display import PEOPLE, PERCENT, table, text
 from analysis.paths import REPORTS
 from analysis.schema import REGION
@@ -81,6 +82,31 @@ for old, new in revision_pairs:
             f"revision_{new.edition}_{area}",
             figure_dir,
         )
+    if old.edition in data.age_sex and new.edition in data.age_sex:
+        older, newer = data.age_sex[old.edition], data.age_sex[new.edition]
+        by_age = revision.age_sex_differences(older, newer, data.municipalities)
+        shared = sorted(set(by_age["year"]))
+        display(Markdown(
+            "### 男女・5歳階級別の比較\n\n"
+            f"両方の版が男女・5歳階級別に公表している年（{'、'.join(map(str, shared))}年）を比べます。"
+            + (f"最後の年齢階級が違うため（{AGE_LABELS.get(older.groups[-1], older.groups[-1])}と"
+               f"{AGE_LABELS.get(newer.groups[-1], newer.groups[-1])}）、"
+               f"{AGE_LABELS.get(by_age['age_group'].iloc[-1], by_age['age_group'].iloc[-1])}にまとめて比べます。"
+               if older.groups[-1] != newer.groups[-1] else "")
+        ))
+        last = shared[-1]
+        region = by_age[(by_age["municipality"] == REGION) & (by_age["year"] == last)]
+        display(table(
+            region.drop(columns=["municipality", "year"]),
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.1f}"},
+            caption=f"圏域の男女・年齢階級別人口（{last}年）",
+        ))
+        for area in [m for m in [*data.municipalities, REGION] if m in set(by_age["municipality"])]:
+            figures.show(
+                figures.revision_pyramid(by_age, area, last, old.short_label, new.short_label, AGE_LABELS),
+                f"revision_pyramid_{new.edition}_{area}",
+                figure_dir,
+            )
 
 # %% [markdown]
 # ## 算出方法

@@ -11,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import agesex, population, projection, scenarios
+from analysis import agesex, population, projection, revision, scenarios
 from analysis.cells import read_municipality_registry
 from analysis.findings import DataError
 from analysis.io import InputError
@@ -556,3 +556,52 @@ def test_every_scenario_runs_with_a_90_and_over_open_group(tmp_path: Path) -> No
     assert {"pattern1", "sim1", "sim2", "h"} <= set(built.results.projections)
     assert set(built.long["age_group"]) == set(loaded.groups)
     assert (built.long["population"] >= 0).all()
+
+
+def register_two_age_sex_editions(raw: Path, tmp_path: Path) -> None:
+    """A 平成30年推計-like edition (stacked, 90歳以上) replaced by a 令和5年推計-like one."""
+    published_workbook(raw / "h30_03.xlsx", made_up_edition(SIZES, groups=19), CODES, stacked=True)
+    newer = made_up_edition({"一関市": 4.4, "平泉町": 0.3})
+    published_workbook(raw / "r5_03.xlsx", newer, CODES)
+    text = (raw / "editions.csv").read_text(encoding="utf-8")
+    text = text.replace("replaces,source,short_label\n", "replaces,source,short_label,age_sex\n")
+    text += (
+        "ipss_h30,projection,社人研推計（平成30年推計・合成）,2018-03,h30_03.xlsx,,テスト,平成30年推計,1\n"
+        "ipss_r5,projection,社人研推計（令和5年推計・合成）,2023-12,r5_03.xlsx,ipss_h30,テスト,令和5年推計,1\n"
+    )
+    (raw / "editions.csv").write_text(text, encoding="utf-8")
+
+
+def test_two_age_sex_editions_are_compared_by_sex_and_age(raw_copy: Path, tmp_path: Path) -> None:
+    register_two_age_sex_editions(raw_copy, tmp_path)
+    data = population.load(raw_dir=raw_copy)
+    old, new = data.age_sex["ipss_h30"], data.age_sex["ipss_r5"]
+    assert (old.groups[-1], new.groups[-1]) == ("90+", "95+")
+    table = revision.age_sex_differences(old, new, data.municipalities)
+    assert table["age_group"].iloc[-1] == "90+" and "95+" not in set(table["age_group"])
+    for loaded, column in ((old, "old_population"), (new, "new_population")):
+        members = table[table["municipality"] != REGION]
+        assert members[column].sum() == loaded.frame["population"].sum(), (
+            "nobody lost on regrouping"
+        )
+    region = table[table["municipality"] == REGION].set_index(["year", "sex", "age_group"])
+    summed = (
+        table[table["municipality"] != REGION]
+        .groupby(["year", "sex", "age_group"])
+        .sum(numeric_only=True)
+    )
+    assert np.allclose(region["new_population"], summed.loc[region.index, "new_population"])
+    row = table.iloc[0]
+    assert row["difference_people"] == row["new_population"] - row["old_population"]
+
+
+def test_the_revision_report_shows_both_pyramids(project: Project, tmp_path: Path) -> None:
+    register_two_age_sex_editions(project.raw, tmp_path)
+    result = project.cli("reports")
+    assert result.returncode == 0, result.stdout
+    html = (project.reports / "revision.html").read_text(encoding="utf-8")
+    assert "男女・5歳階級別の比較" in html
+    assert "最後の年齢階級が違うため（90歳以上と95歳以上）、90歳以上にまとめて比べます。" in html
+    assert (project.reports / "figures" / "revision_pyramid_ipss_r5_圏域.svg").exists()
+    assert (project.processed / "revision_age_sex.csv").exists()
+    assert project.non_finite() == []
