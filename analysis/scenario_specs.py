@@ -348,3 +348,56 @@ def check_scenarios(
                 refuse(spec, spec.of("tfr")[0], "scenario-needs-tfr-base",
                        municipalities="、".join(missing))  # fmt: skip
     raise_on_errors(findings)
+
+
+# ---------------------------------------------------------------- writing (the exploration notebook)
+
+COLUMNS = ["scenario", "label", "assumption", "year", "value"]
+
+
+def as_rows(specs: list[ScenarioSpec]) -> pd.DataFrame:
+    """Scenarios as the rows of a scenario file (``scenario,label,assumption,year,value``)."""
+    rows = [
+        {"scenario": spec.name, "label": spec.label, "assumption": a.kind,
+         "year": a.year, "value": int(a.value) if a.kind == "horizon" else a.value}
+        for spec in specs
+        for a in spec.assumptions
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=COLUMNS).astype({"year": "Int64"})
+
+
+def save(spec: ScenarioSpec, path: Path) -> list[ScenarioSpec]:
+    """Write ``spec`` into the scenario file at ``path`` (created if missing), replacing a
+    scenario of the same name and keeping the others; returns what the file now holds.
+
+    The existing file is read with every check first: a file with errors is never
+    rewritten. The written file is read back, so what was saved is what a run reads.
+    """
+    from analysis.io import write_csv
+
+    problems = [] if NAME.fullmatch(spec.name) else [spec.name]
+    if problems or spec.name in PRESET_LABELS:
+        raise ValueError(f"シナリオ名「{spec.name}」は使えません（文字・数字・「_」・「-」の40文字まで、"
+                         f"{'、'.join(PRESET_LABELS)} 以外）")  # fmt: skip
+    kept = [s for s in read_scenarios(path) if s.name != spec.name] if path.exists() else []
+    write_csv(as_rows([*kept, spec]), path)
+    return read_scenarios(path)
+
+
+def from_choices(
+    name: str,
+    label: str,
+    *,
+    waypoints: list[tuple[int, float]],
+    migration: list[tuple[int, float]],
+    settlers_per_year: tuple[int, float] | None,
+    horizon: int | None,
+) -> ScenarioSpec:
+    """A scenario from the exploration notebook's sliders (pattern1's own values left out)."""
+    rows = [Assumption("tfr", year, value) for year, value in waypoints]
+    rows += [Assumption("migration", year, scale) for year, scale in migration]
+    if settlers_per_year and settlers_per_year[1] > 0:
+        rows.append(Assumption("settlers_per_year", settlers_per_year[0], settlers_per_year[1]))
+    if horizon:
+        rows.append(Assumption("horizon", None, float(horizon)))
+    return ScenarioSpec(name, label or name, tuple(rows))

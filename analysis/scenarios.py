@@ -20,7 +20,7 @@ Scenario ids (in every output):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -295,28 +295,22 @@ def _record(results: Results, spec: ScenarioSpec, run: Run) -> None:
 def explore(
     base: Base,
     implied: projection.Schedule,
+    spec: ScenarioSpec,
+    tfr_bases: list[float] | None,
     profile: np.ndarray,
     survival: np.ndarray | None,
-    *,
-    tfr_bases: list[float] | None,
-    waypoints: list[tuple[int, float]],
-    migration: list[tuple[int, float]],
-    settlers_per_year: float,
-    horizon: int | None = None,
 ) -> tuple[tuple[int, ...], np.ndarray]:
-    """One what-if projection (years, (Y, M, 2, A)) for the exploration notebook's sliders,
-    with the primitives of a scenario file: fertility waypoints (when every ``tfr_bases``
-    is known), a multiple of net migration from each given year (needs the survival
-    ratios, else ignored), settlers per year for the 圏域 from the base period on."""
-    rows = [Assumption("tfr", y, v) for y, v in waypoints] if tfr_bases else []
-    if survival is not None:
-        rows += [Assumption("migration", y, k) for y, k in migration]
-    if settlers_per_year:
-        rows.append(Assumption("settlers_per_year", base.years[0], settlers_per_year))
-    if horizon:
-        rows.append(Assumption("horizon", None, float(horizon)))
-    spec = ScenarioSpec("explore", "この設定の推計", tuple(rows))
-    result = run_spec(base, implied, spec, list(tfr_bases or []), profile, survival)
+    """One what-if projection (years, (Y, M, 2, A)) for the exploration notebook: the
+    scenario's assumptions, leaving out what the inputs cannot serve (fertility without
+    every ``tfr_bases``, a migration multiple without survival ratios)."""
+    usable = tuple(
+        a
+        for a in spec.assumptions
+        if not (a.kind == "tfr" and not tfr_bases)
+        and not (a.kind == "migration" and survival is None)
+    )
+    result = run_spec(base, implied, replace(spec, assumptions=usable), list(tfr_bases or []),
+                      profile, survival)  # fmt: skip
     return result.years, result.population
 
 

@@ -14,17 +14,23 @@
 # 男女・5歳階級別のデータから、出生率・人口移動・転入超過の仮定を変えたときの人口ピラミッドと総人口を、
 # スライダーで確かめます。`make lab` で JupyterLab を開き、このファイルを開いて上から順に実行してください。
 #
-# - **目標の合計特殊出生率** と **その年**：基準年の合計特殊出生率（設定ファイルの `tfr_base`）から直線的に上がります
-# - **移動の程度**：1 はパターン1と同じ純移動、0 は移動なし（生残率のファイルが必要です）
+# - **出生率（2つの経由点）**：基準年の合計特殊出生率（設定ファイルの `tfr_base`）から、経由点1・経由点2を
+#   直線で結び、その後は一定です（国の長期ビジョンは2030年1.8程度、2040年2.07）
+# - **移動の倍率（2つの期間）**：パターン1の純移動の何倍か（1＝パターン1、0.5＝半減、0＝均衡）を、
+#   それぞれの年から始まる期間に当てはめます（生残率のファイルが必要です）
 # - **転入超過（人／年）**：圏域に毎年加える転入超過（設定の男女・年齢構成、市町へは基準年の人口の比で配分）
+# - **推計の最終年**：基準のデータの最後の年より後は、最後の期間の率を据え置いて延長します
 #
-# 正式な数値は `make reports` の `reports/projection.html` にあります。ここでの試算は保存されません。
+# 「シナリオの行を書き出す」を押すと、いまのスライダーの値をシナリオのファイル（`scenario_file`）に
+# 書き出します（同じ名前のシナリオは置き換え）。そのファイルを `make reports ARGS="--scenarios ファイル"`
+# に渡すと、報告書の「将来展望」に載ります。正式な数値は `reports/projection.html` にあります。
 
 # %% tags=["parameters"]
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら登録済みの版）
-survival_path = ""  # 生残率のファイル（「移動の程度」に必要）
+survival_path = ""  # 生残率のファイル（「移動の倍率」に必要）
 area = "圏域"  # 図にする地域（一関市・平泉町・圏域）
 pyramid_year = 2040  # 人口ピラミッドの年
+scenario_file = "my_scenarios.csv"  # 「シナリオの行を書き出す」の書き出し先
 
 # %%
 # %matplotlib inline
@@ -35,7 +41,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import figures, population, projection, scenarios
+from analysis import figures, population, projection, scenario_specs, scenarios
 from analysis.agesex import AGE_LABELS
 from analysis.paths import DATA_RAW
 
@@ -60,33 +66,70 @@ else:
     if tfr_bases is None:
         notes.append("基準年の合計特殊出生率（tfr_base）が設定にないため、出生率のスライダーは効きません。")
     if survival is None:
-        notes.append("生残率のファイルがないため、「移動の程度」のスライダーは効きません。")
+        notes.append("生残率のファイルがないため、「移動の倍率」のスライダーは効きません。")
     display(Markdown(f"基準のデータ：{source.label}（{base.years[0]}～{base.years[-1]}年）\n\n" + "\n".join(f"- {n}" for n in notes)))
 
 # %%
-def redraw(tfr_target: float = 2.1, tfr_target_year: int = 2030, migration_scale: float = 1.0,
-           settlers_per_year: int = 0) -> None:
-    """Project with these assumptions and draw the pyramid and the totals beside パターン1."""
-    what_if = scenarios.explore(
-        base, implied, profile, survival, tfr_bases=tfr_bases, tfr_target=tfr_target,
-        tfr_target_year=tfr_target_year, migration_scale=migration_scale,
-        settlers_per_year=settlers_per_year,
+def current_scenario(name: str = "mine", label: str = "", tfr_year_1: int = 2030, tfr_1: float = 1.8,
+                     tfr_year_2: int = 2040, tfr_2: float = 2.07, migration_year_1: int = 2025,
+                     migration_1: float = 1.0, migration_year_2: int = 2035, migration_2: float = 1.0,
+                     settlers_per_year: int = 0, horizon: int = 2050) -> scenario_specs.ScenarioSpec:
+    """The sliders as a scenario (the rows a scenario file would hold)."""
+    waypoints = sorted({tfr_year_1: tfr_1, tfr_year_2: tfr_2}.items())
+    migration = sorted({migration_year_1: migration_1, migration_year_2: migration_2}.items())
+    return scenario_specs.from_choices(
+        name, label, waypoints=[(y, v) for y, v in waypoints],
+        migration=[] if all(k == 1 for _, k in migration) else migration,
+        settlers_per_year=(base.years[0], float(settlers_per_year)), horizon=horizon if horizon > base.years[-1] else None,
     )
+
+
+def redraw(**choices: object) -> None:
+    """Project with these assumptions and draw the pyramid and the totals beside パターン1."""
+    spec = current_scenario(**choices)  # type: ignore[arg-type]
+    years, what_if = scenarios.explore(base, implied, spec, tfr_bases, profile, survival)
     pattern1 = projection.project(base.population[0], implied, base.lower_bounds)
-    results = scenarios.Results(base, {"pattern1": pattern1, "sim1": what_if}, {}, {}, pd.DataFrame())
+    results = scenarios.Results(base, {"pattern1": pattern1, "explore": what_if}, {}, {}, pd.DataFrame(),
+                                years={"explore": years})
     long = scenarios.long_table(results)
-    labels = {"pattern1": scenarios.SCENARIO_LABELS["pattern1"], "sim1": "この設定の推計"}
+    labels = {"pattern1": scenarios.SCENARIO_LABELS["pattern1"], "explore": "この設定の推計"}
     year = pyramid_year if pyramid_year in base.years else base.years[-1]
     plt.show(figures.population_pyramid(long, area, base.years[0], year, labels, AGE_LABELS))
     plt.show(figures.scenario_paths(scenarios.indicators(results, long), area, labels))
 
 
 if source is not None:
-    redraw()  # the defaults, drawn at once (also when the notebook runs without a browser)
-    widgets.interact(
-        redraw,
-        tfr_target=widgets.FloatSlider(value=2.1, min=1.0, max=2.5, step=0.05, description="目標の出生率"),
-        tfr_target_year=widgets.IntSlider(value=2030, min=base.years[1], max=base.years[-1], step=5, description="その年"),
-        migration_scale=widgets.FloatSlider(value=1.0, min=0.0, max=1.0, step=0.05, description="移動の程度"),
-        settlers_per_year=widgets.IntSlider(value=0, min=0, max=2000, step=50, description="転入超過/年"),
-    )
+    starts = list(range(base.years[0], base.years[-1], 5))
+    controls = {
+        "name": widgets.Text(value="mine", description="シナリオ名"),
+        "label": widgets.Text(value="", description="名称"),
+        "tfr_year_1": widgets.IntSlider(value=2030, min=base.years[1], max=2070, step=5, description="経由点1の年"),
+        "tfr_1": widgets.FloatSlider(value=1.8, min=1.0, max=2.5, step=0.01, description="出生率1"),
+        "tfr_year_2": widgets.IntSlider(value=2040, min=base.years[1], max=2070, step=5, description="経由点2の年"),
+        "tfr_2": widgets.FloatSlider(value=2.07, min=1.0, max=2.5, step=0.01, description="出生率2"),
+        "migration_year_1": widgets.SelectionSlider(options=starts, value=starts[min(1, len(starts) - 1)], description="移動1の年"),
+        "migration_1": widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05, description="移動の倍率1"),
+        "migration_year_2": widgets.SelectionSlider(options=starts, value=starts[min(3, len(starts) - 1)], description="移動2の年"),
+        "migration_2": widgets.FloatSlider(value=1.0, min=0.0, max=2.0, step=0.05, description="移動の倍率2"),
+        "settlers_per_year": widgets.IntSlider(value=0, min=0, max=2000, step=50, description="転入超過/年"),
+        "horizon": widgets.IntSlider(value=base.years[-1], min=base.years[-1], max=2070, step=5, description="最終年"),
+    }
+    redraw(**{key: control.value for key, control in controls.items()})  # drawn at once, also without a browser
+    widgets.interact(redraw, **controls)
+    button = widgets.Button(description="シナリオの行を書き出す")
+    saved = widgets.Output()
+
+    def save_rows(_: object) -> None:
+        spec = current_scenario(**{key: control.value for key, control in controls.items()})
+        with saved:
+            saved.clear_output()
+            try:
+                held = scenario_specs.save(spec, Path(scenario_file))
+            except Exception as error:  # shown to the planner as one line, never a traceback
+                display(Markdown(f"書き出せませんでした：{error}"))
+                return
+            display(Markdown(f"{Path(scenario_file).resolve()} に書き出しました（シナリオ {len(held)} 件）。"))
+            display(scenario_specs.as_rows([spec]))
+
+    button.on_click(save_rows)
+    display(button, saved)

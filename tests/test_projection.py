@@ -570,6 +570,7 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
             "age_sex_path": str(workbook),
             "survival_path": str(survival_file(tmp_path)),
             "area": "平泉町",
+            "scenario_file": str(tmp_path / "mine.csv"),
         },
     )
     executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
@@ -577,7 +578,10 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
     assert not [o for o in outputs if o.get("output_type") == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(images) >= 2, "the pyramid and the totals are drawn"
-    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
+    widgets = [
+        o for o in outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
+    assert len(widgets) >= 2, "the sliders and the button that writes the scenario rows"
 
 
 def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, workbook: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import agesex, population, projection, revision, scenarios
+from analysis import agesex, population, projection, revision, scenario_specs, scenarios
 from analysis.cells import read_municipality_registry
 from analysis.findings import DataError
 from analysis.io import InputError
@@ -605,3 +606,38 @@ def test_the_revision_report_shows_both_pyramids(project: Project, tmp_path: Pat
     assert (project.reports / "figures" / "revision_pyramid_ipss_r5_圏域.svg").exists()
     assert (project.processed / "revision_age_sex.csv").exists()
     assert project.non_finite() == []
+
+
+# ---------------------------------------------------------------- the exploration notebook's rows
+
+
+def test_the_sliders_saved_as_rows_run_as_the_notebook_showed(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    spec = scenario_specs.from_choices(
+        "mine", "試算", waypoints=[(2030, 1.8), (2040, 2.07)], migration=[(2025, 0.5), (2035, 1.0)],
+        settlers_per_year=(2020, 150.0), horizon=2060,
+    )  # fmt: skip
+    path = tmp_path / "mine.csv"
+    write(tmp_path, "mine.csv", HEADER + "other,別の,tfr,2030,1.6\nmine,古い,tfr,2030,1.5\n")
+    held = scenario_specs.save(spec, path)
+    assert [s.name for s in held] == ["other", "mine"], "the same name is replaced, others kept"
+    assert held[1].assumptions == tuple(
+        replace(a, where=b.where)
+        for a, b in zip(spec.assumptions, held[1].assumptions, strict=True)
+    )
+    built = build(inputs, path)
+    base = built.results.base
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    survival = scenarios.read_survival(
+        inputs["survival"], list(base.municipalities), base.years, base.groups
+    )
+    years, shown = scenarios.explore(base, implied, spec, [1.45, 1.38], built.profile, survival)
+    assert years == built.results.years["mine"]
+    assert np.array_equal(shown, built.results.projections["mine"])
+    with pytest.raises(ValueError, match="シナリオ名「=cmd」は使えません"):
+        scenario_specs.save(replace(spec, name="=cmd"), path)
+    broken = write(tmp_path, "broken.csv", HEADER + "x,X,tfrr,2030,1.8\n")
+    with pytest.raises(DataError):
+        scenario_specs.save(spec, broken)
+    assert "tfrr" in broken.read_text(encoding="utf-8"), "a file with errors is never rewritten"
