@@ -1,4 +1,5 @@
-"""The national guidance's scenarios from an age × sex edition, and what planners read off them.
+"""The national guidance's scenarios from an age × sex edition, the planners' own, and what
+planners read off them.
 
 Scenario ids (in every output):
 
@@ -11,9 +12,12 @@ Scenario ids (in every output):
 - ``sim2`` (シミュレーション2): sim1 with zero migration: R = S, the survival ratios
   supplied with ``--survival``;
 - ``settlers``: pattern1 plus N net settlers per 5-year period, distributed by
-  the settler profile and added after the 0–4 step, with N solved so that the
+  the settler profile and joining before the 0–4 step, with N solved so that the
   target population is reached in the target year (the projection is linear in
-  N, so two runs give N exactly).
+  N, so two runs give N exactly);
+- any name of a scenario file (:mod:`analysis.scenario_specs`): the planners'
+  将来展望, built from the same primitives as sim1 and sim2 (which are presets of
+  them), possibly run past the edition's last year (``extended`` years).
 
 ``圏域`` is the sum of the municipalities in every scenario. Counts are 人, rates %.
 """
