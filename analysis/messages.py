@@ -267,7 +267,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "survival ratios are missing: {what} and {count} in all",
     ),
     "survival-destination-age": (
-        "{below}の行の生残率 {value} が、{open}の行の {open_value} と大きく違います。生残率は出発年齢（x歳→x+5歳の x）で書き、{below}の行は使いません（{open}の行の率を{below}以上に当てはめます）。到達年齢で書かれた表ではありませんか。出発年齢の表なら{below}の行を削除してください",
+        "{below}の行の生残率 {value} が、{open}の行の {open_value} と大きく違います。生残率は出発年齢（x歳→x+5歳の x）で書き、{below}の行は使いません（{open}の行の率を{over}に当てはめます）。到達年齢で書かれた表ではありませんか。出発年齢の表なら{below}の行を削除してください",
         "the {below} ratio {value} is far from the {open} ratio {open_value}: is the file labelled by destination age? "
         "Ratios are labelled by starting age and the {below} row is not used (delete it if the file is by starting age)",
     ),

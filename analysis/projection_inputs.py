@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import vocabulary
-from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, parse_age, parse_sex
+from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
 from analysis.cells import MUNICIPALITY, parse_number
 from analysis.findings import Finding, raise_on_errors
 from analysis.io import LINE, InputError, column_letter, read_records
@@ -486,6 +486,7 @@ def read_survival(
         findings.append(_finding(table, row, "survival_ratio", "survival-destination-age",
                                  below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
                                  open=AGE_LABELS.get(groups[open_index], groups[open_index]),
+                                 over=f"{age_lower(groups[open_index - 1])}歳以上",
                                  value=f"{value:g}", open_value=f"{other[0]:g}"))  # fmt: skip
     if not findings and not any(parse_age(r.get("age_group")) == groups[0]
                                 for r in table.to_dict("records")):  # fmt: skip

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis import agesex, kpi, projection_inputs, vocabulary
+from analysis import agesex, kpi, projection_inputs, scenario_specs, vocabulary
 from analysis.cells import read_municipality_registry
 from analysis.data import POPULATION_LAYOUT
 from analysis.layouts import Field, normalise_header
@@ -24,6 +24,7 @@ READERS: dict[str, list[tuple[str, Field]]] = {
     "YEAR": [
         ("三区分の人口", POPULATION_LAYOUT.field("year")),
         ("男女・5歳階級", agesex.AGE_SEX_LAYOUT.field("year")),
+        ("シナリオ", scenario_specs.SCENARIO_FIELDS[2]),
     ],
     "POPULATION": [
         ("三区分の人口", POPULATION_LAYOUT.value),
@@ -43,6 +44,13 @@ READERS: dict[str, list[tuple[str, Field]]] = {
     "KPI_ID": [("KPI実績", kpi.ACTUALS_LAYOUT.field("kpi_id"))],
     "FISCAL_YEAR": [("KPI実績", kpi.ACTUALS_LAYOUT.field("fiscal_year"))],
     "NOTE": [("KPI実績", kpi.ACTUALS_LAYOUT.optional[0]), ("設定", projection_inputs.NOTE_FIELD)],
+    "SCENARIO": [("シナリオ", scenario_specs.SCENARIO_FIELDS[0])],
+    "ASSUMPTION": [("シナリオ", scenario_specs.SCENARIO_FIELDS[1])],
+    "SCENARIO_LABEL": [("シナリオ", scenario_specs.LABEL_FIELD)],
+    "SETTING_VALUE": [
+        ("設定", projection_inputs.SETTING_FIELDS[2]),
+        ("シナリオ", scenario_specs.SCENARIO_FIELDS[3]),
+    ],
 }
 
 
