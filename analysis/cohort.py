@@ -67,6 +67,8 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
     - ``dependency_pct``: (0-14 + 65+) ÷ 15-64 × 100 (従属人口指数)
     - ``ageing_index_pct``: 65+ ÷ 0-14 × 100 (老年化指数)
     - ``derived``: True when any count of the row was derived (interpolated or summed)
+    - ``interpolated``: True when any count of the row was interpolated between published
+      years (the 補間 mark of tables and figures; a sum of printed counts is not)
     """
     wide = _with_total(unstack_age_groups(frame, KEYS))
     young, working, old, total = (wide[c].to_numpy() for c in (*AGE_GROUPS, TOTAL))
@@ -86,7 +88,22 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
         else frame.assign(derived=False)
     )
     columns["derived"] = derived.groupby(KEYS)["derived"].any().reindex(wide.index).to_numpy()
+    flagged = frame.assign(interpolated=is_interpolated(frame))
+    columns["interpolated"] = (
+        flagged.groupby(KEYS)["interpolated"].any().reindex(wide.index).fillna(False).to_numpy()
+    )
     return pd.DataFrame(columns)
+
+
+INTERPOLATION_LABELS = ("線形補間", "幾何補間")
+
+
+def is_interpolated(frame: pd.DataFrame) -> pd.Series:
+    """Rows interpolated between published years (by their ``derivation``), as booleans."""
+    if "derivation" not in frame:
+        return pd.Series(False, index=frame.index)
+    text = frame["derivation"].astype("string").fillna("")
+    return text.str.startswith(INTERPOLATION_LABELS).astype(bool)
 
 
 def change_from_base(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
@@ -141,7 +158,7 @@ def interpolate(
     counts = np.bincount(codes, minlength=groups)
     start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(int)
     identity = frame[SERIES].iloc[order[start]].reset_index(drop=True) if groups else frame[SERIES]
-    label = "線形補間" if method == "linear" else "幾何補間"
+    label = INTERPOLATION_LABELS[0] if method == "linear" else INTERPOLATION_LABELS[1]
     published_parts = []
     interpolated_parts = []
     for target in targets:
@@ -253,13 +270,16 @@ def compare(frame: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFram
     (影響度 when baseline is the 社人研推計 and alternative the 人口ビジョン).
     """
     keys = ["municipality", "year", "age_group"]
-    left = frame.loc[frame["edition"] == baseline, [*keys, "population", "derived"]]
-    right = frame.loc[frame["edition"] == alternative, [*keys, "population", "derived"]]
+    flagged = frame.assign(interpolated=is_interpolated(frame))
+    columns = [*keys, "population", "derived", "interpolated"]
+    left = flagged.loc[flagged["edition"] == baseline, columns]
+    right = flagged.loc[flagged["edition"] == alternative, columns]
     merged = left.merge(right, on=keys, suffixes=("_baseline", "_alternative"))
     merged["gap"] = merged["population_alternative"] - merged["population_baseline"]
     with np.errstate(divide="ignore", invalid="ignore"):
         merged["ratio"] = merged["population_alternative"] / merged["population_baseline"]
     merged["derived"] = merged["derived_baseline"] | merged["derived_alternative"]
-    return merged.drop(columns=["derived_baseline", "derived_alternative"]).assign(
-        baseline=baseline, alternative=alternative
-    )
+    merged["interpolated"] = merged["interpolated_baseline"] | merged["interpolated_alternative"]
+    dropped = ["derived_baseline", "derived_alternative", "interpolated_baseline",
+               "interpolated_alternative"]  # fmt: skip
+    return merged.drop(columns=dropped).assign(baseline=baseline, alternative=alternative)

@@ -379,6 +379,49 @@ def load_population(
     )
 
 
+BORROWED = "以前の版の値"
+"""The start of the ``derivation`` of rows taken from the edition a partial one replaces."""
+
+
+def borrow_missing(
+    frame: pd.DataFrame, editions: list[Edition], municipalities: list[str]
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """A revised edition without some municipality takes that municipality from the edition
+    it replaces (a real partial revision: one municipality revises its vision, the other's
+    stands), so that the 圏域 can still be summed.
+
+    Borrowed rows are ``derived`` with the derivation 「以前の版の値（…）」 and a note
+    names each; a municipality neither edition has stays out. Years and age groups are
+    never borrowed: a year the revised edition lacks is interpolated where it lies between
+    its years, else left out.
+    """
+    by_id = {e.edition: e for e in editions}
+    parts = [frame]
+    notes = []
+    for edition in editions:
+        old = by_id.get(edition.replaces)
+        if old is None:
+            continue
+        present = set(frame.loc[frame["edition"] == edition.edition, "municipality"])
+        if not present:
+            continue
+        for municipality in municipalities:
+            if municipality in present:
+                continue
+            rows = frame[
+                (frame["edition"] == old.edition) & (frame["municipality"] == municipality)
+            ]
+            if rows.empty:
+                continue
+            parts.append(rows.assign(edition=edition.edition, derived=True,
+                                     derivation=f"{BORROWED}（{old.short_label}）"))  # fmt: skip
+            notes.append(Finding("note", display_path(edition.path), None, "municipality",
+                                 "borrowed-municipality",
+                                 {"edition": edition.short_label, "municipality": municipality,
+                                  "old": old.short_label}))  # fmt: skip
+    return pd.concat(parts, ignore_index=True), notes
+
+
 def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
     """Add what an edition may leave out: totals and the 圏域 (marked ``derived``).
 
@@ -503,11 +546,20 @@ def load_all(
             detailed[edition.edition] = loaded.age_sex
     raise_on_errors(findings)
     municipalities = registry.names
-    raw = complete_population(pd.concat(frames, ignore_index=True), municipalities)
-    raw = sort_population(raw, municipalities)
+    printed = sort_population(
+        complete_population(pd.concat(frames, ignore_index=True), municipalities), municipalities
+    )
     corrections = read_corrections(raw_dir / "corrections.csv")
-    corrected, applied = apply_corrections(raw, corrections)
+    corrected, applied = apply_corrections(printed, corrections)
     if check:
         labels = {e.edition: e.short_label for e in editions}
-        findings += checks.check_all(raw, corrections, raw_dir, municipalities, labels)
+        findings += checks.check_all(printed, corrections, raw_dir, municipalities, labels)
+    # A partial revision borrows from the edition it replaces only now: the copies are not
+    # checked again, and the corrected frame borrows corrected values.
+    raw, borrowed = borrow_missing(printed, editions, municipalities)
+    corrected, _ = borrow_missing(corrected, editions, municipalities)
+    findings += borrowed
+    raw = sort_population(complete_population(raw, municipalities), municipalities)
+    corrected = sort_population(complete_population(corrected, municipalities), municipalities)
+    corrected["corrected"] = corrected["corrected"].fillna(False).astype(bool)
     return PopulationData(editions, municipalities, raw, corrected, applied, findings, detailed)

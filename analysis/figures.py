@@ -104,6 +104,7 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
     """
     from IPython.display import Image, display
 
+    check_drawn(figure, name)
     description = describe(figure)
     png = save(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
@@ -112,6 +113,45 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
         "image/png": {"alt": description},
     }
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
+
+
+class EmptyPanel(ValueError):
+    """A figure would show an empty panel or a legend entry with nothing drawn."""
+
+
+def check_drawn(figure: Figure, name: str) -> None:
+    """Refuse a figure a planner would find broken: a visible panel with nothing drawn in
+    it, or a labelled line without data (a legend entry for a line that is not there)."""
+    for axis in figure.axes:
+        if not axis.get_visible() or not axis.axison:
+            continue
+        drawn = [
+            artist
+            for artist in (*axis.lines, *axis.patches, *axis.collections, *axis.images)
+            if _has_data(artist)
+        ]
+        if not drawn:
+            raise EmptyPanel(f"{name}: 空のパネル「{axis.get_title() or '無題'}」")
+        for line in axis.lines:
+            label = str(line.get_label())
+            if not label.startswith("_") and not _has_data(line):
+                raise EmptyPanel(f"{name}: 線のない凡例「{label}」")
+
+
+def _has_data(artist: object) -> bool:
+    import numpy as np
+    from matplotlib.collections import Collection
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    if isinstance(artist, Line2D):
+        values = np.asarray(artist.get_ydata(), dtype="float64")
+        return bool(values.size) and bool(np.isfinite(values).any())
+    if isinstance(artist, Rectangle):
+        return bool(artist.get_height() or artist.get_width()) and artist.get_visible()
+    if isinstance(artist, Collection):
+        return bool(np.asarray(artist.get_offsets()).size) or bool(artist.get_paths())
+    return True
 
 
 def describe(figure: Figure) -> str:
@@ -150,7 +190,7 @@ def population_by_age(
                 bottom=bottom,
                 color=AGE_COLOURS[group],
                 label=AGE_GROUP_LABELS[group],
-                hatch=["//" if d else "" for d in rows["derived"]],
+                hatch=["//" if d else "" for d in rows["interpolated"]],
                 edgecolor="white",
                 linewidth=0.5,
             )
@@ -161,7 +201,7 @@ def population_by_age(
         axis.set_xticklabels(
             [
                 f"{y}年" + ("\n(補間)" if d else "")
-                for y, d in zip(rows["year"], rows["derived"], strict=True)
+                for y, d in zip(rows["year"], rows["interpolated"], strict=True)
             ],
             fontsize=8,
         )

@@ -18,6 +18,7 @@ COLUMN_LABELS = {
     "age_group": "年齢区分",
     "population": "人口（人）",
     "derived": "算出値",
+    "interpolated": "補間値",
     "derivation": "算出方法",
     "corrected": "補正",
     "0-14": "年少人口（人）",
@@ -199,7 +200,8 @@ def japanese(frame: pd.DataFrame) -> pd.DataFrame:
     for column, mapping in VALUE_LABELS.items():
         if column in result:
             result[column] = result[column].map(lambda v, m=mapping: m.get(v, v))
-    for column in ("derived", "corrected", "cumulative", "shared_budget", "chosen", "extended"):
+    for column in ("derived", "interpolated", "corrected", "cumulative", "shared_budget", "chosen",
+                   "extended"):  # fmt: skip
         if column in result:
             result[column] = result[column].map({True: "○", False: ""})
     return result.rename(columns=COLUMN_LABELS)

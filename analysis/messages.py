@@ -340,6 +340,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シナリオ「{value}」はありません（計算したシナリオ：{known}）",
         "no scenario {value!r} (computed: {known})",
     ),
+    "borrowed-municipality": (
+        "{edition}には{municipality}の値がないため、{municipality}は以前の版（{old}）の値を使い、圏域はその合計としました（両方の版に値がある年だけ）",
+        "{edition} has no rows for {municipality}: its values are taken from {old}, and the 圏域 sums them",
+    ),
     # ---------------------------------------------------------------- registry
     "registry-kind": (
         "種別「{value}」は使えません（projection か vision）",
@@ -572,6 +576,7 @@ TITLES = {
     "scenario-negative-ratio": "負の人口になる倍率",
     "scenario-target-reached": "目標に転入超過は不要",
     "scenario-unknown": "シナリオが不明",
+    "borrowed-municipality": "以前の版の値を使用",
     "registry-kind": "版の種別",
     "registry-replaces": "置き換える版",
     "target-year": "目標年・基準年が範囲外",

@@ -247,7 +247,7 @@ def key_points(
             points.append(f"{role}（{edition.short_label}）には{area}の{year}年の値がありません。")
             continue
         row = structure.loc[key]
-        derived = "（前後の公表年から補間）" if bool(row["derived"]) else ""
+        derived = "（前後の公表年から補間）" if bool(row["interpolated"]) else ""
         points.append(
             f"{year}年の{area}の{role}人口は{row['total']:,.0f}人{derived}、"
             f"高齢化率は{row['aging_rate_pct']:.1f}%です（{edition.short_label}）。"

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis import cohort
 from analysis.agesex import SEXES, AgeSexLoaded, age_lower, standard_groups
-from analysis.data import Edition, PopulationData
+from analysis.data import BORROWED, Edition, PopulationData
 from analysis.schema import REGION, TOTAL
 
 
@@ -15,6 +15,20 @@ def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:
     """(old, new) for every edition that replaces another one."""
     by_id = {e.edition: e for e in data.editions}
     return [(by_id[e.replaces], e) for e in data.editions if e.replaces]
+
+
+def own_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Without the rows a partial edition borrowed from the one it replaces (comparing them
+    with themselves says nothing); the 圏域 summed from them stays."""
+    text = frame["derivation"].astype("string").fillna("") if "derivation" in frame else None
+    return frame if text is None else frame[~text.str.startswith(BORROWED).to_numpy()]
+
+
+def borrowed_municipalities(frame: pd.DataFrame, edition: str) -> list[str]:
+    """The municipalities ``edition`` took from the edition it replaces."""
+    rows = frame[frame["edition"] == edition]
+    text = rows["derivation"].astype("string").fillna("")
+    return list(dict.fromkeys(rows.loc[text.str.startswith(BORROWED).to_numpy(), "municipality"]))
 
 
 def common_years(frame: pd.DataFrame, old: str, new: str, extra: list[int]) -> list[int]:
@@ -35,7 +49,7 @@ def differences(frame: pd.DataFrame, old: str, new: str, target_years: list[int]
     difference_people = new − old; difference_pct = (new − old) ÷ old × 100. Target
     years that an edition does not publish are interpolated (marked derived).
     """
-    pair = frame[frame["edition"].isin([old, new])]
+    pair = own_rows(frame[frame["edition"].isin([old, new])])
     years = common_years(pair, old, new, target_years)
     pair = cohort.with_years(pair, target_years)
     pair = pair[pair["year"].isin(years)]
@@ -57,7 +71,7 @@ def aging_differences(
     frame: pd.DataFrame, old: str, new: str, target_years: list[int]
 ) -> pd.DataFrame:
     """Aging rate (%) in both editions and the difference in points (new − old)."""
-    pair = frame[frame["edition"].isin([old, new])]
+    pair = own_rows(frame[frame["edition"].isin([old, new])])
     years = common_years(pair, old, new, target_years)
     structure = cohort.age_structure(cohort.with_years(pair, target_years))
     structure = structure[structure["year"].isin(years)]

@@ -63,10 +63,13 @@ elif detailed:
     age_sex_line = f"「{text(detailed[-1].label)}」による将来推計は `reports/projection.html` にあります"
 else:
     age_sex_line = "登録されていません（将来推計の手順は README「男女・5歳階級別データによる将来推計の手順」）"
+borrowed_notes = [f.message for f in data.findings if f.check == "borrowed-municipality"]
 display(
     Markdown(
         f"- 推計：**{text(projection.label)}**\n"
         f"- 展望：**{text(vision.label)}**\n"
+        + "".join(f"- {text(note)}（表の「算出値」に○）\n" for note in borrowed_notes)
+        +
         f"- 男女・5歳階級別データ：{age_sex_line}\n"
         f"- 基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
         f"補間方法：{'線形' if method == 'linear' else '幾何'}"
@@ -141,7 +144,7 @@ for edition in (projection, vision):
     ]
     display(
         table(
-            rows[["year", "0-14", "15-64", "65+", "total", "aging_rate_pct", "derived"]],
+            rows[["year", "0-14", "15-64", "65+", "total", "aging_rate_pct", "interpolated"]],
             {**counts, "aging_rate_pct": PERCENT},
             caption=f"{municipality}の年齢3区分別人口（{edition.label}）",
         )
@@ -161,7 +164,8 @@ figures.show(
     figure_dir,
 )
 short = {e.edition: e.short_label for e in data.editions}
-indices = structure[structure["municipality"] == municipality].assign(
+current = [projection.edition, vision.edition]  # the editions named at the top, and no other
+indices = structure[(structure["municipality"] == municipality) & structure["edition"].isin(current)].assign(
     edition=lambda d: d["edition"].map(short)
 )[
     ["edition", "year", "aging_rate_pct", "youth_dependency_pct", "old_age_dependency_pct",
@@ -181,7 +185,8 @@ display(
 # %%
 change = tables["change"]
 last_years = change.groupby("edition")["year"].transform("max")
-change_rows = change[(change["municipality"] == municipality) & (change["year"] == last_years)]
+change_rows = change[(change["municipality"] == municipality) & (change["year"] == last_years)
+                     & change["edition"].isin(current)]
 display(
     table(
         change_rows.drop(columns=["municipality"]).assign(edition=lambda d: d["edition"].map(short)),
@@ -200,6 +205,7 @@ display(
 # %%
 frame = tables["population"]
 totals = frame[(frame["age_group"] == TOTAL) & (frame["municipality"] == REGION)]
+totals = totals.assign(derived=cohort.is_interpolated(totals))  # the white points: interpolated only
 facts = population.facts()
 targets = facts[facts["fact"].isin(["target_2028", "target_2040"])].assign(
     population=lambda d: d["value"], label=lambda d: d["value"].map(lambda v: f"目標 {v:,.0f}人程度")

@@ -51,11 +51,16 @@ for old, new in revision_pairs:
     display(Markdown(f"## {text(new.short_label)} と {text(old.short_label)} の比較\n\n"
                      f"- 以前の版：**{text(old.label)}**（{text(old.published or '公表時期不明')}）\n"
                      f"- 新しい版：**{text(new.label)}**（{text(new.published or '公表時期不明')}）"))
+    borrowed = revision.borrowed_municipalities(frame, new.edition)
+    if borrowed:
+        display(Markdown(text(
+            f"新しい版には{'・'.join(borrowed)}の値がないため、{'・'.join(borrowed)}は比較していません"
+            f"（新しい版の圏域は、{'・'.join(borrowed)}に以前の版の値を使った合計です）。")))
     diff = revision.differences(frame, old.edition, new.edition, years)
     summary = revision.target_year_summary(diff, years)
     display(
         table(
-            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "derived"]],
+            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
             {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
             caption="目標年の総人口（人）",
         )
@@ -70,7 +75,7 @@ for old, new in revision_pairs:
     )
     display(
         table(
-            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "derived"]],
+            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
             {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
             caption="市町・年・年齢区分別の差",
         )
@@ -116,7 +121,8 @@ for old, new in revision_pairs:
 # | 差（人） | 新しい版の人口 − 以前の版の人口 |
 # | 差の率（%） | 差 ÷ 以前の版の人口 × 100 |
 # | 高齢化率の差（ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
-# | 比較する年 | 両方の版が公表している年と目標年。目標年を公表していない版は前後の公表年から線形補間（「算出値」欄に○） |
+# | 比較する年 | 両方の版が公表している年と目標年。目標年を公表していない版は前後の公表年から線形補間（「補間値」欄に○） |
+# | 一部の市町だけの新しい版 | 新しい版にない市町は比較しません。新しい版の圏域は、その市町に以前の版の値を使った合計です |
 # | 圏域 | 提供ファイルに圏域がなく、すべての市町の値がある場合は市町の合計 |
 #
 # 原資料の印刷値の補正（`data/raw/corrections.csv`）は、補正対象の値が印刷値のままの版にだけ適用されます。

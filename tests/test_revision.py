@@ -38,9 +38,36 @@ def test_supplied_vision_becomes_current_and_replaces_the_shipped_one(
     assert current.replaces == "vision_2024"
     assert "vision_revised_example.csv" in current.label
     rows = supplied.corrected[supplied.corrected["edition"] == "vision_supplied"]
-    # Totals are derived from the age groups; no 圏域 because 平泉町 is missing.
+    # Totals are derived from the age groups.
     assert rows.loc[rows["age_group"] == TOTAL, "derived"].all()
-    assert REGION not in set(rows["municipality"])
+    # 平泉町 is missing: taken from the edition it replaces, labelled, and the 圏域 sums them
+    # for the years both have.
+    hiraizumi = rows[rows["municipality"] == "平泉町"]
+    assert hiraizumi["derivation"].str.startswith("以前の版の値（人口ビジョン（2024年3月））").all()
+    old = supplied.corrected[
+        (supplied.corrected["edition"] == "vision_2024")
+        & (supplied.corrected["municipality"] == "平泉町")
+    ]
+    assert hiraizumi["population"].tolist() == old["population"].tolist(), "the corrected values"
+    region = rows[(rows["municipality"] == REGION) & (rows["age_group"] == TOTAL)].set_index("year")
+    ichinoseki = rows[(rows["municipality"] == "一関市") & (rows["age_group"] == TOTAL)].set_index(
+        "year"
+    )
+    hiraizumi_total = hiraizumi[hiraizumi["age_group"] == TOTAL].set_index("year")
+    assert sorted(region.index) == [2020, 2025, 2030, 2035, 2040]
+    for year in region.index:
+        expected = ichinoseki.loc[year, "population"] + hiraizumi_total.loc[year, "population"]
+        assert region.loc[year, "population"] == expected
+    note = next(f for f in supplied.findings if f.check == "borrowed-municipality")
+    assert (
+        "平泉町は以前の版（人口ビジョン（2024年3月））の値を使い、圏域はその合計としました"
+        in note.message
+    )
+    diff = revision.differences(supplied.corrected, "vision_2024", "vision_supplied", [2028])
+    assert "平泉町" not in set(diff["municipality"]), (
+        "borrowed rows are not compared with themselves"
+    )
+    assert revision.borrowed_municipalities(supplied.corrected, "vision_supplied") == ["平泉町"]
 
 
 def test_revision_differences_against_hand_computed_values(
@@ -58,7 +85,9 @@ def test_revision_differences_against_hand_computed_values(
     # 9,900 + (9,100 − 9,900) × 3/5 = 9,420 against the published 9,281
     assert interpolated["new_population"] == pytest.approx(9_420)
     assert interpolated["difference_people"] == pytest.approx(139)
-    assert interpolated["derived"]
+    assert interpolated["derived"] and interpolated["interpolated"]
+    published = diff[(diff["year"] == 2040) & (diff["municipality"] == "一関市")]
+    assert not published["interpolated"].any(), "supplied years are never marked 補間"
     assert 2045 not in set(diff["year"]), "only years both editions cover"
     aging = revision.aging_differences(supplied.corrected, "vision_2024", "vision_supplied", [2040])
     a2040 = aging[aging["year"] == 2040].iloc[0]

@@ -1,0 +1,101 @@
+"""Council-ready outputs: partial editions without holes, reports a council member can read."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pytest
+
+from analysis import figures
+from analysis.paths import DATA_RAW
+
+from .conftest import Project
+
+EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
+
+
+class _Reader(HTMLParser):
+    """The visible text of a report and the rows of each of its tables."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.text: list[str] = []
+        self.tables: list[dict[str, object]] = []
+        self._skip = 0
+        self._caption = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        if tag == "table":
+            self.tables.append({"cells": 0, "caption": ""})
+        if tag == "td" and self.tables:
+            self.tables[-1]["cells"] = int(self.tables[-1]["cells"]) + 1  # type: ignore[call-overload]
+        if tag == "caption":
+            self._caption = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+        if tag == "caption":
+            self._caption = False
+
+    def handle_data(self, data: str) -> None:
+        if self._skip:
+            return
+        self.text.append(data)
+        if self._caption and self.tables:
+            self.tables[-1]["caption"] = str(self.tables[-1]["caption"]) + data
+
+
+def read_report(path: Path) -> _Reader:
+    reader = _Reader()
+    reader.feed(path.read_text(encoding="utf-8"))
+    return reader
+
+
+def partial_vision(folder: Path) -> Path:
+    """The shipped example of a revision (一関市 only) without its 2030 rows."""
+    lines = EXAMPLE.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if ",2030," not in line]
+    path = folder / "partial.csv"
+    path.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_partial_edition_leaves_no_hole_in_any_report(project: Project, tmp_path: Path) -> None:
+    result = project.cli("reports", "--vision", str(partial_vision(tmp_path)))
+    assert result.returncode == 0, result.stdout
+    assert project.non_finite() == []
+    for name in ("population", "revision", "kpi"):
+        report = read_report(project.reports / f"{name}.html")
+        text = " ".join(report.text)
+        assert not re.search(r"(?<![A-Za-z])(nan|NaN|inf)(?![A-Za-z])", text), name
+        empty = [t["caption"] for t in report.tables if not t["cells"]]
+        assert empty == [], f"{name}: tables with headers only: {empty}"
+    population = " ".join(read_report(project.reports / "population.html").text)
+    assert (
+        "平泉町は以前の版（人口ビジョン（2024年3月））の値を使い、圏域はその合計としました"
+        in population
+    )
+    revision = " ".join(read_report(project.reports / "revision.html").text)
+    assert "新しい版には平泉町の値がないため、平泉町は比較していません" in revision
+
+
+def test_a_panel_with_nothing_drawn_or_a_legend_without_a_line_is_refused() -> None:
+    figure, axes = plt.subplots(1, 2)
+    axes[0].plot([2020, 2025], [1, 2], label="推計")
+    with pytest.raises(figures.EmptyPanel, match="空のパネル"):
+        figures.check_drawn(figure, "test")
+    axes[1].bar([0], [3])
+    figures.check_drawn(figure, "test")
+    axes[1].plot([], [], label="展望")
+    with pytest.raises(figures.EmptyPanel, match="線のない凡例「展望」"):
+        figures.check_drawn(figure, "test")
+    plt.close(figure)
