@@ -46,13 +46,50 @@ def table(
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     short = [renamed[c] for c in short_text_columns(shown, frame.columns, renamed)]
+    for column in text_columns:
+        if column in short:
+            continue
+        longest = shown[column].dropna().astype(str).str.len().max()
+        if longest and longest == longest:  # a long text column keeps a readable width
+            styler = styler.set_properties(
+                subset=[column], **{"min-width": f"{min(int(longest), WRAPPED_TEXT) * 0.7:.1f}em"}
+            )
     if short:
         # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
         # would otherwise stack them one character per line.
         styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    return styler.set_table_attributes('class="report-table"')
+    wide = print_width(shown, format_map) > PORTRAIT_WIDTH
+    return styler.set_table_attributes(f'class="report-table{" report-wide" if wide else ""}"')
+
+
+PORTRAIT_WIDTH = 78
+"""Characters (full-width) across an A4 portrait page in the printed tables' 6.5 pt type
+(180 mm between the margins); a wider table is printed on a landscape page."""
+WRAPPED_TEXT = 14
+"""A long text column is given about this many characters a line when printed."""
+
+
+def print_width(shown: pd.DataFrame, formats: dict[object, str]) -> float:
+    """The printed width of a table in full-width characters (an estimate: half-width
+    characters count one half, each column adds one for its padding)."""
+
+    def width(value: str) -> float:
+        return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in value)
+
+    total = 0.0
+    for column in shown.columns:
+        header = width(str(column))
+        values = shown[column].dropna()
+        fmt = formats.get(column, "{}")
+        if pd.api.types.is_numeric_dtype(values):
+            cells = [width(fmt.format(v)) for v in values] if len(values) else [0.0]
+            content = max(cells)
+        else:
+            content = min(max((width(str(v)) for v in values), default=0.0), WRAPPED_TEXT)
+        total += max(content, min(header, max(header / 2, 4))) + 1
+    return total
 
 
 SHORT_TEXT = 6

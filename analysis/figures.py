@@ -14,6 +14,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -388,18 +389,28 @@ FIELD_COLOURS = [
 ]
 
 
-def _short(text: str, length: int = 18) -> str:
-    return text if len(text) <= length else text[: length - 1] + "…"
+KPI_PANELS_PER_PAGE = 12
+"""Panels per printed page of the KPI chart (3 across, 4 down: readable on A4)."""
 
 
-def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: int = 5) -> Figure:
-    """One small panel per KPI: the planned path FY2022→FY2028 and the actuals reported.
+def kpi_pages(overview: pd.DataFrame, per_page: int = KPI_PANELS_PER_PAGE) -> list[pd.DataFrame]:
+    """The KPIs split into pages of the progress chart, in the plan's order."""
+    return [overview.iloc[i : i + per_page] for i in range(0, len(overview), per_page)]
+
+
+def kpi_progress_grid(
+    overview: pd.DataFrame, actuals: pd.DataFrame, columns: int = 3, page: str = ""
+) -> Figure:
+    """One panel per KPI (a page of :func:`kpi_pages`): the planned path FY2022→FY2028 and
+    the actuals reported, the value axis from zero, the full name of the KPI as title.
 
     ``overview`` is :func:`analysis.kpi.progress` output; ``actuals`` the validated actuals.
     """
+    import textwrap
+
     rows = -(-len(overview) // columns)
     figure, axes = plt.subplots(
-        rows, columns, figsize=(3.1 * columns, 2.3 * rows), squeeze=False, sharex=True
+        rows, columns, figsize=(4.2 * columns, 2.9 * rows), squeeze=False, sharex=True
     )
     for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
         axis.plot(
@@ -413,6 +424,7 @@ def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: in
             label="計画（按分）",
         )
         reported = actuals[actuals["kpi_id"] == kpi.kpi_id].sort_values("fiscal_year")
+        highest = max(kpi.baseline_fy2022, kpi.target_fy2028, *reported["value"].tolist())
         if len(reported):
             axis.plot(
                 reported["fiscal_year"],
@@ -423,45 +435,42 @@ def kpi_progress_grid(overview: pd.DataFrame, actuals: pd.DataFrame, columns: in
                 linewidth=1.5,
                 label="実績",
             )
-        axis.set_title(f"{kpi.kpi_id} {_short(kpi.kpi_name)}", fontsize=8)
+        name = textwrap.fill(f"{kpi.kpi_id} {kpi.kpi_name}", 21)
+        axis.set_title(name, fontsize=8, loc="left")
         axis.tick_params(labelsize=7)
         axis.set_xticks([2022, 2024, 2026, 2028])
         axis.set_xlim(2021.5, 2028.5)
+        # Quantities from zero: a change from 207 to 210 does not look as steep as one
+        # from 13,981 to 121,700.
+        axis.set_ylim(0, highest * 1.15 if highest > 0 else 1)
         axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
         axis.set_ylabel(kpi.unit, fontsize=7)
         axis.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
         )
-        # The grade goes in the right-hand corner the planned line leaves free.
-        falling = kpi.target_fy2028 < kpi.baseline_fy2022
-        axis.annotate(
-            kpi.grade,
-            xy=(0.98, 0.88 if falling else 0.05),
-            xycoords="axes fraction",
-            ha="right",
-            fontsize=8,
-            color="#c0504d",
-        )
-    # Years are shared: only the lowest panel of each column labels them.
+        axis.annotate(kpi.grade, xy=(0.98, 0.05), xycoords="axes fraction", ha="right",
+                      fontsize=8, color="#c0504d")  # fmt: skip
     for index, axis in enumerate(axes.flat):
         if index >= len(overview):
             axis.set_visible(False)
         axis.tick_params(axis="x", labelbottom=index + columns >= len(overview))
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    figure.legend(handles, labels, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 0.985))
-    figure.suptitle("成果指標（KPI）の計画と実績（年度）", y=0.998, fontsize=13)
-    # Laid out by hand: tight_layout on 35 axes costs more than drawing them.
-    figure.subplots_adjust(left=0.05, right=0.99, bottom=0.03, top=0.94, wspace=0.35, hspace=0.55)
-    figure.fixed_layout = True  # type: ignore[attr-defined]
+    handles: dict[str, Artist] = {}
+    for axis in axes.flat:
+        for handle, label in zip(*axis.get_legend_handles_labels(), strict=True):
+            handles.setdefault(label, handle)
+    figure.legend(list(handles.values()), list(handles), loc="upper center", ncol=2,
+                  bbox_to_anchor=(0.5, 0.985))  # fmt: skip
+    figure.suptitle(f"成果指標（KPI）の計画と実績（年度）{page}", y=0.998, fontsize=13)
+    figure.tight_layout(rect=(0, 0, 1, 0.93))
     return figure
 
 
 def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
-    """Budget per fiscal year stacked by 政策分野 (百万円 on the axis, from 千円)."""
+    """Budget per fiscal year stacked by 政策分野 (千円, like every table)."""
     table = by_field.pivot_table(
         index="fiscal_year", columns="field", values="budget_thousand_yen", aggfunc="sum"
     )
-    table = table.reindex(columns=[f for f in order if f in table.columns]) / 1000
+    table = table.reindex(columns=[f for f in order if f in table.columns])
     figure, axis = plt.subplots(figsize=(9, 5))
     bottom = pd.Series(0.0, index=table.index)
     for colour, field in zip(FIELD_COLOURS, table.columns, strict=False):
@@ -476,7 +485,7 @@ def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
     for x, total in enumerate(bottom):
         axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
     axis.yaxis.set_major_formatter(_PEOPLE)
-    axis.set_ylabel("事業費（百万円）")
+    axis.set_ylabel("事業費（千円）")
     axis.set_title("政策分野別の事業費（連携市町の合計見込額）")
     axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axis.grid(axis="x", visible=False)
@@ -484,28 +493,38 @@ def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
     return figure
 
 
+SMALL_BUDGET_SHARE = 0.05
+"""Initiatives below this share of the largest one get a panel of their own (a linear axis
+shows them at their real size there; on one axis with the largest they would be invisible)."""
+
+
 def budget_by_initiative(totals: pd.DataFrame) -> Figure:
-    """Five-year budget per initiative (百万円), largest first; ``totals`` has name and 千円."""
+    """Five-year budget per initiative (千円, linear, sorted, every bar labelled); the small
+    ones again in a second panel on their own scale. ``totals`` has label and 千円."""
     ordered = totals.sort_values("budget_thousand_yen")
-    figure, axis = plt.subplots(figsize=(9, 0.28 * len(ordered) + 1.2))
-    axis.barh(ordered["label"], ordered["budget_thousand_yen"] / 1000, color="#5b8cc0")
-    for y, value in enumerate(ordered["budget_thousand_yen"] / 1000):
-        axis.annotate(
-            f"{value:,.1f}",
-            (value, y),
-            xytext=(3, 0),
-            textcoords="offset points",
-            va="center",
-            fontsize=7,
-        )
-    axis.set_xscale("symlog", linthresh=10)
-    # Plain numbers on the log axis (10, 100, 1,000), not powers of ten.
-    axis.xaxis.set_major_formatter(_PEOPLE)
-    axis.set_xlabel("5年間の事業費合計（百万円、対数目盛）")
-    axis.set_title("具体的な取組別の事業費（2024～2028年度）")
-    axis.tick_params(axis="y", labelsize=8)
-    axis.grid(axis="y", visible=False)
-    figure.tight_layout()
+    largest = float(ordered["budget_thousand_yen"].max())
+    small = ordered[ordered["budget_thousand_yen"] < largest * SMALL_BUDGET_SHARE]
+    panels = [(ordered, "すべての取組")]
+    if 0 < len(small) < len(ordered):
+        panels.append((small, f"最大の取組の{SMALL_BUDGET_SHARE:.0%}未満の取組（目盛を拡大）"))
+    heights = [0.26 * len(rows) + 0.9 for rows, _ in panels]
+    figure, axes = plt.subplots(len(panels), 1, figsize=(9, sum(heights) + 0.8),
+                                gridspec_kw={"height_ratios": heights}, squeeze=False)  # fmt: skip
+    for axis, (rows, title) in zip(axes[:, 0], panels, strict=True):
+        values = rows["budget_thousand_yen"]
+        axis.barh(rows["label"], values, color="#5b8cc0")
+        for y, value in enumerate(values):
+            axis.annotate(f"{value:,.0f}", (value, y), xytext=(3, 0), textcoords="offset points",
+                          va="center", fontsize=7)  # fmt: skip
+        axis.set_xlim(0, float(values.max()) * 1.18)
+        axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        axis.xaxis.set_major_formatter(_PEOPLE)
+        axis.set_title(title, fontsize=10, loc="left")
+        axis.tick_params(axis="y", labelsize=7)
+        axis.grid(axis="y", visible=False)
+    axes[-1, 0].set_xlabel("5年間の事業費合計（千円）")
+    figure.suptitle("具体的な取組別の事業費（2024～2028年度）", fontsize=12)
+    figure.tight_layout(rect=(0, 0, 1, 0.985))
     return figure
 
 

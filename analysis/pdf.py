@@ -20,7 +20,6 @@ from analysis.io import InputError, atomic_path
 from analysis.paths import REPORTS
 
 PDF_FOLDER = REPORTS / "pdf"
-MARGIN = "15mm"
 FOOTER = (
     '<div style="font-size:8px;width:100%;text-align:center;color:#555;">'
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
@@ -78,7 +77,7 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
                 page.emulate_media(media="print")
                 document = page.pdf(
                     format="A4",
-                    margin={"top": MARGIN, "bottom": MARGIN, "left": MARGIN, "right": MARGIN},
+                    prefer_css_page_size=True,  # the reports' @page rules: A4, landscape for wide tables
                     print_background=True,
                     display_header_footer=True,
                     header_template="<span></span>",

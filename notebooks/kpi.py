@@ -81,10 +81,18 @@ display(
 # %% [markdown]
 # ## KPIごとの進捗
 #
-# 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画、青線は実績です。
+# 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画です。縦軸は0からです。
 
 # %%
-figures.show(figures.kpi_progress_grid(overview, actuals), "kpi_progress", figure_dir, dpi=110)
+display(Markdown("青い線は報告された実績です。" if len(actuals) else "実績はまだ報告されていないため、計画の線だけを示します。"))
+pages = figures.kpi_pages(overview)
+for number, page in enumerate(pages, start=1):
+    figures.show(
+        figures.kpi_progress_grid(overview=page, actuals=actuals, page=f"（{number}/{len(pages)}）"),
+        f"kpi_progress_{number}",
+        figure_dir,
+        dpi=110,
+    )
 
 # %% [markdown]
 # ## 事業費

@@ -304,7 +304,7 @@ def test_the_kpi_report_is_built_from_supplied_actuals(project: Project, tmp_pat
         "算出方法",
     ):
         assert heading in html
-    assert (project.reports / "figures" / "kpi_progress.svg").exists()
+    assert (project.reports / "figures" / "kpi_progress_1.svg").exists()
     overview = (project.processed / "kpi_overview.csv").read_text(encoding="utf-8-sig")
     assert ",540," in overview or ",540.0," in overview, "the supplied actual is in the table"
 
