@@ -1,0 +1,160 @@
+"""The reports printed to A4 PDF and read back: page counts, table cells, headings."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from .conftest import Project
+from .test_projection import CODES, SIZES, settings_file, survival_file
+from .workbooks import made_up_edition, published_workbook
+
+BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(
+    BROWSER is None,
+    reason="no Chromium here to print with (.ci/run installs Debian's chromium package)",
+)
+
+PAGES = {"population": (4, 14), "kpi": (6, 22), "revision": (2, 10), "projection": (6, 24)}
+"""Page count bounds per report: fewer means content went missing, more means pages of
+almost nothing (or a table cut into strips)."""
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+FOOTER = re.compile(r"^\d+ / \d+$")
+
+
+@dataclass
+class Line:
+    page: int
+    top: float
+    """Distance from the top of the page (pt)."""
+    text: str
+
+
+@dataclass
+class Block:
+    page: int
+    top: float
+
+
+def read_pdf(path: Path) -> tuple[list[Line], list[Block], int]:
+    """Every text line and every picture of the PDF, with its page and position."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTFigure, LTImage, LTTextBox, LTTextLine
+
+    lines: list[Line] = []
+    pictures: list[Block] = []
+    pages = 0
+    for number, page in enumerate(extract_pages(str(path)), start=1):
+        pages = number
+        height = page.height
+
+        def walk(item: object, page_number: int = number, page_height: float = height) -> None:
+            if isinstance(item, LTTextLine):
+                text = item.get_text().strip()
+                if text and not FOOTER.match(text):
+                    lines.append(Line(page_number, page_height - item.y1, text))
+                return
+            if isinstance(item, (LTFigure, LTImage)):
+                pictures.append(Block(page_number, page_height - item.y1))
+            if isinstance(item, (LTTextBox, LTFigure)) or hasattr(item, "__iter__"):
+                for child in item:  # type: ignore[attr-defined]
+                    walk(child)
+
+        walk(page)
+    return lines, pictures, pages
+
+
+class _Structure(HTMLParser):
+    """The headings of a report and the whole texts of its table cells."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.headings: list[str] = []
+        self.cells: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("h1", "h2", "h3", "td", "th"):
+            self._in = tag
+            (self.cells if tag in ("td", "th") else self.headings).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in in ("td", "th"):
+            self.cells[-1] += data
+        elif self._in:
+            self.headings[-1] += data
+
+
+def structure(html: Path) -> _Structure:
+    parser = _Structure()
+    parser.feed(html.read_text(encoding="utf-8"))
+    return parser
+
+
+def headings(html: Path) -> list[str]:
+    return [h.replace("¶", "").strip() for h in structure(html).headings if h.strip()]
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """Every report (a revised vision, age × sex data and own scenarios), printed."""
+    from .conftest import copy_checkout
+
+    folder = tmp_path_factory.mktemp("print")
+    project = copy_checkout(folder / "人口 分析" / "project")
+    inputs = folder / "inputs"
+    inputs.mkdir()
+    workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
+    result = project.cli(
+        "reports", "--vision", str(project.raw / "examples" / "vision_revised_example.csv"),
+        "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
+        "--projection-settings", str(settings_file(inputs)),
+        "--scenarios", str(project.raw / "examples" / "scenarios_example.csv"),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout
+    printing = project.cli("pdf")
+    assert printing.returncode == 0, printing.stdout + printing.stderr
+    return project
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_each_report_prints_to_a4_within_its_page_bounds(printed: Project, name: str) -> None:
+    _, _, pages = read_pdf(printed.reports / "pdf" / f"{name}.pdf")
+    low, high = PAGES[name]
+    assert low <= pages <= high, f"{name}.pdf has {pages} pages"
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_printed_line_is_a_lone_japanese_character(printed: Project, name: str) -> None:
+    """A word split one character per line (検/査, 一関/市) is a column too narrow."""
+    lines, _, _ = read_pdf(printed.reports / "pdf" / f"{name}.pdf")
+    whole = {c.strip() for c in structure(printed.reports / f"{name}.html").cells}
+    lone = [
+        f"p.{line.page}: {line.text}"
+        for line in lines
+        if len(line.text) == 1 and JAPANESE.match(line.text) and line.text not in whole
+    ]
+    assert lone == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_heading_is_followed_on_its_page_by_content(printed: Project, name: str) -> None:
+    lines, pictures, _ = read_pdf(printed.reports / "pdf" / f"{name}.pdf")
+    orphans = []
+    for heading in headings(printed.reports / f"{name}.html"):
+        found = [line for line in lines if line.text.replace(" ", "") == heading.replace(" ", "")]
+        for line in found:
+            below = [o for o in lines if o.page == line.page and o.top > line.top + 1]
+            below += [p for p in pictures if p.page == line.page and p.top > line.top + 1]
+            if not below:
+                orphans.append(f"p.{line.page}: {heading}")
+    assert orphans == []
