@@ -165,6 +165,13 @@ def describe(figure: Figure) -> str:
 _PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
+def from_zero(axis: Axes) -> None:
+    """Quantities (people, rates) on an axis from zero: a fall from 120,000 to 90,000
+    must not look like a fall to nothing."""
+    top = axis.get_ylim()[1]
+    axis.set_ylim(0, top * 1.05 if top > 0 else 1)
+
+
 def population_by_age(
     structure: pd.DataFrame,
     municipality: str,
@@ -245,7 +252,8 @@ def aging_rate_trajectories(
     axis.set_ylabel("高齢化率（%）")
     axis.set_xlabel("年")
     axis.set_title("高齢化率（65歳以上人口 ÷ 総人口）の推移")
-    axis.legend(loc="upper left", ncol=2)
+    from_zero(axis)
+    axis.legend(loc="lower right", ncol=2, fontsize=8)
     figure.tight_layout()
     return figure
 
@@ -333,6 +341,7 @@ def projection_vs_vision(
     axis.set_xlabel("年")
     axis.set_xlim(right=axis.get_xlim()[1] + 2.5)  # room for the labels of the last year
     axis.set_title("圏域の推計人口と展望人口の比較")
+    from_zero(axis)
     axis.legend(loc="lower left")
     figure.tight_layout()
     return figure
@@ -569,10 +578,12 @@ def revision_overlay(
         )
     left.yaxis.set_major_formatter(_PEOPLE)
     left.set_ylabel("人口（人）")
+    from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
     # Below the panel: inside it, eight entries would cover the lines.
     left.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     right.set_ylabel("高齢化率（%）")
+    from_zero(right)
     right.set_title(f"{municipality}：高齢化率")
     right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
     figure.suptitle(
@@ -708,6 +719,7 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
         axis.set_title(title, fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
         axis.set_xlabel("年")
+        from_zero(axis)
     axes[0].set_ylabel("人口（人）")
     handles, names = axes[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="upper center", ncol=len(names), bbox_to_anchor=(0.5, 1.06))

@@ -490,10 +490,13 @@ def budgets_by(budgets: pd.DataFrame, initiatives: pd.DataFrame, by: list[str]) 
 
 
 def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataFrame:
-    """Indicative only: the five-year budget (千円) per unit of planned KPI change.
+    """Indicative only: the five-year budget (千円) per unit of planned KPI increase.
 
     An initiative's budget serves all its KPIs, so for an initiative with two
-    KPIs the whole budget is set against each. Undefined for maintain targets.
+    KPIs the whole budget is set against each. Only where the target is above the
+    baseline: spending is not a price of a planned decrease (a KPI whose target is
+    below its baseline, e.g. fewer events) or of keeping a level; there
+    ``per_unit_note`` says why no value is given.
     """
     planned = plan(kpis)
     totals = budgets.groupby("initiative_id", as_index=False)["budget_thousand_yen"].sum()
@@ -502,10 +505,16 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
         on="initiative_id",
     )
     kpis_per_initiative = merged.groupby("initiative_id")["kpi_id"].transform("count")
-    change = merged["required_change"].abs()
+    change = merged["required_change"]
     merged["budget_per_unit_change_thousand_yen"] = merged[
         "budget_total_thousand_yen"
     ] / change.where(change > 0)
+    merged["per_unit_note"] = np.select(
+        [change < 0, change == 0],
+        ["目標値が現状値を下回るため計算しない（事業費は減少の対価ではない）",
+         "目標値が現状値と同じため計算しない"],
+        "",
+    )  # fmt: skip
     merged["shared_budget"] = kpis_per_initiative > 1
     return merged[
         [
@@ -516,6 +525,7 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
             "required_change",
             "budget_total_thousand_yen",
             "budget_per_unit_change_thousand_yen",
+            "per_unit_note",
             "shared_budget",
         ]
     ]

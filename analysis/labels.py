@@ -19,6 +19,8 @@ COLUMN_LABELS = {
     "population": "人口（人）",
     "derived": "算出値",
     "interpolated": "補間値",
+    "per_unit_note": "計算しない理由",
+    "planned_change": "計画の変化量（2022→2028年度）",
     "derivation": "算出方法",
     "corrected": "補正",
     "0-14": "年少人口（人）",

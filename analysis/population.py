@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,13 +32,23 @@ def supplied_edition(
     return Edition(
         edition=f"{kind}_supplied",
         kind=kind,
-        label=label or f"{kind_label}（提供ファイル {path.name}）",
+        label=label or f"{kind_label}（提供された新しい版）",
         published=published,
         path=path,
         replaces=replaces,
         source=source or f"提供ファイル {path.name}",
-        short_label=label or f"{kind_label}（{path.name}）",
+        short_label=label or f"{kind_label}（新しい版）",
     )
+
+
+def published_text(published: str) -> str:
+    """「2018年3月公表」 from ``2018-03`` (the registry's dates), one dating style everywhere."""
+    import re
+
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", published.strip())
+    if found:
+        return f"{found.group(1)}年{int(found.group(2))}月公表"
+    return f"公表 {published}" if published.strip() else "公表時期不明"
 
 
 def load(
@@ -165,6 +176,34 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+_FILE_REFERENCE = re.compile(
+    r"（[^（）]*?\.(?:csv|xlsx)(?::\d+|\[[^\]]*\]![A-Z]+\d+)? ?で補正済み）"
+)
+_SOURCE_LINES = re.compile(r"（原資料[\d;；、]+行）")
+_PATH = re.compile(r"(?:[\w.\-]+/)+[\w.\-]+\.(?:csv|xlsx)(?::\d+|\[[^\]]*\]![A-Z]+\d+)?")
+
+
+def council_text(message: str) -> str:
+    """A finding's message for report prose: the file and line references of the
+    transcription (which the CSV/xlsx keep in their own columns) left out."""
+    text = _FILE_REFERENCE.sub("（補正済み）", message)
+    text = _SOURCE_LINES.sub("", text)
+    return _PATH.sub(lambda m: Path(m.group(0).split(":")[0].split("[")[0]).name, text)
+
+
+def council_findings(findings: pd.DataFrame) -> pd.DataFrame:
+    """:func:`findings_frame` for a report: kind, check, the message in plain words and
+    whether a documented correction resolves it; no file, line or cell."""
+    return pd.DataFrame(
+        {
+            "severity": findings["severity"],
+            "check": findings["check"],
+            "message": findings["message"].map(council_text),
+            "corrected": findings["resolved_by"].astype(bool),
+        }
+    )
+
+
 def build_tables(
     data: PopulationData,
     *,
@@ -284,14 +323,18 @@ def key_points(
 
 
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
-    """The targets table with each value shown in its own unit (people whole, rates to 0.01)."""
+    """The targets table with each value in its own unit and one precision per quantity:
+    people whole (人), rates to 0.1 % as the targets are printed (約39.5%), and the
+    difference of two rates in ポイント."""
     people = targets["quantity"] == "population"
 
     def shown(values: pd.Series, signed: bool = False) -> pd.Series:
         sign = "+" if signed else ""
         return pd.Series(
             [
-                f"{v:{sign},.0f}" if is_people else f"{v:{sign}.2f}"
+                f"{v:{sign},.0f}人"
+                if is_people
+                else (f"{v:{sign}.1f}ポイント" if signed else f"{v:.1f}%")
                 for v, is_people in zip(values, people, strict=True)
             ],
             index=values.index,
@@ -302,10 +345,9 @@ def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
             "municipality": targets["municipality"],
             "year": targets["year"],
             "quantity": targets["quantity"],
-            "target": [f"{v:,g}" for v in targets["target"]],
+            "target": shown(targets["target"]),
             "vision_value": shown(targets["vision_value"]),
             "difference": shown(targets["difference"], signed=True),
-            "source_line": targets["source_line"],
         }
     )
 
@@ -323,7 +365,6 @@ def facts_for_display(facts_table: pd.DataFrame) -> pd.DataFrame:
             "municipality": shown["municipality"],
             "year": shown["year"],
             "value": values,
-            "source_line": shown["source_line"],
         }
     )
 

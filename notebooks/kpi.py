@@ -51,7 +51,8 @@ counts = overview["grade"].value_counts()
 display(
     Markdown(
         f"- 具体的な取組：**{data.initiatives['initiative_id'].nunique()}**、成果指標（KPI）：**{len(overview)}**\n"
-        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}（{text(actuals_file.name)}）\n"
+        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}"
+        f"（{'提供ファイル ' + text(actuals_file.name) if actuals_path else '登録された実績'}）\n"
         "- 評価の内訳："
         + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
         + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
@@ -70,9 +71,9 @@ display(
     table(
         overview[
             ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_fy2022", "target_fy2028",
-             "direction", "yearly_pace", "actual", "progress", "expected_progress", "grade", "flags"]
+             "direction", "required_change", "actual", "progress", "expected_progress", "grade", "flags"]
         ],
-        {"baseline_fy2022": "{:,g}", "target_fy2028": "{:,g}", "yearly_pace": "{:+,.2f}",
+        {"baseline_fy2022": "{:,g}", "target_fy2028": "{:,g}", "required_change": "{:+,g}",
          "actual": "{:,g}", "progress": "{:.0%}", "expected_progress": "{:.0%}"},
         caption=f"成果指標（KPI）の一覧（{as_of}年度時点）",
     )
@@ -136,15 +137,16 @@ display(
 # %% [markdown]
 # ### KPI 1単位あたりの事業費（参考値）
 #
-# 5年間の事業費 ÷ 目標までに必要な変化量の大きさ。事業費はKPI以外の成果にも充てられるため、
-# あくまで目安です。目標値が現状値と同じ指標では計算しません。
+# 5年間の事業費 ÷ 目標までに必要な増加量。事業費はKPI以外の成果にも充てられるため、
+# あくまで目安です。目標値が現状値と同じか下回る指標では計算しません（事業費は減少の対価ではないため。
+# 理由は表の「計算しない理由」）。
 
 # %%
 display(
     table(
         tables["budget_per_change"],
         {"required_change": "{:+,g}", "budget_total_thousand_yen": "{:,.0f}",
-         "budget_per_unit_change_thousand_yen": "{:,.1f}"},
+         "budget_per_unit_change_thousand_yen": "{:,.1f}"},  # 千円 a unit: 0.7 is 700円
         caption="KPI 1単位あたりの事業費（千円、参考値）",
     )
 )
@@ -166,17 +168,17 @@ display(
 # %% [markdown]
 # ## 原資料の注記
 #
-# 事業費と成果指標について原資料に記載されている注記です（`data/raw/kpi_notes.csv`、原資料の行番号付き）。
+# 事業費と成果指標について原資料に記載されている注記です。
 # 取組17・20・26は、体系図と取組表で名称が異なるため、両方を表示しています。
 
 # %%
-display(table(tables["notes"], caption="事業費と成果指標の注記"))
+display(table(tables["notes"].drop(columns="source_line"), caption="事業費と成果指標の注記"))
 k01 = kpi.component_share(data.components)
 display(
     table(
         data.components.merge(k01[["kpi_id"]], on="kpi_id")[["kpi_id", "component", "days_done", "days_total"]],
         {"days_done": "{:,.0f}", "days_total": "{:,.0f}"},
-        caption="K01 現状値の内訳（原資料170行）",
+        caption="K01 現状値の内訳（原資料の注記）",
     )
 )
 display(
@@ -230,9 +232,9 @@ display(
 # | 評価 | 達成：進捗率 ≥ 達成の基準、順調：進捗率 ≥ 期待進捗率 × 順調の基準、やや遅れ：進捗率 ≥ 期待進捗率 × やや遅れの基準、それ以外は遅れ |
 # | 事業費の集計 | 取組ごとの各年度の事業費（千円）を政策分野・連携する事項ごとに合計 |
 #
-# 出典：令和5年度第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）「第3次一関・平泉定住自立圏共生ビジョン（案）」
-# IV 具体的な取組（体系図と各取組の表）、具体的な取組比較表、パブリックコメント等の意見件数。転記データは `data/raw/` にあり、
-# 各行に原資料の行番号を記録しています。実績は `data/raw/kpi_actuals.csv`（KPI番号・年度・値・備考）に入力します。
+# 出典：2023年度（令和5年度）第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）「第3次一関・平泉定住自立圏共生ビジョン（案）」
+# IV 具体的な取組（体系図と各取組の表）、具体的な取組比較表、パブリックコメント等の意見件数。転記したデータの各行に
+# 原資料の位置を記録しています（Excel の各シートと CSV）。実績は市町が入力した KPI 実績のファイルによります。
 
 # %%
 display(

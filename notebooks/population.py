@@ -12,7 +12,7 @@
 # # 圏域の人口の見通し（第3次一関・平泉定住自立圏共生ビジョン）
 #
 # 国立社会保障・人口問題研究所（社人研）の将来推計人口と、一関市・平泉町の人口ビジョン（将来展望人口）を、
-# 年齢3区分別に比較します。数値はすべて `data/raw/` の転記データから再計算しています。
+# 年齢3区分別に比較します。数値はすべて原資料から転記した人数をもとに再計算しています。
 
 # %% tags=["parameters"]
 municipality = "圏域"  # 表で詳しく見る地域（一関市・平泉町・圏域）
@@ -58,11 +58,11 @@ areas = [m for m in [*data.municipalities, REGION] if m in set(structure["munici
 
 detailed = [e for e in data.editions if e.age_sex and e.edition in data.age_sex]
 if age_sex_path:
-    age_sex_line = f"提供ファイル {text(Path(age_sex_path).name)} による将来推計は `reports/projection.html` にあります"
+    age_sex_line = f"提供ファイル {text(Path(age_sex_path).name)} による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 elif detailed:
-    age_sex_line = f"「{text(detailed[-1].label)}」による将来推計は `reports/projection.html` にあります"
+    age_sex_line = f"「{text(detailed[-1].label)}」による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 else:
-    age_sex_line = "登録されていません（将来推計の手順は README「男女・5歳階級別データによる将来推計の手順」）"
+    age_sex_line = "登録されていません（登録すると、男女・5歳階級別の将来推計の報告書も作られます）"
 borrowed_notes = [f.message for f in data.findings if f.check == "borrowed-municipality"]
 display(
     Markdown(
@@ -96,7 +96,7 @@ display(
 #
 # 転記した表の合計・比率と、本文に記載された数値を、人口（人）から再計算して照合した結果です。
 # 「補正ファイル」欄のある項目は、原資料の別の印刷値から正しい値が一意に決まるため、
-# `data/raw/corrections.csv` に記録した補正を適用して以降の集計に用いています（原データは変更していません）。
+# 根拠とともに記録した補正を適用して以降の集計に用いています（転記した原データは変更していません）。
 # 同じ補正で解消する検査結果は、1件の不整合として数えます。
 
 # %%
@@ -106,8 +106,8 @@ if findings.empty:
 else:
     display(
         table(
-            findings[["severity", "check", "location", "message", "resolved_by"]],
-            caption="検証の結果（場所は「ファイル:行」、Excel は「ファイル[シート]!セル」）",
+            population.council_findings(findings),
+            caption="検証の結果（ファイル・行の位置は Excel の「検証結果」シートにあります）",
         )
     )
 if not tables["corrections"].empty:
@@ -115,7 +115,7 @@ if not tables["corrections"].empty:
         table(
             tables["corrections"],
             {"printed_population": PEOPLE, "corrected_population": PEOPLE},
-            caption="適用した補正（data/raw/corrections.csv）",
+            caption="適用した補正（補正前の印刷値、補正後の値、根拠）",
         )
     )
 
@@ -200,7 +200,7 @@ display(
 # ## 推計人口と展望人口の比較
 #
 # 社人研推計（破線）と人口ビジョンの将来展望人口（実線）の総人口です。白抜きの点は補間値、
-# ★は本ビジョンの人口目標、◆は新しい社人研推計（令和5年12月公表）の2040年の値です。
+# ★は本ビジョンの人口目標、◆は新しい社人研推計（2023年（令和5年）12月公表）の2040年の値です。
 
 # %%
 frame = tables["population"]
@@ -219,9 +219,9 @@ figures.show(
         totals[totals["edition"] == vision.edition],
         targets,
         newer,
-        {"projection": "社人研推計（平成30年3月）" if projection.edition == "ipss_2018" else projection.label,
+        {"projection": "社人研推計（2018年（平成30年）3月公表）" if projection.edition == "ipss_2018" else projection.label,
          "vision": "人口ビジョン（将来展望人口）" if vision.edition == "vision_2024" else vision.label,
-         "newer": "社人研推計（令和5年12月公表）"},
+         "newer": "社人研推計（2023年（令和5年）12月公表）"},
     ),
     "projection_vs_vision",
     figure_dir,
@@ -241,7 +241,7 @@ if len(vision_2040) and len(newer):
     gap = float(vision_2040.iloc[0]) - float(newer["value"].iloc[0])
     display(
         Markdown(
-            f"2040年の展望人口 {float(vision_2040.iloc[0]):,.0f}人と、令和5年12月公表の社人研推計 "
+            f"2040年の展望人口 {float(vision_2040.iloc[0]):,.0f}人と、2023年（令和5年）12月公表の社人研推計 "
             f"{float(newer['value'].iloc[0]):,.0f}人の差は **{gap:,.0f}人** です（原資料では「約13,000人」）。"
         )
     )
@@ -260,8 +260,8 @@ display(
 # %% [markdown]
 # ## 原資料の本文に記載された数値
 #
-# 表にはなく本文にだけ記載されている数値です（`data/raw/facts.csv`、原資料の行番号付き）。
-# 国勢調査と社人研推計（平成30年3月公表）の値は、上の表の値と一致することを検査しています。
+# 表にはなく本文にだけ記載されている数値です。
+# 国勢調査と社人研推計（2018年（平成30年）3月公表）の値は、上の表の値と一致することを検査しています。
 
 # %%
 display(
@@ -292,15 +292,15 @@ display(
 
 # %%
 source_lines = "\n".join(
-    f"- **{text(e.label)}**（公表 {text(e.published or '不明')}）：{text(e.source)}"
+    f"- **{text(e.label)}**（{text(population.published_text(e.published))}）：{text(e.source)}"
     for e in data.editions
 )
 display(
     Markdown(
         "### データの出典と版\n\n"
         + source_lines
-        + "\n- 原資料：令和5年度第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"
+        + "\n- 原資料：2023年度（令和5年度）第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"
         "「第3次一関・平泉定住自立圏共生ビジョン（案）」。本文の数値（1955年のピーク、国勢調査人口、"
-        "令和5年12月公表の社人研推計、目標値）は `data/raw/facts.csv` に行番号付きで転記しています。"
+        "2023年（令和5年）12月公表の社人研推計、目標値）は本文から転記しています。"
     )
 )

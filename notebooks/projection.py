@@ -34,7 +34,7 @@ from analysis import figures, population, scenarios
 from analysis.agesex import AGE_LABELS
 from analysis.display import PEOPLE, PERCENT, table, text
 from analysis.paths import REPORTS
-from analysis.population import findings_frame, report_name
+from analysis.population import findings_frame
 from analysis.schema import REGION
 
 figures.setup()
@@ -51,7 +51,7 @@ projected = population.projections(
 if projected is None:
     display(
         Markdown(
-            "男女・5歳階級別のデータが登録されていません。README の「男女・5歳階級別データによる将来推計の手順」を参照してください。"
+            "男女・5歳階級別のデータが登録されていません。"
         )
     )
 else:
@@ -76,7 +76,7 @@ else:
             f"- 基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
             + (text("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None)) or "入力されていません")
             + "\n"
-            f"- 設定：{text(report_name(projected.settings.source))}"
+            f"- 設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}"
         )
     )
 
@@ -200,7 +200,7 @@ if projected is not None:
             table(
                 projected.settlers,
                 {"target_population": PEOPLE, "projected_without": PEOPLE, "surplus_people": PEOPLE,
-                 "settlers_per_period": "{:,.1f}", "settlers_per_year": "{:,.1f}"},
+                 "settlers_per_period": PEOPLE, "settlers_per_year": PEOPLE},
                 caption="目標人口に必要な転入超過（純移動数）",
             )
         )
@@ -221,7 +221,7 @@ if projected is not None:
 # %%
 if projected is not None:
     if not own:
-        display(Markdown("市町独自のシナリオは指定されていません。シナリオのファイルを作ると、ここに将来展望を示します（README「将来展望を作る」）。"))
+        display(Markdown("市町独自のシナリオは指定されていません。シナリオのファイルを作って指定すると、ここに将来展望を示します。"))
     else:
         described = pd.DataFrame(
             [{"label": own[name], **scenarios.describe(results.specs[name], results.settlers_per_period.get(name)),
@@ -273,7 +273,8 @@ if projected is not None:
     if notes.empty:
         display(Markdown("男女・5歳階級別のデータに問題は見つかりませんでした。"))
     else:
-        display(table(notes[["severity", "check", "location", "message"]], caption="男女・5歳階級別データの検証結果"))
+        display(table(population.council_findings(notes)[["severity", "check", "message"]],
+                      caption="男女・5歳階級別データの検証結果（ファイル・行の位置は Excel の「検証結果」シートにあります）"))
 
 # %% [markdown]
 # ## 算出方法

@@ -49,8 +49,8 @@ if not revision_pairs:
 # %%
 for old, new in revision_pairs:
     display(Markdown(f"## {text(new.short_label)} と {text(old.short_label)} の比較\n\n"
-                     f"- 以前の版：**{text(old.label)}**（{text(old.published or '公表時期不明')}）\n"
-                     f"- 新しい版：**{text(new.label)}**（{text(new.published or '公表時期不明')}）"))
+                     f"- 以前の版：**{text(old.label)}**（{text(population.published_text(old.published))}）\n"
+                     f"- 新しい版：**{text(new.label)}**（{text(population.published_text(new.published))}）"))
     borrowed = revision.borrowed_municipalities(frame, new.edition)
     if borrowed:
         display(Markdown(text(
@@ -125,4 +125,4 @@ for old, new in revision_pairs:
 # | 一部の市町だけの新しい版 | 新しい版にない市町は比較しません。新しい版の圏域は、その市町に以前の版の値を使った合計です |
 # | 圏域 | 提供ファイルに圏域がなく、すべての市町の値がある場合は市町の合計 |
 #
-# 原資料の印刷値の補正（`data/raw/corrections.csv`）は、補正対象の値が印刷値のままの版にだけ適用されます。
+# 原資料の印刷値の補正（根拠とともに記録したもの）は、補正対象の値が印刷値のままの版にだけ適用されます。

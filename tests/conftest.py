@@ -294,6 +294,43 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return Project(target)
 
 
+@pytest.fixture(scope="session")
+def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy with every report: a revised vision (one municipality only), made-up age × sex
+    data, survival ratios, settings and the example scenarios, printed to PDF where a browser
+    is installed. Shared by the xdist workers like :func:`built_project`; tests only read it.
+    """
+    from filelock import FileLock
+
+    from .test_projection import CODES, SIZES, settings_file, survival_file
+    from .workbooks import made_up_edition, published_workbook
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent / f"full-{run}" if run else base / "full"
+    shared.mkdir(parents=True, exist_ok=True)
+    target = shared / FOLDER
+    with FileLock(str(shared / "build.lock")):
+        if not (target / "reports" / ".manifest.json").exists():
+            shutil.rmtree(target, ignore_errors=True)
+            project = copy_checkout(target)
+            inputs = shared / "inputs"
+            inputs.mkdir(exist_ok=True)
+            workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
+            examples = project.raw / "examples"
+            result = project.cli(
+                "reports", "--vision", str(examples / "vision_revised_example.csv"),
+                "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
+                "--projection-settings", str(settings_file(inputs)),
+                "--scenarios", str(examples / "scenarios_example.csv"),
+            )  # fmt: skip
+            assert result.returncode == 0, result.stdout + result.stderr
+            if shutil.which("chromium") or shutil.which("chromium-browser"):
+                printing = project.cli("pdf")
+                assert printing.returncode == 0, printing.stdout + printing.stderr
+    return Project(target)
+
+
 @pytest.fixture
 def project(built_project: Project, tmp_path: Path) -> Project:
     """A built copy of its own, for a test to run, break and interrupt."""

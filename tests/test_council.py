@@ -99,3 +99,24 @@ def test_a_panel_with_nothing_drawn_or_a_legend_without_a_line_is_refused() -> N
     with pytest.raises(figures.EmptyPanel, match="線のない凡例「展望」"):
         figures.check_drawn(figure, "test")
     plt.close(figure)
+
+
+MACHINE_WORDS = re.compile(
+    r"(?:[A-Za-z0-9_.\-]+[/\\])+[A-Za-z0-9_.\-]+"  # a path
+    r"|\.(?:csv|xlsx|py)[:\[]"  # a file with its line or cell
+    r"|\d+行(?!目)|原資料\d+|\d+行目"  # line numbers of the transcription
+    r"|README|analysis\.|--[a-z][a-z-]+"  # the manual and code names
+    r"|\b[a-z]+_[a-z_]+\b"  # an identifier (tfr_base, vision_2024)
+)
+
+
+@pytest.mark.parametrize("name", ["population", "kpi", "revision", "projection"])
+def test_report_prose_has_no_path_line_number_or_code_name(
+    full_project: Project, name: str
+) -> None:
+    """Files, lines and identifiers stay in the CSV/xlsx provenance columns and README."""
+    text = "\n".join(read_report(full_project.reports / f"{name}.html").text)
+    # A file the planner supplied is named as such (its name is how they know it).
+    text = re.sub(r"提供ファイル \S+", "提供ファイル", text)
+    found = sorted({m.group(0) for m in MACHINE_WORDS.finditer(text)})
+    assert found == [], name

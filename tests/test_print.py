@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import Project
-from .test_projection import CODES, SIZES, settings_file, survival_file
-from .workbooks import made_up_edition, published_workbook
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(
@@ -104,26 +102,10 @@ def headings(html: Path) -> list[str]:
     return [h.replace("¶", "").strip() for h in structure(html).headings if h.strip()]
 
 
-@pytest.fixture(scope="module")
-def printed(tmp_path_factory: pytest.TempPathFactory) -> Project:
+@pytest.fixture
+def printed(full_project: Project) -> Project:
     """Every report (a revised vision, age × sex data and own scenarios), printed."""
-    from .conftest import copy_checkout
-
-    folder = tmp_path_factory.mktemp("print")
-    project = copy_checkout(folder / "人口 分析" / "project")
-    inputs = folder / "inputs"
-    inputs.mkdir()
-    workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
-    result = project.cli(
-        "reports", "--vision", str(project.raw / "examples" / "vision_revised_example.csv"),
-        "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
-        "--projection-settings", str(settings_file(inputs)),
-        "--scenarios", str(project.raw / "examples" / "scenarios_example.csv"),
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout
-    printing = project.cli("pdf")
-    assert printing.returncode == 0, printing.stdout + printing.stderr
-    return project
+    return full_project
 
 
 @pytest.mark.parametrize("name", list(PAGES))
