@@ -64,7 +64,7 @@ def table(
     return styler.set_table_attributes(f'class="report-table{" report-wide" if wide else ""}"')
 
 
-PORTRAIT_WIDTH = 78
+PORTRAIT_WIDTH = 60
 """Characters (full-width) across an A4 portrait page in the printed tables' 6.5 pt type
 (180 mm between the margins); a wider table is printed on a landscape page."""
 WRAPPED_TEXT = 14

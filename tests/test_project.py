@@ -152,7 +152,7 @@ def test_the_lock_pins_every_dependency_with_hashes_within_its_declared_range() 
     pins = locked_versions()
     for text in declared:
         requirement = Requirement(text)
-        name = requirement.name.lower().replace("_", "-")
+        name = re.sub(r"[-_.]+", "-", requirement.name.lower())  # PEP 503
         assert name in pins, f"{name} is not in requirements.lock: run `make lock`"
         for version in pins[name]:
             assert requirement.specifier.contains(version), f"{name}=={version} vs {text}"
