@@ -437,6 +437,7 @@ def projections(
     )
     if age_sex_path:
         projected.notes[:0] = source.detail.findings
+    projected.printed_totals = source.detail.totals
     return projected
 
 
@@ -450,3 +451,44 @@ def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[p
         raise DataError([Finding("error", "", None, "--vision-from-scenario", "scenario-unknown",
                                  {"value": name, "known": "、".join(computed) or "なし"})])  # fmt: skip
     return scenarios.vision_table(projected.results, name), projected.results.label(name)
+
+
+def base_year_check(
+    projected: scenarios.Projected, totals: pd.DataFrame, raw_dir: Path = DATA_RAW
+) -> str:
+    """The projection's base-year 圏域 total against the census figure of the source
+    (facts: 国勢調査人口), with the gap explained: people of unknown age (年齢不詳) are in
+    the census total but in no age group, so the projection cannot start from them.
+
+    ``totals`` is the age × sex file's printed 総数 (AgeSexLoaded.totals), if any.
+    """
+    base = projected.results.base
+    year = base.years[0]
+    counted = float(base.population[0].sum())
+    census = facts(raw_dir)
+    row = census[(census["fact"] == f"census_{year}") & (census["municipality"] == REGION)]
+    if row.empty:
+        return f"基準年（{year}年）の国勢調査人口が原資料にないため、総数との照合はしていません。"
+    printed = float(row["value"].iloc[0])
+    gap = printed - counted
+    both = totals[(totals["year"] == year) & (totals["sex"] == "both")] if len(totals) else totals
+    unknown = float(both["population"].sum()) - counted if len(both) else None
+    sentence = (
+        f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
+        f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"
+    )
+    if abs(gap) < 0.5:
+        return sentence[
+            : -len(f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、")
+        ] + (f"原資料の国勢調査人口{printed:,.0f}人と一致します。")
+    if unknown is None:
+        return sentence + "基準のデータに総数がないため、年齢不詳によるものかは確かめられません。"
+    if abs(unknown - gap) < 0.5:
+        return (
+            sentence + "年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）と一致します。"
+        )
+    explained = f"うち{unknown:,.0f}人は年齢不詳の人数で、残る" if abs(unknown) >= 0.5 else ""
+    return sentence + (
+        f"{explained}{gap - unknown:+,.0f}人は基準のデータと原資料の数値の違いです"
+        "（基準のデータの版・年を確かめてください）。"
+    )

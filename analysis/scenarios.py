@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import projection
+from analysis.agesex import AGE_LABELS as AGE_WORDS
 from analysis.agesex import SEXES, age_lower
 from analysis.findings import DataError, Finding
 from analysis.projection_inputs import (
@@ -583,8 +584,27 @@ def settlers_table(results: Results) -> pd.DataFrame:
                   "surplus_people", "settlers_per_period", "settlers_per_year"]]  # fmt: skip
 
 
+def settler_details(base: Base, profile: np.ndarray) -> str:
+    """Who the settlers are assumed to be and how the 圏域's are shared, in words."""
+    ages = [
+        f"{'男' if s == 0 else '女'}{AGE_WORDS.get(base.groups[a], base.groups[a])} {profile[s, a]:.1%}"
+        for s in range(2)
+        for a in range(len(base.groups))
+        if profile[s, a] > 0
+    ]
+    totals = base.population[0].sum(axis=(1, 2))
+    shares = "、".join(
+        f"{m} {t / totals.sum():.1%}" for m, t in zip(base.municipalities, totals, strict=True)
+    )
+    return (
+        f"転入超過の男女・年齢構成は設定の仮定（{'、'.join(ages)}）で、圏域の転入超過は"
+        f"基準年（{base.years[0]}年）の人口の比で市町に分けます（{shares}）。"
+    )
+
+
 def summary_sentence(row: pd.Series) -> str:
-    """「2040年に圏域94,000人とするには、5年ごとに約N人（年あたり約N/5人）の転入超過が必要」"""
+    """「2040年に圏域94,000人とするには、パターン1の純移動に加えて、5年ごとに約N人
+    （年あたり約N/5人）の転入超過が必要」"""
     per_period, per_year = row["settlers_per_period"], row["settlers_per_year"]
     if row["surplus_people"] > 0 or per_period <= 0:
         return (
@@ -594,6 +614,7 @@ def summary_sentence(row: pd.Series) -> str:
         )
     return (
         f"{row['target_year']}年に{row['municipality']}{row['target_population']:,.0f}人とするには、"
+        f"パターン1の純移動（社人研の推計が見込む転出入）に加えて、"
         f"5年ごとに約{per_period:,.0f}人（年あたり約{per_year:,.0f}人）の転入超過が必要です。"
     )
 
@@ -703,6 +724,8 @@ class Projected:
     assumptions: pd.DataFrame = field(default_factory=pd.DataFrame)
     own: tuple[str, ...] = ()
     """The scenarios of the planners' scenario file (将来展望), in file order."""
+    printed_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The base data's printed 総数 (with 年齢不詳) by municipality, year and sex, if any."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The processed tables (data/processed/projection*.csv and workbook sheets)."""

@@ -76,7 +76,11 @@ else:
             f"- 基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
             + (text("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None)) or "入力されていません")
             + "\n"
-            f"- 設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}"
+            f"- 設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}\n"
+            f"- 生残率（シミュレーション2・移動の倍率に使用）："
+            + (text(f"提供ファイル {Path(survival_path).name}") if survival_path else "指定されていません")
+            + "\n"
+            f"- {text(population.base_year_check(projected, projected.printed_totals))}"
         )
     )
 
@@ -204,13 +208,7 @@ if projected is not None:
                 caption="目標人口に必要な転入超過（純移動数）",
             )
         )
-        profile = [
-            f"{'男' if s == 0 else '女'}{AGE_LABELS[base.groups[a]]} {projected.profile[s, a]:.1%}"
-            for s in range(2)
-            for a in range(len(base.groups))
-            if projected.profile[s, a] > 0
-        ]
-        display(Markdown("転入超過の男女・年齢構成（仮定）：" + text("、".join(profile))))
+        display(Markdown(text(scenarios.settler_details(base, projected.profile))))
 
 # %% [markdown]
 # ## 将来展望（市町独自のシナリオ）

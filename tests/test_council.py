@@ -120,3 +120,37 @@ def test_report_prose_has_no_path_line_number_or_code_name(
     text = re.sub(r"提供ファイル \S+", "提供ファイル", text)
     found = sorted({m.group(0) for m in MACHINE_WORDS.finditer(text)})
     assert found == [], name
+
+
+def test_the_projection_states_its_inputs_and_checks_its_base_year(full_project: Project) -> None:
+    text = " ".join(read_report(full_project.reports / "projection.html").text)
+    assert "基準年（2020年）の圏域の人口は、年齢別の人数の合計で" in text
+    assert "原資料の国勢調査人口119,184人" in text
+    assert "生残率（シミュレーション2・移動の倍率に使用）：提供ファイル survival.csv" in text
+    assert "基準年（2020年）の合計特殊出生率（入力値）：一関市 1.45、平泉町 1.38" in text
+    assert "圏域の転入超過は基準年（2020年）の人口の比で市町に分けます（一関市" in text
+    assert "男20～24歳 12.5%" in text
+
+
+def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
+    """The census total includes people of unknown age; the age groups do not."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis import population, scenarios
+
+    census = 119_184
+    population_array = np.full((2, 2, 2, 20), 1.0)
+    population_array[0] *= (census - 500) / population_array[0].sum()
+    base = scenarios.Base(("一関市", "平泉町"), tuple(f"g{i}" for i in range(20)), (2020, 2025),
+                          population_array)  # fmt: skip
+    projected = scenarios.Projected.__new__(scenarios.Projected)
+    projected.results = scenarios.Results(base, {}, {}, {}, pd.DataFrame())
+    totals = pd.DataFrame({"municipality": ["一関市", "平泉町"], "year": [2020, 2020],
+                           "sex": ["both", "both"],
+                           "population": [population_array[0, 0].sum() + 500,
+                                          population_array[0, 1].sum()]})  # fmt: skip
+    sentence = population.base_year_check(projected, totals)
+    assert "原資料の国勢調査人口119,184人との差は+500人で、年齢不詳の人数" in sentence
+    no_totals = population.base_year_check(projected, totals.iloc[0:0])
+    assert "基準のデータに総数がないため" in no_totals

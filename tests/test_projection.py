@@ -353,7 +353,9 @@ def test_settlers_reach_the_target_exactly(projected: scenarios.Projected) -> No
     assert at["total"].iloc[0] == pytest.approx(120_000)
     assert solved["settlers_per_year"] == pytest.approx(solved["settlers_per_period"] / 5)
     sentence = scenarios.summary_sentence(solved)
-    assert sentence.startswith("2040年に圏域120,000人とするには、5年ごとに約")
+    assert sentence.startswith(
+        "2040年に圏域120,000人とするには、パターン1の純移動（社人研の推計が見込む転出入）に加えて、5年ごとに約"
+    )
     assert "（年あたり約" in sentence
     assert solved["surplus_people"] == 0
 
@@ -505,7 +507,10 @@ def test_reports_with_age_sex_data_then_without(
     for heading in ("人口ピラミッド", "総人口と年齢3区分の推移", "自然増減・社会増減の影響度", "人口減少段階",
                     "目標人口に必要な転入超過", "算出方法"):  # fmt: skip
         assert heading in html
-    assert "2040年に圏域120,000人とするには、5年ごとに約" in html
+    assert (
+        "2040年に圏域120,000人とするには、パターン1の純移動（社人研の推計が見込む転出入）に加えて、5年ごとに約"
+        in html
+    )
     assert (project.reports / "figures" / "projection_pyramid_圏域.svg").exists()
     columns = {
         "projection": "scenario,municipality,year,sex,age_group,population",
