@@ -613,6 +613,21 @@ def scenario_look(scenario: str, order: Sequence[str] = ()) -> tuple[str, str]:
     return _OWN_COLOURS[index % len(_OWN_COLOURS)], _OWN_STYLES[index // len(_OWN_COLOURS) % 4]
 
 
+def _pyramid_axes(axis: Axes, groups: list[str], age_labels: dict[str, str], title: str) -> None:
+    """The pyramid's frame: age labels, 男 left and 女 right symmetric about zero (人)."""
+    axis.set_yticks(list(range(len(groups))))
+    axis.set_yticklabels([age_labels.get(g, g) for g in groups], fontsize=8)
+    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
+    axis.axvline(0, color="#333333", linewidth=0.8)
+    limit = max(abs(x) for x in axis.get_xlim())
+    axis.set_xlim(-limit * 1.05, limit * 1.05)
+    axis.text(0.25, 1.01, "男", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.text(0.75, 1.01, "女", transform=axis.transAxes, ha="center", fontsize=12)
+    axis.set_xlabel("人口（人）")
+    axis.grid(axis="y", visible=False)
+    axis.set_title(title, pad=22)
+
+
 def population_pyramid(
     long: pd.DataFrame,
     area: str,
@@ -670,17 +685,7 @@ def population_pyramid(
                 linewidth=1.6,
                 label=f"{labels[scenario]}（{year}年）" if sex == "male" else None,
             )
-    axis.set_yticks(list(positions))
-    axis.set_yticklabels([age_labels.get(g, g) for g in groups], fontsize=8)
-    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
-    axis.axvline(0, color="#333333", linewidth=0.8)
-    limit = max(abs(x) for x in axis.get_xlim())
-    axis.set_xlim(-limit * 1.05, limit * 1.05)
-    axis.text(0.25, 1.01, "男", transform=axis.transAxes, ha="center", fontsize=12)
-    axis.text(0.75, 1.01, "女", transform=axis.transAxes, ha="center", fontsize=12)
-    axis.set_xlabel("人口（人）")
-    axis.grid(axis="y", visible=False)
-    axis.set_title(f"{area}の人口ピラミッド（{base_year}年と{year}年）", pad=22)
+    _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{base_year}年と{year}年）")
     handles, names = axis.get_legend_handles_labels()
     first = sorted(range(len(names)), key=lambda i: (not names[i].startswith(labels[main]), i))
     figure.legend(
@@ -798,17 +803,7 @@ def revision_pyramid(
                   label=new_label if sex == "male" else None)  # fmt: skip
         axis.step(sign * chosen["old_population"].to_numpy(), positions, where="mid",
                   color="#c0392b", linewidth=1.6, label=old_label if sex == "male" else None)  # fmt: skip
-    axis.set_yticks(list(positions))
-    axis.set_yticklabels([age_labels.get(g, g) for g in groups], fontsize=8)
-    axis.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{abs(v):,.0f}"))
-    axis.axvline(0, color="#333333", linewidth=0.8)
-    limit = max(abs(x) for x in axis.get_xlim())
-    axis.set_xlim(-limit * 1.05, limit * 1.05)
-    axis.text(0.25, 1.01, "男", transform=axis.transAxes, ha="center", fontsize=12)
-    axis.text(0.75, 1.01, "女", transform=axis.transAxes, ha="center", fontsize=12)
-    axis.set_xlabel("人口（人）")
-    axis.grid(axis="y", visible=False)
-    axis.set_title(f"{area}の人口ピラミッド（{year}年、新旧の版）", pad=22)
+    _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{year}年、新旧の版）")
     figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
     figure.tight_layout()
     return figure

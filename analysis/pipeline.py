@@ -169,26 +169,15 @@ uses exactly as a file supplied with ``--vision`` (the tables copy it to data/pr
 
 def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Options | None:
     """The options with the scenario's vision file as ``--vision`` (None: invalid input)."""
-    from analysis import population
+    from analysis import population, tables
     from analysis.findings import DataError
     from analysis.io import InputError, write_csv
 
     try:
-        data = population.load()
-        projected = population.projections(
-            data,
-            age_sex_path=options.age_sex,
-            survival_path=options.survival,
-            settings_path=options.projection_settings,
-            profile_path=options.settler_profile,
-            scenarios_path=options.scenarios,
-        )
+        projected = tables.projections(options, population.load())
         table, label = population.scenario_vision(projected, options.vision_from_scenario)
     except (DataError, InputError) as error:
-        findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
-        for line in console_lines(findings, options.verbose):
-            echo(line)
-        echo(INPUT_ERROR_LINE)
+        _say_invalid(error, options, echo)
         return None
     VISION_FROM_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, VISION_FROM_SCENARIO)
@@ -199,6 +188,14 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
         vision_label=options.vision_label or f"将来展望（{label}）",
         vision_source=f"シナリオ「{options.vision_from_scenario}」（{scenario_file}）から作成",
     )
+
+
+def _say_invalid(error: Exception, options: Options, echo: Callable[[str], None]) -> None:
+    """Every finding of invalid input, one line each, then that nothing was changed."""
+    findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[attr-defined]
+    for line in console_lines(findings, options.verbose):
+        echo(line)
+    echo(INPUT_ERROR_LINE)
 
 
 def _needs_age_sex(options: Options) -> list[Finding]:
@@ -448,10 +445,7 @@ def _tables(
     try:
         built = tables.build(options)
     except (DataError, InputError) as error:
-        findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[union-attr]
-        for line in console_lines(findings, options.verbose):
-            echo(line)
-        echo(INPUT_ERROR_LINE)
+        _say_invalid(error, options, echo)
         return None
     checkpoint("tables-built")
     validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, population, revision
+from analysis import dictionary, kpi, population, revision, scenarios
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -101,6 +101,18 @@ def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.Data
     return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items() if parts}
 
 
+def projections(options: Options, data: PopulationData) -> scenarios.Projected | None:
+    """Every scenario of the run's age × sex data, with the run's inputs (None without data)."""
+    return population.projections(
+        data,
+        age_sex_path=options.age_sex,
+        survival_path=options.survival,
+        settings_path=options.projection_settings,
+        profile_path=options.settler_profile,
+        scenarios_path=options.scenarios,
+    )
+
+
 @dataclass
 class Built:
     """Every processed table of a run, and every finding met while validating its inputs."""
@@ -129,14 +141,7 @@ def build(options: Options) -> Built:
         f"revision_{name}": frame
         for name, frame in revision_tables(data, options.target_year).items()
     }
-    projected = population.projections(
-        data,
-        age_sex_path=options.age_sex,
-        survival_path=options.survival,
-        settings_path=options.projection_settings,
-        profile_path=options.settler_profile,
-        scenarios_path=options.scenarios,
-    )
+    projected = projections(options, data)
     notes = projected.notes if projected else []
     if projected:
         tables |= projected.tables()

@@ -17,7 +17,7 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -270,65 +270,65 @@ def fresh_project(tmp_path: Path) -> Project:
     return copy_checkout(tmp_path / FOLDER / "project")
 
 
-@pytest.fixture(scope="session")
-def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """A copy with the reports as `make reports` builds them.
-
-    Built once for the whole session: the parallel test processes share it (the
-    first to arrive builds it under a file lock). Tests only read it; a test that
-    changes a project gets a copy of its own (:func:`project`).
-    """
+def _shared_copy(
+    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Project, Path], None]
+) -> Project:
+    """A project copy built once per test run, shared by the xdist workers: the first to
+    arrive builds it (``build(project, scratch folder)``) under a file lock."""
     from filelock import FileLock
 
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # one id for all workers of this run
     base = tmp_path_factory.getbasetemp()
-    shared = base.parent / f"built-{run}" if run else base / "built"
+    shared = base.parent / f"{name}-{run}" if run else base / name
     shared.mkdir(parents=True, exist_ok=True)
     target = shared / FOLDER
     with FileLock(str(shared / "build.lock")):
         if not (target / "reports" / ".manifest.json").exists():
             shutil.rmtree(target, ignore_errors=True)
-            project = copy_checkout(target)
-            result = project.cli("reports")
-            assert result.returncode == 0, result.stdout + result.stderr
+            scratch = shared / "inputs"
+            scratch.mkdir(exist_ok=True)
+            build(copy_checkout(target), scratch)
     return Project(target)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """A copy with the reports as `make reports` builds them.
+
+    Tests only read it; a test that changes a project gets a copy of its own (:func:`project`).
+    """
+
+    def build(project: Project, _: Path) -> None:
+        result = project.cli("reports")
+        assert result.returncode == 0, result.stdout + result.stderr
+
+    return _shared_copy(tmp_path_factory, "built", build)
 
 
 @pytest.fixture(scope="session")
 def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy with every report: a revised vision (one municipality only), made-up age × sex
     data, survival ratios, settings and the example scenarios, printed to PDF where a browser
-    is installed. Shared by the xdist workers like :func:`built_project`; tests only read it.
+    is installed. Tests only read it.
     """
-    from filelock import FileLock
-
     from .test_projection import CODES, SIZES, settings_file, survival_file
     from .workbooks import made_up_edition, published_workbook
 
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    base = tmp_path_factory.getbasetemp()
-    shared = base.parent / f"full-{run}" if run else base / "full"
-    shared.mkdir(parents=True, exist_ok=True)
-    target = shared / FOLDER
-    with FileLock(str(shared / "build.lock")):
-        if not (target / "reports" / ".manifest.json").exists():
-            shutil.rmtree(target, ignore_errors=True)
-            project = copy_checkout(target)
-            inputs = shared / "inputs"
-            inputs.mkdir(exist_ok=True)
-            workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
-            examples = project.raw / "examples"
-            result = project.cli(
-                "reports", "--vision", str(examples / "vision_revised_example.csv"),
-                "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
-                "--projection-settings", str(settings_file(inputs)),
-                "--scenarios", str(examples / "scenarios_example.csv"),
-            )  # fmt: skip
-            assert result.returncode == 0, result.stdout + result.stderr
-            if shutil.which("chromium") or shutil.which("chromium-browser"):
-                printing = project.cli("pdf")
-                assert printing.returncode == 0, printing.stdout + printing.stderr
-    return Project(target)
+    def build(project: Project, inputs: Path) -> None:
+        workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
+        examples = project.raw / "examples"
+        result = project.cli(
+            "reports", "--vision", str(examples / "vision_revised_example.csv"),
+            "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
+            "--projection-settings", str(settings_file(inputs)),
+            "--scenarios", str(examples / "scenarios_example.csv"),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout + result.stderr
+        if shutil.which("chromium") or shutil.which("chromium-browser"):
+            printing = project.cli("pdf")
+            assert printing.returncode == 0, printing.stdout + printing.stderr
+
+    return _shared_copy(tmp_path_factory, "full", build)
 
 
 @pytest.fixture

@@ -100,15 +100,7 @@ def published_workbook(
     """
     if stacked:
         return _stacked_workbook(path, edition, codes, decoy)
-    workbook = openpyxl.Workbook()
-    first = workbook.active
-    assert first is not None
-    workbook.remove(first)
-    sheets = dict(edition)
-    if decoy:
-        any_one = next(iter(edition.values()))
-        sheets = {"岩手県": any_one, **sheets, "盛岡市": any_one}
-        codes = {"岩手県": "3000", **codes, "盛岡市": "3201"}
+    workbook, sheets, codes = _empty_book(edition, codes, decoy, prefecture=True)
     for name, years in sheets.items():
         sheet = workbook.create_sheet(f"{codes[name]}_{name}")
         sheet.append(["男女・年齢（5歳）階級別の推計結果（合成データ）"])
@@ -154,15 +146,29 @@ def published_workbook(
     return path
 
 
-def _stacked_workbook(path: Path, edition: Edition, codes: dict[str, str], decoy: bool) -> Path:
+def _empty_book(
+    edition: Edition, codes: dict[str, str], decoy: bool, prefecture: bool
+) -> tuple[openpyxl.Workbook, Edition, dict[str, str]]:
+    """A workbook without sheets, and the sheets to write: the plan's municipalities, with
+    a municipality outside the plan (and the prefecture total first) as decoys."""
     workbook = openpyxl.Workbook()
     first = workbook.active
     assert first is not None
     workbook.remove(first)
-    sheets = dict(edition)
-    if decoy:
-        sheets = {**sheets, "盛岡市": next(iter(edition.values()))}
-        codes = {**codes, "盛岡市": "3201"}
+    if not decoy:
+        return workbook, dict(edition), codes
+    any_one = next(iter(edition.values()))
+    head = {"岩手県": any_one} if prefecture else {}
+    sheets = {**head, **edition, "盛岡市": any_one}
+    return (
+        workbook,
+        sheets,
+        {**({"岩手県": "3000"} if prefecture else {}), **codes, "盛岡市": "3201"},
+    )
+
+
+def _stacked_workbook(path: Path, edition: Edition, codes: dict[str, str], decoy: bool) -> Path:
+    workbook, sheets, codes = _empty_book(edition, codes, decoy, prefecture=False)
     for name, years in sheets.items():
         groups = len(years[0][0])
         labels = [*LABELS[: groups - 1], "90歳以上" if groups == 19 else LABELS[-1]]
