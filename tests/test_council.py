@@ -34,7 +34,7 @@ class _Reader(HTMLParser):
         if tag in ("script", "style"):
             self._skip += 1
         if tag == "table":
-            self.tables.append({"cells": 0, "caption": ""})
+            self.tables.append({"cells": 0, "caption": "", "texts": []})
         if tag == "td" and self.tables:
             self.tables[-1]["cells"] = int(self.tables[-1]["cells"]) + 1  # type: ignore[call-overload]
         if tag == "caption":
@@ -50,6 +50,8 @@ class _Reader(HTMLParser):
         if self._skip:
             return
         self.text.append(data)
+        if self.tables:
+            self.tables[-1]["texts"].append(data)  # type: ignore[attr-defined]
         if self._caption and self.tables:
             self.tables[-1]["caption"] = str(self.tables[-1]["caption"]) + data
 
@@ -86,6 +88,11 @@ def test_a_partial_edition_leaves_no_hole_in_any_report(project: Project, tmp_pa
     )
     revision = " ".join(read_report(project.reports / "revision.html").text)
     assert "新しい版には平泉町の値がないため、平泉町は比較していません" in revision
+
+
+@pytest.fixture(autouse=True, scope="module")
+def japanese_font() -> None:
+    figures.setup()
 
 
 def test_a_panel_with_nothing_drawn_or_a_legend_without_a_line_is_refused() -> None:
@@ -154,3 +161,103 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
     assert "原資料の国勢調査人口119,184人との差は+500人で、年齢不詳の人数" in sentence
     no_totals = population.base_year_check(projected, totals.iloc[0:0])
     assert "基準のデータに総数がないため" in no_totals
+
+
+# ---------------------------------------------------------------- numbers that read right
+
+
+def test_cost_per_unit_only_where_the_target_is_an_increase() -> None:
+    from analysis import kpi
+
+    data = kpi.load()
+    table = kpi.budget_per_kpi_change(data.kpis, data.budgets).set_index("kpi_id")
+    decreases = table[table["required_change"] < 0]
+    assert {"K03", "K04", "K18"} <= set(decreases.index)
+    assert decreases["budget_per_unit_change_thousand_yen"].isna().all()
+    assert decreases["per_unit_note"].str.startswith("目標値が現状値を下回るため計算しない").all()
+    increase = table.loc["K08"]
+    assert increase["budget_per_unit_change_thousand_yen"] == pytest.approx(
+        increase["budget_total_thousand_yen"] / increase["required_change"]
+    )
+
+
+def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_scale() -> None:
+    import pandas as pd
+
+    totals = pd.DataFrame(
+        {"label": ["大", "中", "小"], "budget_thousand_yen": [5_985_040, 846_000, 1_925]}
+    )
+    figure = figures.budget_by_initiative(totals)
+    assert [axis.get_xscale() for axis in figure.axes] == ["linear", "linear"]
+    assert figure.axes[-1].get_xlabel() == "5年間の事業費合計（千円）"
+    assert [t.get_text() for t in figure.axes[1].get_yticklabels()] == ["小"]
+    plt.close(figure)
+
+
+def test_quantities_start_from_zero_and_titles_are_whole() -> None:
+    import pandas as pd
+
+    from analysis import kpi
+
+    data = kpi.load()
+    overview = kpi.build_tables(
+        data, kpi.load_actuals(DATA_RAW / "kpi_actuals.csv", data.kpis), 2024
+    )["overview"]
+    nothing = pd.DataFrame({"kpi_id": [], "fiscal_year": [], "value": []})
+    figure = figures.kpi_progress_grid(overview.iloc[:12], nothing)
+    visible = [axis for axis in figure.axes if axis.get_visible()]
+    assert len(visible) == 12
+    assert all(axis.get_ylim()[0] == 0 for axis in visible)
+    titles = " ".join(axis.get_title(loc="left") for axis in visible).replace("\n", "")
+    assert "…" not in titles
+    assert "休日及び夜間等に対して診療を実施した割合" in titles
+    legend = [t.get_text() for t in figure.legends[0].get_texts()]
+    assert legend == ["計画（按分）"], "no 実績 in the legend when nothing was reported"
+    plt.close(figure)
+
+
+def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
+    from analysis import population
+
+    data = population.load()
+    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    shown = population.targets_for_display(tables["targets"])
+    rates = shown[shown["quantity"] == "aging_rate"]
+    assert rates["target"].tolist()[0] == "39.5%"
+    assert rates["vision_value"].tolist()[0] == "39.8%"
+    assert rates["difference"].str.endswith("ポイント").all()
+    people = shown[shown["quantity"] == "population"]
+    assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()
+
+
+def test_council_reports_read_right(full_project: Project) -> None:
+    kpi_text = " ".join(read_report(full_project.reports / "kpi.html").text)
+    assert "実績はまだ報告されていないため、計画の線だけを示します。" in kpi_text
+    assert "青線は実績" not in kpi_text
+    for name in ("population", "kpi", "revision", "projection"):
+        text = " ".join(read_report(full_project.reports / f"{name}.html").text)
+        assert "考え方（ことばで）" in text, name
+        assert not re.search(r"\d\.\d+\s*人(?![口回])", text), f"{name}: people with decimals"
+    population = " ".join(read_report(full_project.reports / "population.html").text)
+    assert "2018年3月公表" in population and "2018-03" not in population
+    assert "社人研 地域別将来推計人口（2018年（平成30年）3月公表）" in population
+
+
+def test_only_interpolated_years_are_marked_and_tables_use_the_editions_named(
+    full_project: Project,
+) -> None:
+    from analysis import population
+
+    data = population.load(EXAMPLE)
+    structure = population.build_tables(data, base_year=2020, target_year=2028)["age_structure"]
+    rows = structure[
+        (structure["edition"] == "vision_supplied") & (structure["municipality"] == "一関市")
+    ]
+    marks = dict(zip(rows["year"], rows["interpolated"], strict=True))
+    assert marks[2028] and not marks[2040] and not marks[2025], "supplied years are never 補間"
+    assert rows.loc[rows["year"] == 2040, "derived"].all(), "a total summed from groups is derived"
+    report = read_report(full_project.reports / "population.html")
+    indices = next(
+        t for t in report.tables if str(t["caption"]).startswith("圏域の高齢化率と人口指数")
+    )
+    assert "人口ビジョン（2024年3月）" not in " ".join(indices["texts"])  # type: ignore[arg-type]

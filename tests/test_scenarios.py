@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -407,11 +408,20 @@ def test_a_run_with_scenarios_and_a_vision_made_from_one(
     assert (project.reports / "figures" / "projection_vision_paths.svg").exists()
     again = project.cli(*arguments)
     assert again.returncode == 0 and "すべての報告書は最新です" in again.stdout, again.stdout
-    # Registering it is one copy: the written file is accepted by --vision as it is.
-    registered = project.cli(
-        "reports", "--vision", str(project.processed / "vision_from_scenario.csv")
+    # Registering it is one copy (README's last step): the written file, as it is, becomes
+    # the registered vision, and every report uses it.
+    shutil.copy(
+        project.processed / "vision_from_scenario.csv", project.raw / "population_vision_2025.csv"
     )
+    with (project.raw / "editions.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "vision_2025,vision,一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）,2026-03,"
+            "population_vision_2025.csv,vision_2024,出典,人口ビジョン（2026年3月）\n"
+        )
+    registered = project.cli("reports")
     assert registered.returncode == 0, registered.stdout
+    html = (project.reports / "population.html").read_text(encoding="utf-8")
+    assert "展望：<strong>一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）</strong>" in html
 
 
 @pytest.mark.parametrize(
