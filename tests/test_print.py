@@ -140,3 +140,28 @@ def test_every_heading_is_followed_on_its_page_by_content(printed: Project, name
             if not below:
                 orphans.append(f"p.{line.page}: {heading}")
     assert orphans == []
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_table_prints_landscape_exactly_when_it_is_too_wide_for_portrait(
+    printed: Project, name: str
+) -> None:
+    """Measured in Chromium at the A4 portrait width: a table marked wide that would fit
+    makes a landscape page of almost nothing; one too wide but not marked is cut off."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
+        try:
+            page = browser.new_page(viewport={"width": 680, "height": 1000})
+            page.goto((printed.reports / f"{name}.html").as_uri(), wait_until="load")
+            page.emulate_media(media="print")
+            tables = page.evaluate(
+                "() => [...document.querySelectorAll('table.report-table')].map(e => ["
+                "Math.round(e.getBoundingClientRect().right), e.classList.contains('report-wide'),"
+                "(e.querySelector('caption') || {}).textContent])"
+            )
+        finally:
+            browser.close()
+    wrong = [(caption, right, wide) for right, wide, caption in tables if wide != (right > 682)]
+    assert wrong == []
