@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 from dataclasses import dataclass
@@ -39,8 +40,10 @@ class Block:
     top: float
 
 
+@functools.cache
 def read_pdf(path: Path) -> tuple[list[Line], list[Block], int]:
-    """Every text line and every picture of the PDF, with its page and position."""
+    """Every text line and every picture of the PDF, with its page and position (read once
+    per test process: the three checks of a report share it)."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LTFigure, LTImage, LTTextBox, LTTextLine
 
@@ -142,26 +145,37 @@ def test_every_heading_is_followed_on_its_page_by_content(printed: Project, name
     assert orphans == []
 
 
-@pytest.mark.parametrize("name", list(PAGES))
-def test_a_table_prints_landscape_exactly_when_it_is_too_wide_for_portrait(
-    printed: Project, name: str
-) -> None:
-    """Measured in Chromium at the A4 portrait width: a table marked wide that would fit
-    makes a landscape page of almost nothing; one too wide but not marked is cut off."""
+@pytest.fixture(scope="module")
+def measured(full_project: Project) -> dict[str, list[tuple[int, bool, str]]]:
+    """Every report table's right edge at the A4 portrait width (print media), and whether
+    it is marked wide; one browser for all reports."""
     from playwright.sync_api import sync_playwright
 
+    found = {}
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=BROWSER, args=["--no-sandbox"])
         try:
             page = browser.new_page(viewport={"width": 680, "height": 1000})
-            page.goto((printed.reports / f"{name}.html").as_uri(), wait_until="load")
-            page.emulate_media(media="print")
-            tables = page.evaluate(
-                "() => [...document.querySelectorAll('table.report-table')].map(e => ["
-                "Math.round(e.getBoundingClientRect().right), e.classList.contains('report-wide'),"
-                "(e.querySelector('caption') || {}).textContent])"
-            )
+            for name in PAGES:
+                page.goto((full_project.reports / f"{name}.html").as_uri(), wait_until="load")
+                page.emulate_media(media="print")
+                found[name] = page.evaluate(
+                    "() => [...document.querySelectorAll('table.report-table')].map(e => ["
+                    "Math.round(e.getBoundingClientRect().right), e.classList.contains('report-wide'),"
+                    "(e.querySelector('caption') || {}).textContent])"
+                )
         finally:
             browser.close()
-    wrong = [(caption, right, wide) for right, wide, caption in tables if wide != (right > 682)]
+    return found
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_a_table_prints_landscape_exactly_when_it_is_too_wide_for_portrait(
+    measured: dict[str, list[tuple[int, bool, str]]], name: str
+) -> None:
+    """Measured in Chromium at the A4 portrait width: a table marked wide that would fit
+    makes a landscape page of almost nothing; one too wide but not marked is cut off."""
+    wrong = [
+        (caption, right, wide) for right, wide, caption in measured[name] if wide != (right > 682)
+    ]
     assert wrong == []
