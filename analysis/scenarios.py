@@ -189,14 +189,14 @@ def run_spec(
     start = base.population[0]
     per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0)
     notes: list[Finding] = []
-    unit = settler_array(base, profile, REGION, 1.0)
     if spec.of("settlers_target"):
         target = spec.of("settlers_target")[0]
         without = projection.project(start, schedule, base.lower_bounds)
-        response = projection.project(np.zeros_like(start), schedule, base.lower_bounds, unit)
-        k_target = years.index(target.year or 0)
-        reached = float(without[k_target].sum())
-        needed = (target.value - reached) / float(response[k_target].sum())
+        response = settler_response(base, schedule, profile, REGION)
+        solved = solve_settlers(
+            base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
+        ).iloc[0]
+        reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
         if needed <= 0:
             file, line, cell = target.where
             notes.append(Finding("note", file, line, "value", "scenario-target-reached",
@@ -207,6 +207,7 @@ def run_spec(
         population = without + needed * response
         per_period = np.full(steps, needed)
     elif per_period.any():
+        unit = settler_array(base, profile, REGION, 1.0)
         settlers = per_period[:, None, None, None] * unit[None]
         population = projection.project(start, schedule, base.lower_bounds, settlers)
     else:
@@ -334,16 +335,17 @@ def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float)
 
 
 def settler_response(
-    base: Base, implied: projection.Schedule, profile: np.ndarray, area: str
+    base: Base, schedule: projection.Schedule, profile: np.ndarray, area: str
 ) -> np.ndarray:
-    """(Y, M, 2, A): what one net settler per period for ``area`` adds to the projection.
+    """(Y, M, 2, A): what one net settler per period for ``area`` adds to a projection
+    with ``schedule`` (パターン1's, or a scenario's).
 
     Every step is linear in the population, so settlers add their own projection
     (from an empty start) to パターン1: N settlers per period add N times this.
     """
     empty = np.zeros_like(base.population[0])
     return projection.project(
-        empty, implied, base.lower_bounds, settler_array(base, profile, area, 1.0)
+        empty, schedule, base.lower_bounds, settler_array(base, profile, area, 1.0)
     )
 
 
@@ -363,24 +365,27 @@ def settler_targets(
 def solve_settlers(
     base: Base,
     targets: list[tuple[str, float, int]],
-    pattern1: np.ndarray,
+    without_settlers: np.ndarray,
     responses: dict[str, np.ndarray],
+    years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Net settlers per period that bring each target area to its target population.
 
     The projection is linear in the settlers: the total at the target year is
     T(N) = T(0) + N × (T(1) − T(0)), so N = (target − T(0)) ÷ (T(1) − T(0)), where
-    T(0) is パターン1 and T(1) − T(0) is the area's :func:`settler_response`.
+    T(0) is the projection without settlers (パターン1, or a scenario's) and
+    T(1) − T(0) the area's :func:`settler_response`. ``years`` are the projection's
+    (the edition's unless it runs past them).
     """
     rows = []
     for area, population, year in targets:
-        k = base.years.index(year)
+        k = (years or base.years).index(year)
         members = (
             slice(None)
             if area == REGION
             else slice(base.municipalities.index(area), base.municipalities.index(area) + 1)
         )
-        without = float(pattern1[k, members].sum())
+        without = float(without_settlers[k, members].sum())
         per_period = (population - without) / float(responses[area][k, members].sum())
         rows.append(
             {
@@ -619,7 +624,7 @@ def summary_sentence(row: pd.Series) -> str:
     )
 
 
-# ---------------------------------------------------------------- everything for a report
+# ---------------------------------------------------------------- a scenario in words and as tables
 
 
 def describe(spec: ScenarioSpec, settlers_per_period: np.ndarray | None = None) -> dict[str, str]:
