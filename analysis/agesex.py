@@ -27,6 +27,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -648,6 +649,15 @@ def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Findi
 # ---------------------------------------------------------------- broad groups
 
 
+def broad_bands(lower: Any, include_75: bool = False) -> dict[str, Any]:
+    """The three broad groups (and 75+) as masks over five-year groups' lower bounds (years):
+    0–14, 15–64, 65+; ``lower`` a Series or an array, the masks of the same kind."""
+    bands = {"0-14": lower < 15, "15-64": (lower >= 15) & (lower < 65), "65+": lower >= 65}
+    if include_75:
+        bands["75+"] = lower >= 75
+    return bands
+
+
 def broad_groups(loaded: AgeSexLoaded, edition: str, include_75: bool = False) -> pd.DataFrame:
     """The three broad groups (and 75+) and the total, both sexes, in the population schema.
 
@@ -656,10 +666,7 @@ def broad_groups(loaded: AgeSexLoaded, edition: str, include_75: bool = False) -
     ``derived`` (summed by this project from the age × sex counts).
     """
     frame = loaded.frame
-    lower = frame["age_group"].map(age_lower)
-    bands = {"0-14": lower < 15, "15-64": (lower >= 15) & (lower < 65), "65+": lower >= 65}
-    if include_75:
-        bands["75+"] = lower >= 75
+    bands = broad_bands(frame["age_group"].map(age_lower), include_75)
     parts = []
     for name, mask in bands.items():
         summed = frame[mask].groupby(["municipality", "year"], as_index=False)["population"].sum()

@@ -32,7 +32,7 @@ import pandas as pd
 
 from analysis import projection
 from analysis.agesex import AGE_LABELS as AGE_WORDS
-from analysis.agesex import SEXES, age_lower
+from analysis.agesex import SEXES, age_lower, broad_bands
 from analysis.findings import DataError, Finding
 from analysis.projection_inputs import (
     SETTINGS,
@@ -442,10 +442,7 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
     long = long_table(results) if long is None else long
     lower = long["age_group"].map(age_lower)
     bands = {
-        "0-14": lower < 15,
-        "15-64": (lower >= 15) & (lower < 65),
-        "65+": lower >= 65,
-        "75+": lower >= 75,
+        **broad_bands(lower, include_75=True),
         "women_20_39": (long["sex"] == "female") & (lower >= 20) & (lower < 40),
         "women_15_49": (long["sex"] == "female") & (lower >= 15) & (lower < 50),
         "children_0_4": lower == 0,
@@ -691,8 +688,7 @@ def vision_table(results: Results, scenario: str) -> pd.DataFrame:
     """
     base = results.base
     values = results.projections[scenario].sum(axis=2)  # (Y, M, A) both sexes
-    lower = base.lower_bounds
-    groups = {"0-14": lower < 15, "15-64": (lower >= 15) & (lower < 65), "65+": lower >= 65}
+    groups = broad_bands(base.lower_bounds)
     broad = np.stack([values[..., mask].sum(axis=-1) for mask in groups.values()], axis=-1)
     rounded = np.rint(broad)
     with_total = np.concatenate([rounded, rounded.sum(axis=-1, keepdims=True)], axis=-1)
