@@ -284,11 +284,9 @@ def _parse_setting(text: str, spec: Spec) -> tuple[object, tuple[str, dict[str, 
         return found, None
     if "," in text and not (spec.kind == "people" and _THOUSANDS.match(text)):
         return None, ("decimal-comma", {})
-    numbers, bad = parse_number(pd.Series([text], dtype="string"))
-    number = numbers.iloc[0]
-    if bad.any() or pd.isna(number):
+    number = one_number(text)
+    if number is None:
         return None, ("not-a-number", {})
-    number = float(number)
     if spec.kind == "rate":
         low, high = TFR_RANGE
         if not low < number <= high:
@@ -303,6 +301,16 @@ def _parse_setting(text: str, spec: Spec) -> tuple[object, tuple[str, dict[str, 
     if number % 1 or not low <= number <= high:
         return None, ("setting-range", {"rule": f"{low:,.0f}～{high:,.0f}人の整数"})
     return number, None
+
+
+def one_number(text: str) -> float | None:
+    """The finite number a cell holds (full-width digits and thousands separators as
+    :func:`analysis.cells.parse_number` reads them), or None."""
+    if not text:
+        return None
+    numbers, bad = parse_number(pd.Series([text], dtype="string"))
+    value = numbers.iloc[0]
+    return None if bad.any() or pd.isna(value) or not np.isfinite(value) else float(value)
 
 
 def check_settings(

@@ -33,23 +33,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from analysis import vocabulary
-from analysis.cells import parse_number
 from analysis.findings import Finding, raise_on_errors
 from analysis.io import LINE
 from analysis.layouts import Field
 from analysis.paths import display_path
 from analysis.projection_inputs import (
     NOTE_FIELD,
+    SETTLER_TARGET_RANGE,
     TFR_RANGE,
     Settings,
     _finding,
     _locate,
     _suggest,
     _text,
+    one_number,
     read_fields,
 )
 from analysis.schema import YEAR_RANGE
@@ -76,7 +76,6 @@ MIGRATION_RANGE = (0.0, 5.0)
 """K from 0 (net migration balanced) to 5 times パターン1's; more is a typing error."""
 SETTLERS_MAX_PER_YEAR = 100_000.0
 """More net settlers a year than this (about the 圏域's whole population) is a typing error."""
-TARGET_RANGE = (1.0, 10_000_000.0)
 
 NAME = re.compile(r"[^\W][\w\-]{0,39}")
 """A scenario name: used in file names of figures and in the workbook, so no markup,
@@ -232,11 +231,8 @@ def _parse_row(
 
 
 def _number(text: str) -> float | None:
-    if not text or "," in text:
-        return None
-    numbers, bad = parse_number(pd.Series([text], dtype="string"))
-    value = numbers.iloc[0]
-    return None if bad.any() or pd.isna(value) or not np.isfinite(value) else float(value)
+    """A number without a comma (「1,8」 is ambiguous: decimal point or thousands?)."""
+    return None if "," in text else one_number(text)
 
 
 def _value_rule(kind: str, value: float) -> str:
@@ -258,7 +254,7 @@ def _value_rule(kind: str, value: float) -> str:
             else (f"年間の転入超過は0以上{SETTLERS_MAX_PER_YEAR:,.0f}人以下")
         )
     if kind == "settlers_target":
-        low, high = TARGET_RANGE
+        low, high = SETTLER_TARGET_RANGE
         return (
             ""
             if value % 1 == 0 and low <= value <= high
