@@ -98,12 +98,16 @@ def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
 INTERPOLATION_LABELS = ("線形補間", "幾何補間")
 
 
-def is_interpolated(frame: pd.DataFrame) -> pd.Series:
-    """Rows interpolated between published years (by their ``derivation``), as booleans."""
+def derived_by(frame: pd.DataFrame, prefixes: str | tuple[str, ...]) -> pd.Series:
+    """Rows whose ``derivation`` starts with one of ``prefixes``, as booleans."""
     if "derivation" not in frame:
         return pd.Series(False, index=frame.index)
-    text = frame["derivation"].astype("string").fillna("")
-    return text.str.startswith(INTERPOLATION_LABELS).astype(bool)
+    return frame["derivation"].astype("string").fillna("").str.startswith(prefixes).astype(bool)
+
+
+def is_interpolated(frame: pd.DataFrame) -> pd.Series:
+    """Rows interpolated between published years (by their ``derivation``), as booleans."""
+    return derived_by(frame, INTERPOLATION_LABELS)
 
 
 def change_from_base(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:

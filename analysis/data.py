@@ -25,7 +25,7 @@ from analysis.cells import (
     plan_municipalities,
     read_municipality_registry,
 )
-from analysis.cohort import unstack_age_groups
+from analysis.cohort import derived_by, unstack_age_groups
 from analysis.corrections import apply_corrections, read_corrections
 from analysis.findings import (
     Finding,
@@ -381,6 +381,11 @@ def load_population(
 
 BORROWED = "以前の版の値"
 """The start of the ``derivation`` of rows taken from the edition a partial one replaces."""
+
+
+def is_borrowed(frame: pd.DataFrame) -> pd.Series:
+    """Rows a partial edition took from the edition it replaces (by their ``derivation``)."""
+    return derived_by(frame, BORROWED)
 
 
 def borrow_missing(

@@ -13,10 +13,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
+from matplotlib.collections import Collection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.io import atomic_path
@@ -140,11 +144,6 @@ def check_drawn(figure: Figure, name: str) -> None:
 
 
 def _has_data(artist: object) -> bool:
-    import numpy as np
-    from matplotlib.collections import Collection
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Rectangle
-
     if isinstance(artist, Line2D):
         values = np.asarray(artist.get_ydata(), dtype="float64")
         return bool(values.size) and bool(np.isfinite(values).any())

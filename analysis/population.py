@@ -43,8 +43,6 @@ def supplied_edition(
 
 def published_text(published: str) -> str:
     """「2018年3月公表」 from ``2018-03`` (the registry's dates), one dating style everywhere."""
-    import re
-
     found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", published.strip())
     if found:
         return f"{found.group(1)}年{int(found.group(2))}月公表"
@@ -453,14 +451,13 @@ def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[p
     return scenarios.vision_table(projected.results, name), projected.results.label(name)
 
 
-def base_year_check(
-    projected: scenarios.Projected, totals: pd.DataFrame, raw_dir: Path = DATA_RAW
-) -> str:
+def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) -> str:
     """The projection's base-year 圏域 total against the census figure of the source
     (facts: 国勢調査人口), with the gap explained: people of unknown age (年齢不詳) are in
     the census total but in no age group, so the projection cannot start from them.
 
-    ``totals`` is the age × sex file's printed 総数 (AgeSexLoaded.totals), if any.
+    The base data's printed 総数 (``projected.printed_totals``), where it has one, tells
+    how many people are of unknown age.
     """
     base = projected.results.base
     year = base.years[0]
@@ -471,18 +468,15 @@ def base_year_check(
         return f"基準年（{year}年）の国勢調査人口が原資料にないため、総数との照合はしていません。"
     printed = float(row["value"].iloc[0])
     gap = printed - counted
-    both = totals[(totals["year"] == year) & (totals["sex"] == "both")] if len(totals) else totals
-    unknown = float(both["population"].sum()) - counted if len(both) else None
-    sentence = (
-        f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
-        f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"
-    )
+    opening = f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
     if abs(gap) < 0.5:
-        return sentence[
-            : -len(f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、")
-        ] + (f"原資料の国勢調査人口{printed:,.0f}人と一致します。")
-    if unknown is None:
+        return opening + f"原資料の国勢調査人口{printed:,.0f}人と一致します。"
+    sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"
+    totals = projected.printed_totals
+    both = totals[(totals["year"] == year) & (totals["sex"] == "both")] if len(totals) else totals
+    if both.empty:
         return sentence + "基準のデータに総数がないため、年齢不詳によるものかは確かめられません。"
+    unknown = float(both["population"].sum()) - counted
     if abs(unknown - gap) < 0.5:
         return (
             sentence + "年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）と一致します。"

@@ -7,7 +7,7 @@ import pandas as pd
 
 from analysis import cohort
 from analysis.agesex import SEXES, AgeSexLoaded, age_lower, standard_groups
-from analysis.data import BORROWED, Edition, PopulationData
+from analysis.data import Edition, PopulationData, is_borrowed
 from analysis.schema import REGION, TOTAL
 
 
@@ -20,15 +20,13 @@ def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:
 def own_rows(frame: pd.DataFrame) -> pd.DataFrame:
     """Without the rows a partial edition borrowed from the one it replaces (comparing them
     with themselves says nothing); the 圏域 summed from them stays."""
-    text = frame["derivation"].astype("string").fillna("") if "derivation" in frame else None
-    return frame if text is None else frame[~text.str.startswith(BORROWED).to_numpy()]
+    return frame[~is_borrowed(frame)]
 
 
 def borrowed_municipalities(frame: pd.DataFrame, edition: str) -> list[str]:
     """The municipalities ``edition`` took from the edition it replaces."""
     rows = frame[frame["edition"] == edition]
-    text = rows["derivation"].astype("string").fillna("")
-    return list(dict.fromkeys(rows.loc[text.str.startswith(BORROWED).to_numpy(), "municipality"]))
+    return list(dict.fromkeys(rows.loc[is_borrowed(rows), "municipality"]))
 
 
 def common_years(frame: pd.DataFrame, old: str, new: str, extra: list[int]) -> list[int]:

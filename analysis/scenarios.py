@@ -523,8 +523,11 @@ def influence(table: pd.DataFrame, settings: Settings, years: tuple[int, ...]) -
     return result[columns]
 
 
-def influence_sentence(row: pd.Series, tfr_target: float, tfr_target_year: int) -> str:
-    """The 影響度 of one area and year in words a council member can follow."""
+def influence_sentence(row: pd.Series, settings: Settings) -> str:
+    """The 影響度 of one area and year in words a council member can follow (the fertility
+    assumed is シミュレーション1's, from the settings)."""
+    tfr_target = float(settings.number("tfr_target") or 0)  # a default exists
+    tfr_target_year = int(settings.year("tfr_target_year") or 0)
     natural = row["natural_pct"] - 100
     sentence = (
         f"合計特殊出生率が{tfr_target_year}年に{tfr_target:g}まで上がると、{row['year']}年の"

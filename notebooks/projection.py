@@ -80,7 +80,7 @@ else:
             f"- 生残率（シミュレーション2・移動の倍率に使用）："
             + (text(f"提供ファイル {Path(survival_path).name}") if survival_path else "指定されていません")
             + "\n"
-            f"- {text(population.base_year_check(projected, projected.printed_totals))}"
+            f"- {text(population.base_year_check(projected))}"
         )
     )
 
@@ -99,8 +99,7 @@ if projected is not None:
         )
     chosen = projected.influence[projected.influence["chosen"] & (projected.influence["municipality"] == REGION)]
     for _, row in chosen.iterrows():
-        points.append(scenarios.influence_sentence(
-            row, float(projected.settings.number("tfr_target") or 0), int(projected.settings.year("tfr_target_year") or 0)))
+        points.append(scenarios.influence_sentence(row, projected.settings))
     points += [f.message for f in projected.notes
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
     display(Markdown("\n".join(f"- {text(p)}" for p in points)))
@@ -161,9 +160,7 @@ if projected is not None:
 if projected is not None:
     if len(projected.influence):
         for _, row in projected.influence[projected.influence["chosen"]].iterrows():
-            display(Markdown(text(scenarios.influence_sentence(
-                row, float(projected.settings.number("tfr_target") or 0),
-                int(projected.settings.year("tfr_target_year") or 0)))))
+            display(Markdown(text(scenarios.influence_sentence(row, projected.settings))))
         display(
             table(
                 projected.influence,

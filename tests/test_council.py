@@ -157,9 +157,11 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
                            "sex": ["both", "both"],
                            "population": [population_array[0, 0].sum() + 500,
                                           population_array[0, 1].sum()]})  # fmt: skip
-    sentence = population.base_year_check(projected, totals)
+    projected.printed_totals = totals
+    sentence = population.base_year_check(projected)
     assert "原資料の国勢調査人口119,184人との差は+500人で、年齢不詳の人数" in sentence
-    no_totals = population.base_year_check(projected, totals.iloc[0:0])
+    projected.printed_totals = totals.iloc[0:0]
+    no_totals = population.base_year_check(projected)
     assert "基準のデータに総数がないため" in no_totals
 
 

@@ -407,7 +407,7 @@ def test_influence_and_its_levels(projected: scenarios.Projected) -> None:
 def test_the_influence_in_words(projected: scenarios.Projected) -> None:
     influence = projected.influence
     row = influence[(influence["municipality"] == REGION) & (influence["year"] == 2050)].iloc[0]
-    sentence = scenarios.influence_sentence(row, 2.1, 2030)
+    sentence = scenarios.influence_sentence(row, projected.settings)  # 2.1 by 2030
     assert sentence.startswith(
         f"合計特殊出生率が2030年に2.1まで上がると、2050年の圏域の人口はパターン1より"
         f"{abs(row['natural_pct'] - 100):.1f}%"
