@@ -31,7 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -198,16 +198,24 @@ def naive_scenarios(base: scenarios.Base) -> None:
                 current = following
 
 
-def per_municipality(
+def one_by_one(
     base: scenarios.Base, inputs: tuple[scenarios.Settings, np.ndarray, np.ndarray]
-) -> None:
-    """The same engine called once per municipality in a Python loop (no cross-municipality arrays)."""
+) -> Iterator[tuple[scenarios.Base, tuple[scenarios.Settings, np.ndarray, np.ndarray]]]:
+    """Each municipality as an edition of its own, with its inputs (the naive way's unit)."""
     _, profile, survival = inputs
     for m, name in enumerate(base.municipalities):
         one = scenarios.Base((name,), base.groups, base.years, base.population[:, m : m + 1])
         settings = scenarios.Settings({("tfr_base", name): 1.4}, "bench")
+        yield one, (settings, profile, survival[:, m : m + 1])
+
+
+def per_municipality(
+    base: scenarios.Base, inputs: tuple[scenarios.Settings, np.ndarray, np.ndarray]
+) -> None:
+    """The same engine called once per municipality in a Python loop (no cross-municipality arrays)."""
+    for one, (settings, profile, survival) in one_by_one(base, inputs):
         target = (float(one.population[-1].sum()) * 1.1, 2050)
-        scenarios.run(one, settings, profile, survival[:, m : m + 1], target)
+        scenarios.run(one, settings, profile, survival, target)
 
 
 def bench_engine(repeat: int) -> dict[str, float]:
@@ -258,11 +266,8 @@ def own_per_municipality(
     inputs: tuple[scenarios.Settings, np.ndarray, np.ndarray],
     specs: list[scenarios.ScenarioSpec],
 ) -> None:
-    _, profile, survival = inputs
-    for m, name in enumerate(base.municipalities):
-        one = scenarios.Base((name,), base.groups, base.years, base.population[:, m : m + 1])
-        settings = scenarios.Settings({("tfr_base", name): 1.4}, "bench")
-        own_run(one, (settings, profile, survival[:, m : m + 1]), specs)
+    for one, one_inputs in one_by_one(base, inputs):
+        own_run(one, one_inputs, specs)
 
 
 def bench_own(repeat: int) -> dict[str, float]:
