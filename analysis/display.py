@@ -46,11 +46,10 @@ def table(
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     short = [renamed[c] for c in short_text_columns(shown, frame.columns, renamed)]
-    for column in text_columns:
-        if column in short:
-            continue
+    for column in (c for c in text_columns if c not in short):
+        # A long text column keeps a readable width when printed.
         longest = shown[column].dropna().astype(str).str.len().max()
-        if longest and longest == longest:  # a long text column keeps a readable width
+        if pd.notna(longest) and longest > 0:
             styler = styler.set_properties(
                 subset=[column], **{"min-width": f"{min(int(longest), WRAPPED_TEXT) * 0.7:.1f}em"}
             )
