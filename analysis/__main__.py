@@ -248,7 +248,7 @@ def guarded_main(argv: list[str] | None = None) -> int:
 
         try:
             CACHE.mkdir(exist_ok=True)
-            ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8")
+            ERROR_LOG.write_text(traceback.format_exc(), encoding="utf-8", newline="\n")
             where = "。詳細は .cache/last-error.log にあります"
         except OSError:
             where = ""

@@ -88,9 +88,11 @@ def save(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
             bbox_inches=bbox,
             pil_kwargs={"compress_level": 1},
         )
-    with atomic_path(folder / f"{name}.svg") as temporary:
+    # Through a binary handle: given a path, matplotlib writes SVG in text mode,
+    # which is CRLF on Windows; every output has LF on every OS.
+    with atomic_path(folder / f"{name}.svg") as temporary, temporary.open("wb") as handle:
         figure.savefig(
-            temporary,
+            handle,
             format="svg",
             metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
             bbox_inches=bbox,

@@ -358,9 +358,16 @@ def column_letter(index: int) -> str:
 
 
 def sync_file(path: Path) -> None:
-    """Flush a file's content to the disk (before a rename makes it the real one)."""
+    """Flush a file's content to the disk (before a rename makes it the real one).
+
+    Opened for writing (without truncating): on Windows ``os.fsync`` calls
+    ``_commit``/FlushFileBuffers, which needs a handle with GENERIC_WRITE access and
+    fails with EBADF on a read-only one (Microsoft Learn, FlushFileBuffers). Only
+    files are synced: Windows cannot open a folder as a file descriptor, and its
+    renames need no folder sync.
+    """
     try:
-        descriptor = os.open(path, os.O_RDONLY)
+        descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_BINARY", 0))
     except OSError:
         return  # a file that is gone is reported by whoever moves it
     try:
@@ -391,8 +398,15 @@ def atomic_path(target: Path | str) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_open(target: Path | str, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """Open a temporary text file beside ``target``; replace ``target`` on success."""
-    with atomic_path(target) as temporary, temporary.open("w", encoding=encoding) as handle:
+    """Open a temporary text file beside ``target``; replace ``target`` on success.
+
+    Lines end with LF on every OS (text mode would write CRLF on Windows), so that an
+    output's bytes, and the hashes in the manifest, are the same everywhere.
+    """
+    with (
+        atomic_path(target) as temporary,
+        temporary.open("w", encoding=encoding, newline="\n") as handle,
+    ):
         yield handle
 
 

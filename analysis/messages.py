@@ -452,6 +452,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください",
         "no Chromium-family browser found (Edge, Chrome, Chromium); install one or set ANALYSIS_BROWSER",
     ),
+    "pdf-browser-missing": (
+        "PDF を作るためのブラウザ {browser} がありません。環境変数 ANALYSIS_BROWSER の指定を直すか、"
+        "消して Microsoft Edge か Google Chrome を使ってください",
+        "the browser {browser} (ANALYSIS_BROWSER) does not exist; correct or remove ANALYSIS_BROWSER",
+    ),
+    "pdf-browser-failed": (
+        "PDF を作るためのブラウザ {browser} を起動できませんでした。Microsoft Edge か Google Chrome を入れ直すか、"
+        "このパソコンの管理者にブラウザの起動（自動操作）を許可してもらってください",
+        "the browser {browser} could not be started (blocked by a policy, damaged or not a browser); "
+        "reinstall Edge or Chrome or ask the administrator to allow it",
+    ),
+    "pdf-folder-is-file": (
+        "PDF の出力先 {path} がファイルになっています。このファイルを移動するか名前を変えてから、もう一度実行してください",
+        "the PDF folder {path} is a file; move or rename it and run again",
+    ),
     "busy": (
         "別の実行（make reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
         "another run is in progress in this folder; run again when it has finished",
@@ -601,6 +616,9 @@ TITLES = {
     "busy": "同時実行",
     "pdf-no-reports": "報告書がない",
     "pdf-no-browser": "ブラウザがない",
+    "pdf-browser-missing": "ブラウザがない",
+    "pdf-browser-failed": "ブラウザが起動しない",
+    "pdf-folder-is-file": "PDF の出力先がファイル",
     "output-locked": "ほかのプログラムが開いている",
     "output-locked-decided": "ほかのプログラムが開いている",
     "option": "コマンドの指定",

@@ -3,7 +3,9 @@
 ``python -m analysis pdf`` (``make pdf``, ``py tasks.py pdf``) prints every report in
 ``reports/`` to ``reports/pdf/NAME.pdf`` with the reports' own print stylesheet, page
 numbers in the footer. The browser is the first found of: ``ANALYSIS_BROWSER`` (a
-path), Chromium, Google Chrome, Microsoft Edge (every Windows PC has Edge). A PDF is
+path), Chromium, Google Chrome or Microsoft Edge on PATH, then on Windows the
+registry's App Paths and the usual install folders (every Windows PC has Edge).
+A browser that is missing or cannot start ends in one Japanese line. A PDF is
 written only when complete, and a later ``reports`` run that rebuilds a report
 removes its PDF, so a PDF never shows older numbers than its report.
 """
@@ -13,11 +15,12 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from analysis.findings import Finding
 from analysis.io import InputError, atomic_path
-from analysis.paths import REPORTS
+from analysis.paths import REPORTS, display_path
 
 PDF_FOLDER = REPORTS / "pdf"
 FOOTER = (
@@ -33,25 +36,111 @@ _NAMES = (
     "microsoft-edge",
     "msedge",
 )
-_KNOWN_PLACES = (
-    r"C:\Program Files (x86)\Microsoft\Edge\Application\msedge.exe",
-    r"C:\Program Files\Microsoft\Edge\Application\msedge.exe",
-    r"C:\Program Files\Google\Chrome\Application\chrome.exe",
+_WINDOWS_PROGRAMS = ("msedge.exe", "chrome.exe")
+"""Edge first: every Windows PC has it, and a city hall's policies allow it."""
+_WINDOWS_FOLDERS = {
+    "msedge.exe": ("Microsoft", "Edge", "Application"),
+    "chrome.exe": ("Google", "Chrome", "Application"),
+}
+_INSTALL_ROOTS = ("LOCALAPPDATA", "PROGRAMFILES", "PROGRAMFILES(X86)", "PROGRAMW6432")
+"""Where Windows installers put a browser: per user (``%LOCALAPPDATA%``, Chrome's install
+without administrator rights) and per machine, on whatever drive Windows is on."""
+_MAC_PLACES = (
     "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
     "/Applications/Microsoft Edge.app/Contents/MacOS/Microsoft Edge",
-)  # fmt: skip
+)
+APP_PATHS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths"
+"""The registry key Windows' own "Run" looks programs up in (Microsoft Learn,
+"Application Registration": each ``App Paths\\NAME.exe`` key's default value is the
+full path of the program), under HKEY_CURRENT_USER and HKEY_LOCAL_MACHINE."""
+
+Registry = Callable[[str, str], "str | None"]
+"""(hive, key) → the key's default value; ``hive`` is ``HKEY_CURRENT_USER`` or ``HKEY_LOCAL_MACHINE``."""
 
 
-def find_browser() -> str | None:
-    """The executable of a Chromium-family browser, or None."""
-    chosen = os.environ.get("ANALYSIS_BROWSER")
+def windows_registry() -> Registry | None:
+    """Read default values from the Windows registry; None where there is no registry."""
+    if sys.platform != "win32":
+        return None
+    import winreg
+
+    def read(hive: str, key: str) -> str | None:
+        try:
+            with winreg.OpenKey(getattr(winreg, hive), key) as opened:
+                value, _ = winreg.QueryValueEx(opened, "")
+        except OSError:
+            return None
+        return str(value).strip().strip('"') or None
+
+    return read
+
+
+def _variable(environ: Mapping[str, str], name: str) -> str:
+    """An environment variable by name, ignoring case as Windows does."""
+    wanted = name.upper()
+    return next((value for key, value in environ.items() if key.upper() == wanted), "")
+
+
+def browser_candidates(
+    environ: Mapping[str, str] | None = None, registry: Registry | None = None
+) -> list[str]:
+    """Every place a Chromium-family browser may be, in the order they are tried.
+
+    Windows: the registry's App Paths (current user, then machine), then each
+    program's usual folder under ``%LOCALAPPDATA%``, ``%ProgramFiles%``,
+    ``%ProgramFiles(x86)%`` and ``%ProgramW6432%`` (on whichever drive they are);
+    then macOS's application folder. Names on PATH are searched by :func:`find_browser`.
+    """
+    environ = os.environ if environ is None else environ
+    places: list[str] = []
+    if registry is not None:
+        for program in _WINDOWS_PROGRAMS:
+            for hive in ("HKEY_CURRENT_USER", "HKEY_LOCAL_MACHINE"):
+                found = registry(hive, f"{APP_PATHS}\\{program}")
+                if found:
+                    places.append(found)
+    for program in _WINDOWS_PROGRAMS:
+        for root in _INSTALL_ROOTS:
+            base = _variable(environ, root)
+            if base:
+                places.append(os.path.join(base, *_WINDOWS_FOLDERS[program], program))
+    places += _MAC_PLACES
+    return list(dict.fromkeys(places))
+
+
+def find_browser(
+    environ: Mapping[str, str] | None = None,
+    registry: Registry | None = None,
+    search: Callable[[str], str | None] = shutil.which,
+) -> str | None:
+    """The executable of a Chromium-family browser, or None.
+
+    ``ANALYSIS_BROWSER`` (a path) wins; then the names on PATH; then
+    :func:`browser_candidates` (the registry read by :func:`windows_registry`
+    unless one is given).
+    """
+    environ = os.environ if environ is None else environ
+    chosen = _variable(environ, "ANALYSIS_BROWSER")
     if chosen:
         return chosen
     for name in _NAMES:
-        found = shutil.which(name)
+        found = search(name)
         if found:
             return found
-    return next((place for place in _KNOWN_PLACES if Path(place).is_file()), None)
+    places = browser_candidates(environ, registry or windows_registry())
+    return next((place for place in places if Path(place).is_file()), None)
+
+
+def _browser_error(check: str, browser: str) -> InputError:
+    return InputError(Finding("error", "", None, "-", check, {"browser": display_path(browser)}))
+
+
+def launch_flags() -> list[str]:
+    flags = ["--disable-gpu", "--no-first-run", "--disable-background-networking"]
+    # Chromium refuses to run as root with its sandbox (Linux only: Windows has no euid).
+    if sys.platform.startswith("linux") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        flags.append("--no-sandbox")
+    return flags
 
 
 def print_reports(folder: Path = REPORTS) -> list[Path]:
@@ -62,14 +151,26 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
     browser = find_browser()
     if browser is None:
         raise InputError(Finding("error", "", None, "-", "pdf-no-browser"))
+    if not Path(browser).is_file():
+        raise _browser_error("pdf-browser-missing", browser)
+    pdf_folder = folder / "pdf"
+    if pdf_folder.exists() and not pdf_folder.is_dir():
+        raise InputError(
+            Finding(
+                "error", "", None, "-", "pdf-folder-is-file", {"path": display_path(pdf_folder)}
+            )
+        )
+    from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
-    flags = ["--disable-gpu", "--no-first-run", "--disable-background-networking"]
-    if sys.platform.startswith("linux") and os.geteuid() == 0:
-        flags.append("--no-sandbox")  # Chromium refuses to run as root with its sandbox
     written = []
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=browser, args=flags)
+        try:
+            launched = playwright.chromium.launch(executable_path=browser, args=launch_flags())
+        except PlaywrightError:
+            # Blocked by a policy, damaged, or not a browser at all: Playwright's own text
+            # is many lines of English; the planner gets what to install or allow.
+            raise _browser_error("pdf-browser-failed", browser) from None
         try:
             page = launched.new_page()
             for html in pages:

@@ -263,7 +263,8 @@ def run_one(
     figures = figure_paths(notebook)
     html = staging.path(report.html)
     html.parent.mkdir(parents=True, exist_ok=True)
-    html.write_text(to_html(notebook, TITLES.get(report.name, report.name)), encoding="utf-8")
+    page = to_html(notebook, TITLES.get(report.name, report.name))
+    html.write_text(page, encoding="utf-8", newline="\n")  # LF on every OS
     checkpoint(f"html:{report.name}")
     return html, figures
 
