@@ -281,7 +281,7 @@ def exit_quickly(code: int) -> None:
     """
     import gc
 
-    if code in (130, 143):
+    if code > 128:  # 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 149 Ctrl-Break (Windows)
         # A stopped run may leave a thread inside a library call it cannot leave;
         # the outputs are safe (all or nothing), so nothing is waited for.
         sys.stdout.flush()

@@ -10,9 +10,16 @@ and the threads doing the work call :func:`check` between steps to unwind.
 :func:`checkpoint` marks the named moments of a run. The test suite uses them to
 interrupt a run at an exact moment instead of guessing one with a sleep:
 ``ANALYSIS_TEST_AT=NAME:ACTION`` makes the process, on reaching checkpoint NAME,
-print ``@checkpoint NAME <monotonic seconds>`` to stderr and then send itself
-SIGINT or SIGTERM (``ACTION`` = ``SIGINT``/``SIGTERM``), or stop there until it is
-signalled or killed (``hold``). Without the variable a checkpoint only checks the flag.
+print ``@checkpoint NAME <monotonic seconds>`` to stderr and then raise SIGINT,
+SIGTERM or (Windows) SIGBREAK in itself (``ACTION`` = ``SIGINT``/``SIGTERM``/``SIGBREAK``),
+or stop there until it is signalled or killed (``hold``). Without the variable a
+checkpoint only checks the flag.
+
+Windows: Ctrl-C reaches Python as SIGINT, Ctrl-Break and the console's close event as
+SIGBREAK (the C runtime's console handler). A signal is raised in this process with
+:func:`signal.raise_signal`, never ``os.kill``: on Windows ``os.kill`` with anything
+but the console events "will cause the process to be unconditionally killed by the
+TerminateProcess API" (Python docs, os.kill), which no handler sees.
 """
 
 from __future__ import annotations
@@ -112,7 +119,7 @@ def checkpoint(name: str, stoppable: bool = True) -> None:
             sys.stderr.flush()
             if action == "hold":
                 _requested.wait(HOLD_LIMIT_SECONDS)
-            elif action in {"SIGINT", "SIGTERM"}:
-                os.kill(os.getpid(), getattr(signal, action))
+            elif action in {"SIGINT", "SIGTERM", "SIGBREAK"} and hasattr(signal, action):
+                signal.raise_signal(getattr(signal, action))
     if stoppable:
         check()

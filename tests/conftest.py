@@ -5,6 +5,10 @@ the copy's own ``reports/``, ``data/processed/`` and ``.cache/`` (the package
 computes its paths from where it is, and ``python -m analysis`` run in the copy
 imports the copy's package). So tests run in parallel (``pytest -n auto``).
 Every process a test starts is killed if it outlives its timeout.
+
+Windows: ``pytest --windows`` (or ``ANALYSIS_SIMULATE_WINDOWS=1``) runs every command
+a test starts under the Windows simulation of :mod:`tests.windows`; the main
+end-to-end run (:func:`full_project`) always runs under it.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -27,6 +31,27 @@ from hypothesis import settings
 from analysis.data import PopulationData, load_all
 from analysis.interrupts import TEST_HOOK
 from analysis.paths import DATA_RAW, ROOT
+
+from . import windows
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--windows",
+        action="store_true",
+        help="run every command a test starts under the Windows simulation (tests/windows)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--windows"):
+        os.environ[windows.ENABLE] = "1"  # inherited by the xdist workers
+
+
+def simulating_windows() -> bool:
+    """True when the whole run simulates Windows (``--windows``)."""
+    return os.environ.get(windows.ENABLE) == "1"
+
 
 TEST_CELL_TIMEOUT = 120
 """Seconds a notebook cell run by a test may take (a stuck kernel fails the test, never hangs it)."""
@@ -67,6 +92,18 @@ class Project:
     """A temporary copy of the project and what a test does with it."""
 
     root: Path
+    windows: bool = field(default_factory=simulating_windows)
+    """Commands run under the Windows simulation (their output read as cp932)."""
+
+    def environment(self, extra: dict[str, str] | None = None) -> dict[str, str]:
+        """The environment of a command run in this copy."""
+        env = {**os.environ, **(extra or {})}
+        return windows.environment(env) if self.windows else env
+
+    @property
+    def encoding(self) -> str | None:
+        """How the command's output is read: cp932 under the simulation, else the locale's."""
+        return windows.ENCODING if self.windows else None
 
     @property
     def reports(self) -> Path:
@@ -96,9 +133,10 @@ class Project:
             cwd=self.root,
             capture_output=True,
             text=True,
+            encoding=self.encoding,
             check=False,
             timeout=timeout,
-            env={**os.environ, **(env or {})},
+            env=self.environment(env),
         )
 
     def python(self, code: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
@@ -108,22 +146,25 @@ class Project:
             cwd=self.root,
             capture_output=True,
             text=True,
+            encoding=self.encoding,
             check=False,
             timeout=timeout,
+            env=self.environment(),
         )
 
     @contextlib.contextmanager
     def started(self, *args: str, at: str = "") -> Iterator[subprocess.Popen[str]]:
         """The command running in the background; ``at``: ``CHECKPOINT:ACTION`` (see
         :mod:`analysis.interrupts`). Killed on the way out if it is still running."""
-        env = {**os.environ, TEST_HOOK: at} if at else dict(os.environ)
         process = subprocess.Popen(
             self.command(*args),
             cwd=self.root,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=env,
+            encoding=self.encoding,
+            env=self.environment({TEST_HOOK: at} if at else {}),
+            **(windows.new_console_group() if self.windows else {}),  # type: ignore[arg-type]
         )
         try:
             yield process
@@ -271,12 +312,16 @@ def fresh_project(tmp_path: Path) -> Project:
 
 
 def _shared_copy(
-    tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Project, Path], None]
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    build: Callable[[Project, Path], None],
+    on_windows: bool | None = None,
 ) -> Project:
     """A project copy built once per test run, shared by the xdist workers: the first to
     arrive builds it (``build(project, scratch folder)``) under a file lock."""
     from filelock import FileLock
 
+    on_windows = simulating_windows() if on_windows is None else on_windows
     run = os.environ.get("PYTEST_XDIST_TESTRUNUID")  # one id for all workers of this run
     base = tmp_path_factory.getbasetemp()
     shared = base.parent / f"{name}-{run}" if run else base / name
@@ -287,8 +332,8 @@ def _shared_copy(
             shutil.rmtree(target, ignore_errors=True)
             scratch = shared / "inputs"
             scratch.mkdir(exist_ok=True)
-            build(copy_checkout(target), scratch)
-    return Project(target)
+            build(Project(copy_checkout(target).root, windows=on_windows), scratch)
+    return Project(target, windows=on_windows)
 
 
 @pytest.fixture(scope="session")
@@ -308,8 +353,12 @@ def built_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
 @pytest.fixture(scope="session")
 def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     """A copy with every report: a revised vision (one municipality only), made-up age × sex
-    data, survival ratios, settings and the example scenarios, printed to PDF where a browser
-    is installed. Tests only read it.
+    data, survival ratios, settings and the example scenarios, validated, and printed to PDF
+    where a browser is installed. Tests only read it.
+
+    Built under the Windows simulation (:mod:`tests.windows`), always: this is the run
+    that proves the pipeline works on a planner's PC (fsync, files held open, CRLF, cp932,
+    no POSIX-only calls), at no extra cost.
     """
     from .test_projection import CODES, SIZES, settings_file, survival_file
     from .workbooks import made_up_edition, published_workbook
@@ -324,11 +373,13 @@ def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
             "--scenarios", str(examples / "scenarios_example.csv"),
         )  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
+        validated = project.cli("validate")
+        assert validated.returncode == 0, validated.stdout + validated.stderr
         if shutil.which("chromium") or shutil.which("chromium-browser"):
             printing = project.cli("pdf")
             assert printing.returncode == 0, printing.stdout + printing.stderr
 
-    return _shared_copy(tmp_path_factory, "full", build)
+    return _shared_copy(tmp_path_factory, "full-windows", build, on_windows=True)
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ CTRL_CLOSE_EVENT = 2
 """HandlerRoutine's dwCtrlType when the user closes the console window (Microsoft Learn)."""
 
 
-def environment(base: dict[str, str] | None = None, held: list[Path] | None = None) -> dict[str, str]:
+def environment(
+    base: dict[str, str] | None = None, held: list[Path] | None = None
+) -> dict[str, str]:
     """``base`` (default: this process's environment) with the simulation switched on.
 
     ``held``: files another program (Excel) holds open for the whole run.

@@ -39,6 +39,7 @@ but not opened for writing, replaced, renamed or deleted.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
 import functools
 import io
@@ -209,7 +210,9 @@ def _held(path: Any, dir_fd: int | None = None) -> bool:
     # and directories in its tree is allowed to be open").
     try:
         if stat.S_ISDIR(os.stat(path, dir_fd=dir_fd, follow_symlinks=False).st_mode):
-            folder = os.path.realpath(path if dir_fd is None else f"/proc/self/fd/{dir_fd}/{os.fsdecode(path)}")
+            folder = os.path.realpath(
+                path if dir_fd is None else f"/proc/self/fd/{dir_fd}/{os.fsdecode(path)}"
+            )
             return any(_inside(folder, held) for held in _held_paths())
     except OSError:
         return False
@@ -236,7 +239,9 @@ def _inside(folder: str, path: str) -> bool:
     return real.startswith(folder.rstrip("/") + "/")
 
 
-def replace(src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None) -> None:
+def replace(
+    src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None
+) -> None:
     """``os.replace``/``os.rename`` as MoveFileEx: neither the source nor an existing
     destination may be held open.
 
@@ -254,10 +259,14 @@ def replace(src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: in
     _real.replace(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
 
 
-def rename(src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None) -> None:
+def rename(
+    src: Any, dst: Any, *, src_dir_fd: int | None = None, dst_dir_fd: int | None = None
+) -> None:
     """Python docs, os.rename: "On Windows, if dst exists a FileExistsError is always raised."""
     if _identity(dst, dst_dir_fd) is not None:
-        raise FileExistsError(errno.EEXIST, "Cannot create a file when that file already exists", os.fsdecode(dst))
+        raise FileExistsError(
+            errno.EEXIST, "Cannot create a file when that file already exists", os.fsdecode(dst)
+        )
     replace(src, dst, src_dir_fd=src_dir_fd, dst_dir_fd=dst_dir_fd)
 
 
@@ -318,13 +327,18 @@ def os_open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = No
     return _real.open(path, flags, mode, dir_fd=dir_fd)
 
 
-def symlink(src: Any, dst: Any, target_is_directory: bool = False, *, dir_fd: int | None = None) -> None:
+def symlink(
+    src: Any, dst: Any, target_is_directory: bool = False, *, dir_fd: int | None = None
+) -> None:
     """Python docs, os.symlink: "On newer versions of Windows 10, unprivileged accounts can
     create symlinks if Developer Mode is enabled. When Developer Mode is not
     available/enabled, the SeCreateSymbolicLinkPrivilege privilege is required, or the
     process must be run as an administrator. OSError is raised when the function is
     called by an unprivileged user." A planner's PC: no Developer Mode, no admin."""
-    error = OSError(errno.EPERM, "A required privilege is not held by the client", os.fsdecode(dst))
+    # ERROR_PRIVILEGE_NOT_HELD has no errno of its own: Python maps it to EINVAL.
+    error = OSError(
+        errno.EINVAL, "A required privilege is not held by the client", os.fsdecode(dst)
+    )
     error.winerror = 1314  # type: ignore[attr-defined]
     raise error
 
@@ -385,10 +399,22 @@ def _popen_terminate(self: subprocess.Popen[Any]) -> None:
     """Python docs: "On Windows the Win32 API function TerminateProcess() is called to stop
     the child"; "On Windows kill() is an alias for terminate()"."""
     if self.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             terminate_process(self.pid, 1)
-        except ProcessLookupError:
-            pass
+
+
+STATUS_CONTROL_C_EXIT = 0xC000013A
+"""The exit code of a console process ended by the default Ctrl handler (Microsoft Learn,
+NTSTATUS values); a Linux exit status keeps its low byte, 0x3A."""
+
+
+def _break_by_default(signum: int, frame: object) -> None:
+    """Without a SIGBREAK handler, Ctrl-Break ends a process: the C runtime's console handler
+    declines the event and the default handler calls ExitProcess (Microsoft Learn,
+    HandlerRoutine: "Initially, the handler list for each process contains only a default
+    handler function that calls the ExitProcess function"). SIGBREAK is SIGTTIN here,
+    whose own default would stop the process instead."""
+    os._exit(STATUS_CONTROL_C_EXIT & 0xFF)
 
 
 # ---------------------------------------------------------------- what the project's modules see
@@ -403,7 +429,9 @@ def _windows_signal_call(signalnum: int, handler: Any) -> Any:
 class _WindowsView(types.ModuleType):
     """A module as Windows' Python has it: some names removed, some added or replaced."""
 
-    def __init__(self, real: types.ModuleType, absent: Callable[[str], bool], extra: dict[str, Any]) -> None:
+    def __init__(
+        self, real: types.ModuleType, absent: Callable[[str], bool], extra: dict[str, Any]
+    ) -> None:
         super().__init__(real.__name__, real.__doc__)
         object.__setattr__(self, "_real", real)
         object.__setattr__(self, "_absent", absent)
@@ -420,10 +448,14 @@ class _WindowsView(types.ModuleType):
         setattr(self._real, name, value)
 
     def __dir__(self) -> list[str]:
-        return sorted({*dir(self._real), *self._extra} - {n for n in dir(self._real) if self._absent(n)})
+        return sorted(
+            {*dir(self._real), *self._extra} - {n for n in dir(self._real) if self._absent(n)}
+        )
 
 
-def _os_open_no_directories(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
+def _os_open_no_directories(
+    path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None
+) -> int:
     """The CRT's _wopen cannot open a directory (CreateFile needs FILE_FLAG_BACKUP_SEMANTICS
     for that, which _wopen never passes): PermissionError, EACCES."""
     if dir_fd is None and os.path.isdir(path):
@@ -434,7 +466,9 @@ def _os_open_no_directories(path: Any, flags: int, mode: int = 0o777, *, dir_fd:
 def _signal_absent(name: str) -> bool:
     if name in _KEPT_SIGNAL_NAMES or name in _KEPT_SIGNAL_FUNCTIONS or name.startswith("__"):
         return False
-    return name.startswith(("SIG", "ITIMER_", "alarm", "pause", "set", "sig", "pthread_", "getitimer"))
+    return name.startswith(
+        ("SIG", "ITIMER_", "alarm", "pause", "set", "sig", "pthread_", "getitimer")
+    )
 
 
 OS_VIEW = _WindowsView(
@@ -461,7 +495,9 @@ def _importer(globals_: Any) -> str:
     return str(name)
 
 
-def _import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:  # noqa: A002
+def _import(
+    name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0
+) -> Any:
     if level == 0 and _importer(globals).partition(".")[0] in OURS:
         top = name.partition(".")[0]
         if top in _ABSENT_MODULES:
@@ -531,6 +567,8 @@ def install() -> None:
     subprocess.Popen.terminate = _popen_terminate  # type: ignore[method-assign]
     subprocess.Popen.kill = _popen_terminate  # type: ignore[method-assign]
     builtins.__import__ = _import
+    if signal.getsignal(SIGBREAK) == signal.SIG_DFL:
+        _real.signal(SIGBREAK, _break_by_default)
     for loaded in list(sys.modules.values()):
         _rebind(loaded)
     _redirected_streams()
