@@ -133,6 +133,8 @@ def read_sheets(path: Path | str) -> list[Sheet]:
         ) from None
     if suffix == ".xls":
         raise file_error(path, "xls-format")
+    if suffix == ".lnk":  # Windows' links are shortcut files, which Python does not follow
+        raise file_error(path, "shortcut")
     raise file_error(path, "unsupported-type", suffix=suffix or "（なし）")
 
 

@@ -17,6 +17,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "通常のファイルではありません（パイプや装置などは読みません）",
         "not a regular file (pipes, devices and the like are not read)",
     ),
+    "shortcut": (
+        "ショートカットです。ショートカットの元のファイルを指定してください",
+        "a Windows shortcut (.lnk): give the file it points to",
+    ),
     "symlink-loop": (
         "シンボリックリンクが循環していて、ファイルにたどり着けません",
         "a loop of symbolic links: it never reaches a file",
@@ -505,6 +509,7 @@ TITLES = {
     "is-directory": "フォルダを指定",
     "not-a-regular-file": "通常のファイルでない",
     "symlink-loop": "リンクの循環",
+    "shortcut": "ショートカット",
     "broken-link": "リンク先がない",
     "too-large": "ファイルが大きすぎる",
     "sheet-too-large": "シートが大きすぎる",

@@ -166,6 +166,7 @@ class Project:
             env=self.environment({TEST_HOOK: at} if at else {}),
             **(windows.new_console_group() if self.windows else {}),  # type: ignore[arg-type]
         )
+        process.simulated_windows = self.windows  # type: ignore[attr-defined]
         try:
             yield process
         finally:
@@ -286,7 +287,15 @@ def wait_for_checkpoint(process: subprocess.Popen[str], name: str) -> float:
 
 
 def interrupt(process: subprocess.Popen[str], signum: int = signal.SIGINT) -> None:
-    process.send_signal(signum)
+    """Ctrl-C (or another signal) to a run from :meth:`Project.started`.
+
+    Under the Windows simulation, Ctrl-C is the console's CTRL_C_EVENT to every process
+    of the window (Windows has no way to send SIGINT to another process).
+    """
+    if getattr(process, "simulated_windows", False) and signum == signal.SIGINT:
+        windows.console_event(process, windows.CTRL_C_EVENT)
+    else:
+        process.send_signal(signum)
 
 
 # ---------------------------------------------------------------- fixtures

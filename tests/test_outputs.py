@@ -7,7 +7,6 @@ Each test works in a built copy of the project of its own (see ``conftest``).
 
 from __future__ import annotations
 
-import signal
 from pathlib import Path
 
 import openpyxl
@@ -15,7 +14,7 @@ import pytest
 
 from analysis import outputs
 
-from .conftest import Project, assert_complete, wait_for_checkpoint
+from .conftest import Project, assert_complete, interrupt, wait_for_checkpoint
 
 
 def test_the_manifest_covers_every_output(project: Project) -> None:
@@ -119,7 +118,7 @@ def test_a_second_run_at_the_same_time_exits_with_a_clear_message(project: Proje
     with project.started("reports", "--force", at="tables-built:hold") as first:
         wait_for_checkpoint(first, "tables-built")
         result = project.cli("reports", "--force")
-        first.send_signal(signal.SIGINT)
+        interrupt(first)
         first.wait(timeout=30)
     assert result.returncode == 75
     assert (

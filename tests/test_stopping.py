@@ -17,7 +17,7 @@ import pytest
 
 from analysis import execution, interrupts
 
-from .conftest import Project, wait_for_checkpoint
+from .conftest import Project, interrupt, wait_for_checkpoint
 
 STOP_WITHIN_SECONDS = 2.0
 
@@ -89,7 +89,7 @@ def test_an_outside_signal_to_a_held_run_stops_it(project: Project) -> None:
     with project.started("reports", "--force", at="notebook:kpi:hold") as process:
         wait_for_checkpoint(process, "notebook:kpi")
         sent = time.monotonic()
-        process.send_signal(signal.SIGINT)
+        interrupt(process)
         process.wait(timeout=30)
         assert time.monotonic() - sent < STOP_WITHIN_SECONDS
     assert process.returncode == 130
