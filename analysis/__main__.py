@@ -238,13 +238,21 @@ def guarded_main(argv: list[str] | None = None) -> int:
             print(finding, flush=True)
         return 1
     except OSError as error:
+        if environment_gone():
+            print(ENVIRONMENT_GONE, flush=True)
+            return 1
         from analysis.outputs import os_reason
+        from analysis.paths import display_path
 
-        where = f"：{error.filename}" if error.filename else ""
+        where = f"：{display_path(error.filename)}" if error.filename else ""
         print(f"ファイルを読み書きできません{where}（{os_reason(error)}）", flush=True)
         return 1
     except Exception as error:  # a defect in the code, not the planner's fault
         import traceback
+
+        if environment_gone():  # modules or the kernel's Python vanished with it
+            print(ENVIRONMENT_GONE, flush=True)
+            return 1
 
         try:
             CACHE.mkdir(exist_ok=True)
@@ -258,6 +266,19 @@ def guarded_main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         return 70
+
+
+ENVIRONMENT_GONE = (
+    "Python の環境（.venv）が実行中に移動または削除されたため中止しました。"
+    "出力は前回のまま残っています。このフォルダでもう一度実行してください（環境は自動で作り直されます）"
+)
+
+
+def environment_gone() -> bool:
+    """True when the interpreter's own environment was moved or deleted during the run
+    (a ``.venv`` renamed, or the project folder moved in Explorer): every later import
+    or kernel start then fails, which is not a defect of the code."""
+    return not Path(sys.executable).exists() or not Path(sys.prefix).is_dir()
 
 
 class _Terminated(KeyboardInterrupt):

@@ -148,11 +148,6 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
     pages = sorted(folder.glob("*.html"))
     if not pages:
         raise InputError(Finding("error", "", None, "-", "pdf-no-reports"))
-    browser = find_browser()
-    if browser is None:
-        raise InputError(Finding("error", "", None, "-", "pdf-no-browser"))
-    if not Path(browser).is_file():
-        raise _browser_error("pdf-browser-missing", browser)
     pdf_folder = folder / "pdf"
     if pdf_folder.exists() and not pdf_folder.is_dir():
         raise InputError(
@@ -160,6 +155,11 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
                 "error", "", None, "-", "pdf-folder-is-file", {"path": display_path(pdf_folder)}
             )
         )
+    browser = find_browser()
+    if browser is None:
+        raise InputError(Finding("error", "", None, "-", "pdf-no-browser"))
+    if not Path(browser).is_file():
+        raise _browser_error("pdf-browser-missing", browser)
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 

@@ -1,0 +1,227 @@
+"""On a planner's PC: the Windows counterparts of the POSIX-only tests, and what only Windows does.
+
+Every command here runs under the Windows simulation (:mod:`tests.windows`): Excel
+holding ``tables.xlsx``, Ctrl-C and Ctrl-Break from the console, the console window
+closed during a run, ``tasks.py`` stopped from the console, cp932 output; and the
+``pdf`` command's browser found the Windows ways or failing to start. The full
+``reports`` run with age × sex data and scenarios, ``validate`` and ``pdf`` run under
+the simulation in :func:`tests.conftest.full_project`.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis import pdf
+
+from . import windows
+from .conftest import Project, assert_complete, wait_for_checkpoint
+from .test_front_door import link_environment
+
+STOP_WITHIN_SECONDS = 2.0
+
+
+def on_a_pc(project: Project) -> Project:
+    """The same copy, its commands run under the Windows simulation."""
+    return Project(project.root, windows=True)
+
+
+def test_a_workbook_held_by_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
+    """Excel holds the workbook: it cannot be replaced (MoveFileEx), so nothing is."""
+    pc = on_a_pc(project)
+    before = pc.snapshot()
+    held = {windows.HELD: str(pc.reports / "tables.xlsx")}
+    result = pc.cli("reports", "--force", env=held)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip().splitlines()[-1] == (
+        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
+        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
+        "前回の出力はそのまま残っています"
+    )
+    assert_complete(pc, before)
+
+
+def _stop_from_the_console(
+    project: Project, moment: str, event: int
+) -> tuple[int | None, float, str, dict[str, str]]:
+    pc = on_a_pc(project)
+    before = pc.snapshot()
+    with pc.started("reports", "--force", at=f"{moment}:hold") as process:
+        wait_for_checkpoint(process, moment)
+        sent = time.monotonic()
+        windows.console_event(process, event)
+        process.wait(timeout=30)
+        seconds = time.monotonic() - sent
+        output = process.stdout.read() if process.stdout else ""
+    return process.returncode, seconds, output, before
+
+
+def test_ctrl_c_in_the_console_stops_a_run_within_2_seconds(project: Project) -> None:
+    code, seconds, output, before = _stop_from_the_console(
+        project, "notebook:kpi", windows.CTRL_C_EVENT
+    )
+    assert code == 130, output
+    assert seconds < STOP_WITHIN_SECONDS, f"{seconds:.2f} s"
+    assert output.strip().splitlines()[-1].startswith("中断しました。")
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+def test_ctrl_break_stops_a_run_like_ctrl_c(project: Project) -> None:
+    """Ctrl-Break is SIGBREAK on Windows (not SIGINT); the run stops as for Ctrl-C."""
+    code, seconds, output, before = _stop_from_the_console(
+        project, "tables-built", windows.CTRL_BREAK_EVENT
+    )
+    assert code == 128 + windows.SIGBREAK, output
+    assert seconds < STOP_WITHIN_SECONDS
+    assert "中断しました" in output
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+@pytest.mark.parametrize("moment", ["cell:kpi:3", "move:0"])
+def test_closing_the_console_window_is_repaired_by_the_next_run(
+    project: Project, moment: str
+) -> None:
+    """The close event ends the process as soon as the C runtime's handler returns: a kill."""
+    code, _, _, before = _stop_from_the_console(project, moment, windows.CTRL_CLOSE_EVENT)
+    assert code is not None and code < 0
+    again = on_a_pc(project).cli("reports")
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert_complete(project, before)
+
+
+def test_ctrl_c_in_the_console_reaches_tasks_py_and_the_run(project: Project) -> None:
+    """The console sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops."""
+    link_environment(project)
+    before = project.snapshot()
+    process = subprocess.Popen(
+        [sys.executable, "tasks.py", "reports", "--force"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding=windows.ENCODING,
+        env=windows.environment({**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"}),
+        **windows.new_console_group(),  # type: ignore[arg-type]
+    )
+    try:
+        wait_for_checkpoint(process, "tables-built")
+        windows.console_event(process, windows.CTRL_C_EVENT)
+        process.wait(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        output = process.communicate(timeout=30)[0]
+    assert process.returncode == 130, output
+    assert "中断しました" in output
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+def test_a_character_cp932_lacks_is_shown_as_a_question_mark(fresh_project: Project) -> None:
+    """Output redirected on Japanese Windows is strict cp932: 𠮷 (U+20BB7) has no code."""
+    pc = on_a_pc(fresh_project)
+    result = pc.cli("reports", "--vision", str(pc.root / "𠮷田〜版.csv"))
+    assert result.returncode == 1, result.stdout + result.stderr
+    # 〜 (U+301C) is written as cp932's 0x8160, which reads back as ～ (U+FF5E).
+    assert result.stdout.splitlines()[0] == "?田～版.csv:-: -: ファイルがありません"
+    assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- pdf: the browser
+
+
+def test_edge_is_found_through_the_registry_app_paths(tmp_path: Path) -> None:
+    edge = tmp_path / "D" / "Edge" / "msedge.exe"
+    edge.parent.mkdir(parents=True)
+    edge.write_bytes(b"MZ")
+    asked = []
+
+    def registry(hive: str, key: str) -> str | None:
+        asked.append((hive, key))
+        return str(edge) if key.endswith("\\msedge.exe") and hive == "HKEY_LOCAL_MACHINE" else None
+
+    found = pdf.find_browser(environ={}, registry=registry, search=lambda _: None)
+    assert found == str(edge)
+    assert ("HKEY_CURRENT_USER", pdf.APP_PATHS + "\\msedge.exe") in asked
+
+
+def test_a_per_user_chrome_and_a_browser_on_another_drive_are_found(tmp_path: Path) -> None:
+    local = tmp_path / "Users" / "tanaka" / "AppData" / "Local"
+    chrome = local / "Google" / "Chrome" / "Application" / "chrome.exe"
+    chrome.parent.mkdir(parents=True)
+    chrome.write_bytes(b"MZ")
+    environ = {"LocalAppData": str(local)}  # Windows' variable names ignore case
+    assert pdf.find_browser(environ, lambda *_: None, lambda _: None) == str(chrome)
+    drive_d = tmp_path / "D" / "Program Files (x86)"
+    edge = drive_d / "Microsoft" / "Edge" / "Application" / "msedge.exe"
+    edge.parent.mkdir(parents=True)
+    edge.write_bytes(b"MZ")
+    environ["ProgramFiles(x86)"] = str(drive_d)
+    assert pdf.find_browser(environ, lambda *_: None, lambda _: None) == str(edge)  # Edge first
+    assert pdf.find_browser({}, lambda *_: None, lambda _: None) is None or sys.platform == "darwin"
+
+
+def _pdf(project: Project, browser: str) -> subprocess.CompletedProcess[str]:
+    return on_a_pc(project).cli("pdf", env={"ANALYSIS_BROWSER": browser})
+
+
+def test_a_browser_that_is_missing_is_one_line(built_project: Project, tmp_path: Path) -> None:
+    result = _pdf(built_project, str(tmp_path / "msedge.exe"))
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        f"PDF を作るためのブラウザ {tmp_path / 'msedge.exe'} がありません。環境変数 ANALYSIS_BROWSER "
+        "の指定を直すか、消して Microsoft Edge か Google Chrome を使ってください"
+    )
+
+
+@pytest.mark.parametrize("kind", ["not a browser", "blocked by policy"])
+def test_a_browser_that_cannot_start_says_what_to_install_or_allow(
+    built_project: Project, tmp_path: Path, kind: str
+) -> None:
+    browser = tmp_path / "msedge.exe"
+    if kind == "not a browser":  # a program, but not a browser: it exits at once
+        browser.write_text("#!/bin/sh\nexit 1\n", encoding="utf-8")
+        browser.chmod(0o755)
+    else:  # AppLocker / Software Restriction: the program exists, starting it is refused
+        browser.write_bytes(b"MZ")
+        browser.chmod(0o644)
+    result = _pdf(built_project, str(browser))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        f"PDF を作るためのブラウザ {browser} を起動できませんでした。Microsoft Edge か Google Chrome "
+        "を入れ直すか、このパソコンの管理者にブラウザの起動（自動操作）を許可してもらってください"
+    )
+    assert "内部エラー" not in result.stdout and "Traceback" not in result.stderr
+
+
+def test_a_pdf_folder_that_is_a_file_is_named_relative_to_the_project(project: Project) -> None:
+    (project.reports / "pdf").write_text("", encoding="utf-8")
+    result = on_a_pc(project).cli("pdf")
+    assert result.returncode == 1
+    assert result.stdout.strip() == (
+        "PDF の出力先 reports/pdf がファイルになっています。"
+        "このファイルを移動するか名前を変えてから、もう一度実行してください"
+    )
+
+
+def test_the_environment_moved_away_during_a_run_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from analysis import __main__ as command
+
+    def run_without_its_environment(argv: list[str] | None = None) -> int:
+        monkeypatch.setattr(sys, "executable", str(tmp_path / ".venv" / "bin" / "python"))
+        raise ModuleNotFoundError("No module named 'nbclient'")
+
+    monkeypatch.setattr(command, "main", run_without_its_environment)
+    assert command.guarded_main(["reports"]) == 1
+    assert capsys.readouterr().out.strip() == command.ENVIRONMENT_GONE
+    assert "内部エラー" not in command.ENVIRONMENT_GONE
