@@ -122,6 +122,33 @@ def test_a_file_held_open_cannot_be_replaced_renamed_or_deleted(tmp_path: Path) 
     ]
 
 
+def test_a_file_held_by_a_child_process_cannot_be_replaced(tmp_path: Path) -> None:
+    """The kernels are other processes of the run: their open files count too."""
+    (tmp_path / "figure.svg").write_text("old")
+    (tmp_path / "new.svg").write_text("new")
+    result = simulated(
+        """
+        import os, subprocess, sys
+        child = subprocess.Popen(
+            [sys.executable, "-c", "import sys; f = open('figure.svg'); print('open', flush=True); sys.stdin.read()"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )
+        child.stdout.readline()
+        try:
+            os.replace("new.svg", "figure.svg")
+            print("replaced while held")
+        except PermissionError:
+            print("PermissionError")
+        child.communicate("")
+        os.replace("new.svg", "figure.svg")
+        print("replaced once closed")
+        """,
+        tmp_path,
+        project=False,
+    )
+    assert output(result).splitlines() == ["PermissionError", "replaced once closed"]
+
+
 def test_a_workbook_held_by_excel_can_be_read_but_not_written_or_replaced(tmp_path: Path) -> None:
     book = tmp_path / "tables.xlsx"
     book.write_bytes(b"PK")

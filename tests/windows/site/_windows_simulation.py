@@ -31,7 +31,9 @@ code therefore tests for the *feature* it needs (``hasattr(os, "killpg")``), whi
 the simulation answers as Windows does; branches that must name the platform
 (registry, ``Scripts``) are tested by injecting their inputs.
 
-Files "held by Excel" (another program) are listed by the test in
+A file is held when a process of the run (this one, the processes it started such as
+the notebook kernels, or a simulated parent such as ``tasks.py``) has it open. Files
+"held by Excel" (another program) are listed by the test in
 ``ANALYSIS_WINDOWS_HELD`` (paths separated by ``os.pathsep``): they can be read,
 but not opened for writing, replaced, renamed or deleted.
 """
@@ -161,20 +163,53 @@ def _identity(path: Any, dir_fd: int | None = None) -> tuple[int, int] | None:
     return status.st_dev, status.st_ino
 
 
-def _open_here() -> set[tuple[int, int]]:
-    """Files this process holds open (its descriptors of regular files)."""
-    found = set()
+def _process_tree() -> list[int]:
+    """This process, the processes it started (their children too: the notebook kernels)
+    and its simulated ancestors (``tasks.py``): the processes of one run on a PC, each of
+    which can hold a file the others want to move."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with _real.io_open(f"/proc/{entry}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+                parents[int(entry)] = int(fields[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree = [os.getpid()]
+    for pid in tree:  # grows while it is walked: breadth first
+        tree += [child for child, parent in parents.items() if parent == pid]
+    ancestor = os.getppid()
+    while ancestor > 1 and _simulated(ancestor):
+        tree.append(ancestor)
+        ancestor = parents.get(ancestor, 0)
+    return tree
+
+
+def _simulated(pid: int) -> bool:
     try:
-        names = os.listdir("/proc/self/fd")
+        with _real.io_open(f"/proc/{pid}/environ", "rb") as handle:
+            return f"{ENABLE}=1".encode() in handle.read().split(b"\0")
     except OSError:
-        return found
-    for name in names:
+        return False
+
+
+def _open_files() -> dict[tuple[int, int], str]:
+    """Files held open by the processes of this run: identity → path."""
+    found = {}
+    for pid in _process_tree():
+        folder = f"/proc/{pid}/fd"
         try:
-            status = os.stat(int(name))
-        except (OSError, ValueError):
+            names = os.listdir(folder)
+        except OSError:
             continue
-        if stat.S_ISREG(status.st_mode):
-            found.add((status.st_dev, status.st_ino))
+        for name in names:
+            try:
+                status = os.stat(f"{folder}/{name}")
+                if stat.S_ISREG(status.st_mode):
+                    found[(status.st_dev, status.st_ino)] = os.readlink(f"{folder}/{name}")
+            except OSError:
+                continue
     return found
 
 
@@ -203,7 +238,8 @@ def _held(path: Any, dir_fd: int | None = None) -> bool:
     identity = _identity(path, dir_fd)
     if identity is None:
         return False
-    if identity in _open_here() or identity in _held_by_others():
+    held = _open_files()
+    if identity in held or identity in _held_by_others():
         return True
     # A directory cannot be moved or removed while a file inside it is open
     # (Eryk Sun on bpo-46003: "If the source path is a directory, none of the files
@@ -213,25 +249,11 @@ def _held(path: Any, dir_fd: int | None = None) -> bool:
             folder = os.path.realpath(
                 path if dir_fd is None else f"/proc/self/fd/{dir_fd}/{os.fsdecode(path)}"
             )
-            return any(_inside(folder, held) for held in _held_paths())
+            paths = [*held.values(), *os.environ.get(HELD, "").split(os.pathsep)]
+            return any(_inside(folder, path) for path in paths if path)
     except OSError:
         return False
     return False
-
-
-def _held_paths() -> list[str]:
-    paths = [p for p in os.environ.get(HELD, "").split(os.pathsep) if p]
-    try:
-        for name in os.listdir("/proc/self/fd"):
-            try:
-                target = os.readlink(f"/proc/self/fd/{name}")
-            except OSError:
-                continue
-            if target.startswith("/") and os.path.isfile(target):
-                paths.append(target)
-    except OSError:
-        pass
-    return paths
 
 
 def _inside(folder: str, path: str) -> bool:
