@@ -125,6 +125,22 @@ def test_ctrl_c_in_the_console_reaches_tasks_py_and_the_run(project: Project) ->
     assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
 
 
+def test_a_second_run_in_another_console_is_refused_by_the_lock_file(project: Project) -> None:
+    """The run lock (.run.lock) works without fcntl: a second window's run exits with 75."""
+    pc = on_a_pc(project)
+    before = pc.snapshot()
+    with pc.started("reports", "--force", at="tables-built:hold") as first:
+        wait_for_checkpoint(first, "tables-built")
+        second = pc.cli("reports", "--force")
+        windows.console_event(first, windows.CTRL_C_EVENT)
+        first.wait(timeout=30)
+    assert second.returncode == 75, second.stdout + second.stderr
+    assert "このフォルダで進行中です" in second.stdout
+    assert first.returncode == 130
+    assert pc.cli("reports").returncode == 0
+    assert_complete(pc, before)
+
+
 def test_a_character_cp932_lacks_is_shown_as_a_question_mark(fresh_project: Project) -> None:
     """Output redirected on Japanese Windows is strict cp932: 𠮷 (U+20BB7) has no code."""
     pc = on_a_pc(fresh_project)
