@@ -49,8 +49,9 @@ def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess
         cwd=project.root,
         capture_output=True,
         text=True,
+        encoding=project.encoding,
         timeout=RUN_TIMEOUT,
-        env={**os.environ, "PATH": without_make()},
+        env=project.environment({"PATH": without_make()}),
         check=False,
     )
 

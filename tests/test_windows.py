@@ -11,6 +11,7 @@ the simulation in :func:`tests.conftest.full_project`.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -95,6 +96,22 @@ def test_closing_the_console_window_is_repaired_by_the_next_run(
     again = on_a_pc(project).cli("reports")
     assert again.returncode == 0, again.stdout + again.stderr
     assert_complete(project, before)
+
+
+def test_tasks_py_validates_and_prints_on_a_pc(built_project: Project, tmp_path: Path) -> None:
+    """The front door itself under the simulation: ``py tasks.py validate`` and ``pdf`` (the
+    latter only reaches the browser check here: it runs in the shared built copy)."""
+    from .test_front_door import front_door
+
+    pc = on_a_pc(Project(tmp_path / "pc"))
+    shutil.copytree(built_project.root, pc.root, symlinks=True)
+    validated = front_door(pc, "validate")
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "検証結果：エラー 0 件" in validated.stdout
+    (pc.reports / "pdf").write_text("", encoding="utf-8")
+    printed = front_door(pc, "pdf")
+    assert printed.returncode == 1
+    assert printed.stdout.strip().startswith("PDF の出力先 reports/pdf がファイルになっています")
 
 
 def test_ctrl_c_in_the_console_reaches_tasks_py_and_the_run(project: Project) -> None:
