@@ -184,13 +184,19 @@ def test_x():
     if not hasattr(os, "mkfifo"):
         pytest.skip("POSIX only")
     os.mkfifo("y")
+POSIX = pytest.mark.skipif(not hasattr(os, "setsid"), reason="POSIX")
+@POSIX
+def test_y():
+    os.setsid()
+def test_z():
+    os.fork()
 """
     tree_uses = list(_uses_of_source(source))
     assert sorted(name for name, _, guarded in tree_uses if not guarded) == sorted(
-        ["import fcntl", "os.killpg", "signal.SIGKILL", "send_signal(signal.SIGINT)"]
+        ["import fcntl", "os.killpg", "signal.SIGKILL", "send_signal(signal.SIGINT)", "os.fork"]
     )
     assert sorted(name for name, _, guarded in tree_uses if guarded) == sorted(
-        ["os.killpg", "os.mkfifo", "os.getpgid", "import resource", "os.mkfifo"]
+        ["os.killpg", "os.mkfifo", "os.getpgid", "import resource", "os.mkfifo", "os.setsid"]
     )
 
 

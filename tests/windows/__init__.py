@@ -6,6 +6,10 @@ process whose environment :func:`environment` prepared. A simulated process writ
 its standard streams in cp932 (as a redirected stream on Japanese Windows): read
 them with :data:`ENCODING`.
 
+:func:`console_event` plays the console's part with POSIX calls (process groups,
+kill): it is the harness, which runs on Linux by design, so this folder is not
+listed by ``tests/test_portability.py``.
+
 Use: ``pytest --windows`` runs every command a test starts under the simulation
 (also ``ANALYSIS_SIMULATE_WINDOWS=1 pytest``); the pipeline's main end-to-end run
 (``full_project``: reports with age × sex data and scenarios, validate, pdf) and the
