@@ -917,13 +917,10 @@ def target_tags(target: Target) -> set[str]:
     return {str(t) for t in (*found, *compatible)}
 
 
-def applies(pin: Pin, target: Target) -> bool:
+def applies(pin: Pin, environment: dict[str, str]) -> bool:
     from packaging.markers import Marker
 
-    if not pin.marker:
-        return True
-    marker = Marker(pin.marker)
-    return any(marker.evaluate(environment) for environment in target.environments)
+    return not pin.marker or Marker(pin.marker).evaluate(environment)
 
 
 def installed_paths(wheel: Path, python: str, windows: bool = True) -> Iterable[str]:
@@ -978,13 +975,66 @@ def tracked_files() -> list[Path]:
     return sorted(p for p in files if p.is_file())
 
 
+def fetch(wanted: list[Pin], target: Target, wheelhouse: Path) -> bool:
+    """``pip download`` exactly the pinned wheels for ``target``, hashes checked by pip."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        requirements = Path(scratch) / "requirements.txt"
+        requirements.write_text(
+            "".join(
+                f"{p.name}=={p.version} " + " ".join(f"--hash=sha256:{h}" for h in p.hashes) + "\n"
+                for p in wanted
+            ),
+            encoding="utf-8",
+        )
+        log = Path(scratch) / "pip.log"
+        with log.open("w", encoding="utf-8") as record:
+            code = subprocess.call(
+                [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+                 "--require-hashes", "--progress-bar", "off", "--disable-pip-version-check",
+                 *target.pip_options, "--dest", str(wheelhouse), "-r", str(requirements)],
+                stdout=record, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        if code:
+            lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+            errors = [line for line in lines if line.startswith("ERROR")] or lines[-3:]
+            say(f"{target.label()} 用のソフトを取得できませんでした：{' / '.join(errors)}")
+            return False
+    return True
+
+
+def wheels_for(wanted: list[Pin], target: Target, wheelhouse: Path) -> list[Path]:
+    """The wheel of every pin that ``target`` installs, each checked against the lock's hashes
+    (pip checked them on download; this checks what is in the bundle). Exits on a gap."""
+    from packaging.utils import canonicalize_name, parse_wheel_filename
+
+    accepted = target_tags(target)
+    found = []
+    for pin in wanted:
+        matching = []
+        for wheel in wheelhouse.glob("*.whl"):
+            name, version, _, tags = parse_wheel_filename(wheel.name)
+            if (
+                name == canonicalize_name(pin.name)
+                and str(version) == pin.version
+                and {str(t) for t in tags} & accepted
+            ):
+                matching.append(wheel)
+        if not matching:
+            sys.exit(f"{target.label()} 用の {pin.name}=={pin.version} の wheel がありません")
+        for wheel in matching:
+            if hashlib.sha256(wheel.read_bytes()).hexdigest() not in pin.hashes:
+                sys.exit(f"{wheel.name} が requirements.lock のハッシュと一致しません")
+        found += matching
+    return found
+
+
 def bundle(argv: list[str]) -> int:
     """Write the offline bundle: the project and a wheelhouse checked against the lock."""
     import argparse
     import tempfile
     import zipfile
-
-    from packaging.utils import canonicalize_name, parse_wheel_filename
 
     parser = argparse.ArgumentParser(prog=typed("bundle"))
     parser.add_argument(
@@ -1010,51 +1060,16 @@ def bundle(argv: list[str]) -> int:
         wheelhouse.mkdir()
         longest = 0
         for target in targets:
-            wanted = [pin for pin in pins if applies(pin, target)]
+            sets = {frozenset(p for p in pins if applies(p, e)) for e in target.environments}
+            wanted = sorted(set().union(*sets), key=lambda p: (p.name.lower(), p.version))
             say(f"{target.label()} 用のソフトを集めています（{len(wanted)} 個）…")
-            requirements = Path(scratch) / "requirements.txt"
-            requirements.write_text(
-                "".join(
-                    f"{p.name}=={p.version} "
-                    + " ".join(f"--hash=sha256:{h}" for h in p.hashes)
-                    + "\n"
-                    for p in wanted
-                ),
-                encoding="utf-8",
-            )
-            log = output.parent / "bundle-log.txt"
-            with log.open("w", encoding="utf-8") as record:
-                code = subprocess.call(
-                    [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                     "--require-hashes", "--progress-bar", "off", "--disable-pip-version-check",
-                     *target.pip_options, "--dest", str(wheelhouse), "-r", str(requirements)],
-                    stdout=record, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-            if code:
-                say(f"{target.label()} 用のソフトを取得できませんでした（pip の記録：{log}）")
-                return 1
-            log.unlink()
-            accepted = target_tags(target)
-            for pin in wanted:
-                matching = []
-                for wheel in wheelhouse.glob("*.whl"):
-                    name, version, _, tags = parse_wheel_filename(wheel.name)
-                    if (
-                        name == canonicalize_name(pin.name)
-                        and str(version) == pin.version
-                        and {str(t) for t in tags} & accepted
-                    ):
-                        matching.append(wheel)
-                if not matching:
-                    say(f"{target.label()} 用の {pin.name}=={pin.version} の wheel がありません")
+            # One download per patch release whose markers differ: no two pins of one name.
+            for one_set in sets:
+                if not fetch(sorted(one_set, key=lambda p: p.name.lower()), target, wheelhouse):
                     return 1
-                for wheel in matching:
-                    if hashlib.sha256(wheel.read_bytes()).hexdigest() not in pin.hashes:
-                        say(f"{wheel.name} が requirements.lock のハッシュと一致しません")
-                        return 1
-                    windows = bool(target.pip_options)
-                    for path in installed_paths(wheel, target.python, windows):
-                        longest = max(longest, len(path)) if windows else longest
+            for wheel in wheels_for(wanted, target, wheelhouse):
+                if target.pip_options:  # Windows: the paths its install creates
+                    longest = max([longest, *map(len, installed_paths(wheel, target.python))])
         manifest = {
             "targets": [
                 {"python": t.python, "platform": t.platform, "implementation": "cpython"}
