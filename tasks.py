@@ -73,12 +73,16 @@ def say(line: str) -> None:
     print(line, flush=True)
 
 
+def on_windows() -> bool:
+    return os.name == "nt"
+
+
 def front_door() -> str:
     """What the person typed to get here: ``make`` (make exports MAKELEVEL to its commands),
     ``py tasks.py`` on Windows, ``python3 tasks.py`` elsewhere. Never ``make`` on Windows."""
-    if os.environ.get("MAKELEVEL") and os.name != "nt":
-        return "make"
-    return "py tasks.py" if os.name == "nt" else "python3 tasks.py"
+    if on_windows():
+        return "py tasks.py"
+    return "make" if os.environ.get("MAKELEVEL") else "python3 tasks.py"
 
 
 def typed(command: str) -> str:
@@ -346,7 +350,7 @@ def long_paths_enabled() -> bool:  # pragma: no cover - Windows only
 
 
 def path_limits_apply() -> bool:
-    return os.name == "nt" and not long_paths_enabled()
+    return on_windows() and not long_paths_enabled()
 
 
 def longest_installed_path() -> int:
@@ -661,6 +665,19 @@ def install(pins: list[Pin], offline: bool) -> int:
     return 0
 
 
+def create_venv() -> bool:
+    import venv
+
+    try:
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    except (OSError, subprocess.CalledProcessError) as error:
+        say(
+            f".venv を作れません（{error}）。フォルダに書き込めるか、ディスクの空きを確かめてください"
+        )
+        return False
+    return True
+
+
 def setup(_: list[str]) -> int:
     """Create .venv and install the locked versions (only when something changed)."""
     if sys.version_info < MINIMUM_PYTHON:
@@ -698,14 +715,7 @@ def setup(_: list[str]) -> int:
         say(f"初回の準備：.venv に、必要なソフトを{where}入れます（数分かかります）…")
         if VENV.exists() and not remove_venv():  # a half-made one (no python in it)
             return 1
-        import venv
-
-        try:
-            venv.EnvBuilder(with_pip=True).create(VENV)
-        except (OSError, subprocess.CalledProcessError) as error:
-            say(
-                f".venv を作れません（{error}）。フォルダに書き込めるか、ディスクの空きを確かめてください"
-            )
+        if not create_venv():
             return 1
     else:
         say("requirements.lock が変わったため、必要なソフトを入れ直します…")
@@ -893,8 +903,7 @@ def windows_target(version: str) -> Target:
         for full in (f"{version}.0", f"{version}.99")
     )
     abi = "cp" + version.replace(".", "")
-    options = ("--platform", "win_amd64", "--python-version", version, "--implementation", "cp",
-               "--abi", abi)  # fmt: skip
+    options = ("--platform", "win_amd64", "--implementation", "cp", "--abi", abi)
     return Target(version, "win-amd64", environments, options)
 
 
@@ -975,7 +984,7 @@ def tracked_files() -> list[Path]:
     return sorted(p for p in files if p.is_file())
 
 
-def fetch(wanted: list[Pin], target: Target, wheelhouse: Path) -> bool:
+def fetch(wanted: list[Pin], options: tuple[str, ...], target: Target, wheelhouse: Path) -> bool:
     """``pip download`` exactly the pinned wheels for ``target``, hashes checked by pip."""
     import tempfile
 
@@ -993,7 +1002,7 @@ def fetch(wanted: list[Pin], target: Target, wheelhouse: Path) -> bool:
             code = subprocess.call(
                 [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                  "--require-hashes", "--progress-bar", "off", "--disable-pip-version-check",
-                 *target.pip_options, "--dest", str(wheelhouse), "-r", str(requirements)],
+                 *options, "--dest", str(wheelhouse), "-r", str(requirements)],
                 stdout=record, stderr=subprocess.STDOUT,
             )  # fmt: skip
         if code:
@@ -1060,12 +1069,18 @@ def bundle(argv: list[str]) -> int:
         wheelhouse.mkdir()
         longest = 0
         for target in targets:
-            sets = {frozenset(p for p in pins if applies(p, e)) for e in target.environments}
+            # One download per patch release (its markers, its Requires-Python): never two
+            # pins of one name in one requirements file.
+            sets = {
+                frozenset(p for p in pins if applies(p, e)): e["python_full_version"]
+                for e in target.environments
+            }
             wanted = sorted(set().union(*sets), key=lambda p: (p.name.lower(), p.version))
             say(f"{target.label()} 用のソフトを集めています（{len(wanted)} 個）…")
-            # One download per patch release whose markers differ: no two pins of one name.
-            for one_set in sets:
-                if not fetch(sorted(one_set, key=lambda p: p.name.lower()), target, wheelhouse):
+            for one_set, full_version in sets.items():
+                version = ("--python-version", full_version) if target.pip_options else ()
+                one = sorted(one_set, key=lambda p: p.name.lower())
+                if not fetch(one, (*target.pip_options, *version), target, wheelhouse):
                     return 1
             for wheel in wheels_for(wanted, target, wheelhouse):
                 if target.pip_options:  # Windows: the paths its install creates
