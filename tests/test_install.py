@@ -32,10 +32,26 @@ from .conftest import FOLDER, Project
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 
 
+LOOPBACK_UP = """
+import fcntl, os, socket, struct, sys
+# A new network namespace has only a loopback, and it is down; a PC without internet still
+# has its loopback (the kernels talk to the run over 127.0.0.1). SIOCGIFFLAGS, SIOCSIFFLAGS.
+probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+flags = struct.unpack("16sh", fcntl.ioctl(probe, 0x8913, struct.pack("16sh", b"lo", 0)))[1]
+fcntl.ioctl(probe, 0x8914, struct.pack("16sh", b"lo", flags | 1))
+os.execvp(sys.argv[1], sys.argv[1:])
+"""
+
+
+def without_network(*command: str) -> list[str]:
+    """``command`` in a network namespace of its own: no interface but the loopback."""
+    return ["unshare", "-n", sys.executable, "-c", LOOPBACK_UP, *command]
+
+
 def can_unshare() -> bool:
     if not shutil.which("unshare"):
         return False
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, check=False)
+    probe = subprocess.run(without_network("true"), capture_output=True, check=False)
     return probe.returncode == 0
 
 
@@ -95,7 +111,7 @@ def test_a_bundle_installs_and_runs_reports_with_no_network_at_all(tmp_path: Pat
         folder = tmp_path / FOLDER / "展開先"
         bundle.extractall(folder)
     result = subprocess.run(
-        ["unshare", "-n", bare_python(), "tasks.py", "reports"],
+        without_network(bare_python(), "tasks.py", "reports"),
         cwd=folder, capture_output=True, text=True, timeout=1500,
         env=planner_environment(),
     )  # fmt: skip
@@ -113,7 +129,7 @@ def test_a_bundle_installs_and_runs_reports_with_no_network_at_all(tmp_path: Pat
     # A garbled stamp is noticed and the environment brought back, still without network.
     (folder / ".venv" / ".installed-stamp").write_bytes(b"\xff\xfe\x00garbled")
     again = subprocess.run(
-        ["unshare", "-n", bare_python(), "tasks.py", "validate"],
+        without_network(bare_python(), "tasks.py", "validate"),
         cwd=folder, capture_output=True, text=True, timeout=600, env=planner_environment(),
     )  # fmt: skip
     assert again.returncode == 0, again.stdout + again.stderr
@@ -136,7 +152,7 @@ def test_offline_without_a_bundle_stops_within_30_seconds_with_one_line(
 ) -> None:
     start = time.monotonic()
     result = subprocess.run(
-        ["unshare", "-n", bare_python(), "tasks.py", "reports"],
+        without_network(bare_python(), "tasks.py", "reports"),
         cwd=fresh_project.root, capture_output=True, text=True, timeout=60,
         env=planner_environment(),
     )  # fmt: skip
