@@ -528,6 +528,7 @@ def pip(arguments: list[str], offline: bool, total: int, log: Path) -> int:
     """
     command = [str(venv_python()), "-m", "pip", *arguments]
     progress = Progress()
+    interrupted.clear()
     with log.open("a", encoding="utf-8") as record:
         record.write(f"\n$ {' '.join(command)}\n")
         record.flush()
@@ -555,7 +556,8 @@ def pip(arguments: list[str], offline: bool, total: int, log: Path) -> int:
             except queue.Empty:
                 line = ""
             except KeyboardInterrupt:
-                continue  # pip got Ctrl-C too and stops by itself
+                interrupted.set()  # pip got Ctrl-C too and stops by itself
+                continue
             if line is None:
                 finished = True
                 line = ""
@@ -579,6 +581,10 @@ def pip(arguments: list[str], offline: bool, total: int, log: Path) -> int:
             progress.show("必要なソフトを入れています", len(installing), len(installing))
         progress.end()
     return code
+
+
+interrupted = threading.Event()
+"""Set when Ctrl-C reached tasks.py while pip ran."""
 
 
 def count_installed() -> int:
@@ -659,6 +665,9 @@ def install(pins: list[Pin], offline: bool) -> int:
     ]
     for step in steps:
         code = pip(step, offline, len(pins) if step[-1] != "." else 0, INSTALL_LOG)
+        if code and interrupted.is_set():
+            say("中断しました。もう一度実行すると、必要なソフトを入れ直します")
+            return 130
         if code:
             say(failure_line(INSTALL_LOG, offline))
             return code
@@ -849,6 +858,9 @@ def usage() -> str:
 
 
 def main(argv: list[str]) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a cp932 console shows ? for what it cannot encode
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         say(usage())
         return 0 if argv else 2
