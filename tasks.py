@@ -276,6 +276,10 @@ def venv_damage() -> str:
     )
     if not home or not Path(home).is_dir():
         return "この .venv を作った Python がこのパソコンにありません（別のパソコンから写したか、Python を入れ直した）"
+    made_by = re.search(r"^version(?:_info)?\s*=\s*(\d+)\.(\d+)", text, re.M)
+    here = sys.version_info[:2]
+    if made_by and (int(made_by[1]), int(made_by[2])) != here:
+        return f"この .venv は別の Python（{made_by[1]}.{made_by[2]}）で作られています。この Python は {here[0]}.{here[1]}"
     if not venv_python().exists():  # on POSIX a symlink whose target is gone does not exist
         return f"{relative(venv_python())} がありません"
     return ""
@@ -727,7 +731,7 @@ def setup(_: list[str]) -> int:
         if not create_venv():
             return 1
     else:
-        say("requirements.lock が変わったため、必要なソフトを入れ直します…")
+        say("前回の準備と違うため（requirements.lock が変わったなど）、必要なソフトを入れ直します…")
     STAMP.unlink(missing_ok=True)
     code = install(pins, offline)
     if code:

@@ -334,6 +334,7 @@ def by_name_version(pins: list[tasks.Pin], name: str) -> str:
     [
         ("home", "この .venv を作った Python がこのパソコンにありません"),
         ("python", "がありません"),
+        ("version", "この .venv は別の Python（3.9）で作られています"),
     ],
 )
 def test_a_venv_from_another_pc_or_without_its_python_is_rebuilt(
@@ -347,8 +348,13 @@ def test_a_venv_from_another_pc_or_without_its_python_is_rebuilt(
     venv.mkdir()
     home = "C:\\Users\\tanaka\\AppData\\Local\\Programs\\Python\\Python311"
     (venv / "pyvenv.cfg").write_text(
-        f"home = {home if damage == 'home' else Path(sys.executable).parent}\n", encoding="utf-8"
+        f"home = {home if damage == 'home' else Path(sys.executable).parent}\n"
+        + ("version = 3.9.13\n" if damage == "version" else ""),
+        encoding="utf-8",
     )
+    if damage == "version":
+        (venv / "bin").mkdir()
+        (venv / "bin" / "python").write_text("", encoding="utf-8")
     (venv / "leftover.txt").write_text("from the other PC", encoding="utf-8")
     assert expected in tasks.venv_damage()
     calls: list[str] = []
@@ -384,7 +390,7 @@ def test_a_garbled_stamp_reinstalls_and_an_edited_lock_is_one_line(
     monkeypatch.setattr(tasks, "install", lambda pins, offline: calls.append(offline) or 0)
     assert tasks.setup([]) == 0
     assert calls == [False]
-    assert "requirements.lock が変わったため、必要なソフトを入れ直します" in capsys.readouterr().out
+    assert "必要なソフトを入れ直します" in capsys.readouterr().out
     assert tasks.setup([]) == 0 and calls == [False]  # now stamped: nothing to do
 
     lock = scratch_tasks / "requirements.lock"
