@@ -217,8 +217,13 @@ def start(command: list[str], **options: object) -> subprocess.Popen[str]:
         try:
             job = _kill_on_close_job()
             if job is not None:
+                from ctypes import wintypes
+
                 kernel32, handle = job  # type: ignore[misc]
-                kernel32.AssignProcessToJobObject(handle, int(process._handle))  # type: ignore[attr-defined]
+                kernel32.AssignProcessToJobObject(
+                    wintypes.HANDLE(handle),
+                    wintypes.HANDLE(int(process._handle)),  # type: ignore[attr-defined]
+                )
         except (OSError, AttributeError, ValueError):
             pass  # without a job the command still runs; only a killed tasks.py leaves it on
     return process
