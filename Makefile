@@ -5,7 +5,7 @@ ARGS   ?=
 TASKS  := $(PYTHON) tasks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate reports pdf test lint typecheck unit lab bench lock clean
+.PHONY: help setup validate reports pdf test lint typecheck unit lab bench bundle lock clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -39,6 +39,9 @@ lab: ## Open JupyterLab on the project (notebooks/*.py open as notebooks)
 
 bench: ## Benchmark the pipeline and the arithmetic against the naive way
 	$(TASKS) bench $(ARGS)
+
+bundle: ## Write dist/analysis-offline.zip for PCs without internet: the project and every locked wheel (Windows x64 3.11-3.13, this machine)
+	$(TASKS) bundle $(ARGS)
 
 lock: ## Regenerate requirements.lock from pyproject.toml (newest versions, every OS, with hashes)
 	$(TASKS) lock

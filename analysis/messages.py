@@ -7,7 +7,12 @@ so the same finding reads the same wherever it appears.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+
+FRONT_DOOR = "ANALYSIS_FRONT_DOOR"
+"""Set by ``tasks.py`` to what the person typed (``py tasks.py`` on Windows, ``make`` or
+``python3 tasks.py`` elsewhere), so that a message names a command they can type again."""
 
 CATALOGUE: dict[str, tuple[str, str]] = {
     # ---------------------------------------------------------------- files
@@ -448,7 +453,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{path} is held open by another program ({program}?): close it and run again; the next run finishes the replacement",
     ),
     "pdf-no-reports": (
-        "PDF にする報告書がありません。先に reports を実行してください",
+        "PDF にする報告書がありません。先に {door} reports を実行してください",
         "there is no report to print: run reports first",
     ),
     "pdf-no-browser": (
@@ -472,7 +477,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the PDF folder {path} is a file; move or rename it and run again",
     ),
     "busy": (
-        "別の実行（make reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
+        "別の実行（{door} reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
         "another run is in progress in this folder; run again when it has finished",
     ),
     "option": ("{option}：{reason}", "{option}: {reason_en}"),
@@ -493,10 +498,17 @@ MEASURE_NAMES = {
 
 
 def render(code: str, params: Mapping[str, object], language: str = "ja") -> str:
-    """The message ``code`` in ``language`` ("ja" or "en") with ``params`` filled in."""
+    """The message ``code`` in ``language`` ("ja" or "en") with ``params`` filled in.
+
+    ``{door}`` is the front door the person used (never ``make`` on Windows)."""
     japanese, english = CATALOGUE[code]
     template = japanese if language == "ja" else english
-    return template.format(**params)
+    return template.format(**{"door": front_door(), **params})
+
+
+def front_door() -> str:
+    """The command that starts a run, as the person types it."""
+    return os.environ.get(FRONT_DOOR, "").strip() or "python -m analysis"
 
 
 def route_name(code: str, language: str = "ja", **params: object) -> str:

@@ -12,7 +12,7 @@
 # # 自由分析の手引き（JupyterLab）
 #
 # このノートブックは、集計の関数を自分で呼び出して、表や図を作る手順を示します。
-# `make lab` で JupyterLab を開き、このファイル（`notebooks/explore.py`）を開いて、
+# `py tasks.py lab`（Mac・Linux は `make lab`）で JupyterLab を開き、このファイル（`notebooks/explore.py`）を開いて、
 # 上から順にセルを実行してください（Shift + Enter）。自由に書き換えてかまいません。
 # 元のデータ（`data/raw/`）が変わることはありません。
 

@@ -8,6 +8,7 @@ space and Japanese characters.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -51,9 +52,15 @@ def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess
         text=True,
         encoding=project.encoding,
         timeout=RUN_TIMEOUT,
-        env=project.environment({"PATH": without_make()}),
+        env=typed_by_hand(project.environment({"PATH": without_make()})),
         check=False,
     )
+
+
+def typed_by_hand(environment: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a command typed in a terminal (not started by make or by tasks.py)."""
+    given = os.environ if environment is None else environment
+    return {k: v for k, v in given.items() if not k.startswith(("MAKE", "ANALYSIS_FRONT"))}
 
 
 def test_the_front_door_works_without_make_and_passes_arguments_through(
@@ -69,9 +76,8 @@ def test_the_front_door_works_without_make_and_passes_arguments_through(
     assert "--as-of：1999年度は計画期間（2024～2028年度）の外です" in refused.stdout
     unknown = front_door(fresh_project, "report")
     assert unknown.returncode == 2
-    assert (
-        "「report」というコマンドはありません" in unknown.stdout and "py tasks.py" in unknown.stdout
-    )
+    assert "「report」というコマンドはありません" in unknown.stdout
+    assert "使い方：python3 tasks.py コマンド" in unknown.stdout  # what was typed; never make
 
 
 LOCKED_BEFORE = """
@@ -210,3 +216,123 @@ def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Proj
     assert "中断しました" in output
     assert project.kernels() == []
     assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+# ------------------------------------------------------------------ the smaller breaks (issue 20)
+
+
+def test_bench_runs_without_make(project: Project) -> None:
+    """``tasks.py bench`` on a PC without make: the no-op part times ``tasks.py reports``."""
+    link_environment(project)
+    result = subprocess.run(
+        [sys.executable, "benchmarks/run.py", "--only-no-op", "--repeat", "1"],
+        cwd=project.root, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+        env={**typed_by_hand(), "PATH": without_make()},
+        check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "python tasks.py reports" in result.stdout
+    assert "make" not in result.stdout + result.stderr
+
+
+def test_clean_removes_every_output_and_cache(project: Project) -> None:
+    (project.root / ".cache").mkdir(exist_ok=True)
+    (project.root / ".cache" / "last-error.log").write_text("x", encoding="utf-8")
+    result = front_door(project, "clean")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("出力とキャッシュを消しました")
+    left = sorted(
+        p.relative_to(project.root).as_posix()
+        for folder in (project.reports, project.processed)
+        for p in folder.rglob("*")
+    )
+    assert left == ["data/processed/.gitkeep", "reports/.gitkeep"]
+    assert not (project.root / ".cache").exists()
+
+
+HELD_OPEN = """
+import os, sys
+import tasks
+# Windows: a file another program holds open (Excel) cannot be deleted or renamed:
+# DeleteFile "fails if an application attempts to delete a file that has other handles open
+# for normal I/O" (learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-deletefilew);
+# MoveFileEx fails with ERROR_SHARING_VIOLATION, seen by Python as PermissionError.
+held = os.path.abspath(sys.argv[1])
+real_rename, real_remove = os.rename, os.remove
+def refuse(path):
+    if os.path.abspath(path) == held:
+        raise PermissionError(13, "The process cannot access the file because it is being used by another process", str(path))
+def rename(source, target, *a, **k):
+    refuse(source); refuse(target); return real_rename(source, target, *a, **k)
+def remove(path, *a, **k):
+    refuse(path); return real_remove(path, *a, **k)
+os.rename, os.remove, os.unlink = rename, remove, remove
+sys.exit(tasks.clean([]))
+"""
+
+
+def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -> None:
+    before = project.snapshot()
+    result = subprocess.run(
+        [sys.executable, "-c", HELD_OPEN, "reports/tables.xlsx"],
+        cwd=project.root, capture_output=True, text=True, timeout=RUN_TIMEOUT,
+        env=typed_by_hand(), check=False,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        "reports/tables.xlsx を消せません（ほかのプログラムが開いています）。Excel などで開いている"
+        "場合は閉じてから、もう一度実行してください。何も消していません"
+    )
+    assert not result.stderr
+    assert project.snapshot() == before  # untouched: nothing was removed
+    assert not (project.root / ".cache-being-cleaned").exists()
+
+
+def test_a_killed_front_door_stops_its_run(project: Project) -> None:
+    """Killing ``tasks.py`` (Task Manager, a closed console) ends the run it started, which
+    leaves the outputs as they were (Linux: PR_SET_PDEATHSIG; Windows: a Job object)."""
+    import signal
+
+    from .conftest import wait_for_checkpoint
+
+    link_environment(project)
+    before = project.snapshot()
+    process = subprocess.Popen(
+        [sys.executable, "tasks.py", "reports", "--force"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**typed_by_hand(), "ANALYSIS_TEST_AT": "tables-built:hold"},
+    )
+    try:
+        wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
+        process.send_signal(signal.SIGKILL)  # tasks.py only; the run is its child
+        process.wait(timeout=30)
+        # The pipes reach end of file only when the run and its kernels have all ended.
+        process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+
+
+def test_the_readme_commands_work_as_typed_in_cmd_exe() -> None:
+    """cmd.exe keeps single quotes as part of an argument: examples use double quotes."""
+    from analysis.paths import ROOT
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    spans = re.findall(r"`([^`\n]+)`", readme.replace("```", ""))
+    commands = [s for s in spans if s.startswith("--") or "py tasks.py" in s]
+    blocks = re.findall(r"```bat\n(.*?)```", readme, re.S)
+    assert len(commands) > 10 and blocks
+    for command in [*commands, *blocks]:
+        assert "'" not in command, command
+    assert "make" not in " ".join(blocks)
+
+
+def test_pdf_before_reports_names_the_front_door(fresh_project: Project) -> None:
+    result = fresh_project.cli("pdf", env={"ANALYSIS_FRONT_DOOR": "py tasks.py"})
+    assert result.returncode == 1
+    assert "先に py tasks.py reports を実行してください" in result.stdout

@@ -148,7 +148,11 @@ def test_the_lock_pins_every_dependency_with_hashes_within_its_declared_range() 
     from packaging.requirements import Requirement
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    extras = project["optional-dependencies"]
+    declared = [*project["dependencies"], *extras["dev"], *extras["build"]]
+    # What builds the project is locked too (an install from the offline wheelhouse needs it).
+    build_system = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert sorted(build_system["build-system"]["requires"]) == sorted(extras["build"])
     pins = locked_versions()
     for text in declared:
         requirement = Requirement(text)
