@@ -142,7 +142,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between
     except (OSError, AttributeError):
         return
     if os.getppid() != parent:  # tasks.py died before the prctl took effect
-        os.kill(os.getpid(), signal.SIGTERM)
+        signal.raise_signal(signal.SIGTERM)
 
 
 _JOB: object = None

@@ -291,8 +291,6 @@ def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -
 def test_a_killed_front_door_stops_its_run(project: Project) -> None:
     """Killing ``tasks.py`` (Task Manager, a closed console) ends the run it started, which
     leaves the outputs as they were (Linux: PR_SET_PDEATHSIG; Windows: a Job object)."""
-    import signal
-
     from .conftest import wait_for_checkpoint
 
     link_environment(project)
@@ -307,7 +305,7 @@ def test_a_killed_front_door_stops_its_run(project: Project) -> None:
     )
     try:
         wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
-        process.send_signal(signal.SIGKILL)  # tasks.py only; the run is its child
+        process.kill()  # tasks.py only (SIGKILL; TerminateProcess on Windows); the run is its child
         process.wait(timeout=30)
         # The pipes reach end of file only when the run and its kernels have all ended.
         process.communicate(timeout=60)
