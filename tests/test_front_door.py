@@ -250,33 +250,20 @@ def test_clean_removes_every_output_and_cache(project: Project) -> None:
     assert not (project.root / ".cache").exists()
 
 
-HELD_OPEN = """
-import os, sys
-import tasks
-# Windows: a file another program holds open (Excel) cannot be deleted or renamed:
-# DeleteFile "fails if an application attempts to delete a file that has other handles open
-# for normal I/O" (learn.microsoft.com/en-us/windows/win32/api/fileapi/nf-fileapi-deletefilew);
-# MoveFileEx fails with ERROR_SHARING_VIOLATION, seen by Python as PermissionError.
-held = os.path.abspath(sys.argv[1])
-real_rename, real_remove = os.rename, os.remove
-def refuse(path):
-    if os.path.abspath(path) == held:
-        raise PermissionError(13, "The process cannot access the file because it is being used by another process", str(path))
-def rename(source, target, *a, **k):
-    refuse(source); refuse(target); return real_rename(source, target, *a, **k)
-def remove(path, *a, **k):
-    refuse(path); return real_remove(path, *a, **k)
-os.rename, os.remove, os.unlink = rename, remove, remove
-sys.exit(tasks.clean([]))
-"""
-
-
 def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -> None:
-    before = project.snapshot()
+    """Under the Windows simulation, Excel holds the workbook: DeleteFile and MoveFileEx
+    fail with a sharing violation (PermissionError), so ``clean`` removes nothing."""
+    from . import windows
+
+    pc = Project(project.root, windows=True)
+    link_environment(pc)
+    before = pc.snapshot()
+    held = pc.reports / "tables.xlsx"
+    assert held.is_file()
     result = subprocess.run(
-        [sys.executable, "-c", HELD_OPEN, "reports/tables.xlsx"],
-        cwd=project.root, capture_output=True, text=True, timeout=RUN_TIMEOUT,
-        env=typed_by_hand(), check=False,
+        [sys.executable, "tasks.py", "clean"],
+        cwd=pc.root, capture_output=True, text=True, encoding=pc.encoding, timeout=RUN_TIMEOUT,
+        env=typed_by_hand(windows.environment(held=[held])), check=False,
     )  # fmt: skip
     assert result.returncode == 1, result.stdout + result.stderr
     assert result.stdout.strip() == (
@@ -284,8 +271,8 @@ def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -
         "場合は閉じてから、もう一度実行してください。何も消していません"
     )
     assert not result.stderr
-    assert project.snapshot() == before  # untouched: nothing was removed
-    assert not (project.root / ".cache-being-cleaned").exists()
+    assert pc.snapshot() == before  # untouched: nothing was removed
+    assert not (pc.root / ".cache-being-cleaned").exists()
 
 
 def test_a_killed_front_door_stops_its_run(project: Project) -> None:
