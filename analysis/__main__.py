@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reports.add_argument(
         "--vision-from-scenario",
-        default="",
+        default=None,
         metavar="NAME",
         help="make scenario NAME the vision edition of this run (written to data/processed/)",
     )
@@ -192,7 +192,11 @@ def main(argv: list[str] | None = None) -> int:
         projection_settings=absolute(arguments.projection_settings),
         settler_profile=absolute(arguments.settler_profile),
         scenarios=absolute(arguments.scenarios),
-        vision_from_scenario=arguments.vision_from_scenario.strip(),
+        vision_from_scenario=(
+            None
+            if arguments.vision_from_scenario is None
+            else arguments.vision_from_scenario.strip()
+        ),
     )
     return run(options)
 

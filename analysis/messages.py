@@ -120,6 +120,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "圏域外の市町村 {count:,} 件（{rows:,} 行）を除外しました（例：{examples}）",
         "{count:,} municipalities outside the plan ({rows:,} rows) left out (e.g. {examples})",
     ),
+    "near-municipality": (
+        "「{value}」は圏域の市町の名前と一致しません{rows}。{name}の誤りではありませんか"
+        "（圏域外の市町村として除外はしません。正しい名前に直してください）",
+        "{value!r} is not the name of a municipality of the plan{rows_en}: did you mean {name}? "
+        "(not left out as outside the plan)",
+    ),
     "no-plan-municipality": (
         "圏域の市町（{known}）の行が1行もありません（市町名または市町村コードを確認してください）",
         "no row for any municipality of the plan ({known}); check the names or codes",
@@ -296,6 +302,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シナリオ「{scenario}」の名称が「{label}」と、{first}行目の「{first_label}」で違います。同じシナリオには同じ名称を",
         "scenario {scenario} is labelled {label!r} here and {first_label!r} on line {first}",
     ),
+    "scenario-name-clash": (
+        "シナリオ「{scenario}」と{first}行目のシナリオ「{other}」は、大文字・小文字や全角・半角だけが違う名前です"
+        "（図のファイル名が Windows では同じになります）。別の名前にしてください",
+        "scenario {scenario!r} and scenario {other!r} (line {first}) differ only in case or width "
+        "(their figure files would be one file on Windows)",
+    ),
+    "scenario-label-clash": (
+        "シナリオ「{scenario}」の名称「{label}」（{line}行目）は、{first}行目のシナリオ「{other}」の名称「{other_label}」と"
+        "同じです（空白・全角半角・大文字小文字の違いは区別しません）。別の名称にしてください",
+        "scenario {scenario!r} is labelled {label!r} (line {line}), the same as scenario {other!r} "
+        "on line {first} ({other_label!r}) once spaces, width and case are ignored",
+    ),
+    "scenario-label-reserved": (
+        "シナリオ「{scenario}」の名称「{label}」は{reserved}と同じです。別の名称にしてください",
+        "scenario {scenario!r} is labelled {label!r}, the same as {reserved}",
+    ),
     "unknown-assumption": (
         "仮定「{value}」はありません（使える仮定：{known}）",
         "unknown assumption {value!r} (known: {known})",
@@ -341,8 +363,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no scenario {value!r} (computed: {known})",
     ),
     "borrowed-municipality": (
-        "{edition}には{municipality}の値がないため、{municipality}は以前の版（{old}）の値を使い、圏域はその合計としました（両方の版に値がある年だけ）",
-        "{edition} has no rows for {municipality}: its values are taken from {old}, and the 圏域 sums them",
+        "{edition}には{municipality}の値がないため、{municipality}は以前の版（{old}）の{years}年の値を使いました。{region}",
+        "{edition} has no rows for {municipality}: its values for {years} are taken from {old}; {region_en}",
+    ),
+    "region-sum-mismatch": (
+        "{edition}の圏域が、市町の合計{borrowed}と合いません（{years}年）：{details}。"
+        "圏域の行を市町の合計に直すか、圏域の行を削除してください（削除すると市町の合計を使います）",
+        "the 圏域 of {edition} is not the sum of its municipalities{borrowed_en} in {years}: {details}",
     ),
     # ---------------------------------------------------------------- registry
     "registry-kind": (
@@ -522,6 +549,7 @@ TITLES = {
     "unknown-age-group": "年齢区分が不明",
     "duplicate": "重複した行",
     "outside-plan": "圏域外の市町村を除外",
+    "near-municipality": "市町名の誤り",
     "no-plan-municipality": "圏域の市町がない",
     "missing-rows": "行が欠けている",
     "sheets-left-out": "圏域外のシートを読み飛ばし",
@@ -565,6 +593,9 @@ TITLES = {
     "sim2-skipped": "シミュレーション2を省略",
     "scenario-reserved": "予約されたシナリオ名",
     "scenario-two-labels": "シナリオ名称の不一致",
+    "scenario-name-clash": "シナリオ名の重なり",
+    "scenario-label-clash": "シナリオの名称の重なり",
+    "scenario-label-reserved": "予約されたシナリオの名称",
     "unknown-assumption": "仮定が不明",
     "scenario-rule": "シナリオの値が範囲外",
     "scenario-contradiction": "シナリオの矛盾",
@@ -577,6 +608,7 @@ TITLES = {
     "scenario-target-reached": "目標に転入超過は不要",
     "scenario-unknown": "シナリオが不明",
     "borrowed-municipality": "以前の版の値を使用",
+    "region-sum-mismatch": "圏域と市町の合計の不一致",
     "registry-kind": "版の種別",
     "registry-replaces": "置き換える版",
     "target-year": "目標年・基準年が範囲外",

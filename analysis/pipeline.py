@@ -175,7 +175,7 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
 
     try:
         projected = tables.projections(options, population.load())
-        table, label = population.scenario_vision(projected, options.vision_from_scenario)
+        table, label = population.scenario_vision(projected, options.vision_from_scenario or "")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None

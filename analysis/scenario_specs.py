@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +146,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
     file = table.attrs.get("where", display_path(path))
     findings: list[Finding] = []
     labels: dict[str, tuple[str, int]] = {}
+    label_rows: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[Assumption]] = {}
     seen: dict[tuple[str, str, int | None], tuple[float, int]] = {}
     kinds = {spelling: kind for kind, (_, spellings) in ASSUMPTIONS.items()
@@ -161,7 +163,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
             findings.append(_finding(table, row, "scenario", "scenario-rule", value=name,
                                      rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"))  # fmt: skip
             continue
-        if name in PRESET_LABELS:
+        if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
             findings.append(_finding(table, row, "scenario", "scenario-reserved", value=name,
                                      reserved="、".join(PRESET_LABELS)))  # fmt: skip
             continue
@@ -172,6 +174,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
             continue
         if name not in labels or (label and not labels[name][0]):
             labels[name] = (label, line)
+            label_rows[name] = row
         if not kind:
             given = _text(row.get("assumption"))
             known = list(ASSUMPTIONS)
@@ -196,12 +199,64 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         )
     specs = [ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ())))
              for name in labels]  # fmt: skip
+    findings += _clashes(table, specs, label_rows)
     if not findings:
         findings += [f for spec in specs for f in _spec_problems(spec)]
     if not findings and not specs:
         findings.append(Finding("error", file, None, "-", "scenario-empty"))
     raise_on_errors(findings)
     return specs
+
+
+def comparable(text: str) -> str:
+    """A name or label as a reader (and a case-insensitive file system) tells them apart:
+    NFKC (full-width letters and spaces as half-width), case folded, without spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+RESERVED_LABELS = {
+    **{label: f"国の手引きのシナリオ「{label}」の名称" for label in PRESET_LABELS.values()},
+    "年": "報告書の表の見出し「年」",
+    "区分": "報告書の表の見出し「区分」",
+}
+"""Labels a scenario may not take: the guidance's scenarios' (one name, two results) and the
+headers of the report's table that has a column per scenario (two columns of one name)."""
+
+
+def _clashes(
+    table: pd.DataFrame, specs: list[ScenarioSpec], rows: dict[str, dict[str, Any]]
+) -> list[Finding]:
+    """Scenarios whose names differ only in case or width (their figure files would be one
+    file on Windows), or whose labels are the same when spaces, width and case are ignored
+    (two results under one name in the report), or a preset's label; one line each, naming
+    both rows."""
+    findings = []
+    names: dict[str, ScenarioSpec] = {}
+    labels: dict[str, ScenarioSpec] = {}
+    reserved = {comparable(label): label for label in RESERVED_LABELS}
+    for spec in specs:
+        row = rows[spec.name]
+        other = names.setdefault(comparable(spec.name), spec)
+        if other is not spec:
+            findings.append(_finding(table, row, "scenario", "scenario-name-clash",
+                                     scenario=spec.name, other=other.name,
+                                     first=int(rows[other.name][LINE])))  # fmt: skip
+            continue
+        column = "label" if _text(row.get("label")) else "scenario"
+        key = comparable(spec.label)
+        if key in reserved:
+            preset = reserved[key]
+            findings.append(_finding(table, row, column, "scenario-label-reserved",
+                                     scenario=spec.name, label=spec.label,
+                                     reserved=RESERVED_LABELS[preset]))  # fmt: skip
+            continue
+        other = labels.setdefault(key, spec)
+        if other is not spec:
+            findings.append(_finding(table, row, column, "scenario-label-clash",
+                                     scenario=spec.name, label=spec.label, other=other.name,
+                                     other_label=other.label, line=int(row[LINE]),
+                                     first=int(rows[other.name][LINE])))  # fmt: skip
+    return findings
 
 
 def _parse_row(

@@ -26,7 +26,7 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 # %%
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from analysis import figures, kpi
 from analysis.display import bullets, html_text, paragraph, strong, table
@@ -88,7 +88,7 @@ display(
 # 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画です。縦軸は0からです。
 
 # %%
-display(Markdown("青い線は報告された実績です。" if len(actuals) else "実績はまだ報告されていないため、計画の線だけを示します。"))
+display(paragraph("青い線は報告された実績です。" if len(actuals) else "実績はまだ報告されていないため、計画の線だけを示します。"))
 pages = figures.kpi_pages(overview)
 for number, page in enumerate(pages, start=1):
     figures.show(
