@@ -196,6 +196,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{what}（{year}年）は5年前の{before}（{earlier}年）の {ratio} 倍です（通常は {low}～{high} 倍）。入力の誤りがないか確認してください",
         "{what} in {year} is {ratio} times the cohort five years earlier (usually {low}–{high})",
     ),
+    "cohort-jump": (
+        "{what}（{year}年）は5年前の{before}（{earlier}年）の {ratio} 倍で、前後の世代の同じ年齢の変化（{neighbours} 倍）と"
+        "大きく違います。このセルか5年前のセルに入力の誤りがないか確認してください",
+        "{what} in {year} is {ratio} times the cohort five years earlier, far from the neighbouring "
+        "cohorts at the same age ({neighbours})",
+    ),
     "untitled-blocks": (
         "年の列が {count} つの表に分かれていますが、表の上に「男女計」「男」「女」の見出しがありません（並び順から男女を推測することはしません）",
         "{count} blocks of years without a 男女計/男/女 title (the sexes are never guessed from the order)",
@@ -569,6 +575,7 @@ TITLES = {
     "zero-municipality": "人口がすべて0",
     "no-women": "15～49歳の女性が0",
     "cohort-ratio": "コーホートの変化が大きい",
+    "cohort-jump": "1つのセルだけの大きな変化",
     "untitled-blocks": "男女の見出しがない",
     "registry-flag": "登録の指定が不明",
     "duplicate-column": "列の重複",

@@ -169,7 +169,14 @@ def test_no_workbook_cell_is_a_formula_and_no_csv_cell_starts_one(
     cells = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = {c.value for c in cells}
-    for key in ("vision_label", "projection_label", "scenario_a", "scenario_b", "scenario_c", "note"):
+    for key in (
+        "vision_label",
+        "projection_label",
+        "scenario_a",
+        "scenario_b",
+        "scenario_c",
+        "note",
+    ):
         assert HOSTILE[key] in values, key
     for path in hostile.processed.glob("*.csv"):
         with path.open(encoding="utf-8-sig", newline="") as handle:
