@@ -202,6 +202,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{what} in {year} is {ratio} times the cohort five years earlier, far from the neighbouring "
         "cohorts at the same age ({neighbours})",
     ),
+    "settlers-implausible": (
+        "「{scenario}」の目標人口 {target}人（{year}年）には毎年約 {per_year}人の転入超過が必要です。"
+        "入力できる転入超過の範囲（{low}～{high}人／年）を超えるため、目標人口の誤りがないか確認してください",
+        "{scenario}: the target {target} in {year} needs about {per_year} net settlers a year, "
+        "outside the range that may be typed ({low}–{high} a year); check the target",
+    ),
     "untitled-blocks": (
         "年の列が {count} つの表に分かれていますが、表の上に「男女計」「男」「女」の見出しがありません（並び順から男女を推測することはしません）",
         "{count} blocks of years without a 男女計/男/女 title (the sexes are never guessed from the order)",
@@ -576,6 +582,7 @@ TITLES = {
     "no-women": "15～49歳の女性が0",
     "cohort-ratio": "コーホートの変化が大きい",
     "cohort-jump": "1つのセルだけの大きな変化",
+    "settlers-implausible": "ありえない転入超過",
     "untitled-blocks": "男女の見出しがない",
     "registry-flag": "登録の指定が不明",
     "duplicate-column": "列の重複",

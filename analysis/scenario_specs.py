@@ -75,8 +75,12 @@ ASSUMPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 MIGRATION_RANGE = (0.0, 5.0)
 """K from 0 (net migration balanced) to 5 times パターン1's; more is a typing error."""
-SETTLERS_MAX_PER_YEAR = 100_000.0
-"""More net settlers a year than this (about the 圏域's whole population) is a typing error."""
+SETTLERS_PER_YEAR_RANGE = (0.0, 100_000.0)
+"""Net settlers a year (人／年), typed (``settlers_per_year``) or solved from a target
+population (``settlers_target``, ``settler_target_population``): more than 100,000 a year
+(about the 圏域's whole population) is a typing error when typed, and a target that needs it
+is reported (a solved value outside the range is a finding, never shown silently)."""
+SETTLERS_MAX_PER_YEAR = SETTLERS_PER_YEAR_RANGE[1]
 
 NAME = re.compile(r"[^\W][\w\-]{0,39}")
 """A scenario name: used in file names of figures and in the workbook, so no markup,
@@ -382,9 +386,21 @@ def check_scenarios(
                 refuse(spec, row, "scenario-year", kind=row.kind, year=row.year,
                        years="、".join(map(str, starts)), meaning="期間の始まりの年")  # fmt: skip
         for row in spec.of("tfr"):
-            if row.year is not None and not first < row.year <= max(horizon, row.year):
-                refuse(spec, row, "scenario-year", kind="tfr", year=row.year,
-                       years=f"{first}年より後", meaning="基準年より後の年")  # fmt: skip
+            # A waypoint past the last projected year would never be reached: refused unless a
+            # horizon row runs the projection that far (it was once accepted silently).
+            if row.year is not None and not first < row.year <= horizon:
+                reach = (
+                    f"{first}年より後、{horizon}年まで"
+                    if spec.horizon
+                    else f"{first}年より後、{horizon}年（基準のデータの最後の年）まで"
+                )
+                meaning = (
+                    "推計の年の範囲。それより後の経由点には、推計の最終年（horizon）の行が必要です"
+                    if row.year > horizon
+                    else "基準年より後の年"
+                )
+                refuse(spec, row, "scenario-year", kind="tfr", year=row.year, years=reach,
+                       meaning=meaning)  # fmt: skip
         for row in spec.of("settlers_target"):
             ends = list(range(first + 5, horizon + 1, 5))
             if row.year not in ends:
