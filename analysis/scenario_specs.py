@@ -389,13 +389,9 @@ def check_scenarios(
             # A waypoint past the last projected year would never be reached: refused unless a
             # horizon row runs the projection that far (it was once accepted silently).
             if row.year is not None and not first < row.year <= horizon:
-                reach = (
-                    f"{first}年より後、{horizon}年まで"
-                    if spec.horizon
-                    else f"{first}年より後、{horizon}年（基準のデータの最後の年）まで"
-                )
+                reach = f"{first}年より後、{horizon}年まで"
                 meaning = (
-                    "推計の年の範囲。それより後の経由点には、推計の最終年（horizon）の行が必要です"
+                    "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
                     if row.year > horizon
                     else "基準年より後の年"
                 )
