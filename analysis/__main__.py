@@ -162,11 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "validate":
         return validate(arguments.raw_dir, arguments.verbose)
     if arguments.command == "pdf":
+        from analysis.outputs import OutputError
         from analysis.paths import display_path
-        from analysis.pdf import print_reports
+        from analysis.pdf import print_current_reports
 
-        for written in print_reports():
-            print(f"PDF を作成しました：{display_path(written)}", flush=True)
+        try:
+            written = print_current_reports()
+        except OutputError as error:  # a PDF held open by a viewer, a full disk
+            print(error, flush=True)
+            return 1
+        for path in written:
+            print(f"PDF を作成しました：{display_path(path)}", flush=True)
         return 0
     from analysis.options import Options
     from analysis.pipeline import run

@@ -491,6 +491,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください",
         "no Chromium-family browser found (Edge, Chrome, Chromium); install one or set ANALYSIS_BROWSER",
     ),
+    "pdf-busy": (
+        "別の実行（reports）がこのフォルダで進行中です。終わってから、もう一度 pdf を実行してください（PDF は作っていません）",
+        "a reports run is in progress in this folder; run pdf again when it has finished (no PDF written)",
+    ),
+    "pdf-edited": (
+        "{files} が最後の reports の後に変更されたか、なくなっています。reports を実行して作り直してから、"
+        "もう一度 pdf を実行してください（PDF は作っていません）",
+        "{files} changed or went missing after the last reports run; run reports, then pdf (no PDF written)",
+    ),
+    "pdf-stale": (
+        "{files} は最新ではありません（入力・設定・プログラムが変わっています）。reports を実行して作り直してから、"
+        "もう一度 pdf を実行してください（PDF は作っていません）",
+        "{files} are out of date (inputs, settings or code changed); run reports, then pdf (no PDF written)",
+    ),
     "busy": (
         "別の実行（make reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
         "another run is in progress in this folder; run again when it has finished",
@@ -647,6 +661,9 @@ TITLES = {
     "busy": "同時実行",
     "pdf-no-reports": "報告書がない",
     "pdf-no-browser": "ブラウザがない",
+    "pdf-busy": "同時実行",
+    "pdf-edited": "報告書の変更",
+    "pdf-stale": "報告書が最新でない",
     "output-locked": "ほかのプログラムが開いている",
     "output-locked-decided": "ほかのプログラムが開いている",
     "option": "コマンドの指定",
