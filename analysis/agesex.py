@@ -583,8 +583,8 @@ for 90歳以上 in the same IPSS data, lower for 95歳以上 (about 0.3); above 
 would have grown without births, which only a mistyped cell does."""
 
 COHORT_JUMP = 1.3
-"""A cell whose cohort ratio is this many times (or 1 / this) the median of the same age's
-ratio in the neighbouring cohorts (five years before and after) is a single-cell jump, even
+"""A cell whose cohort ratio is this many times (or 1 / this) the same age's ratio in each
+neighbouring cohort (five years before and after) is a single-cell jump, even
 inside the bands (a doubled cell: ratio 1.95 where the neighbours have 0.98). In the IPSS data
 above, the neighbouring cohorts' ratios at the same age differ by at most 4.4%."""
 
@@ -694,12 +694,18 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     ordered = joined.sort_values(["municipality", "sex", "lower", "year"])
     same_age = ordered.groupby(["municipality", "sex", "lower"])["ratio"]
     previous, following = same_age.shift(1), same_age.shift(-1)
-    reference = pd.concat([previous, following], axis=1).median(axis=1)
     large = (ordered["population"] >= COHORT_JUMP_MIN_PEOPLE) & (
         ordered["population_before"] >= COHORT_JUMP_MIN_PEOPLE
     )
-    factor = ordered["ratio"] / reference
-    jump = large & reference.notna() & ((factor > COHORT_JUMP) | (factor < 1 / COHORT_JUMP))
+
+    def far_from(neighbour: pd.Series) -> pd.Series:
+        """Far from this neighbour, or without one (the first and last ratios of an age)."""
+        factor = ordered["ratio"] / neighbour
+        return neighbour.isna() | (factor > COHORT_JUMP) | (factor < 1 / COHORT_JUMP)
+
+    # Far from every neighbour there is: a neighbour that is itself the wrong one (the
+    # cohort after a mistyped cell) does not make its correct neighbours look wrong.
+    jump = large & (previous.notna() | following.notna()) & far_from(previous) & far_from(following)
     jump &= (ordered["ratio"] >= ordered["low"]) & (ordered["ratio"] <= ordered["high"])
     ordered = ordered.assign(
         jump=jump.to_numpy(),

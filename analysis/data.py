@@ -453,7 +453,9 @@ def region_sum_errors(
     findings = []
     revised = {e.edition: e for e in editions if e.replaces}
     rows = frame[frame["edition"].isin(list(revised))]
-    region = rows[(rows["municipality"] == REGION) & ~rows["derived"].astype(bool)]
+    # The 圏域 as the file gives it: its rows, and their total where only the groups are given.
+    given = ~rows["derived"].astype(bool) | derived_by(rows, "年齢3区分の合計")
+    region = rows[(rows["municipality"] == REGION) & given]
     members = rows[rows["municipality"].isin(municipalities)]
     sums = members.groupby(["edition", "year", "age_group"])["population"].agg(["sum", "count"])
     for edition_id, printed in region.groupby("edition", sort=False):
@@ -511,7 +513,8 @@ def describe_borrowing(
         taken = rows[(rows["municipality"] == municipality) & is_borrowed(rows)]
         region = rows[(rows["municipality"] == REGION) & (rows["age_group"] == TOTAL)]
         summed = region.loc[derived_by(region, "市町の合計"), "year"]
-        printed = region.loc[~region["derived"].astype(bool), "year"]
+        given = ~region["derived"].astype(bool) | derived_by(region, "年齢3区分の合計")
+        printed = region.loc[given, "year"]
         own_years = set(rows.loc[~rows["municipality"].isin([REGION, municipality]), "year"])
         missing = sorted(own_years - set(region["year"]))
         others = "・".join(m for m in municipalities if m != municipality)
