@@ -264,6 +264,18 @@ def _sheet_municipality(
     return None, sheet.name
 
 
+def _near_sheet_name(sheet: Sheet, header: int, registry: Municipalities) -> tuple[str, str] | None:
+    """(what the sheet says, the plan's name it is close to) when the sheet's name or a cell
+    above its table names a plan municipality slightly wrong (「一関」, 「平泉　町」)."""
+    texts = [sheet.name, *(c for row in sheet.rows[:header] for c in row if isinstance(c, str))]
+    for text in texts:
+        name = code_and_name(unicodedata.normalize("NFKC", text).strip())[1]
+        meant = near_plan_name(name, registry.names)
+        if meant:
+            return text.strip(), meant
+    return None
+
+
 def read_published(
     sheets: list[Sheet], file: str, registry: Municipalities
 ) -> tuple[Table, list[str], list[str]] | None:
@@ -282,10 +294,10 @@ def read_published(
         header, blocks = layout
         municipality, name = _sheet_municipality(sheet, header, registry)
         if municipality is None:
-            meant = near_plan_name(code_and_name(sheet.name)[1], registry.names)
-            if meant:  # 「一関」: refused as a probable typo, never left out as a sheet elsewhere
+            near = _near_sheet_name(sheet, header, registry)
+            if near:  # 「一関」: refused as a probable typo, never left out as a sheet elsewhere
                 findings.append(Finding("error", sheet.where, None, "-", "near-municipality",
-                                        {"value": sheet.name, "name": meant, "rows": "", "rows_en": ""}))  # fmt: skip
+                                        {"value": near[0], "name": near[1], "rows": "", "rows_en": ""}))  # fmt: skip
                 continue
             left_out.append(name)
             continue
