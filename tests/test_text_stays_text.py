@@ -74,8 +74,9 @@ def elements(page: Path) -> _Elements:
     return parser
 
 
-def _build(project: Project, words: dict[str, str], inputs: Path) -> None:
-    """A run with every text-taking option and field set to ``words``."""
+def _build(project: Project, words: dict[str, str], inputs: Path, from_scenario: bool) -> None:
+    """A run with every text-taking option and field set to ``words``; ``from_scenario``:
+    the vision is scenario b (its label, the scenario file's name) instead of a file."""
     inputs.mkdir()
     examples = project.raw / "examples"
     vision = inputs / f"{words['file']} vision.csv"
@@ -110,8 +111,13 @@ def _build(project: Project, words: dict[str, str], inputs: Path) -> None:
         csv.writer(handle).writerows(
             [["kpi_id", "fiscal_year", "value", "note"], ["K02", "2024", "11", words["note"]]]
         )
+    vision_options = (
+        ["--vision-from-scenario", "b"]
+        if from_scenario
+        else ["--vision", str(vision), "--vision-label", words["vision_label"]]
+    )
     result = project.cli(
-        "reports", "--vision", str(vision), "--vision-label", words["vision_label"],
+        "reports", *vision_options,
         "--projection", str(projection_file), "--projection-label", words["projection_label"],
         "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
         "--projection-settings", str(settings), "--scenarios", str(scenario_file),
@@ -120,15 +126,21 @@ def _build(project: Project, words: dict[str, str], inputs: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Project, Project]:
+def _pair(factory: pytest.TempPathFactory, from_scenario: bool) -> tuple[Project, Project]:
     built = []
     for name, words in (("plain", PLAIN), ("hostile", HOSTILE)):
-        folder = tmp_path_factory.mktemp(name)
+        folder = factory.mktemp(name)
         project = copy_checkout(folder / "人口 分析")
-        _build(project, words, folder / "inputs")
+        _build(project, words, folder / "inputs", from_scenario)
         built.append(project)
     return built[0], built[1]
+
+
+@pytest.fixture(scope="module", params=["vision file", "vision from a scenario"])
+def runs(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> tuple[Project, Project]:
+    return _pair(tmp_path_factory, request.param == "vision from a scenario")
 
 
 def test_no_report_has_an_element_or_link_the_project_did_not_write(
@@ -150,8 +162,10 @@ def test_the_text_reads_as_typed(runs: tuple[Project, Project]) -> None:
         p.name: re.sub(r"\s+", " ", "".join(elements(p).text))
         for p in hostile.reports.glob("*.html")
     }
-    assert HOSTILE["vision_label"] in text["population.html"]
-    assert HOSTILE["vision_label"] in text["revision.html"]
+    from_scenario = "将来展望（" in text["population.html"]
+    vision = f"将来展望（{HOSTILE['scenario_b']}）" if from_scenario else HOSTILE["vision_label"]
+    assert vision in text["population.html"]
+    assert vision in text["revision.html"]
     assert HOSTILE["projection_label"] in text["population.html"]
     for key in ("scenario_a", "scenario_b", "scenario_c"):
         assert HOSTILE[key] in text["projection.html"], key
@@ -170,7 +184,6 @@ def test_no_workbook_cell_is_a_formula_and_no_csv_cell_starts_one(
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     values = {c.value for c in cells}
     for key in (
-        "vision_label",
         "projection_label",
         "scenario_a",
         "scenario_b",
