@@ -408,8 +408,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "fiscal year {value:g} is outside the plan period FY{first}–FY{last}",
     ),
     "duplicate-actual": (
-        "{kpi} の {year}年度の実績が2回あります",
-        "a second actual for {kpi} FY{year}",
+        "{kpi} の {year}年度の実績が2回あります（最初は {first} 行目）",
+        "a second actual for {kpi} FY{year} (first on line {first})",
     ),
     "actual-above-100": (
         "{value:g}% は割合として 100% を超えています（{kpi}：{name}）",
