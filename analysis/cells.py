@@ -179,10 +179,12 @@ def near_name_errors(
     first = np.zeros(len(near), dtype=bool)
     first[np.unique(codes, return_index=True)[1]] = True
     counts = np.bincount(np.maximum(codes, 0)[flagged], minlength=len(distinct))
-    values = np.empty(len(near), dtype=object)
-    values[:] = list(zip(texts.astype(object), near, counts[np.maximum(codes, 0)], strict=True))
+    reported = flagged & first
+    values = np.empty(len(near), dtype=object)  # only the reported cells are filled in
+    for position in np.flatnonzero(reported):
+        values[position] = (texts.iloc[position], near[position], counts[codes[position]])
     return cell_errors(
-        table.locate(column), flagged & first, values, "near-municipality",
+        table.locate(column), reported, values, "near-municipality",
         lambda row: {"value": str(row[0]).strip(), "name": row[1],
                      "rows": f"（この名前の行 {int(row[2]):,} 行）" if row[2] > 1 else "",
                      "rows_en": f" ({int(row[2]):,} rows)" if row[2] > 1 else ""},
