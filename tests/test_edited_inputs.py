@@ -21,6 +21,7 @@ from analysis.paths import DATA_RAW
 from analysis.scenario_specs import check_scenarios, read_scenarios
 from analysis.schema import REGION, TOTAL
 
+from .conftest import Project
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, tidy_csv
 
 REGISTRY = read_municipality_registry()
@@ -264,6 +265,8 @@ SCENARIO_HEADER = "scenario,label,assumption,year,value\n"
         ("a,年,tfr,2030,1.8\n", "報告書の表の見出し「年」と同じです"),
         ("Vision,,tfr,2030,1.8\nvision,,tfr,2030,1.9\n",
          "s.csv:3: scenario: シナリオ「vision」と2行目のシナリオ「Vision」は、大文字・小文字や全角・半角だけが違う名前です"),
+        ("vision,,tfr,2030,1.8\nｖｉｓｉｏｎ,,tfr,2030,1.9\n",
+         "s.csv:3: scenario: シナリオ「ｖｉｓｉｏｎ」と2行目のシナリオ「vision」は、大文字・小文字や全角・半角だけが違う名前です"),
         ("Pattern1,x,tfr,2030,1.8\n", "シナリオ名「Pattern1」は国の手引きのシナリオに使われています"),
     ],
 )  # fmt: skip
@@ -429,6 +432,17 @@ def test_an_empty_vision_from_scenario_is_refused(typed: str) -> None:
         "--vision-from-scenario：シナリオ名が空です。将来展望にするシナリオの名前（シナリオのファイルの scenario 欄）を指定してください"
     )
     assert option_problems(Options()) == []
+
+
+def test_an_empty_vision_from_scenario_is_refused_on_the_command_line(
+    fresh_project: Project,
+) -> None:
+    result = fresh_project.cli("reports", "--vision-from-scenario", "　")
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert result.stdout.splitlines()[0] == (
+        "--vision-from-scenario：シナリオ名が空です。将来展望にするシナリオの名前（シナリオのファイルの scenario 欄）を指定してください"
+    )
+    assert not (fresh_project.reports / ".manifest.json").exists(), "nothing was run"
 
 
 # ---------------------------------------------------------------- duplicates
