@@ -78,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reports.add_argument(
         "--vision-from-scenario",
-        default="",
+        default=None,
         metavar="NAME",
         help="make scenario NAME the vision edition of this run (written to data/processed/)",
     )
@@ -162,11 +162,17 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "validate":
         return validate(arguments.raw_dir, arguments.verbose)
     if arguments.command == "pdf":
+        from analysis.outputs import OutputError
         from analysis.paths import display_path
-        from analysis.pdf import print_reports
+        from analysis.pdf import print_current_reports
 
-        for written in print_reports():
-            print(f"PDF を作成しました：{display_path(written)}", flush=True)
+        try:
+            written = print_current_reports()
+        except OutputError as error:  # a PDF held open by a viewer, a full disk
+            print(error, flush=True)
+            return 1
+        for path in written:
+            print(f"PDF を作成しました：{display_path(path)}", flush=True)
         return 0
     from analysis.options import Options
     from analysis.pipeline import run
@@ -192,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
         projection_settings=absolute(arguments.projection_settings),
         settler_profile=absolute(arguments.settler_profile),
         scenarios=absolute(arguments.scenarios),
-        vision_from_scenario=arguments.vision_from_scenario.strip(),
+        vision_from_scenario=(
+            None
+            if arguments.vision_from_scenario is None
+            else arguments.vision_from_scenario.strip()
+        ),
     )
     return run(options)
 

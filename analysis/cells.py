@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from analysis import vocabulary
-from analysis.findings import Finding, examples
+from analysis.findings import Finding, cell_errors, examples
 from analysis.io import LINE, read_records
 from analysis.layouts import Field, Table, code_and_name
 from analysis.paths import DATA_RAW
@@ -141,6 +141,54 @@ def outside_plan_note(table: Table, outside: np.ndarray) -> list[Finding]:
     return [
         Finding("note", table.where(), None, table.labels["municipality"], "outside-plan", params)
     ]
+
+
+_SUFFIXES = ("市", "町", "村", "区")
+
+
+def near_plan_name(text: object, names: list[str]) -> str | None:
+    """The plan's name a name outside the plan was most likely meant to be, or None.
+
+    Close means: the same once NFKC (full-width letters, the ideographic space) and every
+    space are set aside (「一関 市」「一関　市」), or the same without the suffix 市・町・村
+    or with another one (「一関」「平泉」「一関町」). A municipality elsewhere that merely
+    shares characters (岐阜県の関市, 青森県の平川市, 一戸町) is not close: a nationwide table
+    keeps its other municipalities out, while a typo of the plan's own is never taken for one.
+    """
+    squeezed = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(text)))
+    if not squeezed:
+        return None
+    for name in names:
+        stem = name[:-1] if name.endswith(_SUFFIXES) else name
+        if squeezed in (name, stem) or (squeezed[:-1] == stem and squeezed.endswith(_SUFFIXES)):
+            return name
+    return None
+
+
+def near_name_errors(
+    table: Table, column: str, texts: pd.Series, candidates: np.ndarray, names: list[str]
+) -> list[Finding]:
+    """One error per cell among ``candidates`` (rows about to be left out as outside the
+    plan) whose text is close to a plan name: 「一関」 is refused as a probable 一関市, never
+    dropped as a municipality elsewhere."""
+    codes, distinct = pd.factorize(texts.astype("string"), use_na_sentinel=True)
+    suggestions = np.array([near_plan_name(v, names) for v in distinct], dtype=object)
+    near = expand_codes(codes, suggestions, None)
+    flagged = np.asarray(candidates, dtype=bool) & pd.notna(near)
+    # The first row of each such name only, with how many rows have it.
+    first = np.zeros(len(near), dtype=bool)
+    first[np.unique(codes, return_index=True)[1]] = True
+    counts = np.bincount(np.maximum(codes, 0)[flagged], minlength=len(distinct))
+    reported = flagged & first
+    values = np.empty(len(near), dtype=object)  # only the reported cells are filled in
+    for position in np.flatnonzero(reported):
+        values[position] = (texts.iloc[position], near[position], counts[codes[position]])
+    return cell_errors(
+        table.locate(column), reported, values, "near-municipality",
+        lambda row: {"value": str(row[0]).strip(), "name": row[1],
+                     "rows": f"（この名前の行 {int(row[2]):,} 行）" if row[2] > 1 else "",
+                     "rows_en": f" ({int(row[2]):,} rows)" if row[2] > 1 else ""},
+    )  # fmt: skip
 
 
 def plan_municipalities(

@@ -20,6 +20,7 @@ from analysis.cells import (
     MUNICIPALITY,
     Municipalities,
     expand_codes,
+    near_name_errors,
     outside_plan_note,
     parse_number,
     plan_municipalities,
@@ -212,6 +213,11 @@ def parse_population(
         return Loaded(_empty_population(), findings)
 
     municipality, outside = plan_municipalities(raw, registry)
+    near = near_name_errors(
+        table, "municipality", raw["municipality"], outside, [*registry.names, REGION]
+    )
+    if near:
+        return Loaded(_empty_population(), [*findings, *near])
     findings += outside_plan_note(table, outside)
     kept = np.flatnonzero(~outside)
     if not len(kept):
@@ -423,8 +429,119 @@ def borrow_missing(
             notes.append(Finding("note", display_path(edition.path), None, "municipality",
                                  "borrowed-municipality",
                                  {"edition": edition.short_label, "municipality": municipality,
-                                  "old": old.short_label}))  # fmt: skip
+                                  "old": old.short_label, "edition_id": edition.edition,
+                                  "years": "", "region": "", "region_en": ""}))  # fmt: skip
     return pd.concat(parts, ignore_index=True), notes
+
+
+def _years(years: object) -> str:
+    return "・".join(str(int(y)) for y in sorted(set(years)))  # type: ignore[call-overload]
+
+
+def region_sum_errors(
+    frame: pd.DataFrame, editions: list[Edition], municipalities: list[str]
+) -> list[Finding]:
+    """A revised edition's 圏域 rows that are not the sum of the municipalities it ends up
+    with (its own rows and those borrowed from the edition it replaces): one error per
+    edition, naming the years and the differences.
+
+    Without it a hand-edited file mixes figures silently: 平泉町's rows removed but the 圏域
+    rows kept give 一関市 + 平泉町 (borrowed) ≠ 圏域 inside one edition. Only editions that
+    replace another are held to it; the transcribed source's own inconsistencies are
+    reported as warnings by :mod:`analysis.checks` and corrected there.
+    """
+    findings = []
+    revised = {e.edition: e for e in editions if e.replaces}
+    rows = frame[frame["edition"].isin(list(revised))]
+    # The 圏域 as the file gives it: its rows, and their total where only the groups are given.
+    given = ~rows["derived"].astype(bool) | derived_by(rows, "年齢3区分の合計")
+    region = rows[(rows["municipality"] == REGION) & given]
+    members = rows[rows["municipality"].isin(municipalities)]
+    sums = members.groupby(["edition", "year", "age_group"])["population"].agg(["sum", "count"])
+    for edition_id, printed in region.groupby("edition", sort=False):
+        edition = revised[str(edition_id)]
+        joined = printed.join(sums, on=["edition", "year", "age_group"], how="inner")
+        joined = joined[joined["count"] == len(municipalities)]
+        wrong = joined[joined["population"] != joined["sum"]].sort_values(["year", "age_group"])
+        if wrong.empty:
+            continue
+        borrowed = sorted(set(members.loc[is_borrowed(members) & (members["edition"] == edition_id),
+                                          "municipality"]))  # fmt: skip
+        shown = wrong[wrong["age_group"] == TOTAL]
+        shown = shown if len(shown) else wrong.drop_duplicates("year")
+        mine = members[members["edition"] == edition_id].set_index(
+            ["year", "age_group", "municipality"]
+        )["population"]
+        details = []
+        for r in shown.head(3).itertuples():
+            terms = "＋".join(
+                f"{m} {mine.loc[(r.year, r.age_group, m)]:,.0f}人"
+                + ("（以前の版の値）" if m in borrowed else "")
+                for m in municipalities
+            )
+            gap = int(r.sum - r.population)
+            details.append(
+                f"{int(r.year)}年 {AGE_GROUP_LABELS.get(str(r.age_group), r.age_group)}：{terms}＝{r.sum:,.0f}人、"
+                f"圏域 {r.population:,.0f}人（差 {abs(gap):,}人）"
+            )
+        first = wrong.iloc[0]
+        line = first.get("input_line")
+        findings.append(
+            Finding("error", str(first.get("input_file") or display_path(edition.path)),
+                    None if pd.isna(line) else int(line), "population", "region-sum-mismatch",
+                    {"edition": edition.short_label, "years": _years(wrong["year"]),
+                     "details": "；".join(details),
+                     "borrowed": (f"（{'・'.join(borrowed)}は以前の版の値）" if borrowed else ""),
+                     "borrowed_en": (f" ({', '.join(borrowed)} from the replaced edition)"
+                                     if borrowed else "")})
+        )  # fmt: skip
+    return findings
+
+
+def describe_borrowing(
+    frame: pd.DataFrame, notes: list[Finding], municipalities: list[str]
+) -> list[Finding]:
+    """The notes of :func:`borrow_missing` saying exactly what was borrowed (which years)
+    and what the 圏域 is in each year: the edition's own printed value (checked against the
+    sum by :func:`region_sum_errors`), the sum, or absent."""
+    described = []
+    for note in notes:
+        params = dict(note.params)
+        edition = str(params["edition_id"])
+        municipality = str(params["municipality"])
+        rows = frame[frame["edition"] == edition]
+        taken = rows[(rows["municipality"] == municipality) & is_borrowed(rows)]
+        region = rows[(rows["municipality"] == REGION) & (rows["age_group"] == TOTAL)]
+        summed = region.loc[derived_by(region, "市町の合計"), "year"]
+        given = ~region["derived"].astype(bool) | derived_by(region, "年齢3区分の合計")
+        printed = region.loc[given, "year"]
+        own_years = set(rows.loc[~rows["municipality"].isin([REGION, municipality]), "year"])
+        missing = sorted(own_years - set(region["year"]))
+        others = "・".join(m for m in municipalities if m != municipality)
+        parts, parts_en = [], []
+        if len(summed):
+            parts.append(f"圏域は{others}（{params['edition']}）と{municipality}（以前の版の値）の合計です"
+                         f"（{_years(summed)}年）")  # fmt: skip
+            parts_en.append(f"the 圏域 is their sum in {_years(summed)}")
+        if len(printed):
+            parts.append(
+                f"圏域は{params['edition']}に書かれた値で、市町の合計と一致します（{_years(printed)}年）"
+            )
+            parts_en.append(
+                f"the 圏域 is the edition's own, equal to the sum, in {_years(printed)}"
+            )
+        if missing:
+            parts.append(
+                f"{_years(missing)}年は以前の版に{municipality}の値がないため、圏域を示しません"
+            )
+            parts_en.append(
+                f"no 圏域 in {_years(missing)} (the replaced edition lacks those years)"
+            )
+        params |= {"years": _years(taken["year"]), "region": "。".join(parts),
+                   "region_en": "; ".join(parts_en)}  # fmt: skip
+        described.append(Finding(note.severity, note.file, note.line, note.column, note.check,
+                                 params))  # fmt: skip
+    return described
 
 
 def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
@@ -563,8 +680,9 @@ def load_all(
     # checked again, and the corrected frame borrows corrected values.
     raw, borrowed = borrow_missing(printed, editions, municipalities)
     corrected, _ = borrow_missing(corrected, editions, municipalities)
-    findings += borrowed
+    raise_on_errors(region_sum_errors(corrected, editions, municipalities))
     raw = sort_population(complete_population(raw, municipalities), municipalities)
     corrected = sort_population(complete_population(corrected, municipalities), municipalities)
+    findings += describe_borrowing(corrected, borrowed, municipalities)
     corrected["corrected"] = corrected["corrected"].fillna(False).astype(bool)
     return PopulationData(editions, municipalities, raw, corrected, applied, findings, detailed)

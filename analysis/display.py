@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import pandas as pd
 from pandas.io.formats.style import Styler
@@ -118,13 +120,61 @@ def short_text_columns(
     return found
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+class Html(str):
+    """Markup the project wrote itself: kept as it is by :func:`html_text` (anything else is escaped)."""
 
 
-def text(value: object) -> str:
-    """Text from an input file or the command line, safe inside Markdown.
+def html_text(*parts: object) -> Html:
+    """The parts as HTML: each one escaped unless it is :class:`Html` or a :class:`Block`
+    the project wrote.
 
-    HTML is escaped (a label ``<script>`` shows as text) and Markdown's
-    punctuation is backslash-escaped, so the value reads exactly as typed.
+    Text from an input file or the command line (labels, names, notes, file and
+    sheet names) never passes through Markdown in a report: Markdown turns a URL into
+    a link, ``**`` into bold and ``\\`` into nothing, whatever is escaped around it.
+    Here it is escaped for HTML only, so it reads exactly as typed and is never an
+    element, a link or a script.
     """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+    return Html("".join(_markup(p) for p in parts))
+
+
+def _markup(part: object) -> str:
+    if isinstance(part, Html):
+        return part
+    if isinstance(part, Block):
+        return part.html
+    return html.escape(str(part))
+
+
+def strong(*parts: object) -> Html:
+    """Bold text (user text in it escaped)."""
+    return Html(f"<strong>{html_text(*parts)}</strong>")
+
+
+def heading(level: int, anchor: str, *parts: object) -> Html:
+    """A heading with the id ``anchor`` (the project's, never user text) and its anchor link,
+    as nbconvert writes Markdown headings, so the contents list picks it up."""
+    name = html.escape(anchor)
+    link = f'<a class="anchor-link" href="#{name}">¶</a>'
+    return Html(f'<h{level} id="{name}">{html_text(*parts)}{link}</h{level}>')
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a report for ``display`` (IPython shows it by :meth:`_repr_html_`)."""
+
+    html: str
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+def paragraph(*parts: object) -> Block:
+    """One paragraph for ``display`` (user text in it escaped)."""
+    return Block(f"<p>{html_text(*parts)}</p>")
+
+
+def bullets(lines: Iterable[object], before: object = "") -> Block:
+    """A bulleted list for ``display``, each line a string (escaped) or :class:`Html`;
+    ``before``: a heading or paragraph above the list."""
+    items = "".join(f"<li>{html_text(line)}</li>" for line in lines)
+    return Block(f"{html_text(before)}<ul>{items}</ul>")

@@ -315,11 +315,22 @@ def load_actuals(
         actuals.duplicated(["kpi_id", "fiscal_year"], keep="first") & actuals["fiscal_year"].notna()
     )
     locate = table.locate("fiscal_year")
+    first_position = actuals.drop_duplicates(["kpi_id", "fiscal_year"]).set_index(
+        ["kpi_id", "fiscal_year"]
+    )["position"]
     for row in actuals[duplicated].itertuples():
         files, lines, columns, cells = locate(np.array([row.position]))
+        first_files, first_lines, _, _ = locate(
+            np.array([first_position.loc[(row.kpi_id, row.fiscal_year)]])
+        )
+        first_row: object = (
+            first_lines[0]
+            if first_files[0] == files[0]
+            else f"{first_files[0]} の {first_lines[0]}"
+        )
         problems.append(
             Finding("error", files[0], lines[0], columns[0], "duplicate-actual",
-                    {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}"}, cells[0])
+                    {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}", "first": first_row}, cells[0])
         )  # fmt: skip
     raise_on_errors(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
     if notes is not None:

@@ -129,6 +129,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "圏域外の市町村 {count:,} 件（{rows:,} 行）を除外しました（例：{examples}）",
         "{count:,} municipalities outside the plan ({rows:,} rows) left out (e.g. {examples})",
     ),
+    "near-municipality": (
+        "「{value}」は圏域の市町の名前と一致しません{rows}。{name}の誤りではありませんか"
+        "（圏域外の市町村として除外はしません。正しい名前に直してください）",
+        "{value!r} is not the name of a municipality of the plan{rows_en}: did you mean {name}? "
+        "(not left out as outside the plan)",
+    ),
     "no-plan-municipality": (
         "圏域の市町（{known}）の行が1行もありません（市町名または市町村コードを確認してください）",
         "no row for any municipality of the plan ({known}); check the names or codes",
@@ -198,6 +204,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cohort-ratio": (
         "{what}（{year}年）は5年前の{before}（{earlier}年）の {ratio} 倍です（通常は {low}～{high} 倍）。入力の誤りがないか確認してください",
         "{what} in {year} is {ratio} times the cohort five years earlier (usually {low}–{high})",
+    ),
+    "cohort-jump": (
+        "{what}（{year}年）は5年前の{before}（{earlier}年）の {ratio} 倍で、前後の世代の同じ年齢の変化（{neighbours} 倍）と"
+        "大きく違います。このセルか5年前のセルに入力の誤りがないか確認してください",
+        "{what} in {year} is {ratio} times the cohort five years earlier, far from the neighbouring "
+        "cohorts at the same age ({neighbours})",
+    ),
+    "settlers-implausible": (
+        "「{scenario}」の目標人口 {target}人（{year}年）には毎年約 {per_year}人の転入超過が必要です。"
+        "入力できる転入超過の範囲（{low}～{high}人／年）を超えるため、目標人口の誤りがないか確認してください",
+        "{scenario}: the target {target} in {year} needs about {per_year} net settlers a year, "
+        "outside the range that may be typed ({low}–{high} a year); check the target",
     ),
     "untitled-blocks": (
         "年の列が {count} つの表に分かれていますが、表の上に「男女計」「男」「女」の見出しがありません（並び順から男女を推測することはしません）",
@@ -305,6 +323,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シナリオ「{scenario}」の名称が「{label}」と、{first}行目の「{first_label}」で違います。同じシナリオには同じ名称を",
         "scenario {scenario} is labelled {label!r} here and {first_label!r} on line {first}",
     ),
+    "scenario-name-clash": (
+        "シナリオ「{scenario}」と{first}行目のシナリオ「{other}」は、大文字・小文字や全角・半角だけが違う名前です"
+        "（図のファイル名が Windows では同じになります）。別の名前にしてください",
+        "scenario {scenario!r} and scenario {other!r} (line {first}) differ only in case or width "
+        "(their figure files would be one file on Windows)",
+    ),
+    "scenario-label-clash": (
+        "シナリオ「{scenario}」の名称「{label}」（{line}行目）は、{first}行目のシナリオ「{other}」の名称「{other_label}」と"
+        "同じです（空白・全角半角・大文字小文字の違いは区別しません）。別の名称にしてください",
+        "scenario {scenario!r} is labelled {label!r} (line {line}), the same as scenario {other!r} "
+        "on line {first} ({other_label!r}) once spaces, width and case are ignored",
+    ),
+    "scenario-label-reserved": (
+        "シナリオ「{scenario}」の名称「{label}」は{reserved}と同じです。別の名称にしてください",
+        "scenario {scenario!r} is labelled {label!r}, the same as {reserved}",
+    ),
     "unknown-assumption": (
         "仮定「{value}」はありません（使える仮定：{known}）",
         "unknown assumption {value!r} (known: {known})",
@@ -350,8 +384,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no scenario {value!r} (computed: {known})",
     ),
     "borrowed-municipality": (
-        "{edition}には{municipality}の値がないため、{municipality}は以前の版（{old}）の値を使い、圏域はその合計としました（両方の版に値がある年だけ）",
-        "{edition} has no rows for {municipality}: its values are taken from {old}, and the 圏域 sums them",
+        "{edition}には{municipality}の値がないため、{municipality}は以前の版（{old}）の{years}年の値を使いました。{region}",
+        "{edition} has no rows for {municipality}: its values for {years} are taken from {old}; {region_en}",
+    ),
+    "region-sum-mismatch": (
+        "{edition}の圏域が、市町の合計{borrowed}と合いません（{years}年）：{details}。"
+        "圏域の行を市町の合計に直すか、圏域の行を削除してください（削除すると市町の合計を使います）",
+        "the 圏域 of {edition} is not the sum of its municipalities{borrowed_en} in {years}: {details}",
     ),
     # ---------------------------------------------------------------- registry
     "registry-kind": (
@@ -378,8 +417,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "fiscal year {value:g} is outside the plan period FY{first}–FY{last}",
     ),
     "duplicate-actual": (
-        "{kpi} の {year}年度の実績が2回あります",
-        "a second actual for {kpi} FY{year}",
+        "{kpi} の {year}年度の実績が2回あります（最初は {first} 行目）",
+        "a second actual for {kpi} FY{year} (first on line {first})",
     ),
     "actual-above-100": (
         "{value:g}% は割合として 100% を超えています（{kpi}：{name}）",
@@ -476,6 +515,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "PDF の出力先 {path} がファイルになっています。このファイルを移動するか名前を変えてから、もう一度実行してください",
         "the PDF folder {path} is a file; move or rename it and run again",
     ),
+    "pdf-busy": (
+        "別の実行（{door} reports）がこのフォルダで進行中です。終わってから、もう一度 {door} pdf を実行してください（PDF は作っていません）",
+        "a reports run is in progress in this folder; run pdf again when it has finished (no PDF written)",
+    ),
+    "pdf-edited": (
+        "{files} が最後の reports の後に変更されたか、なくなっています。{door} reports を実行して作り直してから、"
+        "もう一度 {door} pdf を実行してください（PDF は作っていません）",
+        "{files} changed or went missing after the last reports run; run reports, then pdf (no PDF written)",
+    ),
+    "pdf-stale": (
+        "{files} は最新ではありません（入力・設定・プログラムが変わっています）。{door} reports を実行して作り直してから、"
+        "もう一度 {door} pdf を実行してください（PDF は作っていません）",
+        "{files} are out of date (inputs, settings or code changed); run reports, then pdf (no PDF written)",
+    ),
     "busy": (
         "別の実行（{door} reports）がこのフォルダで進行中です。終わってからもう一度実行してください",
         "another run is in progress in this folder; run again when it has finished",
@@ -554,6 +607,7 @@ TITLES = {
     "unknown-age-group": "年齢区分が不明",
     "duplicate": "重複した行",
     "outside-plan": "圏域外の市町村を除外",
+    "near-municipality": "市町名の誤り",
     "no-plan-municipality": "圏域の市町がない",
     "missing-rows": "行が欠けている",
     "sheets-left-out": "圏域外のシートを読み飛ばし",
@@ -573,6 +627,8 @@ TITLES = {
     "zero-municipality": "人口がすべて0",
     "no-women": "15～49歳の女性が0",
     "cohort-ratio": "コーホートの変化が大きい",
+    "cohort-jump": "1つのセルだけの大きな変化",
+    "settlers-implausible": "ありえない転入超過",
     "untitled-blocks": "男女の見出しがない",
     "registry-flag": "登録の指定が不明",
     "duplicate-column": "列の重複",
@@ -597,6 +653,9 @@ TITLES = {
     "sim2-skipped": "シミュレーション2を省略",
     "scenario-reserved": "予約されたシナリオ名",
     "scenario-two-labels": "シナリオ名称の不一致",
+    "scenario-name-clash": "シナリオ名の重なり",
+    "scenario-label-clash": "シナリオの名称の重なり",
+    "scenario-label-reserved": "予約されたシナリオの名称",
     "unknown-assumption": "仮定が不明",
     "scenario-rule": "シナリオの値が範囲外",
     "scenario-contradiction": "シナリオの矛盾",
@@ -609,6 +668,7 @@ TITLES = {
     "scenario-target-reached": "目標に転入超過は不要",
     "scenario-unknown": "シナリオが不明",
     "borrowed-municipality": "以前の版の値を使用",
+    "region-sum-mismatch": "圏域と市町の合計の不一致",
     "registry-kind": "版の種別",
     "registry-replaces": "置き換える版",
     "target-year": "目標年・基準年が範囲外",
@@ -636,6 +696,9 @@ TITLES = {
     "pdf-browser-missing": "ブラウザがない",
     "pdf-browser-failed": "ブラウザが起動しない",
     "pdf-folder-is-file": "PDF の出力先がファイル",
+    "pdf-busy": "同時実行",
+    "pdf-edited": "報告書の変更",
+    "pdf-stale": "報告書が最新でない",
     "output-locked": "ほかのプログラムが開いている",
     "output-locked-decided": "ほかのプログラムが開いている",
     "option": "コマンドの指定",

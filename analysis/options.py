@@ -50,8 +50,9 @@ class Options:
     """Sex and age of net settlers (else data/raw/settler_profile.csv)."""
     scenarios: Path | None = None
     """The planners' own scenarios (将来展望), one assumption per row."""
-    vision_from_scenario: str = ""
-    """A scenario made the vision edition of the run (as if supplied with --vision)."""
+    vision_from_scenario: str | None = None
+    """A scenario made the vision edition of the run (as if supplied with --vision); None when
+    not asked for ('' when the option was given without a name: refused)."""
     vision_source: str = ""
     """Where the supplied vision comes from, for the report's 出典 (else the file name)."""
 
@@ -116,6 +117,12 @@ def option_problems(options: Options) -> list[Finding]:
             "--vision-from-scenario",
             "--vision と同時には使えません（どちらか一方の展望を使います）",
             "cannot be used with --vision",
+        )
+    if options.vision_from_scenario == "":
+        bad(
+            "--vision-from-scenario",
+            "シナリオ名が空です。将来展望にするシナリオの名前（シナリオのファイルの scenario 欄）を指定してください",
+            "no scenario name given",
         )
     if options.method not in ("linear", "geometric"):
         bad(

@@ -63,7 +63,12 @@ class OutputLocked(OutputError):
 
     def __init__(self, path: Path, decided: bool) -> None:
         name = relative(path)
-        program = "Excel" if Path(name).suffix.lower() in {".xlsx", ".csv"} else "ほかのプログラム"
+        suffix = Path(name).suffix.lower()
+        program = (
+            "Excel" if suffix in {".xlsx", ".csv"}
+            else "PDF の表示ソフト（ブラウザなど）" if suffix == ".pdf"
+            else "ほかのプログラム"
+        )  # fmt: skip
         self.finding = Finding(
             "error",
             "",
@@ -106,6 +111,10 @@ def _wait_until_replaceable(targets: Iterable[Path]) -> Path | None:
             interrupts.check()
         pending = [t for t in pending if not _replaceable(t)]
     return pending[0] if pending else None
+
+
+wait_until_replaceable = _wait_until_replaceable
+"""For writers outside the commit (``pdf``): the same probe and retry."""
 
 
 class Busy(RuntimeError):
@@ -217,6 +226,25 @@ def fingerprint(shared: str, files: Iterable[Path], parameters: object) -> str:
     return digest.hexdigest()
 
 
+def recipe(notebook: Path, inputs: Iterable[Path], parameters: dict[str, Any]) -> dict[str, Any]:
+    """What a report was built from, as the manifest records it: enough for another
+    command (``pdf``) to tell, by :func:`recipe_fingerprint`, whether it is still current."""
+    return {
+        "notebook": relative(notebook),
+        "inputs": [str(path) for path in inputs],
+        "parameters": parameters,
+    }
+
+
+def recipe_fingerprint(entry: dict[str, Any], shared: str) -> str | None:
+    """The fingerprint a report recorded with ``recipe`` would have now (None: no recipe)."""
+    made = entry.get("recipe")
+    if not isinstance(made, dict):
+        return None
+    files = [ROOT / made["notebook"], *(Path(p) for p in made["inputs"])]
+    return fingerprint(shared, files, made["parameters"])
+
+
 # ---------------------------------------------------------------- the manifest
 
 
@@ -231,17 +259,33 @@ def read_manifest() -> dict[str, Any]:
 
 def consistent(manifest: dict[str, Any]) -> bool:
     """True when every output the manifest lists is on disk with the recorded content."""
-    files = manifest.get("files")
-    if not files:
-        return False
-    for name, digest in files.items():
-        path = ROOT / name
+    return bool(manifest.get("files")) and not changed_outputs(manifest, first_only=True)
+
+
+def changed_outputs(manifest: dict[str, Any], first_only: bool = False) -> list[str]:
+    """The outputs the manifest lists that are missing or not as recorded (edited by hand)."""
+    changed = []
+    for name, digest in manifest.get("files", {}).items():
         try:
-            if hash_file(path) != digest:
-                return False
+            same = hash_file(ROOT / name) == digest
         except OSError:
-            return False
-    return True
+            same = False
+        if not same:
+            changed.append(name)
+            if first_only:
+                break
+    return changed
+
+
+def out_of_date_reports(manifest: dict[str, Any]) -> list[str]:
+    """Reports whose inputs (data, code, supplied files, parameters) changed since they were
+    built, or whose manifest entry does not say what they were built from."""
+    shared = shared_fingerprint()
+    return [
+        name
+        for name, entry in manifest.get("reports", {}).items()
+        if recipe_fingerprint(entry, shared) != entry.get("fingerprint")
+    ]
 
 
 # ---------------------------------------------------------------- staging and commit

@@ -8,6 +8,11 @@ registry's App Paths and the usual install folders (every Windows PC has Edge).
 A browser that is missing or cannot start ends in one Japanese line. A PDF is
 written only when complete, and a later ``reports`` run that rebuilds a report
 removes its PDF, so a PDF never shows older numbers than its report.
+
+``pdf`` holds the run lock while it prints (a ``reports`` run in progress makes it stop
+with a line saying so, and a ``reports`` started meanwhile waits its turn the same way),
+and prints only reports the manifest vouches for: none edited by hand or missing, none
+built from inputs that changed since (:func:`check_current`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from analysis import outputs
 from analysis.findings import Finding
 from analysis.io import InputError, atomic_path
 from analysis.paths import REPORTS, display_path
@@ -185,9 +191,56 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
                     footer_template=FOOTER,
                 )
                 target = folder / "pdf" / f"{html.stem}.pdf"
-                with atomic_path(target) as temporary:
-                    temporary.write_bytes(document)
+                write_pdf(target, document)
                 written.append(target)
         finally:
             launched.close()
     return written
+
+
+def print_current_reports(folder: Path = REPORTS) -> list[Path]:
+    """``pdf``: :func:`print_reports` under the run lock, of reports that are current.
+
+    Without the lock a ``pdf`` started during ``reports`` printed the HTML of before the
+    commit beside the new one; without the manifest check it printed reports out of date
+    or edited by hand without a word.
+    """
+    try:
+        with outputs.run_lock():
+            check_current()
+            return print_reports(folder)
+    except outputs.Busy:
+        raise InputError(Finding("error", "", None, "-", "pdf-busy")) from None
+
+
+def check_current() -> None:
+    """Refuse (one line saying what to do) reports that the last ``reports`` run did not
+    leave as they are: missing or edited by hand (the manifest's SHA-256 of every file), or
+    built from data, code, files or options that changed since (their recorded recipe)."""
+    manifest = outputs.read_manifest()
+    if not manifest:
+        raise InputError(Finding("error", "", None, "-", "pdf-no-reports"))
+    changed = [n for n in outputs.changed_outputs(manifest) if n.endswith(".html")]
+    if changed:
+        raise InputError(Finding("error", "", None, "-", "pdf-edited",
+                                 {"files": "、".join(changed)}))  # fmt: skip
+    if outputs.changed_outputs(manifest, first_only=True):
+        raise InputError(Finding("error", "", None, "-", "pdf-edited",
+                                 {"files": "報告書の図や表"}))  # fmt: skip
+    stale = outputs.out_of_date_reports(manifest)
+    if stale:
+        raise InputError(Finding("error", "", None, "-", "pdf-stale",
+                                 {"files": "、".join(f"reports/{n}.html" for n in stale)}))  # fmt: skip
+
+
+def write_pdf(target: Path, document: bytes) -> None:
+    """Write ``target`` whole or not at all; a PDF held open by a viewer (Windows refuses to
+    replace it) is named by its own name with what to do, never by the temporary file."""
+    held = outputs.wait_until_replaceable([target])
+    if held is not None:
+        raise outputs.OutputLocked(held, decided=False)
+    try:
+        with atomic_path(target) as temporary:
+            temporary.write_bytes(document)
+    except PermissionError:
+        raise outputs.OutputLocked(target, decided=False) from None

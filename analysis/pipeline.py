@@ -175,7 +175,7 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
 
     try:
         projected = tables.projections(options, population.load())
-        table, label = population.scenario_vision(projected, options.vision_from_scenario)
+        table, label = population.scenario_vision(projected, options.vision_from_scenario or "")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
@@ -380,6 +380,7 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
         if options.force
         or not intact
         or recorded.get(r.name, {}).get("fingerprint") != digests[r.name]
+        or "recipe" not in recorded.get(r.name, {})  # built before manifests recorded it
     ]
     gone = [name for name in recorded if name not in {r.name for r in reports}]
     if not stale and not gone:
@@ -426,8 +427,9 @@ def _build(
     if results is None:
         return 1
     checkpoint("notebooks-done")
+    recipes = {r.name: outputs.recipe(r.notebook, r.inputs, r.parameters) for r in stale}
     moves, deletions, new_manifest = _plan_commit(
-        staging, written, results, digests, manifest, gone, validation_lines
+        staging, written, results, digests, recipes, manifest, gone, validation_lines
     )
     checkpoint("journal")
     outputs.commit(staging, moves, deletions, new_manifest)
@@ -580,6 +582,7 @@ def _plan_commit(
     written: list[Path],
     results: dict[str, tuple[Path, list[Path]]],
     digests: dict[str, str],
+    recipes: dict[str, dict[str, Any]],
     previous: dict[str, Any],
     gone: list[str],
     validation_lines: list[str],
@@ -598,6 +601,7 @@ def _plan_commit(
         moves += report_moves
         reports_entry[name] = {
             "fingerprint": digests[name],
+            "recipe": recipes[name],  # so that `pdf` can tell whether the report is current
             "outputs": sorted(outputs.relative(final) for _, final in report_moves),
         }
     new_files = {outputs.relative(final): outputs.hash_file(staged) for staged, final in moves}

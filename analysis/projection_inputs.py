@@ -41,7 +41,7 @@ import pandas as pd
 
 from analysis import vocabulary
 from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
-from analysis.cells import MUNICIPALITY, parse_number
+from analysis.cells import MUNICIPALITY, near_plan_name, parse_number
 from analysis.findings import Finding, raise_on_errors
 from analysis.io import LINE, InputError, column_letter, read_records
 from analysis.layouts import Field, normalise_header
@@ -123,6 +123,25 @@ def _text(value: object) -> str:
 def _suggest(value: str, known: list[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
     return f"。「{close[0]}」の誤りではありませんか" if close else ""
+
+
+def _unknown_area(table: pd.DataFrame, row: dict[str, Any], area: str, areas: list[str]) -> Finding:
+    """A municipality cell that names none of ``areas``: 「一関」 or 「一関 市」 is asked about
+    as every reader asks (「一関市の誤りではありませんか」), anything else lists the names."""
+    meant = near_plan_name(area, areas)
+    if meant:
+        return _finding(
+            table,
+            row,
+            "municipality",
+            "near-municipality",
+            value=area,
+            name=meant,
+            rows="",
+            rows_en="",
+        )
+    return _finding(table, row, "municipality", "unknown-area", value=area,
+                    known="、".join(areas) + _suggest(area, areas))  # fmt: skip
 
 
 # ---------------------------------------------------------------- settings
@@ -239,8 +258,7 @@ def read_settings(path: Path, municipalities: list[str]) -> Settings:
             continue
         spec = SETTINGS[name]
         if area and area not in areas:
-            findings.append(_finding(table, row, "municipality", "unknown-area",
-                                     value=area, known="、".join(areas) + _suggest(area, areas)))  # fmt: skip
+            findings.append(_unknown_area(table, row, area, areas))
             continue
         if area and (not spec.per_area or (area == REGION and spec.per_area != "area")):
             findings.append(_finding(table, row, "municipality", "setting-not-per-area",
@@ -451,8 +469,7 @@ def read_survival(
         sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
         text = _text(row.get("survival_ratio"))
         if area and area not in municipalities:
-            findings.append(_finding(table, row, "municipality", "unknown-area",
-                                     value=area, known="、".join(municipalities) + _suggest(area, municipalities)))  # fmt: skip
+            findings.append(_unknown_area(table, row, area, municipalities))
             continue
         if period and period not in periods:
             findings.append(_finding(table, row, "period", "unknown-period", value=period,

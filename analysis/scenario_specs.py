@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -74,8 +75,12 @@ ASSUMPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 MIGRATION_RANGE = (0.0, 5.0)
 """K from 0 (net migration balanced) to 5 times パターン1's; more is a typing error."""
-SETTLERS_MAX_PER_YEAR = 100_000.0
-"""More net settlers a year than this (about the 圏域's whole population) is a typing error."""
+SETTLERS_PER_YEAR_RANGE = (0.0, 100_000.0)
+"""Net settlers a year (人／年), typed (``settlers_per_year``) or solved from a target
+population (``settlers_target``, ``settler_target_population``): more than 100,000 a year
+(about the 圏域's whole population) is a typing error when typed, and a target that needs it
+is reported (a solved value outside the range is a finding, never shown silently)."""
+SETTLERS_MAX_PER_YEAR = SETTLERS_PER_YEAR_RANGE[1]
 
 NAME = re.compile(r"[^\W][\w\-]{0,39}")
 """A scenario name: used in file names of figures and in the workbook, so no markup,
@@ -145,6 +150,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
     file = table.attrs.get("where", display_path(path))
     findings: list[Finding] = []
     labels: dict[str, tuple[str, int]] = {}
+    label_rows: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[Assumption]] = {}
     seen: dict[tuple[str, str, int | None], tuple[float, int]] = {}
     kinds = {spelling: kind for kind, (_, spellings) in ASSUMPTIONS.items()
@@ -161,7 +167,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
             findings.append(_finding(table, row, "scenario", "scenario-rule", value=name,
                                      rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"))  # fmt: skip
             continue
-        if name in PRESET_LABELS:
+        if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
             findings.append(_finding(table, row, "scenario", "scenario-reserved", value=name,
                                      reserved="、".join(PRESET_LABELS)))  # fmt: skip
             continue
@@ -172,6 +178,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
             continue
         if name not in labels or (label and not labels[name][0]):
             labels[name] = (label, line)
+            label_rows[name] = row
         if not kind:
             given = _text(row.get("assumption"))
             known = list(ASSUMPTIONS)
@@ -196,12 +203,64 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         )
     specs = [ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ())))
              for name in labels]  # fmt: skip
+    findings += _clashes(table, specs, label_rows)
     if not findings:
         findings += [f for spec in specs for f in _spec_problems(spec)]
     if not findings and not specs:
         findings.append(Finding("error", file, None, "-", "scenario-empty"))
     raise_on_errors(findings)
     return specs
+
+
+def comparable(text: str) -> str:
+    """A name or label as a reader (and a case-insensitive file system) tells them apart:
+    NFKC (full-width letters and spaces as half-width), case folded, without spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+RESERVED_LABELS = {
+    **{label: f"国の手引きのシナリオ「{label}」の名称" for label in PRESET_LABELS.values()},
+    "年": "報告書の表の見出し「年」",
+    "区分": "報告書の表の見出し「区分」",
+}
+"""Labels a scenario may not take: the guidance's scenarios' (one name, two results) and the
+headers of the report's table that has a column per scenario (two columns of one name)."""
+
+
+def _clashes(
+    table: pd.DataFrame, specs: list[ScenarioSpec], rows: dict[str, dict[str, Any]]
+) -> list[Finding]:
+    """Scenarios whose names differ only in case or width (their figure files would be one
+    file on Windows), or whose labels are the same when spaces, width and case are ignored
+    (two results under one name in the report), or a preset's label; one line each, naming
+    both rows."""
+    findings = []
+    names: dict[str, ScenarioSpec] = {}
+    labels: dict[str, ScenarioSpec] = {}
+    reserved = {comparable(label): label for label in RESERVED_LABELS}
+    for spec in specs:
+        row = rows[spec.name]
+        other = names.setdefault(comparable(spec.name), spec)
+        if other is not spec:
+            findings.append(_finding(table, row, "scenario", "scenario-name-clash",
+                                     scenario=spec.name, other=other.name,
+                                     first=int(rows[other.name][LINE])))  # fmt: skip
+            continue
+        column = "label" if _text(row.get("label")) else "scenario"
+        key = comparable(spec.label)
+        if key in reserved:
+            preset = reserved[key]
+            findings.append(_finding(table, row, column, "scenario-label-reserved",
+                                     scenario=spec.name, label=spec.label,
+                                     reserved=RESERVED_LABELS[preset]))  # fmt: skip
+            continue
+        other = labels.setdefault(key, spec)
+        if other is not spec:
+            findings.append(_finding(table, row, column, "scenario-label-clash",
+                                     scenario=spec.name, label=spec.label, other=other.name,
+                                     other_label=other.label, line=int(row[LINE]),
+                                     first=int(rows[other.name][LINE])))  # fmt: skip
+    return findings
 
 
 def _parse_row(
@@ -327,9 +386,17 @@ def check_scenarios(
                 refuse(spec, row, "scenario-year", kind=row.kind, year=row.year,
                        years="、".join(map(str, starts)), meaning="期間の始まりの年")  # fmt: skip
         for row in spec.of("tfr"):
-            if row.year is not None and not first < row.year <= max(horizon, row.year):
-                refuse(spec, row, "scenario-year", kind="tfr", year=row.year,
-                       years=f"{first}年より後", meaning="基準年より後の年")  # fmt: skip
+            # A waypoint past the last projected year would never be reached: refused unless a
+            # horizon row runs the projection that far (it was once accepted silently).
+            if row.year is not None and not first < row.year <= horizon:
+                reach = f"{first}年より後、{horizon}年まで"
+                meaning = (
+                    "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
+                    if row.year > horizon
+                    else "基準年より後の年"
+                )
+                refuse(spec, row, "scenario-year", kind="tfr", year=row.year, years=reach,
+                       meaning=meaning)  # fmt: skip
         for row in spec.of("settlers_target"):
             ends = list(range(first + 5, horizon + 1, 5))
             if row.year not in ends:

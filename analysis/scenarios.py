@@ -44,6 +44,7 @@ from analysis.projection_inputs import (
 )
 from analysis.scenario_specs import (
     PRESET_LABELS,
+    SETTLERS_PER_YEAR_RANGE,
     Assumption,
     ScenarioSpec,
     check_scenarios,
@@ -204,6 +205,8 @@ def run_spec(
                                   "year": target.year, "projected": f"{reached:,.0f}",
                                   "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
             needed = 0.0
+        notes += implausible_settlers(spec.label, target.value, target.year or 0, needed / 5,
+                                      target.where)  # fmt: skip
         population = without + needed * response
         per_period = np.full(steps, needed)
     elif per_period.any():
@@ -215,6 +218,21 @@ def run_spec(
     has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
     return Run(years, population, schedule, tfr, per_period if has_settlers else None,
                tuple(notes))  # fmt: skip
+
+
+def implausible_settlers(
+    label: str, target: float, year: int, per_year: float, where: tuple[str, int | None, str]
+) -> list[Finding]:
+    """A warning when a target population needs more net settlers a year than may be typed
+    (:data:`SETTLERS_PER_YEAR_RANGE`): the same range whether typed or solved."""
+    low, high = SETTLERS_PER_YEAR_RANGE
+    if per_year <= high:
+        return []
+    file, line, cell = where
+    return [Finding("warning", file, line, "value", "settlers-implausible",
+                    {"scenario": label, "target": f"{target:,.0f}", "year": year,
+                     "per_year": f"{per_year:,.0f}", "low": f"{low:,.0f}", "high": f"{high:,.0f}"},
+                    cell)]  # fmt: skip
 
 
 def _refuse_negative(
@@ -269,6 +287,11 @@ def run(
                              {"area": row.area, "year": row.target_year,
                               "target": f"{row.target_population:,.0f}",
                               "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
+    for row in solved.itertuples():
+        notes += implausible_settlers(
+            f"{SCENARIO_LABELS['settlers']}（{row.area}）", row.target_population, row.target_year,
+            row.settlers_per_year, settings.where("settler_target_population", row.area),
+        )  # fmt: skip
     chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
     if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
         results.projections["settlers"] = results.projections["pattern1"] + sum(

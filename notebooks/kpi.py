@@ -26,10 +26,10 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 # %%
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import display
 
 from analysis import figures, kpi
-from analysis.display import table, text
+from analysis.display import bullets, html_text, paragraph, strong, table
 from analysis.paths import DATA_RAW, REPORTS
 
 figures.setup()
@@ -49,14 +49,17 @@ overview = tables["overview"]
 
 counts = overview["grade"].value_counts()
 display(
-    Markdown(
-        f"- 具体的な取組：**{data.initiatives['initiative_id'].nunique()}**、成果指標（KPI）：**{len(overview)}**\n"
-        f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}"
-        f"（{'提供ファイル ' + text(actuals_file.name) if actuals_path else '登録された実績'}）\n"
-        "- 評価の内訳："
-        + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
-        + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
-        + f"\n- 設計上の確認事項：{len(tables['flags'])}件（「設計上の確認事項」を参照）"
+    bullets(
+        [
+            html_text("具体的な取組：", strong(data.initiatives["initiative_id"].nunique()),
+                      "、成果指標（KPI）：", strong(len(overview))),
+            html_text("評価年度：", strong(f"{as_of}年度"), f"　実績の件数：{len(actuals)}"
+                      f"（{'提供ファイル ' + actuals_file.name if actuals_path else '登録された実績'}）"),
+            "評価の内訳：" + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES),
+            html_text("事業費（2024～2028年度の合計）：",
+                      strong(f"{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円")),
+            f"設計上の確認事項：{len(tables['flags'])}件（「設計上の確認事項」を参照）",
+        ]
     )
 )
 
@@ -85,7 +88,7 @@ display(
 # 破線は現状値（2022年度）から目標値（2028年度）までを均等に按分した計画です。縦軸は0からです。
 
 # %%
-display(Markdown("青い線は報告された実績です。" if len(actuals) else "実績はまだ報告されていないため、計画の線だけを示します。"))
+display(paragraph("青い線は報告された実績です。" if len(actuals) else "実績はまだ報告されていないため、計画の線だけを示します。"))
 pages = figures.kpi_pages(overview)
 for number, page in enumerate(pages, start=1):
     figures.show(
@@ -182,7 +185,7 @@ display(
     )
 )
 display(
-    Markdown(
+    paragraph(
         "、".join(
             f"{row.kpi_id}：{row.days_done:,.0f}日 ÷ {row.days_total:,.0f}日 ＝ {row.share_pct:.1f}%"
             for row in k01.itertuples()
@@ -210,7 +213,7 @@ display(
 comments = tables["comments"]
 display(table(comments[["kind", "policy_area", "field", "count"]], {"count": "{:,.0f}"}, caption="政策分野別の意見件数"))
 display(
-    Markdown(
+    paragraph(
         "、".join(f"{kind}：計 {int(group['count'].sum())} 件" for kind, group in comments.groupby("kind", sort=False))
         + "（原資料の記載：パブリックコメント31件、懇談会委員意見11件）"
     )
@@ -241,7 +244,7 @@ display(
 
 # %%
 display(
-    Markdown(
+    paragraph(
         f"評価の基準：達成 ≥ {thresholds.achieved:g}、順調 ≥ 期待進捗率 × {thresholds.on_track:g}、"
         f"やや遅れ ≥ 期待進捗率 × {thresholds.slightly_behind:g}"
     )

@@ -34,7 +34,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import cohort, figures, population
-from analysis.display import PEOPLE, PERCENT, RATIO, table, text
+from analysis.display import PEOPLE, PERCENT, RATIO, bullets, heading, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.schema import REGION, TOTAL
 
@@ -58,21 +58,22 @@ areas = [m for m in [*data.municipalities, REGION] if m in set(structure["munici
 
 detailed = [e for e in data.editions if e.age_sex and e.edition in data.age_sex]
 if age_sex_path:
-    age_sex_line = f"提供ファイル {text(Path(age_sex_path).name)} による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
+    age_sex_line = f"提供ファイル {Path(age_sex_path).name} による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 elif detailed:
-    age_sex_line = f"「{text(detailed[-1].label)}」による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
+    age_sex_line = f"「{detailed[-1].label}」による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 else:
     age_sex_line = "登録されていません（登録すると、男女・5歳階級別の将来推計の報告書も作られます）"
 borrowed_notes = [f.message for f in data.findings if f.check == "borrowed-municipality"]
 display(
-    Markdown(
-        f"- 推計：**{text(projection.label)}**\n"
-        f"- 展望：**{text(vision.label)}**\n"
-        + "".join(f"- {text(note)}（表の「算出値」に○）\n" for note in borrowed_notes)
-        +
-        f"- 男女・5歳階級別データ：{age_sex_line}\n"
-        f"- 基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
-        f"補間方法：{'線形' if method == 'linear' else '幾何'}"
+    bullets(
+        [
+            html_text("推計：", strong(projection.label)),
+            html_text("展望：", strong(vision.label)),
+            *(f"{note}（表の「算出値」に○）" for note in borrowed_notes),
+            f"男女・5歳階級別データ：{age_sex_line}",
+            f"基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
+            f"補間方法：{'線形' if method == 'linear' else '幾何'}",
+        ]
     )
 )
 
@@ -81,12 +82,9 @@ display(
 
 # %%
 display(
-    Markdown(
-        "\n".join(
-            f"- {text(point)}"
-            for point in population.key_points(
-                tables, municipality, int(target_year), projection, vision, data.findings
-            )
+    bullets(
+        population.key_points(
+            tables, municipality, int(target_year), projection, vision, data.findings
         )
     )
 )
@@ -240,9 +238,11 @@ vision_2040 = totals[(totals["edition"] == vision.edition) & (totals["year"] == 
 if len(vision_2040) and len(newer):
     gap = float(vision_2040.iloc[0]) - float(newer["value"].iloc[0])
     display(
-        Markdown(
+        paragraph(
             f"2040年の展望人口 {float(vision_2040.iloc[0]):,.0f}人と、2023年（令和5年）12月公表の社人研推計 "
-            f"{float(newer['value'].iloc[0]):,.0f}人の差は **{gap:,.0f}人** です（原資料では「約13,000人」）。"
+            f"{float(newer['value'].iloc[0]):,.0f}人の差は ",
+            strong(f"{gap:,.0f}人"),
+            " です（原資料では「約13,000人」）。",
         )
     )
 
@@ -296,16 +296,17 @@ display(
 # 端数は表示の際にのみ四捨五入しています。公表年の範囲外の年（外挿）は計算しません。
 
 # %%
-source_lines = "\n".join(
-    f"- **{text(e.label)}**（{text(population.published_text(e.published))}）：{text(e.source)}"
-    for e in data.editions
-)
 display(
-    Markdown(
-        "### データの出典と版\n\n"
-        + source_lines
-        + "\n- 原資料：2023年度（令和5年度）第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"
-        "「第3次一関・平泉定住自立圏共生ビジョン（案）」。本文の数値（1955年のピーク、国勢調査人口、"
-        "2023年（令和5年）12月公表の社人研推計、目標値）は本文から転記しています。"
+    bullets(
+        [
+            *(
+                html_text(strong(e.label), f"（{population.published_text(e.published)}）：{e.source}")
+                for e in data.editions
+            ),
+            "原資料：2023年度（令和5年度）第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"
+            "「第3次一関・平泉定住自立圏共生ビジョン（案）」。本文の数値（1955年のピーク、国勢調査人口、"
+            "2023年（令和5年）12月公表の社人研推計、目標値）は本文から転記しています。",
+        ],
+        before=html_text(heading(3, "sources", "データの出典と版")),
     )
 )

@@ -32,7 +32,7 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, scenarios
 from analysis.agesex import AGE_LABELS
-from analysis.display import PEOPLE, PERCENT, table, text
+from analysis.display import PEOPLE, PERCENT, bullets, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.population import findings_frame
 from analysis.schema import REGION
@@ -69,18 +69,21 @@ else:
     influence_year = scenarios.influence_year(projected.settings, base.years)
     tfr_bases = {m: projected.settings.number("tfr_base", m) for m in base.municipalities}
     display(
-        Markdown(
-            f"- 基準のデータ：**{text(projected.source)}**（{base.years[0]}～{base.years[-1]}年、"
-            f"{len(base.groups)}階級、最後の階級は{AGE_LABELS.get(base.groups[-1], base.groups[-1])}）\n"
-            f"- 計算したシナリオ：{text('、'.join([*labels.values(), *own.values()]))}\n"
-            f"- 基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
-            + (text("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None)) or "入力されていません")
-            + "\n"
-            f"- 設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}\n"
-            f"- 生残率（シミュレーション2・移動の倍率に使用）："
-            + (text(f"提供ファイル {Path(survival_path).name}") if survival_path else "指定されていません")
-            + "\n"
-            f"- {text(population.base_year_check(projected))}"
+        bullets(
+            [
+                html_text(
+                    "基準のデータ：", strong(projected.source),
+                    f"（{base.years[0]}～{base.years[-1]}年、{len(base.groups)}階級、"
+                    f"最後の階級は{AGE_LABELS.get(base.groups[-1], base.groups[-1])}）",
+                ),
+                f"計算したシナリオ：{'、'.join([*labels.values(), *own.values()])}",
+                f"基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
+                + ("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None) or "入力されていません"),
+                f"設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}",
+                "生残率（シミュレーション2・移動の倍率に使用）："
+                + (f"提供ファイル {Path(survival_path).name}" if survival_path else "指定されていません"),
+                population.base_year_check(projected),
+            ]
         )
     )
 
@@ -102,7 +105,7 @@ if projected is not None:
         points.append(scenarios.influence_sentence(row, projected.settings))
     points += [f.message for f in projected.notes
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
-    display(Markdown("\n".join(f"- {text(p)}" for p in points)))
+    display(bullets(points))
 
 # %% [markdown]
 # ## 人口ピラミッド
@@ -160,7 +163,7 @@ if projected is not None:
 if projected is not None:
     if len(projected.influence):
         for _, row in projected.influence[projected.influence["chosen"]].iterrows():
-            display(Markdown(text(scenarios.influence_sentence(row, projected.settings))))
+            display(paragraph(scenarios.influence_sentence(row, projected.settings)))
         display(
             table(
                 projected.influence,
@@ -169,8 +172,8 @@ if projected is not None:
             )
         )
     else:
-        display(Markdown(text("影響度は計算していません：" + "；".join(
-            f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped")))))
+        display(paragraph("影響度は計算していません：" + "；".join(
+            f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped"))))
 
 # %% [markdown]
 # ## 人口減少段階
@@ -205,7 +208,7 @@ if projected is not None:
                 caption="目標人口に必要な転入超過（純移動数）",
             )
         )
-        display(Markdown(text(scenarios.settler_details(base, projected.profile))))
+        display(paragraph(scenarios.settler_details(base, projected.profile)))
 
 # %% [markdown]
 # ## 将来展望（市町独自のシナリオ）
@@ -235,7 +238,7 @@ if projected is not None:
                     f"「{label}」：{target_year}年の圏域の人口は{value:,.0f}人で、計画の目標（{target_people:,.0f}人程度）を"
                     + (f"{gap:,.0f}人上回ります。" if gap >= 0 else f"{-gap:,.0f}人下回ります。")
                 )
-        display(Markdown("\n".join(f"- {text(line)}" for line in sentences)))
+        display(bullets(sentences))
         shown = {"pattern1": labels["pattern1"], **own}
         figures.show(
             figures.vision_paths(projected.indicators, REGION, shown, base.years[-1], (target_people, target_year)),
@@ -250,7 +253,7 @@ if projected is not None:
             pivot = pivot[[s for s in shown if s in pivot.columns]].reset_index()
             pivot = pivot.rename(columns={"year": "年", "kind": "区分", **shown})
             display(table(pivot, {"年": "{}", **{label: fmt for label in shown.values()}}, caption=caption))
-        display(Markdown(f"パターン1は基準のデータの最後の年（{base.years[-1]}年）までです（表の「–」）。"))
+        display(paragraph(f"パターン1は基準のデータの最後の年（{base.years[-1]}年）までです（表の「–」）。"))
         for name, label in own.items():
             last = results.years_of(name)[-1]
             figures.show(

@@ -30,7 +30,7 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, revision
 from analysis.agesex import AGE_LABELS
-from analysis.display import PEOPLE, PERCENT, table, text
+from analysis.display import PEOPLE, PERCENT, bullets, heading, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.schema import REGION
 
@@ -48,14 +48,16 @@ if not revision_pairs:
 
 # %%
 for old, new in revision_pairs:
-    display(Markdown(f"## {text(new.short_label)} と {text(old.short_label)} の比較\n\n"
-                     f"- 以前の版：**{text(old.label)}**（{text(population.published_text(old.published))}）\n"
-                     f"- 新しい版：**{text(new.label)}**（{text(population.published_text(new.published))}）"))
+    display(bullets(
+        [html_text("以前の版：", strong(old.label), f"（{population.published_text(old.published)}）"),
+         html_text("新しい版：", strong(new.label), f"（{population.published_text(new.published)}）")],
+        before=heading(2, f"compare-{new.edition}-{old.edition}", f"{new.short_label} と {old.short_label} の比較"),
+    ))
     borrowed = revision.borrowed_municipalities(frame, new.edition)
     if borrowed:
-        display(Markdown(text(
+        display(paragraph(
             f"新しい版には{'・'.join(borrowed)}の値がないため、{'・'.join(borrowed)}は比較していません"
-            f"（新しい版の圏域は、{'・'.join(borrowed)}に以前の版の値を使った合計です）。")))
+            f"（新しい版の圏域は、{'・'.join(borrowed)}に以前の版の値を使った合計です）。"))
     diff = revision.differences(frame, old.edition, new.edition, years)
     summary = revision.target_year_summary(diff, years)
     display(
@@ -91,8 +93,8 @@ for old, new in revision_pairs:
         older, newer = data.age_sex[old.edition], data.age_sex[new.edition]
         by_age = revision.age_sex_differences(older, newer, data.municipalities)
         shared = sorted(set(by_age["year"]))
-        display(Markdown(
-            "### 男女・5歳階級別の比較\n\n"
+        display(paragraph(
+            heading(3, f"age-sex-{new.edition}", "男女・5歳階級別の比較"),
             f"両方の版が男女・5歳階級別に公表している年（{'、'.join(map(str, shared))}年）を比べます。"
             + (f"最後の年齢階級が違うため（{AGE_LABELS.get(older.groups[-1], older.groups[-1])}と"
                f"{AGE_LABELS.get(newer.groups[-1], newer.groups[-1])}）、"

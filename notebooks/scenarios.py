@@ -43,6 +43,7 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, projection, scenario_specs, scenarios
 from analysis.agesex import AGE_LABELS
+from analysis.display import bullets, paragraph
 from analysis.paths import DATA_RAW
 
 figures.setup()
@@ -67,7 +68,7 @@ else:
         notes.append("基準年の合計特殊出生率（tfr_base）が設定にないため、出生率のスライダーは効きません。")
     if survival is None:
         notes.append("生残率のファイルがないため、「移動の倍率」のスライダーは効きません。")
-    display(Markdown(f"基準のデータ：{source.label}（{base.years[0]}～{base.years[-1]}年）\n\n" + "\n".join(f"- {n}" for n in notes)))
+    display(bullets(notes, before=paragraph(f"基準のデータ：{source.label}（{base.years[0]}～{base.years[-1]}年）")))
 
 # %%
 def current_scenario(name: str = "mine", label: str = "", tfr_year_1: int = 2030, tfr_1: float = 1.8,
@@ -126,9 +127,9 @@ if source is not None:
             try:
                 held = scenario_specs.save(spec, Path(scenario_file))
             except Exception as error:  # shown to the planner as one line, never a traceback
-                display(Markdown(f"書き出せませんでした：{error}"))
+                display(paragraph(f"書き出せませんでした：{error}"))
                 return
-            display(Markdown(f"{Path(scenario_file).resolve()} に書き出しました（シナリオ {len(held)} 件）。"))
+            display(paragraph(f"{Path(scenario_file).resolve()} に書き出しました（シナリオ {len(held)} 件）。"))
             display(scenario_specs.as_rows([spec]))
 
     button.on_click(save_rows)

@@ -83,8 +83,9 @@ def test_a_partial_edition_leaves_no_hole_in_any_report(project: Project, tmp_pa
         assert empty == [], f"{name}: tables with headers only: {empty}"
     population = " ".join(read_report(project.reports / "population.html").text)
     assert (
-        "平泉町は以前の版（人口ビジョン（2024年3月））の値を使い、圏域はその合計としました"
-        in population
+        "平泉町は以前の版（人口ビジョン（2024年3月））の2020・2023・2025・2028・2030・2035・2040年の値を使いました。"
+        "圏域は一関市（人口ビジョン（新しい版））と平泉町（以前の版の値）の合計です（2020・2025・2035・2040年）。"
+        "2045・2050年は以前の版に平泉町の値がないため、圏域を示しません" in population
     )
     revision = " ".join(read_report(project.reports / "revision.html").text)
     assert "新しい版には平泉町の値がないため、平泉町は比較していません" in revision

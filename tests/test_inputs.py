@@ -386,16 +386,16 @@ def test_no_plan_municipality_at_all_is_an_error(tmp_path: Path) -> None:
     assert "v.csv:-: -: 圏域の市町（一関市、平泉町）の行が1行もありません" in only_error(path)
 
 
-def test_a_misspelt_municipality_is_left_out_and_its_gap_reported(tmp_path: Path) -> None:
+def test_a_misspelt_municipality_is_refused_not_left_out(tmp_path: Path) -> None:
     path = write(
         tmp_path / "v.csv",
         HEADER + complete_rows(("一関市", "平泉町")).replace("平泉町,2020,65+", "平泉,2020,65+"),
     )
-    assert "平泉町 2020年 老年人口（65歳以上）" in only_error(path)
-    notes = findings_of(path, "note")
-    assert notes == [
-        f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：平泉）"
-    ]
+    assert only_error(path) == (
+        f"{path}:7: municipality: 「平泉」は圏域の市町の名前と一致しません。平泉町の誤りではありませんか"
+        "（圏域外の市町村として除外はしません。正しい名前に直してください）"
+    )
+    assert findings_of(path, "note") == [], "nothing is left out as outside the plan"
 
 
 def test_every_example_file_is_a_valid_input() -> None:
@@ -505,11 +505,11 @@ def test_validate_command_exit_codes(fresh_project: Project, raw_copy: Path) -> 
     edit(path, "一関市,2020,0-14", "一関,2020,0-14")
     bad = project.cli("validate", "--raw-dir", str(raw_copy))
     assert bad.returncode == 1
-    assert "1 件の組み合わせの行がありません：一関市 2020年 年少人口（0～14歳）" in bad.stdout
     assert (
-        f"{path}:-: municipality: 参考: 圏域外の市町村 1 件（1 行）を除外しました（例：一関）"
+        f"{path}:2: municipality: 「一関」は圏域の市町の名前と一致しません。一関市の誤りではありませんか"
         in bad.stdout
     )
+    assert "除外しました" not in bad.stdout
 
 
 def test_validate_answers_from_its_cache_without_pandas(

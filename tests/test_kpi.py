@@ -258,7 +258,10 @@ def test_partly_and_fully_filled_actuals(data: kpi.KpiData, tmp_path: Path) -> N
         ("K02,2030,5,", "a.csv:3: fiscal_year: 2030年度は計画期間（2024～2028年度）の外です"),
         ("K02,2022,5,", "a.csv:3: fiscal_year: 2022年度は計画期間（2024～2028年度）の外です"),
         ("K02,2025,十一,", "a.csv:3: value: 「十一」は数値として読めません"),
-        ("K02,2024,12,", "a.csv:3: fiscal_year: K02 の 2024年度の実績が2回あります"),
+        (
+            "K02,2024,12,",
+            "a.csv:3: fiscal_year: K02 の 2024年度の実績が2回あります（最初は 2 行目）",
+        ),
         # Values the unit does not allow: a share above 100%, a negative count.
         (
             "K16,2025,850,",

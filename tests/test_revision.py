@@ -61,8 +61,9 @@ def test_supplied_vision_becomes_current_and_replaces_the_shipped_one(
         assert region.loc[year, "population"] == expected
     note = next(f for f in supplied.findings if f.check == "borrowed-municipality")
     assert (
-        "平泉町は以前の版（人口ビジョン（2024年3月））の値を使い、圏域はその合計としました"
-        in note.message
+        "平泉町は以前の版（人口ビジョン（2024年3月））の2020・2023・2025・2028・2030・2035・2040年の値を使いました。"
+        "圏域は一関市（人口ビジョン（新しい版））と平泉町（以前の版の値）の合計です（2020・2025・2030・2035・2040年）。"
+        "2045・2050年は以前の版に平泉町の値がないため、圏域を示しません" in note.message
     )
     diff = revision.differences(supplied.corrected, "vision_2024", "vision_supplied", [2028])
     assert "平泉町" not in set(diff["municipality"]), (
