@@ -33,6 +33,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ブックの表が大きすぎます（シート「{sheet}」までで {limit} セルを超えます）。必要な表だけを残して保存し直してください",
         "the workbook spans more than {limit} cells (reached on sheet {sheet}); keep only the tables needed",
     ),
+    "shared-strings-too-large": (
+        "ブックの文字列が大きすぎます（共有文字列が {limit} MB を超えます）。必要な表だけを残して保存し直してください",
+        "the workbook's shared strings exceed {limit} MB; keep only the tables needed",
+    ),
     "no-permission": ("読み取りの権限がありません", "permission denied"),
     "read-failed": ("読み込めません（{detail}）", "cannot be read ({detail})"),
     "decode": (
@@ -312,6 +316,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シナリオ「{scenario}」の {kind} の年が前の行（{previous}年）より後になっていません（{year}年）。年の順に書いてください",
         "scenario {scenario}: {kind} rows must be in year order ({year} after {previous})",
     ),
+    "scenario-too-many-rows": (
+        "シナリオのファイルの行が多すぎます（{rows:,}行、上限は見出しのほかに{limit}行）。シナリオのファイルは1行に1つの仮定で、20シナリオでも約1,100行です",
+        "the scenario file has too many rows ({rows:,}; at most {limit} besides the header); one assumption per row needs about 1,100 rows for 20 scenarios",
+    ),
+    "scenario-too-many": (
+        "シナリオ「{value}」で、シナリオが{limit}を超えます（1つのファイルは{limit}シナリオまで。報告書の図と表で読み分けられる数です）。ファイルを分けてください",
+        "scenario {value!r} makes more than {limit} scenarios (at most {limit} per file, as many as the report's figures and tables can show apart); split the file",
+    ),
     "scenario-empty": (
         "シナリオが1つもありません（列：scenario,label,assumption,year,value）",
         "the file defines no scenario (columns scenario,label,assumption,year,value)",
@@ -493,6 +505,7 @@ TITLES = {
     "broken-link": "リンク先がない",
     "too-large": "ファイルが大きすぎる",
     "sheet-too-large": "シートが大きすぎる",
+    "shared-strings-too-large": "ブックの文字列が大きすぎる",
     "no-permission": "読み取り権限がない",
     "read-failed": "読み込めない",
     "decode": "文字コード",
@@ -569,6 +582,8 @@ TITLES = {
     "scenario-rule": "シナリオの値が範囲外",
     "scenario-contradiction": "シナリオの矛盾",
     "scenario-order": "シナリオの年の順序",
+    "scenario-too-many-rows": "シナリオのファイルの行が多すぎる",
+    "scenario-too-many": "シナリオが多すぎる",
     "scenario-empty": "シナリオがない",
     "scenario-year": "シナリオの年",
     "scenario-needs-survival": "生残率が必要",

@@ -651,3 +651,162 @@ def test_the_sliders_saved_as_rows_run_as_the_notebook_showed(
     with pytest.raises(DataError):
         scenario_specs.save(spec, broken)
     assert "tfrr" in broken.read_text(encoding="utf-8"), "a file with errors is never rewritten"
+
+
+# ---------------------------------------------------------------- oversized scenario files
+
+
+def _inflated_workbook(path: Path) -> Path:
+    """A scenario workbook of two rows whose shared strings are inflated to about 60 MB (they
+    compress to a few hundred KB), written part by part as Excel writes a workbook (openpyxl
+    writes inline strings, so it cannot make one)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    words = ["scenario", "label", "assumption", "year", "value", "a", "A", "tfr"]
+    strings = "".join(f"<si><t>{w}</t></si>" for w in words) + "<si><t>padding</t></si>" * 2_600_000
+    cells = [[0, 1, 2, 3, 4], [5, 6, 7]]
+    rows = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{"ABCDE"[c]}{r}" t="s"><v>{i}</v></c>' for c, i in enumerate(row))
+        + (f'<c r="D{r}"><v>2030</v></c><c r="E{r}"><v>1.8</v></c>' if r == 2 else "")
+        + "</row>"
+        for r, row in enumerate(cells, start=1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relations}">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}">{strings}</sst>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, text in parts.items():
+            out.writestr(name, text)
+    return path
+
+
+OVERSIZED = {
+    "identical-300k": (
+        lambda folder: write(folder, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 300_000),
+        "scen.csv:2002: -: シナリオのファイルの行が多すぎます（300,001行、上限は見出しのほかに2,000行）",
+    ),
+    "million-rows": (
+        lambda folder: write(
+            folder, "scen.csv", HEADER + "".join(f"s{i},A,tfr,2030,1.8\n" for i in range(10**6))
+        ),
+        "シナリオのファイルの行が多すぎます（1,000,001行",
+    ),
+    "inflated-shared-strings": (
+        lambda folder: _inflated_workbook(folder / "scen.xlsx"),
+        "scen.xlsx:-: -: ブックの文字列が大きすぎます（共有文字列が 20 MB を超えます）",
+    ),
+    "200-scenarios-to-2100": (
+        lambda folder: write(
+            folder,
+            "scen.csv",
+            HEADER + "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(200)),
+        ),
+        "scen.csv:42: scenario: シナリオ「s20」で、シナリオが20を超えます（1つのファイルは20シナリオまで",
+    ),
+}
+"""The files of issue 23, each with the one line that refuses it."""
+
+_MEASURE = """
+import sys, time
+from pathlib import Path
+from analysis.scenario_specs import read_scenarios
+started = time.perf_counter()
+try:
+    read_scenarios(Path(sys.argv[1]))
+    message = "read"
+except ValueError as error:
+    message = str(error)
+seconds = time.perf_counter() - started
+try:
+    import resource  # not on Windows
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+except ImportError:
+    peak = -1
+print(f"{seconds:.3f}\\t{peak}\\t{message}")
+"""
+
+
+@pytest.mark.parametrize("case", list(OVERSIZED))
+def test_an_oversized_scenario_file_is_refused_in_one_line_within_seconds(
+    tmp_path: Path, case: str
+) -> None:
+    """Read in a process of its own, so its peak memory is its own (ru_maxrss; Windows has no
+    ``resource`` module, and there only the time and the message are checked)."""
+    import os
+    import subprocess
+    import sys
+
+    make, message = OVERSIZED[case]
+    path = make(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)],
+        capture_output=True, text=True, check=False, timeout=120,
+        cwd=Path(scenario_specs.__file__).parent.parent,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    seconds, peak, text = result.stdout.rstrip("\n").split("\t", 2)
+    assert message in text, text
+    assert "\n" not in text
+    assert float(seconds) < 10, f"{case}: {seconds} s"
+    assert int(peak) < 1024**3, f"{case}: peak memory {int(peak) / 1024**2:.0f} MB"
+
+
+def test_a_repeated_row_is_refused_at_the_first_repeat_naming_both_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 1_500)
+    with pytest.raises(DataError) as caught:
+        read_scenarios(path)
+    text = str(caught.value)
+    assert text.endswith("scen.csv:3: value: a tfr 2030 の行が重複しています（最初は 2 行目）"), (
+        text
+    )
+
+
+def test_a_workbook_with_too_many_rows_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("シナリオ")
+    sheet.append(["scenario", "label", "assumption", "year", "value"])
+    for i in range(2_500):
+        sheet.append([f"s{i % 5}", "A", "tfr", 2030 + i, 1.8])
+    book.save(tmp_path / "scen.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_scenarios(tmp_path / "scen.xlsx")
+    assert "行が多すぎます（2,501行、上限は見出しのほかに2,000行）" in str(caught.value)
+
+
+def test_twenty_scenarios_are_read(tmp_path: Path) -> None:
+    rows = "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(20))
+    specs = read_scenarios(write(tmp_path, "scen.csv", HEADER + rows))
+    assert len(specs) == scenario_specs.MAX_SCENARIOS == 20
