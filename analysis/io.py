@@ -263,6 +263,31 @@ def _parts(archive: Any, prefix: str) -> list[str]:
     return sorted(n for n in archive.namelist() if n.startswith(prefix) and n.endswith(".xml"))
 
 
+def _sheet_titles(archive: Any) -> dict[str, str]:
+    """Worksheet part (``xl/worksheets/sheet1.xml``) → the sheet's title, from the workbook's
+    XML (small parts; a part whose title cannot be found keeps its file name)."""
+    import html
+
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+
+    def elements(tag: str, text: str) -> list[dict[str, str]]:
+        found = re.finditer(rf"<(?:\w+:)?{tag}\b([^>]*)>", text)
+        return [dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1))) for m in found]
+
+    targets = {e.get("Id", ""): e.get("Target", "") for e in elements("Relationship", links)}
+    titles = {}
+    for sheet in elements("sheet", book):
+        target = targets.get(sheet.get("r:id", ""), "").lstrip("/")
+        titles[target if target.startswith("xl/") else f"xl/{target}"] = html.unescape(
+            sheet.get("name", "")
+        )
+    return titles
+
+
 def check_workbook_budget(path: Path) -> None:
     """Refuse a workbook whose shared strings or cells exceed the budget, before openpyxl
     reads any of it (:data:`MAX_SHARED_STRINGS_BYTES`, :data:`MAX_SHEET_CELLS`).
@@ -287,11 +312,13 @@ def check_workbook_budget(path: Path) -> None:
                             raise file_error(path, "shared-strings-too-large",
                                              limit=f"{MAX_SHARED_STRINGS_BYTES // 1024 // 1024}")  # fmt: skip
             cells = 0
+            titles = _sheet_titles(archive)
             for name in _parts(archive, "xl/worksheets/sheet"):
                 for count in _tag_counts(archive, name, _CELL_TAG):
                     cells += count
                     if cells > MAX_SHEET_CELLS:
-                        raise file_error(path, "sheet-too-large", sheet=name.rsplit("/", 1)[-1],
+                        raise file_error(path, "sheet-too-large",
+                                         sheet=titles.get(name, name.rsplit("/", 1)[-1]),
                                          limit=f"{MAX_SHEET_CELLS:,}")  # fmt: skip
         except InputError:
             raise

@@ -173,6 +173,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{what}：年齢階級の合計は{parts}人ですが、総数は{total}人です",
         "{what}: the age groups sum to {parts}, but the total is {total}",
     ),
+    "unknown-age-rows": (
+        "{what}：年齢階級の合計{parts}人と総数{total}人の差は、ファイルの年齢不詳の行の{unknown}人です（国勢調査の年齢不詳）",
+        "{what}: the gap between the age groups ({parts}) and the total ({total}) is the file's own unknown-age row, {unknown}",
+    ),
+    "ages-sum-unknown": (
+        "{what}：年齢階級の合計{parts}人と年齢不詳{unknown}人の和は{sum}人ですが、総数は{total}人です",
+        "{what}: the age groups ({parts}) and unknown age ({unknown}) sum to {sum}, but the total is {total}",
+    ),
+    "unknown-age-distributed": (
+        "{municipality}の{year}年の年齢不詳{count}人を、社人研が基準人口を作るときと同じく、年齢別の人数に比例して男女・年齢階級に配分しました",
+        "{municipality} {year}: the {count} people of unknown age were distributed over sex and age in proportion (as IPSS does for its base population)",
+    ),
     "unknown-age-gap": (
         "{what}：年齢階級の合計{parts}人は総数{total}人より{gap}人少なく、年齢不詳と考えられます（国勢調査の年）。将来推計には年齢階級の値を使います",
         "{what}: the age groups sum to {parts}, {gap} less than the total {total} (unknown age in the census year); projections use the age groups",
@@ -548,6 +560,9 @@ TITLES = {
     "sexes-sum": "男＋女と男女計の不一致",
     "ages-sum": "年齢階級の合計と総数の不一致",
     "unknown-age-gap": "年齢不詳（総数との差）",
+    "unknown-age-rows": "年齢不詳の行",
+    "ages-sum-unknown": "年齢階級・年齢不詳の合計と総数の不一致",
+    "unknown-age-distributed": "年齢不詳を配分",
     "unknown-setting": "設定名が不明",
     "unknown-column": "列名が不明",
     "agesex-years": "推計できない年",

@@ -611,3 +611,74 @@ def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, work
     assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
     projected = population.projections(data, raw_dir=raw_copy)
     assert projected is not None and "pattern1" in projected.results.projections
+
+
+# ---------------------------------------------------------------- census files with 年齢不詳
+
+
+def census_series(
+    path: Path, edition: dict, unknown: dict[str, int], total_offset: int = 0
+) -> Path:  # type: ignore[type-arg]
+    """A census series as a statistics office gives it: every year with 総数 and 年齢不詳 rows
+    by sex (``unknown`` people of unknown age per municipality and sex, every year)."""
+    tidy_csv(path, edition)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for municipality, years in edition.items():
+        for year, values in zip(YEARS, years, strict=True):
+            for sex, label in enumerate(("男", "女")):
+                count = unknown.get(municipality, 0)
+                total = sum(values[sex]) + count + (total_offset if year == 2030 else 0)
+                lines.append(f"{municipality},{year},{label},年齢不詳,{count}")
+                lines.append(f"{municipality},{year},{label},総数,{total}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_census_series_with_unknown_age_rows_is_read_naming_the_gap(
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    path = census_series(tmp_path / "census.csv", edition, {"一関市": 120, "平泉町": 7})
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    assert loaded.errors == [], loaded.errors
+    assert not [f for f in loaded.findings if f.severity == "warning"]
+    named = [f.message for f in loaded.findings if f.check == "unknown-age-rows"]
+    assert len(named) == 2 * len(YEARS) * 2  # every municipality, year and sex
+    assert any(
+        m.startswith("一関市 2045年 女：年齢階級の合計")
+        and "差は、ファイルの年齢不詳の行の120人です" in m
+        for m in named
+    ), named
+    off = census_series(tmp_path / "off.csv", edition, {"一関市": 120}, total_offset=5)
+    errors = [f.message for f in agesex.load(off, edition="x", registry=REGISTRY).errors]
+    assert any("年齢不詳120人の和は" in e and "2030年" in e for e in errors), errors
+
+
+def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    from analysis import population
+
+    path = census_series(tmp_path / "census.csv", edition, {"一関市": 120, "平泉町": 7})
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    spread, notes = agesex.distribute_unknown(loaded)
+    keys = ["municipality", "year", "sex"]
+    totals = loaded.totals.set_index(keys)["population"]
+    summed = spread.groupby(keys)["population"].sum()
+    assert np.allclose(summed.to_numpy(), totals.reindex(summed.index).to_numpy())
+    ratio = spread["population"] / loaded.frame["population"]
+    by_group = ratio.groupby([loaded.frame[k] for k in keys]).agg(["min", "max"]).dropna()
+    assert np.allclose(by_group["min"], by_group["max"]), "the same factor for every age"
+    assert len(notes) == 2 * len(YEARS)
+    projected = population.projections(population.load(), age_sex_path=path)
+    assert projected is not None
+    said = [f.message for f in projected.notes if f.check == "unknown-age-distributed"]
+    assert said[0] == (
+        "一関市の2020年の年齢不詳240人を、社人研が基準人口を作るときと同じく、"
+        "年齢別の人数に比例して男女・年齢階級に配分しました"
+    )
+    start = projected.results.base.population[0].sum(axis=(1, 2))
+    assert np.allclose(
+        start, [sum(map(sum, edition[m][0])) + 2 * u for m, u in (("一関市", 120), ("平泉町", 7))]
+    )
