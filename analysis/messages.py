@@ -447,6 +447,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "。65歳以上{old}人÷総数{total}人。印刷された率に当たる65歳以上は{implied_old}人{routes}",
         " (65+ {old} / total {total}); the printed rate corresponds to 65+ = {implied_old}{routes_en}",
     ),
+    "census-disagreement": (
+        "{year}年はどちらも国勢調査の値ですが、{municipality}の値が{old}と{new}で違います：{differences}。{follows}",
+        "{year} is the census in both editions, but {municipality} differs between {old} and {new}: {differences}. {follows}",
+    ),
     "prose-fact": (
         "本文の「{description}」は{stated}{value}{unit}とありますが（原資料{source_line}行）、{what}は{computed}{unit}で、四捨五入すると{shown}{unit}です",
         "{description} is stated as {stated_en}{value}{unit_en} (source line {source_line}), "
@@ -627,6 +631,7 @@ TITLES = {
     "printed-rate": "印刷された率と再計算値の不一致",
     "printed-aging-detail": "高齢化率の内訳",
     "prose-fact": "本文の数値と表の不一致",
+    "census-disagreement": "国勢調査の値が版によって違う",
     "output-failed": "出力できない",
     "busy": "同時実行",
     "pdf-no-reports": "報告書がない",
