@@ -453,8 +453,9 @@ def check_shared_census(frame: pd.DataFrame, editions: list[Any], raw_dir: Path)
     the 圏域's aging rate under each, the prose's figure for that year recomputed on the
     later edition's census, and that a revision report's difference there is no revision.
     """
-    printed = frame[~frame["derived"].astype(bool)] if "derived" in frame else frame
-    values = printed.set_index(["edition", "municipality", "year", "age_group"])["population"]
+    # Sums this project made (an age × sex edition's broad groups) are compared too: they are
+    # the edition's census counts all the same.
+    values = frame.set_index(["edition", "municipality", "year", "age_group"])["population"]
     facts = read_facts(raw_dir)
     facts_file = display_path(raw_dir / "editions.csv")
     findings: list[Finding] = []
