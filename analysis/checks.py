@@ -515,7 +515,7 @@ def _census_pair(
             for fact in stated.itertuples():
                 if round(new_rate, int(fact.rounding)) != fact.value:
                     follows += (
-                        f"原資料の本文の「{fact.description}」{fact.value:g}%（{fact.source_line}行）は、"
+                        f"原資料の本文の「{fact.description}」{fact.value:g}%は、"
                         f"国勢調査の値では{new_rate:.{int(fact.rounding)}f}%です。"
                     )
         if second.replaces == first.edition or first.replaces == second.edition:

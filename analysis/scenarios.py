@@ -923,17 +923,24 @@ def convention_sentences(projected: Projected) -> list[str]:
     conventions = Conventions.of(settings)
     other = "base" if conventions.cwr_scaling == "period" else "period"
     start = conventions.assumptions_from or base.years[0]
+
+    def chosen_words(name: str, value: object) -> str:
+        # In words, never the setting's code name (the report is for a council).
+        default = SETTINGS[name].default
+        return "既定" if value == default or (value is None and default is None) else "設定で変更"
+
+    sources = {k: v.split("：", 1)[-1] for k, v in CONVENTION_SOURCES.items()}
     sentences = [
         f"子ども女性比（シミュレーション1と出生率の仮定）：{CHOICE_WORDS['cwr_scaling'][conventions.cwr_scaling]}"
-        f"（設定 cwr_scaling＝{conventions.cwr_scaling}。{CONVENTION_SOURCES['cwr_scaling']}）。",
+        f"（{chosen_words('cwr_scaling', conventions.cwr_scaling)}。{sources['cwr_scaling']}）。",
         f"仮定を当てはめる期間：{start}年に始まる期間から"
         + ("（基準年から。" if start == base.years[0] else "（それより前の期間はパターン1のまま。")
-        + f"設定 assumptions_from。{CONVENTION_SOURCES['assumptions_from']}）。",
+        + f"{chosen_words('assumptions_from', conventions.assumptions_from)}。{sources['assumptions_from']}）。",
         f"転入超過の時点：{CHOICE_WORDS['settler_timing'][conventions.settler_timing]}"
-        f"（設定 settler_timing＝{conventions.settler_timing}。{CONVENTION_SOURCES['settler_timing']}）。",
+        f"（{chosen_words('settler_timing', conventions.settler_timing)}。{sources['settler_timing']}）。",
         f"移動の仮定と0～4歳：{CHOICE_WORDS['zero_migration_children'][conventions.zero_migration_children]}"
-        f"（設定 zero_migration_children＝{conventions.zero_migration_children}。"
-        f"{CONVENTION_SOURCES['zero_migration_children']}）。",
+        f"（{chosen_words('zero_migration_children', conventions.zero_migration_children)}。"
+        f"{sources['zero_migration_children']}）。",
     ]
     chosen = projected.influence[projected.influence["chosen"]]
     alternative = projected.other_cwr_influence
