@@ -737,8 +737,7 @@ def test_the_plans_2020_figures_are_checked_against_the_census_of_the_2023_editi
         and "年少人口（0～14歳） 11,563人 → 11,600人（+37人）" in m
         and "生産年齢人口（15～64歳） 58,370人 → 58,884人（+514人）" in m
         and "老年人口（65歳以上） 41,999人 → 41,448人（-551人）" in m
-        and "「国勢調査による高齢化率（2020年）」37.6%は、国勢調査の値では37.2%です"
-        in m
+        and "「国勢調査による高齢化率（2020年）」37.6%は、国勢調査の値では37.2%です" in m
         for m in census
     ), census
     assert not any("平泉町" in m.split("：")[0] for m in census), "平泉町 agrees exactly"
