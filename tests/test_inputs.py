@@ -567,9 +567,10 @@ def test_bad_supplied_file_and_years_leave_outputs_intact(project: Project, tmp_
 
     result = project.cli("reports", "--target-year", "2050")
     assert result.returncode == 1
+    # The current projection (the 2023 edition, shipped) reaches 2050; the vision does not.
     assert (
-        "data/raw/ipss_2018_projection.csv:-: year: 目標年2050年は社人研 地域別将来推計人口（2018年（平成30年）3月公表）の"
-        "公表年（2015～2040年）の範囲外です" in result.stdout
+        "data/raw/population_vision_2024.csv:-: year: 目標年2050年は一関市・平泉町 人口ビジョン "
+        "将来展望人口（第3次共生ビジョン掲載）の公表年（2020～2040年）の範囲外です" in result.stdout
     )
     result = project.cli("reports", "--base-year", "2010")
     assert result.returncode == 1
