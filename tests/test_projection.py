@@ -606,18 +606,14 @@ def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, work
     from analysis import population
 
     shutil.copy(workbook, raw_copy / "ipss_2023_03.xlsx")
+    # Registered after the shipped editions (the real 2018 age × sex, the 2023 three groups).
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
         handle.write(
-            "ipss_2023,projection,社人研推計（令和5年推計・合成）,2023-12,ipss_2023_03.xlsx,"
-            "ipss_2018,テスト,社人研推計（2023年12月）,1\n"
+            "ipss_2023s,projection,社人研推計（令和5年推計・合成）,2023-12,ipss_2023_03.xlsx,"
+            "ipss_2023,テスト,社人研推計（2023年12月）,1,2020\n"
         )
-    text = (raw_copy / "editions.csv").read_text(encoding="utf-8")
-    (raw_copy / "editions.csv").write_text(
-        text.replace("replaces,source,short_label\n", "replaces,source,short_label,age_sex\n"),
-        encoding="utf-8",
-    )
     data = population.load(raw_dir=raw_copy)
-    assert population.current_edition(data, "projection").edition == "ipss_2023"
+    assert population.current_edition(data, "projection").edition == "ipss_2023s"
     source = population.age_sex_source(data, None, raw_copy)
     assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
     projected = population.projections(data, raw_dir=raw_copy)
