@@ -358,10 +358,11 @@ def test_a_multiple_that_makes_a_cohort_negative_is_refused(
 
 def test_a_scenario_with_fertility_needs_tfr_base(inputs: dict[str, Path], tmp_path: Path) -> None:
     loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    blank = write(tmp_path, "settings.csv", "setting,municipality,value\ntfr_base,一関市,\n")
     with pytest.raises(DataError) as caught:
         scenarios.build(
             loaded.frame, loaded.groups, REGISTRY.names, source="t",
-            settings_path=DATA_RAW / "projection_settings.csv",
+            settings_path=blank,
             profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
             default_target=(94_000, 2040),
             scenarios_path=write(tmp_path, "s.csv", HEADER + "a,A,tfr,2030,1.8\n"),
