@@ -474,6 +474,12 @@ def test_a_bad_scenario_file_stops_the_run_and_changes_nothing(
         "reports", "--age-sex", str(inputs["workbook"]), "--scenarios", str(inputs["settings"]),
     )  # fmt: skip
     assert wrong_kind.returncode == 1 and "「setting」は使える列ではありません" in wrong_kind.stdout
+    # The shipped age × sex edition has no survival ratios: the example's migration rows need them.
+    shipped = project.cli("reports", "--scenarios", str(EXAMPLE))
+    assert shipped.returncode == 1 and "生残率（--survival ファイル）が必要です" in shipped.stdout
+    from .test_projection_inputs import unregister_age_sex
+
+    unregister_age_sex(project.raw)
     without = project.cli("reports", "--scenarios", str(EXAMPLE))
     assert without.returncode == 2 and "--scenarios" in without.stdout
 
