@@ -366,6 +366,9 @@ class AgeSexLoaded:
     """Printed 総数 by municipality, year and sex (male, female, both) where given."""
     groups: tuple[str, ...]
     findings: list[Finding] = field(default_factory=list)
+    unknown: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The file's own 年齢不詳 rows (a census series): municipality, year, sex (male, female
+    or both), population (人)."""
 
     @property
     def errors(self) -> list[Finding]:
@@ -536,7 +539,8 @@ def check(
         findings += _years_and_births(counts, table.file)
     if errors_in(findings):
         return AgeSexLoaded(empty, empty, groups, findings)
-    findings += _sums(frame, counts, table)
+    unknown = frame[frame["age_group"] == UNKNOWN_AGE]
+    findings += _sums(frame, counts, table, unknown)
     findings += _cohort_ratios(counts, table)
     tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))
     return AgeSexLoaded(
@@ -544,6 +548,7 @@ def check(
         totals.drop(columns=["position", "age_group"]).reset_index(drop=True),
         groups,
         findings,
+        unknown[["municipality", "year", "sex", "population"]].reset_index(drop=True),
     )
 
 
@@ -744,8 +749,11 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     return ordered.sort_values(["municipality", "sex", "year", "lower"])
 
 
-def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Finding]:
-    """男 + 女 = 男女計 for every age group and total; age groups add up to 総数."""
+def _sums(
+    frame: pd.DataFrame, counts: pd.DataFrame, table: Table, unknown: pd.DataFrame
+) -> list[Finding]:
+    """男 + 女 = 男女計 for every age group and total; age groups (and the file's own
+    年齢不詳 rows, in any year) add up to 総数."""
     findings: list[Finding] = []
     keys = ["municipality", "year", "age_group"]
     both = frame[frame["sex"] == BOTH].set_index(keys)
@@ -776,6 +784,11 @@ def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Findi
         gap = row["population"] - parts
         what = f"{municipality} {year}年 {SEX_LABELS[sex]}"
         files, lines, columns, cells = table.locate("population")(np.array([int(row["position"])]))
+        stated = _unknown_count(unknown, municipality, year, sex)
+        if stated is not None:
+            findings.append(_unknown_finding(what, parts, stated, row["population"],
+                                             (files[0], lines[0], columns[0], cells[0])))  # fmt: skip
+            continue
         if year == first_year and gap > 0:
             findings.append(
                 Finding("warning", files[0], lines[0], columns[0], "unknown-age-gap",
@@ -789,6 +802,70 @@ def _sums(frame: pd.DataFrame, counts: pd.DataFrame, table: Table) -> list[Findi
                         cells[0])
             )  # fmt: skip
     return findings
+
+
+def _unknown_count(unknown: pd.DataFrame, municipality: str, year: int, sex: str) -> float | None:
+    """The file's 年齢不詳 count for a municipality, year and sex (男女計: its own row, else
+    男 + 女), or None when the file has no such row."""
+    rows = unknown[(unknown["municipality"] == municipality) & (unknown["year"] == year)]
+    own = rows[rows["sex"] == sex]
+    if len(own):
+        return float(own["population"].sum())
+    if sex == BOTH and set(rows["sex"]) >= set(SEXES):
+        return float(rows[rows["sex"].isin(SEXES)]["population"].sum())
+    return None
+
+
+def _unknown_finding(
+    what: str, parts: float, stated: float, total: float, place: tuple[str, int | None, str, str]
+) -> Finding:
+    """A total against the age groups and the file's own 年齢不詳 row: a note naming the
+    count as the gap when they add up, else an error saying what is off."""
+    file, line, column, cell = place
+    params = {"what": what, "parts": f"{parts:,.0f}", "unknown": f"{stated:,.0f}",
+              "total": f"{total:,.0f}", "sum": f"{parts + stated:,.0f}"}  # fmt: skip
+    if parts + stated == total:
+        return Finding("note", file, line, column, "unknown-age-rows", params, cell)
+    return Finding("error", file, line, column, "ages-sum-unknown", params, cell)
+
+
+def distribute_unknown(loaded: AgeSexLoaded) -> tuple[pd.DataFrame, list[Finding]]:
+    """The counts with the file's 年齢不詳 people spread over the age groups in proportion
+    (as IPSS builds its base population from the census), per municipality, year and sex;
+    and a note for each municipality and year saying how many were spread.
+
+    A 男女計 row without rows by sex is spread over both sexes' age groups together. A file
+    without 年齢不詳 rows is returned as it is (population in 人, not rounded).
+    """
+    frame = loaded.frame
+    unknown = loaded.unknown
+    if unknown.empty or not unknown["population"].gt(0).any():
+        return frame, []
+    keys = ["municipality", "year"]
+    by_sex = unknown[unknown["sex"].isin(SEXES)].groupby([*keys, "sex"])["population"].sum()
+    both = unknown[unknown["sex"] == BOTH].set_index(keys)["population"]
+    known_by_sex = frame.groupby([*keys, "sex"])["population"].transform("sum")
+    known_both = frame.groupby(keys)["population"].transform("sum")
+    index_sex = pd.MultiIndex.from_frame(frame[[*keys, "sex"]])
+    index_both = pd.MultiIndex.from_frame(frame[keys])
+    sex_share = pd.Series(by_sex.reindex(index_sex).to_numpy(), index=frame.index)
+    both_share = pd.Series(both.reindex(index_both).to_numpy(), index=frame.index)
+    has_sex = sex_share.notna()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(
+            has_sex,
+            1 + sex_share.fillna(0) / known_by_sex,
+            1 + both_share.fillna(0) / known_both,
+        )
+    factor = np.where(np.isfinite(factor), factor, 1.0)
+    spread = frame.assign(population=frame["population"] * factor)
+    added = (spread["population"] - frame["population"]).groupby([frame[k] for k in keys]).sum()
+    notes = [
+        Finding("note", "", None, "-", "unknown-age-distributed",
+                {"municipality": m, "year": int(y), "count": f"{count:,.0f}"})
+        for (m, y), count in added.items() if round(count) > 0
+    ]  # fmt: skip
+    return spread, notes
 
 
 # ---------------------------------------------------------------- broad groups

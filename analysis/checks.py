@@ -11,6 +11,7 @@ reports can count *problems* (one wrong cell caught by three checks is one).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -426,4 +427,105 @@ def check_all(
             else f
             for f in findings
         ]
+    return findings
+
+
+# ---------------------------------------------------------------- editions that share a census
+
+
+def _edition_census_years(edition: Any, frame: pd.DataFrame) -> tuple[int, ...]:
+    """The registry's census years; a supplied projection without them starts from the
+    census (IPSS editions do: the base year's column is the census)."""
+    if edition.census_years:
+        return tuple(edition.census_years)
+    years = frame.loc[frame["edition"] == edition.edition, "year"]
+    if edition.kind == "projection" and edition.edition.endswith("_supplied") and len(years):
+        return (int(years.min()),)
+    return ()
+
+
+def check_shared_census(frame: pd.DataFrame, editions: list[Any], raw_dir: Path) -> list[Finding]:
+    """Values two editions both take from the same census must agree.
+
+    For every pair of editions with a census year in common (``census_years`` in the
+    registry), each municipality's printed age groups are compared; a difference is one
+    warning per municipality and year naming the numbers, the difference, and what follows:
+    the 圏域's aging rate under each, the prose's figure for that year recomputed on the
+    later edition's census, and that a revision report's difference there is no revision.
+    """
+    # Sums this project made (an age × sex edition's broad groups) are compared too: they are
+    # the edition's census counts all the same.
+    values = frame.set_index(["edition", "municipality", "year", "age_group"])["population"]
+    facts = read_facts(raw_dir)
+    facts_file = display_path(raw_dir / "editions.csv")
+    findings: list[Finding] = []
+    ordered = list(editions)
+    for i, first in enumerate(ordered):
+        for second in ordered[i + 1 :]:
+            shared = sorted(
+                set(_edition_census_years(first, frame)) & set(_edition_census_years(second, frame))
+            )
+            for year in shared:
+                findings += _census_pair(values, first, second, year, facts, facts_file)
+    return findings
+
+
+def _census_pair(
+    values: pd.Series, first: Any, second: Any, year: int, facts: pd.DataFrame, file: str
+) -> list[Finding]:
+    findings = []
+    groups = [*AGE_GROUPS, TOTAL]
+    areas = sorted(
+        {m for (e, m, y, _) in values.index if e == first.edition and y == year and m != REGION}
+    )
+    region: dict[str, list[float]] = {first.edition: [0.0, 0.0], second.edition: [0.0, 0.0]}
+    differing = []
+    for municipality in areas:
+        pairs = []
+        for group in groups:
+            a = values.get((first.edition, municipality, year, group))
+            b = values.get((second.edition, municipality, year, group))
+            if a is None or b is None or pd.isna(a) or pd.isna(b):
+                continue
+            pairs.append((group, float(a), float(b)))
+        for group, a, b in pairs:
+            slot = {"65+": 0, TOTAL: 1}.get(group)
+            if slot is not None:
+                region[first.edition][slot] += a
+                region[second.edition][slot] += b
+        if any(a != b for _, a, b in pairs):
+            differing.append((municipality, pairs))
+    for municipality, pairs in differing:
+        parts = [
+            f"{AGE_GROUP_LABELS.get(g, '総数') if g != TOTAL else '総数'} {_fmt(a)}人"
+            + (f" → {_fmt(b)}人（{b - a:+,.0f}人）" if a != b else "は同じ")
+            for g, a, b in pairs
+        ]
+        follows = ""
+        old_old, old_total = region[first.edition]
+        new_old, new_total = region[second.edition]
+        if old_total and new_total:
+            old_rate, new_rate = old_old / old_total * 100, new_old / new_total * 100
+            follows = (
+                f"このため{year}年の圏域の高齢化率は、{first.short_label}では{old_rate:.1f}%、"
+                f"{second.short_label}（国勢調査）では{new_rate:.1f}%です。"
+            )
+            stated = facts[(facts["year"] == year) & (facts["quantity"] == "aging_rate")
+                           & (facts["municipality"] == REGION)]  # fmt: skip
+            for fact in stated.itertuples():
+                if round(new_rate, int(fact.rounding)) != fact.value:
+                    follows += (
+                        f"原資料の本文の「{fact.description}」{fact.value:g}%は、"
+                        f"国勢調査の値では{new_rate:.{int(fact.rounding)}f}%です。"
+                    )
+        if second.replaces == first.edition or first.replaces == second.edition:
+            follows += (
+                "新旧比較でのこの年の差は、推計の改訂ではなく、基準とした国勢調査の数値の違いです。"
+            )
+        findings.append(
+            Finding("warning", file, None, "-", "census-disagreement",
+                    {"year": year, "municipality": municipality, "old": first.short_label,
+                     "new": second.short_label, "differences": "、".join(parts),
+                     "follows": follows, "editions": f"{first.edition} {second.edition}"})
+        )  # fmt: skip
     return findings

@@ -8,6 +8,7 @@ by this project rather than printed: totals, 圏域 sums, interpolations).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,6 +69,9 @@ class Edition:
     """A label short enough for a figure title; the full label when not given."""
     age_sex: bool = False
     """The file has counts by sex and five-year age group: the projections may start from it."""
+    census_years: tuple[int, ...] = ()
+    """Years whose values are census counts, not projected (``census_years`` in the registry,
+    e.g. ``2015;2020``): two editions must agree on a census year they share."""
 
     def __post_init__(self) -> None:
         if not self.short_label:
@@ -130,9 +134,16 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
                 source=_text(row.get("source")),
                 short_label=_text(row.get("short_label")),
                 age_sex=flag,
+                census_years=_census_years(_text(row.get("census_years"))),
             )
         )
     return editions
+
+
+def _census_years(text: str) -> tuple[int, ...]:
+    """``2015;2020`` → (2015, 2020); anything not a year is left out (the cross-edition check
+    then simply has fewer years to compare)."""
+    return tuple(int(part) for part in re.split(r"[;；、\s]+", text) if part.isdigit())
 
 
 def _text(value: object) -> str:
@@ -676,6 +687,7 @@ def load_all(
     if check:
         labels = {e.edition: e.short_label for e in editions}
         findings += checks.check_all(printed, corrections, raw_dir, municipalities, labels)
+        findings += checks.check_shared_census(printed, editions, raw_dir)
     # A partial revision borrows from the edition it replaces only now: the copies are not
     # checked again, and the corrected frame borrows corrected values.
     raw, borrowed = borrow_missing(printed, editions, municipalities)

@@ -182,6 +182,7 @@ def _read_workbook(path: Path) -> list[Sheet]:
 
     import openpyxl
 
+    check_workbook_budget(path)
     try:
         with warnings.catch_warnings():
             # openpyxl warns about data validation and styles it does not use.
@@ -235,6 +236,127 @@ def _read_worksheet(path: Path, worksheet: Any, budget: list[int]) -> Sheet:
         [number for number, _ in kept],
         excel=True,
     )
+
+
+MAX_SHARED_STRINGS_BYTES = 20 * 1024 * 1024
+"""The most bytes a workbook's shared strings (``xl/sharedStrings.xml``, uncompressed) may
+hold. openpyxl reads them all before the first cell; a nationwide IPSS workbook has well
+under 1 MB of them, while a file inflated to hundreds of MB (it compresses to almost
+nothing) would take minutes and gigabytes of memory."""
+
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_CELL_TAG = re.compile(rb"<(?:\w+:)?c[\s>/]")
+
+
+def _tag_counts(archive: Any, name: str, tag: re.Pattern[bytes]) -> Iterator[int]:
+    """How many ``tag`` elements each block of a workbook part's uncompressed bytes adds.
+
+    The tail of the previous block is kept in front, so a tag split between two blocks is
+    counted once (in the block where it ends)."""
+    carry = b""
+    with archive.open(name) as source:
+        while block := source.read(1 << 20):
+            text = carry + block
+            yield sum(1 for match in tag.finditer(text) if match.end() > len(carry))
+            carry = text[-32:]
+
+
+def _parts(archive: Any, prefix: str) -> list[str]:
+    return sorted(n for n in archive.namelist() if n.startswith(prefix) and n.endswith(".xml"))
+
+
+def _sheet_titles(archive: Any) -> dict[str, str]:
+    """Worksheet part (``xl/worksheets/sheet1.xml``) → the sheet's title, from the workbook's
+    XML (small parts; a part whose title cannot be found keeps its file name)."""
+    import html
+
+    try:
+        book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+        links = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    except KeyError:
+        return {}
+
+    def elements(tag: str, text: str) -> list[dict[str, str]]:
+        found = re.finditer(rf"<(?:\w+:)?{tag}\b([^>]*)>", text)
+        return [dict(re.findall(r'([\w:]+)="([^"]*)"', m.group(1))) for m in found]
+
+    targets = {e.get("Id", ""): e.get("Target", "") for e in elements("Relationship", links)}
+    titles = {}
+    for sheet in elements("sheet", book):
+        target = targets.get(sheet.get("r:id", ""), "").lstrip("/")
+        titles[target if target.startswith("xl/") else f"xl/{target}"] = html.unescape(
+            sheet.get("name", "")
+        )
+    return titles
+
+
+def check_workbook_budget(path: Path) -> None:
+    """Refuse a workbook whose shared strings or cells exceed the budget, before openpyxl
+    reads any of it (:data:`MAX_SHARED_STRINGS_BYTES`, :data:`MAX_SHEET_CELLS`).
+
+    The parts are decompressed in blocks and only counted, never held, and counting
+    stops at the budget: the declared sizes in the archive are not trusted.
+    """
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip archive: openpyxl names the damage
+    with archive:
+        try:
+            size = 0
+            for name in _parts(archive, "xl/sharedStrings"):
+                with archive.open(name) as source:
+                    while block := source.read(1 << 20):
+                        size += len(block)
+                        if size > MAX_SHARED_STRINGS_BYTES:
+                            raise file_error(path, "shared-strings-too-large",
+                                             limit=f"{MAX_SHARED_STRINGS_BYTES // 1024 // 1024}")  # fmt: skip
+            cells = 0
+            titles = _sheet_titles(archive)
+            for name in _parts(archive, "xl/worksheets/sheet"):
+                for count in _tag_counts(archive, name, _CELL_TAG):
+                    cells += count
+                    if cells > MAX_SHEET_CELLS:
+                        raise file_error(path, "sheet-too-large",
+                                         sheet=titles.get(name, name.rsplit("/", 1)[-1]),
+                                         limit=f"{MAX_SHEET_CELLS:,}")  # fmt: skip
+        except InputError:
+            raise
+        except Exception:  # damaged parts: openpyxl names the damage
+            return
+
+
+def counted_rows(path: Path, most: int) -> tuple[int, int] | None:
+    """None when the file holds at most ``most`` rows (the header included), else
+    (rows counted, the line or sheet row of the first one past ``most``).
+
+    Counted on the raw bytes without parsing: a CSV file's line ends, a workbook's ``<row>``
+    elements over all its sheets. A quoted line break counts as a line, so the count is an
+    upper bound; it stops early once well past ``most``.
+    """
+    import zipfile
+
+    if path.suffix.lower() in {".csv", ".txt"}:
+        raw = path.read_bytes()
+        lines = raw.count(b"\n") + (not raw.endswith(b"\n") and bool(raw))
+        return (lines, most + 1) if lines > most else None
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    rows = 0
+    with archive:
+        try:
+            for name in _parts(archive, "xl/worksheets/sheet"):
+                for count in _tag_counts(archive, name, _ROW_TAG):
+                    rows += count
+                    if rows > most:
+                        return rows, most + 1
+        except Exception:  # damaged parts: the reader names the damage
+            return None
+    return None
 
 
 _MERGE = re.compile(

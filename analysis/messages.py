@@ -42,6 +42,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "ブックの表が大きすぎます（シート「{sheet}」までで {limit} セルを超えます）。必要な表だけを残して保存し直してください",
         "the workbook spans more than {limit} cells (reached on sheet {sheet}); keep only the tables needed",
     ),
+    "shared-strings-too-large": (
+        "ブックの文字列が大きすぎます（共有文字列が {limit} MB を超えます）。必要な表だけを残して保存し直してください",
+        "the workbook's shared strings exceed {limit} MB; keep only the tables needed",
+    ),
     "no-permission": ("読み取りの権限がありません", "permission denied"),
     "read-failed": ("読み込めません（{detail}）", "cannot be read ({detail})"),
     "decode": (
@@ -183,6 +187,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "ages-sum": (
         "{what}：年齢階級の合計は{parts}人ですが、総数は{total}人です",
         "{what}: the age groups sum to {parts}, but the total is {total}",
+    ),
+    "unknown-age-rows": (
+        "{what}：年齢階級の合計{parts}人と総数{total}人の差は、ファイルの年齢不詳の行の{unknown}人です（国勢調査の年齢不詳）",
+        "{what}: the gap between the age groups ({parts}) and the total ({total}) is the file's own unknown-age row, {unknown}",
+    ),
+    "ages-sum-unknown": (
+        "{what}：年齢階級の合計{parts}人と年齢不詳{unknown}人の和は{sum}人ですが、総数は{total}人です",
+        "{what}: the age groups ({parts}) and unknown age ({unknown}) sum to {sum}, but the total is {total}",
+    ),
+    "unknown-age-distributed": (
+        "{municipality}の{year}年の年齢不詳{count}人を、社人研が基準人口を作るときと同じく、年齢別の人数に比例して男女・年齢階級に配分しました",
+        "{municipality} {year}: the {count} people of unknown age were distributed over sex and age in proportion (as IPSS does for its base population)",
     ),
     "unknown-age-gap": (
         "{what}：年齢階級の合計{parts}人は総数{total}人より{gap}人少なく、年齢不詳と考えられます（国勢調査の年）。将来推計には年齢階級の値を使います",
@@ -355,6 +371,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "シナリオ「{scenario}」の {kind} の年が前の行（{previous}年）より後になっていません（{year}年）。年の順に書いてください",
         "scenario {scenario}: {kind} rows must be in year order ({year} after {previous})",
     ),
+    "scenario-too-many-rows": (
+        "シナリオのファイルの行が多すぎます（{rows:,}行、上限は見出しのほかに{limit}行）。シナリオのファイルは1行に1つの仮定で、20シナリオでも約1,100行です",
+        "the scenario file has too many rows ({rows:,}; at most {limit} besides the header); one assumption per row needs about 1,100 rows for 20 scenarios",
+    ),
+    "scenario-too-many": (
+        "シナリオ「{value}」で、シナリオが{limit}を超えます（1つのファイルは{limit}シナリオまで。報告書の図と表で読み分けられる数です）。ファイルを分けてください",
+        "scenario {value!r} makes more than {limit} scenarios (at most {limit} per file, as many as the report's figures and tables can show apart); split the file",
+    ),
     "scenario-empty": (
         "シナリオが1つもありません（列：scenario,label,assumption,year,value）",
         "the file defines no scenario (columns scenario,label,assumption,year,value)",
@@ -471,6 +495,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "。65歳以上{old}人÷総数{total}人。印刷された率に当たる65歳以上は{implied_old}人{routes}",
         " (65+ {old} / total {total}); the printed rate corresponds to 65+ = {implied_old}{routes_en}",
     ),
+    "census-disagreement": (
+        "{year}年はどちらも国勢調査の値ですが、{municipality}の値が{old}と{new}で違います：{differences}。{follows}",
+        "{year} is the census in both editions, but {municipality} differs between {old} and {new}: {differences}. {follows}",
+    ),
     "prose-fact": (
         "本文の「{description}」は{stated}{value}{unit}とありますが（原資料{source_line}行）、{what}は{computed}{unit}で、四捨五入すると{shown}{unit}です",
         "{description} is stated as {stated_en}{value}{unit_en} (source line {source_line}), "
@@ -578,6 +606,7 @@ TITLES = {
     "broken-link": "リンク先がない",
     "too-large": "ファイルが大きすぎる",
     "sheet-too-large": "シートが大きすぎる",
+    "shared-strings-too-large": "ブックの文字列が大きすぎる",
     "no-permission": "読み取り権限がない",
     "read-failed": "読み込めない",
     "decode": "文字コード",
@@ -621,6 +650,9 @@ TITLES = {
     "sexes-sum": "男＋女と男女計の不一致",
     "ages-sum": "年齢階級の合計と総数の不一致",
     "unknown-age-gap": "年齢不詳（総数との差）",
+    "unknown-age-rows": "年齢不詳の行",
+    "ages-sum-unknown": "年齢階級・年齢不詳の合計と総数の不一致",
+    "unknown-age-distributed": "年齢不詳を配分",
     "unknown-setting": "設定名が不明",
     "unknown-column": "列名が不明",
     "agesex-years": "推計できない年",
@@ -660,6 +692,8 @@ TITLES = {
     "scenario-rule": "シナリオの値が範囲外",
     "scenario-contradiction": "シナリオの矛盾",
     "scenario-order": "シナリオの年の順序",
+    "scenario-too-many-rows": "シナリオのファイルの行が多すぎる",
+    "scenario-too-many": "シナリオが多すぎる",
     "scenario-empty": "シナリオがない",
     "scenario-year": "シナリオの年",
     "scenario-needs-survival": "生残率が必要",
@@ -689,6 +723,7 @@ TITLES = {
     "printed-rate": "印刷された率と再計算値の不一致",
     "printed-aging-detail": "高齢化率の内訳",
     "prose-fact": "本文の数値と表の不一致",
+    "census-disagreement": "国勢調査の値が版によって違う",
     "output-failed": "出力できない",
     "busy": "同時実行",
     "pdf-no-reports": "報告書がない",

@@ -190,6 +190,40 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
     )
 
 
+PROJECTION_FROM_AGE_SEX = CACHE / "projection_from_age_sex.csv"
+"""Where a run with age × sex data puts their パターン1 in three groups, which the run then uses
+as its projection edition exactly as a file supplied with ``--projection``."""
+
+
+def _own_base(options: Options, echo: Callable[[str], None]) -> Options | None:
+    """The options with the age × sex data's パターン1 as ``--projection`` (None: invalid input).
+
+    A run given age × sex data (``--age-sex``) or making a vision from a scenario compares
+    its vision, revision and population tables with the パターン1 of those data, its own
+    base, unless ``--projection`` names another edition; the label says which base.
+    """
+    from analysis import population, tables
+    from analysis.findings import DataError
+    from analysis.io import InputError, write_csv
+
+    try:
+        data = population.load()
+        projected = tables.projections(options, data)
+        if projected is None:
+            return options
+        table, _ = population.scenario_vision(projected, "pattern1")
+    except (DataError, InputError) as error:
+        _say_invalid(error, options, echo)
+        return None
+    PROJECTION_FROM_AGE_SEX.parent.mkdir(parents=True, exist_ok=True)
+    write_csv(table, PROJECTION_FROM_AGE_SEX)
+    return replace(
+        options,
+        projection=PROJECTION_FROM_AGE_SEX,
+        projection_label=options.projection_label or f"パターン1（{projected.source}から再計算）",
+    )
+
+
 def _say_invalid(error: Exception, options: Options, echo: Callable[[str], None]) -> None:
     """Every finding of invalid input, one line each, then that nothing was changed."""
     findings = getattr(error, "all_findings", None) or [error.finding]  # type: ignore[attr-defined]
@@ -360,6 +394,11 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     if repaired == "finished":
         echo("前回中断された出力の置き換えを完了しました。")
     checkpoint("recovered")
+    if (options.age_sex or options.vision_from_scenario) and not options.projection:
+        own = _own_base(options, echo)
+        if own is None:
+            return 1
+        options = own
     if options.vision_from_scenario:
         derived = _vision_from_scenario(options, echo)
         if derived is None:

@@ -422,8 +422,9 @@ def projections(
     source = age_sex_source(data, age_sex_path, raw_dir)
     if source is None:
         return None
+    counts, spread = agesex.distribute_unknown(source.detail)
     projected = scenarios.build(
-        source.detail.frame,
+        counts,
         source.detail.groups,
         data.municipalities,
         source=source.label,
@@ -435,6 +436,7 @@ def projections(
     )
     if age_sex_path:
         projected.notes[:0] = source.detail.findings
+    projected.notes[:0] = spread
     projected.printed_totals = source.detail.totals
     return projected
 
@@ -469,6 +471,14 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     printed = float(row["value"].iloc[0])
     gap = printed - counted
     opening = f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
+    spread = [f for f in projected.notes if f.check == "unknown-age-distributed"
+              and f.params.get("year") == year]  # fmt: skip
+    if spread:
+        opening += (
+            "基準のデータの年齢不詳の人（"
+            + "、".join(f"{f.params['municipality']} {f.params['count']}人" for f in spread)
+            + "）は、社人研が基準人口を作るときと同じく、年齢別の人数に比例して配分してあります。"
+        )
     if abs(gap) < 0.5:
         return opening + f"原資料の国勢調査人口{printed:,.0f}人と一致します。"
     sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"

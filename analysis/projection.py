@@ -98,6 +98,7 @@ def step(
     women: slice,
     out: np.ndarray | None = None,
     settlers: np.ndarray | None = None,
+    settler_birth_weight: float = 1.0,
 ) -> np.ndarray:
     """One 5-year step of (M, 2, A) populations (see the module docstring for the formulas).
 
@@ -113,7 +114,11 @@ def step(
     following[..., -1] *= ratios[..., -1]
     if settlers is not None:
         following[..., 1:] += settlers[..., 1:]
-    children = cwr * following[:, FEMALE, women].sum(axis=-1)
+    mothers = following[:, FEMALE, women].sum(axis=-1)
+    if settlers is not None and settler_birth_weight != 1.0:
+        # Settlers arriving through the period are exposed for part of it (``settler_timing``).
+        mothers = mothers - (1.0 - settler_birth_weight) * settlers[:, FEMALE, women].sum(axis=-1)
+    children = cwr * mothers
     following[:, MALE, 0] = children * (sex_ratio / (100 + sex_ratio))
     following[:, FEMALE, 0] = children - following[:, MALE, 0]
     if settlers is not None:
@@ -126,6 +131,7 @@ def project(
     schedule: Schedule,
     lower_bounds: np.ndarray,
     settlers: np.ndarray | None = None,
+    settler_birth_weight: float = 1.0,
 ) -> np.ndarray:
     """Project (M, 2, A) ``start`` over the schedule's steps; returns (K + 1, M, 2, A).
 
@@ -147,6 +153,7 @@ def project(
             None
             if settlers is None
             else (settlers if settlers.ndim == start.ndim else settlers[k]),
+            settler_birth_weight,
         )
     return result
 

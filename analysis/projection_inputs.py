@@ -25,6 +25,20 @@ the ``note`` column of ``data/raw/projection_settings.csv``):
   (default: the plan's 2040 target, about 94,000 for the 圏域, source lines 210, 460).
 - ``pyramid_year``: the year compared with the base year in the pyramids (default:
   the last projected year).
+
+Conventions that move a published level, each stated in the report (sources in
+:data:`CONVENTION_SOURCES`):
+
+- ``cwr_scaling`` ``period`` (default) or ``base``: シミュレーション1's child–woman ratio is
+  パターン1's ratio of each period × TFR(t) ÷ ``tfr_base``, or the base year's observed
+  ratio × TFR(t) ÷ ``tfr_base``;
+- ``assumptions_from`` (default: the base year): the first period an assumption (fertility,
+  migration, settlers) applies to; earlier periods are パターン1's;
+- ``settler_timing`` ``start`` (default) or ``half``: settlers' women count for the births of
+  the period they arrive in full, or for half the period's exposure;
+- ``zero_migration_children`` ``keep`` (default) or ``close``: 移動ゼロ (and any migration
+  multiple) leaves children's migration in the child–woman ratio, or removes it as the
+  0–4 → 5–9 cohort's net migration factor.
 """
 
 from __future__ import annotations
@@ -158,6 +172,8 @@ class Spec:
     per_area: str
     """Who may have a value of their own: '' nobody (one value for all), ``municipality``
     (each municipality), ``area`` (each municipality and the 圏域)."""
+    choices: tuple[str, ...] = ()
+    """For ``choice`` settings: the accepted values, the default first."""
 
 
 SETTINGS: dict[str, Spec] = {
@@ -171,7 +187,49 @@ SETTINGS: dict[str, Spec] = {
     "settler_target_population": Spec(None, "people", "転入超過の必要数を求める目標人口（人）", "area"),
     "settler_target_year": Spec(None, "year", "その目標の年", "area"),
     "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", ""),
+    "cwr_scaling": Spec("period", "choice", "シミュレーション1の子ども女性比の求め方", "", ("period", "base")),
+    "assumptions_from": Spec(None, "year", "仮定を当てはめる最初の期間の始まりの年（空欄なら基準年）", ""),
+    "settler_timing": Spec("start", "choice", "転入した女性の出生への数え方", "", ("start", "half")),
+    "zero_migration_children": Spec("keep", "choice", "移動ゼロで0～4歳の移動も閉じるか", "", ("keep", "close")),
 }  # fmt: skip
+
+CONVENTION_SOURCES = {
+    "cwr_scaling": (
+        "period：既定の出典は、国の「出生率回復ケース」（まち・ひと・しごと創生、2014年）は、社人研の地域別推計の各期間の"
+        "子ども女性比を全国の子ども女性比の伸び率で一律に引き上げています（同じ比例の考え方）。"
+        "国の人口推計ワークシート・手引きの文言そのものは見つかっていません"
+    ),
+    "assumptions_from": (
+        "空欄＝基準年：既定の出典は、手引きのシミュレーション1が基準年から直線的に上昇すること。"
+        "公表された人口ビジョンには最初の期間を社人研推計のままにする例があります（新庄市人口ビジョン）。"
+        "手引きの文言は見つかっていません"
+    ),
+    "settler_timing": (
+        "start：既定の出典は、手引きのワークシート（0～4歳＝子ども女性比×期末の15～49歳女性、移動者を含む）。"
+        "期間の半分とする選択肢は人口学の通常の扱い（Preston ほか 2001、ccmppWPP の移動の時点の選択肢）"
+    ),
+    "zero_migration_children": (
+        "keep：既定の出典は、手引きのシミュレーション2が純移動率をゼロにし、子ども女性比はパターン1のままとすること。"
+        "閉じる選択肢は0～4歳の移動を5～9歳になるコーホートの純移動の割合で除く近似。手引きの文言は見つかっていません"
+    ),
+}
+"""Where each convention's default comes from (also in the settings file's ``note``)."""
+
+CHOICE_WORDS = {
+    "cwr_scaling": {
+        "period": "パターン1の各期間の子ども女性比 × 合計特殊出生率(年) ÷ 基準年の合計特殊出生率",
+        "base": "基準年の子ども女性比（基準年の0～4歳 ÷ 15～49歳女性）× 合計特殊出生率(年) ÷ 基準年の合計特殊出生率",
+    },
+    "settler_timing": {
+        "start": "転入した女性は、転入した期間の出生に期間全体の分だけ数えます（手引きのワークシートと同じ）",
+        "half": "転入した女性は、転入した期間の出生に期間の半分だけ数えます（期間の途中に平均して転入）",
+    },
+    "zero_migration_children": {
+        "keep": "移動の仮定（移動ゼロ・倍率）でも、子ども女性比に含まれる0～4歳の移動はパターン1のまま",
+        "close": "移動の仮定（移動ゼロ・倍率）では、子ども女性比に含まれる0～4歳の移動も、5～9歳になるコーホートの純移動の割合と同じだけ変えます",
+    },
+}
+"""Each choice in words, for the report's 算出方法."""
 
 SURVIVAL_TOP_TOLERANCE = 0.5
 """By starting age, the row of the group below the open one (90–94: 5L95 ÷ 5L90) and the
@@ -284,6 +342,10 @@ def read_settings(path: Path, municipalities: list[str]) -> Settings:
 
 def _parse_setting(text: str, spec: Spec) -> tuple[object, tuple[str, dict[str, object]] | None]:
     """The typed value, or the message code and parameters of why it cannot be used."""
+    if spec.kind == "choice":
+        if text not in spec.choices:
+            return None, ("setting-range", {"rule": "、".join(spec.choices) + " のいずれか"})
+        return text, None
     if spec.kind in {"levels", "stages"}:
         parts = [p.strip() for p in re.split(r"[;；、]", text)]
         count = 4 if spec.kind == "levels" else 2
@@ -347,6 +409,10 @@ def check_settings(
         file, line, cell = settings.where(name, area)
         findings.append(Finding("error", file, line, "value", check, params, cell))
 
+    start = settings.year("assumptions_from")
+    if start is not None and start not in years[:-1]:
+        refuse("assumptions_from", "", "setting-year", year=start, setting="assumptions_from",
+               years="、".join(str(y) for y in years[:-1]) + "（期間の始まりの年）")  # fmt: skip
     for name in ("influence_year", "pyramid_year"):
         year = settings.year(name)
         if (name, "") in settings.values and year not in projected:

@@ -37,8 +37,8 @@ from typing import Any
 import pandas as pd
 
 from analysis import vocabulary
-from analysis.findings import Finding, raise_on_errors
-from analysis.io import LINE
+from analysis.findings import DataError, Finding, raise_on_errors
+from analysis.io import LINE, InputError
 from analysis.layouts import Field
 from analysis.paths import display_path
 from analysis.projection_inputs import (
@@ -146,6 +146,7 @@ def presets(settings: Settings, base_year: int) -> list[ScenarioSpec]:
 
 def read_scenarios(path: Path) -> list[ScenarioSpec]:
     """Every scenario of the file, in the order first named; all row failures together."""
+    check_scenario_size(path)
     table = read_fields(path, SCENARIO_FIELDS, (LABEL_FIELD, NOTE_FIELD))
     file = table.attrs.get("where", display_path(path))
     findings: list[Finding] = []
@@ -176,6 +177,9 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
                                      label=label, first_label=labels[name][0],
                                      first=labels[name][1]))  # fmt: skip
             continue
+        if name not in labels and len(labels) == MAX_SCENARIOS:
+            raise DataError([*findings, _finding(table, row, "scenario", "scenario-too-many",
+                                                 limit=MAX_SCENARIOS, value=name)])  # fmt: skip
         if name not in labels or (label and not labels[name][0]):
             labels[name] = (label, line)
             label_rows[name] = row
@@ -192,11 +196,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         year, value = parsed
         key = (name, kind, year)
         if key in seen:
-            check = "duplicate" if seen[key][0] == value else "scenario-contradiction"
-            findings.append(_finding(table, row, "value", check,
-                                     what=f"{name} {kind} {year or ''}".strip(),
-                                     first=seen[key][1], value=_text(row.get("value"))))  # fmt: skip
-            continue
+            _refuse_repeated(table, row, key, seen[key], value, findings)
         seen[key] = (value, line)
         rows.setdefault(name, []).append(
             Assumption(kind, year, value, _locate(table, row, "value"))
@@ -261,6 +261,51 @@ def _clashes(
                                      other_label=other.label, line=int(row[LINE]),
                                      first=int(rows[other.name][LINE])))  # fmt: skip
     return findings
+
+
+MAX_SCENARIOS = 20
+"""The most scenarios one file may define. Every scenario is a line in the report's figures,
+a column of its tables and a pyramid: past about 20 a council can no longer read them, and
+a file with more is far more likely a generated or pasted mistake than a plan."""
+MAX_SCENARIO_ROWS = 2_000
+"""The most rows (besides the header) a scenario file may hold. A scenario needs at most
+one row per assumption and year: 17 five-year waypoints from 2020 to 2100 for each of the
+fertility, migration and settlers rows, a target and a horizon, about 53 rows; 20
+scenarios need about 1,060."""
+
+
+def check_scenario_size(path: Path) -> None:
+    """Refuse, before reading it, a file with more rows than :data:`MAX_SCENARIO_ROWS`.
+
+    Rows are counted on the raw bytes (a CSV's line ends, a workbook's ``<row`` elements),
+    so a file of a million rows is refused in a fraction of a second, never parsed.
+    """
+    from analysis.io import check_readable, counted_rows
+
+    check_readable(path)
+    found = counted_rows(path, MAX_SCENARIO_ROWS + 1)
+    if found is None:
+        return
+    rows, line = found
+    raise InputError(Finding("error", display_path(path), line, "-", "scenario-too-many-rows",
+                             {"limit": f"{MAX_SCENARIO_ROWS:,}", "rows": rows}))  # fmt: skip
+
+
+def _refuse_repeated(
+    table: pd.DataFrame,
+    row: dict[str, Any],
+    key: tuple[str, str, int | None],
+    first: tuple[float, int],
+    value: float,
+    findings: list[Finding],
+) -> None:
+    """A scenario's assumption given twice: refused at once, naming both rows (a file that
+    repeats one row 300,000 times gets one line, not 300,000)."""
+    name, kind, year = key
+    check = "duplicate" if first[0] == value else "scenario-contradiction"
+    raise DataError([*findings, _finding(table, row, "value", check,
+                                         what=f"{name} {kind} {year or ''}".strip(),
+                                         first=first[1], value=_text(row.get("value")))])  # fmt: skip
 
 
 def _parse_row(

@@ -132,18 +132,61 @@ class Run:
     notes: tuple[Finding, ...] = ()
 
 
+@dataclass(frozen=True)
+class Conventions:
+    """The conventions that move a published level (settings, see
+    :mod:`analysis.projection_inputs`); the defaults are the guidance's worksheet."""
+
+    cwr_scaling: str = "period"
+    assumptions_from: int | None = None
+    settler_timing: str = "start"
+    zero_migration_children: str = "keep"
+
+    @classmethod
+    def of(cls, settings: Settings) -> Conventions:
+        return cls(
+            str(settings.get("cwr_scaling")),
+            settings.year("assumptions_from"),
+            str(settings.get("settler_timing")),
+            str(settings.get("zero_migration_children")),
+        )
+
+    @property
+    def settler_birth_weight(self) -> float:
+        return 0.5 if self.settler_timing == "half" else 1.0
+
+    def active(self, starts: tuple[int, ...] | list[int]) -> np.ndarray:
+        """(K,) True for the steps an assumption applies to (from ``assumptions_from``)."""
+        return np.asarray(starts) >= (self.assumptions_from or starts[0])
+
+
 def tfr_path(
-    years: tuple[int, ...], bases: np.ndarray, waypoints: list[tuple[int, float]]
+    years: tuple[int, ...],
+    bases: np.ndarray,
+    waypoints: list[tuple[int, float]],
+    start: int | None = None,
 ) -> np.ndarray:
-    """(K, M) TFR at the end of each step: linear from (first year, ``bases``) through the
-    waypoints (year, TFR), then flat at the last one."""
+    """(K, M) TFR at the end of each step: ``bases`` until ``start`` (the first year, unless
+    assumptions start later), then linear from (start, ``bases``) through the waypoints
+    (year, TFR), then flat at the last one."""
     ahead = np.asarray(years[1:], dtype="float64")[:, None]
     bases = np.asarray(bases, dtype="float64")[None, :]
-    (first_year, first_value), first = waypoints[0], float(years[0])
-    rising = bases + (first_value - bases) * ((ahead - first) / (first_year - first))
+    (first_year, first_value), first = waypoints[0], float(start or years[0])
+    if first_year <= first:  # the first waypoint is reached before assumptions start
+        first = float(years[0])
+    rising = bases + (first_value - bases) * (np.maximum(ahead - first, 0) / (first_year - first))
     later = np.interp(ahead, [y for y, _ in waypoints], [v for _, v in waypoints])
     path: np.ndarray = np.where(ahead <= first_year, rising, later)
     return path
+
+
+def base_cwr(base: Base) -> np.ndarray:
+    """(M,) the base year's observed child–woman ratio (0–4 per woman 15–49)."""
+    first = base.population[0]
+    women = first[:, projection.FEMALE, projection.childbearing_slice(base.lower_bounds)].sum(-1)
+    children = first[:, :, 0].sum(axis=-1)
+    ratio: np.ndarray = np.divide(children, women, out=np.zeros_like(children), where=women > 0)
+    return ratio
 
 
 def scenario_years(base: Base, spec: ScenarioSpec) -> tuple[int, ...]:
@@ -167,18 +210,24 @@ def run_spec(
     tfr_bases: list[float | None],
     profile: np.ndarray,
     survival: np.ndarray | None,
+    conventions: Conventions = Conventions(),
 ) -> Run:
-    """One scenario from its assumptions (checked by :func:`check_scenarios` first)."""
+    """One scenario from its assumptions (checked by :func:`check_scenarios` first), with the
+    ``conventions`` in force (the settings')."""
     years = scenario_years(base, spec)
     steps = len(years) - 1
     extra = steps - (len(base.years) - 1)
     schedule = projection.extended(implied, extra)
+    active = conventions.active(years[:-1])
     tfr = None
     if spec.of("tfr"):
         bases = np.asarray(tfr_bases, dtype="float64")
-        tfr = tfr_path(years, bases, [(a.year or 0, a.value) for a in spec.of("tfr")])
-        schedule = schedule.with_cwr(schedule.cwr * tfr / bases)
-    scale = _from_period(years[:-1], spec.of("migration"), 1.0)
+        tfr = tfr_path(years, bases, [(a.year or 0, a.value) for a in spec.of("tfr")],
+                       conventions.assumptions_from)  # fmt: skip
+        level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
+        scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
+        schedule = schedule.with_cwr(scaled)
+    scale = np.where(active, _from_period(years[:-1], spec.of("migration"), 1.0), 1.0)
     if (scale != 1).any():
         assert survival is not None  # check_scenarios refused the scenario otherwise
         held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
@@ -186,14 +235,17 @@ def run_spec(
         ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
         ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
         _refuse_negative(base, spec, years, ratios, scale)
+        if conventions.zero_migration_children == "close":
+            schedule = schedule.with_cwr(schedule.cwr * _child_migration_factor(schedule, ratios))
         schedule = schedule.with_ratios(ratios)
     start = base.population[0]
-    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0)
+    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
+    weight = conventions.settler_birth_weight
     notes: list[Finding] = []
     if spec.of("settlers_target"):
         target = spec.of("settlers_target")[0]
         without = projection.project(start, schedule, base.lower_bounds)
-        response = settler_response(base, schedule, profile, REGION)
+        response = settler_response(base, schedule, profile, REGION, conventions)
         solved = solve_settlers(
             base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
         ).iloc[0]
@@ -208,11 +260,11 @@ def run_spec(
         notes += implausible_settlers(spec.label, target.value, target.year or 0, needed / 5,
                                       target.where)  # fmt: skip
         population = without + needed * response
-        per_period = np.full(steps, needed)
+        per_period = np.full(steps, needed) * active
     elif per_period.any():
         unit = settler_array(base, profile, REGION, 1.0)
         settlers = per_period[:, None, None, None] * unit[None]
-        population = projection.project(start, schedule, base.lower_bounds, settlers)
+        population = projection.project(start, schedule, base.lower_bounds, settlers, weight)
     else:
         population = projection.project(start, schedule, base.lower_bounds)
     has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
@@ -233,6 +285,15 @@ def implausible_settlers(
                     {"scenario": label, "target": f"{target:,.0f}", "year": year,
                      "per_year": f"{per_year:,.0f}", "low": f"{low:,.0f}", "high": f"{high:,.0f}"},
                     cell)]  # fmt: skip
+
+
+def _child_migration_factor(schedule: projection.Schedule, ratios: np.ndarray) -> np.ndarray:
+    """(K, M): how a migration assumption changes the 0–4 → 5–9 cohort's ratio (both sexes),
+    applied to the child–woman ratio to change children's migration alike
+    (``zero_migration_children`` = ``close``)."""
+    before, after = schedule.ratios[..., 1].sum(axis=-1), ratios[..., 1].sum(axis=-1)
+    factor: np.ndarray = np.divide(after, before, out=np.ones_like(after), where=before > 0)
+    return factor
 
 
 def _refuse_negative(
@@ -263,6 +324,7 @@ def run(
 ) -> Results:
     """The guidance's scenarios the inputs allow (a skipped one gets a one-line note saying
     why), then every scenario of ``specs`` (already checked by :func:`check_scenarios`)."""
+    conventions = Conventions.of(settings)
     implied = projection.implied_schedule(base.population, base.lower_bounds)
     notes: list[Finding] = []
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
@@ -277,9 +339,11 @@ def run(
         wanted = wanted[:2]
     results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
     for spec in wanted:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival))
+        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
+                                        conventions))  # fmt: skip
     targets = settler_targets(base, settings, default_target)
-    responses = {area: settler_response(base, implied, profile, area) for area, _, _ in targets}
+    responses = {area: settler_response(base, implied, profile, area, conventions)
+                 for area, _, _ in targets}  # fmt: skip
     solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
         notes.append(Finding("note", settings.source, None, "settler_target_population",
@@ -305,7 +369,8 @@ def run(
             )
     results.settlers = solved
     for spec in specs or []:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival))
+        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
+                                        conventions))  # fmt: skip
     return results
 
 
@@ -328,10 +393,12 @@ def explore(
     tfr_bases: list[float] | None,
     profile: np.ndarray,
     survival: np.ndarray | None,
+    conventions: Conventions = Conventions(),
 ) -> tuple[tuple[int, ...], np.ndarray]:
     """One what-if projection (years, (Y, M, 2, A)) for the exploration notebook: the
-    scenario's assumptions, leaving out what the inputs cannot serve (fertility without
-    every ``tfr_bases``, a migration multiple without survival ratios)."""
+    scenario's assumptions with the run's ``conventions``, leaving out what the inputs cannot
+    serve (fertility without every ``tfr_bases``, a migration multiple without survival
+    ratios; the notebook disables those sliders and writes no such row)."""
     usable = tuple(
         a
         for a in spec.assumptions
@@ -339,7 +406,7 @@ def explore(
         and not (a.kind == "migration" and survival is None)
     )
     result = run_spec(base, implied, replace(spec, assumptions=usable), list(tfr_bases or []),
-                      profile, survival)  # fmt: skip
+                      profile, survival, conventions)  # fmt: skip
     return result.years, result.population
 
 
@@ -358,17 +425,25 @@ def settler_array(base: Base, profile: np.ndarray, area: str, per_period: float)
 
 
 def settler_response(
-    base: Base, schedule: projection.Schedule, profile: np.ndarray, area: str
+    base: Base,
+    schedule: projection.Schedule,
+    profile: np.ndarray,
+    area: str,
+    conventions: Conventions = Conventions(),
 ) -> np.ndarray:
     """(Y, M, 2, A): what one net settler per period for ``area`` adds to a projection
-    with ``schedule`` (パターン1's, or a scenario's).
+    with ``schedule`` (パターン1's, or a scenario's), from ``assumptions_from`` on.
 
     Every step is linear in the population, so settlers add their own projection
     (from an empty start) to パターン1: N settlers per period add N times this.
     """
     empty = np.zeros_like(base.population[0])
+    steps = schedule.cwr.shape[0]
+    starts = [base.years[0] + 5 * k for k in range(steps)]
+    unit = settler_array(base, profile, area, 1.0)
+    settlers = conventions.active(starts)[:, None, None, None] * unit[None]
     return projection.project(
-        empty, schedule, base.lower_bounds, settler_array(base, profile, area, 1.0)
+        empty, schedule, base.lower_bounds, settlers, conventions.settler_birth_weight
     )
 
 
@@ -438,19 +513,35 @@ def long_table(results: Results) -> pd.DataFrame:
     ratios held).
     """
     base = results.base
-    frames = []
+    areas = np.array([*base.municipalities, REGION], dtype=object)
+    sexes, groups = np.array(SEXES, dtype=object), np.array(base.groups, dtype=object)
+    cells = len(SEXES) * len(base.groups)
+    # One set of columns for all scenarios (built per scenario, the frame took per-scenario
+    # index work: 200 scenarios cost 40 times 6, not 33).
+    columns: dict[str, list[np.ndarray]] = {
+        k: [] for k in ("scenario", "municipality", "year", "population")
+    }
     for scenario, values in results.projections.items():
+        years = np.asarray(results.years_of(scenario))
         region = values.sum(axis=1, keepdims=True)
-        both = np.concatenate([values, region], axis=1).transpose(1, 0, 2, 3)
-        index = pd.MultiIndex.from_product(
-            [[*base.municipalities, REGION], results.years_of(scenario), SEXES, base.groups],
-            names=["municipality", "year", "sex", "age_group"],
-        )
-        frame = pd.DataFrame({"population": both.reshape(-1)}, index=index).reset_index()
-        frames.append(frame.assign(scenario=scenario))
-    table = pd.concat(frames, ignore_index=True)
+        both = np.concatenate([values, region], axis=1).transpose(1, 0, 2, 3).reshape(-1)
+        columns["population"].append(both)
+        columns["scenario"].append(np.full(len(both), scenario, dtype=object))
+        columns["municipality"].append(np.repeat(areas, len(years) * cells))
+        columns["year"].append(np.tile(np.repeat(years, cells), len(areas)))
+    count = sum(len(p) for p in columns["population"])
+    table = pd.DataFrame(
+        {
+            "scenario": np.concatenate(columns["scenario"]),
+            "municipality": np.concatenate(columns["municipality"]),
+            "year": np.concatenate(columns["year"]).astype("int64"),
+            "sex": np.tile(np.repeat(sexes, len(groups)), count // cells),
+            "age_group": np.tile(groups, count // len(groups)),
+            "population": np.concatenate(columns["population"]),
+        }
+    )
     table["extended"] = table["year"] > base.years[-1]
-    return table[["scenario", "municipality", "year", "sex", "age_group", "population", "extended"]]
+    return table
 
 
 def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -463,7 +554,7 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
     woman 15–49); ``tfr`` (assumed, sim1/sim2 only).
     """
     long = long_table(results) if long is None else long
-    lower = long["age_group"].map(age_lower)
+    lower = long["age_group"].map({g: age_lower(g) for g in results.base.groups})
     bands = {
         **broad_bands(lower, include_75=True),
         "women_20_39": (long["sex"] == "female") & (lower >= 20) & (lower < 40),
@@ -753,6 +844,9 @@ class Projected:
     """The scenarios of the planners' scenario file (将来展望), in file order."""
     printed_totals: pd.DataFrame = field(default_factory=pd.DataFrame)
     """The base data's printed 総数 (with 年齢不詳) by municipality, year and sex, if any."""
+    other_cwr_influence: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """自然増減の影響度 (%, level) of every area and projected year under the other
+    ``cwr_scaling`` than the one in force (empty without シミュレーション1)."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The processed tables (data/processed/projection*.csv and workbook sheets)."""
@@ -795,6 +889,7 @@ def build(
     results.notes[:0] = unused
     long = long_table(results)
     table = indicators(results, long)
+    other = _other_cwr_influence(results, settings, profile, survival)
     return Projected(
         source,
         results,
@@ -808,4 +903,78 @@ def build(
         results.notes,
         assumptions_table(results),
         tuple(s.name for s in specs),
+        other_cwr_influence=other,
     )
+
+
+def _other_cwr_influence(
+    results: Results, settings: Settings, profile: np.ndarray, survival: np.ndarray | None
+) -> pd.DataFrame:
+    """自然増減の影響度 under the ``cwr_scaling`` not in force: シミュレーション1 again with the
+    other convention, against the same パターン1 (for 算出方法, when the level differs)."""
+    columns = ["municipality", "year", "natural_pct", "natural_level"]
+    if "sim1" not in results.projections:
+        return pd.DataFrame(columns=columns)
+    base = results.base
+    conventions = Conventions.of(settings)
+    other = replace(
+        conventions, cwr_scaling="base" if conventions.cwr_scaling == "period" else "period"
+    )
+    implied = projection.implied_schedule(base.population, base.lower_bounds)
+    tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    again = run_spec(base, implied, results.specs["sim1"], tfr_bases, profile, survival, other)
+    totals = {}
+    for name, values in (("sim1", again.population), ("pattern1", results.projections["pattern1"])):
+        by_area = values.sum(axis=(2, 3))
+        totals[name] = np.concatenate([by_area, by_area.sum(axis=1, keepdims=True)], axis=1)
+    ratio = totals["sim1"] / totals["pattern1"] * 100
+    areas = [*base.municipalities, REGION]
+    frame = pd.DataFrame(
+        [(area, year, ratio[k, m]) for k, year in enumerate(base.years) if k
+         for m, area in enumerate(areas)], columns=columns[:3],
+    )  # fmt: skip
+    frame["natural_level"] = level(frame["natural_pct"], settings.thresholds("natural_thresholds"))
+    return frame
+
+
+def convention_sentences(projected: Projected) -> list[str]:
+    """Each convention in force, in words with its source, and the 影響度 under the other
+    child–woman ratio convention where its level differs (for 算出方法)."""
+    from analysis.projection_inputs import CHOICE_WORDS, CONVENTION_SOURCES
+
+    settings, base = projected.settings, projected.results.base
+    conventions = Conventions.of(settings)
+    other = "base" if conventions.cwr_scaling == "period" else "period"
+    start = conventions.assumptions_from or base.years[0]
+
+    def chosen_words(name: str, value: object) -> str:
+        # In words, never the setting's code name (the report is for a council).
+        default = SETTINGS[name].default
+        return "既定" if value == default or (value is None and default is None) else "設定で変更"
+
+    sources = {k: v.split("：", 1)[-1] for k, v in CONVENTION_SOURCES.items()}
+    sentences = [
+        f"子ども女性比（シミュレーション1と出生率の仮定）：{CHOICE_WORDS['cwr_scaling'][conventions.cwr_scaling]}"
+        f"（{chosen_words('cwr_scaling', conventions.cwr_scaling)}。{sources['cwr_scaling']}）。",
+        f"仮定を当てはめる期間：{start}年に始まる期間から"
+        + ("（基準年から。" if start == base.years[0] else "（それより前の期間はパターン1のまま。")
+        + f"{chosen_words('assumptions_from', conventions.assumptions_from)}。{sources['assumptions_from']}）。",
+        f"転入超過の時点：{CHOICE_WORDS['settler_timing'][conventions.settler_timing]}"
+        f"（{chosen_words('settler_timing', conventions.settler_timing)}。{sources['settler_timing']}）。",
+        f"移動の仮定と0～4歳：{CHOICE_WORDS['zero_migration_children'][conventions.zero_migration_children]}"
+        f"（{chosen_words('zero_migration_children', conventions.zero_migration_children)}。"
+        f"{sources['zero_migration_children']}）。",
+    ]
+    chosen = projected.influence[projected.influence["chosen"]]
+    alternative = projected.other_cwr_influence
+    if chosen.empty or alternative.empty:
+        return sentences
+    joined = chosen.merge(alternative, on=["municipality", "year"], suffixes=("", "_other"))
+    differing = joined[joined["natural_level"] != joined["natural_level_other"]]
+    for row in differing.itertuples():
+        sentences.append(
+            f"{row.year}年の{row.municipality}の自然増減の影響度は、この求め方で{row.natural_pct:.1f}%"
+            f"（段階{row.natural_level}）、もう一方の求め方（{CHOICE_WORDS['cwr_scaling'][other]}）では"
+            f"{row.natural_pct_other:.1f}%（段階{row.natural_level_other}）で、段階が変わります。"
+        )
+    return sentences

@@ -16,7 +16,13 @@
 (f) the planners' own scenarios (将来展望): six scenarios of a scenario file (fertility
     waypoints, migration multiples, settlers per year, a settlers target, each run to 2070,
     10 steps) on the same 1,900 municipalities, against the same engine called once per
-    municipality.
+    municipality;
+(g) many scenarios: 200 scenarios to 2100 (16 steps) for the plan's 2 municipalities, the
+    scenarios and every table a run derives from them (long table, indicators, stages),
+    time and peak memory against 6 and 20 scenarios (does the cost grow with the work, 200/6 =
+    33 times, or with a per-scenario overhead?), and against building the long table one
+    scenario at a time (the way before issue 23). A scenario file holds at most 20 scenarios
+    (:data:`analysis.scenario_specs.MAX_SCENARIOS`); the engine itself has no such limit.
 
 Timings on one machine are noisy: compare the ratios printed by one run.
 """
@@ -284,6 +290,72 @@ def bench_own(repeat: int) -> dict[str, float]:
     }
 
 
+# ------------------------------------------------------------------ (g)
+
+
+def many_scenarios(count: int) -> list[scenarios.ScenarioSpec]:
+    """``count`` scenarios to 2100, each with a fertility path and a migration multiple."""
+    a = scenarios.Assumption
+    return [
+        scenarios.ScenarioSpec(
+            f"s{i}", f"s{i}",
+            (a("tfr", 2030, 1.5 + i / 1000), a("migration", 2025, 0.5), a("horizon", None, 2100.0)),
+        )
+        for i in range(count)
+    ]  # fmt: skip
+
+
+def scenario_tables(base: scenarios.Base, inputs: tuple, specs: list, long_table: Callable) -> None:
+    """What a run computes from its scenarios: every projection and the tables of the report."""
+    settings, profile, survival = inputs
+    results = scenarios.run(base, settings, profile, survival, (100_000.0, 2040), specs)
+    table = scenarios.indicators(results, long_table(results))
+    scenarios.decline_stages(table, settings)
+
+
+def long_table_per_scenario(results: scenarios.Results) -> pd.DataFrame:
+    """The long table built one scenario at a time with its own index (before issue 23)."""
+    from analysis.agesex import SEXES
+    from analysis.schema import REGION
+
+    base, frames = results.base, []
+    for scenario, values in results.projections.items():
+        region = values.sum(axis=1, keepdims=True)
+        both = np.concatenate([values, region], axis=1).transpose(1, 0, 2, 3)
+        index = pd.MultiIndex.from_product(
+            [[*base.municipalities, REGION], results.years_of(scenario), SEXES, base.groups],
+            names=["municipality", "year", "sex", "age_group"],
+        )
+        frame = pd.DataFrame({"population": both.reshape(-1)}, index=index).reset_index()
+        frames.append(frame.assign(scenario=scenario))
+    table = pd.concat(frames, ignore_index=True)
+    table["extended"] = table["year"] > base.years[-1]
+    return table[["scenario", "municipality", "year", "sex", "age_group", "population", "extended"]]
+
+
+def bench_many(repeat: int) -> dict[str, float]:
+    import tracemalloc
+
+    base = synthetic_base(2)
+    inputs = engine_inputs(base)
+    results: dict[str, float] = {}
+    for count in (6, 20, 200):
+        specs = many_scenarios(count)
+        scenario_tables(base, inputs, specs, scenarios.long_table)  # warm-up
+        results[f"time_{count}"] = median_time(
+            lambda s=specs: scenario_tables(base, inputs, s, scenarios.long_table), repeat
+        )
+        tracemalloc.start()
+        scenario_tables(base, inputs, specs, scenarios.long_table)
+        results[f"memory_{count}"] = tracemalloc.get_traced_memory()[1] / 1024**2
+        tracemalloc.stop()
+    specs = many_scenarios(200)
+    results["per_scenario_200"] = median_time(
+        lambda: scenario_tables(base, inputs, specs, long_table_per_scenario), repeat
+    )
+    return results
+
+
 # ------------------------------------------------------------------ (d)
 
 NATIONWIDE_YEARS = [2020, 2025, 2030, 2035, 2040, 2045, 2050]
@@ -440,6 +512,19 @@ def main() -> None:
     )
     print(
         f"    the same engine in a Python loop per municipality:   {f['loop']:6.2f} s, {f['loop'] / f['engine']:4.0f}x slower"
+    )
+    g = bench_many(arguments.repeat)
+    print(
+        "\n(g) many scenarios to 2100 (16 steps), 2 municipalities: scenarios and the tables of a run"
+    )
+    for count in (6, 20, 200):
+        print(
+            f"    {count:3d} scenarios: {g[f'time_{count}']:6.3f} s, peak {g[f'memory_{count}']:6.1f} MB"
+            f"   ({g[f'time_{count}'] / g['time_6']:5.1f}x the time of 6; work {count / 6:5.1f}x)"
+        )
+    print(
+        f"    200 scenarios, long table built one scenario at a time: {g['per_scenario_200']:6.3f} s,"
+        f" {g['per_scenario_200'] / g['time_200']:4.1f}x slower"
     )
 
 

@@ -302,3 +302,10 @@ if projected is not None:
 # 端数は表示の際にのみ四捨五入しています。将来展望を人口ビジョンの形式にしたファイルは、人数を整数に丸め、合計は丸めた値の和です。
 # 国の手引きの標準的な方法（年齢別出生率、生残率、純移動数）による計算が Preston ほか（2001）Box 6.2 の数値を再現すること、
 # パターン1が基準のデータを再現すること、各仮定の計算が市町ごとの素朴な計算と一致することをテストで確かめています。
+
+# %% [markdown]
+# **推計の決まり（設定で選べるもの）**：次の決まりは公表される水準を動かすため、設定ファイルで選べます。
+
+# %%
+if projected is not None:
+    display(Markdown("\n".join(f"- {text(sentence)}" for sentence in scenarios.convention_sentences(projected))))

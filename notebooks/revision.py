@@ -58,6 +58,10 @@ for old, new in revision_pairs:
         display(paragraph(
             f"新しい版には{'・'.join(borrowed)}の値がないため、{'・'.join(borrowed)}は比較していません"
             f"（新しい版の圏域は、{'・'.join(borrowed)}に以前の版の値を使った合計です）。"))
+    census = [f.message for f in data.findings if f.check == "census-disagreement"
+              and f.params.get("editions") in (f"{old.edition} {new.edition}", f"{new.edition} {old.edition}")]
+    if census:
+        display(paragraph(strong("国勢調査の年の違い"), "：" + " ".join(census)))
     diff = revision.differences(frame, old.edition, new.edition, years)
     summary = revision.target_year_summary(diff, years)
     display(

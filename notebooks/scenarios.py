@@ -26,14 +26,19 @@
 # に渡すと、報告書の「将来展望」に載ります。正式な数値は `reports/projection.html` にあります。
 
 # %% tags=["parameters"]
-age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら登録済みの版）
-survival_path = ""  # 生残率のファイル（「移動の倍率」に必要）
+age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら登録済みの版。報告書の --age-sex と同じ）
+settings_path = ""  # 設定のファイル（空欄なら data/raw/projection_settings.csv。--projection-settings と同じ）
+profile_path = ""  # 転入超過の構成のファイル（空欄なら data/raw/settler_profile.csv。--settler-profile と同じ）
+survival_path = ""  # 生残率のファイル（「移動の倍率」に必要。--survival と同じ）
+scenarios_path = ""  # シナリオのファイル（空欄なら使いません。--scenarios と同じ。読めるかを確かめます）
 area = "圏域"  # 図にする地域（一関市・平泉町・圏域）
 pyramid_year = 2040  # 人口ピラミッドの年
 scenario_file = "my_scenarios.csv"  # 「シナリオの行を書き出す」の書き出し先
+slider_values = ""  # スライダーの初期値（JSON。例：{"tfr_1": 1.9}。空欄なら既定の値）
 
 # %%
 # %matplotlib inline
+import json
 from pathlib import Path
 
 import ipywidgets as widgets
@@ -44,18 +49,21 @@ from IPython.display import Markdown, display
 from analysis import figures, population, projection, scenario_specs, scenarios
 from analysis.agesex import AGE_LABELS
 from analysis.display import bullets, paragraph
-from analysis.paths import DATA_RAW
 
 figures.setup()
 data = population.load()
-source = population.age_sex_source(data, age_sex_path or None)
-if source is None:
+# The same inputs, read and checked the same way, as a run with these options (age × sex data
+# with 年齢不詳 spread, settings with their conventions, profile, survival, scenario file).
+projected = population.projections(
+    data, age_sex_path=age_sex_path or None, settings_path=settings_path or None,
+    profile_path=profile_path or None, survival_path=survival_path or None,
+    scenarios_path=scenarios_path or None,
+)
+if projected is None:
     display(Markdown("男女・5歳階級別のデータがありません。`age_sex_path` にファイルを指定してください。"))
 else:
-    base = scenarios.Base.from_frame(source.detail.frame, source.detail.groups, data.municipalities)
+    base, settings, profile = projected.results.base, projected.settings, projected.profile
     implied = projection.implied_schedule(base.population, base.lower_bounds)
-    settings = scenarios.read_settings(DATA_RAW / "projection_settings.csv", data.municipalities)
-    profile = scenarios.read_profile(DATA_RAW / "settler_profile.csv", base.groups)
     survival = (
         scenarios.read_survival(Path(survival_path), list(base.municipalities), base.years, base.groups)
         if survival_path
@@ -63,43 +71,51 @@ else:
     )
     known = [settings.number("tfr_base", m) for m in base.municipalities]
     tfr_bases = None if None in known else [float(b) for b in known if b is not None]
-    notes = []
+    conventions = scenarios.Conventions.of(settings)
+    disabled = {}
     if tfr_bases is None:
-        notes.append("基準年の合計特殊出生率（tfr_base）が設定にないため、出生率のスライダーは効きません。")
+        disabled["tfr"] = "基準年の合計特殊出生率（設定の tfr_base）がない市町があるため、出生率のスライダーは使えません（灰色）。"
     if survival is None:
-        notes.append("生残率のファイルがないため、「移動の倍率」のスライダーは効きません。")
-    display(bullets(notes, before=paragraph(f"基準のデータ：{source.label}（{base.years[0]}～{base.years[-1]}年）")))
+        disabled["migration"] = "生残率のファイル（survival_path）がないため、「移動の倍率」のスライダーは使えません（灰色）。"
+    display(bullets(disabled.values(), before=paragraph(f"基準のデータ：{projected.source}（{base.years[0]}～{base.years[-1]}年）")))
 
 # %%
 def current_scenario(name: str = "mine", label: str = "", tfr_year_1: int = 2030, tfr_1: float = 1.8,
                      tfr_year_2: int = 2040, tfr_2: float = 2.07, migration_year_1: int = 2025,
                      migration_1: float = 1.0, migration_year_2: int = 2035, migration_2: float = 1.0,
                      settlers_per_year: int = 0, horizon: int = 2050) -> scenario_specs.ScenarioSpec:
-    """The sliders as a scenario (the rows a scenario file would hold)."""
+    """The sliders as a scenario (the rows a scenario file would hold); a disabled slider adds no row,
+    so the rows written are what is drawn."""
     waypoints = sorted({tfr_year_1: tfr_1, tfr_year_2: tfr_2}.items())
     migration = sorted({migration_year_1: migration_1, migration_year_2: migration_2}.items())
     return scenario_specs.from_choices(
-        name, label, waypoints=[(y, v) for y, v in waypoints],
-        migration=[] if all(k == 1 for _, k in migration) else migration,
+        name, label, waypoints=[] if "tfr" in disabled else [(y, v) for y, v in waypoints],
+        migration=[] if "migration" in disabled or all(k == 1 for _, k in migration) else migration,
         settlers_per_year=(base.years[0], float(settlers_per_year)), horizon=horizon if horizon > base.years[-1] else None,
     )
 
 
+drawn: pd.DataFrame = pd.DataFrame()
+"""The totals last drawn (indicators of the explored scenario), to compare with a run."""
+
+
 def redraw(**choices: object) -> None:
-    """Project with these assumptions and draw the pyramid and the totals beside パターン1."""
+    """Project with these assumptions and the run's conventions; draw the pyramid and the totals
+    beside パターン1."""
+    global drawn
     spec = current_scenario(**choices)  # type: ignore[arg-type]
-    years, what_if = scenarios.explore(base, implied, spec, tfr_bases, profile, survival)
-    pattern1 = projection.project(base.population[0], implied, base.lower_bounds)
-    results = scenarios.Results(base, {"pattern1": pattern1, "explore": what_if}, {}, {}, pd.DataFrame(),
-                                years={"explore": years})
+    years, what_if = scenarios.explore(base, implied, spec, tfr_bases, profile, survival, conventions)
+    results = scenarios.Results(base, {"pattern1": projected.results.projections["pattern1"], "explore": what_if},
+                                {}, {}, pd.DataFrame(), years={"explore": years})
     long = scenarios.long_table(results)
     labels = {"pattern1": scenarios.SCENARIO_LABELS["pattern1"], "explore": "この設定の推計"}
-    year = pyramid_year if pyramid_year in base.years else base.years[-1]
+    year = pyramid_year if pyramid_year in years else base.years[-1]
+    drawn = scenarios.indicators(results, long)
     plt.show(figures.population_pyramid(long, area, base.years[0], year, labels, AGE_LABELS))
-    plt.show(figures.scenario_paths(scenarios.indicators(results, long), area, labels))
+    plt.show(figures.scenario_paths(drawn, area, labels))
 
 
-if source is not None:
+if projected is not None:
     starts = list(range(base.years[0], base.years[-1], 5))
     controls = {
         "name": widgets.Text(value="mine", description="シナリオ名"),
@@ -115,6 +131,11 @@ if source is not None:
         "settlers_per_year": widgets.IntSlider(value=0, min=0, max=2000, step=50, description="転入超過/年"),
         "horizon": widgets.IntSlider(value=base.years[-1], min=base.years[-1], max=2070, step=5, description="最終年"),
     }
+    for key, value in (json.loads(slider_values) if slider_values else {}).items():
+        controls[key].value = value
+    for key, control in controls.items():
+        # A slider without effect is shown greyed out; the reason is printed above.
+        control.disabled = any(key.startswith(kind) for kind in disabled)
     redraw(**{key: control.value for key, control in controls.items()})  # drawn at once, also without a browser
     widgets.interact(redraw, **controls)
     button = widgets.Button(description="シナリオの行を書き出す")

@@ -159,6 +159,7 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
                            "population": [population_array[0, 0].sum() + 500,
                                           population_array[0, 1].sum()]})  # fmt: skip
     projected.printed_totals = totals
+    projected.notes = []  # nothing of unknown age spread over the ages
     sentence = population.base_year_check(projected)
     assert "原資料の国勢調査人口119,184人との差は+500人で、年齢不詳の人数" in sentence
     projected.printed_totals = totals.iloc[0:0]

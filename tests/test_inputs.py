@@ -411,7 +411,8 @@ def test_every_example_file_is_a_valid_input() -> None:
         if path.name.startswith("kpi_actuals"):
             kpi.load_actuals(path, kpi.load().kpis)
         elif path.name.startswith("scenarios"):
-            assert len(read_scenarios(path)) == 5
+            counts = {"scenarios_example.csv": 5, "scenarios_without_survival_example.csv": 3}
+            assert len(read_scenarios(path)) == counts[path.name]
         elif path.suffix in {".csv", ".xlsx"}:
             loaded = load_population(path, edition="x", municipalities=REGISTRY)
             assert loaded.errors == [], path.name
@@ -500,7 +501,8 @@ def test_validate_command_exit_codes(fresh_project: Project, raw_copy: Path) -> 
     project = fresh_project
     good = project.cli("validate")
     assert good.returncode == 0
-    assert "検証結果：エラー 0 件、警告 4 件（不整合 2 件、うち 1 件は補正済み）" in good.stdout
+    # Besides the source's own two, the plan's 一関市 2020 is not the 2023 edition's census (twice).
+    assert "検証結果：エラー 0 件、警告 6 件（不整合 4 件、うち 1 件は補正済み）" in good.stdout
     path = raw_copy / "population_vision_2024.csv"
     edit(path, "一関市,2020,0-14", "一関,2020,0-14")
     bad = project.cli("validate", "--raw-dir", str(raw_copy))
@@ -565,9 +567,10 @@ def test_bad_supplied_file_and_years_leave_outputs_intact(project: Project, tmp_
 
     result = project.cli("reports", "--target-year", "2050")
     assert result.returncode == 1
+    # The current projection (the 2023 edition, shipped) reaches 2050; the vision does not.
     assert (
-        "data/raw/ipss_2018_projection.csv:-: year: 目標年2050年は社人研 地域別将来推計人口（2018年（平成30年）3月公表）の"
-        "公表年（2015～2040年）の範囲外です" in result.stdout
+        "data/raw/population_vision_2024.csv:-: year: 目標年2050年は一関市・平泉町 人口ビジョン "
+        "将来展望人口（第3次共生ビジョン掲載）の公表年（2020～2040年）の範囲外です" in result.stdout
     )
     result = project.cli("reports", "--base-year", "2010")
     assert result.returncode == 1

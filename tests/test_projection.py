@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -251,9 +252,9 @@ def test_projections_are_linear_in_settlers(first: float, second: float) -> None
 
 def settings_file(folder: Path, **changes: str) -> Path:
     text = (DATA_RAW / "projection_settings.csv").read_text(encoding="utf-8")
-    text = text.replace("tfr_base,一関市,,", "tfr_base,一関市,1.45,").replace(
-        "tfr_base,平泉町,,", "tfr_base,平泉町,1.38,"
-    )
+    # The made-up editions' own base rates (the shipped ones belong to the real 2018 edition).
+    text = re.sub(r"^tfr_base,一関市,[^,]*,", "tfr_base,一関市,1.45,", text, flags=re.M)
+    text = re.sub(r"^tfr_base,平泉町,[^,]*,", "tfr_base,平泉町,1.38,", text, flags=re.M)
     for name, value in changes.items():
         lines = [line for line in text.splitlines() if not line.startswith(f"{name},")]
         text = "\n".join([*lines, f"{name},{value}"]) + "\n"
@@ -439,11 +440,17 @@ def test_decline_stages(projected: scenarios.Projected) -> None:
     assert row["stage"] == expected
 
 
-def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(workbook: Path) -> None:
+def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(
+    workbook: Path, tmp_path: Path
+) -> None:
     loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    blank = tmp_path / "settings.csv"
+    blank.write_text(
+        "setting,municipality,value\ntfr_base,一関市,\ntfr_base,平泉町,\n", encoding="utf-8"
+    )
     result = scenarios.build(
         loaded.frame, loaded.groups, REGISTRY.names, source="t",
-        settings_path=DATA_RAW / "projection_settings.csv",
+        settings_path=blank,
         profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
         default_target=(94_000, 2040),
     )  # fmt: skip
@@ -537,6 +544,10 @@ def test_reports_with_age_sex_data_then_without(
     assert {"将来推計（男女・5歳階級）", "影響度", "転入超過の必要数"} <= set(
         openpyxl.load_workbook(project.reports / "tables.xlsx", read_only=True).sheetnames
     )
+    # Without age × sex data (the shipped 2018 edition unregistered) the report goes away.
+    from .test_projection_inputs import unregister_age_sex
+
+    unregister_age_sex(project.raw)
     restored = project.cli("reports")
     assert restored.returncode == 0
     assert "reports/projection.html とその図を削除しました" in restored.stdout
@@ -595,19 +606,178 @@ def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, work
     from analysis import population
 
     shutil.copy(workbook, raw_copy / "ipss_2023_03.xlsx")
+    # Registered after the shipped editions (the real 2018 age × sex, the 2023 three groups).
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
         handle.write(
-            "ipss_2023,projection,社人研推計（令和5年推計・合成）,2023-12,ipss_2023_03.xlsx,"
-            "ipss_2018,テスト,社人研推計（2023年12月）,1\n"
+            "ipss_2023s,projection,社人研推計（令和5年推計・合成）,2023-12,ipss_2023_03.xlsx,"
+            "ipss_2023,テスト,社人研推計（2023年12月）,1,2020\n"
         )
-    text = (raw_copy / "editions.csv").read_text(encoding="utf-8")
-    (raw_copy / "editions.csv").write_text(
-        text.replace("replaces,source,short_label\n", "replaces,source,short_label,age_sex\n"),
-        encoding="utf-8",
-    )
     data = population.load(raw_dir=raw_copy)
-    assert population.current_edition(data, "projection").edition == "ipss_2023"
+    assert population.current_edition(data, "projection").edition == "ipss_2023s"
     source = population.age_sex_source(data, None, raw_copy)
     assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
     projected = population.projections(data, raw_dir=raw_copy)
     assert projected is not None and "pattern1" in projected.results.projections
+
+
+# ---------------------------------------------------------------- census files with 年齢不詳
+
+
+def census_series(
+    path: Path, edition: dict, unknown: dict[str, int], total_offset: int = 0
+) -> Path:  # type: ignore[type-arg]
+    """A census series as a statistics office gives it: every year with 総数 and 年齢不詳 rows
+    by sex (``unknown`` people of unknown age per municipality and sex, every year)."""
+    tidy_csv(path, edition)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for municipality, years in edition.items():
+        for year, values in zip(YEARS, years, strict=True):
+            for sex, label in enumerate(("男", "女")):
+                count = unknown.get(municipality, 0)
+                total = sum(values[sex]) + count + (total_offset if year == 2030 else 0)
+                lines.append(f"{municipality},{year},{label},年齢不詳,{count}")
+                lines.append(f"{municipality},{year},{label},総数,{total}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_census_series_with_unknown_age_rows_is_read_naming_the_gap(
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    path = census_series(tmp_path / "census.csv", edition, {"一関市": 120, "平泉町": 7})
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    assert loaded.errors == [], loaded.errors
+    assert not [f for f in loaded.findings if f.severity == "warning"]
+    named = [f.message for f in loaded.findings if f.check == "unknown-age-rows"]
+    assert len(named) == 2 * len(YEARS) * 2  # every municipality, year and sex
+    assert any(
+        m.startswith("一関市 2045年 女：年齢階級の合計")
+        and "差は、ファイルの年齢不詳の行の120人です" in m
+        for m in named
+    ), named
+    off = census_series(tmp_path / "off.csv", edition, {"一関市": 120}, total_offset=5)
+    errors = [f.message for f in agesex.load(off, edition="x", registry=REGISTRY).errors]
+    assert any("年齢不詳120人の和は" in e and "2030年" in e for e in errors), errors
+
+
+def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
+    tmp_path: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    from analysis import population
+
+    path = census_series(tmp_path / "census.csv", edition, {"一関市": 120, "平泉町": 7})
+    loaded = agesex.load(path, edition="x", registry=REGISTRY)
+    spread, notes = agesex.distribute_unknown(loaded)
+    keys = ["municipality", "year", "sex"]
+    totals = loaded.totals.set_index(keys)["population"]
+    summed = spread.groupby(keys)["population"].sum()
+    assert np.allclose(summed.to_numpy(), totals.reindex(summed.index).to_numpy())
+    ratio = spread["population"] / loaded.frame["population"]
+    by_group = ratio.groupby([loaded.frame[k] for k in keys]).agg(["min", "max"]).dropna()
+    assert np.allclose(by_group["min"], by_group["max"]), "the same factor for every age"
+    assert len(notes) == 2 * len(YEARS)
+    projected = population.projections(population.load(), age_sex_path=path)
+    assert projected is not None
+    said = [f.message for f in projected.notes if f.check == "unknown-age-distributed"]
+    assert said[0] == (
+        "一関市の2020年の年齢不詳240人を、社人研が基準人口を作るときと同じく、"
+        "年齢別の人数に比例して男女・年齢階級に配分しました"
+    )
+    start = projected.results.base.population[0].sum(axis=(1, 2))
+    assert np.allclose(
+        start, [sum(map(sum, edition[m][0])) + 2 * u for m, u in (("一関市", 120), ("平泉町", 7))]
+    )
+
+
+# ---------------------------------------------------------------- the shipped real editions
+
+
+def test_make_reports_writes_all_four_reports_from_the_shipped_real_editions(
+    built_project: Project,
+) -> None:
+    """`make reports` on a clean copy: projection.html from the registered IPSS 2018 age × sex
+    figures, パターン1 equal to them in every cell; revision.html comparing 2018 → 2023."""
+    for name in ("population", "kpi", "revision", "projection"):
+        assert (built_project.reports / f"{name}.html").exists(), name
+    shipped = pd.read_csv(DATA_RAW / "ipss_2018_agesex.csv")
+    assert len(shipped) == 532
+    frame = pd.read_csv(built_project.processed / "projection.csv")
+    pattern1 = frame[(frame["scenario"] == "pattern1") & (frame["municipality"] != REGION)]
+    sexes = {"男": "male", "女": "female"}
+    ages = {label: group for group, label in agesex.AGE_LABELS.items()}
+    expected = shipped.assign(
+        sex=shipped["男女"].map(sexes), age_group=shipped["年齢階級"].map(ages)
+    ).rename(columns={"市町村": "municipality", "年": "year", "人口": "expected"})
+    joined = pattern1.merge(expected, on=["municipality", "year", "sex", "age_group"])
+    assert len(joined) == len(pattern1) == 532
+    assert (joined["population"] - joined["expected"]).abs().max() < 1e-6
+    assert {"sim1", "settlers"} <= set(frame["scenario"]), "tfr_base is shipped with its source"
+    html = (built_project.reports / "projection.html").read_text(encoding="utf-8")
+    assert "シミュレーション2は計算していません" in html
+    revision = (built_project.reports / "revision.html").read_text(encoding="utf-8")
+    assert "社人研推計（2023年12月公表）" in revision and "社人研推計（2018年3月公表）" in revision
+    assert "国勢調査の年の違い" in revision
+    assert "推計の改訂ではなく、基準とした国勢調査の数値の違いです" in revision
+
+
+def test_the_plans_2020_figures_are_checked_against_the_census_of_the_2023_edition(
+    built_project: Project,
+) -> None:
+    findings = pd.read_csv(built_project.processed / "population_findings.csv")
+    census = findings[findings["check"] == "census-disagreement"]["message"].tolist()
+    assert any(
+        "2020年はどちらも国勢調査の値ですが、一関市の値が社人研推計（2018年3月公表）と社人研推計（2023年12月公表）で違います"
+        in m
+        and "年少人口（0～14歳） 11,563人 → 11,600人（+37人）" in m
+        and "生産年齢人口（15～64歳） 58,370人 → 58,884人（+514人）" in m
+        and "老年人口（65歳以上） 41,999人 → 41,448人（-551人）" in m
+        and "「国勢調査による高齢化率（2020年）」37.6%は、国勢調査の値では37.2%です" in m
+        for m in census
+    ), census
+    assert not any("平泉町" in m.split("：")[0] for m in census), "平泉町 agrees exactly"
+    html = (built_project.reports / "population.html").read_text(encoding="utf-8")
+    assert "国勢調査の値では37.2%です" in html
+    # The text's figures about the 2023 edition (81,037; 46.7%) are checked against it: they agree.
+    assert not findings["message"].str.contains("社人研推計（2023年12月公表）2040年").any()
+
+
+def test_the_readmes_vision_procedure_works_on_the_shipped_data(project: Project) -> None:
+    """README 「将来展望を作る」 as written, on the shipped data: scenarios, a vision from one,
+    compared with the パターン1 of its own data, then registered with one editions.csv row."""
+    readme = (project.root / "README.md").read_text(encoding="utf-8")
+    example = "data\\raw\\examples\\scenarios_without_survival_example.csv"
+    assert f"py tasks.py reports --scenarios {example} --vision-from-scenario national" in readme
+    scenarios_file = example.replace("\\", "/")
+    first = project.cli("reports", "--scenarios", scenarios_file)
+    assert first.returncode == 0, first.stdout
+    made = project.cli(
+        "reports", "--scenarios", scenarios_file, "--vision-from-scenario", "national"
+    )
+    assert made.returncode == 0, made.stdout
+    comparison = pd.read_csv(project.processed / "population_comparison.csv")
+    region = comparison[(comparison["municipality"] == REGION) & (comparison["year"] == 2028)
+                        & (comparison["age_group"] == "total")].iloc[0]  # fmt: skip
+    assert region["baseline"] == "projection_supplied"
+    assert 1.0 < region["ratio"] < 1.02, "the vision beside its own パターン1, not the 2023 edition"
+    html = (project.reports / "population.html").read_text(encoding="utf-8")
+    assert (
+        "パターン1（社人研 日本の地域別将来推計人口（平成30(2018)年推計）男女・5歳階級別から再計算）"
+        in html
+    )
+    line = next(
+        text
+        for text in readme.splitlines()
+        if text.strip().startswith("（例：`vision_2025,vision,") and "将来展望人口" in text
+    )
+    row = line.split("`")[1]
+    (project.raw / "population_vision_2025.csv").write_bytes(
+        (project.processed / "vision_from_scenario.csv").read_bytes()
+    )
+    with (project.raw / "editions.csv").open("a", encoding="utf-8") as handle:
+        handle.write(row + "\n")
+    registered = project.cli("reports")
+    assert registered.returncode == 0, registered.stdout
+    html = (project.reports / "population.html").read_text(encoding="utf-8")
+    assert "一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）" in html

@@ -462,9 +462,19 @@ def test_registry_flags_use_one_vocabulary(raw_copy: Path) -> None:
     )
 
 
+def unregister_age_sex(raw: Path) -> None:
+    """The registry without its age × sex edition (the real 2018 figures are shipped)."""
+    registry = raw / "editions.csv"
+    lines = registry.read_text(encoding="utf-8").splitlines()
+    kept = [line for line in lines if not line.startswith("ipss_2018s,")]
+    assert len(kept) == len(lines) - 1
+    registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
+
+
 def test_projection_options_without_age_sex_data_are_refused(
     fresh_project: Project, tmp_path: Path
 ) -> None:
+    unregister_age_sex(fresh_project.raw)
     for option in ("--survival", "--projection-settings", "--settler-profile"):
         result = fresh_project.cli("reports", option, str(tmp_path / "x.csv"))
         assert result.returncode == 2

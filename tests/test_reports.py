@@ -259,7 +259,7 @@ def test_a_forced_run_is_byte_identical_stops_its_kernels_and_then_nothing_is_re
     assert "kernels: []" in forced.stdout
     # The console shows progress only: no kernel log lines (e.g. ipykernel's TCP note).
     assert "IPKernelApp" not in forced.stdout + forced.stderr
-    assert "報告書 2 件を作成します" in forced.stdout
+    assert "報告書 4 件を作成します" in forced.stdout  # the shipped data make all four
     assert {**digests(project.reports), **digests(project.processed)} == before
     no_op = project.cli("reports")
     assert no_op.returncode == 0

@@ -142,15 +142,17 @@ def test_reports_with_a_supplied_vision_then_back(project: Project) -> None:
         encoding="utf-8"
     )
     differences = pd.read_csv(project.processed / "revision_differences.csv")
-    assert set(differences["new_edition"]) == {"vision_supplied"}
+    # The supplied vision beside the registered pair (IPSS 2018 → 2023, shipped).
+    assert set(differences["new_edition"]) == {"vision_supplied", "ipss_2023"}
     workbook = openpyxl.load_workbook(project.reports / "tables.xlsx", read_only=True)
     assert "新旧比較" in workbook.sheetnames
     restored = project.cli("reports")
     assert restored.returncode == 0
-    assert "reports/revision.html とその図を削除しました" in restored.stdout
-    assert not list((project.reports / "figures").glob("revision_*"))
-    assert not (project.reports / "revision.html").exists()
-    assert not (project.processed / "revision_differences.csv").exists()
+    assert not list((project.reports / "figures").glob("revision_vision_supplied_*"))
+    html = (project.reports / "revision.html").read_text(encoding="utf-8")
+    assert "人口ビジョン改訂案（例）" not in html
+    differences = pd.read_csv(project.processed / "revision_differences.csv")
+    assert set(differences["new_edition"]) == {"ipss_2023"}
 
 
 def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path) -> None:
@@ -165,7 +167,8 @@ def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path
     data = population.load(raw_dir=raw_copy)
     assert population.current_edition(data, "vision").edition == "vision_2025"
     assert [(old.edition, new.edition) for old, new in revision.pairs(data)] == [
-        ("vision_2024", "vision_2025")
+        ("ipss_2018", "ipss_2023"),  # shipped
+        ("vision_2024", "vision_2025"),
     ]
 
 

@@ -358,10 +358,11 @@ def test_a_multiple_that_makes_a_cohort_negative_is_refused(
 
 def test_a_scenario_with_fertility_needs_tfr_base(inputs: dict[str, Path], tmp_path: Path) -> None:
     loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    blank = write(tmp_path, "settings.csv", "setting,municipality,value\ntfr_base,一関市,\n")
     with pytest.raises(DataError) as caught:
         scenarios.build(
             loaded.frame, loaded.groups, REGISTRY.names, source="t",
-            settings_path=DATA_RAW / "projection_settings.csv",
+            settings_path=blank,
             profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
             default_target=(94_000, 2040),
             scenarios_path=write(tmp_path, "s.csv", HEADER + "a,A,tfr,2030,1.8\n"),
@@ -473,6 +474,12 @@ def test_a_bad_scenario_file_stops_the_run_and_changes_nothing(
         "reports", "--age-sex", str(inputs["workbook"]), "--scenarios", str(inputs["settings"]),
     )  # fmt: skip
     assert wrong_kind.returncode == 1 and "「setting」は使える列ではありません" in wrong_kind.stdout
+    # The shipped age × sex edition has no survival ratios: the example's migration rows need them.
+    shipped = project.cli("reports", "--scenarios", str(EXAMPLE))
+    assert shipped.returncode == 1 and "生残率（--survival ファイル）が必要です" in shipped.stdout
+    from .test_projection_inputs import unregister_age_sex
+
+    unregister_age_sex(project.raw)
     without = project.cli("reports", "--scenarios", str(EXAMPLE))
     assert without.returncode == 2 and "--scenarios" in without.stdout
 
@@ -651,3 +658,373 @@ def test_the_sliders_saved_as_rows_run_as_the_notebook_showed(
     with pytest.raises(DataError):
         scenario_specs.save(spec, broken)
     assert "tfrr" in broken.read_text(encoding="utf-8"), "a file with errors is never rewritten"
+
+
+# ---------------------------------------------------------------- oversized scenario files
+
+
+def _inflated_workbook(path: Path) -> Path:
+    """A scenario workbook of two rows whose shared strings are inflated to about 60 MB (they
+    compress to a few hundred KB), written part by part as Excel writes a workbook (openpyxl
+    writes inline strings, so it cannot make one)."""
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    words = ["scenario", "label", "assumption", "year", "value", "a", "A", "tfr"]
+    strings = "".join(f"<si><t>{w}</t></si>" for w in words) + "<si><t>padding</t></si>" * 2_600_000
+    cells = [[0, 1, 2, 3, 4], [5, 6, 7]]
+    rows = "".join(
+        f'<row r="{r}">'
+        + "".join(f'<c r="{"ABCDE"[c]}{r}" t="s"><v>{i}</v></c>' for c, i in enumerate(row))
+        + (f'<c r="D{r}"><v>2030</v></c><c r="E{r}"><v>1.8</v></c>' if r == 2 else "")
+        + "</row>"
+        for r, row in enumerate(cells, start=1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relations}">'
+            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}">{strings}</sst>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, text in parts.items():
+            out.writestr(name, text)
+    return path
+
+
+OVERSIZED = {
+    "identical-300k": (
+        lambda folder: write(folder, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 300_000),
+        "scen.csv:2002: -: シナリオのファイルの行が多すぎます（300,001行、上限は見出しのほかに2,000行）",
+    ),
+    "million-rows": (
+        lambda folder: write(
+            folder, "scen.csv", HEADER + "".join(f"s{i},A,tfr,2030,1.8\n" for i in range(10**6))
+        ),
+        "シナリオのファイルの行が多すぎます（1,000,001行",
+    ),
+    "inflated-shared-strings": (
+        lambda folder: _inflated_workbook(folder / "scen.xlsx"),
+        "scen.xlsx:-: -: ブックの文字列が大きすぎます（共有文字列が 20 MB を超えます）",
+    ),
+    "200-scenarios-to-2100": (
+        lambda folder: write(
+            folder,
+            "scen.csv",
+            HEADER + "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(200)),
+        ),
+        "scen.csv:42: scenario: シナリオ「s20」で、シナリオが20を超えます（1つのファイルは20シナリオまで",
+    ),
+}
+"""The files of issue 23, each with the one line that refuses it."""
+
+_MEASURE = """
+import sys, time
+from pathlib import Path
+from analysis.scenario_specs import read_scenarios
+started = time.perf_counter()
+try:
+    read_scenarios(Path(sys.argv[1]))
+    message = "read"
+except ValueError as error:
+    message = str(error)
+seconds = time.perf_counter() - started
+try:
+    import resource  # not on Windows
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+except ImportError:
+    peak = -1
+print(f"{seconds:.3f}\\t{peak}\\t{message}")
+"""
+
+
+@pytest.mark.parametrize("case", list(OVERSIZED))
+def test_an_oversized_scenario_file_is_refused_in_one_line_within_seconds(
+    tmp_path: Path, case: str
+) -> None:
+    """Read in a process of its own, so its peak memory is its own (ru_maxrss; Windows has no
+    ``resource`` module, and there only the time and the message are checked)."""
+    import os
+    import subprocess
+    import sys
+
+    make, message = OVERSIZED[case]
+    path = make(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(path)],
+        capture_output=True, text=True, check=False, timeout=120,
+        cwd=Path(scenario_specs.__file__).parent.parent,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    seconds, peak, text = result.stdout.rstrip("\n").split("\t", 2)
+    assert message in text, text
+    assert "\n" not in text
+    assert float(seconds) < 10, f"{case}: {seconds} s"
+    assert int(peak) < 1024**3, f"{case}: peak memory {int(peak) / 1024**2:.0f} MB"
+
+
+def test_a_repeated_row_is_refused_at_the_first_repeat_naming_both_rows(tmp_path: Path) -> None:
+    path = write(tmp_path, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 1_500)
+    with pytest.raises(DataError) as caught:
+        read_scenarios(path)
+    text = str(caught.value)
+    assert text.endswith("scen.csv:3: value: a tfr 2030 の行が重複しています（最初は 2 行目）"), (
+        text
+    )
+
+
+def test_a_workbook_with_too_many_rows_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("シナリオ")
+    sheet.append(["scenario", "label", "assumption", "year", "value"])
+    for i in range(2_500):
+        sheet.append([f"s{i % 5}", "A", "tfr", 2030 + i, 1.8])
+    book.save(tmp_path / "scen.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_scenarios(tmp_path / "scen.xlsx")
+    assert "行が多すぎます（2,501行、上限は見出しのほかに2,000行）" in str(caught.value)
+
+
+def test_twenty_scenarios_are_read(tmp_path: Path) -> None:
+    rows = "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(20))
+    specs = read_scenarios(write(tmp_path, "scen.csv", HEADER + rows))
+    assert len(specs) == scenario_specs.MAX_SCENARIOS == 20
+
+
+# ---------------------------------------------------------------- conventions (settings)
+
+
+def build_with(
+    inputs: dict[str, Path], folder: Path, scenario_file: Path | None = None, **changes: str
+) -> scenarios.Projected:
+    folder.mkdir(parents=True, exist_ok=True)
+    loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    return scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="test",
+        settings_path=settings_file(folder, **changes), profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=inputs["survival"], default_target=(94_000, 2040), scenarios_path=scenario_file,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("setting", "value", "message"),
+    [
+        (
+            "cwr_scaling",
+            ",first",
+            "「first」は cwr_scaling に使えません（period、base のいずれか）",
+        ),
+        (
+            "settler_timing",
+            ",middle",
+            "「middle」は settler_timing に使えません（start、half のいずれか）",
+        ),
+        (
+            "zero_migration_children",
+            ",yes",
+            "zero_migration_children に使えません（keep、close のいずれか）",
+        ),
+        (
+            "assumptions_from",
+            ",2027",
+            "2027年は assumptions_from に使えません（推計の年：2020、2025",
+        ),
+        ("assumptions_from", ",2050", "2050年は assumptions_from に使えません"),
+    ],
+)
+def test_a_convention_setting_is_validated(
+    inputs: dict[str, Path], tmp_path: Path, setting: str, value: str, message: str
+) -> None:
+    with pytest.raises(DataError) as caught:
+        build_with(inputs, tmp_path, **{setting: value})
+    text = str(caught.value)
+    assert message in text and re.search(r"settings\.csv:\d+: value: ", text), text
+    assert "\n" not in text
+
+
+def test_the_child_woman_ratio_convention_scales_pattern1_or_the_base_year(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    default = build_with(inputs, tmp_path / "a")
+    based = build_with(inputs, tmp_path / "b", cwr_scaling=",base")
+    results = default.results
+    tfr = results.tfr["sim1"]
+    bases = np.array([1.45, 1.38])
+    assert np.allclose(results.cwr["sim1"], results.cwr["pattern1"] * tfr / bases)
+    observed = scenarios.base_cwr(results.base)
+    assert np.allclose(based.results.cwr["sim1"], observed[None, :] * tfr / bases)
+    # Each report states the 影響度 under the other convention: the same numbers as a run with it.
+    mine = based.influence.set_index(["municipality", "year"])["natural_pct"]
+    other = default.other_cwr_influence.set_index(["municipality", "year"])["natural_pct"]
+    assert np.allclose(mine.sort_index(), other.reindex(mine.index).sort_index())
+    sentences = scenarios.convention_sentences(default)
+    assert sentences[0].startswith(
+        "子ども女性比（シミュレーション1と出生率の仮定）：パターン1の各期間"
+    )
+    chosen = default.influence[default.influence["chosen"]].merge(
+        default.other_cwr_influence, on=["municipality", "year"], suffixes=("", "_other")
+    )
+    differing = (chosen["natural_level"] != chosen["natural_level_other"]).sum()
+    assert len(sentences) == 4 + differing
+    assert all("段階が変わります" in s for s in sentences[4:])
+
+
+def test_assumptions_start_in_the_period_the_setting_names(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    rows = HEADER + "a,A,tfr,2030,2.0\na,A,migration,2020,0.5\na,A,settlers_per_year,2020,100\n"
+    path = write(tmp_path, "scen.csv", rows)
+    late = build_with(inputs, tmp_path / "late", path, assumptions_from=",2025").results
+    early = build_with(inputs, tmp_path / "early", path).results
+    pattern1 = late.projections["pattern1"]
+    for scenario in ("sim1", "sim2", "a"):
+        assert np.allclose(late.projections[scenario][1], pattern1[1]), scenario
+        assert not np.allclose(late.projections[scenario][2], pattern1[2]), scenario
+        assert not np.allclose(early.projections[scenario][1], pattern1[1]), scenario
+    assert np.allclose(late.tfr["sim1"][0], [1.45, 1.38]), "TFR stays at the base until 2025"
+    assert late.settlers_per_period["a"][0] == 0 and late.settlers_per_period["a"][1] == 500
+
+
+def test_settlers_count_for_half_the_periods_births_when_set(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    path = write(tmp_path, "scen.csv", HEADER + "a,A,settlers_per_year,2020,1000\n")
+    full = build_with(inputs, tmp_path / "full", path).results
+    half = build_with(inputs, tmp_path / "half", path, settler_timing=",half").results
+    base = full.base
+    unit = scenarios.settler_array(
+        base,
+        np.asarray(scenarios.read_profile(DATA_RAW / "settler_profile.csv", base.groups)),
+        REGION,
+        5000.0,
+    )
+    women = unit[:, 1, projection.childbearing_slice(base.lower_bounds)].sum(axis=-1)
+    cwr = full.cwr["a"][0]
+    children = lambda r: r.projections["a"][1][:, :, 0].sum(axis=-1)  # noqa: E731
+    assert np.allclose(children(full) - children(half), cwr * women / 2)
+
+
+def test_zero_migration_can_close_childrens_migration(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    kept = build_with(inputs, tmp_path / "keep").results
+    closed = build_with(inputs, tmp_path / "close", zero_migration_children=",close").results
+    assert np.allclose(kept.cwr["sim2"], kept.cwr["sim1"])
+    # Children's migration removed as the 0–4 → 5–9 cohort's: both sexes' ratio R becomes S
+    # (the survival file's 0～4歳 row, 0.9968 for every period and municipality).
+    ratios = projection.implied_schedule(kept.base.population, kept.base.lower_bounds).ratios
+    expected = 2 * 0.9968 / ratios[..., 1].sum(axis=-1)
+    assert np.allclose(closed.cwr["sim2"] / closed.cwr["sim1"], expected)
+
+
+# ---------------------------------------------------------------- the exploration notebook's own code
+
+
+def run_exploration_notebook(**parameters: object) -> dict[str, object]:
+    """Execute notebooks/scenarios.py's own cells as papermill would: its parameters cell, then
+    the given values, then every other cell (in this process, with a non-interactive backend)."""
+    import matplotlib
+
+    matplotlib.use("module://matplotlib_inline.backend_inline")  # as in a kernel
+    source = (Path(scenario_specs.__file__).parent.parent / "notebooks" / "scenarios.py").read_text(
+        encoding="utf-8"
+    )
+    _, rest = source.split('# %% tags=["parameters"]', 1)
+    parameters_cell, cells = rest.split("\n# %%", 1)
+    namespace: dict[str, object] = {"__name__": "__notebook__"}
+    exec(compile(parameters_cell, "notebooks/scenarios.py", "exec"), namespace)
+    namespace.update(parameters)
+    exec(compile("# %%" + cells, "notebooks/scenarios.py", "exec"), namespace)
+    return namespace
+
+
+def test_the_notebook_draws_what_a_run_of_its_saved_rows_computes(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    """The issue's case: settings other than the shipped ones (as the README's
+    --projection-settings), conventions that move numbers, sliders saved as rows."""
+    import json
+
+    from analysis import population
+
+    settings = settings_file(tmp_path, settler_timing=",half", assumptions_from=",2025")
+    common = {"age_sex_path": str(inputs["workbook"]), "settings_path": str(settings),
+              "survival_path": str(inputs["survival"])}  # fmt: skip
+    sliders = {"tfr_1": 1.9, "tfr_2": 2.1, "migration_1": 0.5, "settlers_per_year": 300,
+               "horizon": 2060}  # fmt: skip
+    saved = tmp_path / "saved.csv"
+    notebook = run_exploration_notebook(**common, scenario_file=str(saved),
+                                        slider_values=json.dumps(sliders))  # fmt: skip
+    notebook["save_rows"](None)  # type: ignore[operator]
+    drawn = notebook["drawn"]
+    assert isinstance(drawn, pd.DataFrame)
+    run = population.projections(
+        population.load(), age_sex_path=inputs["workbook"], settings_path=settings,
+        survival_path=inputs["survival"], scenarios_path=saved,
+    )  # fmt: skip
+    assert run is not None
+    computed = run.indicators[run.indicators["scenario"] == "mine"]
+    shown = drawn[drawn["scenario"] == "explore"]
+    keys = ["municipality", "year"]
+    both = shown.merge(computed, on=keys, suffixes=("_drawn", "_run"))
+    assert (
+        len(both) == len(shown) == len(computed) == 3 * 9
+    )  # 2 municipalities and the 圏域, 2020–2060
+    assert (both["total_drawn"].round() == both["total_run"].round()).all()
+    assert {a.kind for a in run.results.specs["mine"].assumptions} == {
+        "tfr",
+        "migration",
+        "settlers_per_year",
+        "horizon",
+    }
+
+
+def test_sliders_without_effect_are_disabled_and_write_no_rows(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    settings = tmp_path / "settings.csv"
+    settings.write_text("setting,municipality,value\ntfr_base,一関市,1.45\n", encoding="utf-8")
+    saved = tmp_path / "saved.csv"
+    notebook = run_exploration_notebook(
+        age_sex_path=str(inputs["workbook"]), settings_path=str(settings), scenario_file=str(saved),
+        slider_values='{"tfr_1": 1.9, "migration_1": 0.5, "settlers_per_year": 100}',
+    )  # fmt: skip
+    controls = notebook["controls"]
+    assert isinstance(controls, dict)
+    assert all(
+        controls[k].disabled for k in ("tfr_1", "tfr_year_2", "migration_1", "migration_year_2")
+    )
+    assert not controls["settlers_per_year"].disabled
+    reasons = notebook["disabled"]
+    assert isinstance(reasons, dict)
+    assert "tfr_base" in reasons["tfr"] and "生残率" in reasons["migration"]
+    notebook["save_rows"](None)  # type: ignore[operator]
+    assert {a.kind for a in read_scenarios(saved)[0].assumptions} == {"settlers_per_year"}

@@ -38,7 +38,13 @@ def test_transcription_spot_checks(data: PopulationData) -> None:
     assert total(raw, "vision_2024", "平泉町", 2040) == 5_304
     assert len(raw[raw["edition"] == "ipss_2018"]) == 3 * 6 * 4
     assert len(raw[raw["edition"] == "vision_2024"]) == 3 * 7 * 4
-    assert not raw["derived"].any(), "both source tables print totals and the 圏域"
+    source = raw[raw["edition"].isin(["ipss_2018", "vision_2024"])]
+    assert not source["derived"].any(), "both source tables print totals and the 圏域"
+    # The real IPSS editions shipped beside them (data/raw/README.md).
+    assert total(raw, "ipss_2023", REGION, 2040) == 81_037  # the text's figure (line 202)
+    assert total(raw, "ipss_2023", "一関市", 2020) == 111_932
+    assert total(raw, "ipss_2018s", "一関市", 2015) == 121_583
+    assert total(raw, "ipss_2018s", REGION, 2045) == 78_013 + 4_483
 
 
 def test_every_printed_rate_matches_except_the_inconsistent_cell(data: PopulationData) -> None:
@@ -148,7 +154,10 @@ def test_three_findings_about_one_cell_are_one_problem(data: PopulationData) -> 
     resolved = {f.resolved_by for f in data.findings if f.resolved_by}
     assert resolved == {"data/raw/corrections.csv:2"}
     assert sum(bool(f.resolved_by) for f in data.findings) == 3
-    assert problem_count(data.findings) == (2, 1)
+    # The two of the source (平泉町 2035, the 2028 aging target) and the plan's two tables whose
+    # 一関市 2020 is not the census of the 2023 IPSS edition (the projection's and the vision's).
+    assert problem_count(data.findings) == (4, 1)
+    assert sum(f.check == "census-disagreement" for f in data.findings) == 2
 
 
 def test_the_correction_is_applied_only_to_the_processed_data(data: PopulationData) -> None:
@@ -223,14 +232,15 @@ def test_census_prose_shares(data: PopulationData) -> None:
 
 def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
     tables = population.build_tables(data, base_year=2020, target_year=2028)
+    # The current projection is the registered 2023 IPSS edition (it replaces the plan's 2018).
     points = population.key_points(
-        tables, REGION, 2028, data.edition("ipss_2018"), data.edition("vision_2024"), data.findings
+        tables, REGION, 2028, data.edition("ipss_2023"), data.edition("vision_2024"), data.findings
     )
     text = "\n".join(points)
-    assert "推計人口は109,611人（前後の公表年から補間）" in text
+    assert "推計人口は102,101人（前後の公表年から補間）" in text
     assert "圏域の展望人口は107,447人" in text
-    assert "推計人口より2,164人少なく" in text
+    assert "推計人口より5,346人多く" in text
     assert "影響度" not in text, "the national guidance's word means something else"
     assert "人口目標107,400人程度に対し、人口ビジョンの値は107,447人" in text
     assert "高齢化率目標39.5%程度に対し、人口ビジョンの値は39.80%" in text
-    assert "2件の不整合" in text and "うち1件は補正済み" in text and "検査結果は4件" in text
+    assert "4件の不整合" in text and "うち1件は補正済み" in text and "検査結果は6件" in text
