@@ -308,4 +308,4 @@ if projected is not None:
 
 # %%
 if projected is not None:
-    display(Markdown("\n".join(f"- {text(sentence)}" for sentence in scenarios.convention_sentences(projected))))
+    display(bullets(scenarios.convention_sentences(projected)))
