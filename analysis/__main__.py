@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--raw-dir", type=Path, help="check another folder laid out like data/raw/")
     check.add_argument("--verbose", action="store_true", help="also print each finding in English")
     commands.add_parser("pdf", help="print every report to an A4 PDF in reports/pdf/")
+    commands.add_parser(
+        "proof", help="print every report to PDF and draw all pages on reports/pdf/proof.png"
+    )
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
     reports.add_argument(
         "--target-year", type=int, default=2028, help="year to report (default 2028)"
@@ -167,6 +170,15 @@ def main(argv: list[str] | None = None) -> int:
 
         for written in print_reports():
             print(f"PDF を作成しました：{display_path(written)}", flush=True)
+        return 0
+    if arguments.command == "proof":
+        from analysis.paths import display_path
+        from analysis.proof import proof
+
+        printed, sheet = proof()
+        for written in printed:
+            print(f"PDF を作成しました：{display_path(written)}", flush=True)
+        print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
         return 0
     from analysis.options import Options
     from analysis.pipeline import run
