@@ -430,10 +430,30 @@ def long_table(results: Results) -> pd.DataFrame:
     return table[["scenario", "municipality", "year", "sex", "age_group", "population", "extended"]]
 
 
+COUNTS = ("0-14", "15-64", "65+", "75+", "women_20_39", "women_15_49", "children_0_4")
+"""The people counted by :func:`indicators` (人)."""
+
+
+def whole_people(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as whole people, the way :func:`vision_table` writes a scenario as a vision:
+    each municipality's counts rounded, ``total`` the sum of its three rounded groups and the
+    圏域 the sum of its rounded municipalities, so a scenario made the vision shows the same
+    integers in every report, and every sum a reader checks holds. Rates are computed after."""
+    counts = [c for c in COUNTS if c in table]
+    members = table["municipality"] != REGION
+    table.loc[members, counts] = np.rint(table.loc[members, counts].to_numpy(dtype="float64"))
+    keys = ["scenario", "year"]
+    sums = table[members].groupby(keys, sort=False)[counts].sum()
+    region = table.loc[~members, keys]
+    table.loc[~members, counts] = sums.reindex(pd.MultiIndex.from_frame(region)).to_numpy()
+    table["total"] = table["0-14"] + table["15-64"] + table["65+"]
+    return table
+
+
 def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per scenario, area and year: broad groups, shares, indices, women 20–39, CWR, TFR.
 
-    Columns (unrounded): ``0-14``, ``15-64``, ``65+``, ``75+``, ``total`` (人);
+    Columns: ``0-14``, ``15-64``, ``65+``, ``75+``, ``total`` (whole people, :func:`whole_people`);
     ``share_*_pct`` and ``aging_rate_pct`` (%); ``youth_dependency_pct``,
     ``old_age_dependency_pct``, ``dependency_pct``; ``women_20_39`` (人) and
     ``women_20_39_change_pct`` (from the base year); ``cwr`` (children 0–4 per
@@ -451,7 +471,7 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
     wide = pd.DataFrame({name: long["population"].where(mask, 0.0) for name, mask in bands.items()})
     wide[keys] = long[keys]
     wide["total"] = long["population"]
-    table = wide.groupby(keys, sort=False).sum().reset_index()
+    table = whole_people(wide.groupby(keys, sort=False).sum().reset_index())
     table["extended"] = table["year"] > results.base.years[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         for group in ("0-14", "15-64", "65+", "75+"):
