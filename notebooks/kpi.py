@@ -119,7 +119,9 @@ display(
 totals = tables["budget_totals"].assign(
     label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
 )
-figures.show(figures.budget_by_initiative(totals), "budget_by_initiative", figure_dir)
+for name, figure in zip(("budget_by_initiative", "budget_by_initiative_small"),
+                        figures.budget_by_initiative(totals)):
+    figures.show(figure, name, figure_dir)
 per_year = tables["budgets"].pivot_table(
     index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
     aggfunc="sum",

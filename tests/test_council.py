@@ -189,11 +189,13 @@ def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_sca
     totals = pd.DataFrame(
         {"label": ["大", "中", "小"], "budget_thousand_yen": [5_985_040, 846_000, 1_925]}
     )
-    figure = figures.budget_by_initiative(totals)
-    assert [axis.get_xscale() for axis in figure.axes] == ["linear", "linear"]
-    assert figure.axes[-1].get_xlabel() == "5年間の事業費合計（千円）"
-    assert [t.get_text() for t in figure.axes[1].get_yticklabels()] == ["小"]
-    plt.close(figure)
+    made = figures.budget_by_initiative(totals)
+    axes = [figure.axes[0] for figure in made]
+    assert [axis.get_xscale() for axis in axes] == ["linear", "linear"]
+    assert all(axis.get_xlabel() == "5年間の事業費合計（千円）" for axis in axes)
+    assert [t.get_text() for t in axes[1].get_yticklabels()] == ["小"]
+    for figure in made:
+        plt.close(figure)
 
 
 def test_quantities_start_from_zero_and_titles_are_whole() -> None:

@@ -298,3 +298,44 @@ def _vision_label(run: Project) -> str:
     found = re.search(r"圏域の年齢3区分別人口（将来展望（(.+?)））", text)
     assert found, "population.html names no vision made from a scenario"
     return found.group(1)
+
+
+# ---------------------------------------------------------------- 2. figures readable on paper
+
+
+def test_the_legibility_check_finds_small_and_overlapping_text() -> None:
+    """Every figure a report shows passes :func:`figures.check_legible` (the runs above would
+    fail otherwise); here the check itself is shown to fail where it must."""
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    figures.setup()
+    figure, axis = plt.subplots(figsize=(16, 4))  # printed at 45 %: 8 pt becomes 3.6 pt
+    axis.plot([2020, 2070], [1, 2])
+    axis.text(2030, 1.5, "目標 107,400人程度", fontsize=8)
+    axis.text(2030.2, 1.5, "102,804", fontsize=8)
+    problems = figures.legibility(figure)
+    assert any("目標 107,400人程度" in p and "pt" in p for p in problems)
+    assert any("重なっています" in p and "102,804" in p for p in problems)
+    with pytest.raises(figures.Unreadable):
+        figures.check_legible(figure, "test")
+    figures.enlarge_small_text(figure)
+    assert not any("pt（" in p for p in figures.legibility(figure))
+    plt.close(figure)
+
+
+def test_a_tick_label_outside_the_axis_is_not_counted() -> None:
+    """matplotlib keeps tick labels beyond the limits without drawing them."""
+    import matplotlib.pyplot as plt
+
+    from analysis import figures
+
+    figures.setup()
+    figure, axes = plt.subplots(1, 2, figsize=(7, 3))
+    for axis in axes:
+        axis.plot([2020, 2070], [1, 2])
+        figures.year_axis(axis)
+    figure.tight_layout()
+    assert figures.legibility(figure) == []
+    plt.close(figure)
