@@ -85,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="make scenario NAME the vision edition of this run (written to data/processed/)",
     )
+    reports.add_argument(
+        "--age-sex-label", default="", help="name of the supplied age × sex edition (for 出典)"
+    )
     reports.add_argument("--verbose", action="store_true", help="also print findings in English")
     return parser
 
@@ -205,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         settler_profile=absolute(arguments.settler_profile),
         scenarios=absolute(arguments.scenarios),
         vision_from_scenario=arguments.vision_from_scenario.strip(),
+        age_sex_label=arguments.age_sex_label.strip(),
     )
     return run(options)
 

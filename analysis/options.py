@@ -53,7 +53,9 @@ class Options:
     vision_from_scenario: str = ""
     """A scenario made the vision edition of the run (as if supplied with --vision)."""
     vision_source: str = ""
-    """Where the supplied vision comes from, for the report's 出典 (else the file name)."""
+    """Where the supplied vision comes from, for the report's 出典 (else described in words)."""
+    age_sex_label: str = ""
+    """The name of the supplied age × sex edition (``--age-sex-label``), for the reports' 出典."""
 
     @property
     def projection_inputs(self) -> tuple[Path, ...]:

@@ -200,7 +200,7 @@ def run_spec(
         if needed <= 0:
             file, line, cell = target.where
             notes.append(Finding("note", file, line, "value", "scenario-target-reached",
-                                 {"scenario": spec.name, "target": f"{target.value:,.0f}",
+                                 {"scenario": spec.label or spec.name, "target": f"{target.value:,.0f}",
                                   "year": target.year, "projected": f"{reached:,.0f}",
                                   "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
             needed = 0.0

@@ -106,6 +106,7 @@ def projections(options: Options, data: PopulationData) -> scenarios.Projected |
     return population.projections(
         data,
         age_sex_path=options.age_sex,
+        age_sex_label=options.age_sex_label,
         survival_path=options.survival,
         settings_path=options.projection_settings,
         profile_path=options.settler_profile,

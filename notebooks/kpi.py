@@ -52,7 +52,7 @@ display(
     Markdown(
         f"- 具体的な取組：**{data.initiatives['initiative_id'].nunique()}**、成果指標（KPI）：**{len(overview)}**\n"
         f"- 評価年度：**{as_of}年度**　実績の件数：{len(actuals)}"
-        f"（{'提供ファイル ' + text(actuals_file.name) if actuals_path else '登録された実績'}）\n"
+        f"（{'提供された実績' if actuals_path else '登録された実績'}）\n"
         "- 評価の内訳："
         + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
         + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
@@ -221,7 +221,7 @@ display(
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：各指標の目標は、2022年度の現状値から2028年度の目標値まで毎年同じだけ進むものとして按分し、
+# **考え方**：各指標の目標は、2022年度の現状値から2028年度の目標値まで毎年同じだけ進むものとして按分し、
 # 報告された実績がその按分にどれだけ追いついているか（進捗率）で評価します。事業費は連携市町の見込額を取組ごとに合計したものです。
 #
 # | 数値 | 算出方法 |

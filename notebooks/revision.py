@@ -49,8 +49,8 @@ if not revision_pairs:
 # %%
 for old, new in revision_pairs:
     display(Markdown(f"## {text(new.short_label)} と {text(old.short_label)} の比較\n\n"
-                     f"- 以前の版：**{text(old.label)}**（{text(population.published_text(old.published))}）\n"
-                     f"- 新しい版：**{text(new.label)}**（{text(population.published_text(new.published))}）"))
+                     f"- 以前の版：**{text(population.edition_name(old))}**\n"
+                     f"- 新しい版：**{text(population.edition_name(new))}**"))
     borrowed = revision.borrowed_municipalities(frame, new.edition)
     if borrowed:
         display(Markdown(text(
@@ -116,7 +116,7 @@ for old, new in revision_pairs:
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：新しい版と以前の版の人数を、同じ市町・年・年齢区分どうしで引き算して比べます。
+# **考え方**：新しい版と以前の版の人数を、同じ市町・年・年齢区分どうしで引き算して比べます。
 # どちらかの版が公表していない年は前後の公表年から補間し、「補間値」に○を付けます。
 #
 # | 数値 | 算出方法 |
