@@ -492,7 +492,9 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     opening = f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
     if abs(gap) < 0.5:
         return opening + f"原資料の国勢調査人口{printed:,.0f}人と一致します。"
-    sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"
+    # The gap read as the reader reads it: the census figure minus the sum of the ages.
+    fewer = "少なく" if gap > 0 else "多く"
+    sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人より{abs(gap):,.0f}人{fewer}、"
     totals = projected.printed_totals
     both = totals[(totals["year"] == year) & (totals["sex"] == "both")] if len(totals) else totals
     if both.empty:
@@ -500,10 +502,14 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     unknown = float(both["population"].sum()) - counted
     if abs(unknown - gap) < 0.5:
         return (
-            sentence + "年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）と一致します。"
+            sentence + "その差は年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）です。"
         )
-    explained = f"うち{unknown:,.0f}人は年齢不詳の人数で、残る" if abs(unknown) >= 0.5 else ""
+    if abs(unknown) < 0.5:
+        return (
+            sentence
+            + "その差は基準のデータと原資料の数値の違いです（基準のデータの版・年を確かめてください）。"
+        )
     return sentence + (
-        f"{explained}{gap - unknown:+,.0f}人は基準のデータと原資料の数値の違いです"
-        "（基準のデータの版・年を確かめてください）。"
+        f"うち{unknown:,.0f}人は年齢不詳の人数で、残りの{abs(gap - unknown):,.0f}人は基準のデータと"
+        "原資料の数値の違いです（基準のデータの版・年を確かめてください）。"
     )

@@ -159,7 +159,7 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
                                           population_array[0, 1].sum()]})  # fmt: skip
     projected.printed_totals = totals
     sentence = population.base_year_check(projected)
-    assert "原資料の国勢調査人口119,184人との差は+500人で、年齢不詳の人数" in sentence
+    assert "原資料の国勢調査人口119,184人より500人少なく、その差は年齢不詳の人数" in sentence
     projected.printed_totals = totals.iloc[0:0]
     no_totals = population.base_year_check(projected)
     assert "基準のデータに総数がないため" in no_totals
