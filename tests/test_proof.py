@@ -339,3 +339,32 @@ def test_a_tick_label_outside_the_axis_is_not_counted() -> None:
     figure.tight_layout()
     assert figures.legibility(figure) == []
     plt.close(figure)
+
+
+# ---------------------------------------------------------------- 5. Excel that prints
+
+
+def test_the_workbook_prints_and_shows_numbers_as_numbers(proof_run: Project) -> None:
+    import openpyxl
+
+    book = openpyxl.load_workbook(proof_run.reports / "tables.xlsx")
+    wrong = []
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        if not (
+            sheet.print_title_rows == "1:1"
+            and sheet.auto_filter.ref
+            and sheet.sheet_properties.pageSetUpPr.fitToPage
+            and setup.fitToWidth == 1
+            and setup.orientation in ("portrait", "landscape")
+        ):
+            wrong.append(f"{sheet.title}: print settings")
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                value = cell.value
+                if isinstance(value, (int, float)) and float(value).is_integer():
+                    if ".0" in cell.number_format and "0.0" not in cell.number_format[:3]:
+                        wrong.append(f"{sheet.title}!{cell.coordinate}: {value} as {cell.number_format}")
+                if isinstance(value, str) and NUMBER.fullmatch(value) and not value.startswith("0"):
+                    wrong.append(f"{sheet.title}!{cell.coordinate}: number as text {value!r}")
+    assert wrong[:10] == []
