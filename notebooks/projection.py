@@ -104,6 +104,26 @@ if projected is not None:
         points.append(scenarios.influence_sentence(row, projected.settings))
     points += [f.message for f in projected.notes
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
+    # The planners' own scenarios (将来展望): the plan's target year against the plan's target,
+    # the last years, and when the aging rate peaks, one sentence each.
+    plan_target, plan_year = population.default_settler_target()
+    for scenario, name in own.items():
+        rows = totals[(totals["municipality"] == REGION) & (totals["scenario"] == scenario)].set_index("year")
+        if plan_year in rows.index:
+            value = float(rows.loc[plan_year, "total"])
+            side = "上回ります" if value >= plan_target else "下回ります"
+            points.append(f"将来展望「{name}」の{plan_year}年の圏域の人口は{value:,.0f}人で、"
+                          f"計画の目標{plan_target:,.0f}人程度を{abs(value - plan_target):,.0f}人{side}。")
+        later = [y for y in (2060, 2070) if y in rows.index]
+        if later:
+            described = "、".join(f"{y}年{float(rows.loc[y, 'total']):,.0f}人" for y in later)
+            extended = any(bool(rows.loc[y, "extended"]) for y in later)
+            points.append(f"将来展望「{name}」の圏域の人口は{described}です"
+                          + ("（延長：推計の最終年より後は最後の期間の率を据え置き）。" if extended else "。"))
+        peak_year = int(rows["aging_rate_pct"].idxmax())
+        points.append(f"将来展望「{name}」の圏域の高齢化率は{peak_year}年に最も高く"
+                      f"{float(rows.loc[peak_year, 'aging_rate_pct']):.1f}%です"
+                      + ("（延長した年）。" if bool(rows.loc[peak_year, "extended"]) else "。"))
     display(Markdown("\n".join(f"- {text(p)}" for p in points)))
 
 # %% [markdown]
