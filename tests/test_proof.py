@@ -30,8 +30,8 @@ MUNICIPALITIES = ("一関市", "平泉町")
 REGION = "圏域"
 PORTRAIT_PX = 680
 """Content width of an A4 portrait page between the reports' 15 mm margins (CSS px)."""
-LANDSCAPE_PX = 1009
-"""Content width of an A4 landscape page (297 mm − 2 × 15 mm) in CSS px."""
+LANDSCAPE_PX = 1032
+"""Content width of an A4 landscape page (297 mm − 2 × 12 mm) in CSS px."""
 
 
 @dataclass
@@ -197,7 +197,9 @@ def _key_columns(table: Table, municipality: int) -> list[int]:
 
 def region_mismatches(table: Table) -> list[str]:
     """Rows of ``table`` where the 圏域's count of people differs from the sum of its
-    municipalities' (rows matched on every other key column)."""
+    municipalities' (rows matched on every other key column). In a year interpolated
+    between published years (marked ○ in 補間値) each count is rounded on its own, so
+    there the sum may differ by one person; anywhere else it must be exact."""
     header = table.header
     columns = [
         i
@@ -223,7 +225,9 @@ def region_mismatches(table: Table) -> list[str]:
             if None in values:
                 continue
             region, *members = values
-            if region != sum(members):  # type: ignore[arg-type]
+            marked = "補間値" in header and rows[REGION][header.index("補間値")] == "○"
+            rounding = 1 if marked else 0
+            if abs(region - sum(members)) > rounding:  # type: ignore[arg-type,operator]
                 wrong.append(
                     f"{table.caption} {key} {name}: {region} ≠ {' + '.join(map(str, members))}"
                 )
@@ -288,8 +292,8 @@ def test_a_scenario_made_the_vision_shows_the_same_numbers_in_every_report(
     projection = {
         int(row[0]): number(row[column]) for row in projection_table.body if number(row[column])
     }
-    assert population == {y: v for y, v in expected.items() if y in population}
-    assert set(population) == set(expected)
+    # Every year of the vision file, the same integers (the report adds interpolated years).
+    assert {y: population.get(y) for y in expected} == expected
     assert projection == {y: expected[y] for y in projection}
 
 
