@@ -81,8 +81,9 @@ WRAPPED_TEXT = 14
 """A long text column is given about this many characters a line when printed."""
 NARROW_TEXT = 7
 """The characters a line of a long text column in a short table made to fit portrait."""
-FEW_ROWS = 3
-"""A table of at most this many rows is made to fit portrait rather than printed landscape."""
+FEW_ROWS = 1
+"""A table of at most this many rows is made to fit portrait rather than printed landscape
+(more rows move their heading onto the landscape page with them, see the report template)."""
 
 
 def print_width(

@@ -356,7 +356,7 @@ def test_the_workbook_prints_and_shows_numbers_as_numbers(proof_run: Project) ->
     for sheet in book.worksheets:
         setup = sheet.page_setup
         if not (
-            sheet.print_title_rows == "1:1"
+            sheet.print_title_rows in ("1:1", "$1:$1")
             and sheet.auto_filter.ref
             and sheet.sheet_properties.pageSetUpPr.fitToPage
             and setup.fitToWidth == 1
