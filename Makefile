@@ -5,7 +5,7 @@ ARGS   ?=
 TASKS  := $(PYTHON) tasks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate reports pdf test lint typecheck unit lab bench bundle lock clean
+.PHONY: help setup validate reports pdf proof test lint typecheck unit lab bench bundle lock clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -21,6 +21,9 @@ reports: ## Validate, then regenerate reports/ and data/processed/ together (ARG
 
 pdf: ## Print every report to an A4 PDF in reports/pdf/ (needs Chromium, Chrome or Edge)
 	$(TASKS) pdf $(ARGS)
+
+proof: ## Print every report to PDF and draw all pages on one sheet, reports/pdf/proof.png
+	$(TASKS) proof $(ARGS)
 
 lint: ## ruff (lint and format check)
 	$(TASKS) lint

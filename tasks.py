@@ -847,6 +847,7 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], bool, str]] = {
     "reports": (in_venv("-m", "analysis", "reports"), True, "検査してから、報告書と集計表をすべて作り直します"),
     "validate": (in_venv("-m", "analysis", "validate"), True, "data/raw/ のデータを検査します"),
     "pdf": (in_venv("-m", "analysis", "pdf"), True, "報告書を A4 の PDF にします（reports/pdf/）"),
+    "proof": (in_venv("-m", "analysis", "proof"), True, "報告書を PDF にし、全ページを1枚の画像に並べます（reports/pdf/proof.png）"),
     "lab": (lab, True, "JupyterLab を開きます"),
     "test": (test, True, "ruff・mypy・すべてのテスト"),
     "lint": (lint, True, "ruff（書式とコードの検査）"),

@@ -41,6 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--raw-dir", type=Path, help="check another folder laid out like data/raw/")
     check.add_argument("--verbose", action="store_true", help="also print each finding in English")
     commands.add_parser("pdf", help="print every report to an A4 PDF in reports/pdf/")
+    commands.add_parser(
+        "proof", help="print every report to PDF and draw all pages on reports/pdf/proof.png"
+    )
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
     reports.add_argument(
         "--target-year", type=int, default=2028, help="year to report (default 2028)"
@@ -81,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         metavar="NAME",
         help="make scenario NAME the vision edition of this run (written to data/processed/)",
+    )
+    reports.add_argument(
+        "--age-sex-label", default="", help="name of the supplied age × sex edition (for 出典)"
     )
     reports.add_argument("--verbose", action="store_true", help="also print findings in English")
     return parser
@@ -174,6 +180,20 @@ def main(argv: list[str] | None = None) -> int:
         for path in written:
             print(f"PDF を作成しました：{display_path(path)}", flush=True)
         return 0
+    if arguments.command == "proof":
+        from analysis.outputs import OutputError
+        from analysis.paths import display_path
+        from analysis.proof import proof
+
+        try:
+            printed, sheet = proof()
+        except OutputError as error:  # a PDF or the sheet held open by a viewer, a full disk
+            print(error, flush=True)
+            return 1
+        for pdf_path in printed:
+            print(f"PDF を作成しました：{display_path(pdf_path)}", flush=True)
+        print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
+        return 0
     from analysis.options import Options
     from analysis.pipeline import run
 
@@ -203,6 +223,7 @@ def main(argv: list[str] | None = None) -> int:
             if arguments.vision_from_scenario is None
             else arguments.vision_from_scenario.strip()
         ),
+        age_sex_label=arguments.age_sex_label.strip(),
     )
     return run(options)
 

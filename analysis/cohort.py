@@ -228,6 +228,54 @@ def _totals_from_groups(frame: pd.DataFrame) -> pd.DataFrame:
     return merged.drop(columns="group_sum")
 
 
+REGION_SUM = "市町の合計"
+"""The ``derivation`` of a 圏域 summed from its municipalities; one that includes an
+interpolated municipality starts with the interpolation's label (so it is marked 補間)."""
+
+
+def region_derivation(interpolated: np.ndarray) -> np.ndarray:
+    """The derivation of summed 圏域 rows, given whether any of their municipalities was
+    interpolated."""
+    return np.where(interpolated, f"{INTERPOLATION_LABELS[0]}を含む{REGION_SUM}", REGION_SUM)
+
+
+def _summed_regions(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
+    """``added`` with the 圏域 rows of an edition whose 圏域 is the sum of its municipalities
+    (a partial or unprinted 圏域) summed again from the municipalities in the same year,
+    instead of interpolated on their own: the 圏域 stays the sum of what the tables show."""
+    regions = frame[frame["municipality"] == REGION]
+    if regions.empty or "derivation" not in frame:
+        return added
+    summed = regions.groupby("edition")["derivation"].agg(
+        lambda d: d.astype(str).str.endswith(REGION_SUM).all()
+    )
+    editions = set(summed[summed].index)
+    redo = (added["municipality"] == REGION) & added["edition"].isin(editions)
+    if not redo.any():
+        return added
+    keys = ["edition", "year", "age_group"]
+    wanted = added.loc[redo, keys]
+    everything = pd.concat([frame, added[~redo]], ignore_index=True)
+    members = everything[
+        (everything["municipality"] != REGION) & everything["edition"].isin(editions)
+    ].assign(flag=lambda f: is_interpolated(f))
+    count = members.groupby("edition")["municipality"].nunique()
+    sums = members.groupby(keys, observed=True).agg(
+        population=("population", "sum"), flag=("flag", "any"), n=("municipality", "nunique")
+    )
+    rows = wanted.merge(sums.reset_index(), on=keys, how="inner")
+    rows = rows[rows["n"].to_numpy() == count.reindex(rows["edition"]).to_numpy()]
+    rebuilt = added[redo].merge(rows[[*keys, "population", "flag"]], on=keys, how="left",
+                                suffixes=("", "_sum"))  # fmt: skip
+    found = rebuilt["population_sum"].notna()  # a 圏域 without all its municipalities here
+    rebuilt.loc[found, "population"] = rebuilt.loc[found, "population_sum"]  # stays as it was
+    rebuilt.loc[found, "derivation"] = region_derivation(
+        rebuilt.loc[found, "flag"].to_numpy(dtype=bool)
+    )
+    rebuilt = rebuilt.drop(columns=["population_sum", "flag"])
+    return pd.concat([added[~redo], rebuilt], ignore_index=True)
+
+
 def with_years(
     frame: pd.DataFrame, years: Iterable[int], method: Method = "linear"
 ) -> pd.DataFrame:
@@ -251,6 +299,7 @@ def with_years(
     extra = pd.concat(extras, ignore_index=True)
     extra = extra.merge(frame[[*SERIES, "year"]], on=[*SERIES, "year"], how="left", indicator=True)
     extra = extra[extra["_merge"] == "left_only"].drop(columns="_merge")
+    extra = _summed_regions(frame, extra)
     combined = pd.concat([frame, extra], ignore_index=True)
     combined["derived"] = combined["derived"].astype(bool)
     return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import agesex, checks, vocabulary
+from analysis import agesex, checks, cohort, vocabulary
 from analysis.agesex import AgeSexLoaded
 from analysis.cells import (
     MUNICIPALITY,
@@ -555,6 +555,34 @@ def describe_borrowing(
     return described
 
 
+def fill_missing_years(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
+    """A year missing from an edition's own series (a partial revision that skips 2035 while
+    the municipality it borrows has 2035) is interpolated linearly between its nearest years
+    (marked 線形補間), so that every year the edition shows has every municipality and the
+    圏域 is their sum. Only years on the edition's own grid (its first year plus multiples of
+    its step) inside its own range are added; nothing is extrapolated.
+    """
+    members = frame[frame["municipality"].isin(municipalities)]
+    extras = []
+    for _, rows in members.groupby("edition", sort=False):
+        own = sorted(set(rows.loc[~is_borrowed(rows), "year"]))
+        if len(own) < 2:
+            continue
+        step = int(np.gcd.reduce(np.diff(own)))
+        grid = {y for y in set(rows["year"]) | set(own) if own[0] <= y <= own[-1]}
+        years = {y for y in grid if (y - own[0]) % step == 0}
+        have = rows.groupby(["municipality", "age_group"], observed=True)["year"].agg(set)
+        lacking = {year for years_of in have for year in years - years_of}
+        if not lacking:
+            continue
+        added = cohort.with_years(rows, sorted(lacking))
+        new = added.merge(rows[[*cohort.SERIES, "year"]], how="left", indicator=True)
+        extras.append(new[new["_merge"] == "left_only"].drop(columns="_merge"))
+    if not extras:
+        return frame
+    return pd.concat([frame, *extras], ignore_index=True)
+
+
 def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
     """Add what an edition may leave out: totals and the 圏域 (marked ``derived``).
 
@@ -588,12 +616,22 @@ def complete_population(frame: pd.DataFrame, municipalities: list[str]) -> pd.Da
         printed = frame.loc[frame["municipality"] == REGION, ["edition", "year", "age_group"]]
         printed_index = pd.MultiIndex.from_frame(printed)
         wanted = by_region.notna().all(axis=1) & ~by_region.index.isin(printed_index)
+        interpolated = (
+            members.assign(flag=cohort.is_interpolated(members))
+            .groupby(["edition", "year", "age_group"], observed=True)["flag"]
+            .any()
+        )
         region = (
             by_region[wanted]
             .sum(axis=1)
             .rename("population")
             .reset_index()
-            .assign(municipality=REGION, derived=True, derivation="市町の合計")
+            .assign(municipality=REGION, derived=True)
+        )
+        region["derivation"] = cohort.region_derivation(
+            interpolated.reindex(pd.MultiIndex.from_frame(region[["edition", "year", "age_group"]]))
+            .fillna(False)
+            .to_numpy(dtype=bool)
         )
         frame = pd.concat([frame, region], ignore_index=True)
     frame["derived"] = frame["derived"].astype(bool)
@@ -693,8 +731,14 @@ def load_all(
     raw, borrowed = borrow_missing(printed, editions, municipalities)
     corrected, _ = borrow_missing(corrected, editions, municipalities)
     raise_on_errors(region_sum_errors(corrected, editions, municipalities))
-    raw = sort_population(complete_population(raw, municipalities), municipalities)
-    corrected = sort_population(complete_population(corrected, municipalities), municipalities)
+    raw = sort_population(
+        complete_population(fill_missing_years(raw, municipalities), municipalities),
+        municipalities,
+    )
+    corrected = sort_population(
+        complete_population(fill_missing_years(corrected, municipalities), municipalities),
+        municipalities,
+    )
     findings += describe_borrowing(corrected, borrowed, municipalities)
     corrected["corrected"] = corrected["corrected"].fillna(False).astype(bool)
     return PopulationData(editions, municipalities, raw, corrected, applied, findings, detailed)

@@ -202,7 +202,7 @@ def unit(column: str) -> str:
 def number_format(column: str) -> str:
     """The Excel number format for a numeric column: decimals as the quantity deserves."""
     kind = unit(column)
-    if kind in {"人", "千円", "人／5年", "人／年"}:
+    if kind in {"人", "千円", "人／5年", "人／年"} or column in {"gap", "difference_people"}:
         return "#,##0"
     if kind in {"%", "ポイント"} or column.endswith("_pct"):
         return "0.0"

@@ -48,12 +48,22 @@ def table(
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     short = [renamed[c] for c in short_text_columns(shown, frame.columns, renamed)]
+    wrapped = WRAPPED_TEXT
+    wide = print_width(shown, format_map) > PORTRAIT_WIDTH
+    if (
+        wide
+        and len(shown) <= FEW_ROWS
+        and print_width(shown, format_map, NARROW_TEXT) <= PORTRAIT_WIDTH
+    ):
+        # A table of a row or two on a landscape page of its own leaves the page empty:
+        # its long texts wrap narrower instead, so that it prints on the portrait page.
+        wrapped, wide = NARROW_TEXT, False
     for column in (c for c in text_columns if c not in short):
         # A long text column keeps a readable width when printed.
         longest = shown[column].dropna().astype(str).str.len().max()
         if pd.notna(longest) and longest > 0:
             styler = styler.set_properties(
-                subset=[column], **{"min-width": f"{min(int(longest), WRAPPED_TEXT) * 0.7:.1f}em"}
+                subset=[column], **{"min-width": f"{min(int(longest), wrapped) * 0.7:.1f}em"}
             )
     if short:
         # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
@@ -61,7 +71,6 @@ def table(
         styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    wide = print_width(shown, format_map) > PORTRAIT_WIDTH
     return styler.set_table_attributes(f'class="report-table{" report-wide" if wide else ""}"')
 
 
@@ -72,9 +81,16 @@ portrait (680 px between the margins): 60.8 measured 665 px (fits), 65.4 measure
 (does not); the browser test checks every table of the reports against the page width."""
 WRAPPED_TEXT = 14
 """A long text column is given about this many characters a line when printed."""
+NARROW_TEXT = 7
+"""The characters a line of a long text column in a short table made to fit portrait."""
+FEW_ROWS = 1
+"""A table of at most this many rows is made to fit portrait rather than printed landscape
+(more rows move their heading onto the landscape page with them, see the report template)."""
 
 
-def print_width(shown: pd.DataFrame, formats: dict[object, str]) -> float:
+def print_width(
+    shown: pd.DataFrame, formats: dict[object, str], wrapped: int = WRAPPED_TEXT
+) -> float:
     """The printed width of a table in full-width characters (an estimate: half-width
     characters count one half, each column adds one for its padding)."""
 
@@ -90,7 +106,7 @@ def print_width(shown: pd.DataFrame, formats: dict[object, str]) -> float:
             cells = [width(fmt.format(v)) for v in values] if len(values) else [0.0]
             content = max(cells)
         else:
-            content = min(max((width(str(v)) for v in values), default=0.0), WRAPPED_TEXT)
+            content = min(max((width(str(v)) for v in values), default=0.0), wrapped)
         # Headers wrap only between words (word-break: keep-all): their longest piece
         # between spaces and punctuation is as wide as the column can get.
         pieces = [width(piece) for piece in _HEADER_BREAKS.split(str(column)) if piece]

@@ -21,6 +21,7 @@ from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
+from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.io import atomic_path
@@ -112,6 +113,8 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
     from IPython.display import Image, display
 
     check_drawn(figure, name)
+    enlarge_small_text(figure, dpi)
+    check_legible(figure, name)
     description = describe(figure)
     png = save(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
@@ -145,6 +148,101 @@ def check_drawn(figure: Figure, name: str) -> None:
                 raise EmptyPanel(f"{name}: 線のない凡例「{label}」")
 
 
+PRINT_WIDTH_IN = 180 / 25.4
+"""The width a figure prints at most: an A4 portrait page between the reports' 15 mm margins."""
+PRINT_HEIGHT_IN = 165 / 25.4
+"""The height a figure prints at most (the reports' print style: never taller than a page)."""
+SMALLEST_PRINTED_PT = 7.0
+"""No text of a figure prints smaller than this (7 pt is the usual floor for print)."""
+
+
+class Unreadable(ValueError):
+    """A figure whose text would print too small or on top of other text."""
+
+
+def printed_scale(figure: Figure, dpi: int = 150) -> float:
+    """How much the figure is scaled when printed: its saved size (the tight box, as
+    :func:`save` writes it) shrunk to the page (``PRINT_WIDTH_IN`` × ``PRINT_HEIGHT_IN``);
+    a smaller image prints at its own size (one pixel per CSS pixel, 96 to the inch)."""
+    if getattr(figure, "fixed_layout", False):
+        width, height = figure.get_size_inches()
+    else:
+        renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+        box = figure.get_tightbbox(renderer).padded(plt.rcParams["savefig.pad_inches"])
+        width, height = box.width, box.height
+    return float(min(PRINT_WIDTH_IN / width, PRINT_HEIGHT_IN / height, dpi / 96))
+
+
+def legibility(figure: Figure, dpi: int = 150) -> list[str]:
+    """Every text of ``figure`` that prints below ``SMALLEST_PRINTED_PT`` and every pair of
+    texts that overlap, measured by matplotlib's renderer at the size the figure prints."""
+    figure.draw_without_rendering()  # legends and tick labels are placed when drawn
+    scale = printed_scale(figure, dpi)
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = _texts(figure)
+    problems = []
+    boxes = []
+    for text in texts:
+        size = float(text.get_fontsize()) * scale
+        if size < SMALLEST_PRINTED_PT - 0.05:
+            problems.append(
+                f"「{text.get_text()}」は印刷で{size:.1f}pt（{SMALLEST_PRINTED_PT:g}pt未満）"
+            )
+        boxes.append(text.get_window_extent(renderer).shrunk(0.97, 0.9))
+    for i, first in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            if first.overlaps(boxes[j]):
+                problems.append(
+                    f"「{texts[i].get_text()}」と「{texts[j].get_text()}」が重なっています"
+                )
+    return problems
+
+
+def _texts(figure: Figure) -> list[Text]:
+    """The texts of ``figure`` that are drawn: visible, not empty, not in a hidden panel, and
+    no tick label outside its axis's limits (matplotlib keeps those but does not draw them)."""
+    hidden: set[int] = set()
+    for axis in figure.axes:
+        if not axis.get_visible():
+            hidden.update(id(t) for t in axis.findobj(Text))
+            continue
+        for labels, limits, index in (
+            (axis.get_xticklabels(), axis.get_xlim(), 0),
+            (axis.get_yticklabels(), axis.get_ylim(), 1),
+        ):
+            low, high = sorted(limits)
+            hidden.update(
+                id(t) for t in labels if not low - 1e-9 <= t.get_position()[index] <= high + 1e-9
+            )
+    return [
+        t
+        for t in figure.findobj(Text)
+        if isinstance(t, Text) and t.get_visible() and t.get_text().strip() and id(t) not in hidden
+    ]
+
+
+def enlarge_small_text(figure: Figure, dpi: int = 150) -> None:
+    """Set every text that would print below ``SMALLEST_PRINTED_PT`` to that size. Larger
+    text makes the figure larger and so printed smaller: measured again, three times at most."""
+    for _ in range(5):
+        figure.draw_without_rendering()
+        smallest = SMALLEST_PRINTED_PT / printed_scale(figure, dpi) * 1.04
+        small = [t for t in _texts(figure) if float(t.get_fontsize()) < smallest]
+        if not small:
+            return
+        for text in small:
+            text.set_fontsize(smallest)
+        if not getattr(figure, "fixed_layout", False):  # room between panels for larger text
+            figure.tight_layout(rect=getattr(figure, "layout_rect", (0, 0, 1, 1)))
+
+
+def check_legible(figure: Figure, name: str) -> None:
+    """Refuse a figure a council member could not read on paper (see :func:`legibility`)."""
+    problems = legibility(figure)
+    if problems:
+        raise Unreadable(f"{name}: " + "；".join(problems[:5]))
+
+
 def _has_data(artist: object) -> bool:
     if isinstance(artist, Line2D):
         values = np.asarray(artist.get_ydata(), dtype="float64")
@@ -164,6 +262,11 @@ def describe(figure: Figure) -> str:
 
 
 _PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
+
+
+def year_axis(axis: Axes) -> None:
+    """Years on a time axis as they are spaced, few enough that their labels never touch."""
+    axis.xaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 5, 10], integer=True))
 
 
 def from_zero(axis: Axes) -> None:
@@ -204,16 +307,22 @@ def population_by_age(
                 linewidth=0.5,
             )
             bottom = bottom + rows[group]
+        crowded = len(rows) > 7  # upright labels would touch: turned to read upwards
         for x, total in zip(positions, rows["total"], strict=True):
-            axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8)
+            axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8,
+                          rotation=90 if crowded else 0, xytext=(0, 2),
+                          textcoords="offset points")  # fmt: skip
         axis.set_xticks(list(positions))
         axis.set_xticklabels(
             [
-                f"{y}年" + ("\n(補間)" if d else "")
+                f"{y}年" + (("（補間）" if crowded else "\n(補間)") if d else "")
                 for y, d in zip(rows["year"], rows["interpolated"], strict=True)
             ],
             fontsize=8,
+            rotation=90 if crowded else 0,
         )
+        if crowded:
+            axis.set_ylim(top=axis.get_ylim()[1] * 1.15)  # room for the upright totals
         axis.set_title(title, fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
         axis.grid(axis="x", visible=False)
@@ -306,11 +415,16 @@ def projection_vs_vision(
         last = rows["year"].max()
         for year, value in zip(labelled["year"], labelled["population"], strict=True):
             at_end = year == last
+            # The higher series' label above its point, the lower one's below (at the end,
+            # where both sit to the right of their points, a little above and below).
+            other = (vision if key == "projection" else projection).set_index("year")["population"]
+            that = float(other.loc[year]) if year in other.index else -np.inf
+            higher = value > that or (value == that and key == "projection")
             axis.annotate(
                 f"{value:,.0f}",
                 (year, value),
                 textcoords="offset points",
-                xytext=(10, 0) if at_end else ((0, 9) if key == "projection" else (0, -15)),
+                xytext=(10, 6 if higher else -6) if at_end else ((0, 9) if higher else (0, -15)),
                 ha="left" if at_end else "center",
                 va="center" if at_end else "baseline",
                 fontsize=8,
@@ -471,7 +585,8 @@ def kpi_progress_grid(
     figure.legend(list(handles.values()), list(handles), loc="upper center", ncol=2,
                   bbox_to_anchor=(0.5, 0.985))  # fmt: skip
     figure.suptitle(f"成果指標（KPI）の計画と実績（年度）{page}", y=0.998, fontsize=13)
-    figure.tight_layout(rect=(0, 0, 1, 0.93))
+    figure.layout_rect = (0, 0, 1, 0.93)  # type: ignore[attr-defined]  # title and legend above
+    figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
     return figure
 
 
@@ -508,34 +623,35 @@ SMALL_BUDGET_SHARE = 0.05
 shows them at their real size there; on one axis with the largest they would be invisible)."""
 
 
-def budget_by_initiative(totals: pd.DataFrame) -> Figure:
-    """Five-year budget per initiative (千円, linear, sorted, every bar labelled); the small
-    ones again in a second panel on their own scale. ``totals`` has label and 千円."""
+def budget_by_initiative(totals: pd.DataFrame) -> list[Figure]:
+    """Five-year budget per initiative (千円, linear, sorted, every bar labelled), one figure
+    per page: all initiatives, then the small ones again on their own scale. Each is shaped
+    to print on a portrait page with 7 pt labels (one tall figure of both printed at 3 pt).
+    ``totals`` has label and 千円."""
     ordered = totals.sort_values("budget_thousand_yen")
     largest = float(ordered["budget_thousand_yen"].max())
     small = ordered[ordered["budget_thousand_yen"] < largest * SMALL_BUDGET_SHARE]
-    panels = [(ordered, "すべての取組")]
+    panels = [(ordered, "具体的な取組別の事業費（2024～2028年度、すべての取組）")]
     if 0 < len(small) < len(ordered):
         panels.append((small, f"最大の取組の{SMALL_BUDGET_SHARE:.0%}未満の取組（目盛を拡大）"))
-    heights = [0.26 * len(rows) + 0.9 for rows, _ in panels]
-    figure, axes = plt.subplots(len(panels), 1, figsize=(9, sum(heights) + 0.8),
-                                gridspec_kw={"height_ratios": heights}, squeeze=False)  # fmt: skip
-    for axis, (rows, title) in zip(axes[:, 0], panels, strict=True):
+    made = []
+    for rows, title in panels:
+        figure, axis = plt.subplots(figsize=(8, 0.22 * len(rows) + 1.3))
         values = rows["budget_thousand_yen"]
         axis.barh(rows["label"], values, color="#5b8cc0")
         for y, value in enumerate(values):
             axis.annotate(f"{value:,.0f}", (value, y), xytext=(3, 0), textcoords="offset points",
-                          va="center", fontsize=7)  # fmt: skip
-        axis.set_xlim(0, float(values.max()) * 1.18)
+                          va="center", fontsize=8)  # fmt: skip
+        axis.set_xlim(0, float(values.max()) * 1.22)
         axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
         axis.xaxis.set_major_formatter(_PEOPLE)
-        axis.set_title(title, fontsize=10, loc="left")
-        axis.tick_params(axis="y", labelsize=7)
+        axis.set_title(title, fontsize=11, loc="left")
+        axis.tick_params(axis="y", labelsize=8)
         axis.grid(axis="y", visible=False)
-    axes[-1, 0].set_xlabel("5年間の事業費合計（千円）")
-    figure.suptitle("具体的な取組別の事業費（2024～2028年度）", fontsize=12)
-    figure.tight_layout(rect=(0, 0, 1, 0.985))
-    return figure
+        axis.set_xlabel("5年間の事業費合計（千円）")
+        figure.tight_layout()
+        made.append(figure)
+    return made
 
 
 def revision_overlay(
@@ -545,7 +661,8 @@ def revision_overlay(
 
     ``old`` and ``new`` are (edition id, label); the old edition is dashed.
     """
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    # One above the other: side by side, the legends and the year labels ran together.
+    figure, (left, right) = plt.subplots(2, 1, figsize=(8.5, 9.5))
     structure_rows = []
     for (edition, label), style in ((old, "--"), (new, "-")):
         rows = frame[(frame["edition"] == edition) & (frame["municipality"] == municipality)]
@@ -582,11 +699,15 @@ def revision_overlay(
     from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
     # Below the panel: inside it, eight entries would cover the lines.
-    left.legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    longest = max(len(old[1]), len(new[1]))
+    left.legend(fontsize=8, ncol=1 if longest > 14 else 2, loc="upper center",
+                bbox_to_anchor=(0.5, -0.1))  # fmt: skip
     right.set_ylabel("高齢化率（%）")
     from_zero(right)
     right.set_title(f"{municipality}：高齢化率")
-    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14))
+    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    for axis in (left, right):
+        year_axis(axis)
     figure.suptitle(
         f"{municipality}の新旧比較（破線：{old[1]}、実線：{new[1]}）", fontsize=12, y=1.03
     )
@@ -704,7 +825,8 @@ def population_pyramid(
 def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) -> Figure:
     """Total population and the three broad groups per scenario (人)."""
     rows = indicators[indicators["municipality"] == area]
-    figure, axes = plt.subplots(1, 4, figsize=(15, 4.2))
+    figure, grid = plt.subplots(2, 2, figsize=(10, 7.6))
+    axes = list(grid.flat)
     panels = (("total", "総人口"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS))
     for axis, (column, title) in zip(axes, panels, strict=True):
         for scenario, label in labels.items():
@@ -724,13 +846,15 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
             )
         axis.set_title(title, fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
+        year_axis(axis)
         axis.set_xlabel("年")
+        axis.set_ylabel("人口（人）")
         from_zero(axis)
-    axes[0].set_ylabel("人口（人）")
     handles, names = axes[0].get_legend_handles_labels()
-    figure.legend(handles, names, loc="upper center", ncol=len(names), bbox_to_anchor=(0.5, 1.06))
-    figure.suptitle(f"{area}の将来人口（シナリオ別）", y=1.13, fontsize=13)
-    figure.tight_layout()
+    figure.legend(handles, names, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.0))
+    figure.suptitle(f"{area}の将来人口（シナリオ別）", y=1.0 + 0.03, fontsize=13)
+    figure.layout_rect = (0, 0, 1, 1 - 0.035 * ((len(names) + 1) // 2))  # type: ignore[attr-defined]
+    figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
     return figure
 
 
@@ -765,6 +889,7 @@ def vision_paths(
         axis.set_ylim(bottom=0, top=axis.get_ylim()[1] * 1.05)
         axis.set_title(title, fontsize=11)
         axis.set_xlabel("年")
+        year_axis(axis)
         if formatter is not None:
             axis.yaxis.set_major_formatter(formatter)
     handles, names = axes[0].get_legend_handles_labels()

@@ -54,7 +54,9 @@ class Options:
     """A scenario made the vision edition of the run (as if supplied with --vision); None when
     not asked for ('' when the option was given without a name: refused)."""
     vision_source: str = ""
-    """Where the supplied vision comes from, for the report's 出典 (else the file name)."""
+    """Where the supplied vision comes from, for the report's 出典 (else described in words)."""
+    age_sex_label: str = ""
+    """The name of the supplied age × sex edition (``--age-sex-label``), for the reports' 出典."""
 
     @property
     def projection_inputs(self) -> tuple[Path, ...]:

@@ -106,6 +106,7 @@ def reports_for(options: Options) -> list[Report]:
                 "output_dir": "",
                 "method": options.method,
                 "age_sex_path": str(options.age_sex or ""),
+                "age_sex_label": options.age_sex_label,
                 **labels,
             },
             supplied,
@@ -131,6 +132,7 @@ def projection_report(options: Options) -> Report:
         NOTEBOOKS / "projection.py",
         {
             "age_sex_path": str(options.age_sex or ""),
+            "age_sex_label": options.age_sex_label,
             "survival_path": str(options.survival or ""),
             "settings_path": str(options.projection_settings or ""),
             "profile_path": str(options.settler_profile or ""),
@@ -181,12 +183,11 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
         return None
     VISION_FROM_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, VISION_FROM_SCENARIO)
-    scenario_file = options.scenarios.name if options.scenarios else "国の手引き"
     return replace(
         options,
         vision=VISION_FROM_SCENARIO,
-        vision_label=options.vision_label or f"将来展望（{label}）",
-        vision_source=f"シナリオ「{options.vision_from_scenario}」（{scenario_file}）から作成",
+        vision_label=options.vision_label or population.vision_label_of(label),
+        vision_source=f"市町独自のシナリオ「{label}」の推計（男女・5歳階級別）から作成",
     )
 
 

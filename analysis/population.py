@@ -36,7 +36,7 @@ def supplied_edition(
         published=published,
         path=path,
         replaces=replaces,
-        source=source or f"提供ファイル {path.name}",
+        source=source or f"提供された{kind_label}の新しい版",
         short_label=label or f"{kind_label}（新しい版）",
     )
 
@@ -46,7 +46,16 @@ def published_text(published: str) -> str:
     found = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", published.strip())
     if found:
         return f"{found.group(1)}年{int(found.group(2))}月公表"
-    return f"公表 {published}" if published.strip() else "公表時期不明"
+    return f"{published.strip()}公表" if published.strip() else ""
+
+
+def edition_name(edition: Edition) -> str:
+    """An edition's name with its publication date once: 「…（2018年3月公表）」, or the name
+    alone when it already says when it was published or the date is unknown."""
+    when = published_text(edition.published)
+    if not when or "公表" in edition.label:
+        return edition.label
+    return f"{edition.label}（{when}）"
 
 
 def load(
@@ -378,8 +387,19 @@ class AgeSexSource:
     detail: AgeSexLoaded
 
 
+def vision_label_of(scenario_label: str) -> str:
+    """The vision edition's name for a scenario: 「将来展望（…）」, once (a scenario that a
+    planner already named 将来展望… keeps its name, no brackets inside brackets)."""
+    if scenario_label.startswith("将来展望"):
+        return scenario_label
+    return f"将来展望（{scenario_label}）"
+
+
 def age_sex_source(
-    data: PopulationData, age_sex_path: str | Path | None, raw_dir: Path = DATA_RAW
+    data: PopulationData,
+    age_sex_path: str | Path | None,
+    raw_dir: Path = DATA_RAW,
+    label: str = "",
 ) -> AgeSexSource | None:
     """The supplied age × sex file, else the newest registered edition by sex and age, else None.
 
@@ -394,7 +414,7 @@ def age_sex_source(
             registry=read_municipality_registry(raw_dir / "municipalities.csv"),
         )
         raise_on_errors(detail.findings)
-        return AgeSexSource(f"提供ファイル {path.name}", detail)
+        return AgeSexSource(label or "提供された男女・5歳階級別データ", detail)
     for edition in reversed(data.editions):
         if edition.age_sex and edition.edition in data.age_sex:
             return AgeSexSource(edition.label, data.age_sex[edition.edition])
@@ -416,10 +436,11 @@ def projections(
     profile_path: str | Path | None = None,
     scenarios_path: str | Path | None = None,
     raw_dir: Path = DATA_RAW,
+    age_sex_label: str = "",
 ) -> scenarios.Projected | None:
     """Every scenario from the age × sex data in use (the guidance's and those of the
     scenario file); None when there is none."""
-    source = age_sex_source(data, age_sex_path, raw_dir)
+    source = age_sex_source(data, age_sex_path, raw_dir, age_sex_label)
     if source is None:
         return None
     counts, spread = agesex.distribute_unknown(source.detail)
@@ -481,7 +502,9 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
         )
     if abs(gap) < 0.5:
         return opening + f"原資料の国勢調査人口{printed:,.0f}人と一致します。"
-    sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人との差は{gap:+,.0f}人で、"
+    # The gap read as the reader reads it: the census figure minus the sum of the ages.
+    fewer = "少なく" if gap > 0 else "多く"
+    sentence = opening + f"原資料の国勢調査人口{printed:,.0f}人より{abs(gap):,.0f}人{fewer}、"
     totals = projected.printed_totals
     both = totals[(totals["year"] == year) & (totals["sex"] == "both")] if len(totals) else totals
     if both.empty:
@@ -489,10 +512,14 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     unknown = float(both["population"].sum()) - counted
     if abs(unknown - gap) < 0.5:
         return (
-            sentence + "年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）と一致します。"
+            sentence + "その差は年齢不詳の人数（総数には含まれ、年齢別の人数には含まれない）です。"
         )
-    explained = f"うち{unknown:,.0f}人は年齢不詳の人数で、残る" if abs(unknown) >= 0.5 else ""
+    if abs(unknown) < 0.5:
+        return (
+            sentence
+            + "その差は基準のデータと原資料の数値の違いです（基準のデータの版・年を確かめてください）。"
+        )
     return sentence + (
-        f"{explained}{gap - unknown:+,.0f}人は基準のデータと原資料の数値の違いです"
-        "（基準のデータの版・年を確かめてください）。"
+        f"うち{unknown:,.0f}人は年齢不詳の人数で、残りの{abs(gap - unknown):,.0f}人は基準のデータと"
+        "原資料の数値の違いです（基準のデータの版・年を確かめてください）。"
     )

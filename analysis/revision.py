@@ -47,9 +47,10 @@ def differences(frame: pd.DataFrame, old: str, new: str, target_years: list[int]
     difference_people = new − old; difference_pct = (new − old) ÷ old × 100. Target
     years that an edition does not publish are interpolated (marked derived).
     """
-    pair = own_rows(frame[frame["edition"].isin([old, new])])
-    years = common_years(pair, old, new, target_years)
-    pair = cohort.with_years(pair, target_years)
+    both = frame[frame["edition"].isin([old, new])]
+    years = common_years(own_rows(both), old, new, target_years)
+    # Interpolated with the borrowed rows (a summed 圏域 stays the sum), compared without.
+    pair = own_rows(cohort.with_years(both, target_years))
     pair = pair[pair["year"].isin(years)]
     compared = cohort.compare(pair, old, new).rename(
         columns={
@@ -69,9 +70,9 @@ def aging_differences(
     frame: pd.DataFrame, old: str, new: str, target_years: list[int]
 ) -> pd.DataFrame:
     """Aging rate (%) in both editions and the difference in points (new − old)."""
-    pair = own_rows(frame[frame["edition"].isin([old, new])])
-    years = common_years(pair, old, new, target_years)
-    structure = cohort.age_structure(cohort.with_years(pair, target_years))
+    both = frame[frame["edition"].isin([old, new])]
+    years = common_years(own_rows(both), old, new, target_years)
+    structure = cohort.age_structure(own_rows(cohort.with_years(both, target_years)))
     structure = structure[structure["year"].isin(years)]
     wide = structure.pivot_table(
         index=["municipality", "year"], columns="edition", values="aging_rate_pct", aggfunc="first"

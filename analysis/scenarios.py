@@ -253,7 +253,7 @@ def run_spec(
         if needed <= 0:
             file, line, cell = target.where
             notes.append(Finding("note", file, line, "value", "scenario-target-reached",
-                                 {"scenario": spec.name, "target": f"{target.value:,.0f}",
+                                 {"scenario": spec.label or spec.name, "target": f"{target.value:,.0f}",
                                   "year": target.year, "projected": f"{reached:,.0f}",
                                   "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
             needed = 0.0
@@ -544,10 +544,30 @@ def long_table(results: Results) -> pd.DataFrame:
     return table
 
 
+COUNTS = ("0-14", "15-64", "65+", "75+", "women_20_39", "women_15_49", "children_0_4")
+"""The people counted by :func:`indicators` (人)."""
+
+
+def whole_people(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as whole people, the way :func:`vision_table` writes a scenario as a vision:
+    each municipality's counts rounded, ``total`` the sum of its three rounded groups and the
+    圏域 the sum of its rounded municipalities, so a scenario made the vision shows the same
+    integers in every report, and every sum a reader checks holds. Rates are computed after."""
+    counts = [c for c in COUNTS if c in table]
+    members = table["municipality"] != REGION
+    table.loc[members, counts] = np.rint(table.loc[members, counts].to_numpy(dtype="float64"))
+    keys = ["scenario", "year"]
+    sums = table[members].groupby(keys, sort=False)[counts].sum()
+    region = table.loc[~members, keys]
+    table.loc[~members, counts] = sums.reindex(pd.MultiIndex.from_frame(region)).to_numpy()
+    table["total"] = table["0-14"] + table["15-64"] + table["65+"]
+    return table
+
+
 def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per scenario, area and year: broad groups, shares, indices, women 20–39, CWR, TFR.
 
-    Columns (unrounded): ``0-14``, ``15-64``, ``65+``, ``75+``, ``total`` (人);
+    Columns: ``0-14``, ``15-64``, ``65+``, ``75+``, ``total`` (whole people, :func:`whole_people`);
     ``share_*_pct`` and ``aging_rate_pct`` (%); ``youth_dependency_pct``,
     ``old_age_dependency_pct``, ``dependency_pct``; ``women_20_39`` (人) and
     ``women_20_39_change_pct`` (from the base year); ``cwr`` (children 0–4 per
@@ -565,7 +585,7 @@ def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFra
     wide = pd.DataFrame({name: long["population"].where(mask, 0.0) for name, mask in bands.items()})
     wide[keys] = long[keys]
     wide["total"] = long["population"]
-    table = wide.groupby(keys, sort=False).sum().reset_index()
+    table = whole_people(wide.groupby(keys, sort=False).sum().reset_index())
     table["extended"] = table["year"] > results.base.years[-1]
     with np.errstate(divide="ignore", invalid="ignore"):
         for group in ("0-14", "15-64", "65+", "75+"):

@@ -106,6 +106,7 @@ def projections(options: Options, data: PopulationData) -> scenarios.Projected |
     return population.projections(
         data,
         age_sex_path=options.age_sex,
+        age_sex_label=options.age_sex_label,
         survival_path=options.survival,
         settings_path=options.projection_settings,
         profile_path=options.settler_profile,
@@ -209,6 +210,8 @@ def write_workbook(
                 worksheet = writer.sheets[sheet]
                 worksheet.freeze_panes = "A2"
                 _number_formats(worksheet, frame)
+                _numbers_as_numbers(worksheet, shown)
+                _print_settings(worksheet, len(shown.columns))
                 for row, column in _formula_like(shown):
                     # openpyxl takes text beginning with "=" for a formula: keep it text.
                     worksheet.cell(row=row + 2, column=column + 1).data_type = "s"
@@ -241,6 +244,41 @@ def _about_sheet(writer: pd.ExcelWriter, described: list[dict[str, str]]) -> Non
     worksheet.freeze_panes = "A2"
     for letter, width in zip("ABCDEF", (18, 30, 10, 70, 34, 30), strict=True):
         worksheet.column_dimensions[letter].width = width
+    _print_settings(worksheet, len(about.columns))
+
+
+LANDSCAPE_COLUMNS = 6
+"""A sheet with more columns than this prints on landscape A4."""
+
+
+def _print_settings(worksheet: Any, columns: int) -> None:
+    """A sheet that prints: A4, landscape when wide, every column on the page's width (as
+    many pages down as needed), the header row repeated on every page, and a filter on it."""
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.orientation = "landscape" if columns > LANDSCAPE_COLUMNS else "portrait"
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0
+    worksheet.print_title_rows = "1:1"
+    worksheet.auto_filter.ref = worksheet.dimensions
+
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:0|[1-9]\d{0,2}(?:,\d{3})+|[1-9]\d*)(?:\.\d+)?")
+"""A number written as text (「11」, 「1,234」, 「-3.5」); not a code with a leading zero."""
+
+
+def _numbers_as_numbers(worksheet: Any, shown: pd.DataFrame) -> None:
+    """Text cells that are whole numbers written as text (a column mixing numbers and words,
+    such as 注記 or 意見件数) stored as numbers, so that Excel sums and sorts them."""
+    for position, column in enumerate(shown.columns, start=1):
+        if pd.api.types.is_numeric_dtype(shown[column]):
+            continue
+        for row, value in enumerate(shown[column], start=2):
+            if isinstance(value, str) and _NUMBER_TEXT.fullmatch(value.strip()):
+                number = float(value.strip().replace(",", ""))
+                cell = worksheet.cell(row=row, column=position)
+                cell.value = int(number) if number.is_integer() else number
+                cell.number_format = "#,##0" if number.is_integer() else "#,##0.0#"
 
 
 def _number_formats(worksheet: Any, frame: pd.DataFrame) -> None:
@@ -256,10 +294,19 @@ def _number_formats(worksheet: Any, frame: pd.DataFrame) -> None:
         if pd.api.types.is_bool_dtype(values) or not pd.api.types.is_numeric_dtype(values):
             continue
         fixed = dictionary.number_format(str(column))
+        finite = values.dropna().astype("float64")
+        if fixed == "#,##0.0#" and len(finite) and (finite == finite.round()).all():
+            # Whole numbers (取組番号, 件数, 段階, years) never show a decimal point.
+            named = f"{column} {COLUMN_LABELS.get(str(column), '')}"
+            yearly = ("year" in named or "年" in named) and bool(finite.between(1900, 2200).all())
+            fixed = "0" if yearly else "#,##0"
         per_row = by_row is not None and column in {"target", "vision_value", "difference"}
+        mixed = fixed == "#,##0.0#"  # some values whole, some not: a whole one shows no ".0"
         for row in range(len(frame)):
             cell = worksheet.cell(row=row + 2, column=position)
             cell.number_format = by_row.iloc[row] if per_row else fixed  # type: ignore[union-attr]
+            if mixed and isinstance(cell.value, (int, float)) and float(cell.value).is_integer():
+                cell.number_format = "#,##0"
 
 
 def _formula_like(frame: pd.DataFrame) -> list[tuple[int, int]]:

@@ -54,7 +54,7 @@ display(
             html_text("具体的な取組：", strong(data.initiatives["initiative_id"].nunique()),
                       "、成果指標（KPI）：", strong(len(overview))),
             html_text("評価年度：", strong(f"{as_of}年度"), f"　実績の件数：{len(actuals)}"
-                      f"（{'提供ファイル ' + actuals_file.name if actuals_path else '登録された実績'}）"),
+                      f"（{'提供された実績' if actuals_path else '登録された実績'}）"),
             "評価の内訳：" + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES),
             html_text("事業費（2024～2028年度の合計）：",
                       strong(f"{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円")),
@@ -122,7 +122,9 @@ display(
 totals = tables["budget_totals"].assign(
     label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
 )
-figures.show(figures.budget_by_initiative(totals), "budget_by_initiative", figure_dir)
+for name, figure in zip(("budget_by_initiative", "budget_by_initiative_small"),
+                        figures.budget_by_initiative(totals)):
+    figures.show(figure, name, figure_dir)
 per_year = tables["budgets"].pivot_table(
     index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
     aggfunc="sum",
@@ -222,7 +224,7 @@ display(
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：各指標の目標は、2022年度の現状値から2028年度の目標値まで毎年同じだけ進むものとして按分し、
+# **考え方**：各指標の目標は、2022年度の現状値から2028年度の目標値まで毎年同じだけ進むものとして按分し、
 # 報告された実績がその按分にどれだけ追いついているか（進捗率）で評価します。事業費は連携市町の見込額を取組ごとに合計したものです。
 #
 # | 数値 | 算出方法 |

@@ -26,6 +26,7 @@ vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファ
 output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
+age_sex_label = ""  # その版の名称（空欄なら「提供された男女・5歳階級別データ」）
 
 # %%
 from pathlib import Path
@@ -58,11 +59,11 @@ areas = [m for m in [*data.municipalities, REGION] if m in set(structure["munici
 
 detailed = [e for e in data.editions if e.age_sex and e.edition in data.age_sex]
 if age_sex_path:
-    age_sex_line = f"提供ファイル {Path(age_sex_path).name} による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
+    age_sex_line = f"{age_sex_label or '提供された男女・5歳階級別データ'}による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 elif detailed:
     age_sex_line = f"「{detailed[-1].label}」による将来推計は、報告書「男女・5歳階級別の将来人口推計」にあります"
 else:
-    age_sex_line = "登録されていません（登録すると、男女・5歳階級別の将来推計の報告書も作られます）"
+    age_sex_line = "ありません"
 borrowed_notes = [f.message for f in data.findings if f.check == "borrowed-municipality"]
 display(
     bullets(
@@ -111,7 +112,9 @@ else:
 if not tables["corrections"].empty:
     display(
         table(
-            tables["corrections"],
+            tables["corrections"].assign(
+                edition=lambda d: d["edition"].map({e.edition: e.short_label for e in data.editions})
+            ),
             {"printed_population": PEOPLE, "corrected_population": PEOPLE},
             caption="適用した補正（補正前の印刷値、補正後の値、根拠）",
         )
@@ -235,14 +238,17 @@ display(
     )
 )
 vision_2040 = totals[(totals["edition"] == vision.edition) & (totals["year"] == 2040)]["population"]
+# The source's own figure of this gap belongs to the vision it was stated for, never another.
+stated_gap = facts[(facts["fact"] == "gap_2040") & (facts["check_edition"] == vision.edition)]
+stated = float(stated_gap["value"].iloc[0]) if len(stated_gap) else 0.0
 if len(vision_2040) and len(newer):
     gap = float(vision_2040.iloc[0]) - float(newer["value"].iloc[0])
     display(
         paragraph(
             f"2040年の展望人口 {float(vision_2040.iloc[0]):,.0f}人と、2023年（令和5年）12月公表の社人研推計 "
-            f"{float(newer['value'].iloc[0]):,.0f}人の差は ",
-            strong(f"{gap:,.0f}人"),
-            " です（原資料では「約13,000人」）。",
+            f"{float(newer['value'].iloc[0]):,.0f}人の差（展望−推計）は ",
+            strong(f"{gap:+,.0f}人"),
+            " です" + (f"（原資料では「約{stated:,.0f}人」）。" if stated else "。"),
         )
     )
 
@@ -274,7 +280,7 @@ display(
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：人口は、原資料の表に印刷された年齢3区分（0～14歳、15～64歳、65歳以上）の人数をもとにしています。
+# **考え方**：人口は、原資料の表に印刷された年齢3区分（0～14歳、15～64歳、65歳以上）の人数をもとにしています。
 # 総人口や圏域の値は人数を足して確かめ、割合や高齢化率は人数から計算し直しています。原資料に載っていない年（2028年など）は、
 # 前後の公表年のあいだを一定の割合で変化したものとして求め（補間）、表と図に「補間」と示します。
 # 新しい版が一部の市町だけのときは、ほかの市町は以前の版の値を使い、その旨を冒頭と表に示します。
@@ -300,7 +306,7 @@ display(
     bullets(
         [
             *(
-                html_text(strong(e.label), f"（{population.published_text(e.published)}）：{e.source}")
+                html_text(strong(population.edition_name(e)), f"：{e.source}")
                 for e in data.editions
             ),
             "原資料：2023年度（令和5年度）第4回一関・平泉定住自立圏共生ビジョン懇談会資料（2024年3月21日）"

@@ -17,6 +17,7 @@
 
 # %% tags=["parameters"]
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（空欄なら登録済みの版）
+age_sex_label = ""  # その版の名称（空欄なら「提供された男女・5歳階級別データ」）
 survival_path = ""  # 生残率のファイル（シミュレーション2に必要）
 settings_path = ""  # シナリオの設定（空欄なら data/raw/projection_settings.csv）
 profile_path = ""  # 転入超過の男女・年齢構成（空欄なら data/raw/settler_profile.csv）
@@ -43,6 +44,7 @@ data = population.load()
 projected = population.projections(
     data,
     age_sex_path=age_sex_path or None,
+    age_sex_label=age_sex_label,
     survival_path=survival_path or None,
     settings_path=settings_path or None,
     profile_path=profile_path or None,
@@ -81,7 +83,7 @@ else:
                 + ("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None) or "入力されていません"),
                 f"設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}",
                 "生残率（シミュレーション2・移動の倍率に使用）："
-                + (f"提供ファイル {Path(survival_path).name}" if survival_path else "指定されていません"),
+                + ("提供された生残率" if survival_path else "指定されていません"),
                 population.base_year_check(projected),
             ]
         )
@@ -105,6 +107,26 @@ if projected is not None:
         points.append(scenarios.influence_sentence(row, projected.settings))
     points += [f.message for f in projected.notes
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
+    # The planners' own scenarios (将来展望): the plan's target year against the plan's target,
+    # the last years, and when the aging rate peaks, one sentence each.
+    plan_target, plan_year = population.default_settler_target()
+    for scenario, name in own.items():
+        rows = totals[(totals["municipality"] == REGION) & (totals["scenario"] == scenario)].set_index("year")
+        if plan_year in rows.index:
+            value = float(rows.loc[plan_year, "total"])
+            side = "上回ります" if value >= plan_target else "下回ります"
+            points.append(f"将来展望「{name}」の{plan_year}年の圏域の人口は{value:,.0f}人で、"
+                          f"計画の目標{plan_target:,.0f}人程度を{abs(value - plan_target):,.0f}人{side}。")
+        later = [y for y in (2060, 2070) if y in rows.index]
+        if later:
+            described = "、".join(f"{y}年{float(rows.loc[y, 'total']):,.0f}人" for y in later)
+            extended = any(bool(rows.loc[y, "extended"]) for y in later)
+            points.append(f"将来展望「{name}」の圏域の人口は{described}です"
+                          + ("（延長：推計の最終年より後は最後の期間の率を据え置き）。" if extended else "。"))
+        peak_year = int(rows["aging_rate_pct"].idxmax())
+        points.append(f"将来展望「{name}」の圏域の高齢化率は{peak_year}年に最も高く"
+                      f"{float(rows.loc[peak_year, 'aging_rate_pct']):.1f}%です"
+                      + ("（延長した年）。" if bool(rows.loc[peak_year, "extended"]) else "。"))
     display(bullets(points))
 
 # %% [markdown]
@@ -277,7 +299,7 @@ if projected is not None:
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：5年後の人口は、いまの人口が5歳年をとり、そのあいだに亡くなる人と転出入する人の分だけ
+# **考え方**：5年後の人口は、いまの人口が5歳年をとり、そのあいだに亡くなる人と転出入する人の分だけ
 # 増減し、新たに生まれる子どもが加わったものです。社人研の推計から「5年間でそれぞれの年齢の人がどれだけ残るか（移動を
 # 含む）」と「女性の人数あたり何人の子どもがいるか」を読み取り、それを使って基準年から5年ずつ計算し直すのがパターン1です
 # （社人研の推計そのものを再現します）。シミュレーションや将来展望は、その率の一部（出生率、人口移動）を仮定に置き換えて
@@ -300,8 +322,8 @@ if projected is not None:
 # | 高齢化率・指数 | 65歳以上 ÷ 総数 × 100、年少・老年・従属人口指数は15～64歳人口に対する比 × 100 |
 #
 # 端数は表示の際にのみ四捨五入しています。将来展望を人口ビジョンの形式にしたファイルは、人数を整数に丸め、合計は丸めた値の和です。
-# 国の手引きの標準的な方法（年齢別出生率、生残率、純移動数）による計算が Preston ほか（2001）Box 6.2 の数値を再現すること、
-# パターン1が基準のデータを再現すること、各仮定の計算が市町ごとの素朴な計算と一致することをテストで確かめています。
+# 国の手引きの標準的な方法（年齢別出生率、生残率、純移動数）による計算が人口学の教科書の計算例の数値を再現すること、
+# パターン1が基準のデータを再現すること、各仮定の計算が市町ごとに1つずつ計算した結果と一致することを確かめています。
 
 # %% [markdown]
 # **推計の決まり（設定で選べるもの）**：次の決まりは公表される水準を動かすため、設定ファイルで選べます。

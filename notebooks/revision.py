@@ -49,8 +49,8 @@ if not revision_pairs:
 # %%
 for old, new in revision_pairs:
     display(bullets(
-        [html_text("以前の版：", strong(old.label), f"（{population.published_text(old.published)}）"),
-         html_text("新しい版：", strong(new.label), f"（{population.published_text(new.published)}）")],
+        [html_text("以前の版：", strong(population.edition_name(old))),
+         html_text("新しい版：", strong(population.edition_name(new)))],
         before=heading(2, f"compare-{new.edition}-{old.edition}", f"{new.short_label} と {old.short_label} の比較"),
     ))
     borrowed = revision.borrowed_municipalities(frame, new.edition)
@@ -122,7 +122,7 @@ for old, new in revision_pairs:
 # %% [markdown]
 # ## 算出方法
 #
-# **考え方（ことばで）**：新しい版と以前の版の人数を、同じ市町・年・年齢区分どうしで引き算して比べます。
+# **考え方**：新しい版と以前の版の人数を、同じ市町・年・年齢区分どうしで引き算して比べます。
 # どちらかの版が公表していない年は前後の公表年から補間し、「補間値」に○を付けます。
 #
 # | 数値 | 算出方法 |

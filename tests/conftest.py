@@ -397,3 +397,49 @@ def project(built_project: Project, tmp_path: Path) -> Project:
     target = tmp_path / FOLDER
     shutil.copytree(built_project.root, target, symlinks=True)
     return Project(target)
+
+
+def _build_run(name: str) -> Callable[[Project, Path], None]:
+    """The four runs of the council's proof (issue 22), each printed with ``proof``."""
+
+    def build(project: Project, inputs: Path) -> None:
+        from .test_projection import CODES, SIZES, settings_file, survival_file
+        from .workbooks import made_up_edition, published_workbook
+
+        examples = project.raw / "examples"
+        arguments: list[str] = []
+        if name == "vision":  # the guidance's scenarios and a planner's own one as the vision
+            workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
+            arguments = [
+                "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
+                "--projection-settings", str(settings_file(inputs)),
+                "--scenarios", str(examples / "scenarios_example.csv"),
+                "--vision-from-scenario", "halved",
+            ]  # fmt: skip
+        elif name == "partial":  # 一関市 only, 2035 missing
+            lines = (examples / "vision_revised_example.csv").read_text(encoding="utf-8")
+            kept = [line for line in lines.splitlines() if ",2035," not in line]
+            (inputs / "一関市の改訂.csv").write_text("\n".join(kept) + "\n", encoding="utf-8")
+            arguments = ["--vision", str(inputs / "一関市の改訂.csv"),
+                         "--vision-label", "人口ビジョン（2025年改訂）"]  # fmt: skip
+        elif name == "actuals":  # the README's example KPI actuals
+            arguments = ["--actuals", str(examples / "kpi_actuals_wide_example.xlsx"),
+                         "--as-of", "2025"]  # fmt: skip
+        result = project.cli("reports", *arguments)
+        assert result.returncode == 0, result.stdout + result.stderr
+        if shutil.which("chromium") or shutil.which("chromium-browser"):
+            printing = project.cli("proof")
+            assert printing.returncode == 0, printing.stdout + printing.stderr
+
+    return build
+
+
+PROOF_RUNS = ("default", "vision", "partial", "actuals")
+
+
+@pytest.fixture(scope="session", params=PROOF_RUNS)
+def proof_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """One of the four runs of the proof (default; age × sex data, scenarios and a scenario
+    made the vision; a partial revision of 一関市 lacking 2035; example KPI actuals), its
+    reports printed to PDF with the proof sheet. Tests only read it."""
+    return _shared_copy(tmp_path_factory, f"proof-{request.param}", _build_run(request.param))

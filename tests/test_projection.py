@@ -536,7 +536,7 @@ def test_reports_with_age_sex_data_then_without(
     pattern1 = frame[(frame["scenario"] == "pattern1") & (frame["municipality"] == "平泉町")]
     expected = [value for year in edition["平泉町"] for sex in year for value in sex]
     assert np.abs(pattern1["population"].to_numpy() - np.array(expected)).max() < 0.01
-    assert "男女・5歳階級別データ：提供ファイル 03.xlsx による将来推計" in (
+    assert "男女・5歳階級別データ：提供された男女・5歳階級別データによる将来推計" in (
         project.reports / "population.html"
     ).read_text(encoding="utf-8")
     import openpyxl

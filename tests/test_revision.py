@@ -37,7 +37,7 @@ def test_supplied_vision_becomes_current_and_replaces_the_shipped_one(
     assert current.edition == "vision_supplied"
     assert current.replaces == "vision_2024"
     assert current.label == "人口ビジョン（提供された新しい版）"
-    assert current.source == "提供ファイル vision_revised_example.csv"
+    assert current.source == "提供された人口ビジョンの新しい版"
     rows = supplied.corrected[supplied.corrected["edition"] == "vision_supplied"]
     # Totals are derived from the age groups.
     assert rows.loc[rows["age_group"] == TOTAL, "derived"].all()
