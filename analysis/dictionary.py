@@ -105,11 +105,13 @@ COLUMN_NOTES = {
     "kpi_name": "成果指標（KPI）",
     "unit": "KPIの単位",
     "cumulative": "○は累計の指標",
-    "baseline_fy2022": "2022年度の現状値（KPIの単位）",
-    "target_fy2028": "2028年度の目標値（KPIの単位）",
+    "baseline_fiscal_year": "現状値の年度（KPIごと、計画の版による）",
+    "baseline_value": "現状値（KPIの単位）",
+    "target_fiscal_year": "目標年度（KPIごと、計画の版による）",
+    "target_value": "目標値（KPIの単位）",
     "direction": "目標の方向（増加・減少・維持）",
     "required_change": "目標値−現状値（KPIの単位）",
-    "yearly_pace": "必要な変化量を2022～2028年度に均等に按分した1年あたりの変化量",
+    "yearly_pace": "必要な変化量を現状値の年度から目標年度までに均等に按分した1年あたりの変化量",
     "as_of_fiscal_year": "評価する年度",
     "expected_value": "評価年度に按分どおり進んだ場合の値",
     "actual_fiscal_year": "実績の年度",
@@ -121,8 +123,8 @@ COLUMN_NOTES = {
     "note": "備考",
     "fiscal_year": "年度",
     "budget_thousand_yen": "事業費",
-    "budget_total_thousand_yen": "2024～2028年度の事業費の合計",
-    "budget_per_unit_change_thousand_yen": "5年間の事業費÷KPIの必要な変化量（参考値）",
+    "budget_total_thousand_yen": "計画期間の事業費の合計",
+    "budget_per_unit_change_thousand_yen": "計画期間の事業費÷KPIの必要な変化量（参考値）",
     "shared_budget": "○は事業費を複数のKPIで共有",
     "flag": "確認事項の種類",
     "detail": "確認事項の内容",
@@ -180,7 +182,8 @@ COLUMN_NOTES = {
 
 _UNIT = re.compile(r"（(人／5年|人／年|人|%|千円|ポイント)[、）]")
 _YEAR_COLUMNS = {"year", "target_year"}
-_FISCAL_YEAR_COLUMNS = {"fiscal_year", "as_of_fiscal_year", "actual_fiscal_year"}
+_FISCAL_YEAR_COLUMNS = {"fiscal_year", "as_of_fiscal_year", "actual_fiscal_year",
+                        "baseline_fiscal_year", "target_fiscal_year"}  # fmt: skip
 
 
 def label(column: str) -> str:

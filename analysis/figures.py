@@ -409,7 +409,7 @@ def kpi_pages(overview: pd.DataFrame, per_page: int = KPI_PANELS_PER_PAGE) -> li
 def kpi_progress_grid(
     overview: pd.DataFrame, actuals: pd.DataFrame, columns: int = 3, page: str = ""
 ) -> Figure:
-    """One panel per KPI (a page of :func:`kpi_pages`): the planned path FY2022→FY2028 and
+    """One panel per KPI (a page of :func:`kpi_pages`): the planned path baseline → target and
     the actuals reported, the value axis from zero, the full name of the KPI as title.
 
     ``overview`` is :func:`analysis.kpi.progress` output; ``actuals`` the validated actuals.
@@ -420,10 +420,12 @@ def kpi_progress_grid(
     figure, axes = plt.subplots(
         rows, columns, figsize=(4.2 * columns, 2.9 * rows), squeeze=False, sharex=True
     )
+    first = int(overview["baseline_fiscal_year"].min())
+    last = int(max(overview["target_fiscal_year"].max(), actuals["fiscal_year"].max()))
     for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
         axis.plot(
-            [2022, 2028],
-            [kpi.baseline_fy2022, kpi.target_fy2028],
+            [kpi.baseline_fiscal_year, kpi.target_fiscal_year],
+            [kpi.baseline_value, kpi.target_value],
             color="#7f7f7f",
             linestyle="--",
             marker="o",
@@ -432,7 +434,7 @@ def kpi_progress_grid(
             label="計画（按分）",
         )
         reported = actuals[actuals["kpi_id"] == kpi.kpi_id].sort_values("fiscal_year")
-        highest = max(kpi.baseline_fy2022, kpi.target_fy2028, *reported["value"].tolist())
+        highest = max(kpi.baseline_value, kpi.target_value, *reported["value"].tolist())
         if len(reported):
             axis.plot(
                 reported["fiscal_year"],
@@ -446,8 +448,8 @@ def kpi_progress_grid(
         name = textwrap.fill(f"{kpi.kpi_id} {kpi.kpi_name}", 21)
         axis.set_title(name, fontsize=8, loc="left")
         axis.tick_params(labelsize=7)
-        axis.set_xticks([2022, 2024, 2026, 2028])
-        axis.set_xlim(2021.5, 2028.5)
+        axis.set_xticks(range(first, last + 1, 2 if last - first <= 8 else 3))
+        axis.set_xlim(first - 0.5, last + 0.5)
         # Quantities from zero: a change from 207 to 210 does not look as steep as one
         # from 13,981 to 121,700.
         axis.set_ylim(0, highest * 1.15 if highest > 0 else 1)
@@ -506,8 +508,8 @@ SMALL_BUDGET_SHARE = 0.05
 shows them at their real size there; on one axis with the largest they would be invisible)."""
 
 
-def budget_by_initiative(totals: pd.DataFrame) -> Figure:
-    """Five-year budget per initiative (千円, linear, sorted, every bar labelled); the small
+def budget_by_initiative(totals: pd.DataFrame, years: tuple[int, int] | None = None) -> Figure:
+    """The plan period's budget per initiative (``years``: its first and last fiscal year) (千円, linear, sorted, every bar labelled); the small
     ones again in a second panel on their own scale. ``totals`` has label and 千円."""
     ordered = totals.sort_values("budget_thousand_yen")
     largest = float(ordered["budget_thousand_yen"].max())
@@ -530,8 +532,9 @@ def budget_by_initiative(totals: pd.DataFrame) -> Figure:
         axis.set_title(title, fontsize=10, loc="left")
         axis.tick_params(axis="y", labelsize=7)
         axis.grid(axis="y", visible=False)
-    axes[-1, 0].set_xlabel("5年間の事業費合計（千円）")
-    figure.suptitle("具体的な取組別の事業費（2024～2028年度）", fontsize=12)
+    period = f"{years[0]}～{years[1]}年度" if years else "計画期間"
+    axes[-1, 0].set_xlabel(f"{period}の事業費合計（千円）")
+    figure.suptitle(f"具体的な取組別の事業費（{period}）", fontsize=12)
     figure.tight_layout(rect=(0, 0, 1, 0.985))
     return figure
 

@@ -116,9 +116,13 @@ def reports_for(options: Options) -> list[Report]:
             {
                 "as_of_fiscal_year": options.as_of,
                 "actuals_path": str(options.actuals or ""),
+                "plan_path": str(options.plan or ""),
                 "output_dir": "",
             },
-            tuple(p for p in (options.actuals,) if p),
+            (
+                *(p for p in (options.actuals,) if p),
+                *(sorted(p for p in options.plan.glob("*") if p.is_file()) if options.plan else ()),
+            ),
         ),
         *(revision if has_revision(options) else []),
         *([projection_report(options)] if has_age_sex(options) else []),

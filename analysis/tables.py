@@ -72,10 +72,12 @@ def load_population(options: Options) -> PopulationData:
 
 
 def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    data = kpi.load()
+    data = kpi.load_plan(options.plan) if options.plan else kpi.load()
     notes: list[Finding] = []
-    actuals = kpi.load_actuals(options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes)
-    as_of = options.as_of or kpi.default_as_of(actuals)
+    actuals = kpi.load_actuals(
+        options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes, data.years
+    )
+    as_of = options.as_of or kpi.default_as_of(actuals, data.years)
     return kpi.build_tables(data, actuals, as_of), notes
 
 

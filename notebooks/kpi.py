@@ -17,6 +17,7 @@
 # %% tags=["parameters"]
 as_of_fiscal_year = 0  # 評価年度（0 なら実績のある最新年度。実績がなければ2024年度）
 actuals_path = ""  # KPI実績のファイル（空欄なら data/raw/kpi_actuals.csv）
+plan_path = ""  # 見直した計画の版のフォルダー（空欄なら登録された版）
 grade_achieved = 1.0  # 「達成」とする進捗率（1.0 で目標値に到達）
 grade_on_track = 1.0  # 「順調」とする、按分による期待進捗に対する割合
 grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対する割合
@@ -34,10 +35,10 @@ from analysis.paths import DATA_RAW, REPORTS
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = kpi.load()
+data = kpi.load_plan(Path(plan_path)) if plan_path else kpi.load()
 actuals_file = Path(actuals_path) if actuals_path else DATA_RAW / "kpi_actuals.csv"
-actuals = kpi.load_actuals(actuals_file, data.kpis)
-as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals)
+actuals = kpi.load_actuals(actuals_file, data.kpis, years=data.years)
+as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals, data.years)
 thresholds = kpi.GradeThresholds(
     achieved=float(grade_achieved),
     on_track=float(grade_on_track),
@@ -55,8 +56,19 @@ display(
         f"（{'提供ファイル ' + text(actuals_file.name) if actuals_path else '登録された実績'}）\n"
         "- 評価の内訳："
         + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES)
-        + f"\n- 事業費（2024～2028年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
+        + f"\n- 事業費（{data.years[0]}～{data.years[-1]}年度の合計）：**{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円**"
         + f"\n- 設計上の確認事項：{len(tables['flags'])}件（「設計上の確認事項」を参照）"
+    )
+)
+
+# %%
+# 計画の版（毎年度の見直しで新しい版になります）
+display(
+    Markdown(
+        f"- 計画の版：**{text(data.edition.label)}**"
+        + (f"（{text(data.edition.published)}）" if data.edition.published else "")
+        + f"　計画期間：{data.years[0]}～{data.years[-1]}年度"
+        + ("（見直した版を指定して実行）" if plan_path else "")
     )
 )
 
@@ -70,10 +82,10 @@ display(
 display(
     table(
         overview[
-            ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_fy2022", "target_fy2028",
+            ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_value", "target_value",
              "direction", "required_change", "actual", "progress", "expected_progress", "grade", "flags"]
         ],
-        {"baseline_fy2022": "{:,g}", "target_fy2028": "{:,g}", "required_change": "{:+,g}",
+        {"baseline_value": "{:,g}", "target_value": "{:,g}", "required_change": "{:+,g}",
          "actual": "{:,g}", "progress": "{:.0%}", "expected_progress": "{:.0%}"},
         caption=f"成果指標（KPI）の一覧（{as_of}年度時点）",
     )
@@ -119,7 +131,7 @@ display(
 totals = tables["budget_totals"].assign(
     label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
 )
-figures.show(figures.budget_by_initiative(totals), "budget_by_initiative", figure_dir)
+figures.show(figures.budget_by_initiative(totals, (data.years[0], data.years[-1])), "budget_by_initiative", figure_dir)
 per_year = tables["budgets"].pivot_table(
     index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
     aggfunc="sum",

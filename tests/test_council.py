@@ -189,9 +189,10 @@ def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_sca
     totals = pd.DataFrame(
         {"label": ["大", "中", "小"], "budget_thousand_yen": [5_985_040, 846_000, 1_925]}
     )
-    figure = figures.budget_by_initiative(totals)
+    figure = figures.budget_by_initiative(totals, (2024, 2028))
     assert [axis.get_xscale() for axis in figure.axes] == ["linear", "linear"]
-    assert figure.axes[-1].get_xlabel() == "5年間の事業費合計（千円）"
+    assert figure.axes[-1].get_xlabel() == "2024～2028年度の事業費合計（千円）"
+    assert "（2024～2028年度）" in figure.get_suptitle()
     assert [t.get_text() for t in figure.axes[1].get_yticklabels()] == ["小"]
     plt.close(figure)
 
