@@ -29,6 +29,9 @@ TABLE_NOTES = {
     "budget_per_change": "KPI 1単位の変化あたりの事業費（参考値）",
     "flags": "KPIの設計上の確認事項",
     "changes": "第2次ビジョンからの取組の変更",
+    "plan_changes": "計画の版の比較表：取組の追加・削除・名称変更・分野の移動・KPIと事業費の変更",
+    "plan_kpi_changes": "計画の版の比較表：KPIの追加・削除と現状値・目標値の変更",
+    "plan_budget_changes": "計画の版の比較表：取組・年度ごとの事業費の変更と年度ごとの合計",
     "comments": "意見の件数",
     "actuals": "KPIの実績（入力された値）",
     "notes": "KPIの注記",
@@ -141,6 +144,28 @@ COLUMN_NOTES = {
     "new_population": "新しい版の人口",
     "difference_people": "新しい版−以前の版",
     "difference_pct": "（新しい版−以前の版）÷以前の版×100",
+    "old_initiative_id": "以前の版での取組の番号（追加された取組は空欄）",
+    "old_initiative_name": "以前の版での取組の名称",
+    "old_field": "以前の版での政策分野",
+    "new_initiative_id": "新しい版での取組の番号（削除された取組は空欄）",
+    "new_initiative_name": "新しい版での取組の名称",
+    "new_field": "新しい版での政策分野",
+    "plan_change": "継続・追加・削除",
+    "change_detail": "名称変更・分野の移動・KPIの変更・事業費の変更、KPIでは変わった値",
+    "old_budget_total_thousand_yen": "以前の版の計画期間の事業費の合計（その版にない取組は0）",
+    "new_budget_total_thousand_yen": "新しい版の計画期間の事業費の合計（その版にない取組は0）",
+    "budget_change_thousand_yen": "新しい版−以前の版",
+    "changed": "○は変更のある行（印刷では網掛）",
+    "old_kpi_id": "以前の版でのKPI番号",
+    "new_kpi_id": "新しい版でのKPI番号",
+    "old_baseline_value": "以前の版の現状値（KPIの単位）",
+    "old_target_value": "以前の版の目標値（KPIの単位）",
+    "old_target_fiscal_year": "以前の版の目標年度",
+    "new_baseline_value": "新しい版の現状値（KPIの単位）",
+    "new_target_value": "新しい版の目標値（KPIの単位）",
+    "new_target_fiscal_year": "新しい版の目標年度",
+    "old_budget_thousand_yen": "以前の版の事業費（その版にない取組・年度は0）",
+    "new_budget_thousand_yen": "新しい版の事業費（その版にない取組・年度は0）",
     "old_edition": "以前の版",
     "new_edition": "新しい版",
     "old_aging_rate_pct": "以前の版の高齢化率",
@@ -183,7 +208,8 @@ COLUMN_NOTES = {
 _UNIT = re.compile(r"（(人／5年|人／年|人|%|千円|ポイント)[、）]")
 _YEAR_COLUMNS = {"year", "target_year"}
 _FISCAL_YEAR_COLUMNS = {"fiscal_year", "as_of_fiscal_year", "actual_fiscal_year",
-                        "baseline_fiscal_year", "target_fiscal_year"}  # fmt: skip
+                        "baseline_fiscal_year", "target_fiscal_year",
+                        "old_target_fiscal_year", "new_target_fiscal_year"}  # fmt: skip
 
 
 def label(column: str) -> str:

@@ -128,3 +128,17 @@ def text(value: object) -> str:
     punctuation is backslash-escaped, so the value reads exactly as typed.
     """
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+SHADE = "background-color: #d9d9d9"
+"""網掛: the grey of a changed row, as the source's own comparison table prints it."""
+
+
+def shade_rows(styler: Styler, marked: pd.Series) -> Styler:
+    """The rows where ``marked`` is true printed with 網掛 (``marked`` aligned with the rows)."""
+    flags = list(marked.astype(bool))
+
+    def row_style(row: pd.Series) -> list[str]:
+        return [SHADE if flags[int(row.name)] else ""] * len(row)
+
+    return styler.apply(row_style, axis=1)

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, population, revision, scenarios
+from analysis import dictionary, kpi, plan_changes, population, revision, scenarios
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -78,7 +78,11 @@ def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]
         options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes, data.years
     )
     as_of = options.as_of or kpi.default_as_of(actuals, data.years)
-    return kpi.build_tables(data, actuals, as_of), notes
+    built = kpi.build_tables(data, actuals, as_of)
+    older = plan_changes.previous(data)
+    if older is not None:
+        built |= plan_changes.compare(older, data)
+    return built, notes
 
 
 def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.DataFrame]:

@@ -216,6 +216,82 @@ display(
 )
 
 # %% [markdown]
+# ## 計画の見直し（前の版との比較）
+#
+# 計画は毎年度見直されます。この版と、この版が置き換える版とを比べ、取組の追加・削除・名称変更・分野の移動、
+# KPIと目標値の変更、事業費の変更（年度ごと・合計）を示します。変更のある行は網掛で示します。
+
+# %%
+from analysis import plan_changes
+from analysis.display import shade_rows
+
+older = plan_changes.previous(data)
+compared = plan_changes.compare(older, data) if older is not None else {}
+if older is None:
+    display(Markdown("この版は他の版を置き換えていないため、比較する前の版はありません。"))
+else:
+    changes = compared["plan_changes"]
+    changed = changes[changes["changed"] != ""].reset_index(drop=True)
+    counts = changed["plan_change"].value_counts()
+    display(
+        Markdown(
+            f"比較する版：**{text(older.edition.label)}** → **{text(data.edition.label)}**\n\n"
+            f"- 追加 {int(counts.get('追加', 0))}件、削除 {int(counts.get('削除', 0))}件、"
+            f"変更のある継続 {int(counts.get('継続', 0))}件（取組 {len(changes)}件のうち）"
+        )
+    )
+
+# %%
+# 変更のあった取組（表が広いため、横向きのページに印刷されるよう独立したセルにしています）
+if compared:
+    shown = changed.assign(
+        initiative_name=changed["new_initiative_name"].where(
+            changed["new_initiative_name"] != "", changed["old_initiative_name"]
+        ),
+        field=changed["new_field"].where(changed["new_field"] != "", changed["old_field"]),
+    )
+    columns = ["plan_change", "change_detail", "old_initiative_id", "new_initiative_id",
+               "initiative_name", "field", "old_budget_total_thousand_yen",
+               "new_budget_total_thousand_yen", "budget_change_thousand_yen"]  # fmt: skip
+    money = {c: "{:,.0f}" for c in columns if c.endswith("thousand_yen")}
+    money["budget_change_thousand_yen"] = "{:+,.0f}"
+    caption = "変更のあった取組（事業費は千円。分野の移動は新しい版の分野）"
+    display(shade_rows(table(shown[columns], money, caption=caption), changed["changed"] != ""))
+
+# %%
+if compared:
+    kpi_changes = compared["plan_kpi_changes"]
+    kpi_changed = kpi_changes[kpi_changes["changed"] != ""].reset_index(drop=True)
+    display(
+        shade_rows(
+            table(
+                kpi_changed[["plan_change", "old_kpi_id", "new_kpi_id", "kpi_name", "unit",
+                             "old_target_value", "new_target_value", "change_detail"]],
+                {"old_target_value": "{:,g}", "new_target_value": "{:,g}"},
+                caption="変更のあった成果指標（KPI）",
+            ),
+            kpi_changed["changed"] != "",
+        )
+    )
+
+# %%
+if compared:
+    budget_changes = compared["plan_budget_changes"]
+    totals = budget_changes[budget_changes["initiative_name"] == "合計"].reset_index(drop=True)
+    display(
+        shade_rows(
+            table(
+                totals[["fiscal_year", "old_budget_thousand_yen", "new_budget_thousand_yen",
+                        "budget_change_thousand_yen"]],
+                {"old_budget_thousand_yen": "{:,.0f}", "new_budget_thousand_yen": "{:,.0f}",
+                 "budget_change_thousand_yen": "{:+,.0f}"},
+                caption="年度ごとの事業費の合計（千円）",
+            ),
+            totals["changed"] != "",
+        )
+    )
+
+# %% [markdown]
 # ## パブリックコメントと懇談会委員意見の件数
 
 # %%
