@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--plan", type=Path, help="a revised plan edition (folder with plan.csv and the tables)"
     )
     reports.add_argument(
+        "--spending", type=Path, help="budgets spent (決算) by initiative and fiscal year"
+    )
+    reports.add_argument(
         "--as-of", type=int, default=0, help="fiscal year the KPIs are assessed at"
     )
     reports.add_argument(
@@ -197,6 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         method=arguments.method,
         actuals=absolute(arguments.actuals),
         plan=absolute(arguments.plan),
+        spending=absolute(arguments.spending),
         as_of=arguments.as_of,
         vision_label=arguments.vision_label,
         projection_label=arguments.projection_label,

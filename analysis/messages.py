@@ -417,6 +417,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "計画の版に {name} がありません",
         "the plan edition has no {name}",
     ),
+    "spending-incomplete": (
+        "決算の行がありません：{missing}（決算を入れた年度は、すべての取組に決算額が必要です。使わなかった取組は0）",
+        "spending rows are missing: {missing} (every initiative needs a row for each year reported)",
+    ),
     "plan-meta-rows": (
         "plan.csv には版の説明を1行だけ書いてください（{count} 行あります）",
         "plan.csv must hold exactly one row ({count} found)",
@@ -653,6 +657,7 @@ TITLES = {
     "plan-not-a-folder": "計画の版がフォルダーでない",
     "plan-file-missing": "計画の版のファイルが欠けている",
     "plan-meta-rows": "plan.csv の行数",
+    "spending-incomplete": "決算の行が欠けている",
     "outside-plan-year": "計画期間外の年度",
     "duplicate-actual": "実績の重複",
     "actual-above-100": "割合が100%超",

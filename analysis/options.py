@@ -35,6 +35,8 @@ class Options:
     method: str = "linear"
     actuals: Path | None = None
     plan: Path | None = None
+    spending: Path | None = None
+    """Budgets spent (決算); data/raw/kpi_spending.csv when not given."""
     """A revised plan edition (folder) for this run; else the registered edition in force."""
     """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""
     as_of: int = 0

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, plan_changes, population, revision, scenarios
+from analysis import dictionary, kpi, plan_changes, population, revision, scenarios, spending
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -79,6 +79,7 @@ def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]
     )
     as_of = options.as_of or kpi.default_as_of(actuals, data.years)
     built = kpi.build_tables(data, actuals, as_of)
+    built |= spending.execution(data, spending.load(options.spending or spending.DEFAULT, data))
     older = plan_changes.previous(data)
     if older is not None:
         built |= plan_changes.compare(older, data)

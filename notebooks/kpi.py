@@ -18,6 +18,7 @@
 as_of_fiscal_year = 0  # 評価年度（0 なら実績のある最新年度。実績がなければ2024年度）
 actuals_path = ""  # KPI実績のファイル（空欄なら data/raw/kpi_actuals.csv）
 plan_path = ""  # 見直した計画の版のフォルダー（空欄なら登録された版）
+spending_path = ""  # 決算のファイル（空欄なら data/raw/kpi_spending.csv）
 grade_achieved = 1.0  # 「達成」とする進捗率（1.0 で目標値に到達）
 grade_on_track = 1.0  # 「順調」とする、按分による期待進捗に対する割合
 grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対する割合
@@ -214,6 +215,43 @@ display(
         caption="加除・変更した取組（その他の取組は継続）",
     )
 )
+
+# %% [markdown]
+# ## 予算と決算
+#
+# 決算額（実際に支出した額、千円）を事業費（予算）と比べます。執行率 = 決算額 ÷ 事業費 × 100。
+# 決算を入れた年度だけを示します。
+
+# %%
+from analysis import spending
+
+spent = spending.load(Path(spending_path) if spending_path else spending.DEFAULT, data)
+execution = spending.execution(data, spent)
+if not execution:
+    display(Markdown("決算はまだ入力されていません（`data/raw/kpi_spending.csv` または実行時に指定するファイル）。"))
+else:
+    money = {"budget_thousand_yen": "{:,.0f}", "spent_thousand_yen": "{:,.0f}",
+             "unspent_thousand_yen": "{:+,.0f}", "execution_rate_pct": "{:.1f}"}  # fmt: skip
+    display(table(execution["execution_by_year"], money, caption="年度ごとの予算と決算（千円）"))
+    display(
+        table(
+            execution["execution_by_field"].drop(columns="policy_area"),
+            money,
+            caption="政策分野・年度ごとの予算と決算（千円）",
+        )
+    )
+
+# %%
+if execution:
+    display(
+        table(
+            execution["execution"][["initiative_id", "initiative_name", "fiscal_year",
+                                    "budget_thousand_yen", "spent_thousand_yen",
+                                    "execution_rate_pct"]],
+            money,
+            caption="取組ごとの予算と決算（千円）",
+        )
+    )
 
 # %% [markdown]
 # ## 計画の見直し（前の版との比較）
