@@ -169,6 +169,7 @@ COLUMN_NOTES = {
     "new_target_fiscal_year": "新しい版の目標年度",
     "old_budget_thousand_yen": "以前の版の事業費（その版にない取組・年度は0）",
     "new_budget_thousand_yen": "新しい版の事業費（その版にない取組・年度は0）",
+    "required_pace_from_latest": "（目標値−最新の実績値）÷（目標年度−実績の年度）。実績がない・目標年度に達した指標は空欄",
     "spent_thousand_yen": "決算額（実際に支出した額）",
     "unspent_thousand_yen": "事業費（予算）−決算額",
     "execution_rate_pct": "決算額÷事業費（予算）×100（予算が0の年度は空欄）",

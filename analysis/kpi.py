@@ -580,6 +580,10 @@ def progress(
         year - merged["baseline_fiscal_year"]
     )
     merged["grade"] = grade(merged["progress"], merged["expected_progress"], thresholds)
+    # The pace still needed: from the latest actual to the target, per remaining year
+    # (none once the target year is reached or without an actual).
+    remaining = merged["target_fiscal_year"] - merged["actual_fiscal_year"]
+    merged["required_pace_from_latest"] = (target - actual) / remaining.where(remaining > 0)
     return merged
 
 
@@ -766,6 +770,7 @@ def build_tables(
             "actual",
             "progress",
             "expected_progress",
+            "required_pace_from_latest",
             "grade",
             "flags",
             "note",

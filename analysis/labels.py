@@ -130,6 +130,7 @@ COLUMN_LABELS = {
     "new_target_fiscal_year": "新しい版の目標年度",
     "old_budget_thousand_yen": "以前の版の事業費（千円）",
     "new_budget_thousand_yen": "新しい版の事業費（千円）",
+    "required_pace_from_latest": "目標までに必要な年あたりの変化量（最新の実績から）",
     "spent_thousand_yen": "決算額（千円）",
     "unspent_thousand_yen": "不用額（予算−決算、千円）",
     "execution_rate_pct": "執行率（%）",

@@ -109,6 +109,30 @@ for number, page in enumerate(pages, start=1):
     )
 
 # %% [markdown]
+# ### KPIの推移と目標までに必要なペース
+#
+# 報告された実績を年度ごとに並べ、最新の実績から目標値までに毎年必要な変化量を、計画の按分による変化量と比べます。
+
+# %%
+reported_kpis = overview[overview["actual"].notna()]
+if reported_kpis.empty:
+    display(Markdown("実績はまだ報告されていません。"))
+else:
+    path = actuals.pivot_table(index="kpi_id", columns="fiscal_year", values="value", aggfunc="last")
+    path.columns = [f"{c}年度" for c in path.columns]
+    history = reported_kpis[["kpi_id", "kpi_name", "unit", "baseline_value", "target_value",
+                             "target_fiscal_year", "yearly_pace", "required_pace_from_latest"]]  # fmt: skip
+    history = history.merge(path, left_on="kpi_id", right_index=True)
+    display(
+        table(
+            history,
+            {"baseline_value": "{:,g}", "target_value": "{:,g}", "yearly_pace": "{:+,.2f}",
+             "required_pace_from_latest": "{:+,.2f}", **{c: "{:,g}" for c in path.columns}},
+            caption="実績の推移（年度ごと）と目標までに必要な年あたりの変化量",
+        )
+    )
+
+# %% [markdown]
 # ## 事業費
 #
 # 事業費は連携市町の合計見込額（千円）です。2025年度以降は仮置きで、毎年度の予算編成により見直されます。

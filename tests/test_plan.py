@@ -384,3 +384,26 @@ def test_bad_spending_is_named(tmp_path: Path, row: str, message: str) -> None:
     with pytest.raises(DataError) as caught:
         spending.load(spending_file(tmp_path, [row]), kpi.load())
     assert any(message in str(f) for f in caught.value.findings), caught.value.findings
+
+
+# ---------------------------------------------------------------- KPI history
+
+
+def test_the_pace_needed_from_the_latest_actual(tmp_path: Path) -> None:
+    data = kpi.load_plan(fourth_vision(tmp_path / "fourth"))
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "KPI番号,2029年度,2030年度,2031年度\nK01,85,85,86\nK02,10100,,10200\n", encoding="utf-8"
+    )
+    actuals = kpi.load_actuals(path, data.kpis, years=data.years)
+    assert len(actuals) == 5  # several years per KPI: the path, not one evaluation year
+    overview = kpi.progress(data.kpis, actuals, as_of=2031).set_index("kpi_id")
+    # K01: 86 in FY2031, target 90 in FY2033: 2 points a year still needed.
+    assert overview.loc["K01", "required_pace_from_latest"] == pytest.approx(2.0)
+    assert overview.loc["K02", "required_pace_from_latest"] == pytest.approx(200.0)
+    assert overview.loc["K01", "yearly_pace"] == pytest.approx(1.0)
+    assert pd_isna(overview.loc["K03", "required_pace_from_latest"])  # no actual
+
+
+def pd_isna(value: object) -> bool:
+    return value != value
