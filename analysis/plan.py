@@ -173,9 +173,32 @@ def supplied(folder: Path) -> PlanEdition:
 
 
 def period(plan: Path | None, raw_dir: Path = DATA_RAW) -> tuple[int, int] | None:
-    """The (first, last) fiscal year of the run's edition, or None when it cannot be read yet."""
+    """The (first, last) fiscal year of the run's edition, or None when it cannot be read yet.
+
+    Read without pandas (the command line checks ``--as-of`` before anything is loaded,
+    and a run with nothing to do must not import pandas); the full reading and its
+    messages come with the data.
+    """
+    from analysis.io import read_sheets
+
     try:
-        edition = supplied(plan) if plan else current(raw_dir)
-    except (DataError, OSError, ValueError):
+        path = Path(plan) / META if plan else raw_dir / REGISTER
+        rows = read_sheets(path)[0].rows
+    except (OSError, ValueError):
         return None
-    return edition.first_year, edition.last_year
+    if not rows:
+        return None
+    header = [str(c or "").strip() for c in rows[0]]
+    records = [
+        dict(zip(header, (str(c or "").strip() for c in row), strict=False)) for row in rows[1:]
+    ]
+    if not plan:
+        replaced = {r.get("replaces", "") for r in records}
+        standing = [r for r in records if r.get("edition") not in replaced] or records
+        records = sorted(standing, key=lambda r: r.get("published", ""))[-1:]
+    if len(records) != 1:
+        return None
+    first, last = records[0].get("first_year", ""), records[0].get("last_year", "")
+    if not (first.isdigit() and last.isdigit()):
+        return None
+    return int(first), int(last)
