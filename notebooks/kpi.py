@@ -252,7 +252,7 @@ from analysis import spending
 spent = spending.load(Path(spending_path) if spending_path else spending.DEFAULT, data)
 execution = spending.execution(data, spent)
 if not execution:
-    display(Markdown("決算はまだ入力されていません（`data/raw/kpi_spending.csv` または実行時に指定するファイル）。"))
+    display(Markdown("決算はまだ入力されていません。"))
 else:
     money = {"budget_thousand_yen": "{:,.0f}", "spent_thousand_yen": "{:,.0f}",
              "unspent_thousand_yen": "{:+,.0f}", "execution_rate_pct": "{:.1f}"}  # fmt: skip
