@@ -11,10 +11,14 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from analysis.paths import CACHE
+
+if TYPE_CHECKING:
+    from analysis.findings import Finding
 
 VALIDATION_CACHE = CACHE / "validation.json"
 ERROR_LOG = CACHE / "last-error.log"
@@ -61,6 +65,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     reports.add_argument(
         "--actuals", type=Path, help="KPI actuals (default data/raw/kpi_actuals.csv)"
+    )
+    reports.add_argument(
+        "--plan", type=Path, help="a revised plan edition (folder with plan.csv and the tables)"
+    )
+    reports.add_argument(
+        "--spending", type=Path, help="budgets spent (決算) by initiative and fiscal year"
     )
     reports.add_argument(
         "--as-of", type=int, default=0, help="fiscal year the KPIs are assessed at"
@@ -118,15 +128,14 @@ Result = dict[str, Any]
 
 
 def _validate(folder: Path, verbose: bool) -> Result:
-    from analysis import kpi
     from analysis.data import load_all
-    from analysis.findings import DataError, Finding, console_lines, errors_in, summary
+    from analysis.findings import DataError, console_lines, errors_in, summary
     from analysis.io import InputError
 
     findings: list[Finding] = []
-    steps = (
+    steps: tuple[Callable[[], None], ...] = (
         lambda: findings.extend(load_all(folder).findings),
-        lambda: kpi.load_actuals(folder / "kpi_actuals.csv", kpi.load(folder).kpis, findings),
+        lambda: _validate_kpis(folder, findings),
     )
     for step in steps:
         try:
@@ -140,6 +149,13 @@ def _validate(folder: Path, verbose: bool) -> Result:
     if errors:
         lines.append("エラーを直してから、もう一度実行してください。")
     return {"lines": lines, "code": 1 if errors else 0}
+
+
+def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
+    from analysis import kpi
+
+    data = kpi.load(folder)
+    kpi.load_actuals(folder / "kpi_actuals.csv", data.kpis, findings, data.years)
 
 
 def _read_cache() -> dict[str, Result]:
@@ -209,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         force=arguments.force,
         method=arguments.method,
         actuals=absolute(arguments.actuals),
+        plan=absolute(arguments.plan),
+        spending=absolute(arguments.spending),
         as_of=arguments.as_of,
         vision_label=arguments.vision_label,
         projection_label=arguments.projection_label,

@@ -194,3 +194,17 @@ def bullets(lines: Iterable[object], before: object = "") -> Block:
     ``before``: a heading or paragraph above the list."""
     items = "".join(f"<li>{html_text(line)}</li>" for line in lines)
     return Block(f"{html_text(before)}<ul>{items}</ul>")
+
+
+SHADE = "background-color: #d9d9d9"
+"""網掛: the grey of a changed row, as the source's own comparison table prints it."""
+
+
+def shade_rows(styler: Styler, marked: pd.Series) -> Styler:
+    """The rows where ``marked`` is true printed with 網掛 (``marked`` aligned with the rows)."""
+    flags = list(marked.astype(bool))
+
+    def row_style(row: pd.Series) -> list[str]:
+        return [SHADE if flags[int(row.name)] else ""] * len(row)
+
+    return styler.apply(row_style, axis=1)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -21,7 +22,7 @@ from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
-from matplotlib.text import Text
+from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.io import atomic_path
@@ -114,6 +115,7 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
 
     check_drawn(figure, name)
     enlarge_small_text(figure, dpi)
+    separate_labels(figure)
     check_legible(figure, name)
     description = describe(figure)
     png = save(figure, name, folder, dpi=dpi)
@@ -234,6 +236,53 @@ def enlarge_small_text(figure: Figure, dpi: int = 150) -> None:
             text.set_fontsize(smallest)
         if not getattr(figure, "fixed_layout", False):  # room between panels for larger text
             figure.tight_layout(rect=getattr(figure, "layout_rect", (0, 0, 1, 1)))
+
+
+LABEL_PLACES: tuple[tuple[int, int, Literal["left", "center", "right"]], ...] = (
+    (0, 9, "center"), (0, -15, "center"), (10, -3, "left"), (-10, -3, "right"),
+    (10, 8, "left"), (-10, 8, "right"), (10, -14, "left"), (-10, -14, "right"),
+    (0, 20, "center"), (0, -26, "center"), (-14, -26, "right"), (14, -26, "left"),
+)  # fmt: skip
+"""Offsets (points) and alignments tried, nearest first, for a value label that overlaps
+other text: above, below, right, left of its point, then further out."""
+
+
+def separate_labels(figure: Figure) -> None:
+    """Move each value label (text annotated beside its point) that overlaps another text to
+    the first place of :data:`LABEL_PLACES` where it overlaps none.
+
+    The figures place labels by rules (the higher series above, the lower below), but which
+    labels meet depends on the data: a revised edition or a planner's scenario brings a line
+    next to a target's label. Labels that overlap nothing stay where their rule put them; a
+    label with no free place is left as it was, for :func:`check_legible` to refuse."""
+    figure.draw_without_rendering()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    texts = _texts(figure)
+
+    def clashes(text: Text) -> bool:
+        box = text.get_window_extent(renderer).shrunk(0.97, 0.9)
+        return any(
+            box.overlaps(other.get_window_extent(renderer).shrunk(0.97, 0.9))
+            for other in texts
+            if other is not text
+        )
+
+    for text in texts:
+        if not isinstance(text, Annotation) or text.anncoords != "offset points":
+            continue
+        if not clashes(text):
+            continue
+        before = (text.xyann, text.get_horizontalalignment(), text.get_verticalalignment())
+        for dx, dy, align in LABEL_PLACES:
+            text.xyann = (dx, dy)
+            text.set_horizontalalignment(align)
+            text.set_verticalalignment("baseline")
+            if not clashes(text):
+                break
+        else:
+            text.xyann = before[0]
+            text.set_horizontalalignment(before[1])
+            text.set_verticalalignment(before[2])
 
 
 def check_legible(figure: Figure, name: str) -> None:
@@ -525,7 +574,7 @@ def kpi_pages(overview: pd.DataFrame, per_page: int = KPI_PANELS_PER_PAGE) -> li
 def kpi_progress_grid(
     overview: pd.DataFrame, actuals: pd.DataFrame, columns: int = 3, page: str = ""
 ) -> Figure:
-    """One panel per KPI (a page of :func:`kpi_pages`): the planned path FY2022→FY2028 and
+    """One panel per KPI (a page of :func:`kpi_pages`): the planned path baseline → target and
     the actuals reported, the value axis from zero, the full name of the KPI as title.
 
     ``overview`` is :func:`analysis.kpi.progress` output; ``actuals`` the validated actuals.
@@ -536,10 +585,12 @@ def kpi_progress_grid(
     figure, axes = plt.subplots(
         rows, columns, figsize=(4.2 * columns, 2.9 * rows), squeeze=False, sharex=True
     )
+    first = int(overview["baseline_fiscal_year"].min())
+    last = int(max(overview["target_fiscal_year"].max(), actuals["fiscal_year"].max()))
     for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
         axis.plot(
-            [2022, 2028],
-            [kpi.baseline_fy2022, kpi.target_fy2028],
+            [kpi.baseline_fiscal_year, kpi.target_fiscal_year],
+            [kpi.baseline_value, kpi.target_value],
             color="#7f7f7f",
             linestyle="--",
             marker="o",
@@ -548,7 +599,7 @@ def kpi_progress_grid(
             label="計画（按分）",
         )
         reported = actuals[actuals["kpi_id"] == kpi.kpi_id].sort_values("fiscal_year")
-        highest = max(kpi.baseline_fy2022, kpi.target_fy2028, *reported["value"].tolist())
+        highest = max(kpi.baseline_value, kpi.target_value, *reported["value"].tolist())
         if len(reported):
             axis.plot(
                 reported["fiscal_year"],
@@ -562,8 +613,8 @@ def kpi_progress_grid(
         name = textwrap.fill(f"{kpi.kpi_id} {kpi.kpi_name}", 21)
         axis.set_title(name, fontsize=8, loc="left")
         axis.tick_params(labelsize=7)
-        axis.set_xticks([2022, 2024, 2026, 2028])
-        axis.set_xlim(2021.5, 2028.5)
+        axis.set_xticks(range(first, last + 1, 2 if last - first <= 8 else 3))
+        axis.set_xlim(first - 0.5, last + 0.5)
         # Quantities from zero: a change from 207 to 210 does not look as steep as one
         # from 13,981 to 121,700.
         axis.set_ylim(0, highest * 1.15 if highest > 0 else 1)
@@ -623,15 +674,18 @@ SMALL_BUDGET_SHARE = 0.05
 shows them at their real size there; on one axis with the largest they would be invisible)."""
 
 
-def budget_by_initiative(totals: pd.DataFrame) -> list[Figure]:
-    """Five-year budget per initiative (千円, linear, sorted, every bar labelled), one figure
-    per page: all initiatives, then the small ones again on their own scale. Each is shaped
-    to print on a portrait page with 7 pt labels (one tall figure of both printed at 3 pt).
-    ``totals`` has label and 千円."""
+def budget_by_initiative(
+    totals: pd.DataFrame, years: tuple[int, int] | None = None
+) -> list[Figure]:
+    """The plan period's budget per initiative (``years``: its first and last fiscal year;
+    千円, linear, sorted, every bar labelled), one figure per page: all initiatives, then the
+    small ones again on their own scale. Each is shaped to print on a portrait page with 7 pt
+    labels (one tall figure of both printed at 3 pt). ``totals`` has label and 千円."""
+    period = f"{years[0]}～{years[1]}年度" if years else "計画期間"
     ordered = totals.sort_values("budget_thousand_yen")
     largest = float(ordered["budget_thousand_yen"].max())
     small = ordered[ordered["budget_thousand_yen"] < largest * SMALL_BUDGET_SHARE]
-    panels = [(ordered, "具体的な取組別の事業費（2024～2028年度、すべての取組）")]
+    panels = [(ordered, f"具体的な取組別の事業費（{period}、すべての取組）")]
     if 0 < len(small) < len(ordered):
         panels.append((small, f"最大の取組の{SMALL_BUDGET_SHARE:.0%}未満の取組（目盛を拡大）"))
     made = []
@@ -648,7 +702,7 @@ def budget_by_initiative(totals: pd.DataFrame) -> list[Figure]:
         axis.set_title(title, fontsize=11, loc="left")
         axis.tick_params(axis="y", labelsize=8)
         axis.grid(axis="y", visible=False)
-        axis.set_xlabel("5年間の事業費合計（千円）")
+        axis.set_xlabel(f"{period}の事業費合計（千円）")
         figure.tight_layout()
         made.append(figure)
     return made

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from analysis import plan as plan_editions
 from analysis import vocabulary
 from analysis.cells import normalise_text, parse_number
 from analysis.findings import (
@@ -29,14 +30,11 @@ from analysis.findings import (
 from analysis.io import LINE, locate_records, read_records
 from analysis.layouts import Field, Layout, accepted_layouts, read_table, share_matching
 from analysis.paths import DATA_RAW, display_path
-from analysis.schema import PLAN_FISCAL_YEARS
+from analysis.plan import PlanEdition
 
-BASELINE_FY = 2022
-PLAN_YEARS = PLAN_FISCAL_YEARS
-TARGET_FY = PLAN_YEARS[-1]
-"""The vision's plan period, FY2024–FY2028: the only years actuals may be given for."""
 INITIATIVE_COUNT = 32
-"""The plan's 32 具体的な取組 (numbered 1–32 in the 体系図)."""
+"""The printed plan's 32 具体的な取組 (numbered 1–32 in the 体系図); checked only for the
+transcription in data/raw/ itself, never for a revised edition."""
 
 ACTUALS_LAYOUT = Layout(
     title="KPI実績",
@@ -65,7 +63,7 @@ ACTUALS_LAYOUT = Layout(
 class GradeThresholds:
     """A municipality's grading rule; every threshold is a parameter.
 
-    - 達成: progress ≥ ``achieved`` (1.0 = the FY2028 target is reached)
+    - 達成: progress ≥ ``achieved`` (1.0 = the KPI's target is reached)
     - 順調: progress ≥ ``on_track`` × the progress expected by the pro-rata pace
     - やや遅れ: progress ≥ ``slightly_behind`` × the expected progress
     - 遅れ: anything lower, including moving away from the target
@@ -90,6 +88,13 @@ class KpiData:
     comment_totals: pd.DataFrame
     notes: pd.DataFrame
     components: pd.DataFrame
+    edition: PlanEdition
+    """The plan edition the initiatives, KPIs and budgets come from (its period)."""
+
+    @property
+    def years(self) -> tuple[int, ...]:
+        """The plan period's fiscal years."""
+        return self.edition.years
 
 
 def _numbers(
@@ -108,31 +113,114 @@ def _numbers(
     return result, findings
 
 
-def load(raw_dir: Path = DATA_RAW) -> KpiData:
-    """Read the transcribed initiatives, KPIs and budgets; raise DataError on bad or missing rows."""
+KPI_COLUMNS = {
+    "baseline_value": vocabulary.KPI_BASELINE,
+    "baseline_fiscal_year": vocabulary.KPI_BASELINE_YEAR,
+    "target_value": vocabulary.KPI_TARGET,
+    "target_fiscal_year": vocabulary.KPI_TARGET_YEAR,
+}
+"""The KPI columns that say where a KPI starts and where it should arrive."""
+
+
+def _header_key(text: str) -> str:
+    return str(normalise_text(pd.Series([text])).iloc[0]).lower().replace(" ", "")
+
+
+def kpi_columns(kpis: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """KPIs with ``baseline_value, baseline_fiscal_year, target_value, target_fiscal_year``
+    whatever the header says.
+
+    The transcription writes the year into the header (``baseline_fy2022``,
+    ``target_fy2028``); a revised edition may give the years as columns
+    (``現状値の年度``, ``目標年度``). Returns the table and, for messages, the
+    header each canonical column was read from.
+    """
+    renamed: dict[str, str] = {}
+    origin: dict[str, str] = {}
+    years: dict[str, int] = {}
+    for column in kpis.columns:
+        key = _header_key(str(column))
+        legacy = re.fullmatch(vocabulary.KPI_VALUE_WITH_YEAR, key)
+        if legacy:
+            role = legacy.group(1)
+            renamed[column] = f"{role}_value"
+            origin[f"{role}_value"] = origin[f"{role}_fiscal_year"] = str(column)
+            years[f"{role}_fiscal_year"] = int(legacy.group(2))
+            continue
+        for canonical, spellings in KPI_COLUMNS.items():
+            if key in {_header_key(w) for w in spellings}:
+                renamed[column] = canonical
+                origin[canonical] = str(column)
+    table = kpis.rename(columns=renamed)
+    for column, year in years.items():
+        if column not in table.columns:
+            table[column] = str(year)
+    return table, origin
+
+
+def load_plan(folder: Path, raw_dir: Path = DATA_RAW) -> KpiData:
+    """A revised plan edition given for one run (``--plan``); see :mod:`analysis.plan`."""
+    return load(raw_dir, plan_editions.supplied(folder))
+
+
+def load(raw_dir: Path = DATA_RAW, edition: PlanEdition | None = None) -> KpiData:
+    """Read a plan edition (default: the registered one in force) and the source's notes.
+
+    Raise DataError naming file, row and column on bad or missing rows.
+    """
+    edition = edition or plan_editions.current(raw_dir)
     findings: list[Finding] = []
 
-    def read(name: str, numeric: list[str]) -> pd.DataFrame:
-        path = raw_dir / name
-        table, problems = _numbers(read_records(path), numeric, display_path(path))
-        findings.extend(problems)
-        return table
+    def read(path: Path, numeric: list[str], origin: Mapping[str, str] | None = None,
+             table: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+        records = read_records(path) if table is None else table
+        missing = [c for c in numeric if c not in records.columns]
+        if missing:
+            findings.extend(
+                Finding("error", display_path(path), 1, (origin or {}).get(c, c),
+                        "plan-column-missing", {"column": (origin or {}).get(c, c)})
+                for c in missing
+            )  # fmt: skip
+            return records
+        parsed, problems = _numbers(records, numeric, display_path(path))
+        findings.extend(replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems)
+        return parsed
 
-    initiatives = read("initiatives.csv", ["initiative_id"])
-    kpis = read("kpis.csv", ["initiative_id", "baseline_fy2022", "target_fy2028", "cumulative"])
-    budgets = read("budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
+    folder = edition.folder
+    initiatives = read(folder / "initiatives.csv", ["initiative_id"])
+    kpi_path = folder / "kpis.csv"
+    kpi_table, origin = kpi_columns(read_records(kpi_path))
+    if "cumulative" not in kpi_table.columns:
+        kpi_table["cumulative"] = "0"
+    kpi_table["cumulative"] = kpi_table["cumulative"].fillna("0")
+    numeric = ["initiative_id", "baseline_value", "baseline_fiscal_year", "target_value",
+               "target_fiscal_year", "cumulative"]  # fmt: skip
+    kpis = read(kpi_path, numeric, origin, kpi_table)
+    budgets = read(folder / "budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
     changes = read_records(raw_dir / "vision_changes.csv")
-    comments = read("comment_counts.csv", ["count"])
-    totals = read("comment_totals.csv", ["count", "people"])
+    comments = read(raw_dir / "comment_counts.csv", ["count"])
+    totals = read(raw_dir / "comment_totals.csv", ["count", "people"])
     notes = read_records(raw_dir / "kpi_notes.csv")
-    components = read("kpi_components.csv", ["days_done", "days_total"])
+    components = read(raw_dir / "kpi_components.csv", ["days_done", "days_total"])
     if not findings:
-        findings += completeness(initiatives, kpis, budgets, raw_dir)
+        findings += edition_checks(edition, initiatives, kpis, budgets, origin)
+        if folder == raw_dir.resolve() and not any(
+            f.check == "plan-column-missing" for f in findings
+        ):
+            # The transcription of the printed plan is also checked against the print.
+            findings += completeness(initiatives, kpis, budgets, folder, edition.years)
     if findings:
-        raise DataError(findings)
+        raise DataError(sorted(findings, key=lambda f: (f.file, f.line or 0, f.column)))
     initiatives["initiative_id"] = initiatives["initiative_id"].astype("int64")
+    for column in ("name_in_block", "direction"):
+        if column not in initiatives.columns:
+            initiatives[column] = (
+                initiatives["initiative_name"] if column == "name_in_block" else ""
+            )
     kpis = kpis.assign(
         initiative_id=kpis["initiative_id"].astype("int64"),
+        baseline_fiscal_year=kpis["baseline_fiscal_year"].astype("int64"),
+        target_fiscal_year=kpis["target_fiscal_year"].astype("int64"),
         cumulative=kpis["cumulative"].astype(bool),
     )
     budgets = budgets.assign(
@@ -149,17 +237,122 @@ def load(raw_dir: Path = DATA_RAW) -> KpiData:
         totals.drop(columns=LINE),
         notes.drop(columns=LINE),
         components.drop(columns=LINE),
+        edition,
     )
 
 
-def completeness(
-    initiatives: pd.DataFrame, kpis: pd.DataFrame, budgets: pd.DataFrame, raw_dir: Path
+def edition_checks(
+    edition: PlanEdition,
+    initiatives: pd.DataFrame,
+    kpis: pd.DataFrame,
+    budgets: pd.DataFrame,
+    origin: Mapping[str, str],
 ) -> list[Finding]:
-    """Every initiative, every KPI its block names, every initiative × plan year budget.
+    """What makes any plan edition unusable, one finding per cell.
+
+    A duplicated initiative or KPI, a KPI whose initiative is not in the edition,
+    a target year not after the baseline year, a budget for an initiative not in
+    the edition or for a year outside the period (or twice), a budget missing for
+    an initiative and a year of the period.
+    """
+    folder = edition.folder
+    files = {
+        name: display_path(folder / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")
+    }
+    findings: list[Finding] = []
+    for name in ("initiative_name", "policy_area", "field"):
+        if name not in initiatives.columns:
+            findings.append(
+                Finding("error", files["initiatives"], 1, name, "plan-column-missing",
+                        {"column": name})
+            )  # fmt: skip
+    for name in ("kpi_id", "kpi_name", "unit"):
+        if name not in kpis.columns:
+            findings.append(
+                Finding("error", files["kpis"], 1, name, "plan-column-missing", {"column": name})
+            )
+    if findings:
+        return findings
+    ids = initiatives["initiative_id"]
+    known = set(ids)
+    findings += cell_errors(
+        locate_records(files["initiatives"], initiatives, "initiative_id"),
+        ids.duplicated(),
+        ids.map(lambda v: f"{v:g}"),
+        "duplicate-initiative",
+    )
+    kpi_ids = kpis["kpi_id"]
+    findings += cell_errors(
+        locate_records(files["kpis"], kpis, "kpi_id"), kpi_ids.duplicated(), kpi_ids,
+        "duplicate-kpi",
+    )  # fmt: skip
+    findings += cell_errors(
+        locate_records(files["kpis"], kpis, "initiative_id"),
+        ~kpis["initiative_id"].isin(known),
+        kpis["initiative_id"].map(lambda v: f"{v:g}"),
+        "kpi-without-initiative",
+    )
+    reversed_ = kpis["target_fiscal_year"] <= kpis["baseline_fiscal_year"]
+    findings += cell_errors(
+        locate_records(files["kpis"], kpis, origin.get("target_fiscal_year", "target_fiscal_year")),
+        reversed_,
+        list(zip(kpis["target_fiscal_year"], kpis["baseline_fiscal_year"], strict=True)),
+        "target-before-baseline",
+        lambda v: {"target": f"{v[0]:g}", "baseline": f"{v[1]:g}"},
+    )
+    locate = locate_records(files["budgets"], budgets, "fiscal_year")
+    year = budgets["fiscal_year"]
+    findings += cell_errors(
+        locate,
+        ~year.isin(edition.years),
+        year,
+        "budget-outside-period",
+        lambda v: {"value": v, "first": edition.first_year, "last": edition.last_year},
+    )
+    findings += cell_errors(
+        locate_records(files["budgets"], budgets, "initiative_id"),
+        ~budgets["initiative_id"].isin(known),
+        budgets["initiative_id"].map(lambda v: f"{v:g}"),
+        "budget-unknown-initiative",
+    )
+    findings += cell_errors(
+        locate,
+        budgets.duplicated(["initiative_id", "fiscal_year"]),
+        list(zip(budgets["initiative_id"], year, strict=True)),
+        "duplicate-budget",
+        lambda v: {"initiative": f"{v[0]:g}", "year": f"{v[1]:g}"},
+    )
+    findings += cell_errors(
+        locate_records(files["budgets"], budgets, "budget_thousand_yen"),
+        budgets["budget_thousand_yen"] < 0,
+        budgets["budget_thousand_yen"],
+        "negative-budget",
+    )
+    have = set(zip(budgets["initiative_id"], year, strict=True))
+    wanted = [(int(i), y) for i in sorted(known) for y in edition.years if (i, y) not in have]
+    if wanted:
+        findings.append(
+            Finding("error", files["budgets"], None, "fiscal_year", "budgets-incomplete",
+                    {"missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
+                     "first": edition.first_year, "last": edition.last_year})
+        )  # fmt: skip
+    return findings
+
+
+def completeness(
+    initiatives: pd.DataFrame,
+    kpis: pd.DataFrame,
+    budgets: pd.DataFrame,
+    raw_dir: Path,
+    years: tuple[int, ...],
+) -> list[Finding]:
+    """The transcription against the printed plan: every initiative, every KPI its block names.
 
     A deleted row must not pass: the 32 initiatives are numbered 1–32, each
     initiative lists its KPIs (``kpi_ids``, from its block), and each budget must
-    equal the budget row the block prints (``budget_as_printed``).
+    equal the budget row the block prints (``budget_as_printed``, one value per
+    year of the period). Every initiative × year budget is checked for any
+    edition by :func:`edition_checks`.
     """
     findings: list[Finding] = []
     files = {
@@ -192,27 +385,6 @@ def completeness(
                 Finding("error", files["kpis"], int(line), "kpi_id", "kpi-not-listed",
                         {"kpi": kpi_id, "initiative": f"{initiative:g}"})
             )  # fmt: skip
-    have = set(
-        zip(
-            budgets["initiative_id"].astype("int64"),
-            budgets["fiscal_year"].astype("int64"),
-            strict=True,
-        )
-    )
-    wanted = [(i, y) for i in sorted(ids) for y in PLAN_YEARS if (i, y) not in have]
-    if wanted:
-        findings.append(
-            Finding("error", files["budgets"], None, "fiscal_year", "budgets-incomplete",
-                    {"missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
-                     "first": PLAN_YEARS[0], "last": PLAN_YEARS[-1]})
-        )  # fmt: skip
-    locate = locate_records(files["budgets"], budgets, "budget_thousand_yen")
-    findings += cell_errors(
-        locate,
-        budgets["budget_thousand_yen"] < 0,
-        budgets["budget_thousand_yen"],
-        "negative-budget",
-    )
     printed = {
         int(i): [float(v.replace(",", "")) for v in str(text).split()]
         for i, text in zip(
@@ -224,7 +396,7 @@ def completeness(
         budgets[LINE], strict=True,
     ):  # fmt: skip
         values = printed.get(int(initiative), [])
-        position = int(year) - PLAN_YEARS[0]
+        position = int(year) - years[0]
         if 0 <= position < len(values) and values[position] != value:
             findings.append(
                 Finding("error", files["budgets"], int(line), "budget_thousand_yen",
@@ -244,7 +416,10 @@ def canonical_kpi_id(text: pd.Series) -> pd.Series:
 
 
 def load_actuals(
-    path: Path, kpis: pd.DataFrame, notes: list[Finding] | None = None
+    path: Path,
+    kpis: pd.DataFrame,
+    notes: list[Finding] | None = None,
+    years: tuple[int, ...] | None = None,
 ) -> pd.DataFrame:
     """Read the planners' actuals (KPI実績), long or wide; raise DataError naming the cells.
 
@@ -252,7 +427,9 @@ def load_actuals(
     column per fiscal year. An empty file (header only) is valid. A value must be
     possible for its KPI: never negative, and a share (%) at most 100 unless the
     KPI's own baseline or target is above 100 (K25, riders per inhabitant).
+    ``years`` is the plan period (default: the registered edition in force).
     """
+    years = years or plan_editions.current().years
     table = read_table(path, ACTUALS_LAYOUT)
     problems = list(table.findings)
     frame = table.frame
@@ -273,11 +450,9 @@ def load_actuals(
     year, bad_year = parse_number(frame["fiscal_year"])
     value, bad_value = parse_number(frame["value"])
     is_known = kpi_id.isin(known.index).to_numpy()
-    share = (known["unit"] == "%") & (
-        known[["baseline_fy2022", "target_fy2028"]].max(axis=1) <= 100
-    )
+    share = (known["unit"] == "%") & (known[["baseline_value", "target_value"]].max(axis=1) <= 100)
     bounded = kpi_id.map(share).fillna(False).astype(bool).to_numpy()
-    first, last = PLAN_YEARS[0], PLAN_YEARS[-1]
+    first, last = years[0], years[-1]
     rows = np.arange(len(frame))
 
     def about(i: Any) -> Mapping[str, object]:
@@ -293,7 +468,7 @@ def load_actuals(
         ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", value_param),
         ("kpi_id", kpi_id.isna(), kpi_id, "missing-value", lambda _: {}),
         ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", value_param),
-        ("fiscal_year", year.notna() & ~year.isin(PLAN_YEARS), year, "outside-plan-year",
+        ("fiscal_year", year.notna() & ~year.isin(years), year, "outside-plan-year",
          lambda v: {"value": v, "first": first, "last": last}),
         ("value", bad_value, frame["value"], "not-a-number", value_param),
         ("value", frame["value"].isna(), frame["value"], "missing-actual", lambda _: {}),
@@ -343,14 +518,14 @@ def load_actuals(
 
 
 def plan(kpis: pd.DataFrame) -> pd.DataFrame:
-    """Direction, required change and yearly pace from the FY2022 baseline to the FY2028 target."""
-    baseline = kpis["baseline_fy2022"].astype("float64")
-    target = kpis["target_fy2028"].astype("float64")
+    """Direction, required change and yearly pace from each KPI's baseline to its target (years its own)."""
+    baseline = kpis["baseline_value"].astype("float64")
+    target = kpis["target_value"].astype("float64")
     change = target - baseline
     return kpis.assign(
         direction=np.select([change > 0, change < 0], ["increase", "decrease"], "maintain"),
         required_change=change,
-        yearly_pace=change / (TARGET_FY - BASELINE_FY),
+        yearly_pace=change / (kpis["target_fiscal_year"] - kpis["baseline_fiscal_year"]),
         required_change_pct=np.where(
             baseline != 0, change / baseline.where(baseline != 0) * 100, np.nan
         ),
@@ -358,9 +533,11 @@ def plan(kpis: pd.DataFrame) -> pd.DataFrame:
 
 
 def expected_value(kpis: pd.DataFrame, fiscal_year: int | pd.Series) -> pd.Series:
-    """The pro-rata value for a fiscal year: baseline + pace × (year − FY2022)."""
+    """The pro-rata value for a fiscal year: baseline + pace × (year − baseline year)."""
     planned = plan(kpis)
-    return planned["baseline_fy2022"] + planned["yearly_pace"] * (fiscal_year - BASELINE_FY)
+    return planned["baseline_value"] + planned["yearly_pace"] * (
+        fiscal_year - planned["baseline_fiscal_year"]
+    )
 
 
 def latest_actuals(actuals: pd.DataFrame, as_of: int) -> pd.DataFrame:
@@ -377,14 +554,14 @@ def progress(
 ) -> pd.DataFrame:
     """Progress and grade of every KPI as of a fiscal year.
 
-    progress = (actual − baseline) ÷ (target − baseline), so 0 = the FY2022
-    level and 1 = the FY2028 target, for increasing and decreasing targets
+    progress = (actual − baseline) ÷ (target − baseline), so 0 = the
+    baseline level and 1 = the target, for increasing and decreasing targets
     alike. A *maintain* target (target = baseline) has no distance to cover:
     progress is 1 while the actual is at or above the target, else
     actual ÷ target (the share of the level kept). Cumulative (累計) KPIs are
     entered as cumulative totals and percentage KPIs in percentage points, so
     the same formula applies. expected_progress is the pro-rata share of the
-    period elapsed, (as-of − FY2022) ÷ 6.
+    period elapsed, (as-of − baseline year) ÷ (target year − baseline year), each KPI's own.
     """
     planned = plan(kpis)
     latest = latest_actuals(actuals, as_of).rename(
@@ -394,8 +571,8 @@ def progress(
         latest[["kpi_id", "actual_fiscal_year", "actual", "note"]], on="kpi_id", how="left"
     )
     actual = merged["actual"]
-    baseline = merged["baseline_fy2022"]
-    target = merged["target_fy2028"]
+    baseline = merged["baseline_value"]
+    target = merged["target_value"]
     distance = target - baseline
     maintain = distance == 0
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -405,10 +582,19 @@ def progress(
     merged.loc[actual.isna(), "progress"] = np.nan
     year = merged["actual_fiscal_year"].fillna(as_of)
     merged["expected_progress"] = np.where(
-        maintain, 1.0, (year - BASELINE_FY) / (TARGET_FY - BASELINE_FY)
+        maintain,
+        1.0,
+        (year - merged["baseline_fiscal_year"])
+        / (merged["target_fiscal_year"] - merged["baseline_fiscal_year"]),
     )
-    merged["expected_value"] = baseline + merged["yearly_pace"] * (year - BASELINE_FY)
+    merged["expected_value"] = baseline + merged["yearly_pace"] * (
+        year - merged["baseline_fiscal_year"]
+    )
     merged["grade"] = grade(merged["progress"], merged["expected_progress"], thresholds)
+    # The pace still needed: from the latest actual to the target, per remaining year
+    # (none once the target year is reached or without an actual).
+    remaining = merged["target_fiscal_year"] - merged["actual_fiscal_year"]
+    merged["required_pace_from_latest"] = (target - actual) / remaining.where(remaining > 0)
     return merged
 
 
@@ -436,7 +622,7 @@ def design_flags(
 ) -> pd.DataFrame:
     """The design questions the committee raised, one row per finding.
 
-    - ``target_below_baseline``: the FY2028 target is lower than FY2022 (only a
+    - ``target_below_baseline``: the target is lower than the baseline (only a
       problem where more is better; listed for review)
     - ``target_equals_baseline``: a maintain target
     - ``zero_budget``: a plan year with a budget of 0 千円
@@ -451,7 +637,7 @@ def design_flags(
                 row.kpi_id,
                 "target_below_baseline",
                 None,
-                f"{row.baseline_fy2022:,g} → {row.target_fy2028:,g} {row.unit}（{row.required_change_pct:+.1f}%）",
+                f"{row.baseline_value:,g} → {row.target_value:,g} {row.unit}（{row.required_change_pct:+.1f}%）",
             )
         )
     for row in planned[planned["direction"] == "maintain"].itertuples():
@@ -461,7 +647,7 @@ def design_flags(
                 row.kpi_id,
                 "target_equals_baseline",
                 None,
-                f"{row.baseline_fy2022:,g} → {row.target_fy2028:,g} {row.unit}",
+                f"{row.baseline_value:,g} → {row.target_value:,g} {row.unit}",
             )
         )
     ordered = budgets.sort_values(["initiative_id", "fiscal_year"])
@@ -542,9 +728,10 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
     ]
 
 
-def default_as_of(actuals: pd.DataFrame) -> int:
+def default_as_of(actuals: pd.DataFrame, years: tuple[int, ...] | None = None) -> int:
     """The latest fiscal year with an actual, or the first plan year when there is none."""
-    return int(actuals["fiscal_year"].max()) if len(actuals) else PLAN_YEARS[0]
+    years = years or plan_editions.current().years
+    return int(actuals["fiscal_year"].max()) if len(actuals) else years[0]
 
 
 def build_tables(
@@ -581,8 +768,10 @@ def build_tables(
             "kpi_name",
             "unit",
             "cumulative",
-            "baseline_fy2022",
-            "target_fy2028",
+            "baseline_fiscal_year",
+            "baseline_value",
+            "target_fiscal_year",
+            "target_value",
             "direction",
             "required_change",
             "yearly_pace",
@@ -592,6 +781,7 @@ def build_tables(
             "actual",
             "progress",
             "expected_progress",
+            "required_pace_from_latest",
             "grade",
             "flags",
             "note",

@@ -433,8 +433,69 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # ---------------------------------------------------------------- KPIs and budgets
     "unknown-kpi": (
-        "KPI番号「{value}」は登録されていません（data/raw/kpis.csv：K01～K32、K23a、K23b）",
-        "unknown KPI id {value!r} (see data/raw/kpis.csv: K01–K32, K23a, K23b)",
+        "KPI番号「{value}」は登録されていません（計画の kpis.csv の成果指標にありません）",
+        "unknown KPI id {value!r} (not among the plan edition's KPIs in kpis.csv)",
+    ),
+    "duplicate-initiative": (
+        "取組番号 {value} が2回あります（取組は1行に1つ）",
+        "initiative {value} appears twice",
+    ),
+    "duplicate-kpi": ("KPI番号 {value} が2回あります", "KPI {value} appears twice"),
+    "kpi-without-initiative": (
+        "成果指標の取組番号 {value} が、この計画の取組（initiatives.csv）にありません",
+        "the KPI's initiative {value} is not among the edition's initiatives",
+    ),
+    "target-before-baseline": (
+        "目標年度（{target}年度）が現状値の年度（{baseline}年度）より後ではありません",
+        "target year {target} is not after the baseline year {baseline}",
+    ),
+    "budget-outside-period": (
+        "事業費の年度 {value:g}年度は計画期間（{first}～{last}年度）の外です",
+        "budget year {value:g} is outside the plan period FY{first}–FY{last}",
+    ),
+    "budget-unknown-initiative": (
+        "事業費の取組番号 {value} が、この計画の取組（initiatives.csv）にありません",
+        "budget for initiative {value}, which is not in the edition",
+    ),
+    "duplicate-budget": (
+        "取組{initiative} の {year}年度の事業費が2回あります",
+        "a second budget for initiative {initiative} FY{year}",
+    ),
+    "plan-column-missing": (
+        "列「{column}」がありません（計画の版の表に必要な列です）",
+        "column {column!r} is missing (required in a plan edition)",
+    ),
+    "plan-period-reversed": (
+        "計画期間の最終年度（{last}年度）が初年度（{first}年度）より前です",
+        "the period's last year {last} is before its first year {first}",
+    ),
+    "plan-edition-duplicate": (
+        "計画の版「{edition}」が2回登録されています",
+        "plan edition {edition!r} is registered twice",
+    ),
+    "plan-replaces-unknown": (
+        "{edition} が置き換える計画の版「{replaces}」は登録されていません",
+        "{edition} replaces {replaces!r}, which is not registered",
+    ),
+    "plan-register-empty": (
+        "計画の版が1つも登録されていません",
+        "no plan edition is registered",
+    ),
+    "plan-not-a-folder": (
+        "計画の版はフォルダーで指定してください（plan.csv・initiatives.csv・kpis.csv・budgets.csv を入れたフォルダー）",
+        "a plan edition is a folder (plan.csv, initiatives.csv, kpis.csv, budgets.csv)",
+    ),
+    "plan-file-missing": (
+        "計画の版に {name} がありません",
+        "the plan edition has no {name}",
+    ),
+    "spending-incomplete": (
+        "決算の行がありません：{missing}（決算を入れた年度は、すべての取組に決算額が必要です。使わなかった取組は0）",
+        "spending rows are missing: {missing} (every initiative needs a row for each year reported)",
+    ),
+    "plan-meta-rows": (
+        "plan.csv には版の説明を1行だけ書いてください（{count} 行あります）",
+        "plan.csv must hold exactly one row ({count} found)",
     ),
     "outside-plan-year": (
         "{value:g}年度は計画期間（{first}～{last}年度）の外です",
@@ -707,6 +768,22 @@ TITLES = {
     "registry-replaces": "置き換える版",
     "target-year": "目標年・基準年が範囲外",
     "unknown-kpi": "KPI番号が不明",
+    "duplicate-initiative": "取組の重複",
+    "duplicate-kpi": "KPIの重複",
+    "kpi-without-initiative": "取組のないKPI",
+    "target-before-baseline": "目標年度が現状値の年度以前",
+    "budget-outside-period": "計画期間外の事業費",
+    "budget-unknown-initiative": "計画にない取組の事業費",
+    "duplicate-budget": "事業費の重複",
+    "plan-column-missing": "計画の列が欠けている",
+    "plan-period-reversed": "計画期間の逆転",
+    "plan-edition-duplicate": "計画の版の重複",
+    "plan-replaces-unknown": "置き換える計画の版が不明",
+    "plan-register-empty": "計画の版の登録なし",
+    "plan-not-a-folder": "計画の版がフォルダーでない",
+    "plan-file-missing": "計画の版のファイルが欠けている",
+    "plan-meta-rows": "plan.csv の行数",
+    "spending-incomplete": "決算の行が欠けている",
     "outside-plan-year": "計画期間外の年度",
     "duplicate-actual": "実績の重複",
     "actual-above-100": "割合が100%超",

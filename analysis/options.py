@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analysis.findings import Finding
-from analysis.schema import PLAN_FISCAL_YEARS, YEAR_RANGE
+from analysis.schema import YEAR_RANGE
 
 LONG_TERM_TARGET_YEAR = 2040
 """The year of the vision's long-term targets (about 94,000 people, aging rate about 40%)."""
@@ -34,6 +34,10 @@ class Options:
     force: bool = False
     method: str = "linear"
     actuals: Path | None = None
+    plan: Path | None = None
+    spending: Path | None = None
+    """Budgets spent (決算); data/raw/kpi_spending.csv when not given."""
+    """A revised plan edition (folder) for this run; else the registered edition in force."""
     """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""
     as_of: int = 0
     """Fiscal year the KPIs are assessed at; 0 = the latest year with an actual."""
@@ -107,7 +111,9 @@ def option_problems(options: Options) -> list[Finding]:
             f"{options.jobs} は指定できません（1 以上）",
             f"{options.jobs} must be at least 1",
         )
-    first, last = PLAN_FISCAL_YEARS[0], PLAN_FISCAL_YEARS[-1]
+    from analysis.plan import period
+
+    first, last = period(options.plan) or (options.as_of, options.as_of)
     if options.as_of and not first <= options.as_of <= last:
         bad(
             "--as-of",

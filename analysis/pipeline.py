@@ -117,9 +117,14 @@ def reports_for(options: Options) -> list[Report]:
             {
                 "as_of_fiscal_year": options.as_of,
                 "actuals_path": str(options.actuals or ""),
+                "plan_path": str(options.plan or ""),
+                "spending_path": str(options.spending or ""),
                 "output_dir": "",
             },
-            tuple(p for p in (options.actuals,) if p),
+            (
+                *(p for p in (options.actuals, options.spending) if p),
+                *(sorted(p for p in options.plan.glob("*") if p.is_file()) if options.plan else ()),
+            ),
         ),
         *(revision if has_revision(options) else []),
         *([projection_report(options)] if has_age_sex(options) else []),
@@ -149,7 +154,7 @@ def _unreadable_files(options: Options) -> list[Finding]:
     from analysis.io import InputError, check_readable
 
     supplied = (
-        options.vision, options.projection, options.actuals, options.age_sex,
+        options.vision, options.projection, options.actuals, options.spending, options.age_sex,
         options.survival, options.projection_settings, options.settler_profile,
         options.scenarios,
     )  # fmt: skip

@@ -8,9 +8,6 @@ import unicodedata
 REGION = "圏域"
 """The 定住自立圏 as a whole: the sum of its municipalities."""
 
-PLAN_FISCAL_YEARS: tuple[int, ...] = tuple(range(2024, 2029))
-"""The plan period, FY2024–FY2028 (第3次共生ビジョン; its budgets and KPI targets)."""
-
 FIGURE_PATH_KEY = "report_figure"
 """The display-metadata key under which a notebook lists the figure files it saved."""
 

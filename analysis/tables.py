@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, population, revision, scenarios
+from analysis import dictionary, kpi, plan_changes, population, revision, scenarios, spending
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -72,11 +72,18 @@ def load_population(options: Options) -> PopulationData:
 
 
 def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    data = kpi.load()
+    data = kpi.load_plan(options.plan) if options.plan else kpi.load()
     notes: list[Finding] = []
-    actuals = kpi.load_actuals(options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes)
-    as_of = options.as_of or kpi.default_as_of(actuals)
-    return kpi.build_tables(data, actuals, as_of), notes
+    actuals = kpi.load_actuals(
+        options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes, data.years
+    )
+    as_of = options.as_of or kpi.default_as_of(actuals, data.years)
+    built = kpi.build_tables(data, actuals, as_of)
+    built |= spending.execution(data, spending.load(options.spending or spending.DEFAULT, data))
+    older = plan_changes.previous(data)
+    if older is not None:
+        built |= plan_changes.compare(older, data)
+    return built, notes
 
 
 def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.DataFrame]:

@@ -34,3 +34,9 @@ SHARE = ("割合", "構成比", "比率", "share")
 SCENARIO = ("シナリオ", "シナリオid", "シナリオ番号", "scenarioid", "scenario")
 SCENARIO_LABEL = ("シナリオ名", "名称", "ラベル", "表示名", "label")
 ASSUMPTION = ("仮定", "仮定の種類", "項目", "assumption")
+KPI_BASELINE = ("baseline", "現状値", "基準値", "基準値の値")
+KPI_BASELINE_YEAR = ("baseline_year", "現状値の年度", "基準年度", "現状値年度")
+KPI_TARGET = ("target", "目標値")
+KPI_TARGET_YEAR = ("target_year", "目標年度", "目標値の年度", "目標値年度")
+KPI_VALUE_WITH_YEAR = r"(baseline|target)_fy(\d{4})"
+"""The transcription's headers (``baseline_fy2022``, ``target_fy2028``): value and year in one."""

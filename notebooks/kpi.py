@@ -17,6 +17,8 @@
 # %% tags=["parameters"]
 as_of_fiscal_year = 0  # 評価年度（0 なら実績のある最新年度。実績がなければ2024年度）
 actuals_path = ""  # KPI実績のファイル（空欄なら data/raw/kpi_actuals.csv）
+plan_path = ""  # 見直した計画の版のフォルダー（空欄なら登録された版）
+spending_path = ""  # 決算のファイル（空欄なら data/raw/kpi_spending.csv）
 grade_achieved = 1.0  # 「達成」とする進捗率（1.0 で目標値に到達）
 grade_on_track = 1.0  # 「順調」とする、按分による期待進捗に対する割合
 grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対する割合
@@ -26,7 +28,7 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 # %%
 from pathlib import Path
 
-from IPython.display import display
+from IPython.display import Markdown, display
 
 from analysis import figures, kpi
 from analysis.display import bullets, html_text, paragraph, strong, table
@@ -34,10 +36,10 @@ from analysis.paths import DATA_RAW, REPORTS
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = kpi.load()
+data = kpi.load_plan(Path(plan_path)) if plan_path else kpi.load()
 actuals_file = Path(actuals_path) if actuals_path else DATA_RAW / "kpi_actuals.csv"
-actuals = kpi.load_actuals(actuals_file, data.kpis)
-as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals)
+actuals = kpi.load_actuals(actuals_file, data.kpis, years=data.years)
+as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals, data.years)
 thresholds = kpi.GradeThresholds(
     achieved=float(grade_achieved),
     on_track=float(grade_on_track),
@@ -56,9 +58,24 @@ display(
             html_text("評価年度：", strong(f"{as_of}年度"), f"　実績の件数：{len(actuals)}"
                       f"（{'提供された実績' if actuals_path else '登録された実績'}）"),
             "評価の内訳：" + "、".join(f"{g} {int(counts.get(g, 0))}" for g in kpi.GRADES),
-            html_text("事業費（2024～2028年度の合計）：",
+            html_text(f"事業費（{data.years[0]}～{data.years[-1]}年度の合計）：",
                       strong(f"{tables['budgets']['budget_thousand_yen'].sum():,.0f}千円")),
             f"設計上の確認事項：{len(tables['flags'])}件（「設計上の確認事項」を参照）",
+        ]
+    )
+)
+
+# %%
+# 計画の版（毎年度の見直しで新しい版になります）
+display(
+    bullets(
+        [
+            html_text(
+                "計画の版：", strong(data.edition.label),
+                f"（{data.edition.published}）" if data.edition.published else "",
+                f"　計画期間：{data.years[0]}～{data.years[-1]}年度",
+                "（見直した版を指定して実行）" if plan_path else "",
+            )
         ]
     )
 )
@@ -73,10 +90,10 @@ display(
 display(
     table(
         overview[
-            ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_fy2022", "target_fy2028",
+            ["kpi_id", "initiative_name", "kpi_name", "unit", "baseline_value", "target_value",
              "direction", "required_change", "actual", "progress", "expected_progress", "grade", "flags"]
         ],
-        {"baseline_fy2022": "{:,g}", "target_fy2028": "{:,g}", "required_change": "{:+,g}",
+        {"baseline_value": "{:,g}", "target_value": "{:,g}", "required_change": "{:+,g}",
          "actual": "{:,g}", "progress": "{:.0%}", "expected_progress": "{:.0%}"},
         caption=f"成果指標（KPI）の一覧（{as_of}年度時点）",
     )
@@ -96,6 +113,30 @@ for number, page in enumerate(pages, start=1):
         f"kpi_progress_{number}",
         figure_dir,
         dpi=110,
+    )
+
+# %% [markdown]
+# ### KPIの推移と目標までに必要なペース
+#
+# 報告された実績を年度ごとに並べ、最新の実績から目標値までに毎年必要な変化量を、計画の按分による変化量と比べます。
+
+# %%
+reported_kpis = overview[overview["actual"].notna()]
+if reported_kpis.empty:
+    display(Markdown("実績はまだ報告されていません。"))
+else:
+    path = actuals.pivot_table(index="kpi_id", columns="fiscal_year", values="value", aggfunc="last")
+    path.columns = [f"{c}年度" for c in path.columns]
+    history = reported_kpis[["kpi_id", "kpi_name", "unit", "baseline_value", "target_value",
+                             "target_fiscal_year", "yearly_pace", "required_pace_from_latest"]]  # fmt: skip
+    history = history.merge(path, left_on="kpi_id", right_index=True)
+    display(
+        table(
+            history,
+            {"baseline_value": "{:,g}", "target_value": "{:,g}", "yearly_pace": "{:+,.2f}",
+             "required_pace_from_latest": "{:+,.2f}", **{c: "{:,g}" for c in path.columns}},
+            caption="実績の推移（年度ごと）と目標までに必要な年あたりの変化量",
+        )
     )
 
 # %% [markdown]
@@ -123,7 +164,7 @@ totals = tables["budget_totals"].assign(
     label=lambda d: d["initiative_id"].map("{:02d}".format) + " " + d["initiative_name"]
 )
 for name, figure in zip(("budget_by_initiative", "budget_by_initiative_small"),
-                        figures.budget_by_initiative(totals)):
+                        figures.budget_by_initiative(totals, (data.years[0], data.years[-1]))):
     figures.show(figure, name, figure_dir)
 per_year = tables["budgets"].pivot_table(
     index=["initiative_id", "initiative_name"], columns="fiscal_year", values="budget_thousand_yen",
@@ -207,6 +248,121 @@ display(
         caption="加除・変更した取組（その他の取組は継続）",
     )
 )
+
+# %% [markdown]
+# ## 予算と決算
+#
+# 決算額（実際に支出した額、千円）を事業費（予算）と比べます。執行率 = 決算額 ÷ 事業費 × 100。
+# 決算を入れた年度だけを示します。
+
+# %%
+from analysis import spending
+
+spent = spending.load(Path(spending_path) if spending_path else spending.DEFAULT, data)
+execution = spending.execution(data, spent)
+if not execution:
+    display(Markdown("決算はまだ入力されていません。"))
+else:
+    money = {"budget_thousand_yen": "{:,.0f}", "spent_thousand_yen": "{:,.0f}",
+             "unspent_thousand_yen": "{:+,.0f}", "execution_rate_pct": "{:.1f}"}  # fmt: skip
+    display(table(execution["execution_by_year"], money, caption="年度ごとの予算と決算（千円）"))
+    display(
+        table(
+            execution["execution_by_field"].drop(columns="policy_area"),
+            money,
+            caption="政策分野・年度ごとの予算と決算（千円）",
+        )
+    )
+
+# %%
+if execution:
+    display(
+        table(
+            execution["execution"][["initiative_id", "initiative_name", "fiscal_year",
+                                    "budget_thousand_yen", "spent_thousand_yen",
+                                    "execution_rate_pct"]],
+            money,
+            caption="取組ごとの予算と決算（千円）",
+        )
+    )
+
+# %% [markdown]
+# ## 計画の見直し（前の版との比較）
+#
+# 計画は毎年度見直されます。この版と、この版が置き換える版とを比べ、取組の追加・削除・名称変更・分野の移動、
+# KPIと目標値の変更、事業費の変更（年度ごと・合計）を示します。変更のある行は網掛で示します。
+
+# %%
+from analysis import plan_changes
+from analysis.display import shade_rows
+
+older = plan_changes.previous(data)
+compared = plan_changes.compare(older, data) if older is not None else {}
+if older is None:
+    display(Markdown("この版は他の版を置き換えていないため、比較する前の版はありません。"))
+else:
+    changes = compared["plan_changes"]
+    changed = changes[changes["changed"] != ""].reset_index(drop=True)
+    counts = changed["plan_change"].value_counts()
+    display(
+        bullets(
+            [
+                f"追加 {int(counts.get('追加', 0))}件、削除 {int(counts.get('削除', 0))}件、"
+                f"変更のある継続 {int(counts.get('継続', 0))}件（取組 {len(changes)}件のうち）"
+            ],
+            before=paragraph("比較する版：", strong(older.edition.label), " → ", strong(data.edition.label)),
+        )
+    )
+
+# %%
+# 変更のあった取組（表が広いため、横向きのページに印刷されるよう独立したセルにしています）
+if compared:
+    shown = changed.assign(
+        initiative_name=changed["new_initiative_name"].where(
+            changed["new_initiative_name"] != "", changed["old_initiative_name"]
+        ),
+        field=changed["new_field"].where(changed["new_field"] != "", changed["old_field"]),
+    )
+    columns = ["plan_change", "change_detail", "old_initiative_id", "new_initiative_id",
+               "initiative_name", "field", "old_budget_total_thousand_yen",
+               "new_budget_total_thousand_yen", "budget_change_thousand_yen"]  # fmt: skip
+    money = {c: "{:,.0f}" for c in columns if c.endswith("thousand_yen")}
+    money["budget_change_thousand_yen"] = "{:+,.0f}"
+    caption = "変更のあった取組（事業費は千円。分野の移動は新しい版の分野）"
+    display(shade_rows(table(shown[columns], money, caption=caption), changed["changed"] != ""))
+
+# %%
+if compared:
+    kpi_changes = compared["plan_kpi_changes"]
+    kpi_changed = kpi_changes[kpi_changes["changed"] != ""].reset_index(drop=True)
+    display(
+        shade_rows(
+            table(
+                kpi_changed[["plan_change", "old_kpi_id", "new_kpi_id", "kpi_name", "unit",
+                             "old_target_value", "new_target_value", "change_detail"]],
+                {"old_target_value": "{:,g}", "new_target_value": "{:,g}"},
+                caption="変更のあった成果指標（KPI）",
+            ),
+            kpi_changed["changed"] != "",
+        )
+    )
+
+# %%
+if compared:
+    budget_changes = compared["plan_budget_changes"]
+    totals = budget_changes[budget_changes["initiative_name"] == "合計"].reset_index(drop=True)
+    display(
+        shade_rows(
+            table(
+                totals[["fiscal_year", "old_budget_thousand_yen", "new_budget_thousand_yen",
+                        "budget_change_thousand_yen"]],
+                {"old_budget_thousand_yen": "{:,.0f}", "new_budget_thousand_yen": "{:,.0f}",
+                 "budget_change_thousand_yen": "{:+,.0f}"},
+                caption="年度ごとの事業費の合計（千円）",
+            ),
+            totals["changed"] != "",
+        )
+    )
 
 # %% [markdown]
 # ## パブリックコメントと懇談会委員意見の件数

@@ -191,10 +191,11 @@ def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_sca
     totals = pd.DataFrame(
         {"label": ["大", "中", "小"], "budget_thousand_yen": [5_985_040, 846_000, 1_925]}
     )
-    made = figures.budget_by_initiative(totals)
+    made = figures.budget_by_initiative(totals, (2024, 2028))
     axes = [figure.axes[0] for figure in made]
     assert [axis.get_xscale() for axis in axes] == ["linear", "linear"]
-    assert all(axis.get_xlabel() == "5年間の事業費合計（千円）" for axis in axes)
+    assert all(axis.get_xlabel() == "2024～2028年度の事業費合計（千円）" for axis in axes)
+    assert "（2024～2028年度、すべての取組）" in axes[0].get_title(loc="left")
     assert [t.get_text() for t in axes[1].get_yticklabels()] == ["小"]
     for figure in made:
         plt.close(figure)

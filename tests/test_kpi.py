@@ -103,7 +103,7 @@ def test_every_baseline_and_target_equals_the_source(
     data: kpi.KpiData, kpi_id: str, baseline: float, target: float, unit: str
 ) -> None:
     row = data.kpis.set_index("kpi_id").loc[kpi_id]
-    assert (row["baseline_fy2022"], row["target_fy2028"], row["unit"]) == (baseline, target, unit)
+    assert (row["baseline_value"], row["target_value"], row["unit"]) == (baseline, target, unit)
 
 
 def test_names_that_differ_between_diagram_and_block_are_both_kept(data: kpi.KpiData) -> None:
@@ -152,8 +152,10 @@ def one_kpi(baseline: float, target: float, kpi_id: str = "K99") -> pd.DataFrame
             "initiative_id": [1],
             "kpi_name": ["x"],
             "unit": ["人"],
-            "baseline_fy2022": [baseline],
-            "target_fy2028": [target],
+            "baseline_value": [baseline],
+            "baseline_fiscal_year": [2022],
+            "target_value": [target],
+            "target_fiscal_year": [2028],
             "cumulative": [False],
         }
     )
@@ -243,7 +245,7 @@ def test_partly_and_fully_filled_actuals(data: kpi.KpiData, tmp_path: Path) -> N
         ["kpi_id,fiscal_year,value,note"]
         + [
             f"{k},2024,{b},"
-            for k, b in zip(data.kpis["kpi_id"], data.kpis["target_fy2028"], strict=True)
+            for k, b in zip(data.kpis["kpi_id"], data.kpis["target_value"], strict=True)
         ]
     )
     everything = kpi.load_actuals(write(tmp_path / "b.csv", full + "\n"), data.kpis)
