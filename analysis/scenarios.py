@@ -998,3 +998,19 @@ def convention_sentences(projected: Projected) -> list[str]:
             f"{row.natural_pct_other:.1f}%（段階{row.natural_level_other}）で、段階が変わります。"
         )
     return sentences
+
+
+def note_for_report(note: Finding) -> str:
+    """A note of the run in the report's words: the console's version names the option and
+    the file's columns for the person who runs it; a council reads what was not computed
+    and why, without file names or setting codes."""
+    if note.check == "sim-skipped-tfr":
+        return (
+            "シミュレーション1・2は計算していません（"
+            f"{note.params.get('municipalities', '')}の基準年の合計特殊出生率が設定されていないため）。"
+        )
+    if note.check == "sim2-skipped":
+        return (
+            "シミュレーション2は計算していません（移動がない場合の生残率が与えられていないため）。"
+        )
+    return note.message

@@ -105,7 +105,7 @@ if projected is not None:
     chosen = projected.influence[projected.influence["chosen"] & (projected.influence["municipality"] == REGION)]
     for _, row in chosen.iterrows():
         points.append(scenarios.influence_sentence(row, projected.settings))
-    points += [f.message for f in projected.notes
+    points += [scenarios.note_for_report(f) for f in projected.notes
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
     # The planners' own scenarios (将来展望): the plan's target year against the plan's target,
     # the last years, and when the aging rate peaks, one sentence each.
@@ -194,8 +194,8 @@ if projected is not None:
             )
         )
     else:
-        display(paragraph("影響度は計算していません：" + "；".join(
-            f.message for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped"))))
+        display(paragraph("影響度は計算していません：" + "".join(
+            scenarios.note_for_report(f) for f in projected.notes if f.check in ("sim-skipped-tfr", "sim2-skipped"))))
 
 # %% [markdown]
 # ## 人口減少段階
