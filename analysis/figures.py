@@ -8,6 +8,7 @@ would otherwise make two runs differ (SVG ids, dates, software versions).
 
 from __future__ import annotations
 
+import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -372,7 +373,8 @@ def population_by_age(
         )
         if crowded:
             axis.set_ylim(top=axis.get_ylim()[1] * 1.15)  # room for the upright totals
-        axis.set_title(title, fontsize=11)
+        # A long edition name wraps inside its panel (two long names side by side overlapped).
+        axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
         axis.grid(axis="x", visible=False)
     axes[0][0].set_ylabel("人口（人）")
@@ -864,12 +866,14 @@ def population_pyramid(
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{base_year}年と{year}年）")
     handles, names = axis.get_legend_handles_labels()
     first = sorted(range(len(names)), key=lambda i: (not names[i].startswith(labels[main]), i))
+    # Below the figure, its top under the axis label: a planner's long scenario label makes
+    # the legend wider and taller, and one anchored by its foot grew over 「人口（人）」.
     figure.legend(
         [handles[i] for i in first],
         [names[i] for i in first],
-        loc="lower center",
-        ncol=2,
-        bbox_to_anchor=(0.5, -0.06),
+        loc="upper center",
+        ncol=2 if max(len(n) for n in names) <= 24 else 1,
+        bbox_to_anchor=(0.5, -0.01),
         fontsize=8,
     )
     figure.tight_layout()
@@ -898,7 +902,8 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
                 linewidth=1.8,
                 label=label,
             )
-        axis.set_title(title, fontsize=11)
+        # A long edition name wraps inside its panel (two long names side by side overlapped).
+        axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
         year_axis(axis)
         axis.set_xlabel("年")

@@ -715,7 +715,10 @@ def test_make_reports_writes_all_four_reports_from_the_shipped_real_editions(
     assert (joined["population"] - joined["expected"]).abs().max() < 1e-6
     assert {"sim1", "settlers"} <= set(frame["scenario"]), "tfr_base is shipped with its source"
     html = (built_project.reports / "projection.html").read_text(encoding="utf-8")
-    assert "シミュレーション2は計算していません（移動がない場合の生残率が与えられていないため）" in html
+    assert (
+        "シミュレーション2は計算していません（移動がない場合の生残率が与えられていないため）"
+        in html
+    )
     # the council's words: no option, column or setting names in the report
     assert not [w for w in ("--survival", "survival_ratio", "tfr_base") if w in html]
     revision = (built_project.reports / "revision.html").read_text(encoding="utf-8")

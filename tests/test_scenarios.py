@@ -218,7 +218,8 @@ def test_a_settlers_target_is_reached_exactly_and_never_negative(inputs: dict[st
     assert built.results.settlers_per_period["up"][0] > 0
     assert np.array_equal(built.results.projections["low"], built.results.projections["pattern1"])
     note = next(n for n in built.notes if n.check == "scenario-target-reached")
-    assert "シナリオ「low」の目標1,000人（2040年）は、転入超過を加えなくても" in note.message
+    # named as the planner labelled it (低い目標), not by its key
+    assert "シナリオ「低い目標」の目標1,000人（2040年）は、転入超過を加えなくても" in note.message
     assert (built.long["population"] >= 0).all()
 
 
@@ -814,7 +815,7 @@ def test_a_workbook_with_too_many_rows_is_refused_before_it_is_read(tmp_path: Pa
 
 
 def test_twenty_scenarios_are_read(tmp_path: Path) -> None:
-    rows = "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(20))
+    rows = "".join(f"s{i},A{i},tfr,2030,1.8\ns{i},A{i},horizon,,2100\n" for i in range(20))
     specs = read_scenarios(write(tmp_path, "scen.csv", HEADER + rows))
     assert len(specs) == scenario_specs.MAX_SCENARIOS == 20
 
