@@ -43,6 +43,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+# Run as a script, Python puts benchmarks/ first on sys.path, not the project: the package
+# would then be the installed (editable) one, whose ROOT may be another copy, and the
+# benchmark would write that copy's reports/. This copy's package comes first.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
 from analysis import execution, pipeline, projection, scenarios
 from analysis.options import Options
 from analysis.paths import ROOT
