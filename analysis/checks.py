@@ -508,7 +508,7 @@ def _census_pair(
             old_rate, new_rate = old_old / old_total * 100, new_old / new_total * 100
             follows = (
                 f"このため{year}年の圏域の高齢化率は、{first.short_label}では{old_rate:.1f}%、"
-                f"{second.short_label}（国勢調査）では{new_rate:.1f}%です。"
+                f"{second.short_label}では{new_rate:.1f}%（基準年は国勢調査の値）です。"
             )
             stated = facts[(facts["year"] == year) & (facts["quantity"] == "aging_rate")
                            & (facts["municipality"] == REGION)]  # fmt: skip

@@ -720,22 +720,21 @@ def revision_overlay(
     # One above the other: side by side, the legends and the year labels ran together.
     figure, (left, right) = plt.subplots(2, 1, figsize=(8.5, 9.5))
     structure_rows = []
-    for (edition, label), style in ((old, "--"), (new, "-")):
+    for (edition, _), style in ((old, "--"), (new, "-")):
         rows = frame[(frame["edition"] == edition) & (frame["municipality"] == municipality)]
         for group in (*AGE_GROUPS, "total"):
             series = rows[rows["age_group"] == group].sort_values("year")
-            colour = AGE_COLOURS.get(group, "#333333")
             left.plot(
                 series["year"],
                 series["population"],
                 linestyle=style,
-                color=colour,
+                color=AGE_COLOURS.get(group, "#333333"),
                 marker="o",
                 markersize=3,
-                label=f"{AGE_GROUP_LABELS[group]}（{label}）",
+                label="_nolegend_",
             )
-        structure_rows.append((rows, label, style))
-    for rows, label, style in structure_rows:
+        structure_rows.append((rows, style))
+    for rows, style in structure_rows:
         wide = rows.pivot_table(
             index="year", columns="age_group", values="population", aggfunc="first"
         )
@@ -748,25 +747,35 @@ def revision_overlay(
             color="#c0504d",
             marker="o",
             markersize=3,
-            label=label,
+            label="_nolegend_",
         )
+
+    # The legend names each colour once and each edition once (by its line style): eight
+    # entries of 「区分（版の名前）」 made the figure taller than a page with long edition names.
+    def edition_entry(label: str, style: Literal["--", "-"], kind: str) -> Line2D:
+        wrapped = "\n".join(textwrap.wrap(f"{kind}：{label}", 30))
+        return Line2D([], [], color="#333333", linestyle=style, label=wrapped)
+
+    editions = [edition_entry(old[1], "--", "破線"), edition_entry(new[1], "-", "実線")]
+    groups = [
+        Line2D([], [], color=AGE_COLOURS.get(group, "#333333"), marker="o", markersize=3,
+               label=AGE_GROUP_LABELS[group])
+        for group in (*AGE_GROUPS, "total")
+    ]  # fmt: skip
     left.yaxis.set_major_formatter(_PEOPLE)
     left.set_ylabel("人口（人）")
     from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
-    # Below the panel: inside it, eight entries would cover the lines.
-    longest = max(len(old[1]), len(new[1]))
-    left.legend(fontsize=8, ncol=1 if longest > 14 else 2, loc="upper center",
+    # Below the panel: inside it, the entries would cover the lines.
+    left.legend(handles=[*groups, *editions], fontsize=8, ncol=2, loc="upper center",
                 bbox_to_anchor=(0.5, -0.1))  # fmt: skip
     right.set_ylabel("高齢化率（%）")
     from_zero(right)
     right.set_title(f"{municipality}：高齢化率")
-    right.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    right.legend(handles=editions, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.1))
     for axis in (left, right):
         year_axis(axis)
-    figure.suptitle(
-        f"{municipality}の新旧比較（破線：{old[1]}、実線：{new[1]}）", fontsize=12, y=1.03
-    )
+    figure.suptitle(f"{municipality}の新旧比較（破線：旧、実線：新）", fontsize=12, y=1.03)
     figure.tight_layout()
     return figure
 

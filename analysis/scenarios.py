@@ -564,6 +564,17 @@ def whole_people(table: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def whole_people_totals(population: np.ndarray, lower_bounds: np.ndarray) -> np.ndarray:
+    """Totals (人) by year and area, municipalities then the 圏域, as :func:`whole_people`
+    makes them: each municipality's three broad groups rounded and summed, the 圏域 the sum
+    of its municipalities. ``population`` is (year, municipality, sex, age group)."""
+    values = population.sum(axis=2)
+    groups = broad_bands(lower_bounds)
+    totals = sum(np.rint(values[..., mask].sum(axis=-1)) for mask in groups.values())
+    totals = np.asarray(totals, dtype="float64")
+    return np.concatenate([totals, totals.sum(axis=1, keepdims=True)], axis=1)
+
+
 def indicators(results: Results, long: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per scenario, area and year: broad groups, shares, indices, women 20–39, CWR, TFR.
 
@@ -943,10 +954,12 @@ def _other_cwr_influence(
     implied = projection.implied_schedule(base.population, base.lower_bounds)
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
     again = run_spec(base, implied, results.specs["sim1"], tfr_bases, profile, survival, other)
-    totals = {}
-    for name, values in (("sim1", again.population), ("pattern1", results.projections["pattern1"])):
-        by_area = values.sum(axis=(2, 3))
-        totals[name] = np.concatenate([by_area, by_area.sum(axis=1, keepdims=True)], axis=1)
+    # Whole people, as the 影響度 in force is computed from :func:`indicators`: the same
+    # rounding, so a run with the other convention states the same numbers.
+    totals = {
+        name: whole_people_totals(values, base.lower_bounds)
+        for name, values in (("sim1", again.population), ("pattern1", results.projections["pattern1"]))
+    }  # fmt: skip
     ratio = totals["sim1"] / totals["pattern1"] * 100
     areas = [*base.municipalities, REGION]
     frame = pd.DataFrame(

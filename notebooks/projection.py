@@ -289,7 +289,10 @@ if projected is not None:
 
 # %%
 if projected is not None:
-    notes = findings_frame(projected.notes)
+    # The council's words for what was not computed (the console names the option and columns).
+    notes = findings_frame(projected.notes).assign(
+        message=[scenarios.note_for_report(f) for f in projected.notes]
+    )
     if notes.empty:
         display(Markdown("男女・5歳階級別のデータに問題は見つかりませんでした。"))
     else:

@@ -308,10 +308,18 @@ def test_every_scenario_is_computed_and_the_region_is_the_sum(
     assert np.allclose(members.sort_index(), region.sort_index())
     table = projected.indicators
     totals = long.groupby(["scenario", "municipality", "year"])["population"].sum()
-    assert np.allclose(
-        table.set_index(["scenario", "municipality", "year"])["total"].sort_index(),
-        totals.sort_index(),
-    )
+    shown = table.set_index(["scenario", "municipality", "year"])
+    # Whole people: each municipality's three groups are rounded (at most 0.5 each), the
+    # 圏域 is the sum of its rounded municipalities, and every total is its groups' sum.
+    assert (shown["total"] == shown["0-14"] + shown["15-64"] + shown["65+"]).all()
+    assert (shown["total"] == shown["total"].round()).all()
+    members_shown = shown.drop(index=REGION, level="municipality")
+    assert ((members_shown["total"] - totals.reindex(members_shown.index)).abs() <= 1.5).all()
+    region_shown = shown.xs(REGION, level="municipality")["total"]
+    region_of_members = members_shown.groupby(["scenario", "year"])["total"].sum()
+    assert (
+        region_shown.sort_index() == region_of_members.reindex(region_shown.index).sort_index()
+    ).all()
     male_female = long.pivot_table(
         index=["scenario", "municipality", "year"],
         columns="sex",
@@ -555,9 +563,9 @@ def test_reports_with_age_sex_data_then_without(
     assert not list((project.reports / "figures").glob("projection_pyramid_*"))
     assert not list((project.reports / "figures").glob("projection_paths_*"))
     assert not (project.processed / "projection.csv").exists()
-    assert "男女・5歳階級別データ：登録されていません" in (
-        project.reports / "population.html"
-    ).read_text(encoding="utf-8")
+    assert "男女・5歳階級別データ：ありません" in (project.reports / "population.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_bad_age_sex_file_stops_the_run_and_changes_nothing(

@@ -403,7 +403,10 @@ def test_a_run_with_scenarios_and_a_vision_made_from_one(
     assert list(vision.columns) == ["municipality", "year", "age_group", "population"]
     population_html = (project.reports / "population.html").read_text(encoding="utf-8")
     assert "展望：<strong>将来展望（国の長期ビジョンの出生率）</strong>" in population_html
-    assert "シナリオ「national」（scenarios_example.csv）から作成" in population_html
+    assert (
+        "市町独自のシナリオ「国の長期ビジョンの出生率」の推計（男女・5歳階級別）から作成"
+        in population_html
+    )
     projection_html = (project.reports / "projection.html").read_text(encoding="utf-8")
     assert "将来展望（市町独自のシナリオ）" in projection_html
     assert "「国の長期ビジョンの出生率」：2040年の圏域の人口は" in projection_html

@@ -33,11 +33,27 @@ MOMENTS = [
     "notebook:kpi",
     "cell:population:3",
     "cell:population:12",
-    "cell:kpi:7",
+    # Indices count papermill's injected parameters cell; markdown cells pass no checkpoint,
+    # so each index here must be a code cell (test_every_cell_moment_is_a_code_cell).
+    "cell:kpi:8",
     "html:population",
     "journal",
     "move:0",
 ]
+
+
+def test_every_cell_moment_is_a_code_cell() -> None:
+    """A moment on a markdown cell is never reached: the case would test nothing."""
+    import jupytext
+
+    from .conftest import ROOT
+
+    for moment in (m for m in MOMENTS if m.startswith("cell:")):
+        _, report, index = moment.split(":")
+        cells = jupytext.read(ROOT / "notebooks" / f"{report}.py").cells
+        tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
+        cells.insert(tagged[0] + 1, cells[tagged[0]])  # papermill's injected-parameters cell
+        assert cells[int(index)].cell_type == "code", moment
 
 
 def stop_at(project: Project, moment: str, signal_name: str) -> tuple[int, float, str]:

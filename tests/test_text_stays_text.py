@@ -35,6 +35,7 @@ HOSTILE = {
     "note": "[n](http://n.example) <i>注</i> =1+1",
     "file": "版 [a](http:__h.example) _x_ &amp; <b>",
     "sheet": "<b>シート _y_ &amp; =1+1 `c` ~~z~~",
+    "age_sex_label": "-2 <u>社人研</u> [z](http://z.example) *男女*",
 }
 PLAIN = {
     "vision_label": "人口ビジョン（改訂）",
@@ -45,6 +46,7 @@ PLAIN = {
     "note": "注記",
     "file": "版",
     "sheet": "別のシート",
+    "age_sex_label": "男女別の推計（提供）",
 }
 
 
@@ -119,7 +121,7 @@ def _build(project: Project, words: dict[str, str], inputs: Path, from_scenario:
     result = project.cli(
         "reports", *vision_options,
         "--projection", str(projection_file), "--projection-label", words["projection_label"],
-        "--age-sex", str(workbook), "--survival", str(survival_file(inputs)),
+        "--age-sex", str(workbook), "--age-sex-label", words["age_sex_label"], "--survival", str(survival_file(inputs)),
         "--projection-settings", str(settings), "--scenarios", str(scenario_file),
         "--actuals", str(actuals),
     )  # fmt: skip
@@ -169,7 +171,7 @@ def test_the_text_reads_as_typed(runs: tuple[Project, Project]) -> None:
     assert HOSTILE["projection_label"] in text["population.html"]
     for key in ("scenario_a", "scenario_b", "scenario_c"):
         assert HOSTILE[key] in text["projection.html"], key
-    assert f"{HOSTILE['file']} 03.xlsx" in text["population.html"]
+    assert f"{HOSTILE['age_sex_label']}による将来推計" in text["population.html"]
     # No stray escapes: a backslash only where one was typed.
     for name, page in text.items():
         assert "\\*" not in page and "\\_" not in page and "\\." not in page, name
