@@ -85,23 +85,25 @@ def test_every_message_has_a_japanese_title_and_both_languages() -> None:
 
 
 def test_only_the_pipeline_and_the_command_line_import_the_pipeline() -> None:
-    import ast
-
+    # Every spelling counts: `import analysis.pipeline`, `from analysis.pipeline import x` and
+    # `from analysis import pipeline` (the last passed an earlier version of this test).
     for path in (ROOT / "analysis").glob("*.py"):
         if path.name in {"pipeline.py", "__main__.py"}:
             continue
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        imported = {
-            node.module
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.module
-        } | {
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import)
-            for alias in node.names
-        }
-        assert "analysis.pipeline" not in imported, path.name
+        assert "analysis.pipeline" not in analysis_imports(path), path.name
+
+
+def test_the_import_check_sees_every_spelling_of_an_import(tmp_path: Path) -> None:
+    spellings = [
+        "import analysis.pipeline",
+        "from analysis.pipeline import run",
+        "from analysis import pipeline",
+        "def later():\n    from analysis import pipeline as p",
+    ]
+    for number, text in enumerate(spellings):
+        module = tmp_path / f"m{number}.py"
+        module.write_text(text + "\n", encoding="utf-8")
+        assert "analysis.pipeline" in analysis_imports(module), text
 
 
 def analysis_imports(path: Path) -> set[str]:
