@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,25 @@ _KERNELS: list[Any] = []
 _KERNELS_CLOSED = False
 
 
-def start_kernel(kernel: str) -> Any:
+KERNEL_LOG = CACHE / "kernels.log"
+"""Where every kernel's own output goes (e.g. ZMQ's 「Address already in use」 traceback of a
+kernel that could not bind its port): kept for whoever investigates, never shown on the console."""
+
+KERNEL_LOG_LIMIT = 1_000_000
+"""Bytes: a longer kernel log is started afresh at the next kernel start."""
+
+
+def open_kernel_log(path: Path = KERNEL_LOG, limit: int = KERNEL_LOG_LIMIT) -> Any:
+    """The kernel log opened for appending (emptied first when over ``limit`` bytes)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        too_long = path.stat().st_size > limit
+    except OSError:
+        too_long = False
+    return path.open("wb" if too_long else "ab", buffering=0)
+
+
+def start_kernel(kernel: str, log: Path = KERNEL_LOG) -> Any:
     """Launch a kernel process now and return its manager, for :func:`execute` to use later.
 
     Launching takes a few milliseconds, but the kernel then needs about a second
@@ -159,6 +178,7 @@ def start_kernel(kernel: str) -> Any:
     pipeline's own imports and validation instead of following them. Every kernel
     is registered, so that :func:`kill_kernels` can end it whatever its thread is
     doing; once that was called, no new kernel starts (:class:`Stopped` instead).
+    The kernel's standard output and error go to ``log``.
     """
     import asyncio
 
@@ -174,15 +194,28 @@ def start_kernel(kernel: str) -> Any:
 
     manager = LaunchedKernel(kernel_name=kernel)
 
-    async def launch() -> None:
-        await manager.start_kernel(cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY])
+    async def launch(log: Any) -> None:
+        await manager.start_kernel(
+            cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY], stdout=log, stderr=log
+        )
 
     with _KERNELS_LOCK:
         if _KERNELS_CLOSED:
             raise Stopped()
-        asyncio.run(launch())
+        with open_kernel_log(log) as handle:  # the kernel has its own copy of the handle
+            asyncio.run(launch(handle))
         _KERNELS.append(manager)
     return manager
+
+
+@contextlib.contextmanager
+def started_kernel(kernel: str = KERNEL_NAME, log: Path = KERNEL_LOG) -> Iterator[Any]:
+    """A kernel of ours for the duration of the block (see :func:`start_kernel`)."""
+    manager = start_kernel(ensure_kernel(kernel), log)
+    try:
+        yield manager
+    finally:
+        stop_kernel(manager)
 
 
 def stop_kernel(manager: Any) -> None:
@@ -259,13 +292,13 @@ CELL_TIMEOUT_SECONDS = 600
 seconds): the notebook then fails with a message instead of the run waiting for ever."""
 
 
-def execute(
-    report: Report, kernel: str, manager: Any = None, cell_timeout: float = CELL_TIMEOUT_SECONDS
-) -> Any:
+def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> Any:
     """Execute the report's notebook in memory; return the executed notebook.
 
-    ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
-    stops it); without one, papermill starts a kernel and stops it at the end.
+    ``manager`` is a kernel launched by :func:`start_kernel` (the caller stops it):
+    papermill never starts one of its own, whose output would reach the console.
+    A kernel that dies before it answers (a port taken, a slow machine) raises
+    :class:`KernelUnresponsive`, for the caller to retry once with a fresh kernel.
     After each cell the run's checkpoint ``cell:NAME:INDEX`` is passed, so that a
     stopped run leaves the notebook between two cells.
     """
@@ -274,7 +307,6 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     notebook = load_notebook(report.notebook)
-    launched = {"km": manager} if manager is not None else {}
 
     def after_cell(cell: Any, cell_index: int, **_: Any) -> None:
         checkpoint(f"cell:{report.name}:{cell_index}")
@@ -284,7 +316,7 @@ def execute(
             notebook,
             None,
             parameters=report.parameters,
-            kernel_name=kernel,
+            kernel_name=manager.kernel_name,
             language="python",
             progress_bar=False,
             log_output=False,
@@ -292,7 +324,7 @@ def execute(
             shutdown_kernel="immediate",
             on_cell_executed=after_cell,
             execution_timeout=cell_timeout,
-            **launched,
+            km=manager,
         )
     except PapermillExecutionError as error:
         source = (error.source or "").strip().splitlines()

@@ -290,13 +290,15 @@ def run_one(
     if manager is None:
         manager = start_kernel(kernel)
     try:
-        notebook = execute(staged, kernel, manager)
+        notebook = execute(staged, manager)
     except KernelUnresponsive:
-        # A kernel that never answered (seen once under heavy load) gets one fresh try.
+        # A kernel that never answered (seen under heavy load, and when another program took
+        # one of its ports between our choosing it and the kernel binding it) gets one fresh
+        # try, with new ports; what it printed is in the kernel log, not on the console.
         stop_kernel(manager)
         checkpoint(f"notebook:{report.name}")
         manager = start_kernel(kernel)
-        notebook = execute(staged, kernel, manager)
+        notebook = execute(staged, manager)
     finally:
         stop_kernel(manager)
     checkpoint(f"executed:{report.name}")

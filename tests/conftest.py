@@ -24,11 +24,14 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
+from analysis import execution
 from analysis.data import PopulationData, load_all
+from analysis.execution import Report
 from analysis.interrupts import TEST_HOOK
 from analysis.paths import DATA_RAW, ROOT
 
@@ -60,6 +63,13 @@ TEST_CELL_TIMEOUT = 120
 # failing test; speed is measured by the benchmark, never by a test.
 settings.register_profile("project", deadline=None)
 settings.load_profile("project")
+
+
+def run_notebook(report: Report, scratch: Path, cell_timeout: float = TEST_CELL_TIMEOUT) -> Any:
+    """Execute a report notebook in a kernel of its own (its log in ``scratch``, not the checkout)."""
+    with execution.started_kernel(log=scratch / "kernels.log") as manager:
+        return execution.execute(report, manager, cell_timeout=cell_timeout)
+
 
 FOLDER = "人口 分析"
 """Every copy lives in a folder named as planners name theirs: a space, Japanese characters."""

@@ -18,7 +18,7 @@ from analysis.findings import DataError
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION
 
-from .conftest import TEST_CELL_TIMEOUT, Project
+from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step, tidy_csv
 
 REGISTRY = read_municipality_registry()
@@ -597,7 +597,7 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
             "scenario_file": str(tmp_path / "mine.csv"),
         },
     )
-    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
+    executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     outputs = [o for c in executed.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]
