@@ -9,14 +9,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import html
 import json
 import os
-import re
 import sys
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -355,9 +356,6 @@ def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SEC
     return executed
 
 
-_HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
-
-
 def to_html(notebook: Any, title: str, font: bool = True) -> str:
     """Standalone offline HTML without code, prompts, or stderr; with a table of contents.
 
@@ -471,21 +469,74 @@ def _exporter() -> Any:
     )
 
 
-def add_table_of_contents(html: str) -> str:
-    headings = [
-        (m.group("id"), re.sub(r"<[^>]+>", "", m.group("text")).strip())
-        for m in _HEADING.finditer(html)
-    ]
-    if not headings:
-        return html
-    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in headings)
+class _Contents(HTMLParser):
+    """Reads a report page: its section headings and where the contents list goes.
+
+    A heading is an ``<h2>`` with an ``id``; its text is everything inside but the
+    ``anchor-link`` (the ¶ nbconvert adds), entities decoded. The list goes before the
+    first cell (``<div class="jp-Cell …">``) after the title (``</h1>``), else at the
+    start of ``<main>``. Positions are character offsets into the page.
+    """
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[str, str]] = []
+        self.after_title: int | None = None
+        self.in_main: int | None = None
+        self._line_starts = [0]
+        for line in page.splitlines(keepends=True):
+            self._line_starts.append(self._line_starts[-1] + len(line))
+        self._heading: tuple[str, list[str]] | None = None
+        self._hidden = 0  # depth of <a> elements inside an anchor link
+        self._title_ended = False
+        self.feed(page)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "h2" and found.get("id") and self._heading is None:
+            self._heading = (str(found["id"]), [])
+        elif tag == "a" and (self._hidden or "anchor-link" in classes):
+            self._hidden += 1
+        elif tag == "main" and self.in_main is None:
+            self.in_main = self._offset() + len(self.get_starttag_text() or "")
+        elif tag == "div" and "jp-Cell" in classes and self._title_ended:
+            self.after_title = self._offset() if self.after_title is None else self.after_title
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._hidden:
+            self._hidden -= 1
+        elif tag == "h2" and self._heading is not None:
+            anchor, parts = self._heading
+            self.headings.append((anchor, " ".join("".join(parts).split())))
+            self._heading = None
+        elif tag == "h1":
+            self._title_ended = True
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None and not self._hidden:
+            self._heading[1].append(data)
+
+
+def add_table_of_contents(page: str) -> str:
+    """The page with a numbered list of its sections (``<h2 id=…>``) after the title."""
+    contents = _Contents(page)
+    if not contents.headings:
+        return page
+    items = "".join(
+        f'<li><a href="#{html.escape(anchor)}">{html.escape(text, quote=False)}</a></li>'
+        for anchor, text in contents.headings
+    )
     toc = f'<nav class="report-toc"><h2 class="toc-title">目次</h2><ol>{items}</ol></nav>'
-    # Between the title cell and the next cell, as a sibling of the cells.
-    title = html.find("</h1>")
-    next_cell = html.find('<div class="jp-Cell ', title if title != -1 else 0)
-    if title == -1 or next_cell == -1:
-        return html.replace("<main>", "<main>" + toc, 1)
-    return html[:next_cell] + toc + html[next_cell:]
+    where = contents.after_title if contents.after_title is not None else contents.in_main
+    if where is None:
+        return page
+    return page[:where] + toc + page[where:]
 
 
 def figure_paths(notebook: Any) -> list[Path]:
