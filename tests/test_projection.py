@@ -18,6 +18,7 @@ from analysis.findings import DataError
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION
 
+from . import standard_method
 from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step, tidy_csv
 
@@ -41,14 +42,14 @@ EXPECTED_BIRTHS = [15244, 126688, 229354, 170057, 63203, 10971, 472]
 
 
 def test_preston_box_6_2_is_reproduced_exactly() -> None:
-    survival, birth_survival = projection.survival_from_life_table(
+    survival, birth_survival = standard_method.survival_from_life_table(
         100_000, np.array(L5, float), T85
     )
     assert birth_survival == pytest.approx(497487 / 500000)
-    women = projection.StandardStep(
+    women = standard_method.StandardStep(
         np.array(SWEDEN_1993, float), survival, birth_survival, np.array(MIGRANTS, float)
     )
-    female, male, births = projection.standard_step(women, women, np.array(FERTILITY), 3, 1.05)
+    female, male, births = standard_method.standard_step(women, women, np.array(FERTILITY), 3, 1.05)
     assert np.round(female).astype(int).tolist() == EXPECTED_1998
     assert np.round(births).astype(int).tolist() == EXPECTED_BIRTHS
     # The implementations' test: men equal to women but for the male share of births.
