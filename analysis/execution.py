@@ -57,19 +57,34 @@ KERNEL_QUIET = "--IPKernelApp.log_level=ERROR"
 """The kernel's own log (e.g. ipykernel 7's note that it talks over local TCP) is not for planners."""
 
 
-def ensure_kernel(name: str = KERNEL_NAME) -> str:
+ENVIRONMENT = Path(sys.prefix)
+"""The environment whose ``share/jupyter`` holds the project's kernelspec and JupyterLab settings."""
+
+
+def _kernel_specs(prefix: Path) -> Any:
+    """Jupyter's kernelspec lookup: its usual path for this environment (a user-level spec
+    of the same name comes first there), or only ``prefix``'s for another one (the tests')."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if prefix == ENVIRONMENT:
+        return KernelSpecManager()
+    return KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")])
+
+
+def ensure_kernel(name: str = KERNEL_NAME, prefix: Path = ENVIRONMENT) -> str:
     """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
 
     Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
     Frozen standard modules stay on (faster start; only the debugger wants them off).
     Runs of several copies of the project share the environment's kernelspec: the
     install is done under a file lock, so that none reads a half-written one.
+    ``prefix``: the environment to install into (another one only in the tests).
     """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import NoSuchKernel
 
     def installed() -> bool:
         try:
-            return _is_ours(KernelSpecManager().get_kernel_spec(name).argv)
+            return _is_ours(_kernel_specs(prefix).get_kernel_spec(name).argv)
         except NoSuchKernel:
             return False
 
@@ -77,12 +92,12 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
         return name
     from filelock import FileLock
 
-    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    folder = prefix / "share" / "jupyter" / "kernels"
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / f".{name}.lock")):
         if not installed():
-            _install_kernel(name)
-    found = KernelSpecManager().get_kernel_spec(name).argv
+            _install_kernel(name, prefix)
+    found = _kernel_specs(prefix).get_kernel_spec(name).argv
     if not _is_ours(found):
         # A user-level kernelspec of the same name shadows ours (from another checkout).
         raise RuntimeError(
@@ -93,14 +108,14 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
     return name
 
 
-def _install_kernel(name: str) -> None:
+def _install_kernel(name: str, prefix: Path) -> None:
     from ipykernel.kernelspec import install
 
     folder = Path(
         install(
             kernel_name=name,
             display_name="Python (一関・平泉 analysis)",
-            prefix=sys.prefix,
+            prefix=str(prefix),
             frozen_modules=True,
         )
     )
@@ -550,14 +565,15 @@ def figure_paths(notebook: Any) -> list[Path]:
     return paths
 
 
-def configure_jupyterlab() -> Path:
+def configure_jupyterlab(prefix: Path = ENVIRONMENT) -> Path:
     """Make JupyterLab (in this environment only) open notebooks/*.py as notebooks.
 
     The report notebooks are jupytext percent scripts; planners should see cells,
     not a text editor, when they double-click one. Also installs the kernel.
+    ``prefix``: the environment to configure (another one only in the tests).
     """
-    ensure_kernel()
-    settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    ensure_kernel(prefix=prefix)
+    settings = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     try:
         overrides = json.loads(settings.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):

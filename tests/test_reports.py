@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from pathlib import Path
@@ -205,27 +204,26 @@ def test_a_failed_report_stages_nothing_outside_its_staging_folder(
     assert not project.staging.exists()
 
 
-def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None:
+def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed(tmp_path: Path) -> None:
     import json
 
     from jupyter_client.kernelspec import KernelSpecManager
 
-    # A name of its own: the real kernelspec is shared by the tests running in parallel.
-    name = execution.ensure_kernel(f"{execution.KERNEL_NAME}-test-{os.getpid()}")
-    try:
-        spec = KernelSpecManager().get_kernel_spec(name)
-        assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
-        assert execution.KERNEL_QUIET in spec.argv
-        assert "-Xfrozen_modules=off" not in spec.argv
-        # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
-        spec_file = Path(spec.resource_dir) / "kernel.json"
-        stale = json.loads(spec_file.read_text(encoding="utf-8"))
-        stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
-        spec_file.write_text(json.dumps(stale), encoding="utf-8")
-        assert execution.ensure_kernel(name) == name
-        assert execution.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
-    finally:
-        KernelSpecManager().remove_kernel_spec(name)
+    # An environment of its own: the real kernelspec is shared by the tests running in
+    # parallel, and the checkout's .venv is not the tests' to write.
+    name = execution.ensure_kernel(prefix=tmp_path)
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "share" / "jupyter" / "kernels")])
+    spec = specs.get_kernel_spec(name)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    assert execution.KERNEL_QUIET in spec.argv
+    assert "-Xfrozen_modules=off" not in spec.argv
+    # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
+    spec_file = Path(spec.resource_dir) / "kernel.json"
+    stale = json.loads(spec_file.read_text(encoding="utf-8"))
+    stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
+    spec_file.write_text(json.dumps(stale), encoding="utf-8")
+    assert execution.ensure_kernel(prefix=tmp_path) == name
+    assert execution.KERNEL_QUIET in specs.get_kernel_spec(name).argv
 
 
 RUN_IN_PROCESS = """
