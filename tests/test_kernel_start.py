@@ -42,3 +42,11 @@ def test_the_kernel_log_is_emptied_when_it_grows_too_long(tmp_path: Path) -> Non
     with execution.open_kernel_log(log, limit=10) as handle:
         handle.write(b"third kernel\n")
     assert log.read_bytes() == b"third kernel\n"
+
+
+def test_a_kernel_log_that_cannot_be_written_is_no_reason_to_fail(tmp_path: Path) -> None:
+    blocked = tmp_path / "a file, not a folder"
+    blocked.write_text("", encoding="utf-8")
+    with execution.open_kernel_log(blocked / "kernels.log") as handle:
+        handle.write(b"lost, harmlessly\n")
+    assert blocked.read_text(encoding="utf-8") == ""
