@@ -35,6 +35,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
@@ -46,6 +47,20 @@ WHEELHOUSE = ROOT / "wheelhouse"
 BUNDLE_MANIFEST = WHEELHOUSE / "bundle.json"
 LINTED = ["analysis", "tests", "benchmarks", "tasks.py"]
 MINIMUM_PYTHON = (3, 11)
+
+
+class ExitCode(IntEnum):
+    """A copy of ``analysis.exit_codes.ExitCode`` (this file runs before the environment
+    exists and imports nothing of the project; ``tests/test_exit_codes.py`` keeps them equal)."""
+
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    INTERNAL = 70
+    BUSY = 75
+    INTERRUPTED = 130
+    TERMINATED = 143
+
 
 WINDOWS_PYTHONS = ("3.11", "3.12", "3.13")
 """The Windows x64 CPython versions a bundle carries wheels for (python.org installers)."""
@@ -250,7 +265,7 @@ def call(*command: str | Path) -> int:
             f"{name} を起動できません（{error.strerror or error}）。"
             f"{typed('setup')} で作り直してから、もう一度実行してください"
         )
-        return 1
+        return ExitCode.FAILED
     while True:
         try:
             return process.wait()
@@ -676,11 +691,11 @@ def install(pins: list[Pin], offline: bool) -> int:
         code = pip(step, offline, len(pins) if step[-1] != "." else 0, INSTALL_LOG)
         if code and interrupted.is_set():
             say("中断しました。もう一度実行すると、必要なソフトを入れ直します")
-            return 130
+            return ExitCode.INTERRUPTED
         if code:
             say(failure_line(INSTALL_LOG, offline))
             return code
-    return 0
+    return ExitCode.OK
 
 
 def create_venv() -> bool:
@@ -703,38 +718,38 @@ def setup(_: list[str]) -> int:
             f"Python {MINIMUM_PYTHON[0]}.{MINIMUM_PYTHON[1]} 以上が必要です（この Python は "
             f"{sys.version.split()[0]}）。python.org から新しい Python を入れてください。"
         )
-        return 1
+        return ExitCode.FAILED
     damage = venv_damage()
     if not damage and venv_python().exists() and installed_stamp() == wanted_stamp():
-        return 0
+        return ExitCode.OK
     pins = lock_pins()
     if pins is None:
-        return 1
+        return ExitCode.FAILED
     refusal = folder_too_long()
     if refusal:
         say(refusal)
-        return 1
+        return ExitCode.FAILED
     offline = WHEELHOUSE.is_dir()
     if offline:
         problem = wheelhouse_problem()
         if problem:
             say(problem)
-            return 1
+            return ExitCode.FAILED
     if damage:
         say(f".venv を作り直します（{damage}）…")
         if not remove_venv():
-            return 1
+            return ExitCode.FAILED
     fresh = not venv_python().exists()
     if fresh and not offline and not index_reachable(pip_config_index()):
         say(offline_line())
-        return 1
+        return ExitCode.FAILED
     if fresh:
         where = "このフォルダの wheelhouse から" if offline else "インターネットから"
         say(f"初回の準備：.venv に、必要なソフトを{where}入れます（数分かかります）…")
         if VENV.exists() and not remove_venv():  # a half-made one (no python in it)
-            return 1
+            return ExitCode.FAILED
         if not create_venv():
-            return 1
+            return ExitCode.FAILED
     else:
         say("前回の準備と違うため（requirements.lock が変わったなど）、必要なソフトを入れ直します…")
     STAMP.unlink(missing_ok=True)
@@ -743,7 +758,7 @@ def setup(_: list[str]) -> int:
         return code
     STAMP.write_text(wanted_stamp() + "\n", encoding="utf-8")
     say("必要なソフトを入れました。")
-    return 0
+    return ExitCode.OK
 
 
 # ------------------------------------------------------------------ the commands
@@ -828,7 +843,7 @@ def clean(_: list[str]) -> int:
                     f"{relative(path)} を消せません（ほかのプログラムが開いています）。Excel などで開いている"
                     "場合は閉じてから、もう一度実行してください。何も消していません"
                 )
-                return 1
+                return ExitCode.FAILED
             moved.append((path, target))
     for folder_name in CLEANED:
         folder = ROOT / folder_name
@@ -839,7 +854,7 @@ def clean(_: list[str]) -> int:
     shutil.rmtree(ROOT / ".cache", ignore_errors=True)
     shutil.rmtree(aside, ignore_errors=True)
     say(f"出力とキャッシュを消しました（{len(moved)} 個のファイル）。")
-    return 0
+    return ExitCode.OK
 
 
 COMMANDS: dict[str, tuple[Callable[[list[str]], int], bool, str]] = {
@@ -873,13 +888,13 @@ def main(argv: list[str]) -> int:
             stream.reconfigure(errors="replace")
     if not argv or argv[0] in {"-h", "--help", "help"}:
         say(usage())
-        return 0 if argv else 2
+        return ExitCode.OK if argv else ExitCode.USAGE
     name, extra = argv[0], argv[1:]
     if name == "_bundle":  # `bundle`, inside the environment (it needs `packaging`)
         return bundle(extra)
     if name not in COMMANDS:
         say(f"「{name}」というコマンドはありません。\n{usage()}")
-        return 2
+        return ExitCode.USAGE
     command, needs_environment, _ = COMMANDS[name]
     if needs_environment:
         code = setup([])
@@ -1076,7 +1091,7 @@ def bundle(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     pins = lock_pins()
     if pins is None:
-        return 1
+        return ExitCode.FAILED
     targets = []
     if options.platform in {"all", "windows"}:
         targets += [windows_target(v) for v in WINDOWS_PYTHONS]
@@ -1103,7 +1118,7 @@ def bundle(argv: list[str]) -> int:
                 version = ("--python-version", full_version) if target.pip_options else ()
                 one = sorted(one_set, key=lambda p: p.name.lower())
                 if not fetch(one, (*target.pip_options, *version), target, wheelhouse):
-                    return 1
+                    return ExitCode.FAILED
             for wheel in wheels_for(wanted, target, wheelhouse):
                 if target.pip_options:  # Windows: the paths its install creates
                     longest = max([longest, *map(len, installed_paths(wheel, target.python))])
@@ -1129,7 +1144,7 @@ def bundle(argv: list[str]) -> int:
     )
     if longest:
         say(f"Windows で入れるファイルの最も長い場所：フォルダの場所 + {longest + 1} 文字")
-    return 0
+    return ExitCode.OK
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from analysis.exit_codes import ExitCode, stopped_by_signal
 from analysis.paths import CACHE
 
 if TYPE_CHECKING:
@@ -148,7 +149,7 @@ def _validate(folder: Path, verbose: bool) -> Result:
     lines = [*console_lines(findings, verbose), summary(findings)]
     if errors:
         lines.append("エラーを直してから、もう一度実行してください。")
-    return {"lines": lines, "code": 1 if errors else 0}
+    return {"lines": lines, "code": ExitCode.FAILED if errors else ExitCode.OK}
 
 
 def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
@@ -192,10 +193,10 @@ def main(argv: list[str] | None = None) -> int:
             written = print_current_reports()
         except OutputError as error:  # a PDF held open by a viewer, a full disk
             print(error, flush=True)
-            return 1
+            return ExitCode.FAILED
         for path in written:
             print(f"PDF を作成しました：{display_path(path)}", flush=True)
-        return 0
+        return ExitCode.OK
     if arguments.command == "proof":
         from analysis.outputs import OutputError
         from analysis.paths import display_path
@@ -205,11 +206,11 @@ def main(argv: list[str] | None = None) -> int:
             printed, sheet = proof()
         except OutputError as error:  # a PDF or the sheet held open by a viewer, a full disk
             print(error, flush=True)
-            return 1
+            return ExitCode.FAILED
         for pdf_path in printed:
             print(f"PDF を作成しました：{display_path(pdf_path)}", flush=True)
         print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
-        return 0
+        return ExitCode.OK
     from analysis.options import Options
     from analysis.pipeline import run
 
@@ -278,30 +279,30 @@ def guarded_main(argv: list[str] | None = None) -> int:
         return main(argv)
     except KeyboardInterrupt as stop:  # before the run took over the signals
         print("中断しました。出力は前回のまま残っています。", flush=True)
-        return 143 if isinstance(stop, _Terminated) else 130
+        return ExitCode.TERMINATED if isinstance(stop, _Terminated) else ExitCode.INTERRUPTED
     except InputError as error:
         print(error, flush=True)
-        return 1
+        return ExitCode.FAILED
     except DataError as error:
         for finding in error.findings:
             print(finding, flush=True)
-        return 1
+        return ExitCode.FAILED
     except OSError as error:
         if environment_gone():
             print(ENVIRONMENT_GONE, flush=True)
-            return 1
+            return ExitCode.FAILED
         from analysis.outputs import os_reason
         from analysis.paths import display_path
 
         where = f"：{display_path(error.filename)}" if error.filename else ""
         print(f"ファイルを読み書きできません{where}（{os_reason(error)}）", flush=True)
-        return 1
+        return ExitCode.FAILED
     except Exception as error:  # a defect in the code, not the planner's fault
         import traceback
 
         if environment_gone():  # modules or the kernel's Python vanished with it
             print(ENVIRONMENT_GONE, flush=True)
-            return 1
+            return ExitCode.FAILED
 
         try:
             CACHE.mkdir(exist_ok=True)
@@ -314,7 +315,7 @@ def guarded_main(argv: list[str] | None = None) -> int:
             "出力は前回のまま残っています。",
             flush=True,
         )
-        return 70
+        return ExitCode.INTERNAL
 
 
 ENVIRONMENT_GONE = (
@@ -351,7 +352,7 @@ def exit_quickly(code: int) -> None:
     """
     import gc
 
-    if code > 128:  # 128 + the signal: 130 Ctrl-C, 143 SIGTERM, 149 Ctrl-Break (Windows)
+    if stopped_by_signal(code):  # 130 Ctrl-C, 143 SIGTERM, 149 Ctrl-Break (Windows)
         # A stopped run may leave a thread inside a library call it cannot leave;
         # the outputs are safe (all or nothing), so nothing is waited for.
         sys.stdout.flush()

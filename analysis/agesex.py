@@ -42,7 +42,7 @@ from analysis.cells import (
     plan_municipalities,
 )
 from analysis.findings import Finding, Locator, cell_errors, errors_in, examples
-from analysis.io import LINE, Sheet, column_letter, read_sheets
+from analysis.io import LINE, Sheet, excel_cell, read_sheets
 from analysis.layouts import (
     Field,
     Layout,
@@ -306,7 +306,7 @@ def read_published(
             column = min(untitled[0].years)
             findings.append(
                 Finding("error", sheet.where, sheet.lines[header], "-", "untitled-blocks",
-                        {"count": len(blocks)}, f"{column_letter(column)}{sheet.lines[header]}")
+                        {"count": len(blocks)}, excel_cell(column, sheet.lines[header]))
             )  # fmt: skip
             continue
         found.append(municipality)

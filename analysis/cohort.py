@@ -45,15 +45,6 @@ def _with_total(wide: pd.DataFrame) -> pd.DataFrame:
     return wide
 
 
-def to_wide(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per edition, municipality and year; one column per age group (人, float).
-
-    The ``total`` column is the printed total where there is one, else the sum of
-    the three age groups.
-    """
-    return _with_total(unstack_age_groups(frame, KEYS))
-
-
 def age_structure(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts, shares and the standard indices per edition, municipality and year.
 
@@ -303,17 +294,6 @@ def with_years(
     combined = pd.concat([frame, extra], ignore_index=True)
     combined["derived"] = combined["derived"].astype(bool)
     return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)
-
-
-def aggregate(frame: pd.DataFrame, municipalities: list[str], name: str = REGION) -> pd.DataFrame:
-    """Sum ``municipalities`` into one area per edition, year and age group (人)."""
-    members = frame[frame["municipality"].isin(municipalities)]
-    summed = members.groupby(["edition", "year", "age_group"], as_index=False).agg(
-        population=("population", "sum"), derived=("derived", "any")
-    )
-    return summed.assign(municipality=name)[
-        ["edition", "municipality", "year", "age_group", "population", "derived"]
-    ]
 
 
 def compare(frame: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFrame:

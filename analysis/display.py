@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -88,6 +89,18 @@ FEW_ROWS = 1
 (more rows move their heading onto the landscape page with them, see the report template)."""
 
 
+HALF_WIDTH = 0.55
+"""A half-width character's printed width, in full-width characters (the report's font)."""
+
+
+def character_width(character: str) -> float:
+    """Printed width of one character in full-width characters: 1 for Unicode's East Asian
+    Wide and Fullwidth characters (kanji, kana, 全角 forms), :data:`HALF_WIDTH` for the others
+    (ASCII, half-width ｶﾅ, and the ambiguous ones such as ○ and →, counted narrow as before:
+    the estimate only chooses between a portrait and a landscape page)."""
+    return 1.0 if unicodedata.east_asian_width(character) in ("W", "F") else HALF_WIDTH
+
+
 def print_width(
     shown: pd.DataFrame, formats: dict[object, str], wrapped: int = WRAPPED_TEXT
 ) -> float:
@@ -95,7 +108,7 @@ def print_width(
     characters count one half, each column adds one for its padding)."""
 
     def width(value: str) -> float:
-        return sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in value)
+        return sum(map(character_width, value))
 
     total = 0.0
     for column in shown.columns:

@@ -9,13 +9,15 @@ from __future__ import annotations
 import base64
 import contextlib
 import functools
+import html
 import json
 import os
-import re
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -55,19 +57,34 @@ KERNEL_QUIET = "--IPKernelApp.log_level=ERROR"
 """The kernel's own log (e.g. ipykernel 7's note that it talks over local TCP) is not for planners."""
 
 
-def ensure_kernel(name: str = KERNEL_NAME) -> str:
+ENVIRONMENT = Path(sys.prefix)
+"""The environment whose ``share/jupyter`` holds the project's kernelspec and JupyterLab settings."""
+
+
+def _kernel_specs(prefix: Path) -> Any:
+    """Jupyter's kernelspec lookup: its usual path for this environment (a user-level spec
+    of the same name comes first there), or only ``prefix``'s for another one (the tests')."""
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    if prefix == ENVIRONMENT:
+        return KernelSpecManager()
+    return KernelSpecManager(kernel_dirs=[str(prefix / "share" / "jupyter" / "kernels")])
+
+
+def ensure_kernel(name: str = KERNEL_NAME, prefix: Path = ENVIRONMENT) -> str:
     """Install (or refresh) a kernelspec that runs *this* interpreter; return its name.
 
     Never rely on a notebook's stored kernelspec or on whatever ``python3`` points to.
     Frozen standard modules stay on (faster start; only the debugger wants them off).
     Runs of several copies of the project share the environment's kernelspec: the
     install is done under a file lock, so that none reads a half-written one.
+    ``prefix``: the environment to install into (another one only in the tests).
     """
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+    from jupyter_client.kernelspec import NoSuchKernel
 
     def installed() -> bool:
         try:
-            return _is_ours(KernelSpecManager().get_kernel_spec(name).argv)
+            return _is_ours(_kernel_specs(prefix).get_kernel_spec(name).argv)
         except NoSuchKernel:
             return False
 
@@ -75,12 +92,12 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
         return name
     from filelock import FileLock
 
-    folder = Path(sys.prefix) / "share" / "jupyter" / "kernels"
+    folder = prefix / "share" / "jupyter" / "kernels"
     folder.mkdir(parents=True, exist_ok=True)
     with FileLock(str(folder / f".{name}.lock")):
         if not installed():
-            _install_kernel(name)
-    found = KernelSpecManager().get_kernel_spec(name).argv
+            _install_kernel(name, prefix)
+    found = _kernel_specs(prefix).get_kernel_spec(name).argv
     if not _is_ours(found):
         # A user-level kernelspec of the same name shadows ours (from another checkout).
         raise RuntimeError(
@@ -91,14 +108,14 @@ def ensure_kernel(name: str = KERNEL_NAME) -> str:
     return name
 
 
-def _install_kernel(name: str) -> None:
+def _install_kernel(name: str, prefix: Path) -> None:
     from ipykernel.kernelspec import install
 
     folder = Path(
         install(
             kernel_name=name,
             display_name="Python (一関・平泉 analysis)",
-            prefix=sys.prefix,
+            prefix=str(prefix),
             frozen_modules=True,
         )
     )
@@ -151,7 +168,29 @@ _KERNELS: list[Any] = []
 _KERNELS_CLOSED = False
 
 
-def start_kernel(kernel: str) -> Any:
+KERNEL_LOG = CACHE / "kernels.log"
+"""Where every kernel's own output goes (e.g. ZMQ's 「Address already in use」 traceback of a
+kernel that could not bind its port): kept for whoever investigates, never shown on the console."""
+
+KERNEL_LOG_LIMIT = 1_000_000
+"""Bytes: a longer kernel log is started afresh at the next kernel start."""
+
+
+def open_kernel_log(path: Path = KERNEL_LOG, limit: int = KERNEL_LOG_LIMIT) -> Any:
+    """The kernel log opened for appending (emptied first when over ``limit`` bytes); the null
+    device when it cannot be written (a log is never a reason for a run to fail)."""
+    try:
+        too_long = path.stat().st_size > limit
+    except OSError:
+        too_long = False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("wb" if too_long else "ab", buffering=0)
+    except OSError:
+        return open(os.devnull, "wb", buffering=0)
+
+
+def start_kernel(kernel: str, log: Path = KERNEL_LOG) -> Any:
     """Launch a kernel process now and return its manager, for :func:`execute` to use later.
 
     Launching takes a few milliseconds, but the kernel then needs about a second
@@ -159,6 +198,7 @@ def start_kernel(kernel: str) -> Any:
     pipeline's own imports and validation instead of following them. Every kernel
     is registered, so that :func:`kill_kernels` can end it whatever its thread is
     doing; once that was called, no new kernel starts (:class:`Stopped` instead).
+    The kernel's standard output and error go to ``log``.
     """
     import asyncio
 
@@ -174,15 +214,28 @@ def start_kernel(kernel: str) -> Any:
 
     manager = LaunchedKernel(kernel_name=kernel)
 
-    async def launch() -> None:
-        await manager.start_kernel(cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY])
+    async def launch(log: Any) -> None:
+        await manager.start_kernel(
+            cwd=str(ROOT), extra_arguments=[IN_MEMORY_HISTORY], stdout=log, stderr=log
+        )
 
     with _KERNELS_LOCK:
         if _KERNELS_CLOSED:
             raise Stopped()
-        asyncio.run(launch())
+        with open_kernel_log(log) as handle:  # the kernel has its own copy of the handle
+            asyncio.run(launch(handle))
         _KERNELS.append(manager)
     return manager
+
+
+@contextlib.contextmanager
+def started_kernel(kernel: str = KERNEL_NAME, log: Path = KERNEL_LOG) -> Iterator[Any]:
+    """A kernel of ours for the duration of the block (see :func:`start_kernel`)."""
+    manager = start_kernel(ensure_kernel(kernel), log)
+    try:
+        yield manager
+    finally:
+        stop_kernel(manager)
 
 
 def stop_kernel(manager: Any) -> None:
@@ -259,13 +312,13 @@ CELL_TIMEOUT_SECONDS = 600
 seconds): the notebook then fails with a message instead of the run waiting for ever."""
 
 
-def execute(
-    report: Report, kernel: str, manager: Any = None, cell_timeout: float = CELL_TIMEOUT_SECONDS
-) -> Any:
+def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> Any:
     """Execute the report's notebook in memory; return the executed notebook.
 
-    ``manager`` is a kernel already launched by :func:`start_kernel` (the caller
-    stops it); without one, papermill starts a kernel and stops it at the end.
+    ``manager`` is a kernel launched by :func:`start_kernel` (the caller stops it):
+    papermill never starts one of its own, whose output would reach the console.
+    A kernel that dies before it answers (a port taken, a slow machine) raises
+    :class:`KernelUnresponsive`, for the caller to retry once with a fresh kernel.
     After each cell the run's checkpoint ``cell:NAME:INDEX`` is passed, so that a
     stopped run leaves the notebook between two cells.
     """
@@ -274,7 +327,6 @@ def execute(
     from papermill.exceptions import PapermillExecutionError
 
     notebook = load_notebook(report.notebook)
-    launched = {"km": manager} if manager is not None else {}
 
     def after_cell(cell: Any, cell_index: int, **_: Any) -> None:
         checkpoint(f"cell:{report.name}:{cell_index}")
@@ -284,7 +336,7 @@ def execute(
             notebook,
             None,
             parameters=report.parameters,
-            kernel_name=kernel,
+            kernel_name=manager.kernel_name,
             language="python",
             progress_bar=False,
             log_output=False,
@@ -292,7 +344,7 @@ def execute(
             shutdown_kernel="immediate",
             on_cell_executed=after_cell,
             execution_timeout=cell_timeout,
-            **launched,
+            km=manager,
         )
     except PapermillExecutionError as error:
         source = (error.source or "").strip().splitlines()
@@ -321,9 +373,6 @@ def execute(
     for index, cell in enumerate(executed.cells):
         cell["id"] = f"cell-{index}"
     return executed
-
-
-_HEADING = re.compile(r'<h2 id="(?P<id>[^"]+)">(?P<text>.*?)<a class="anchor-link"', re.S)
 
 
 def to_html(notebook: Any, title: str, font: bool = True) -> str:
@@ -439,21 +488,74 @@ def _exporter() -> Any:
     )
 
 
-def add_table_of_contents(html: str) -> str:
-    headings = [
-        (m.group("id"), re.sub(r"<[^>]+>", "", m.group("text")).strip())
-        for m in _HEADING.finditer(html)
-    ]
-    if not headings:
-        return html
-    items = "".join(f'<li><a href="#{anchor}">{text}</a></li>' for anchor, text in headings)
+class _Contents(HTMLParser):
+    """Reads a report page: its section headings and where the contents list goes.
+
+    A heading is an ``<h2>`` with an ``id``; its text is everything inside but the
+    ``anchor-link`` (the ¶ nbconvert adds), entities decoded. The list goes before the
+    first cell (``<div class="jp-Cell …">``) after the title (``</h1>``), else at the
+    start of ``<main>``. Positions are character offsets into the page.
+    """
+
+    def __init__(self, page: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.headings: list[tuple[str, str]] = []
+        self.after_title: int | None = None
+        self.in_main: int | None = None
+        self._line_starts = [0]
+        for line in page.splitlines(keepends=True):
+            self._line_starts.append(self._line_starts[-1] + len(line))
+        self._heading: tuple[str, list[str]] | None = None
+        self._hidden = 0  # depth of <a> elements inside an anchor link
+        self._title_ended = False
+        self.feed(page)
+        self.close()
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        classes = (found.get("class") or "").split()
+        if tag == "h2" and found.get("id") and self._heading is None:
+            self._heading = (str(found["id"]), [])
+        elif tag == "a" and (self._hidden or "anchor-link" in classes):
+            self._hidden += 1
+        elif tag == "main" and self.in_main is None:
+            self.in_main = self._offset() + len(self.get_starttag_text() or "")
+        elif tag == "div" and "jp-Cell" in classes and self._title_ended:
+            self.after_title = self._offset() if self.after_title is None else self.after_title
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self._hidden:
+            self._hidden -= 1
+        elif tag == "h2" and self._heading is not None:
+            anchor, parts = self._heading
+            self.headings.append((anchor, " ".join("".join(parts).split())))
+            self._heading = None
+        elif tag == "h1":
+            self._title_ended = True
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None and not self._hidden:
+            self._heading[1].append(data)
+
+
+def add_table_of_contents(page: str) -> str:
+    """The page with a numbered list of its sections (``<h2 id=…>``) after the title."""
+    contents = _Contents(page)
+    if not contents.headings:
+        return page
+    items = "".join(
+        f'<li><a href="#{html.escape(anchor)}">{html.escape(text, quote=False)}</a></li>'
+        for anchor, text in contents.headings
+    )
     toc = f'<nav class="report-toc"><h2 class="toc-title">目次</h2><ol>{items}</ol></nav>'
-    # Between the title cell and the next cell, as a sibling of the cells.
-    title = html.find("</h1>")
-    next_cell = html.find('<div class="jp-Cell ', title if title != -1 else 0)
-    if title == -1 or next_cell == -1:
-        return html.replace("<main>", "<main>" + toc, 1)
-    return html[:next_cell] + toc + html[next_cell:]
+    where = contents.after_title if contents.after_title is not None else contents.in_main
+    if where is None:
+        return page
+    return page[:where] + toc + page[where:]
 
 
 def figure_paths(notebook: Any) -> list[Path]:
@@ -467,14 +569,15 @@ def figure_paths(notebook: Any) -> list[Path]:
     return paths
 
 
-def configure_jupyterlab() -> Path:
+def configure_jupyterlab(prefix: Path = ENVIRONMENT) -> Path:
     """Make JupyterLab (in this environment only) open notebooks/*.py as notebooks.
 
     The report notebooks are jupytext percent scripts; planners should see cells,
     not a text editor, when they double-click one. Also installs the kernel.
+    ``prefix``: the environment to configure (another one only in the tests).
     """
-    ensure_kernel()
-    settings = Path(sys.prefix) / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+    ensure_kernel(prefix=prefix)
+    settings = prefix / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
     try:
         overrides = json.loads(settings.read_text(encoding="utf-8"))
     except (FileNotFoundError, json.JSONDecodeError):

@@ -32,6 +32,8 @@ import threading
 import time
 from collections.abc import Iterator
 
+from analysis.exit_codes import for_signal
+
 TEST_HOOK = "ANALYSIS_TEST_AT"
 HOLD_LIMIT_SECONDS = 120.0
 """A held run resumes after this long, so that a test that forgets it never hangs CI."""
@@ -55,7 +57,7 @@ def signal_number() -> int:
 
 def exit_code() -> int:
     """The shell's convention: 128 + the signal number (130 for Ctrl-C, 143 for SIGTERM)."""
-    return 128 + signal_number()
+    return for_signal(signal_number())
 
 
 def request(signum: int = signal.SIGINT) -> None:

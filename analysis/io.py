@@ -468,14 +468,15 @@ def locate_records(file: str, frame: pd.DataFrame, column: str) -> Locator:
     return locator
 
 
-def column_letter(index: int) -> str:
-    """Excel's name of a 0-based column index (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
+def excel_cell(column: int, line: int | str) -> str:
+    """Excel's name of a cell from a 0-based column index and the line (0, 5 → A5; 26, 7 → AA7).
+
+    openpyxl is imported here, not at the top: only messages about a workbook name a cell,
+    and a run that reads CSV files alone need not load it.
+    """
+    from openpyxl.utils import get_column_letter
+
+    return f"{get_column_letter(column + 1)}{line}"
 
 
 # ---------------------------------------------------------------- writing

@@ -34,7 +34,7 @@ from analysis.io import (
     InputError,
     Sheet,
     check_widths,
-    column_letter,
+    excel_cell,
     read_sheets,
     used_width,
 )
@@ -165,7 +165,7 @@ class Table:
                     else self.labels[column]
                 )
                 cells.append(
-                    f"{column_letter(int(grid_column))}{int(line)}"
+                    excel_cell(int(grid_column), int(line))
                     if sheet.excel and grid_column >= 0
                     else ""
                 )
@@ -320,7 +320,7 @@ def _read_body(
             headers[i],
             "schema-unexpected",
             {"allowed": allowed},
-            f"{column_letter(i)}{header_line}" if sheet.excel else "",
+            excel_cell(i, header_line) if sheet.excel else "",
         )
         for i in unexpected
     ]

@@ -34,6 +34,7 @@ from analysis.execution import (
     to_html,
     warm_exporter,
 )
+from analysis.exit_codes import ExitCode
 from analysis.findings import Finding, console_lines, summary
 from analysis.interrupts import checkpoint
 from analysis.options import Options, comparison_years, option_problems
@@ -290,13 +291,15 @@ def run_one(
     if manager is None:
         manager = start_kernel(kernel)
     try:
-        notebook = execute(staged, kernel, manager)
+        notebook = execute(staged, manager)
     except KernelUnresponsive:
-        # A kernel that never answered (seen once under heavy load) gets one fresh try.
+        # A kernel that never answered (seen under heavy load, and when another program took
+        # one of its ports between our choosing it and the kernel binding it) gets one fresh
+        # try, with new ports; what it printed is in the kernel log, not on the console.
         stop_kernel(manager)
         checkpoint(f"notebook:{report.name}")
         manager = start_kernel(kernel)
-        notebook = execute(staged, kernel, manager)
+        notebook = execute(staged, manager)
     finally:
         stop_kernel(manager)
     checkpoint(f"executed:{report.name}")
@@ -330,13 +333,13 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
     if problems:
         for problem in problems:
             echo(str(problem))
-        return 2
+        return ExitCode.USAGE
     unreadable = _unreadable_files(options)
     if unreadable:
         for problem in unreadable:
             echo(str(problem))
         echo(INPUT_ERROR_LINE)
-        return 1
+        return ExitCode.FAILED
     interrupts.reset()
     reopen_kernels()
     with interrupts.handling_signals():
@@ -345,10 +348,10 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
                 return _supervise(options, echo)
         except outputs.Busy:
             echo(str(Finding("error", "", None, "-", "busy")))
-            return 75
+            return ExitCode.BUSY
         except outputs.OutputError as error:
             echo(str(error))
-            return 1
+            return ExitCode.FAILED
 
 
 def _supervise(options: Options, echo: Callable[[str], None]) -> int:
@@ -403,12 +406,12 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     if (options.age_sex or options.vision_from_scenario) and not options.projection:
         own = _own_base(options, echo)
         if own is None:
-            return 1
+            return ExitCode.FAILED
         options = own
     if options.vision_from_scenario:
         derived = _vision_from_scenario(options, echo)
         if derived is None:
-            return 1
+            return ExitCode.FAILED
         options = derived
     reports = reports_for(options)
     manifest = outputs.read_manifest()
@@ -432,7 +435,7 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
         for line in manifest.get("validation", {}).get("lines", []):
             echo(line)
         echo("すべての報告書は最新です（入力に変更はありません。作り直すには --force）。")
-        return 0
+        return ExitCode.OK
     # A damaged set is rebuilt whole; its manifest still says which old files to remove.
     staging = outputs.Staging.fresh()
     progress.staging = staging
@@ -441,7 +444,7 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     finally:
         if not staging.decided():  # a decided commit is finished by the next run's recovery
             staging.discard()
-    if code == 0:
+    if code == ExitCode.OK:
         _say_removed(echo, gone)
         echo("reports/ と data/processed/ を更新しました。")
     return code
@@ -464,13 +467,13 @@ def _build(
         tables_built = _tables(options, echo, staging)
         if tables_built is None:
             notebooks.abandon()
-            return 1
+            return ExitCode.FAILED
         written, validation_lines = tables_built
         warm_exporter()
         checkpoint("exporter-warmed")
         results = notebooks.collect(echo)
     if results is None:
-        return 1
+        return ExitCode.FAILED
     checkpoint("notebooks-done")
     recipes = {r.name: outputs.recipe(r.notebook, r.inputs, r.parameters) for r in stale}
     moves, deletions, new_manifest = _plan_commit(
@@ -479,7 +482,7 @@ def _build(
     checkpoint("journal")
     outputs.commit(staging, moves, deletions, new_manifest)
     checkpoint("committed", stoppable=False)
-    return 0
+    return ExitCode.OK
 
 
 def _tables(

@@ -18,6 +18,16 @@ from analysis.findings import DataError, Finding
 from analysis.kpi import KpiData, initiative_labels
 from analysis.paths import DATA_RAW, display_path
 
+
+def _newer(before: pd.Series | None, after: pd.Series | None) -> pd.Series:
+    """The row of a matched pair to show: the new one, else the old (a pair has at least one)."""
+    if after is not None:
+        return after
+    if before is None:
+        raise ValueError("a matched pair of plan rows has neither an old nor a new row")
+    return before
+
+
 CONTINUED, ADDED, REMOVED = "継続", "追加", "削除"
 RENAMED, MOVED, KPI_CHANGED, BUDGET_CHANGED = "名称変更", "分野の移動", "KPIの変更", "事業費の変更"
 MARK = "○"
@@ -110,8 +120,7 @@ def compare(old: KpiData, new: KpiData) -> dict[str, pd.DataFrame]:
                     int(after["initiative_id"]) if after is not None else None,
                 )
             )
-        shown = after if after is not None else before
-        assert shown is not None
+        shown = _newer(before, after)
         kpi_rows.append(
             {
                 "old_kpi_id": o or "",
@@ -155,8 +164,7 @@ def compare(old: KpiData, new: KpiData) -> dict[str, pd.DataFrame]:
         if before is not None and after is not None and any(was != now for _, was, now in by_year):
             details.append(BUDGET_CHANGED)
         kind = ADDED if before is None else REMOVED if after is None else CONTINUED
-        shown = after if after is not None else before
-        assert shown is not None
+        shown = _newer(before, after)
         label = str(shown["label"])
         total_before = sum(was for _, was, _ in by_year)
         total_after = sum(now for _, _, now in by_year)

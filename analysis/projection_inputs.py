@@ -57,7 +57,7 @@ from analysis import vocabulary
 from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
 from analysis.cells import MUNICIPALITY, near_plan_name, parse_number
 from analysis.findings import Finding, raise_on_errors
-from analysis.io import LINE, InputError, column_letter, read_records
+from analysis.io import LINE, InputError, excel_cell, read_records
 from analysis.layouts import Field, normalise_header
 from analysis.paths import display_path
 from analysis.schema import REGION, YEAR_RANGE
@@ -103,7 +103,7 @@ def read_fields(
 def _header_cell(table: pd.DataFrame, position: int) -> str:
     if not table.attrs.get("excel"):
         return ""
-    return f"{column_letter(position)}{table.attrs.get('header_line', 1)}"
+    return excel_cell(position, table.attrs.get("header_line", 1))
 
 
 def _at(
@@ -120,7 +120,7 @@ def _locate(table: pd.DataFrame, row: dict[str, Any], column: str) -> tuple[str,
     if not table.attrs.get("excel"):
         return where, line, ""
     columns = [c for c in table.columns if c != LINE]
-    return where, line, f"{column_letter(columns.index(column))}{line}"
+    return where, line, excel_cell(columns.index(column), line)
 
 
 def _finding(

@@ -229,7 +229,8 @@ def run_spec(
         schedule = schedule.with_cwr(scaled)
     scale = np.where(active, _from_period(years[:-1], spec.of("migration"), 1.0), 1.0)
     if (scale != 1).any():
-        assert survival is not None  # check_scenarios refused the scenario otherwise
+        if survival is None:  # check_scenarios refuses such a scenario first
+            raise ValueError(f"scenario {spec.name!r} scales migration without survival ratios")
         held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
         k = scale[:, None, None, None]
         ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))

@@ -13,6 +13,7 @@ end-to-end run (:func:`full_project`) always runs under it.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import hashlib
 import json
@@ -21,14 +22,19 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
+from analysis import execution
 from analysis.data import PopulationData, load_all
+from analysis.execution import Report
 from analysis.interrupts import TEST_HOOK
 from analysis.paths import DATA_RAW, ROOT
 
@@ -57,9 +63,21 @@ TEST_CELL_TIMEOUT = 120
 """Seconds a notebook cell run by a test may take (a stuck kernel fails the test, never hangs it)."""
 
 # No deadline: hypothesis's default (200 ms per example) turns a loaded machine into a
-# failing test; speed is measured by the benchmark, never by a test.
-settings.register_profile("project", deadline=None)
+# failing test; speed is measured by the benchmark, never by a test. No example database
+# (a failing example is printed), and hypothesis's home (its cache of the constants in the
+# code under test) in a temporary folder of this process, not .hypothesis/ in the checkout.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="hypothesis-")
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
+set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+settings.register_profile("project", deadline=None, database=None)
 settings.load_profile("project")
+
+
+def run_notebook(report: Report, scratch: Path, cell_timeout: float = TEST_CELL_TIMEOUT) -> Any:
+    """Execute a report notebook in a kernel of its own (its log in ``scratch``, not the checkout)."""
+    with execution.started_kernel(log=scratch / "kernels.log") as manager:
+        return execution.execute(report, manager, cell_timeout=cell_timeout)
+
 
 FOLDER = "人口 分析"
 """Every copy lives in a folder named as planners name theirs: a space, Japanese characters."""

@@ -787,3 +787,13 @@ def test_the_cell_budget_covers_all_sheets_of_a_workbook(
     assert "ブックの表が大きすぎます（シート「S1」までで 30 セルを超えます）" in input_error(
         tmp_path / "many.xlsx"
     )
+
+
+@pytest.mark.parametrize(
+    ("column", "line", "cell"),
+    [(0, 1, "A1"), (25, 9, "Z9"), (26, 7, "AA7"), (701, 3, "ZZ3"), (702, 2, "AAA2")],
+)
+def test_a_cell_is_named_as_excel_names_it(column: int, line: int, cell: str) -> None:
+    from analysis.io import excel_cell
+
+    assert excel_cell(column, line) == cell

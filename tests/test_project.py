@@ -59,15 +59,20 @@ def test_comment_counts_sum_to_the_printed_totals() -> None:
     assert counts.to_dict() == totals.to_dict() == {"パブリックコメント": 31, "懇談会委員意見": 11}
 
 
-def test_jupyterlab_opens_the_notebook_scripts_as_notebooks() -> None:
+def test_jupyterlab_opens_the_notebook_scripts_as_notebooks(tmp_path: Path) -> None:
     import json
 
     from analysis.execution import KERNEL_NAME, configure_jupyterlab
 
-    settings = configure_jupyterlab()
+    # Another environment: the checkout's .venv is not the tests' to change.
+    settings = configure_jupyterlab(prefix=tmp_path)
+    assert settings.is_relative_to(tmp_path)
+    (settings.parent / "overrides.json").write_text('{"other": {"kept": 1}}', encoding="utf-8")
+    settings = configure_jupyterlab(prefix=tmp_path)
     overrides = json.loads(settings.read_text(encoding="utf-8"))
     viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["python"] == "Jupytext Notebook"
+    assert overrides["other"] == {"kept": 1}, "the planner's own settings stay"
     explore = (ROOT / "notebooks" / "explore.py").read_text(encoding="utf-8")
     assert f"name: {KERNEL_NAME}" in explore
 

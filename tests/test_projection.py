@@ -18,7 +18,8 @@ from analysis.findings import DataError
 from analysis.paths import DATA_RAW
 from analysis.schema import REGION
 
-from .conftest import TEST_CELL_TIMEOUT, Project
+from . import standard_method
+from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step, tidy_csv
 
 REGISTRY = read_municipality_registry()
@@ -41,14 +42,14 @@ EXPECTED_BIRTHS = [15244, 126688, 229354, 170057, 63203, 10971, 472]
 
 
 def test_preston_box_6_2_is_reproduced_exactly() -> None:
-    survival, birth_survival = projection.survival_from_life_table(
+    survival, birth_survival = standard_method.survival_from_life_table(
         100_000, np.array(L5, float), T85
     )
     assert birth_survival == pytest.approx(497487 / 500000)
-    women = projection.StandardStep(
+    women = standard_method.StandardStep(
         np.array(SWEDEN_1993, float), survival, birth_survival, np.array(MIGRANTS, float)
     )
-    female, male, births = projection.standard_step(women, women, np.array(FERTILITY), 3, 1.05)
+    female, male, births = standard_method.standard_step(women, women, np.array(FERTILITY), 3, 1.05)
     assert np.round(female).astype(int).tolist() == EXPECTED_1998
     assert np.round(births).astype(int).tolist() == EXPECTED_BIRTHS
     # The implementations' test: men equal to women but for the male share of births.
@@ -597,7 +598,7 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
             "scenario_file": str(tmp_path / "mine.csv"),
         },
     )
-    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
+    executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     outputs = [o for c in executed.cells for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     images = [o for o in outputs if "image/png" in o.get("data", {})]

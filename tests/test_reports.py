@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from analysis import execution
 from analysis.paths import NOTEBOOKS
 
-from .conftest import TEST_CELL_TIMEOUT, Project
+from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 
 
 def outputs_text(notebook: object) -> str:
@@ -40,7 +40,7 @@ def test_population_notebook_runs_through_papermill(tmp_path: Path) -> None:
         NOTEBOOKS / "population.py",
         {"municipality": "一関市", "target_year": 2030, "output_dir": str(tmp_path)},
     )
-    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
+    executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     text = outputs_text(executed)
     assert "Glyph" not in text and "missing from" not in text
     assert not [
@@ -64,7 +64,7 @@ def test_a_failing_notebook_names_notebook_cell_and_exception(tmp_path: Path) ->
     )
     report = execution.Report("broken", broken, {})
     with pytest.raises(execution.NotebookFailed) as caught:
-        execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
+        run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     message = str(caught.value)
     assert "broken.py: cell" in message
     assert 'raise ValueError("no data for 2050")' in message
@@ -80,7 +80,7 @@ def test_a_stuck_cell_fails_the_notebook_after_the_cell_timeout(tmp_path: Path) 
     with pytest.raises(
         execution.NotebookFailed, match="1 秒以上応答のないセルがあるため中止しました"
     ):
-        execution.execute(report, execution.ensure_kernel(), cell_timeout=1)
+        run_notebook(report, tmp_path, 1)
 
 
 def test_population_html_is_offline_without_code_and_in_japanese(built_project: Project) -> None:
@@ -135,7 +135,7 @@ def digests(folder: Path) -> dict[str, str]:
 
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
     report = execution.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
-    executed = execution.execute(report, execution.ensure_kernel(), cell_timeout=TEST_CELL_TIMEOUT)
+    executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     assert not [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
     ]
@@ -204,27 +204,26 @@ def test_a_failed_report_stages_nothing_outside_its_staging_folder(
     assert not project.staging.exists()
 
 
-def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed() -> None:
+def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed(tmp_path: Path) -> None:
     import json
 
     from jupyter_client.kernelspec import KernelSpecManager
 
-    # A name of its own: the real kernelspec is shared by the tests running in parallel.
-    name = execution.ensure_kernel(f"{execution.KERNEL_NAME}-test-{os.getpid()}")
-    try:
-        spec = KernelSpecManager().get_kernel_spec(name)
-        assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
-        assert execution.KERNEL_QUIET in spec.argv
-        assert "-Xfrozen_modules=off" not in spec.argv
-        # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
-        spec_file = Path(spec.resource_dir) / "kernel.json"
-        stale = json.loads(spec_file.read_text(encoding="utf-8"))
-        stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
-        spec_file.write_text(json.dumps(stale), encoding="utf-8")
-        assert execution.ensure_kernel(name) == name
-        assert execution.KERNEL_QUIET in KernelSpecManager().get_kernel_spec(name).argv
-    finally:
-        KernelSpecManager().remove_kernel_spec(name)
+    # An environment of its own: the real kernelspec is shared by the tests running in
+    # parallel, and the checkout's .venv is not the tests' to write.
+    name = execution.ensure_kernel(prefix=tmp_path)
+    specs = KernelSpecManager(kernel_dirs=[str(tmp_path / "share" / "jupyter" / "kernels")])
+    spec = specs.get_kernel_spec(name)
+    assert Path(spec.argv[0]).resolve() == Path(sys.executable).resolve()
+    assert execution.KERNEL_QUIET in spec.argv
+    assert "-Xfrozen_modules=off" not in spec.argv
+    # An older spec (e.g. from a previous version of the project) is replaced, not trusted.
+    spec_file = Path(spec.resource_dir) / "kernel.json"
+    stale = json.loads(spec_file.read_text(encoding="utf-8"))
+    stale["argv"] = [a for a in stale["argv"] if a != execution.KERNEL_QUIET]
+    spec_file.write_text(json.dumps(stale), encoding="utf-8")
+    assert execution.ensure_kernel(prefix=tmp_path) == name
+    assert execution.KERNEL_QUIET in specs.get_kernel_spec(name).argv
 
 
 RUN_IN_PROCESS = """
@@ -278,18 +277,18 @@ def test_a_kernel_that_never_answers_is_named_not_an_internal_error(
     monkeypatch.setattr(papermill, "execute_notebook", silent)
     report = execution.Report("population", NOTEBOOKS / "population.py", {})
     with pytest.raises(execution.KernelUnresponsive, match="カーネル）が応答しませんでした"):
-        execution.execute(report, execution.ensure_kernel())
+        execution.execute(report, SimpleNamespace(kernel_name=execution.KERNEL_NAME))
 
 
 RETRIED = """
 from analysis import execution, outputs, pipeline
 calls = []
 real = pipeline.execute
-def once_silent(report, kernel, manager=None, **kwargs):
+def once_silent(report, manager, **kwargs):
     calls.append(manager)
     if len(calls) == 1:
         raise execution.KernelUnresponsive("silent")
-    return real(report, kernel, manager, **kwargs)
+    return real(report, manager, **kwargs)
 pipeline.execute = once_silent
 staging = outputs.Staging.fresh()
 try:

@@ -1,0 +1,42 @@
+"""No ``assert`` guards the run: ``python -O`` drops them, and a failed one says nothing useful.
+
+A condition the code relies on is checked explicitly and raises a proper error.
+"""
+
+from __future__ import annotations
+
+import ast
+
+import pandas as pd
+import pytest
+
+from analysis import plan_changes
+from analysis.paths import ROOT
+
+
+def assert_statements(source: str, name: str) -> list[str]:
+    """Where ``source`` has an ``assert`` statement, as ``name:line``."""
+    return [f"{name}:{n.lineno}" for n in ast.walk(ast.parse(source)) if isinstance(n, ast.Assert)]
+
+
+def test_the_search_finds_an_assert_statement_but_not_the_word() -> None:
+    source = 'message = "assert x"\n# assert y\ndef f(x):\n    assert x, "x"\n'
+    assert assert_statements(source, "m.py") == ["m.py:4"]
+
+
+def test_no_assert_statement_in_the_package() -> None:
+    found = [
+        hit
+        for path in sorted((ROOT / "analysis").rglob("*.py"))
+        for hit in assert_statements(path.read_text(encoding="utf-8"), path.name)
+    ]
+    assert found == []
+
+
+def test_a_plan_pair_shows_its_newer_row_and_refuses_an_empty_pair() -> None:
+    old, new = pd.Series({"label": "旧"}), pd.Series({"label": "新"})
+    assert plan_changes._newer(old, new)["label"] == "新"
+    assert plan_changes._newer(old, None)["label"] == "旧"
+    assert plan_changes._newer(None, new)["label"] == "新"
+    with pytest.raises(ValueError, match="neither an old nor a new row"):
+        plan_changes._newer(None, None)
