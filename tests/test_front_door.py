@@ -12,11 +12,14 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete
+from analysis.interrupts import TEST_HOOK
+
+from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete, wait_for_checkpoint
 
 
 def without_make() -> str:
@@ -42,19 +45,64 @@ def link_environment(project: Project) -> None:
         pytest.skip("this environment was not installed by tasks.py (run `python tasks.py setup`)")
 
 
-def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment."""
+def front_door(
+    project: Project,
+    *arguments: str,
+    env: dict[str, str] | None = None,
+    wrapper: Sequence[str] = (),
+) -> subprocess.CompletedProcess[str]:
+    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment.
+
+    ``env``: variables added to the environment; ``wrapper``: what starts the command (such
+    as ``unshare -n …`` to cut the network)."""
     link_environment(project)
     return subprocess.run(
-        [sys.executable, "tasks.py", *arguments],
+        [*wrapper, sys.executable, "tasks.py", *arguments],
         cwd=project.root,
         capture_output=True,
         text=True,
         encoding=project.encoding,
         timeout=RUN_TIMEOUT,
-        env=typed_by_hand(project.environment({"PATH": without_make()})),
+        env=typed_by_hand(project.environment({"PATH": without_make(), **(env or {})})),
         check=False,
     )
+
+
+def stop_a_front_door_run(
+    project: Project, stop: Callable[[subprocess.Popen[str]], None]
+) -> tuple[int, str]:
+    """``tasks.py reports --force`` held at the checkpoint ``tables-built``, then stopped by
+    ``stop(process)`` (Ctrl-C or Ctrl-Break from the terminal or console, tasks.py killed).
+
+    Returns tasks.py's exit code and output once tasks.py, the run and its kernels have all
+    ended (the pipes reach end of file only then). Asserts what every way of stopping must
+    leave: no kernel, and the outputs as they were. The run has a process group (a console)
+    of its own, as the command a person types in a terminal or a ``cmd.exe`` window.
+    """
+    link_environment(project)
+    before = project.snapshot()
+    process = subprocess.Popen(
+        [sys.executable, "tasks.py", "reports", "--force"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding=project.encoding,
+        env=typed_by_hand(project.environment({TEST_HOOK: "tables-built:hold"})),
+        start_new_session=True,  # Linux: a session; the simulation's console likewise
+    )
+    try:
+        wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
+        stop(process)
+        process.wait(timeout=30)
+        output = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    return process.returncode, output
 
 
 def typed_by_hand(environment: dict[str, str] | None = None) -> dict[str, str]:
@@ -189,33 +237,11 @@ def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Proj
     """The terminal sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops cleanly."""
     import signal
 
-    from .conftest import wait_for_checkpoint
-
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"},
-        start_new_session=True,  # a process group of its own, as a terminal's foreground job
+    code, output = stop_a_front_door_run(
+        project, lambda process: os.killpg(process.pid, signal.SIGINT)
     )
-    try:
-        if process.stderr is None:
-            raise AssertionError("no stderr")
-        wait_for_checkpoint(process, "tables-built")
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        output = process.communicate(timeout=30)[0]
-    assert process.returncode == 130, output
+    assert code == 130, output
     assert "中断しました" in output
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
 
 
 # ------------------------------------------------------------------ the smaller breaks (issue 20)
@@ -250,57 +276,11 @@ def test_clean_removes_every_output_and_cache(project: Project) -> None:
     assert not (project.root / ".cache").exists()
 
 
-def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -> None:
-    """Under the Windows simulation, Excel holds the workbook: DeleteFile and MoveFileEx
-    fail with a sharing violation (PermissionError), so ``clean`` removes nothing."""
-    from . import windows
-
-    pc = Project(project.root, windows=True)
-    link_environment(pc)
-    before = pc.snapshot()
-    held = pc.reports / "tables.xlsx"
-    assert held.is_file()
-    result = subprocess.run(
-        [sys.executable, "tasks.py", "clean"],
-        cwd=pc.root, capture_output=True, text=True, encoding=pc.encoding, timeout=RUN_TIMEOUT,
-        env=typed_by_hand(windows.environment(held=[held])), check=False,
-    )  # fmt: skip
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip() == (
-        "reports/tables.xlsx を消せません（ほかのプログラムが開いています）。Excel などで開いている"
-        "場合は閉じてから、もう一度実行してください。何も消していません"
-    )
-    assert not result.stderr
-    assert pc.snapshot() == before  # untouched: nothing was removed
-    assert not (pc.root / ".cache-being-cleaned").exists()
-
-
 def test_a_killed_front_door_stops_its_run(project: Project) -> None:
     """Killing ``tasks.py`` (Task Manager, a closed console) ends the run it started, which
     leaves the outputs as they were (Linux: PR_SET_PDEATHSIG; Windows: a Job object)."""
-    from .conftest import wait_for_checkpoint
-
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**typed_by_hand(), "ANALYSIS_TEST_AT": "tables-built:hold"},
-    )
-    try:
-        wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
-        process.kill()  # tasks.py only (SIGKILL; TerminateProcess on Windows); the run is its child
-        process.wait(timeout=30)
-        # The pipes reach end of file only when the run and its kernels have all ended.
-        process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    # tasks.py only (SIGKILL; TerminateProcess on Windows); the run is its child
+    stop_a_front_door_run(project, lambda process: process.kill())
 
 
 def test_the_readme_commands_work_as_typed_in_cmd_exe() -> None:

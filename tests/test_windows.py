@@ -10,7 +10,6 @@ the simulation in :func:`tests.conftest.full_project`.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from analysis import pdf
 
 from . import windows
 from .conftest import Project, assert_complete, wait_for_checkpoint
-from .test_front_door import link_environment
+from .test_front_door import front_door, stop_a_front_door_run
 
 STOP_WITHIN_SECONDS = 2.0
 
@@ -33,19 +32,50 @@ def on_a_pc(project: Project) -> Project:
     return Project(project.root, windows=True)
 
 
-def test_a_workbook_held_by_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
-    """Excel holds the workbook: it cannot be replaced (MoveFileEx), so nothing is."""
+REPLACE_REFUSED = (
+    "{0} を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
+    "{0} をExcelで開いている場合は閉じてから、もう一度実行してください。"
+    "前回の出力はそのまま残っています"
+)
+CLEAN_REFUSED = (
+    "{0} を消せません（ほかのプログラムが開いています）。Excel などで開いている"
+    "場合は閉じてから、もう一度実行してください。何も消していません"
+)
+
+
+def _refused_while_held(project: Project, held: str, *arguments: str) -> str:
+    """``py tasks.py ARGUMENTS`` on a PC where another program (Excel, a PDF viewer) holds
+    ``held`` open: it can be read, but not written, replaced, renamed or deleted
+    (ERROR_SHARING_VIOLATION, see the simulation). Asserts the command ends with 1 and
+    leaves the outputs complete and as they were; returns its last line."""
     pc = on_a_pc(project)
     before = pc.snapshot()
-    held = {windows.HELD: str(pc.reports / "tables.xlsx")}
-    result = pc.cli("reports", "--force", env=held)
+    assert (pc.root / held).is_file()
+    result = front_door(pc, *arguments, env={windows.HELD: str(pc.root / held)})
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
-        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
-        "前回の出力はそのまま残っています"
-    )
+    assert "Traceback" not in result.stdout + result.stderr
     assert_complete(pc, before)
+    assert not (pc.root / ".cache-being-cleaned").exists()
+    return result.stdout.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("command", "held", "line"),
+    [
+        ("reports", "reports/tables.xlsx", REPLACE_REFUSED),
+        ("reports", "data/processed/population_population.csv", REPLACE_REFUSED),
+        ("clean", "reports/tables.xlsx", CLEAN_REFUSED),
+        ("clean", "reports/population.html", CLEAN_REFUSED),
+    ],
+)
+def test_a_file_held_by_another_program_is_named_and_nothing_is_changed(
+    project: Project, command: str, held: str, line: str
+) -> None:
+    """Excel holds the workbook (or a CSV, or a browser the report): ``reports`` cannot
+    replace it (MoveFileEx), so it replaces nothing; ``clean`` cannot delete it
+    (DeleteFile), so it deletes nothing."""
+    arguments = ("reports", "--force") if command == "reports" else (command,)
+    assert _refused_while_held(project, held, *arguments) == line.format(held)
 
 
 def _stop_from_the_console(
@@ -101,8 +131,6 @@ def test_closing_the_console_window_is_repaired_by_the_next_run(
 def test_tasks_py_validates_and_prints_on_a_pc(built_project: Project, tmp_path: Path) -> None:
     """The front door itself under the simulation: ``py tasks.py validate`` and ``pdf`` (the
     latter only reaches the browser check here: it runs in the shared built copy)."""
-    from .test_front_door import front_door
-
     pc = on_a_pc(Project(tmp_path / "pc"))
     shutil.copytree(built_project.root, pc.root, symlinks=True)
     validated = front_door(pc, "validate")
@@ -114,32 +142,21 @@ def test_tasks_py_validates_and_prints_on_a_pc(built_project: Project, tmp_path:
     assert printed.stdout.strip().startswith("PDF の出力先 reports/pdf がファイルになっています")
 
 
-def test_ctrl_c_in_the_console_reaches_tasks_py_and_the_run(project: Project) -> None:
-    """The console sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops."""
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding=windows.ENCODING,
-        env=windows.environment({**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"}),
-        **windows.new_console_group(),  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("event", "code"),
+    [(windows.CTRL_C_EVENT, 130), (windows.CTRL_BREAK_EVENT, 128 + windows.SIGBREAK)],
+    ids=["ctrl-c", "ctrl-break"],
+)
+def test_the_console_event_reaches_tasks_py_and_the_run(
+    project: Project, event: int, code: int
+) -> None:
+    """The console sends Ctrl-C or Ctrl-Break to tasks.py and to the run: tasks.py waits,
+    the run stops, and tasks.py ends with the run's code (130; 149 = 128 + SIGBREAK, 21)."""
+    exit_code, output = stop_a_front_door_run(
+        on_a_pc(project), lambda process: windows.console_event(process, event)
     )
-    try:
-        wait_for_checkpoint(process, "tables-built")
-        windows.console_event(process, windows.CTRL_C_EVENT)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        output = process.communicate(timeout=30)[0]
-    assert process.returncode == 130, output
-    assert "中断しました" in output
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    assert exit_code == code, output
+    assert output.strip().splitlines()[-1].startswith("中断しました")
 
 
 def test_a_second_run_in_another_console_is_refused_by_the_lock_file(project: Project) -> None:
