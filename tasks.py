@@ -1116,7 +1116,7 @@ def bundle(argv: list[str]) -> int:
     pins = lock_pins()
     if pins is None:
         return 1
-    if not index_answers("bundle", "インターネットに接続できないパソコン用の zip を作れません"):
+    if not index_answers("bundle", f"{relative(options.output.resolve())} を作れません"):
         return 1
     targets = []
     if options.platform in {"all", "windows"}:

@@ -128,8 +128,18 @@ class Project:
         self, *args: str, env: dict[str, str] | None = None, timeout: float = RUN_TIMEOUT
     ) -> subprocess.CompletedProcess[str]:
         """``python -m analysis ARGS`` in this copy (killed after ``timeout`` seconds)."""
+        return self.run(self.command(*args), env, timeout)
+
+    def python(self, code: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
+        """Python code run in this copy (its ``analysis`` package, its outputs)."""
+        return self.run([sys.executable, "-c", code], None, timeout)
+
+    def run(
+        self, argv: list[str], env: dict[str, str] | None, timeout: float
+    ) -> subprocess.CompletedProcess[str]:
+        """``argv`` run in this copy, its output read as it is written (cp932 on a PC)."""
         return subprocess.run(
-            self.command(*args),
+            argv,
             cwd=self.root,
             capture_output=True,
             text=True,
@@ -137,19 +147,6 @@ class Project:
             check=False,
             timeout=timeout,
             env=self.environment(env),
-        )
-
-    def python(self, code: str, timeout: float = RUN_TIMEOUT) -> subprocess.CompletedProcess[str]:
-        """Python code run in this copy (its ``analysis`` package, its outputs)."""
-        return subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=self.root,
-            capture_output=True,
-            text=True,
-            encoding=self.encoding,
-            check=False,
-            timeout=timeout,
-            env=self.environment(),
         )
 
     @contextlib.contextmanager
@@ -388,8 +385,9 @@ def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
         assert "Traceback" not in result.stdout + result.stderr
         validated = front_door(project, "validate")
         assert validated.returncode == 0, validated.stdout + validated.stderr
-        if shutil.which("chromium") or shutil.which("chromium-browser"):
-            printing = front_door(project, "pdf")
+        browser = shutil.which("chromium") or shutil.which("chromium-browser")
+        if browser:  # named: the front door's PATH has no folder with make (/usr/bin)
+            printing = front_door(project, "pdf", env={"ANALYSIS_BROWSER": browser})
             assert printing.returncode == 0, printing.stdout + printing.stderr
 
     return _shared_copy(tmp_path_factory, "full-windows", build, on_windows=True)

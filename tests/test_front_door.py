@@ -128,17 +128,6 @@ def test_the_front_door_works_without_make_and_passes_arguments_through(
     assert "使い方：python3 tasks.py コマンド" in unknown.stdout  # what was typed; never make
 
 
-LOCKED_BEFORE = """
-import sys
-from pathlib import Path
-from analysis import outputs, pipeline
-from analysis.options import Options
-outputs.LOCK_RETRY_SECONDS = 0.5
-real = outputs._replaceable
-outputs._replaceable = lambda target: Path(target).name != "tables.xlsx" and real(target)
-sys.exit(pipeline.run(Options(force=True)))
-"""
-
 LOCKED_DURING = """
 import os, sys
 from analysis import outputs, pipeline
@@ -152,18 +141,6 @@ def held(source, target):
 outputs.os.replace = held
 sys.exit(pipeline.run(Options(force=True)))
 """
-
-
-def test_a_workbook_open_in_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
-    before = project.snapshot()
-    result = project.python(LOCKED_BEFORE)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
-        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
-        "前回の出力はそのまま残っています"
-    )
-    assert_complete(project, before)
 
 
 def test_a_workbook_locked_during_the_commit_is_finished_by_the_next_run(project: Project) -> None:
@@ -261,7 +238,9 @@ def test_bench_runs_without_make(project: Project) -> None:
     assert "make" not in result.stdout + result.stderr
 
 
-def test_clean_removes_every_output_and_cache(project: Project) -> None:
+@pytest.mark.parametrize("on_windows", [False, True], ids=["here", "on a pc"])
+def test_clean_removes_every_output_and_cache(project: Project, on_windows: bool) -> None:
+    project = Project(project.root, windows=on_windows)
     (project.root / ".cache").mkdir(exist_ok=True)
     (project.root / ".cache" / "last-error.log").write_text("x", encoding="utf-8")
     result = front_door(project, "clean")

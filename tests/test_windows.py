@@ -10,6 +10,8 @@ the simulation in :func:`tests.conftest.full_project`.
 
 from __future__ import annotations
 
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -18,11 +20,13 @@ from pathlib import Path
 
 import pytest
 
+import tasks
 from analysis import pdf
 
 from . import windows
 from .conftest import Project, assert_complete, wait_for_checkpoint
 from .test_front_door import front_door, stop_a_front_door_run
+from .test_install import needs_unshare, without_network
 
 STOP_WITHIN_SECONDS = 2.0
 
@@ -183,6 +187,103 @@ def test_a_character_cp932_lacks_is_shown_as_a_question_mark(fresh_project: Proj
     # 〜 (U+301C) is written as cp932's 0x8160, which reads back as ～ (U+FF5E).
     assert result.stdout.splitlines()[0] == "?田～版.csv:-: -: ファイルがありません"
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- every tasks.py command on a PC
+# reports, validate and pdf: tests.conftest.full_project; clean: tests/test_front_door.py.
+
+ONE_QUICK_TEST = (
+    "tests/test_install.py", "-q", "-p", "no:cacheprovider", "-n", "0",
+    "-k", "test_messages_name_the_command_the_person_typed",
+)  # fmt: skip
+"""What ``test`` and ``unit`` are given to run: one quick test, not the suite again."""
+
+
+def test_setup_on_a_set_up_pc_does_nothing(fresh_project: Project) -> None:
+    """``py tasks.py setup`` where the environment is installed and current: no output, no
+    install, the stamp untouched (every command runs it first)."""
+    pc = on_a_pc(fresh_project)
+    result = front_door(pc, "setup")
+    stamp = pc.root / ".venv" / ".installed-stamp"
+    before = stamp.stat().st_mtime_ns
+    again = front_door(pc, "setup")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+    assert stamp.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("command", ["unit", "test"])
+def test_the_test_commands_run_on_a_pc(fresh_project: Project, command: str) -> None:
+    """``unit`` (pytest) and ``test`` (ruff, mypy, then pytest), with the arguments passed
+    through to pytest; pytest itself runs simulated, as on the PC."""
+    result = front_door(on_a_pc(fresh_project), command, *ONE_QUICK_TEST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b1 passed\b", result.stdout), result.stdout
+    if command == "test":
+        assert "All checks passed!" in result.stdout  # ruff
+        assert "Success: no issues found" in result.stdout  # mypy
+
+
+def test_bench_quick_path_runs_on_a_pc(project: Project) -> None:
+    result = front_door(on_a_pc(project), "bench", "--only-no-op", "--repeat", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "python tasks.py reports" in result.stdout
+    assert "make" not in result.stdout + result.stderr
+
+
+def test_lab_configures_jupyterlab_on_a_pc(fresh_project: Project) -> None:
+    """``py tasks.py lab --help``: JupyterLab configured (the kernel, notebooks/*.py opened as
+    notebooks) and started, which answers ``--help`` without starting a server."""
+    result = front_door(on_a_pc(fresh_project), "lab", "--help")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "JupyterLab" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_proof_on_a_pc(project: Project) -> None:
+    """``py tasks.py proof``: the proof sheet where a browser is installed, else one line."""
+    browser = pdf.find_browser()  # here: the front door's PATH has no make, nor /usr/bin
+    result = front_door(on_a_pc(project), "proof", env={"ANALYSIS_BROWSER": browser or ""})
+    if browser is not None:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (project.reports / "pdf" / "proof.png").is_file()
+    else:
+        assert result.returncode == 1
+        assert result.stdout.strip() == (
+            "PDF を作るためのブラウザ（Microsoft Edge、Google Chrome、Chromium）が見つかりません。"
+            "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください"
+        )
+    assert "Traceback" not in result.stderr
+
+
+@needs_unshare
+@pytest.mark.parametrize(
+    ("command", "cannot"),
+    [
+        ("lock", "requirements.lock を作り直せません（今の requirements.lock のままです）"),
+        ("bundle", "dist/analysis-offline.zip を作れません"),
+    ],
+)
+def test_lock_and_bundle_without_the_internet_are_one_line(
+    fresh_project: Project, command: str, cannot: str
+) -> None:
+    """On a PC cut off from the internet (a network namespace without network), ``lock`` and
+    ``bundle`` say in one line that they need it, and change nothing."""
+    pc = on_a_pc(fresh_project)
+    lock = (pc.root / "requirements.lock").read_bytes()
+    result = front_door(
+        pc, command,
+        env={"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": tasks.DEFAULT_INDEX},
+        wrapper=without_network(),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        f"インターネットに接続できないため、{cannot}。python3 tasks.py {command} は、"
+        "インターネットに接続できるパソコンで実行してください"
+    )
+    assert not result.stderr
+    assert (pc.root / "requirements.lock").read_bytes() == lock
+    assert not (pc.root / "dist").exists()
 
 
 # ---------------------------------------------------------------- pdf: the browser
