@@ -12,7 +12,9 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -68,16 +70,28 @@ def front_door(
     )
 
 
+@dataclass(frozen=True)
+class Stopped:
+    """How a stopped front-door run ended."""
+
+    code: int
+    """tasks.py's exit code."""
+    output: str
+    """Its standard output (the run's, passed through)."""
+    seconds: float
+    """From the stop to tasks.py's end."""
+
+
 def stop_a_front_door_run(
-    project: Project, stop: Callable[[subprocess.Popen[str]], None]
-) -> tuple[int, str]:
-    """``tasks.py reports --force`` held at the checkpoint ``tables-built``, then stopped by
+    project: Project, stop: Callable[[subprocess.Popen[str]], None], at: str = "tables-built"
+) -> Stopped:
+    """``tasks.py reports --force`` held at the checkpoint ``at``, then stopped by
     ``stop(process)`` (Ctrl-C or Ctrl-Break from the terminal or console, tasks.py killed).
 
-    Returns tasks.py's exit code and output once tasks.py, the run and its kernels have all
-    ended (the pipes reach end of file only then). Asserts what every way of stopping must
-    leave: no kernel, and the outputs as they were. The run has a process group (a console)
-    of its own, as the command a person types in a terminal or a ``cmd.exe`` window.
+    Returns once tasks.py, the run and its kernels have all ended (the pipes reach end of
+    file only then). Asserts what every way of stopping must leave: no kernel, and the
+    outputs as they were. The run has a process group (a console) of its own, as the
+    command a person types in a terminal or a ``cmd.exe`` window.
     """
     link_environment(project)
     before = project.snapshot()
@@ -88,13 +102,15 @@ def stop_a_front_door_run(
         stderr=subprocess.PIPE,
         text=True,
         encoding=project.encoding,
-        env=typed_by_hand(project.environment({TEST_HOOK: "tables-built:hold"})),
+        env=typed_by_hand(project.environment({TEST_HOOK: f"{at}:hold"})),
         start_new_session=True,  # Linux: a session; the simulation's console likewise
     )
     try:
-        wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
+        wait_for_checkpoint(process, at)  # the run holds here until it is told
+        sent = time.monotonic()
         stop(process)
         process.wait(timeout=30)
+        seconds = time.monotonic() - sent
         output = process.communicate(timeout=60)[0]
     finally:
         if process.poll() is None:
@@ -102,7 +118,7 @@ def stop_a_front_door_run(
             process.communicate(timeout=30)
     assert project.kernels() == []
     assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
-    return process.returncode, output
+    return Stopped(process.returncode, output, seconds)
 
 
 def typed_by_hand(environment: dict[str, str] | None = None) -> dict[str, str]:
@@ -214,11 +230,9 @@ def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Proj
     """The terminal sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops cleanly."""
     import signal
 
-    code, output = stop_a_front_door_run(
-        project, lambda process: os.killpg(process.pid, signal.SIGINT)
-    )
-    assert code == 130, output
-    assert "中断しました" in output
+    stopped = stop_a_front_door_run(project, lambda process: os.killpg(process.pid, signal.SIGINT))
+    assert stopped.code == 130, stopped.output
+    assert "中断しました" in stopped.output
 
 
 # ------------------------------------------------------------------ the smaller breaks (issue 20)
