@@ -362,7 +362,11 @@ def io_open(file: Any, mode: str = "r", buffering: int = -1, encoding: str | Non
 def getencoding() -> str:
     """``locale.getencoding()`` as on Windows: "On Windows, return the ANSI code page
     (ex: "cp1252")" (Python docs, locale.getencoding; 3.11+), GetACP() above, whatever the
-    UTF-8 mode. ``subprocess`` decodes a ``text=True`` child's output with it."""
+    UTF-8 mode. ``subprocess`` decodes a ``text=True`` child's output with it.
+
+    Not covered: an ``io.TextIOWrapper`` built directly without an encoding asks the C
+    runtime, not this module (the project builds none; ruff's PLW1514 finds ``open()``
+    and ``Path`` calls without ``encoding=`` too)."""
     return ANSI_CODE_PAGE
 
 
