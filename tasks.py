@@ -33,7 +33,7 @@ import sysconfig
 import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -266,11 +266,34 @@ def call(*command: str | Path) -> int:
             f"{typed('setup')} で作り直してから、もう一度実行してください"
         )
         return ExitCode.FAILED
-    while True:
-        try:
-            return process.wait()
-        except KeyboardInterrupt:
-            continue
+    with waiting_through_ctrl_break():
+        while True:
+            try:
+                return process.wait()
+            except KeyboardInterrupt:
+                continue
+
+
+@contextlib.contextmanager
+def waiting_through_ctrl_break() -> Iterator[None]:
+    """Windows: Ctrl-Break reaches this process as well as the command ("CTRL+C and
+    CTRL+BREAK signals ... to all processes attached to the console", https://learn.
+    microsoft.com/en-us/windows/console/ctrl-c-and-ctrl-break-signals). With no SIGBREAK
+    handler, the default handler would end this process at once ("a default handler
+    function that calls the ExitProcess function", https://learn.microsoft.com/en-us/
+    windows/console/handlerroutine), with STATUS_CONTROL_C_EXIT instead of the command's
+    code, and its Job object would then kill the command before it stopped by itself. So
+    the event is handled here by doing nothing: the command stops, this process ends
+    with its code (149)."""
+    number = getattr(signal, "SIGBREAK", None)
+    if number is None:
+        yield
+        return
+    previous = signal.signal(number, lambda signum, frame: None)
+    try:
+        yield
+    finally:
+        signal.signal(number, previous)
 
 
 # ------------------------------------------------------------------ the environment
@@ -795,7 +818,23 @@ def lab(extra: list[str]) -> int:
     )
 
 
+def index_answers(command: str, what: str) -> bool:
+    """True when the package index answers; else one line saying that ``command`` needs the
+    internet (pip would print English retry warnings for a minute instead)."""
+    if index_reachable(pip_config_index()):
+        return True
+    say(
+        f"インターネットに接続できないため、{what}。{typed(command)} は、"
+        "インターネットに接続できるパソコンで実行してください"
+    )
+    return False
+
+
 def lock(_: list[str]) -> int:
+    if not index_answers(
+        "lock", "requirements.lock を作り直せません（今の requirements.lock のままです）"
+    ):
+        return ExitCode.FAILED
     python = venv_python()
     return call(python, "-m", "pip", "install", "--quiet", "uv>=0.5") or call(
         python, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev", "--extra", "build",
@@ -1091,6 +1130,8 @@ def bundle(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     pins = lock_pins()
     if pins is None:
+        return ExitCode.FAILED
+    if not index_answers("bundle", f"{relative(options.output.resolve())} を作れません"):
         return ExitCode.FAILED
     targets = []
     if options.platform in {"all", "windows"}:

@@ -12,11 +12,16 @@ import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete
+from analysis.interrupts import TEST_HOOK
+
+from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete, wait_for_checkpoint
 
 
 def without_make() -> str:
@@ -42,19 +47,78 @@ def link_environment(project: Project) -> None:
         pytest.skip("this environment was not installed by tasks.py (run `python tasks.py setup`)")
 
 
-def front_door(project: Project, *arguments: str) -> subprocess.CompletedProcess[str]:
-    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment."""
+def front_door(
+    project: Project,
+    *arguments: str,
+    env: dict[str, str] | None = None,
+    wrapper: Sequence[str] = (),
+) -> subprocess.CompletedProcess[str]:
+    """``python tasks.py ARGUMENTS`` in the copy, with no make on PATH, using this environment.
+
+    ``env``: variables added to the environment; ``wrapper``: what starts the command (such
+    as ``unshare -n …`` to cut the network)."""
     link_environment(project)
     return subprocess.run(
-        [sys.executable, "tasks.py", *arguments],
+        [*wrapper, sys.executable, "tasks.py", *arguments],
         cwd=project.root,
         capture_output=True,
         text=True,
         encoding=project.encoding,
         timeout=RUN_TIMEOUT,
-        env=typed_by_hand(project.environment({"PATH": without_make()})),
+        env=typed_by_hand(project.environment({"PATH": without_make(), **(env or {})})),
         check=False,
     )
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """How a stopped front-door run ended."""
+
+    code: int
+    """tasks.py's exit code."""
+    output: str
+    """Its standard output (the run's, passed through)."""
+    seconds: float
+    """From the stop to tasks.py's end."""
+
+
+def stop_a_front_door_run(
+    project: Project, stop: Callable[[subprocess.Popen[str]], None], at: str = "tables-built"
+) -> Stopped:
+    """``tasks.py reports --force`` held at the checkpoint ``at``, then stopped by
+    ``stop(process)`` (Ctrl-C or Ctrl-Break from the terminal or console, tasks.py killed).
+
+    Returns once tasks.py, the run and its kernels have all ended (the pipes reach end of
+    file only then). Asserts what every way of stopping must leave: no kernel, and the
+    outputs as they were. The run has a process group (a console) of its own, as the
+    command a person types in a terminal or a ``cmd.exe`` window.
+    """
+    link_environment(project)
+    before = project.snapshot()
+    process = subprocess.Popen(
+        [sys.executable, "tasks.py", "reports", "--force"],
+        cwd=project.root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding=project.encoding,
+        env=typed_by_hand(project.environment({TEST_HOOK: f"{at}:hold"})),
+        start_new_session=True,  # Linux: a session; the simulation's console likewise
+    )
+    try:
+        wait_for_checkpoint(process, at)  # the run holds here until it is told
+        sent = time.monotonic()
+        stop(process)
+        process.wait(timeout=30)
+        seconds = time.monotonic() - sent
+        output = process.communicate(timeout=60)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=30)
+    assert project.kernels() == []
+    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    return Stopped(process.returncode, output, seconds)
 
 
 def typed_by_hand(environment: dict[str, str] | None = None) -> dict[str, str]:
@@ -80,17 +144,6 @@ def test_the_front_door_works_without_make_and_passes_arguments_through(
     assert "使い方：python3 tasks.py コマンド" in unknown.stdout  # what was typed; never make
 
 
-LOCKED_BEFORE = """
-import sys
-from pathlib import Path
-from analysis import outputs, pipeline
-from analysis.options import Options
-outputs.LOCK_RETRY_SECONDS = 0.5
-real = outputs._replaceable
-outputs._replaceable = lambda target: Path(target).name != "tables.xlsx" and real(target)
-sys.exit(pipeline.run(Options(force=True)))
-"""
-
 LOCKED_DURING = """
 import os, sys
 from analysis import outputs, pipeline
@@ -104,18 +157,6 @@ def held(source, target):
 outputs.os.replace = held
 sys.exit(pipeline.run(Options(force=True)))
 """
-
-
-def test_a_workbook_open_in_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
-    before = project.snapshot()
-    result = project.python(LOCKED_BEFORE)
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
-        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
-        "前回の出力はそのまま残っています"
-    )
-    assert_complete(project, before)
 
 
 def test_a_workbook_locked_during_the_commit_is_finished_by_the_next_run(project: Project) -> None:
@@ -189,33 +230,9 @@ def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Proj
     """The terminal sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops cleanly."""
     import signal
 
-    from .conftest import wait_for_checkpoint
-
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"},
-        start_new_session=True,  # a process group of its own, as a terminal's foreground job
-    )
-    try:
-        if process.stderr is None:
-            raise AssertionError("no stderr")
-        wait_for_checkpoint(process, "tables-built")
-        os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C in the terminal does
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        output = process.communicate(timeout=30)[0]
-    assert process.returncode == 130, output
-    assert "中断しました" in output
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    stopped = stop_a_front_door_run(project, lambda process: os.killpg(process.pid, signal.SIGINT))
+    assert stopped.code == 130, stopped.output
+    assert "中断しました" in stopped.output
 
 
 # ------------------------------------------------------------------ the smaller breaks (issue 20)
@@ -235,7 +252,9 @@ def test_bench_runs_without_make(project: Project) -> None:
     assert "make" not in result.stdout + result.stderr
 
 
-def test_clean_removes_every_output_and_cache(project: Project) -> None:
+@pytest.mark.parametrize("on_windows", [False, True], ids=["here", "on a pc"])
+def test_clean_removes_every_output_and_cache(project: Project, on_windows: bool) -> None:
+    project = Project(project.root, windows=on_windows)
     (project.root / ".cache").mkdir(exist_ok=True)
     (project.root / ".cache" / "last-error.log").write_text("x", encoding="utf-8")
     result = front_door(project, "clean")
@@ -250,57 +269,11 @@ def test_clean_removes_every_output_and_cache(project: Project) -> None:
     assert not (project.root / ".cache").exists()
 
 
-def test_clean_with_a_workbook_open_in_excel_changes_nothing(project: Project) -> None:
-    """Under the Windows simulation, Excel holds the workbook: DeleteFile and MoveFileEx
-    fail with a sharing violation (PermissionError), so ``clean`` removes nothing."""
-    from . import windows
-
-    pc = Project(project.root, windows=True)
-    link_environment(pc)
-    before = pc.snapshot()
-    held = pc.reports / "tables.xlsx"
-    assert held.is_file()
-    result = subprocess.run(
-        [sys.executable, "tasks.py", "clean"],
-        cwd=pc.root, capture_output=True, text=True, encoding=pc.encoding, timeout=RUN_TIMEOUT,
-        env=typed_by_hand(windows.environment(held=[held])), check=False,
-    )  # fmt: skip
-    assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip() == (
-        "reports/tables.xlsx を消せません（ほかのプログラムが開いています）。Excel などで開いている"
-        "場合は閉じてから、もう一度実行してください。何も消していません"
-    )
-    assert not result.stderr
-    assert pc.snapshot() == before  # untouched: nothing was removed
-    assert not (pc.root / ".cache-being-cleaned").exists()
-
-
 def test_a_killed_front_door_stops_its_run(project: Project) -> None:
     """Killing ``tasks.py`` (Task Manager, a closed console) ends the run it started, which
     leaves the outputs as they were (Linux: PR_SET_PDEATHSIG; Windows: a Job object)."""
-    from .conftest import wait_for_checkpoint
-
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**typed_by_hand(), "ANALYSIS_TEST_AT": "tables-built:hold"},
-    )
-    try:
-        wait_for_checkpoint(process, "tables-built")  # the run holds here until it is told
-        process.kill()  # tasks.py only (SIGKILL; TerminateProcess on Windows); the run is its child
-        process.wait(timeout=30)
-        # The pipes reach end of file only when the run and its kernels have all ended.
-        process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            process.kill()
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    # tasks.py only (SIGKILL; TerminateProcess on Windows); the run is its child
+    stop_a_front_door_run(project, lambda process: process.kill())
 
 
 def test_the_readme_commands_work_as_typed_in_cmd_exe() -> None:

@@ -45,7 +45,7 @@ os.execvp(sys.argv[1], sys.argv[1:])
 
 def without_network(*command: str) -> list[str]:
     """``command`` in a network namespace of its own: no interface but the loopback."""
-    return ["unshare", "-n", sys.executable, "-c", LOOPBACK_UP, *command]
+    return [shutil.which("unshare") or "unshare", "-n", sys.executable, "-c", LOOPBACK_UP, *command]
 
 
 def can_unshare() -> bool:

@@ -2,28 +2,32 @@
 
 Every command here runs under the Windows simulation (:mod:`tests.windows`): Excel
 holding ``tables.xlsx``, Ctrl-C and Ctrl-Break from the console, the console window
-closed during a run, ``tasks.py`` stopped from the console, cp932 output; and the
-``pdf`` command's browser found the Windows ways or failing to start. The full
-``reports`` run with age × sex data and scenarios, ``validate`` and ``pdf`` run under
-the simulation in :func:`tests.conftest.full_project`.
+closed during a run, ``tasks.py`` stopped from the console, cp932 output; every
+``tasks.py`` command a test can run (``setup``, ``unit``, ``test``, ``bench``, ``lab``,
+``proof``, ``clean``, ``lock`` and ``bundle`` without network); and the ``pdf``
+command's browser found the Windows ways or failing to start. The full ``tasks.py
+reports`` run with age × sex data and scenarios, ``validate`` and ``pdf`` run under the
+simulation in :func:`tests.conftest.full_project`.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+import tasks
 from analysis import pdf
 
 from . import windows
 from .conftest import Project, assert_complete, wait_for_checkpoint
-from .test_front_door import link_environment
+from .test_front_door import front_door, stop_a_front_door_run
+from .test_install import needs_unshare, without_network
 
 STOP_WITHIN_SECONDS = 2.0
 
@@ -33,57 +37,50 @@ def on_a_pc(project: Project) -> Project:
     return Project(project.root, windows=True)
 
 
-def test_a_workbook_held_by_excel_is_named_and_nothing_is_replaced(project: Project) -> None:
-    """Excel holds the workbook: it cannot be replaced (MoveFileEx), so nothing is."""
+REPLACE_REFUSED = (
+    "{0} を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
+    "{0} をExcelで開いている場合は閉じてから、もう一度実行してください。"
+    "前回の出力はそのまま残っています"
+)
+CLEAN_REFUSED = (
+    "{0} を消せません（ほかのプログラムが開いています）。Excel などで開いている"
+    "場合は閉じてから、もう一度実行してください。何も消していません"
+)
+
+
+def _refused_while_held(project: Project, held: str, *arguments: str) -> str:
+    """``py tasks.py ARGUMENTS`` on a PC where another program (Excel, a PDF viewer) holds
+    ``held`` open: it can be read, but not written, replaced, renamed or deleted
+    (ERROR_SHARING_VIOLATION, see the simulation). Asserts the command ends with 1 and
+    leaves the outputs complete and as they were; returns its last line."""
     pc = on_a_pc(project)
     before = pc.snapshot()
-    held = {windows.HELD: str(pc.reports / "tables.xlsx")}
-    result = pc.cli("reports", "--force", env=held)
+    assert (pc.root / held).is_file()
+    result = front_door(pc, *arguments, env={windows.HELD: str(pc.root / held)})
     assert result.returncode == 1, result.stdout + result.stderr
-    assert result.stdout.strip().splitlines()[-1] == (
-        "reports/tables.xlsx を置き換えられません（ほかのプログラムが開いているか、読み取り専用です）。"
-        "reports/tables.xlsx をExcelで開いている場合は閉じてから、もう一度実行してください。"
-        "前回の出力はそのまま残っています"
-    )
+    assert "Traceback" not in result.stdout + result.stderr
     assert_complete(pc, before)
+    assert not (pc.root / ".cache-being-cleaned").exists()
+    return result.stdout.strip().splitlines()[-1]
 
 
-def _stop_from_the_console(
-    project: Project, moment: str, event: int
-) -> tuple[int | None, float, str, dict[str, str]]:
-    pc = on_a_pc(project)
-    before = pc.snapshot()
-    with pc.started("reports", "--force", at=f"{moment}:hold") as process:
-        wait_for_checkpoint(process, moment)
-        sent = time.monotonic()
-        windows.console_event(process, event)
-        process.wait(timeout=30)
-        seconds = time.monotonic() - sent
-        output = process.stdout.read() if process.stdout else ""
-    return process.returncode, seconds, output, before
-
-
-def test_ctrl_c_in_the_console_stops_a_run_within_2_seconds(project: Project) -> None:
-    code, seconds, output, before = _stop_from_the_console(
-        project, "notebook:kpi", windows.CTRL_C_EVENT
-    )
-    assert code == 130, output
-    assert seconds < STOP_WITHIN_SECONDS, f"{seconds:.2f} s"
-    assert output.strip().splitlines()[-1].startswith("中断しました。")
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
-
-
-def test_ctrl_break_stops_a_run_like_ctrl_c(project: Project) -> None:
-    """Ctrl-Break is SIGBREAK on Windows (not SIGINT); the run stops as for Ctrl-C."""
-    code, seconds, output, before = _stop_from_the_console(
-        project, "tables-built", windows.CTRL_BREAK_EVENT
-    )
-    assert code == 128 + windows.SIGBREAK, output
-    assert seconds < STOP_WITHIN_SECONDS
-    assert "中断しました" in output
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+@pytest.mark.parametrize(
+    ("command", "held", "line"),
+    [
+        ("reports", "reports/tables.xlsx", REPLACE_REFUSED),
+        ("reports", "data/processed/population_population.csv", REPLACE_REFUSED),
+        ("clean", "reports/tables.xlsx", CLEAN_REFUSED),
+        ("clean", "reports/population.html", CLEAN_REFUSED),
+    ],
+)
+def test_a_file_held_by_another_program_is_named_and_nothing_is_changed(
+    project: Project, command: str, held: str, line: str
+) -> None:
+    """Excel holds the workbook (or a CSV, or a browser the report): ``reports`` cannot
+    replace it (MoveFileEx), so it replaces nothing; ``clean`` cannot delete it
+    (DeleteFile), so it deletes nothing."""
+    arguments = ("reports", "--force") if command == "reports" else (command,)
+    assert _refused_while_held(project, held, *arguments) == line.format(held)
 
 
 @pytest.mark.parametrize("moment", ["cell:kpi:3", "move:0"])
@@ -91,8 +88,13 @@ def test_closing_the_console_window_is_repaired_by_the_next_run(
     project: Project, moment: str
 ) -> None:
     """The close event ends the process as soon as the C runtime's handler returns: a kill."""
-    code, _, _, before = _stop_from_the_console(project, moment, windows.CTRL_CLOSE_EVENT)
-    assert code is not None and code < 0
+    pc = on_a_pc(project)
+    before = pc.snapshot()
+    with pc.started("reports", "--force", at=f"{moment}:hold") as process:
+        wait_for_checkpoint(process, moment)
+        windows.console_event(process, windows.CTRL_CLOSE_EVENT)
+        code = process.wait(timeout=30)
+    assert code < 0
     again = on_a_pc(project).cli("reports")
     assert again.returncode == 0, again.stdout + again.stderr
     assert_complete(project, before)
@@ -101,8 +103,6 @@ def test_closing_the_console_window_is_repaired_by_the_next_run(
 def test_tasks_py_validates_and_prints_on_a_pc(built_project: Project, tmp_path: Path) -> None:
     """The front door itself under the simulation: ``py tasks.py validate`` and ``pdf`` (the
     latter only reaches the browser check here: it runs in the shared built copy)."""
-    from .test_front_door import front_door
-
     pc = on_a_pc(Project(tmp_path / "pc"))
     shutil.copytree(built_project.root, pc.root, symlinks=True)
     validated = front_door(pc, "validate")
@@ -114,32 +114,26 @@ def test_tasks_py_validates_and_prints_on_a_pc(built_project: Project, tmp_path:
     assert printed.stdout.strip().startswith("PDF の出力先 reports/pdf がファイルになっています")
 
 
-def test_ctrl_c_in_the_console_reaches_tasks_py_and_the_run(project: Project) -> None:
-    """The console sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops."""
-    link_environment(project)
-    before = project.snapshot()
-    process = subprocess.Popen(
-        [sys.executable, "tasks.py", "reports", "--force"],
-        cwd=project.root,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        encoding=windows.ENCODING,
-        env=windows.environment({**os.environ, "ANALYSIS_TEST_AT": "tables-built:hold"}),
-        **windows.new_console_group(),  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("event", "moment", "code"),
+    [
+        (windows.CTRL_C_EVENT, "notebook:kpi", 130),
+        (windows.CTRL_BREAK_EVENT, "tables-built", 128 + windows.SIGBREAK),
+    ],
+    ids=["ctrl-c", "ctrl-break"],
+)
+def test_the_console_event_stops_tasks_py_and_its_run_within_2_seconds(
+    project: Project, event: int, moment: str, code: int
+) -> None:
+    """The console sends Ctrl-C or Ctrl-Break to tasks.py and to the run (Ctrl-Break is
+    SIGBREAK, not SIGINT): tasks.py waits, the run stops as for Ctrl-C, and tasks.py ends
+    with the run's code (130; 149 = 128 + SIGBREAK, 21), as the README says."""
+    stopped = stop_a_front_door_run(
+        on_a_pc(project), lambda process: windows.console_event(process, event), at=moment
     )
-    try:
-        wait_for_checkpoint(process, "tables-built")
-        windows.console_event(process, windows.CTRL_C_EVENT)
-        process.wait(timeout=30)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        output = process.communicate(timeout=30)[0]
-    assert process.returncode == 130, output
-    assert "中断しました" in output
-    assert project.kernels() == []
-    assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
+    assert stopped.code == code, stopped.output
+    assert stopped.seconds < STOP_WITHIN_SECONDS, f"{stopped.seconds:.2f} s"
+    assert stopped.output.strip().splitlines()[-1].startswith("中断しました。")
 
 
 def test_a_second_run_in_another_console_is_refused_by_the_lock_file(project: Project) -> None:
@@ -166,6 +160,103 @@ def test_a_character_cp932_lacks_is_shown_as_a_question_mark(fresh_project: Proj
     # 〜 (U+301C) is written as cp932's 0x8160, which reads back as ～ (U+FF5E).
     assert result.stdout.splitlines()[0] == "?田～版.csv:-: -: ファイルがありません"
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- every tasks.py command on a PC
+# reports, validate and pdf: tests.conftest.full_project; clean: tests/test_front_door.py.
+
+ONE_QUICK_TEST = (
+    "tests/test_install.py", "-q", "-p", "no:cacheprovider", "-n", "0",
+    "-k", "test_messages_name_the_command_the_person_typed",
+)  # fmt: skip
+"""What ``test`` and ``unit`` are given to run: one quick test, not the suite again."""
+
+
+def test_setup_on_a_set_up_pc_does_nothing(fresh_project: Project) -> None:
+    """``py tasks.py setup`` where the environment is installed and current: no output, no
+    install, the stamp untouched (every command runs it first)."""
+    pc = on_a_pc(fresh_project)
+    result = front_door(pc, "setup")
+    stamp = pc.root / ".venv" / ".installed-stamp"
+    before = stamp.stat().st_mtime_ns
+    again = front_door(pc, "setup")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (again.returncode, again.stdout, again.stderr) == (0, "", "")
+    assert stamp.stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("command", ["unit", "test"])
+def test_the_test_commands_run_on_a_pc(fresh_project: Project, command: str) -> None:
+    """``unit`` (pytest) and ``test`` (ruff, mypy, then pytest), with the arguments passed
+    through to pytest; pytest itself runs simulated, as on the PC."""
+    result = front_door(on_a_pc(fresh_project), command, *ONE_QUICK_TEST)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b1 passed\b", result.stdout), result.stdout
+    if command == "test":
+        assert "All checks passed!" in result.stdout  # ruff
+        assert "Success: no issues found" in result.stdout  # mypy
+
+
+def test_bench_quick_path_runs_on_a_pc(project: Project) -> None:
+    result = front_door(on_a_pc(project), "bench", "--only-no-op", "--repeat", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "python tasks.py reports" in result.stdout
+    assert "make" not in result.stdout + result.stderr
+
+
+def test_lab_configures_jupyterlab_on_a_pc(fresh_project: Project) -> None:
+    """``py tasks.py lab --help``: JupyterLab configured (the kernel, notebooks/*.py opened as
+    notebooks) and started, which answers ``--help`` without starting a server."""
+    result = front_door(on_a_pc(fresh_project), "lab", "--help")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "JupyterLab" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_proof_on_a_pc(project: Project) -> None:
+    """``py tasks.py proof``: the proof sheet where a browser is installed, else one line."""
+    browser = pdf.find_browser()  # here: the front door's PATH has no make, nor /usr/bin
+    result = front_door(on_a_pc(project), "proof", env={"ANALYSIS_BROWSER": browser or ""})
+    if browser is not None:
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert (project.reports / "pdf" / "proof.png").is_file()
+    else:
+        assert result.returncode == 1
+        assert result.stdout.strip() == (
+            "PDF を作るためのブラウザ（Microsoft Edge、Google Chrome、Chromium）が見つかりません。"
+            "どれかを入れるか、環境変数 ANALYSIS_BROWSER にその実行ファイルを指定してください"
+        )
+    assert "Traceback" not in result.stderr
+
+
+@needs_unshare
+@pytest.mark.parametrize(
+    ("command", "cannot"),
+    [
+        ("lock", "requirements.lock を作り直せません（今の requirements.lock のままです）"),
+        ("bundle", "dist/analysis-offline.zip を作れません"),
+    ],
+)
+def test_lock_and_bundle_without_the_internet_are_one_line(
+    fresh_project: Project, command: str, cannot: str
+) -> None:
+    """On a PC cut off from the internet (a network namespace without network), ``lock`` and
+    ``bundle`` say in one line that they need it, and change nothing."""
+    pc = on_a_pc(fresh_project)
+    lock = (pc.root / "requirements.lock").read_bytes()
+    result = front_door(
+        pc, command,
+        env={"PIP_CONFIG_FILE": os.devnull, "PIP_INDEX_URL": tasks.DEFAULT_INDEX},
+        wrapper=without_network(),
+    )  # fmt: skip
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.strip() == (
+        f"インターネットに接続できないため、{cannot}。python3 tasks.py {command} は、"
+        "インターネットに接続できるパソコンで実行してください"
+    )
+    assert not result.stderr
+    assert (pc.root / "requirements.lock").read_bytes() == lock
+    assert not (pc.root / "dist").exists()
 
 
 # ---------------------------------------------------------------- pdf: the browser

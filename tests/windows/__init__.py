@@ -12,8 +12,8 @@ listed by ``tests/test_portability.py``.
 
 Use: ``pytest --windows`` runs every command a test starts under the simulation
 (also ``ANALYSIS_SIMULATE_WINDOWS=1 pytest``); the pipeline's main end-to-end run
-(``full_project``: reports with age × sex data and scenarios, validate, pdf) and the
-tests in this folder always run under it.
+(``full_project``: ``tasks.py reports`` with age × sex data and scenarios, ``validate``,
+``pdf``), ``tests/test_windows.py`` and the tests in this folder always run under it.
 """
 
 from __future__ import annotations

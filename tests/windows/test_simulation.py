@@ -18,9 +18,17 @@ WRAPPER = "import sys; exec(compile(sys.argv[1], '<probe>', 'exec'), {'__name__'
 
 
 def simulated(
-    code: str, cwd: Path, project: bool = True, held: list[Path] | None = None
+    code: str,
+    cwd: Path,
+    project: bool = True,
+    held: list[Path] | None = None,
+    utf8_mode: bool = False,
 ) -> subprocess.CompletedProcess[bytes]:
     """``code`` run in a simulated process (its stdout and stderr as bytes)."""
+    env = environment(held=held)
+    env.pop("PYTHONUTF8", None)
+    if utf8_mode:
+        env["PYTHONUTF8"] = "1"
     return subprocess.run(
         [
             sys.executable,
@@ -31,7 +39,7 @@ def simulated(
         ],
         cwd=cwd,
         capture_output=True,
-        env=environment(held=held),
+        env=env,
         timeout=60,
         check=False,
     )
@@ -333,6 +341,55 @@ def test_text_mode_writes_crlf_in_the_ansi_code_page(tmp_path: Path) -> None:
     assert (tmp_path / "path.txt").read_bytes() == b"a\r\n"
     assert (tmp_path / "lf.txt").read_bytes() == b"a\n"
     assert (tmp_path / "binary.txt").read_bytes() == b"a\n"
+
+
+def test_the_locale_encoding_is_the_ansi_code_page(tmp_path: Path) -> None:
+    """Without ``encoding=``, every way of opening text uses cp932 (GetACP() == 932): a
+    UTF-8 file with Japanese breaks on reading, and Japanese is written as cp932. So a
+    run under the simulation fails where the project forgot ``encoding=``."""
+    (tmp_path / "utf8.csv").write_text("市町村\n一関市\n", encoding="utf-8")
+    result = simulated(
+        """
+        import io, locale, subprocess, sys
+        from pathlib import Path
+        print(locale.getencoding(), locale.getpreferredencoding(), locale.getpreferredencoding(False),
+              io.text_encoding(None))
+        Path("path.txt").write_text("平泉町\\n")
+        with open("locale.txt", "w", encoding="locale", newline="") as handle:
+            handle.write("平泉町\\n")
+        try:
+            Path("utf8.csv").read_text()
+            print("read as UTF-8")
+        except UnicodeDecodeError:
+            print("UnicodeDecodeError")
+        child = subprocess.run(
+            [sys.executable, "-c", "import sys; sys.stdout.buffer.write('一関'.encode('cp932'))"],
+            capture_output=True, text=True, check=True, env={},
+        )
+        print(child.stdout == "一関")
+        """,
+        tmp_path,
+    )
+    assert output(result).splitlines() == ["cp932 cp932 cp932 locale", "UnicodeDecodeError", "True"]
+    assert (tmp_path / "path.txt").read_bytes() == "平泉町\r\n".encode("cp932")
+    assert (tmp_path / "locale.txt").read_bytes() == "平泉町\n".encode("cp932")
+
+
+def test_utf8_mode_keeps_utf8_as_on_windows(tmp_path: Path) -> None:
+    """``PYTHONUTF8=1`` (what tasks.py gives pip): UTF-8 by default, the ANSI code page still
+    the locale's encoding (Python docs, UTF-8 mode; locale.getencoding ignores it)."""
+    result = simulated(
+        """
+        import locale
+        from pathlib import Path
+        Path("utf8.txt").write_text("一関\\n")
+        print(locale.getencoding(), locale.getpreferredencoding())
+        """,
+        tmp_path,
+        utf8_mode=True,
+    )
+    assert output(result).splitlines() == ["cp932 utf-8"]
+    assert (tmp_path / "utf8.txt").read_bytes() == "一関\r\n".encode()
 
 
 def test_redirected_stdout_is_strict_cp932(tmp_path: Path) -> None:

@@ -10,7 +10,10 @@ Each rule cites the documentation it follows. Two kinds:
 * **Behaviour**, for every caller in the process (the project's code and the
   libraries alike, as Windows does it to all of them): ``os.fsync`` needs write
   access; a file held open cannot be replaced, renamed or deleted; text files
-  are written with CRLF in the ANSI code page (cp932); standard output and error
+  are written with CRLF in the ANSI code page (cp932), which is also the locale's
+  encoding (``locale.getencoding``, ``getpreferredencoding``, ``encoding="locale"``,
+  so ``Path.read_text()`` and ``subprocess(text=True)`` without ``encoding=`` read
+  and write cp932); standard output and error
   redirected to a file or pipe are cp932; ``subprocess.Popen`` signals as on
   Windows; no symbolic links without a privilege.
 * **What exists**, as seen by the project's own modules (``analysis``,
@@ -45,6 +48,7 @@ import contextlib
 import errno
 import functools
 import io
+import locale
 import os
 import signal
 import stat
@@ -63,7 +67,14 @@ ANSI_CODE_PAGE = "cp932"
 """Japanese Windows' ANSI code page (GetACP() == 932): the default text encoding of
 ``open()`` and of redirected standard streams (Python docs, "Using Python on
 Windows", UTF-8 mode: "Windows still uses legacy encodings for the system encoding
-(the ANSI Code Page)"; Python 3.15 turns UTF-8 mode on by default, 3.11–3.14 do not)."""
+(the ANSI Code Page)"; Python 3.15 turns UTF-8 mode on by default, 3.11–3.14 do not).
+
+Microsoft Learn, GetACP: "Retrieves the current Windows ANSI code page (ACP) identifier
+for the operating system"
+(https://learn.microsoft.com/en-us/windows/win32/api/winnls/nf-winnls-getacp); "Code Page
+Identifiers": 932 is "ANSI/OEM Japanese; Japanese (Shift-JIS)"
+(https://learn.microsoft.com/en-us/windows/win32/intl/code-page-identifiers), the system
+locale of a Japanese Windows ("Language for non-Unicode programs": 日本語)."""
 
 # ---------------------------------------------------------------- signals as Windows has them
 # Python docs, signal: "On Windows, signal() can only be called with SIGABRT, SIGFPE,
@@ -331,16 +342,39 @@ def io_open(file: Any, mode: str = "r", buffering: int = -1, encoding: str | Non
     Text mode: "newline ... If newline is None, any '\\n' characters written are
     translated to the system default line separator, os.linesep" (Python docs, open),
     which is '\\r\\n' on Windows; and "The default encoding is platform dependent
-    (whatever locale.getencoding() returns)" — the ANSI code page, cp932.
+    (whatever locale.getencoding() returns)" — the ANSI code page, cp932. The same for
+    ``encoding="locale"``, which ``pathlib``'s ``read_text``/``write_text``/``open`` pass
+    when given no encoding (``io.text_encoding``): "locale" is the locale encoding. In
+    Python's UTF-8 mode (``PYTHONUTF8=1``, ``-X utf8``) the default is UTF-8 on Windows too.
     """
     if _writing(mode):
         _check_not_held_for_writing(file)
     if "b" not in mode:
         if newline is None and _writing(mode):
             newline = "\r\n"
-        if encoding is None:
+        if encoding is None and not sys.flags.utf8_mode:
             encoding = ANSI_CODE_PAGE
+        elif encoding == "locale":
+            encoding = getencoding()
     return _real.io_open(file, mode, buffering, encoding, errors, newline, closefd, opener)
+
+
+def getencoding() -> str:
+    """``locale.getencoding()`` as on Windows: "On Windows, return the ANSI code page
+    (ex: "cp1252")" (Python docs, locale.getencoding; 3.11+), GetACP() above, whatever the
+    UTF-8 mode. ``subprocess`` decodes a ``text=True`` child's output with it.
+
+    Not covered: an ``io.TextIOWrapper`` built directly without an encoding asks the C
+    runtime, not this module (the project builds none; ruff's PLW1514 finds ``open()``
+    and ``Path`` calls without ``encoding=`` too)."""
+    return ANSI_CODE_PAGE
+
+
+def getpreferredencoding(do_setlocale: bool = True) -> str:
+    """``locale.getpreferredencoding()`` as on Windows: the ANSI code page, or "utf-8" in
+    UTF-8 mode (Python docs, locale.getpreferredencoding: "On Windows, return the ANSI code
+    page"; "The Python UTF-8 Mode: ... return 'utf-8' always")."""
+    return "utf-8" if sys.flags.utf8_mode else ANSI_CODE_PAGE
 
 
 def os_open(path: Any, flags: int, mode: int = 0o777, *, dir_fd: int | None = None) -> int:
@@ -544,9 +578,10 @@ def _redirected_streams() -> None:
     (i.e. the ANSI codepage)"; errors: stdout "strict", stderr "backslashreplace".
     PEP 528 gives the console itself UTF-8 (a terminal here keeps UTF-8). The C
     runtime's text-mode descriptor writes '\\n' as CRLF. PYTHONIOENCODING overrides,
-    as on Windows.
+    as on Windows, and so does UTF-8 mode (Python docs, "Python UTF-8 Mode":
+    "sys.stdin, sys.stdout and sys.stderr ... use UTF-8 as their text encoding").
     """
-    if os.environ.get("PYTHONIOENCODING"):
+    if os.environ.get("PYTHONIOENCODING") or sys.flags.utf8_mode:
         return
     for name, errors in (("stdout", "strict"), ("stderr", "backslashreplace")):
         stream = getattr(sys, name)
@@ -585,6 +620,8 @@ def install() -> None:
     os.symlink = symlink
     io.open = io_open
     builtins.open = io_open
+    locale.getencoding = getencoding  # type: ignore[attr-defined,unused-ignore]
+    locale.getpreferredencoding = getpreferredencoding
     subprocess.Popen.send_signal = _popen_send_signal  # type: ignore[method-assign]
     subprocess.Popen.terminate = _popen_terminate  # type: ignore[method-assign]
     subprocess.Popen.kill = _popen_terminate  # type: ignore[method-assign]
