@@ -11,11 +11,15 @@ from dataclasses import dataclass
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis import precision
 from analysis.labels import japanese
 
-PEOPLE = "{:,.0f}"
-PERCENT = "{:.2f}"
-RATIO = "{:.3f}"
+PEOPLE = precision.style("people")
+PERCENT = precision.style("percent")
+RATIO = precision.style("ratio")
+POINTS_SIGNED = precision.style("points", signed=True)
+PERCENT_SIGNED = precision.style("percent", signed=True)
+PEOPLE_SIGNED = precision.style("people", signed=True)
 
 
 def table(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import agesex, cohort, scenarios
+from analysis import agesex, cohort, precision, scenarios
 from analysis.agesex import AgeSexLoaded
 from analysis.cells import read_municipality_registry
 from analysis.data import Edition, PopulationData, load_all, read_editions
@@ -296,7 +296,7 @@ def key_points(
         derived = "（前後の公表年から補間）" if bool(row["interpolated"]) else ""
         points.append(
             f"{year}年の{area}の{role}人口は{row['total']:,.0f}人{derived}、"
-            f"高齢化率は{row['aging_rate_pct']:.1f}%です（{edition.short_label}）。"
+            f"高齢化率は{precision.text(row['aging_rate_pct'], 'percent')}です（{edition.short_label}）。"
         )
     comparison = tables["comparison"]
     match = comparison[(comparison["municipality"] == area) & (comparison["year"] == year)]
@@ -304,7 +304,7 @@ def key_points(
         gap = match.iloc[0]
         points.append(
             f"展望人口は推計人口より{abs(gap['gap']):,.0f}人{'多く' if gap['gap'] >= 0 else '少なく'}、"
-            f"展望÷推計の比は{gap['ratio']:.3f}です。"
+            f"展望÷推計の比は{precision.number(gap['ratio'], 'ratio')}です。"
         )
     targets = tables["targets"]
     for row in targets[(targets["municipality"] == area) & (targets["year"] == year)].itertuples():
@@ -316,7 +316,8 @@ def key_points(
             )
         else:
             points.append(
-                f"{year}年の高齢化率目標{row.target:g}%程度に対し、人口ビジョンの値は{row.vision_value:.2f}%です。"
+                f"{year}年の高齢化率目標{precision.text(row.target, 'percent')}程度に対し、"
+                f"人口ビジョンの値は{precision.text(row.vision_value, 'percent')}です。"
             )
     if findings:
         problems, corrected = problem_count(findings)
@@ -330,18 +331,17 @@ def key_points(
 
 
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
-    """The targets table with each value in its own unit and one precision per quantity:
-    people whole (人), rates to 0.1 % as the targets are printed (約39.5%), and the
-    difference of two rates in ポイント."""
+    """The targets table with each value in its own unit and one precision per quantity
+    (:mod:`analysis.precision`): people whole (人), rates in % and the difference of two
+    rates in ポイント, both to two decimals."""
     people = targets["quantity"] == "population"
 
     def shown(values: pd.Series, signed: bool = False) -> pd.Series:
-        sign = "+" if signed else ""
         return pd.Series(
             [
-                f"{v:{sign},.0f}人"
-                if is_people
-                else (f"{v:{sign}.1f}ポイント" if signed else f"{v:.1f}%")
+                precision.text(
+                    v, "people" if is_people else ("points" if signed else "percent"), signed=signed
+                )
                 for v, is_people in zip(values, people, strict=True)
             ],
             index=values.index,
@@ -363,7 +363,7 @@ def facts_for_display(facts_table: pd.DataFrame) -> pd.DataFrame:
     """Facts stated only in the source's prose (not targets): what, year, value with its unit."""
     shown = facts_table[~facts_table["fact"].str.startswith(("target_", "gap_"))]
     values = [
-        f"{v:,.0f}人" if quantity == "population" else f"{v:g}%"
+        precision.text(v, "people" if quantity == "population" else "percent")
         for v, quantity in zip(shown["value"], shown["quantity"], strict=True)
     ]
     return pd.DataFrame(

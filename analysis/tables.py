@@ -16,7 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, plan_changes, population, revision, scenarios, spending
+from analysis import (
+    dictionary,
+    kpi,
+    plan_changes,
+    population,
+    precision,
+    revision,
+    scenarios,
+    spending,
+)
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -292,7 +301,9 @@ def _number_formats(worksheet: Any, frame: pd.DataFrame) -> None:
     """Each numeric column formatted by its unit; a column whose unit depends on the row
     (the 目標 table: people or %) is formatted row by row."""
     by_row = (
-        frame["quantity"].map({"population": "#,##0", "aging_rate": "0.0"})
+        frame["quantity"].map(
+            {"population": precision.excel("people"), "aging_rate": precision.excel("percent")}
+        )
         if "quantity" in frame
         else None
     )

@@ -12,7 +12,7 @@
 # # 人口ビジョン・将来推計の新旧比較
 #
 # 改訂された人口ビジョンや新しい社人研推計を、それが置き換える版と比べます。
-# 差 = 新しい版 − 以前の版（人）、差の率 = 差 ÷ 以前の版 × 100（%）。
+# 差はすべて「新−旧」（新しい版 − 以前の版）です：差（人）= 新しい版 − 以前の版、差の率 = 差 ÷ 以前の版 × 100（%）。
 
 # %% tags=["parameters"]
 vision_path = ""  # 改訂された人口ビジョンのファイル（空欄なら登録済みの版のみ）
@@ -30,7 +30,9 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, revision
 from analysis.agesex import AGE_LABELS
-from analysis.display import PEOPLE, PERCENT, bullets, heading, html_text, paragraph, strong, table
+from analysis.display import (
+    PEOPLE, PEOPLE_SIGNED, PERCENT, PERCENT_SIGNED, POINTS_SIGNED, bullets, heading, html_text, paragraph, strong, table,
+)
 from analysis.paths import REPORTS
 from analysis.schema import REGION
 
@@ -67,7 +69,7 @@ for old, new in revision_pairs:
     display(
         table(
             summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption="目標年の総人口（人）",
         )
     )
@@ -75,15 +77,15 @@ for old, new in revision_pairs:
     display(
         table(
             aging,
-            {"old_aging_rate_pct": PERCENT, "new_aging_rate_pct": PERCENT, "aging_rate_difference_points": "{:+.2f}"},
-            caption="高齢化率の差（ポイント）",
+            {"old_aging_rate_pct": PERCENT, "new_aging_rate_pct": PERCENT, "aging_rate_difference_points": POINTS_SIGNED},
+            caption="高齢化率の差（新−旧、ポイント）",
         )
     )
     display(
         table(
             diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
-            caption="市町・年・年齢区分別の差",
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
+            caption="市町・年・年齢区分別の差（新−旧）",
         )
     )
     areas = [m for m in [*data.municipalities, REGION] if m in set(diff["municipality"])]
@@ -109,7 +111,7 @@ for old, new in revision_pairs:
         region = by_age[(by_age["municipality"] == REGION) & (by_age["year"] == last)]
         display(table(
             region.drop(columns=["municipality", "year"]),
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.1f}"},
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption=f"圏域の男女・年齢階級別人口（{last}年）",
         ))
         for area in [m for m in [*data.municipalities, REGION] if m in set(by_age["municipality"])]:
@@ -127,9 +129,9 @@ for old, new in revision_pairs:
 #
 # | 数値 | 算出方法 |
 # | --- | --- |
-# | 差（人） | 新しい版の人口 − 以前の版の人口 |
-# | 差の率（%） | 差 ÷ 以前の版の人口 × 100 |
-# | 高齢化率の差（ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
+# | 差（新−旧、人） | 新しい版の人口 − 以前の版の人口 |
+# | 差の率（新−旧、%） | （新しい版の人口 − 以前の版の人口）÷ 以前の版の人口 × 100 |
+# | 高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
 # | 比較する年 | 両方の版が公表している年と目標年。目標年を公表していない版は前後の公表年から線形補間（「補間値」欄に○） |
 # | 一部の市町だけの新しい版 | 新しい版にない市町は比較しません。新しい版の圏域は、その市町に以前の版の値を使った合計です |
 # | 圏域 | 提供ファイルに圏域がなく、すべての市町の値がある場合は市町の合計 |

@@ -230,8 +230,8 @@ def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
     tables = population.build_tables(data, base_year=2020, target_year=2028)
     shown = population.targets_for_display(tables["targets"])
     rates = shown[shown["quantity"] == "aging_rate"]
-    assert rates["target"].tolist()[0] == "39.5%"
-    assert rates["vision_value"].tolist()[0] == "39.8%"
+    assert rates["target"].tolist()[0] == "39.50%"
+    assert rates["vision_value"].tolist()[0] == "39.80%"
     assert rates["difference"].str.endswith("ポイント").all()
     people = shown[shown["quantity"] == "population"]
     assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()

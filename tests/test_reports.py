@@ -330,7 +330,7 @@ def test_the_workbook_explains_itself_and_formats_numbers_by_unit(built_project:
         return {worksheet.cell(row=r, column=column).number_format for r in range(2, 12)}
 
     assert formats("年齢構造", "総人口（人）") == {"#,##0"}
-    assert formats("年齢構造", "高齢化率（%）") == {"0.0"}
+    assert formats("年齢構造", "高齢化率（%）") == {"0.00"}  # analysis.precision
     assert formats("年齢構造", "年") == {"0"}
     assert formats("事業費", "事業費（千円）") == {"#,##0"}
     assert formats("KPI一覧", "期待進捗率") == {"0%"}
