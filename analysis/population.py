@@ -330,6 +330,86 @@ def key_points(
     return points
 
 
+def vision_points(
+    tables: dict[str, pd.DataFrame], vision: Edition, extended_after: int = 0
+) -> list[str]:
+    """The 将来展望 (the vision in use) in the 要点, one sentence each: its 圏域 in the plan's
+    target year against the plan's target, its 2060 and 2070 (延長 said), and when its aging
+    rate peaks."""
+    structure = tables["age_structure"]
+    rows = structure[
+        (structure["edition"] == vision.edition) & (structure["municipality"] == REGION)
+    ].set_index("year")
+    if rows.empty:
+        return []
+    # 「人口ビジョン（2024年3月）の将来展望」, or the name alone when it says 将来展望 (no
+    # brackets inside brackets).
+    name = (
+        vision.short_label
+        if vision.short_label.startswith("将来展望")
+        else f"{vision.short_label}の将来展望"
+    )
+    points = []
+    target, target_year = default_settler_target()
+    if target_year in rows.index:
+        value = float(rows.loc[target_year, "total"])
+        side = "上回ります" if value >= target else "下回ります"
+        points.append(
+            f"{name}の{target_year}年の圏域の人口は{precision.text(value, 'people')}で、"
+            f"計画の目標{precision.text(target, 'people')}程度を"
+            f"{precision.text(abs(value - target), 'people')}{side}。"
+        )
+    later = [y for y in (2060, 2070) if y in rows.index]
+    if later:
+        described = "、".join(
+            f"{y}年{precision.text(float(rows.loc[y, 'total']), 'people')}" for y in later
+        )
+        extended = [y for y in later if extended_after and y > extended_after]
+        points.append(
+            f"{name}の圏域の人口は{described}です"
+            + (
+                f"（{'・'.join(map(str, extended))}年は延長：{extended_after}年より後は最後の期間の率を据え置き）。"
+                if extended
+                else "。"
+            )
+        )
+    else:
+        points.append(
+            f"{name}には2060年・2070年の値がありません（最後の年は{int(rows.index.max())}年）。"
+        )
+    rates = rows["aging_rate_pct"].dropna()
+    if len(rates):
+        peak = int(rates.idxmax())
+        points.append(
+            f"{name}の圏域の高齢化率は{peak}年に最も高く{precision.text(float(rates.loc[peak]), 'percent')}です"
+            + ("（延長した年）。" if extended_after and peak > extended_after else "。")
+        )
+    return points
+
+
+def extended_rows(frame: pd.DataFrame, after: int, edition: str | None = None) -> pd.Series:
+    """True on the rows (of ``edition``, when the frame has editions) whose year is past
+    ``after``, the last year of the data a vision made from a scenario was projected from:
+    延長 years, the last period's rates held. All False when ``after`` is 0 (a vision as
+    published has no 延長)."""
+    if not after:
+        return pd.Series(False, index=frame.index)
+    later = frame["year"] > after
+    if edition is not None and "edition" in frame:
+        later &= frame["edition"] == edition
+    return later
+
+
+def extended_note(after: int) -> str:
+    """The sentence saying what the 延長 marks mean (empty when nothing is extended)."""
+    if not after:
+        return ""
+    return (
+        f"将来展望の{after}年より後の年は、基準のデータの最後の年（{after}年）より後を最後の期間の率を"
+        "据え置いて推計した「延長」の値です（表の「延長」欄に○、図では網掛けと「（延長）」）。"
+    )
+
+
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
     """The targets table with each value in its own unit and one precision per quantity
     (:mod:`analysis.precision`): people whole (人), rates in % and the difference of two

@@ -20,6 +20,7 @@ projection_path = ""  # 新しい社人研推計のファイル
 vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
 projection_label = ""
 vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファイル名」）
+vision_extended_after = 0  # シナリオから作った展望の基準のデータの最終年（これより後は「延長」。0 なら延長なし）
 target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 
@@ -64,16 +65,23 @@ for old, new in revision_pairs:
               and f.params.get("editions") in (f"{old.edition} {new.edition}", f"{new.edition} {old.edition}")]
     if census:
         display(paragraph(strong("国勢調査の年の違い"), "：" + " ".join(census)))
+    # A vision made from a scenario runs past its data's last year: those years are 延長.
+    extended_after = int(vision_extended_after or 0) if new.edition == "vision_supplied" else 0
+    if extended_after:
+        display(paragraph(population.extended_note(extended_after)))
     diff = revision.differences(frame, old.edition, new.edition, years)
+    diff = diff.assign(extended=population.extended_rows(diff, extended_after))
+    marks = ["extended"] if diff["extended"].any() else []
     summary = revision.target_year_summary(diff, years)
     display(
         table(
-            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
+            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated", *marks]],
             {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption="目標年の総人口（人）",
         )
     )
     aging = revision.aging_differences(frame, old.edition, new.edition, years)
+    aging = aging.assign(extended=population.extended_rows(aging, extended_after))[[*aging.columns, *marks]]
     display(
         table(
             aging,
@@ -83,7 +91,7 @@ for old, new in revision_pairs:
     )
     display(
         table(
-            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
+            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated", *marks]],
             {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption="市町・年・年齢区分別の差（新−旧）",
         )
@@ -91,7 +99,8 @@ for old, new in revision_pairs:
     areas = [m for m in [*data.municipalities, REGION] if m in set(diff["municipality"])]
     for area in areas:
         figures.show(
-            figures.revision_overlay(frame, area, (old.edition, old.short_label), (new.edition, new.short_label)),
+            figures.revision_overlay(frame, area, (old.edition, old.short_label), (new.edition, new.short_label),
+                                     extended_after=extended_after or None),
             f"revision_{new.edition}_{area}",
             figure_dir,
         )
