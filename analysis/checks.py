@@ -516,7 +516,7 @@ def _census_pair(
             for fact in stated.itertuples():
                 if round(new_rate, int(fact.rounding)) != fact.value:
                     follows += (
-                        f"原資料の本文の「{fact.description}」{fact.value:g}%は、"
+                        f"原資料の本文の「{fact.description} {fact.value:g}%」は、"
                         f"国勢調査の値では{precision.text(new_rate, 'percent')}です。"
                     )
         if second.replaces == first.edition or first.replaces == second.edition:

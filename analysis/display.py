@@ -75,7 +75,10 @@ def table(
         styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    return styler.set_table_attributes(f'class="report-table{" report-wide" if wide else ""}"')
+    classes = "report-table" + (" report-wide" if wide else "")
+    if not wide and len(shown) <= WHOLE_ROWS:
+        classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
+    return styler.set_table_attributes(f'class="{classes}"')
 
 
 PORTRAIT_WIDTH = 63
@@ -87,6 +90,10 @@ WRAPPED_TEXT = 14
 """A long text column is given about this many characters a line when printed."""
 NARROW_TEXT = 7
 """The characters a line of a long text column in a short table made to fit portrait."""
+WHOLE_ROWS = 40
+"""A portrait table of at most this many rows fits one A4 page at the printed size: it is never
+split (the tail of a split one was left alone on a page before a landscape page, a page a fifth
+full); a longer one breaks between rows."""
 FEW_ROWS = 1
 """A table of at most this many rows is made to fit portrait rather than printed landscape
 (more rows move their heading onto the landscape page with them, see the report template)."""

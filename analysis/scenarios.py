@@ -737,14 +737,15 @@ def settlers_table(results: Results) -> pd.DataFrame:
 def settler_details(base: Base, profile: np.ndarray) -> str:
     """Who the settlers are assumed to be and how the 圏域's are shared, in words."""
     ages = [
-        f"{'男' if s == 0 else '女'}{AGE_WORDS.get(base.groups[a], base.groups[a])} {profile[s, a]:.1%}"
+        f"{'男' if s == 0 else '女'}{AGE_WORDS.get(base.groups[a], base.groups[a])} {precision.text(profile[s, a] * 100, 'percent')}"
         for s in range(2)
         for a in range(len(base.groups))
         if profile[s, a] > 0
     ]
     totals = base.population[0].sum(axis=(1, 2))
     shares = "、".join(
-        f"{m} {t / totals.sum():.1%}" for m, t in zip(base.municipalities, totals, strict=True)
+        f"{m} {precision.text(t / totals.sum() * 100, 'percent')}"
+        for m, t in zip(base.municipalities, totals, strict=True)
     )
     return (
         f"転入超過の男女・年齢構成は設定の仮定（{'、'.join(ages)}）で、圏域の転入超過は"

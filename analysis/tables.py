@@ -167,7 +167,32 @@ def build(options: Options) -> Built:
             projected, options.vision_from_scenario
         )[0]
     labels = {e.edition: e.label for e in data.editions}
-    return Built(tables, [*data.findings, *kpi_findings, *notes], labels)
+    return Built(
+        mark_extended(tables, options.vision_extended_after),
+        [*data.findings, *kpi_findings, *notes],
+        labels,
+    )
+
+
+SUPPLIED_VISION = "vision_supplied"
+
+
+def mark_extended(tables: dict[str, pd.DataFrame], after: int) -> dict[str, pd.DataFrame]:
+    """The population and revision tables with an ``extended`` column (延長) where a vision made
+    from a scenario shows years past its data's last year ``after`` (unchanged when 0)."""
+    if not after:
+        return tables
+    marked = dict(tables)
+    for name, frame in tables.items():
+        if not name.startswith(("population_", "revision_")) or "year" not in frame:
+            continue
+        column = next((c for c in ("edition", "new_edition", "alternative") if c in frame), None)
+        if column is None:
+            continue
+        later = (frame[column] == SUPPLIED_VISION) & (frame["year"] > after)
+        if later.any():
+            marked[name] = frame.assign(extended=later)
+    return marked
 
 
 DICTIONARY = "data_dictionary"

@@ -278,3 +278,13 @@ def test_only_interpolated_years_are_marked_and_tables_use_the_editions_named(
         t for t in report.tables if str(t["caption"]).startswith("圏域の高齢化率と人口指数")
     )
     assert "人口ビジョン（2024年3月）" not in " ".join(indices["texts"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["population", "kpi", "revision", "projection"])
+def test_no_report_shows_an_empty_table(full_project: Project, name: str) -> None:
+    """A table of headers without a single row says nothing: a report leaves it out (or says in
+    words that there is nothing to show)."""
+    report = read_report(full_project.reports / f"{name}.html")
+    assert report.tables, name
+    empty = [t["caption"] or "(no caption)" for t in report.tables if not t["cells"]]
+    assert empty == []

@@ -119,6 +119,17 @@ def _extended_tables(path: Path) -> list[str]:
     return [str(t["caption"]) for t in report.tables if "延長" in t["texts"]]  # type: ignore[operator]
 
 
+def _unmarked_tables(path: Path, after: int) -> list[str]:
+    """Tables showing a year past ``after`` without a 延長 column."""
+    report = read_report(path)
+    return [
+        str(t["caption"])
+        for t in report.tables
+        if any(re.fullmatch(r"20\d\d", x.strip()) and int(x) > after for x in t["texts"])  # type: ignore[attr-defined]
+        and "延長" not in t["texts"]  # type: ignore[operator]
+    ]
+
+
 def test_a_vision_from_a_scenario_marks_its_extended_years(vision_run: Project) -> None:
     last = max(
         int(y) for y in re.findall(r"(20\d\d)年", _svg_texts(vision_run, "population_by_age"))
@@ -130,8 +141,8 @@ def test_a_vision_from_a_scenario_marks_its_extended_years(vision_run: Project) 
     population_tables = _extended_tables(vision_run.reports / "population.html")
     assert any("年齢3区分別人口" in c for c in population_tables), population_tables
     assert any("高齢化率と人口指数" in c for c in population_tables), population_tables
-    revision_tables = _extended_tables(vision_run.reports / "revision.html")
-    assert revision_tables, "the revision's tables mark the extended years"
+    for name in ("population", "revision"):
+        assert _unmarked_tables(vision_run.reports / f"{name}.html", 2050) == [], name
     text = " ".join(read_report(vision_run.reports / "population.html").text)
     assert "延長" in text and "2050年より後" in text
 
@@ -141,3 +152,16 @@ def test_a_published_vision_marks_no_year(full_project: Project) -> None:
         assert "延長" not in _svg_texts(full_project, prefix), prefix
     for name in ("population", "revision"):
         assert _extended_tables(full_project.reports / f"{name}.html") == [], name
+
+
+def test_the_workbook_marks_the_extended_rows_of_a_vision_from_a_scenario() -> None:
+    from analysis.tables import mark_extended
+
+    frame = pd.DataFrame(
+        {"edition": ["vision_supplied", "vision_supplied", "ipss_2018"], "year": [2050, 2055, 2055]}
+    )
+    tables = {"population_age_structure": frame, "kpi_overview": frame}
+    marked = mark_extended(tables, 2050)
+    assert marked["population_age_structure"]["extended"].tolist() == [False, True, False]
+    assert "extended" not in marked["kpi_overview"]
+    assert mark_extended(tables, 0) is tables, "a vision as published: nothing marked"

@@ -93,5 +93,15 @@ QUOTED = re.compile(r"「[^」]*」")
 def test_no_report_gives_a_rate_at_another_precision(full_project: Project, name: str) -> None:
     """Outside a quotation of the source (「…」), every % in a report's text has two decimals:
     no list mixes 39.8% and 39.80%."""
-    text = QUOTED.sub("", "".join(read_report(full_project.reports / f"{name}.html").text))
-    assert ONE_DECIMAL_RATE.findall(text) == []
+    report = read_report(full_project.reports / f"{name}.html")
+    text = "".join(report.text)
+    for checked in report.tables:
+        # The data checks compare a printed value with the computed one at the source's own
+        # rounding: that table quotes the source, as printed.
+        if str(checked["caption"]).startswith("検証の結果"):
+            text = text.replace("".join(checked["texts"]), "")  # type: ignore[arg-type]
+    found = [
+        QUOTED.sub("", text)[max(0, m.start() - 30) : m.end()]
+        for m in ONE_DECIMAL_RATE.finditer(QUOTED.sub("", text))
+    ]
+    assert found == []
