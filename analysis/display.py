@@ -76,7 +76,8 @@ def table(
     if caption:
         styler = styler.set_caption(html.escape(caption))
     classes = "report-table" + (" report-wide" if wide else "")
-    if not wide and len(shown) <= WHOLE_ROWS:
+    long_text = [c for c in text_columns if c not in short]
+    if not wide and print_lines(shown, long_text, wrapped) <= WHOLE_LINES:
         classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
     return styler.set_table_attributes(f'class="{classes}"')
 
@@ -90,10 +91,23 @@ WRAPPED_TEXT = 14
 """A long text column is given about this many characters a line when printed."""
 NARROW_TEXT = 7
 """The characters a line of a long text column in a short table made to fit portrait."""
-WHOLE_ROWS = 40
-"""A portrait table of at most this many rows fits one A4 page at the printed size: it is never
-split (the tail of a split one was left alone on a page before a landscape page, a page a fifth
-full); a longer one breaks between rows."""
+WHOLE_LINES = 48
+"""A portrait table of at most this many printed lines (:func:`print_lines`; about 80 fit an A4
+page at the printed size) is never split: the tail of a split one was left alone on a page
+before a landscape page, a page a fifth full. Moved whole to the next page, it leaves the page
+before at least about 40% full; a longer one breaks between rows."""
+
+
+def print_lines(shown: pd.DataFrame, long_text: list[object], wrapped: int = WRAPPED_TEXT) -> int:
+    """The printed lines of a table's rows, an estimate (each row as many lines as its longest
+    wrapped text needs at ``wrapped`` characters a line; the header counts two)."""
+    lines = 2
+    for _, row in shown.iterrows():
+        longest = max((len(str(row[c])) for c in long_text if pd.notna(row[c])), default=0)
+        lines += max(1, -(-longest // wrapped))
+    return lines
+
+
 FEW_ROWS = 1
 """A table of at most this many rows is made to fit portrait rather than printed landscape
 (more rows move their heading onto the landscape page with them, see the report template)."""

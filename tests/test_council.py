@@ -137,7 +137,7 @@ def test_the_projection_states_its_inputs_and_checks_its_base_year(full_project:
     assert "生残率（シミュレーション2・移動の倍率に使用）：提供された生残率" in text
     assert "基準年（2020年）の合計特殊出生率（入力値）：一関市 1.45、平泉町 1.38" in text
     assert "圏域の転入超過は基準年（2020年）の人口の比で市町に分けます（一関市" in text
-    assert "男20～24歳 12.5%" in text
+    assert "男20～24歳 12.50%" in text
 
 
 def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:

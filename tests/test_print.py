@@ -248,3 +248,13 @@ def test_no_page_is_less_than_a_quarter_full_except_the_last(printed: Project, n
         f"p.{n}: {share:.0%}" for n, share in enumerate(shares[:-1], start=1) if share < QUARTER
     ]
     assert thin == []
+
+
+def test_no_page_of_the_four_proof_runs_is_less_than_a_quarter_full(proof_run: Project) -> None:
+    """The same in the four runs of the proof (the default; a scenario made the vision; a
+    partial revision; example KPI actuals): every report, every page but its last."""
+    thin = []
+    for pdf in sorted((proof_run.reports / "pdf").glob("*.pdf")):
+        shares = fullness(pdf)
+        thin += [f"{pdf.stem} p.{n}: {s:.0%}" for n, s in enumerate(shares[:-1], 1) if s < QUARTER]
+    assert thin == []

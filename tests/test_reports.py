@@ -99,7 +99,7 @@ def test_population_html_is_offline_without_code_and_in_japanese(built_project: 
     ):
         assert heading in html
     # Facts carried in data/raw are shown: the 1955 peak, the newer projection's 2040 aging rate.
-    assert "185,454人" in html and "46.7%" in html
+    assert "185,454人" in html and "46.70%" in html
     assert html.count("data:image/png;base64,") >= 5
     assert "13,289" in html
     assert "/work/" not in html and "/tmp/" not in html, "no machine paths in the report"
