@@ -26,11 +26,14 @@ def table(
     frame: pd.DataFrame,
     formats: dict[str, str] | None = None,
     caption: str = "",
+    one_line: dict[str, int] | None = None,
 ) -> Styler:
     """A Styler with Japanese headers, thousands separators, and a fixed id.
 
     ``formats`` maps *original* column names to format strings. The HTML id is a
-    hash of the content, so two runs give identical HTML.
+    hash of the content, so two runs give identical HTML. ``one_line`` maps original text
+    columns to the characters they keep on one line when printed (a label repeated on every
+    row, such as a scenario's name, that would double each row's height if it wrapped).
     """
     shown = japanese(frame)
     renamed = dict(zip(frame.columns, shown.columns, strict=True))
@@ -68,6 +71,15 @@ def table(
         if pd.notna(longest) and longest > 0:
             styler = styler.set_properties(
                 subset=[column], **{"min-width": f"{min(int(longest), wrapped) * 0.7:.1f}em"}
+            )
+    for original, characters in (one_line or {}).items():
+        if original not in renamed:
+            continue
+        column = renamed[original]
+        longest = shown[column].dropna().astype(str).str.len().max()
+        if pd.notna(longest) and longest > 0:
+            styler = styler.set_properties(
+                subset=[column], **{"min-width": f"{min(int(longest), characters) + 0.5:.1f}em"}
             )
     if short:
         # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column

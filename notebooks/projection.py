@@ -160,6 +160,7 @@ if projected is not None:
              "aging_rate_pct": PERCENT, "women_20_39": PEOPLE, "women_20_39_change_pct": PERCENT_SIGNED,
              "cwr": precision.style("cwr")},
             caption="圏域のシナリオ別の人口と指標",
+            one_line={"scenario": 13},  # two lines a row would push the last rows onto a page of their own
         )
     )
     assumed = projected.indicators[projected.indicators["tfr"].notna() & (projected.indicators["scenario"] == "sim1")]
