@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import cohort, messages
+from analysis import cohort, messages, precision
 from analysis.corrections import apply_corrections
 from analysis.findings import Finding
 from analysis.io import LINE, read_records
@@ -507,16 +507,17 @@ def _census_pair(
         if old_total and new_total:
             old_rate, new_rate = old_old / old_total * 100, new_old / new_total * 100
             follows = (
-                f"このため{year}年の圏域の高齢化率は、{first.short_label}では{old_rate:.1f}%、"
-                f"{second.short_label}では{new_rate:.1f}%（基準年は国勢調査の値）です。"
+                f"このため{year}年の圏域の高齢化率は、{first.short_label}では"
+                f"{precision.text(old_rate, 'percent')}、{second.short_label}では"
+                f"{precision.text(new_rate, 'percent')}（基準年は国勢調査の値）です。"
             )
             stated = facts[(facts["year"] == year) & (facts["quantity"] == "aging_rate")
                            & (facts["municipality"] == REGION)]  # fmt: skip
             for fact in stated.itertuples():
                 if round(new_rate, int(fact.rounding)) != fact.value:
                     follows += (
-                        f"原資料の本文の「{fact.description}」{fact.value:g}%は、"
-                        f"国勢調査の値では{new_rate:.{int(fact.rounding)}f}%です。"
+                        f"原資料の本文の「{fact.description} {fact.value:g}%」は、"
+                        f"国勢調査の値では{precision.text(new_rate, 'percent')}です。"
                     )
         if second.replaces == first.edition or first.replaces == second.edition:
             follows += (

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from analysis import precision
 from analysis.labels import COLUMN_LABELS, SHEET_NAMES
 
 TABLE_NOTES = {
@@ -212,7 +213,7 @@ COLUMN_NOTES = {
     "share_pct": "割合",
 }
 
-_UNIT = re.compile(r"（(人／5年|人／年|人|%|千円|ポイント)[、）]")
+_UNIT = re.compile(r"[（、](人／5年|人／年|人|%|千円|ポイント)[、）]")
 _YEAR_COLUMNS = {"year", "target_year"}
 _FISCAL_YEAR_COLUMNS = {"fiscal_year", "as_of_fiscal_year", "actual_fiscal_year",
                         "baseline_fiscal_year", "target_fiscal_year",
@@ -238,20 +239,13 @@ def unit(column: str) -> str:
 def number_format(column: str) -> str:
     """The Excel number format for a numeric column: decimals as the quantity deserves."""
     kind = unit(column)
-    if kind in {"人", "千円", "人／5年", "人／年"} or column in {"gap", "difference_people"}:
-        return "#,##0"
-    if kind in {"%", "ポイント"} or column.endswith("_pct"):
-        return "0.0"
     if kind in {"年", "年度"}:
         return "0"
     if kind.startswith("割合"):
         return "0%"
-    if column in {"ratio", "cwr"}:
-        return "0.000"
-    if column == "index":
-        return "0.000"
-    if column == "tfr":
-        return "0.00"
+    quantity = precision.of_column(column, kind)
+    if quantity is not None:
+        return precision.excel(quantity)
     return "#,##0.0#"
 
 

@@ -12,22 +12,29 @@ from dataclasses import dataclass
 import pandas as pd
 from pandas.io.formats.style import Styler
 
+from analysis import precision
 from analysis.labels import japanese
 
-PEOPLE = "{:,.0f}"
-PERCENT = "{:.2f}"
-RATIO = "{:.3f}"
+PEOPLE = precision.style("people")
+PERCENT = precision.style("percent")
+RATIO = precision.style("ratio")
+POINTS_SIGNED = precision.style("points", signed=True)
+PERCENT_SIGNED = precision.style("percent", signed=True)
+PEOPLE_SIGNED = precision.style("people", signed=True)
 
 
 def table(
     frame: pd.DataFrame,
     formats: dict[str, str] | None = None,
     caption: str = "",
+    one_line: dict[str, int] | None = None,
 ) -> Styler:
     """A Styler with Japanese headers, thousands separators, and a fixed id.
 
     ``formats`` maps *original* column names to format strings. The HTML id is a
-    hash of the content, so two runs give identical HTML.
+    hash of the content, so two runs give identical HTML. ``one_line`` maps original text
+    columns to the characters they keep on one line when printed (a label repeated on every
+    row, such as a scenario's name, that would double each row's height if it wrapped).
     """
     shown = japanese(frame)
     renamed = dict(zip(frame.columns, shown.columns, strict=True))
@@ -66,13 +73,26 @@ def table(
             styler = styler.set_properties(
                 subset=[column], **{"min-width": f"{min(int(longest), wrapped) * 0.7:.1f}em"}
             )
+    for original, characters in (one_line or {}).items():
+        if original not in renamed:
+            continue
+        column = renamed[original]
+        longest = shown[column].dropna().astype(str).str.len().max()
+        if pd.notna(longest) and longest > 0:
+            styler = styler.set_properties(
+                subset=[column], **{"min-width": f"{min(int(longest), characters) + 0.5:.1f}em"}
+            )
     if short:
         # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
         # would otherwise stack them one character per line.
         styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
     if caption:
         styler = styler.set_caption(html.escape(caption))
-    return styler.set_table_attributes(f'class="report-table{" report-wide" if wide else ""}"')
+    classes = "report-table" + (" report-wide" if wide else "")
+    long_text = [c for c in text_columns if c not in short]
+    if not wide and print_lines(shown, long_text, wrapped) <= WHOLE_LINES:
+        classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
+    return styler.set_table_attributes(f'class="{classes}"')
 
 
 PORTRAIT_WIDTH = 63
@@ -84,6 +104,23 @@ WRAPPED_TEXT = 14
 """A long text column is given about this many characters a line when printed."""
 NARROW_TEXT = 7
 """The characters a line of a long text column in a short table made to fit portrait."""
+WHOLE_LINES = 48
+"""A portrait table of at most this many printed lines (:func:`print_lines`; about 80 fit an A4
+page at the printed size) is never split: the tail of a split one was left alone on a page
+before a landscape page, a page a fifth full. Moved whole to the next page, it leaves the page
+before at least about 40% full; a longer one breaks between rows."""
+
+
+def print_lines(shown: pd.DataFrame, long_text: list[object], wrapped: int = WRAPPED_TEXT) -> int:
+    """The printed lines of a table's rows, an estimate (each row as many lines as its longest
+    wrapped text needs at ``wrapped`` characters a line; the header counts two)."""
+    lines = 2
+    for _, row in shown.iterrows():
+        longest = max((len(str(row[c])) for c in long_text if pd.notna(row[c])), default=0)
+        lines += max(1, -(-longest // wrapped))
+    return lines
+
+
 FEW_ROWS = 1
 """A table of at most this many rows is made to fit portrait rather than printed landscape
 (more rows move their heading onto the landscape page with them, see the report template)."""

@@ -22,7 +22,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import Collection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Annotation, Text
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -326,15 +326,48 @@ def from_zero(axis: Axes) -> None:
     axis.set_ylim(0, top * 1.05 if top > 0 else 1)
 
 
+EXTENDED_SHADE = "#e6e6e6"
+
+
+def extended_label(after_year: int) -> str:
+    """The legend entry of the shaded 延長 span: 「延長（2050年より後）」."""
+    return f"延長（{after_year}年より後）"
+
+
+def shade_extended(axis: Axes, after_year: int | None, *, legend: bool = True) -> None:
+    """Years past ``after_year`` (the edition's own last year) shaded as 延長, behind the data,
+    with a legend entry 「延長（2050年より後）」; nothing when ``after_year`` is None or the
+    axis ends before it. Call after the data are drawn (the span runs to the axis's end)."""
+    if after_year is None:
+        return
+    left, right = axis.get_xlim()
+    if right <= after_year:
+        return
+    axis.axvspan(after_year, right, color=EXTENDED_SHADE, zorder=0,
+                 label=extended_label(after_year) if legend else "_nolegend_")  # fmt: skip
+    axis.set_xlim(left, right)
+
+
+def year_tick(year: int, *, interpolated: bool = False, extended: bool = False,
+              crowded: bool = False) -> str:  # fmt: skip
+    """A year's tick label on a bar chart: 「2028年（補間）」, 「2055年（延長）」."""
+    mark = "補間" if interpolated else ("延長" if extended else "")
+    if not mark:
+        return f"{year}年"
+    return f"{year}年（{mark}）" if crowded else f"{year}年\n({mark})"
+
+
 def population_by_age(
     structure: pd.DataFrame,
     municipality: str,
     editions: Sequence[tuple[str, str]],
+    extended_after: dict[str, int] | None = None,
 ) -> Figure:
     """Stacked bars of the three age groups per year, one panel per edition, side by side.
 
     ``structure`` is :func:`analysis.cohort.age_structure` output; ``editions`` are
-    (edition id, panel title) pairs. Interpolated years are hatched.
+    (edition id, panel title) pairs. Interpolated years are hatched; years past an edition's
+    own last year (``extended_after``: edition id → that year) are labelled 「（延長）」.
     """
     figure, axes = plt.subplots(
         1, len(editions), figsize=(5.2 * len(editions), 4.2), sharey=True, squeeze=False
@@ -363,9 +396,15 @@ def population_by_age(
                           rotation=90 if crowded else 0, xytext=(0, 2),
                           textcoords="offset points")  # fmt: skip
         axis.set_xticks(list(positions))
+        after = (extended_after or {}).get(edition)
         axis.set_xticklabels(
             [
-                f"{y}年" + (("（補間）" if crowded else "\n(補間)") if d else "")
+                year_tick(
+                    int(y),
+                    interpolated=bool(d),
+                    crowded=crowded,
+                    extended=after is not None and y > after,
+                )
                 for y, d in zip(rows["year"], rows["interpolated"], strict=True)
             ],
             fontsize=8,
@@ -391,10 +430,12 @@ def aging_rate_trajectories(
     structure: pd.DataFrame,
     editions: Sequence[tuple[str, str, str]],
     municipalities: Sequence[str],
+    extended_after: int | None = None,
 ) -> Figure:
     """Aging rate (%) per year: one colour per municipality, one line style per edition kind.
 
-    ``editions`` are (edition id, label, kind) triples.
+    ``editions`` are (edition id, label, kind) triples; years past ``extended_after`` (an
+    edition's own last year, when one is extended) are shaded as 延長.
     """
     figure, axis = plt.subplots(figsize=(8, 4.5))
     for colour, municipality in zip(MUNICIPALITY_COLOURS, municipalities, strict=False):
@@ -414,6 +455,7 @@ def aging_rate_trajectories(
     axis.set_xlabel("年")
     axis.set_title("高齢化率（65歳以上人口 ÷ 総人口）の推移")
     from_zero(axis)
+    shade_extended(axis, extended_after)
     axis.legend(loc="lower right", ncol=2, fontsize=8)
     figure.tight_layout()
     return figure
@@ -428,11 +470,13 @@ def projection_vs_vision(
     targets: pd.DataFrame,
     newer_projection: pd.DataFrame,
     labels: dict[str, str],
+    extended_after: int | None = None,
 ) -> Figure:
     """The source's chart: 社人研推計 vs 人口ビジョン (total, 人), with targets and the newer projection.
 
     ``projection`` and ``vision`` have ``year, population, derived``; ``targets``
-    and ``newer_projection`` have ``year, population, label``.
+    and ``newer_projection`` have ``year, population, label``; years past
+    ``extended_after`` (the vision's edition's own last year) are shaded as 延長.
     """
     figure, axis = plt.subplots(figsize=(8.5, 5))
     for rows, key, colour, style in (
@@ -508,6 +552,7 @@ def projection_vs_vision(
     axis.set_xlim(right=axis.get_xlim()[1] + 2.5)  # room for the labels of the last year
     axis.set_title("圏域の推計人口と展望人口の比較")
     from_zero(axis)
+    shade_extended(axis, extended_after)
     axis.legend(loc="lower left")
     figure.tight_layout()
     return figure
@@ -711,11 +756,16 @@ def budget_by_initiative(
 
 
 def revision_overlay(
-    frame: pd.DataFrame, municipality: str, old: tuple[str, str], new: tuple[str, str]
+    frame: pd.DataFrame,
+    municipality: str,
+    old: tuple[str, str],
+    new: tuple[str, str],
+    extended_after: int | None = None,
 ) -> Figure:
     """Both editions for one municipality: population by age group (人) and aging rate (%).
 
-    ``old`` and ``new`` are (edition id, label); the old edition is dashed.
+    ``old`` and ``new`` are (edition id, label); the old edition is dashed; years past
+    ``extended_after`` (the new edition's own last year, when it is extended) shaded as 延長.
     """
     # One above the other: side by side, the legends and the year labels ran together.
     figure, (left, right) = plt.subplots(2, 1, figsize=(8.5, 9.5))
@@ -756,7 +806,14 @@ def revision_overlay(
         wrapped = "\n".join(textwrap.wrap(f"{kind}：{label}", 30))
         return Line2D([], [], color="#333333", linestyle=style, label=wrapped)
 
-    editions = [edition_entry(old[1], "--", "破線"), edition_entry(new[1], "-", "実線")]
+    editions: list[Artist] = [
+        edition_entry(old[1], "--", "破線"),
+        edition_entry(new[1], "-", "実線"),
+    ]
+    for axis in (left, right):
+        shade_extended(axis, extended_after, legend=False)
+    if extended_after is not None and left.get_xlim()[1] > extended_after:
+        editions.append(Patch(color=EXTENDED_SHADE, label=extended_label(extended_after)))
     groups = [
         Line2D([], [], color=AGE_COLOURS.get(group, "#333333"), marker="o", markersize=3,
                label=AGE_GROUP_LABELS[group])

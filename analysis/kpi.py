@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from analysis import plan as plan_editions
-from analysis import vocabulary
+from analysis import precision, vocabulary
 from analysis.cells import normalise_text, parse_number
 from analysis.findings import (
     DataError,
@@ -637,7 +637,7 @@ def design_flags(
                 row.kpi_id,
                 "target_below_baseline",
                 None,
-                f"{row.baseline_value:,g} → {row.target_value:,g} {row.unit}（{row.required_change_pct:+.1f}%）",
+                f"{row.baseline_value:,g} → {row.target_value:,g} {row.unit}（{precision.text(row.required_change_pct, 'percent', signed=True)}）",
             )
         )
     for row in planned[planned["direction"] == "maintain"].itertuples():

@@ -61,6 +61,10 @@ class Options:
     """Where the supplied vision comes from, for the report's 出典 (else described in words)."""
     age_sex_label: str = ""
     """The name of the supplied age × sex edition (``--age-sex-label``), for the reports' 出典."""
+    vision_extended_after: int = 0
+    """The last year of the edition a vision made from a scenario was projected from: its years
+    after that are 延長 (the last period's rates held), marked so in every table and figure.
+    0: the vision is as published, every year its own (set by ``--vision-from-scenario``)."""
 
     @property
     def projection_inputs(self) -> tuple[Path, ...]:

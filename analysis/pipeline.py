@@ -78,6 +78,7 @@ def reports_for(options: Options) -> list[Report]:
         "vision_label": options.vision_label,
         "projection_label": options.projection_label,
         "vision_source": options.vision_source,
+        "vision_extended_after": options.vision_extended_after,
     }
     target_years = ",".join(str(y) for y in comparison_years(options.target_year))
     revision = [
@@ -194,6 +195,7 @@ def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Opti
         vision=VISION_FROM_SCENARIO,
         vision_label=options.vision_label or population.vision_label_of(label),
         vision_source=f"市町独自のシナリオ「{label}」の推計（男女・5歳階級別）から作成",
+        vision_extended_after=int(projected.results.base.years[-1]) if projected else 0,
     )
 
 

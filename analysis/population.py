@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import agesex, cohort, scenarios
+from analysis import agesex, cohort, precision, scenarios
 from analysis.agesex import AgeSexLoaded
 from analysis.cells import read_municipality_registry
 from analysis.data import Edition, PopulationData, load_all, read_editions
@@ -296,7 +296,7 @@ def key_points(
         derived = "（前後の公表年から補間）" if bool(row["interpolated"]) else ""
         points.append(
             f"{year}年の{area}の{role}人口は{row['total']:,.0f}人{derived}、"
-            f"高齢化率は{row['aging_rate_pct']:.1f}%です（{edition.short_label}）。"
+            f"高齢化率は{precision.text(row['aging_rate_pct'], 'percent')}です（{edition.short_label}）。"
         )
     comparison = tables["comparison"]
     match = comparison[(comparison["municipality"] == area) & (comparison["year"] == year)]
@@ -304,7 +304,7 @@ def key_points(
         gap = match.iloc[0]
         points.append(
             f"展望人口は推計人口より{abs(gap['gap']):,.0f}人{'多く' if gap['gap'] >= 0 else '少なく'}、"
-            f"展望÷推計の比は{gap['ratio']:.3f}です。"
+            f"展望÷推計の比は{precision.number(gap['ratio'], 'ratio')}です。"
         )
     targets = tables["targets"]
     for row in targets[(targets["municipality"] == area) & (targets["year"] == year)].itertuples():
@@ -316,7 +316,8 @@ def key_points(
             )
         else:
             points.append(
-                f"{year}年の高齢化率目標{row.target:g}%程度に対し、人口ビジョンの値は{row.vision_value:.2f}%です。"
+                f"{year}年の高齢化率目標{precision.text(row.target, 'percent')}程度に対し、"
+                f"人口ビジョンの値は{precision.text(row.vision_value, 'percent')}です。"
             )
     if findings:
         problems, corrected = problem_count(findings)
@@ -329,19 +330,98 @@ def key_points(
     return points
 
 
+def vision_points(
+    tables: dict[str, pd.DataFrame], vision: Edition, extended_after: int = 0
+) -> list[str]:
+    """The 将来展望 (the vision in use) in the 要点, one sentence each: its 圏域 in the plan's
+    target year against the plan's target, its 2060 and 2070 (延長 said), and when its aging
+    rate peaks."""
+    structure = tables["age_structure"]
+    rows = structure[
+        (structure["edition"] == vision.edition) & (structure["municipality"] == REGION)
+    ].set_index("year")
+    if rows.empty:
+        return []
+    # 「人口ビジョン（2024年3月）の将来展望」, or the name alone when it says 将来展望 (no
+    # brackets inside brackets).
+    name = (
+        vision.short_label
+        if vision.short_label.startswith("将来展望")
+        else f"{vision.short_label}の将来展望"
+    )
+    points = []
+    target, target_year = default_settler_target()
+    if target_year in rows.index:
+        value = float(rows.loc[target_year, "total"])
+        side = "上回ります" if value >= target else "下回ります"
+        points.append(
+            f"{name}の{target_year}年の圏域の人口は{precision.text(value, 'people')}で、"
+            f"計画の目標{precision.text(target, 'people')}程度を"
+            f"{precision.text(abs(value - target), 'people')}{side}。"
+        )
+    later = [y for y in (2060, 2070) if y in rows.index]
+    if later:
+        described = "、".join(
+            f"{y}年{precision.text(float(rows.loc[y, 'total']), 'people')}" for y in later
+        )
+        extended = [y for y in later if extended_after and y > extended_after]
+        points.append(
+            f"{name}の圏域の人口は{described}です"
+            + (
+                f"（{'・'.join(map(str, extended))}年は延長：{extended_after}年より後は最後の期間の率を据え置き）。"
+                if extended
+                else "。"
+            )
+        )
+    else:
+        points.append(
+            f"{name}には2060年・2070年の値がありません（最後の年は{int(rows.index.max())}年）。"
+        )
+    rates = rows["aging_rate_pct"].dropna()
+    if len(rates):
+        peak = int(rates.idxmax())
+        points.append(
+            f"{name}の圏域の高齢化率は{peak}年に最も高く{precision.text(float(rates.loc[peak]), 'percent')}です"
+            + ("（延長した年）。" if extended_after and peak > extended_after else "。")
+        )
+    return points
+
+
+def extended_rows(frame: pd.DataFrame, after: int, edition: str | None = None) -> pd.Series:
+    """True on the rows (of ``edition``, when the frame has editions) whose year is past
+    ``after``, the last year of the data a vision made from a scenario was projected from:
+    延長 years, the last period's rates held. All False when ``after`` is 0 (a vision as
+    published has no 延長)."""
+    if not after:
+        return pd.Series(False, index=frame.index)
+    later = frame["year"] > after
+    if edition is not None and "edition" in frame:
+        later &= frame["edition"] == edition
+    return later
+
+
+def extended_note(after: int) -> str:
+    """The sentence saying what the 延長 marks mean (empty when nothing is extended)."""
+    if not after:
+        return ""
+    return (
+        f"将来展望の{after}年より後の年は、基準のデータの最後の年（{after}年）より後を最後の期間の率を"
+        "据え置いて推計した「延長」の値です（表の「延長」欄に○、図では網掛けと「（延長）」）。"
+    )
+
+
 def targets_for_display(targets: pd.DataFrame) -> pd.DataFrame:
-    """The targets table with each value in its own unit and one precision per quantity:
-    people whole (人), rates to 0.1 % as the targets are printed (約39.5%), and the
-    difference of two rates in ポイント."""
+    """The targets table with each value in its own unit and one precision per quantity
+    (:mod:`analysis.precision`): people whole (人), rates in % and the difference of two
+    rates in ポイント, both to two decimals."""
     people = targets["quantity"] == "population"
 
     def shown(values: pd.Series, signed: bool = False) -> pd.Series:
-        sign = "+" if signed else ""
         return pd.Series(
             [
-                f"{v:{sign},.0f}人"
-                if is_people
-                else (f"{v:{sign}.1f}ポイント" if signed else f"{v:.1f}%")
+                precision.text(
+                    v, "people" if is_people else ("points" if signed else "percent"), signed=signed
+                )
                 for v, is_people in zip(values, people, strict=True)
             ],
             index=values.index,
@@ -363,7 +443,7 @@ def facts_for_display(facts_table: pd.DataFrame) -> pd.DataFrame:
     """Facts stated only in the source's prose (not targets): what, year, value with its unit."""
     shown = facts_table[~facts_table["fact"].str.startswith(("target_", "gap_"))]
     values = [
-        f"{v:,.0f}人" if quantity == "population" else f"{v:g}%"
+        precision.text(v, "people" if quantity == "population" else "percent")
         for v, quantity in zip(shown["value"], shown["quantity"], strict=True)
     ]
     return pd.DataFrame(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
@@ -12,9 +14,35 @@ from analysis.schema import REGION, TOTAL
 
 
 def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:
-    """(old, new) for every edition that replaces another one."""
+    """(old, new) for every edition that replaces another one, the newest comparison first
+    (by the new edition's publication; an edition supplied for this run, undated or not yet
+    registered, is the newest)."""
     by_id = {e.edition: e for e in data.editions}
-    return [(by_id[e.replaces], e) for e in data.editions if e.replaces]
+    found = [(by_id[e.replaces], e) for e in data.editions if e.replaces]
+    # Registry order is oldest first and supplied editions come last: reversed, then by date.
+    newest_first = list(reversed(found))
+    return sorted(
+        newest_first,
+        key=lambda pair: (0 if pair[1].edition.endswith("_supplied") else 1,
+                          _date_key(pair[1].published)),
+    )  # fmt: skip
+
+
+def _date_key(published: str) -> tuple[int, int]:
+    """Sort key putting later publication dates first (an unknown date first of all)."""
+    found = re.fullmatch(r"\s*(\d{4})-(\d{1,2}).*", published or "")
+    if not found:
+        return (-10_000, 0)
+    return (-int(found.group(1)), -int(found.group(2)))
+
+
+def reading_order(frame: pd.DataFrame, municipalities: list[str]) -> pd.DataFrame:
+    """Rows in the reports' reading order of places: the municipalities as the data lists them
+    (一関市, 平泉町), then 圏域; the other columns' order kept within a place (stable)."""
+    places = [m for m in municipalities if m != REGION] + [REGION]
+    rank = {m: i for i, m in enumerate(places)}
+    order = frame["municipality"].map(lambda m: rank.get(m, len(rank)))
+    return frame.iloc[order.argsort(kind="stable")].reset_index(drop=True)
 
 
 def own_rows(frame: pd.DataFrame) -> pd.DataFrame:
@@ -27,6 +55,12 @@ def borrowed_municipalities(frame: pd.DataFrame, edition: str) -> list[str]:
     """The municipalities ``edition`` took from the edition it replaces."""
     rows = frame[frame["edition"] == edition]
     return list(dict.fromkeys(rows.loc[is_borrowed(rows), "municipality"]))
+
+
+def places(frame: pd.DataFrame) -> list[str]:
+    """The municipalities in the order the data lists them (一関市, 平泉町), 圏域 last."""
+    found = list(dict.fromkeys(frame["municipality"]))
+    return [m for m in found if m != REGION] + [REGION]
 
 
 def common_years(frame: pd.DataFrame, old: str, new: str, extra: list[int]) -> list[int]:
@@ -61,9 +95,10 @@ def differences(frame: pd.DataFrame, old: str, new: str, target_years: list[int]
     )
     with np.errstate(divide="ignore", invalid="ignore"):
         compared["difference_pct"] = (compared["ratio"] - 1) * 100
-    return compared.drop(columns=["ratio"]).rename(
+    compared = compared.drop(columns=["ratio"]).rename(
         columns={"baseline": "old_edition", "alternative": "new_edition"}
     )
+    return reading_order(compared, places(frame))
 
 
 def aging_differences(
@@ -84,7 +119,7 @@ def aging_differences(
             "aging_rate_difference_points": wide[new] - wide[old],
         }
     ).reset_index()
-    return result
+    return reading_order(result, places(frame))
 
 
 def target_year_summary(differences_: pd.DataFrame, target_years: list[int]) -> pd.DataFrame:

@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis import projection
+from analysis import precision, projection
 from analysis.agesex import AGE_LABELS as AGE_WORDS
 from analysis.agesex import SEXES, age_lower, broad_bands
 from analysis.findings import DataError, Finding
@@ -677,13 +677,13 @@ def influence_sentence(row: pd.Series, settings: Settings) -> str:
     natural = row["natural_pct"] - 100
     sentence = (
         f"合計特殊出生率が{tfr_target_year}年に{tfr_target:g}まで上がると、{row['year']}年の"
-        f"{row['municipality']}の人口はパターン1より{abs(natural):.1f}%"
+        f"{row['municipality']}の人口はパターン1より{precision.text(abs(natural), 'percent')}"
         f"{'多く' if natural >= 0 else '少なく'}なります（自然増減の影響度 段階{row['natural_level']}）。"
     )
     if pd.notna(row["social_pct"]):
         social = row["social_pct"] - 100
         sentence += (
-            f"さらに転入と転出が均衡すると（移動ゼロ）、{abs(social):.1f}%"
+            f"さらに転入と転出が均衡すると（移動ゼロ）、{precision.text(abs(social), 'percent')}"
             f"{'多く' if social >= 0 else '少なく'}なります（社会増減の影響度 段階{row['social_level']}）。"
         )
     return sentence
@@ -738,14 +738,15 @@ def settlers_table(results: Results) -> pd.DataFrame:
 def settler_details(base: Base, profile: np.ndarray) -> str:
     """Who the settlers are assumed to be and how the 圏域's are shared, in words."""
     ages = [
-        f"{'男' if s == 0 else '女'}{AGE_WORDS.get(base.groups[a], base.groups[a])} {profile[s, a]:.1%}"
+        f"{'男' if s == 0 else '女'}{AGE_WORDS.get(base.groups[a], base.groups[a])} {precision.text(profile[s, a] * 100, 'percent')}"
         for s in range(2)
         for a in range(len(base.groups))
         if profile[s, a] > 0
     ]
     totals = base.population[0].sum(axis=(1, 2))
     shares = "、".join(
-        f"{m} {t / totals.sum():.1%}" for m, t in zip(base.municipalities, totals, strict=True)
+        f"{m} {precision.text(t / totals.sum() * 100, 'percent')}"
+        for m, t in zip(base.municipalities, totals, strict=True)
     )
     return (
         f"転入超過の男女・年齢構成は設定の仮定（{'、'.join(ages)}）で、圏域の転入超過は"
@@ -778,7 +779,7 @@ def describe(spec: ScenarioSpec, settlers_per_period: np.ndarray | None = None) 
     tfr = spec.of("tfr")
     fertility = (
         "基準年の値から"
-        + "→".join(f"{a.year}年{a.value:.2f}" for a in tfr)
+        + "→".join(f"{a.year}年{precision.number(a.value, 'tfr')}" for a in tfr)
         + "（直線で変化し、その後は一定）"
         if tfr
         else "パターン1と同じ"
@@ -1007,9 +1008,9 @@ def convention_sentences(projected: Projected) -> list[str]:
     differing = joined[joined["natural_level"] != joined["natural_level_other"]]
     for row in differing.itertuples():
         sentences.append(
-            f"{row.year}年の{row.municipality}の自然増減の影響度は、この求め方で{row.natural_pct:.1f}%"
+            f"{row.year}年の{row.municipality}の自然増減の影響度は、この求め方で{precision.text(row.natural_pct, 'percent')}"
             f"（段階{row.natural_level}）、もう一方の求め方（{CHOICE_WORDS['cwr_scaling'][other]}）では"
-            f"{row.natural_pct_other:.1f}%（段階{row.natural_level_other}）で、段階が変わります。"
+            f"{precision.text(row.natural_pct_other, 'percent')}（段階{row.natural_level_other}）で、段階が変わります。"
         )
     return sentences
 

@@ -16,7 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, plan_changes, population, revision, scenarios, spending
+from analysis import (
+    dictionary,
+    kpi,
+    plan_changes,
+    population,
+    precision,
+    revision,
+    scenarios,
+    spending,
+)
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -158,7 +167,32 @@ def build(options: Options) -> Built:
             projected, options.vision_from_scenario
         )[0]
     labels = {e.edition: e.label for e in data.editions}
-    return Built(tables, [*data.findings, *kpi_findings, *notes], labels)
+    return Built(
+        mark_extended(tables, options.vision_extended_after),
+        [*data.findings, *kpi_findings, *notes],
+        labels,
+    )
+
+
+SUPPLIED_VISION = "vision_supplied"
+
+
+def mark_extended(tables: dict[str, pd.DataFrame], after: int) -> dict[str, pd.DataFrame]:
+    """The population and revision tables with an ``extended`` column (延長) where a vision made
+    from a scenario shows years past its data's last year ``after`` (unchanged when 0)."""
+    if not after:
+        return tables
+    marked = dict(tables)
+    for name, frame in tables.items():
+        if not name.startswith(("population_", "revision_")) or "year" not in frame:
+            continue
+        column = next((c for c in ("edition", "new_edition", "alternative") if c in frame), None)
+        if column is None:
+            continue
+        later = (frame[column] == SUPPLIED_VISION) & (frame["year"] > after)
+        if later.any():
+            marked[name] = frame.assign(extended=later)
+    return marked
 
 
 DICTIONARY = "data_dictionary"
@@ -292,7 +326,9 @@ def _number_formats(worksheet: Any, frame: pd.DataFrame) -> None:
     """Each numeric column formatted by its unit; a column whose unit depends on the row
     (the 目標 table: people or %) is formatted row by row."""
     by_row = (
-        frame["quantity"].map({"population": "#,##0", "aging_rate": "0.0"})
+        frame["quantity"].map(
+            {"population": precision.excel("people"), "aging_rate": precision.excel("percent")}
+        )
         if "quantity" in frame
         else None
     )

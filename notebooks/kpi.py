@@ -30,7 +30,7 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from analysis import figures, kpi
+from analysis import figures, kpi, precision
 from analysis.display import bullets, html_text, paragraph, strong, table
 from analysis.paths import DATA_RAW, REPORTS
 
@@ -230,7 +230,7 @@ display(
 display(
     paragraph(
         "、".join(
-            f"{row.kpi_id}：{row.days_done:,.0f}日 ÷ {row.days_total:,.0f}日 ＝ {row.share_pct:.1f}%"
+            f"{row.kpi_id}：{row.days_done:,.0f}日 ÷ {row.days_total:,.0f}日 ＝ {precision.text(row.share_pct, 'percent')}"
             for row in k01.itertuples()
         )
         + "（原資料の記載：679日/803日≒84%、現状値84%）"
@@ -264,7 +264,7 @@ if not execution:
     display(Markdown("決算はまだ入力されていません。"))
 else:
     money = {"budget_thousand_yen": "{:,.0f}", "spent_thousand_yen": "{:,.0f}",
-             "unspent_thousand_yen": "{:+,.0f}", "execution_rate_pct": "{:.1f}"}  # fmt: skip
+             "unspent_thousand_yen": "{:+,.0f}", "execution_rate_pct": precision.style("percent")}  # fmt: skip
     display(table(execution["execution_by_year"], money, caption="年度ごとの予算と決算（千円）"))
     display(
         table(

@@ -23,6 +23,7 @@ projection_path = ""  # 新しい社人研推計のファイル（空欄なら�
 vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
 projection_label = ""
 vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファイル名」）
+vision_extended_after = 0  # シナリオから作った展望の基準のデータの最終年（これより後は「延長」。0 なら延長なし）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
@@ -54,6 +55,9 @@ tables = population.build_tables(
 projection = population.current_edition(data, "projection")
 vision = population.current_edition(data, "vision")
 structure = tables["age_structure"]
+# A vision made from a scenario runs past its data's last year (延長): marked in tables and figures.
+extended_after = int(vision_extended_after or 0)
+shaded_after = extended_after or None
 areas = [m for m in [*data.municipalities, REGION] if m in set(structure["municipality"])]
 
 
@@ -74,6 +78,7 @@ display(
             f"男女・5歳階級別データ：{age_sex_line}",
             f"基準年：{int(base_year)}年　目標年：{int(target_year)}年　"
             f"補間方法：{'線形' if method == 'linear' else '幾何'}",
+            *([population.extended_note(extended_after)] if extended_after else []),
         ]
     )
 )
@@ -84,9 +89,12 @@ display(
 # %%
 display(
     bullets(
-        population.key_points(
-            tables, municipality, int(target_year), projection, vision, data.findings
-        )
+        [
+            *population.key_points(
+                tables, municipality, int(target_year), projection, vision, data.findings
+            ),
+            *population.vision_points(tables, vision, extended_after),
+        ]
     )
 )
 
@@ -132,6 +140,7 @@ for area in areas:
             structure,
             area,
             [(projection.edition, f"推計：{projection.short_label}"), (vision.edition, f"展望：{vision.short_label}")],
+            extended_after={vision.edition: extended_after} if extended_after else None,
         ),
         f"population_by_age_{area}",
         figure_dir,
@@ -143,9 +152,11 @@ for edition in (projection, vision):
     rows = structure[
         (structure["edition"] == edition.edition) & (structure["municipality"] == municipality)
     ]
+    marked = rows.assign(extended=population.extended_rows(rows, extended_after, vision.edition))
+    shown_columns = ["year", "0-14", "15-64", "65+", "total", "aging_rate_pct", "interpolated"]
     display(
         table(
-            rows[["year", "0-14", "15-64", "65+", "total", "aging_rate_pct", "interpolated"]],
+            marked[shown_columns + (["extended"] if marked["extended"].any() else [])],
             {**counts, "aging_rate_pct": PERCENT},
             caption=f"{municipality}の年齢3区分別人口（{edition.label}）",
         )
@@ -160,18 +171,23 @@ figures.show(
         structure,
         [(projection.edition, "推計", "projection"), (vision.edition, "展望", "vision")],
         areas,
+        extended_after=shaded_after,
     ),
     "aging_rate",
     figure_dir,
 )
 short = {e.edition: e.short_label for e in data.editions}
 current = [projection.edition, vision.edition]  # the editions named at the top, and no other
-indices = structure[(structure["municipality"] == municipality) & structure["edition"].isin(current)].assign(
-    edition=lambda d: d["edition"].map(short)
+indices = structure[(structure["municipality"] == municipality) & structure["edition"].isin(current)]
+indices = indices.assign(
+    extended=population.extended_rows(indices, extended_after, vision.edition),
+    edition=lambda d: d["edition"].map(short),
 )[
     ["edition", "year", "aging_rate_pct", "youth_dependency_pct", "old_age_dependency_pct",
-     "dependency_pct", "ageing_index_pct"]
+     "dependency_pct", "ageing_index_pct", "extended"]
 ]
+if not indices["extended"].any():
+    indices = indices.drop(columns=["extended"])
 display(
     table(
         indices,
@@ -188,6 +204,9 @@ change = tables["change"]
 last_years = change.groupby("edition")["year"].transform("max")
 change_rows = change[(change["municipality"] == municipality) & (change["year"] == last_years)
                      & change["edition"].isin(current)]
+change_rows = change_rows.assign(extended=population.extended_rows(change_rows, extended_after, vision.edition))
+if not change_rows["extended"].any():
+    change_rows = change_rows.drop(columns=["extended"])
 display(
     table(
         change_rows.drop(columns=["municipality"]).assign(edition=lambda d: d["edition"].map(short)),
@@ -223,16 +242,21 @@ figures.show(
         {"projection": "社人研推計（2018年（平成30年）3月公表）" if projection.edition == "ipss_2018" else projection.label,
          "vision": "人口ビジョン（将来展望人口）" if vision.edition == "vision_2024" else vision.label,
          "newer": "社人研推計（2023年（令和5年）12月公表）"},
+        extended_after=shaded_after,
     ),
     "projection_vs_vision",
     figure_dir,
 )
 comparison = tables["comparison"]
+compared = comparison[comparison["municipality"] == municipality].drop(
+    columns=["age_group", "baseline", "alternative"]
+)
+compared = compared.assign(extended=population.extended_rows(compared, extended_after))
+if not compared["extended"].any():
+    compared = compared.drop(columns=["extended"])
 display(
     table(
-        comparison[comparison["municipality"] == municipality].drop(
-            columns=["age_group", "baseline", "alternative"]
-        ),
+        compared,
         {"population_baseline": PEOPLE, "population_alternative": PEOPLE, "gap": PEOPLE, "ratio": RATIO},
         caption=f"{municipality}の推計人口と展望人口の差と比",
     )

@@ -33,7 +33,8 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, scenarios
 from analysis.agesex import AGE_LABELS
-from analysis.display import PEOPLE, PERCENT, bullets, html_text, paragraph, strong, table
+from analysis import precision
+from analysis.display import PEOPLE, PERCENT, PERCENT_SIGNED, bullets, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.population import findings_frame
 from analysis.schema import REGION
@@ -80,7 +81,7 @@ else:
                 ),
                 f"計算したシナリオ：{'、'.join([*labels.values(), *own.values()])}",
                 f"基準年（{base.years[0]}年）の合計特殊出生率（入力値）："
-                + ("、".join(f"{m} {v:.2f}" for m, v in tfr_bases.items() if v is not None) or "入力されていません"),
+                + ("、".join(f"{m} {precision.number(v, 'tfr')}" for m, v in tfr_bases.items() if v is not None) or "入力されていません"),
                 f"設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}",
                 "生残率（シミュレーション2・移動の倍率に使用）："
                 + ("提供された生残率" if survival_path else "指定されていません"),
@@ -100,7 +101,7 @@ if projected is not None:
     for row in at.itertuples():
         points.append(
             f"{influence_year}年の圏域の人口は、{labels[row.scenario]}で{row.total:,.0f}人、"
-            f"高齢化率{row.aging_rate_pct:.1f}%です。"
+            f"高齢化率{precision.text(row.aging_rate_pct, 'percent')}です。"
         )
     chosen = projected.influence[projected.influence["chosen"] & (projected.influence["municipality"] == REGION)]
     for _, row in chosen.iterrows():
@@ -125,7 +126,7 @@ if projected is not None:
                           + ("（延長：推計の最終年より後は最後の期間の率を据え置き）。" if extended else "。"))
         peak_year = int(rows["aging_rate_pct"].idxmax())
         points.append(f"将来展望「{name}」の圏域の高齢化率は{peak_year}年に最も高く"
-                      f"{float(rows.loc[peak_year, 'aging_rate_pct']):.1f}%です"
+                      f"{precision.text(float(rows.loc[peak_year, 'aging_rate_pct']), 'percent')}です"
                       + ("（延長した年）。" if bool(rows.loc[peak_year, "extended"]) else "。"))
     display(bullets(points))
 
@@ -156,9 +157,10 @@ if projected is not None:
             region[["scenario", "year", "total", "0-14", "15-64", "65+", "75+", "aging_rate_pct",
                     "women_20_39", "women_20_39_change_pct", "cwr"]],
             {"total": PEOPLE, "0-14": PEOPLE, "15-64": PEOPLE, "65+": PEOPLE, "75+": PEOPLE,
-             "aging_rate_pct": PERCENT, "women_20_39": PEOPLE, "women_20_39_change_pct": "{:+.1f}",
-             "cwr": "{:.4f}"},
+             "aging_rate_pct": PERCENT, "women_20_39": PEOPLE, "women_20_39_change_pct": PERCENT_SIGNED,
+             "cwr": precision.style("cwr")},
             caption="圏域のシナリオ別の人口と指標",
+            one_line={"scenario": 13},  # two lines a row would push the last rows onto a page of their own
         )
     )
     assumed = projected.indicators[projected.indicators["tfr"].notna() & (projected.indicators["scenario"] == "sim1")]
@@ -166,7 +168,7 @@ if projected is not None:
         display(
             table(
                 assumed.pivot_table(index="municipality", columns="year", values="tfr", sort=False).reset_index(),
-                {y: "{:.3f}" for y in base.years},
+                {y: precision.style("index") for y in base.years},
                 caption="シミュレーション1・2で仮定した合計特殊出生率",
             )
         )
@@ -189,7 +191,7 @@ if projected is not None:
         display(
             table(
                 projected.influence,
-                {"natural_pct": "{:.1f}", "social_pct": "{:.1f}"},
+                {"natural_pct": PERCENT, "social_pct": PERCENT},
                 caption="年ごとの影響度（本文の年に○）",
             )
         )
@@ -209,7 +211,7 @@ if projected is not None:
     display(
         table(
             stages[stages["scenario"] == "pattern1"].drop(columns="scenario"),
-            {"old_change_pct": "{:+.1f}", "young_change_pct": "{:+.1f}"},
+            {"old_change_pct": PERCENT_SIGNED, "young_change_pct": PERCENT_SIGNED},
             caption="パターン1の人口減少段階",
         )
     )

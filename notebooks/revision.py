@@ -12,7 +12,7 @@
 # # 人口ビジョン・将来推計の新旧比較
 #
 # 改訂された人口ビジョンや新しい社人研推計を、それが置き換える版と比べます。
-# 差 = 新しい版 − 以前の版（人）、差の率 = 差 ÷ 以前の版 × 100（%）。
+# 差はすべて「新−旧」（新しい版 − 以前の版）です：差（人）= 新しい版 − 以前の版、差の率 = 差 ÷ 以前の版 × 100（%）。
 
 # %% tags=["parameters"]
 vision_path = ""  # 改訂された人口ビジョンのファイル（空欄なら登録済みの版のみ）
@@ -20,6 +20,7 @@ projection_path = ""  # 新しい社人研推計のファイル
 vision_label = ""  # 提供ファイルの版の名称（空欄ならファイル名から）
 projection_label = ""
 vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファイル名」）
+vision_extended_after = 0  # シナリオから作った展望の基準のデータの最終年（これより後は「延長」。0 なら延長なし）
 target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 
@@ -30,7 +31,9 @@ from IPython.display import Markdown, display
 
 from analysis import figures, population, revision
 from analysis.agesex import AGE_LABELS
-from analysis.display import PEOPLE, PERCENT, bullets, heading, html_text, paragraph, strong, table
+from analysis.display import (
+    PEOPLE, PEOPLE_SIGNED, PERCENT, PERCENT_SIGNED, POINTS_SIGNED, bullets, heading, html_text, paragraph, strong, table,
+)
 from analysis.paths import REPORTS
 from analysis.schema import REGION
 
@@ -62,34 +65,42 @@ for old, new in revision_pairs:
               and f.params.get("editions") in (f"{old.edition} {new.edition}", f"{new.edition} {old.edition}")]
     if census:
         display(paragraph(strong("国勢調査の年の違い"), "：" + " ".join(census)))
+    # A vision made from a scenario runs past its data's last year: those years are 延長.
+    extended_after = int(vision_extended_after or 0) if new.edition == "vision_supplied" else 0
+    if extended_after:
+        display(paragraph(population.extended_note(extended_after)))
     diff = revision.differences(frame, old.edition, new.edition, years)
+    diff = diff.assign(extended=population.extended_rows(diff, extended_after))
+    marks = ["extended"] if diff["extended"].any() else []
     summary = revision.target_year_summary(diff, years)
     display(
         table(
-            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
+            summary[["municipality", "year", "old_population", "new_population", "difference_people", "difference_pct", "interpolated", *marks]],
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption="目標年の総人口（人）",
         )
     )
     aging = revision.aging_differences(frame, old.edition, new.edition, years)
+    aging = aging.assign(extended=population.extended_rows(aging, extended_after))[[*aging.columns, *marks]]
     display(
         table(
             aging,
-            {"old_aging_rate_pct": PERCENT, "new_aging_rate_pct": PERCENT, "aging_rate_difference_points": "{:+.2f}"},
-            caption="高齢化率の差（ポイント）",
+            {"old_aging_rate_pct": PERCENT, "new_aging_rate_pct": PERCENT, "aging_rate_difference_points": POINTS_SIGNED},
+            caption="高齢化率の差（新−旧、ポイント）",
         )
     )
     display(
         table(
-            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated"]],
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.2f}"},
-            caption="市町・年・年齢区分別の差",
+            diff[["municipality", "year", "age_group", "old_population", "new_population", "difference_people", "difference_pct", "interpolated", *marks]],
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
+            caption="市町・年・年齢区分別の差（新−旧）",
         )
     )
     areas = [m for m in [*data.municipalities, REGION] if m in set(diff["municipality"])]
     for area in areas:
         figures.show(
-            figures.revision_overlay(frame, area, (old.edition, old.short_label), (new.edition, new.short_label)),
+            figures.revision_overlay(frame, area, (old.edition, old.short_label), (new.edition, new.short_label),
+                                     extended_after=extended_after or None),
             f"revision_{new.edition}_{area}",
             figure_dir,
         )
@@ -109,7 +120,7 @@ for old, new in revision_pairs:
         region = by_age[(by_age["municipality"] == REGION) & (by_age["year"] == last)]
         display(table(
             region.drop(columns=["municipality", "year"]),
-            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": "{:+,.0f}", "difference_pct": "{:+.1f}"},
+            {"old_population": PEOPLE, "new_population": PEOPLE, "difference_people": PEOPLE_SIGNED, "difference_pct": PERCENT_SIGNED},
             caption=f"圏域の男女・年齢階級別人口（{last}年）",
         ))
         for area in [m for m in [*data.municipalities, REGION] if m in set(by_age["municipality"])]:
@@ -127,9 +138,9 @@ for old, new in revision_pairs:
 #
 # | 数値 | 算出方法 |
 # | --- | --- |
-# | 差（人） | 新しい版の人口 − 以前の版の人口 |
-# | 差の率（%） | 差 ÷ 以前の版の人口 × 100 |
-# | 高齢化率の差（ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
+# | 差（新−旧、人） | 新しい版の人口 − 以前の版の人口 |
+# | 差の率（新−旧、%） | （新しい版の人口 − 以前の版の人口）÷ 以前の版の人口 × 100 |
+# | 高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率（高齢化率 = 65歳以上人口 ÷ 総人口 × 100） |
 # | 比較する年 | 両方の版が公表している年と目標年。目標年を公表していない版は前後の公表年から線形補間（「補間値」欄に○） |
 # | 一部の市町だけの新しい版 | 新しい版にない市町は比較しません。新しい版の圏域は、その市町に以前の版の値を使った合計です |
 # | 圏域 | 提供ファイルに圏域がなく、すべての市町の値がある場合は市町の合計 |

@@ -137,7 +137,7 @@ def test_the_projection_states_its_inputs_and_checks_its_base_year(full_project:
     assert "生残率（シミュレーション2・移動の倍率に使用）：提供された生残率" in text
     assert "基準年（2020年）の合計特殊出生率（入力値）：一関市 1.45、平泉町 1.38" in text
     assert "圏域の転入超過は基準年（2020年）の人口の比で市町に分けます（一関市" in text
-    assert "男20～24歳 12.5%" in text
+    assert "男20～24歳 12.50%" in text
 
 
 def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
@@ -230,8 +230,8 @@ def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
     tables = population.build_tables(data, base_year=2020, target_year=2028)
     shown = population.targets_for_display(tables["targets"])
     rates = shown[shown["quantity"] == "aging_rate"]
-    assert rates["target"].tolist()[0] == "39.5%"
-    assert rates["vision_value"].tolist()[0] == "39.8%"
+    assert rates["target"].tolist()[0] == "39.50%"
+    assert rates["vision_value"].tolist()[0] == "39.80%"
     assert rates["difference"].str.endswith("ポイント").all()
     people = shown[shown["quantity"] == "population"]
     assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()
@@ -278,3 +278,13 @@ def test_only_interpolated_years_are_marked_and_tables_use_the_editions_named(
         t for t in report.tables if str(t["caption"]).startswith("圏域の高齢化率と人口指数")
     )
     assert "人口ビジョン（2024年3月）" not in " ".join(indices["texts"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["population", "kpi", "revision", "projection"])
+def test_no_report_shows_an_empty_table(full_project: Project, name: str) -> None:
+    """A table of headers without a single row says nothing: a report leaves it out (or says in
+    words that there is nothing to show)."""
+    report = read_report(full_project.reports / f"{name}.html")
+    assert report.tables, name
+    empty = [t["caption"] or "(no caption)" for t in report.tables if not t["cells"]]
+    assert empty == []

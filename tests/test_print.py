@@ -183,3 +183,78 @@ def test_a_table_prints_landscape_exactly_when_it_is_too_wide_for_portrait(
         (caption, right, wide) for right, wide, caption in measured[name] if wide != (right > 682)
     ]
     assert wrong == []
+
+
+QUARTER = 0.25
+"""A page less full than this (of the height between the margins) is a page of almost nothing."""
+
+
+def _extent(item: object, height: float, tops: list[float], bottoms: list[float]) -> None:
+    """Collect the tops and bottoms (pt from the page's top) of ``item``'s content."""
+    from pdfminer.layout import LTCurve, LTFigure, LTImage, LTTextLine
+
+    if isinstance(item, LTTextLine):
+        text = item.get_text().strip()
+        if text and not FOOTER.match(text):
+            tops.append(height - item.y1)
+            bottoms.append(height - item.y0)
+        return
+    if isinstance(item, LTCurve) and item.height > 0.8 * height:
+        return  # the page's background (a filled rectangle over the whole content area)
+    if isinstance(item, (LTFigure, LTImage, LTCurve)):
+        tops.append(height - item.y1)
+        bottoms.append(height - item.y0)
+        if not isinstance(item, LTFigure):
+            return
+    if hasattr(item, "__iter__"):
+        for child in item:  # type: ignore[attr-defined]
+            _extent(child, height, tops, bottoms)
+
+
+@functools.cache
+def page_extents(path: Path) -> list[tuple[float, float, float]]:
+    """Per page: (top of its content, bottom of its content, page height), in pt from the top;
+    the footer (「n / m」) is not content. Text lines, pictures and drawn rules (table borders,
+    shaded rows) all count."""
+    from pdfminer.high_level import extract_pages
+
+    found = []
+    for page in extract_pages(str(path)):
+        tops: list[float] = []
+        bottoms: list[float] = []
+        _extent(page, page.height, tops, bottoms)
+        found.append((min(tops, default=0.0), max(bottoms, default=0.0), page.height))
+    return found
+
+
+def fullness(path: Path) -> list[float]:
+    """How full each page is: its content's extent over the height between the margins (the
+    margins taken from the document itself: its highest content top on any page)."""
+    extents = page_extents(path)
+    margin = min((top for top, bottom, _ in extents if bottom > top), default=0.0)
+    return [
+        max(0.0, bottom - margin) / (height - 2 * margin) if height > 2 * margin else 1.0
+        for _, bottom, height in extents
+    ]
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_no_page_is_less_than_a_quarter_full_except_the_last(printed: Project, name: str) -> None:
+    """A page of a heading and a few lines before a landscape page, or after an orphaned
+    heading, reads as a mistake: every page but the last of a report is at least a quarter
+    full (the content's lowest point, measured in the PDF)."""
+    shares = fullness(printed.reports / "pdf" / f"{name}.pdf")
+    thin = [
+        f"p.{n}: {share:.0%}" for n, share in enumerate(shares[:-1], start=1) if share < QUARTER
+    ]
+    assert thin == []
+
+
+def test_no_page_of_the_four_proof_runs_is_less_than_a_quarter_full(proof_run: Project) -> None:
+    """The same in the four runs of the proof (the default; a scenario made the vision; a
+    partial revision; example KPI actuals): every report, every page but its last."""
+    thin = []
+    for pdf in sorted((proof_run.reports / "pdf").glob("*.pdf")):
+        shares = fullness(pdf)
+        thin += [f"{pdf.stem} p.{n}: {s:.0%}" for n, s in enumerate(shares[:-1], 1) if s < QUARTER]
+    assert thin == []

@@ -420,7 +420,7 @@ def test_the_influence_in_words(projected: scenarios.Projected) -> None:
     sentence = scenarios.influence_sentence(row, projected.settings)  # 2.1 by 2030
     assert sentence.startswith(
         f"合計特殊出生率が2030年に2.1まで上がると、2050年の圏域の人口はパターン1より"
-        f"{abs(row['natural_pct'] - 100):.1f}%"
+        f"{abs(row['natural_pct'] - 100):.2f}%"
     )
     assert f"（自然増減の影響度 段階{row['natural_level']}）" in sentence
     assert f"（社会増減の影響度 段階{row['social_level']}）" in sentence
@@ -747,12 +747,12 @@ def test_the_plans_2020_figures_are_checked_against_the_census_of_the_2023_editi
         and "年少人口（0～14歳） 11,563人 → 11,600人（+37人）" in m
         and "生産年齢人口（15～64歳） 58,370人 → 58,884人（+514人）" in m
         and "老年人口（65歳以上） 41,999人 → 41,448人（-551人）" in m
-        and "「国勢調査による高齢化率（2020年）」37.6%は、国勢調査の値では37.2%です" in m
+        and "「国勢調査による高齢化率（2020年） 37.6%」は、国勢調査の値では37.18%です" in m
         for m in census
     ), census
     assert not any("平泉町" in m.split("：")[0] for m in census), "平泉町 agrees exactly"
     html = (built_project.reports / "population.html").read_text(encoding="utf-8")
-    assert "国勢調査の値では37.2%です" in html
+    assert "国勢調査の値では37.18%です" in html
     # The text's figures about the 2023 edition (81,037; 46.7%) are checked against it: they agree.
     assert not findings["message"].str.contains("社人研推計（2023年12月公表）2040年").any()
 

@@ -99,7 +99,7 @@ def test_population_html_is_offline_without_code_and_in_japanese(built_project: 
     ):
         assert heading in html
     # Facts carried in data/raw are shown: the 1955 peak, the newer projection's 2040 aging rate.
-    assert "185,454人" in html and "46.7%" in html
+    assert "185,454人" in html and "46.70%" in html
     assert html.count("data:image/png;base64,") >= 5
     assert "13,289" in html
     assert "/work/" not in html and "/tmp/" not in html, "no machine paths in the report"
@@ -329,7 +329,7 @@ def test_the_workbook_explains_itself_and_formats_numbers_by_unit(built_project:
         return {worksheet.cell(row=r, column=column).number_format for r in range(2, 12)}
 
     assert formats("年齢構造", "総人口（人）") == {"#,##0"}
-    assert formats("年齢構造", "高齢化率（%）") == {"0.0"}
+    assert formats("年齢構造", "高齢化率（%）") == {"0.00"}  # analysis.precision
     assert formats("年齢構造", "年") == {"0"}
     assert formats("事業費", "事業費（千円）") == {"#,##0"}
     assert formats("KPI一覧", "期待進捗率") == {"0%"}

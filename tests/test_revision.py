@@ -167,9 +167,38 @@ def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path
     data = population.load(raw_dir=raw_copy)
     assert population.current_edition(data, "vision").edition == "vision_2025"
     assert [(old.edition, new.edition) for old, new in revision.pairs(data)] == [
-        ("ipss_2018", "ipss_2023"),  # shipped
-        ("vision_2024", "vision_2025"),
+        ("vision_2024", "vision_2025"),  # 2026-03: the newest comparison first
+        ("ipss_2018", "ipss_2023"),  # shipped, 2023-12
     ]
+
+
+def test_comparisons_newest_first_and_places_in_reading_order(
+    supplied: population.PopulationData,
+) -> None:
+    """revision.html reads newest comparison first (a supplied edition is the newest), and
+    each table lists 一関市, 平泉町, then 圏域."""
+    assert [new.edition for _, new in revision.pairs(supplied)] == ["vision_supplied", "ipss_2023"]
+    frame = supplied.corrected
+    for table in (
+        revision.differences(frame, "ipss_2018", "ipss_2023", [2028, 2040]),
+        revision.aging_differences(frame, "ipss_2018", "ipss_2023", [2028, 2040]),
+        revision.differences(frame, "vision_2024", "vision_supplied", [2028]),
+        revision.aging_differences(frame, "vision_2024", "vision_supplied", [2028]),
+    ):
+        order = list(dict.fromkeys(table["municipality"]))
+        assert order == [m for m in ("一関市", "平泉町", REGION) if m in order], order
+
+
+def test_revision_headers_and_method_say_new_minus_old() -> None:
+    from analysis.labels import COLUMN_LABELS
+
+    for column in ("difference_people", "difference_pct", "aging_rate_difference_points",
+                   "budget_change_thousand_yen"):  # fmt: skip
+        assert "新−旧" in COLUMN_LABELS[column], column
+    notebook = (Path(__file__).parents[1] / "notebooks" / "revision.py").read_text("utf-8")
+    method = notebook.split("## 算出方法", 1)[1]
+    assert "差（新−旧、人） | 新しい版の人口 − 以前の版の人口" in method
+    assert "高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率" in method
 
 
 def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:

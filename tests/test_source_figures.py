@@ -242,5 +242,5 @@ def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
     assert "推計人口より5,346人多く" in text
     assert "影響度" not in text, "the national guidance's word means something else"
     assert "人口目標107,400人程度に対し、人口ビジョンの値は107,447人" in text
-    assert "高齢化率目標39.5%程度に対し、人口ビジョンの値は39.80%" in text
+    assert "高齢化率目標39.50%程度に対し、人口ビジョンの値は39.80%" in text
     assert "4件の不整合" in text and "うち1件は補正済み" in text and "検査結果は6件" in text
