@@ -52,6 +52,7 @@ from analysis.layouts import (
     read_table,
 )
 from analysis.paths import DATA_RAW
+from analysis.population import report_name
 from analysis.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION, TOTAL, normalise_age_group
 
 DEFAULT = DATA_RAW / "population_actuals.csv"
@@ -611,8 +612,8 @@ def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Each actual of an area with targets beside each target (data/raw/facts.csv).
 
     Columns: municipality, date, kind_label, target_year, target_population (人),
-    actual_population (人), gap_people (実績−目標, 人), target_aging_rate_pct (%),
-    actual_aging_rate_pct (%), gap_aging_points (実績−目標, ポイント), years_to_target
+    actual_population (人), gap_to_target_people (実績−目標, 人), target_aging_rate_pct (%),
+    actual_aging_rate_pct (%), gap_to_target_aging_points (実績−目標, ポイント), years_to_target
     (年, from the actual's date to 1 October of the target year) and
     needed_change_per_year_people (人／年, (目標−実績) ÷ 年数; none once the target
     year's 1 October is reached: 0 on that date). An actual after that date has no row.
@@ -642,19 +643,19 @@ def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
                 target = float(people.iloc[0])
                 row |= {
                     "target_population": target,
-                    "gap_people": total - target,
+                    "gap_to_target_people": total - target,
                     "needed_change_per_year_people": (target - total) / years if years else 0.0,
                 }
             if len(rate):
                 target_rate = float(rate.iloc[0])
                 row |= {
                     "target_aging_rate_pct": target_rate,
-                    "gap_aging_points": float(actual.aging_rate_pct) - target_rate,
+                    "gap_to_target_aging_points": float(actual.aging_rate_pct) - target_rate,
                 }
             rows.append(row)
     columns = ["municipality", "date", "kind_label", "target_year", "target_population",
-               "actual_population", "gap_people", "target_aging_rate_pct",
-               "actual_aging_rate_pct", "gap_aging_points", "years_to_target",
+               "actual_population", "gap_to_target_people", "target_aging_rate_pct",
+               "actual_aging_rate_pct", "gap_to_target_aging_points", "years_to_target",
                "needed_change_per_year_people"]  # fmt: skip
     return pd.DataFrame(rows, columns=columns)
 
@@ -698,10 +699,11 @@ def build_tables(
     """The processed tables of the actuals (tidy, unrounded, no missing values)."""
     editions = compared_editions(data.editions)
     against = against_paths(actuals, data.corrected, editions)
+    shown = actuals.assign(input_file=actuals["input_file"].map(report_name))
     return {
-        "actuals": actuals.drop(columns=["kind"]),
-        "actuals_by_date": by_date(actuals).drop(columns=["kind"]),
-        "actuals_vs_paths": against,
-        "actuals_closest": closest(against, actuals, editions, data.corrected),
-        "actuals_targets": target_gaps(actuals, facts),
+        "actual_counts": shown.drop(columns=["kind"]),
+        "actual_by_date": by_date(actuals).drop(columns=["kind"]),
+        "actual_vs_paths": against,
+        "actual_closest": closest(against, actuals, editions, data.corrected),
+        "actual_targets": target_gaps(actuals, facts),
     }

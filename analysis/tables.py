@@ -16,7 +16,16 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, kpi, plan_changes, population, revision, scenarios, spending
+from analysis import (
+    dictionary,
+    kpi,
+    plan_changes,
+    population,
+    population_actuals,
+    revision,
+    scenarios,
+    spending,
+)
 from analysis.data import PopulationData
 from analysis.findings import DataError, Finding
 from analysis.io import atomic_path, write_csv
@@ -143,6 +152,13 @@ def build(options: Options) -> Built:
             method=options.method,  # type: ignore[arg-type]
         ).items()
     }
+    actuals = population_actuals.load(options.population_actuals or population_actuals.DEFAULT)
+    tables |= {
+        f"population_{name}": frame
+        for name, frame in population_actuals.build_tables(
+            actuals.frame, data, population.facts()
+        ).items()
+    }
     kpi_part, kpi_findings = kpi_tables(options)
     tables |= {f"kpi_{name}": frame for name, frame in kpi_part.items()}
     tables |= {
@@ -158,7 +174,7 @@ def build(options: Options) -> Built:
             projected, options.vision_from_scenario
         )[0]
     labels = {e.edition: e.label for e in data.editions}
-    return Built(tables, [*data.findings, *kpi_findings, *notes], labels)
+    return Built(tables, [*data.findings, *actuals.findings, *kpi_findings, *notes], labels)
 
 
 DICTIONARY = "data_dictionary"
