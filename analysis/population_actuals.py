@@ -25,6 +25,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -662,7 +663,7 @@ def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
 
 def resident_point(
     against: pd.DataFrame, corrected: pd.DataFrame, vision: Edition
-) -> dict[str, object] | None:
+) -> dict[str, Any] | None:
     """When the vision's own value for a year is a 住民基本台帳 count (its source says so)
     and a 住民基本台帳 actual of the 圏域 falls in that year: the vision's value, the path's
     value on the actual's date (the value taken as of 1 October) and the gaps (人)."""
@@ -707,3 +708,180 @@ def build_tables(
         "actual_closest": closest(against, actuals, editions, data.corrected),
         "actual_targets": target_gaps(actuals, facts),
     }
+
+
+# ---------------------------------------------------------------- for the report
+
+
+def decimal_year(date: str) -> float:
+    """``2023-01-01`` → 2023.0, ``2020-10-01`` → 2020.75 (for a time axis)."""
+    day = datetime.date.fromisoformat(date)
+    start = datetime.date(day.year, 1, 1)
+    length = (datetime.date(day.year + 1, 1, 1) - start).days
+    return day.year + (day - start).days / length
+
+
+def figure_inputs(
+    built: dict[str, pd.DataFrame],
+    data: PopulationData,
+    facts: pd.DataFrame,
+    area: str = REGION,
+) -> dict[str, pd.DataFrame]:
+    """The frames :func:`analysis.figures.actuals_vs_paths` draws, for one area: the paths
+    up to the last target year, the actuals, their gaps and the area's population targets."""
+    editions = compared_editions(data.editions)
+    names = {e.edition: e.short_label for e in editions}
+    targets = facts[
+        facts["fact"].str.startswith("target_")
+        & (facts["quantity"] == "population")
+        & (facts["municipality"] == area)
+    ]
+    last = int(targets["year"].max()) if len(targets) else int(data.corrected["year"].max())
+    corrected = data.corrected
+    paths = corrected[
+        corrected["edition"].isin(names)
+        & (corrected["municipality"] == area)
+        & (corrected["age_group"] == TOTAL)
+        & (corrected["year"] <= last)
+    ]
+    order = {e.edition: i for i, e in enumerate(editions)}
+    paths = paths.assign(_o=paths["edition"].map(order)).sort_values(["_o", "year"])
+    kinds = {e.edition: e.kind for e in editions}
+    actual = built["actual_by_date"]
+    actual = actual[actual["municipality"] == area]
+    gaps = built["actual_vs_paths"]
+    gaps = gaps[gaps["municipality"] == area]
+    return {
+        "paths": pd.DataFrame(
+            {
+                "label": paths["edition"].map(names).to_numpy(),
+                "kind": paths["edition"].map(kinds).to_numpy(),
+                "year": paths["year"].to_numpy(),
+                "population": paths["population"].to_numpy(),
+            }
+        ),
+        "actuals": pd.DataFrame(
+            {
+                "when": actual["date"].map(decimal_year).to_numpy(),
+                "population": actual[TOTAL].to_numpy(),
+                "kind_label": actual["kind_label"].to_numpy(),
+            }
+        ),
+        "gaps": pd.DataFrame(
+            {
+                "label": gaps["edition"].map(names).to_numpy(),
+                "when": gaps["date"].map(decimal_year).to_numpy(),
+                "gap_people": gaps["gap_people"].to_numpy(),
+                "kind_label": gaps["kind_label"].to_numpy(),
+            }
+        ),
+        "targets": pd.DataFrame(
+            {
+                "year": targets["year"].to_numpy(),
+                "population": targets["value"].to_numpy(),
+                "label": [f"目標 {v:,.0f}人程度" for v in targets["value"]],
+            }
+        ),
+    }
+
+
+def signed(value: float, unit: str, digits: int = 0) -> str:
+    """A difference with its sign (「+9,284人」「-1.5ポイント」), and 「0人」 when it rounds to 0."""
+    text = f"{value:+,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return f"{0:.{digits}f}{unit}"
+    return f"{text}{unit}"
+
+
+def _day(date: str) -> str:
+    return _date_text(datetime.date.fromisoformat(date))
+
+
+def key_points(
+    built: dict[str, pd.DataFrame],
+    data: PopulationData,
+    area: str = REGION,
+) -> list[str]:
+    """Sentences for the report: the latest actual of each kind, its gap to the vision's
+    path and to each target (実績−目標), the vision's own 住民基本台帳 value, and which
+    edition came closest to a census they projected."""
+    editions = compared_editions(data.editions)
+    names = {e.edition: e.short_label for e in editions}
+    vision = editions[0] if editions and editions[0].kind == "vision" else None
+    lines = []
+    wide = built["actual_by_date"]
+    wide = wide[wide["municipality"] == area]
+    against = built["actual_vs_paths"]
+    for kind in (KIND_LABELS[CENSUS], KIND_LABELS[RESIDENT]):
+        rows = wide[wide["kind_label"] == kind]
+        if rows.empty:
+            continue
+        latest = rows.sort_values("date").iloc[-1]
+        text = (
+            f"最新の{kind}の人口（{_day(latest['date'])}現在）は{area}で"
+            f"{latest[TOTAL]:,.0f}人、高齢化率は{latest['aging_rate_pct']:.1f}%です。"
+        )
+        if vision is not None:
+            match = against[
+                (against["municipality"] == area)
+                & (against["date"] == latest["date"])
+                & (against["edition"] == vision.edition)
+            ]
+            if len(match):
+                gap = match.iloc[0]
+                text += (
+                    f"同じ日の{names[vision.edition]}の値"
+                    f"{'' if gap['on_point'] else '（前後の年から補間）'}は"
+                    f"{gap['path_population']:,.0f}人で、実績−展望は{signed(gap['gap_people'], '人')}、"
+                    f"高齢化率の差は{signed(gap['gap_aging_points'], 'ポイント', 1)}です。"
+                )
+        lines.append(text)
+    targets = built["actual_targets"]
+    targets = targets[targets["municipality"] == area]
+    if len(targets):
+        latest_date = targets["date"].max()
+        for row in targets[targets["date"] == latest_date].itertuples():
+            lines.append(
+                f"{row.target_year}年の目標（{row.target_population:,.0f}人程度、高齢化率"
+                f"{row.target_aging_rate_pct:g}%程度）に対し、{_day(row.date)}の実績（{row.kind_label}）は"
+                f"実績−目標で{signed(row.gap_to_target_people, '人')}、高齢化率"
+                f"{signed(row.gap_to_target_aging_points, 'ポイント', 1)}です"
+                + (
+                    f"。目標の人口を下回らないためには、減少を年{-row.needed_change_per_year_people:,.0f}人"
+                    "以内にとどめる必要があります。"
+                    if row.needed_change_per_year_people < 0
+                    else f"。目標の人口に届くには、年{row.needed_change_per_year_people:,.0f}人の"
+                    "増加が必要です。"
+                )
+            )
+    if vision is not None:
+        point = resident_point(against, data.corrected, vision)
+        if point is not None and area == REGION:
+            lines.append(
+                f"{names[vision.edition]}の{point['year']}年の値（{point['vision_value']:,.0f}人）は、"
+                f"原資料の注のとおり住民基本台帳の人口で、10月1日の国勢調査・推計の人口ではありません。"
+                f"ここでは展望の各年の値を10月1日の人口として結んでいるため、{_day(str(point['date']))}の"
+                f"住民基本台帳の実績（{point['actual']:,.0f}人）は、展望の{point['year']}年の値とは"
+                f"{signed(float(point['gap_to_value']), '人')}の差ですが、同じ日に補間した展望の値"
+                f"（{point['path_value']:,.0f}人）とは{signed(float(point['gap_to_path']), '人')}の差になります。"
+                f"この差は数え方と日付の違いによるもので、人口の動きの差ではありません。"
+            )
+    ranked = built["actual_closest"]
+    ranked = ranked[ranked["municipality"] == area]
+    if ranked.empty:
+        lines.append(
+            "推計・展望が推計した年の国勢調査（2025年など）の人口は、まだ入力されていません。"
+            "入力すると、どの推計・展望が最も近かったかを示します。"
+        )
+    for date, group in ranked.groupby("date", sort=True):
+        best = group.sort_values("rank").iloc[0]
+        others = "、".join(
+            f"{names.get(r.edition, r.edition)} {r.gap_people:+,.0f}人"
+            for r in group.sort_values("rank").iloc[1:].itertuples()
+        )
+        lines.append(
+            f"{_day(str(date))}の国勢調査の人口（{best['actual_population']:,.0f}人）に最も近かったのは"
+            f"{names.get(best['edition'], best['edition'])}（実績−推計 {best['gap_people']:+,.0f}人）です"
+            + (f"（ほかは {others}）。" if others else "。")
+        )
+    return lines
