@@ -1084,7 +1084,9 @@ def actuals_vs_paths(
             color=colours[label],
         )  # fmt: skip
     bottom.axhline(0, color="#444444", linewidth=0.8)
-    bottom.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:+,.0f}"))
+    bottom.yaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: f"{value:+,.0f}" if round(value) else "0")
+    )
     bottom.set_ylabel("実績−推計・展望（人）")
     bottom.set_xlabel("年")
     bottom.set_xlim(top.get_xlim())

@@ -152,6 +152,7 @@ LAYOUT = Layout(
     skip_columns=("高齢化率", "人口比率", "構成比", "割合", "増減率", "注"),
     skip_rows=("高齢化率", "人口比率", "構成比", "割合", "増減率", "うち", "再掲", "(再掲)"),
     fill_down=("municipality", "kind"),
+    blank_means_absent=True,
     accepted=accepted_layouts(
         "市町村・基準日・種別・年齢区分・人口、または municipality, date, kind, age_group, population",
         "市町村・種別・年齢区分・2020年10月1日・2023年1月1日・…（国勢調査は「2020年」だけでも可）",
