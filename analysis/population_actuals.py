@@ -369,6 +369,7 @@ def _consistency(frame: pd.DataFrame, table: Table) -> list[Finding]:
         )  # fmt: skip
     if findings:
         return findings
+    frame = frame[frame["municipality"] != REGION]  # the 圏域 is checked against the sum
     groups = frame[frame["age_group"].isin(AGE_GROUPS)]
     sums = groups.groupby(["municipality", "date"])["population"].sum()
     present = groups.groupby(["municipality", "date"])["age_group"].agg(set)
