@@ -878,12 +878,12 @@ def key_points(
     for date, group in ranked.groupby("date", sort=True):
         best = group.sort_values("rank").iloc[0]
         others = "、".join(
-            f"{names.get(r.edition, r.edition)} {r.gap_people:+,.0f}人"
+            f"{names.get(r.edition, r.edition)} {signed(r.gap_people, '人')}"
             for r in group.sort_values("rank").iloc[1:].itertuples()
         )
         lines.append(
             f"{_day(str(date))}の国勢調査の人口（{best['actual_population']:,.0f}人）に最も近かったのは"
-            f"{names.get(best['edition'], best['edition'])}（実績−推計 {best['gap_people']:+,.0f}人）です"
+            f"{names.get(best['edition'], best['edition'])}（実績−推計・展望 {signed(best['gap_people'], '人')}）です"
             + (f"（ほかは {others}）。" if others else "。")
         )
     return lines

@@ -298,6 +298,8 @@ figures.show(
 
 # %%
 names = {e.edition: e.short_label for e in data.editions}
+people_gap = "{:+,.0f}"  # differences with their sign: 実績−推計・展望, 実績−目標
+points_gap = "{:+.2f}"
 against = actual_tables["actual_vs_paths"]
 against = against[against["municipality"] == municipality].assign(
     edition=lambda d: d["edition"].map(names)
@@ -305,7 +307,7 @@ against = against[against["municipality"] == municipality].assign(
 display(
     table(
         against[["date", "kind_label", "edition", "actual_population", "path_population", "gap_people"]],
-        {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": "{:+,.0f}"},
+        {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": people_gap},
         caption=f"{municipality}の実績と推計・展望（総人口、人。差は実績−推計・展望。推計・展望は実績の基準日に補間）",
     )
 )
@@ -313,7 +315,7 @@ display(
     table(
         against[["date", "kind_label", "edition", "actual_aging_rate_pct", "path_aging_rate_pct",
                  "gap_aging_points"]],
-        {"actual_aging_rate_pct": PERCENT, "path_aging_rate_pct": PERCENT, "gap_aging_points": "{:+.2f}"},
+        {"actual_aging_rate_pct": PERCENT, "path_aging_rate_pct": PERCENT, "gap_aging_points": points_gap},
         caption=f"{municipality}の実績と推計・展望（高齢化率、%。差は実績−推計・展望、ポイント）",
     )
 )
@@ -329,7 +331,7 @@ else:
             gaps[["date", "kind_label", "target_year", "target_population", "actual_population",
                   "gap_to_target_people", "needed_change_per_year_people"]],
             {"target_population": PEOPLE, "actual_population": PEOPLE,
-             "gap_to_target_people": "{:+,.0f}", "needed_change_per_year_people": "{:+,.0f}"},
+             "gap_to_target_people": people_gap, "needed_change_per_year_people": people_gap},
             caption="実績と本ビジョンの人口目標（人。差は実績−目標。必要な増減は目標年の10月1日までの1年あたり）",
         )
     )
@@ -338,7 +340,7 @@ else:
             gaps[["date", "kind_label", "target_year", "target_aging_rate_pct", "actual_aging_rate_pct",
                   "gap_to_target_aging_points"]],
             {"target_aging_rate_pct": "{:.1f}", "actual_aging_rate_pct": PERCENT,
-             "gap_to_target_aging_points": "{:+.2f}"},
+             "gap_to_target_aging_points": points_gap},
             caption="実績と本ビジョンの高齢化率の目標（%。差は実績−目標、ポイント）",
         )
     )
@@ -350,7 +352,7 @@ if len(ranked):
             ranked.assign(edition=lambda d: d["edition"].map(names))[
                 ["date", "rank", "edition", "actual_population", "path_population", "gap_people"]
             ],
-            {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": "{:+,.0f}"},
+            {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": people_gap},
             caption=f"{municipality}の国勢調査の人口に近かった推計・展望（1が最も近い。差は実績−推計・展望、人）",
         )
     )
