@@ -111,6 +111,19 @@ def test_wide_workbook_a_sheet_per_kind(tmp_path: Path) -> None:
     assert set(frame.loc[frame["kind_label"] == "住民基本台帳", "date"]) == {"2023-01-01"}
 
 
+def test_long_workbook_with_a_title_row_and_excel_dates(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["人口の実績（令和5年まで）"])
+    sheet.append(["市町村", "基準日", "種別", "年齢区分", "人口"])
+    for line in GOOD.splitlines():
+        place, date, kind, group, count = line.split(",")
+        sheet.append([place, datetime.datetime.fromisoformat(date), kind, group, int(count)])
+    book.save(tmp_path / "long.xlsx")
+    assert totals(tmp_path / "long.xlsx") == EXPECTED
+
+
 def test_wide_csv_with_a_kind_column_and_a_total_row(tmp_path: Path) -> None:
     text = (
         "市町村,種別,年齢区分,2020年10月1日,2023年1月1日\n"
