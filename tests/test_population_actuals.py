@@ -446,6 +446,7 @@ def test_a_run_shows_the_section_and_the_sheets(fresh_project: Project, tmp_path
     assert "人口の実績" in page
     assert "2025年10月1日の国勢調査の人口（113,170人）に最も近かったのは" in page
     assert "国勢調査と住民基本台帳は数え方の違う別の人口" in page
+    assert "<td>国勢調査に最も近い推計・展望</td>" in page  # a row of the 算出方法 table
     assert "actuals_vs_paths.png" in " ".join(
         p.name for p in (fresh_project.reports / "figures").iterdir()
     )
