@@ -74,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--spending", type=Path, help="budgets spent (決算) by initiative and fiscal year"
     )
     reports.add_argument(
+        "--population-actuals",
+        type=Path,
+        help="population actuals (census, resident register; default data/raw/population_actuals.csv)",
+    )
+    reports.add_argument(
         "--as-of", type=int, default=0, help="fiscal year the KPIs are assessed at"
     )
     reports.add_argument(
@@ -137,6 +142,7 @@ def _validate(folder: Path, verbose: bool) -> Result:
     steps: tuple[Callable[[], None], ...] = (
         lambda: findings.extend(load_all(folder).findings),
         lambda: _validate_kpis(folder, findings),
+        lambda: _validate_population_actuals(folder, findings),
     )
     for step in steps:
         try:
@@ -157,6 +163,14 @@ def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
 
     data = kpi.load(folder)
     kpi.load_actuals(folder / "kpi_actuals.csv", data.kpis, findings, data.years)
+
+
+def _validate_population_actuals(folder: Path, findings: list[Finding]) -> None:
+    from analysis import population_actuals
+
+    path = folder / population_actuals.DEFAULT.name
+    if path.exists():
+        findings += population_actuals.load(path).findings
 
 
 def _read_cache() -> dict[str, Result]:
@@ -228,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         actuals=absolute(arguments.actuals),
         plan=absolute(arguments.plan),
         spending=absolute(arguments.spending),
+        population_actuals=absolute(arguments.population_actuals),
         as_of=arguments.as_of,
         vision_label=arguments.vision_label,
         projection_label=arguments.projection_label,

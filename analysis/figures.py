@@ -1058,3 +1058,96 @@ def revision_pyramid(
     figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
     figure.tight_layout()
     return figure
+
+
+ACTUAL_MARKERS = {"国勢調査": ("o", "#000000"), "住民基本台帳": ("^", "#7b3294")}
+"""Census and 住民基本台帳 counts drawn apart: they are different counts."""
+PATH_COLOURS = ["#1f5fa8", "#7f7f7f", "#ff7f0e", "#2ca02c", "#8c564b"]
+
+
+def actuals_vs_paths(
+    paths: pd.DataFrame,
+    actuals: pd.DataFrame,
+    gaps: pd.DataFrame,
+    targets: pd.DataFrame,
+) -> Figure:
+    """人口の実績 against the paths (圏域, 人): the totals (top, from zero) and each actual's
+    gap to each path on its date (bottom, 実績−推計・展望).
+
+    ``paths``: ``label, kind, year, population`` (``kind`` vision or projection, each year's
+    value drawn at 1 October); ``actuals``: ``when, population, kind_label`` (``when`` a
+    decimal year); ``gaps``: ``label, when, gap_people, kind_label``; ``targets``:
+    ``year, population, label``.
+    """
+    figure, (top, bottom) = plt.subplots(
+        2, 1, figsize=(8.5, 8), gridspec_kw={"height_ratios": [3, 2]}
+    )
+    labels = list(dict.fromkeys(paths["label"]))
+    colours = {label: PATH_COLOURS[i % len(PATH_COLOURS)] for i, label in enumerate(labels)}
+    for label in labels:
+        rows = paths[paths["label"] == label].sort_values("year")
+        vision = rows["kind"].iloc[0] == "vision"
+        top.plot(
+            rows["year"] + 0.75,
+            rows["population"],
+            linestyle="-" if vision else "--",
+            color=colours[label],
+            linewidth=2 if vision else 1.5,
+            label=label,
+        )
+    for kind, (marker, colour) in ACTUAL_MARKERS.items():
+        rows = actuals[actuals["kind_label"] == kind]
+        if rows.empty:
+            continue
+        top.scatter(
+            rows["when"], rows["population"], marker=marker, color=colour, s=50, zorder=5,
+            label=f"実績（{kind}）",
+        )  # fmt: skip
+        for when, value in zip(rows["when"], rows["population"], strict=True):
+            top.annotate(
+                f"{value:,.0f}", (when, value), textcoords="offset points", xytext=(0, -16),
+                ha="center", fontsize=8, color=colour,
+            )  # fmt: skip
+    if len(targets):
+        _labelled_markers(
+            top,
+            targets.assign(year=targets["year"] + 0.75),
+            marker="*",
+            size=200,
+            colour="#d62728",
+            label="目標人口",
+            placement=lambda _: ((0, 12), "center"),
+        )
+    top.yaxis.set_major_formatter(_PEOPLE)
+    top.set_ylabel("総人口（人）")
+    top.set_title("圏域の人口の実績と推計・展望")
+    from_zero(top)
+    year_axis(top)
+    top.legend(loc="lower left", fontsize=8)
+    for label in labels:
+        rows = gaps[gaps["label"] == label].sort_values("when")
+        if rows.empty:
+            continue
+        bottom.plot(rows["when"], rows["gap_people"], color=colours[label], linewidth=1,
+                    linestyle=":")  # fmt: skip
+        for kind, (marker, _) in ACTUAL_MARKERS.items():
+            points = rows[rows["kind_label"] == kind]
+            bottom.scatter(points["when"], points["gap_people"], marker=marker,
+                           color=colours[label], s=40, zorder=4)  # fmt: skip
+        last = rows.iloc[-1]
+        bottom.annotate(
+            f"{last['gap_people']:+,.0f}", (last["when"], last["gap_people"]),
+            textcoords="offset points", xytext=(8, 0), ha="left", va="center", fontsize=8,
+            color=colours[label],
+        )  # fmt: skip
+    bottom.axhline(0, color="#444444", linewidth=0.8)
+    bottom.yaxis.set_major_formatter(
+        FuncFormatter(lambda value, _: f"{value:+,.0f}" if round(value) else "0")
+    )
+    bottom.set_ylabel("実績−推計・展望（人）")
+    bottom.set_xlabel("年")
+    bottom.set_xlim(top.get_xlim())
+    year_axis(bottom)
+    bottom.set_title("実績の基準日での差（色は上の図の推計・展望）", fontsize=11)
+    figure.tight_layout()
+    return figure

@@ -155,6 +155,24 @@ COLUMN_LABELS = {
     "projected_without": "パターン1の推計（人）",
     "surplus_people": "パターン1が目標を上回る人数（人）",
     "target_year": "目標年",
+    "date": "基準日",
+    "kind_label": "人口の種別",
+    "input_file": "入力ファイル",
+    "input_line": "入力ファイルの行",
+    "actual_population": "実績（人）",
+    "path_population": "推計・展望の値（人）",
+    "gap_people": "実績−推計・展望（人）",
+    "actual_aging_rate_pct": "実績の高齢化率（%）",
+    "path_aging_rate_pct": "推計・展望の高齢化率（%）",
+    "gap_aging_points": "高齢化率の差：実績−推計・展望（ポイント）",
+    "on_point": "公表年の値",
+    "abs_gap_people": "差の大きさ（人）",
+    "rank": "近い順",
+    "target_aging_rate_pct": "目標の高齢化率（%）",
+    "gap_to_target_people": "実績−目標（人）",
+    "gap_to_target_aging_points": "高齢化率の差：実績−目標（ポイント）",
+    "years_to_target": "目標年の10月1日までの年数",
+    "needed_change_per_year_people": "目標に必要な増減（人／年）",
     "settlers_per_period": "必要な転入超過（人／5年）",
     "settlers_per_year": "必要な転入超過（人／年）",
     "75+": "75歳以上人口（人）",
@@ -227,6 +245,11 @@ SHEET_NAMES = {
     "assumptions": "シナリオの仮定",
     "from_scenario": "将来展望（ビジョン形式）",
     "age_sex": "新旧比較（男女・5歳階級）",
+    "actual_counts": "人口の実績",
+    "actual_by_date": "人口の実績（年齢3区分）",
+    "actual_vs_paths": "実績と推計・展望",
+    "actual_closest": "国勢調査に近かった推計",
+    "actual_targets": "実績と目標",
 }
 
 
@@ -237,7 +260,7 @@ def japanese(frame: pd.DataFrame) -> pd.DataFrame:
         if column in result:
             result[column] = result[column].map(lambda v, m=mapping: m.get(v, v))
     for column in ("derived", "interpolated", "corrected", "cumulative", "shared_budget", "chosen",
-                   "extended"):  # fmt: skip
+                   "extended", "on_point"):  # fmt: skip
         if column in result:
             result[column] = result[column].map({True: "○", False: ""})
     return result.rename(columns=COLUMN_LABELS)

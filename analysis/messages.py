@@ -147,6 +147,54 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count:,} 件の組み合わせの行がありません：{examples}（各市町について、すべての年・年齢区分が必要です）",
         "{count:,} combinations are missing: {examples} (every municipality needs every year and age group)",
     ),
+    # ---------------------------------------------------------------- population actuals
+    "actual-unknown-municipality": (
+        "「{value}」は圏域の市町ではありません（使える名前：{known}）",
+        "{value!r} is not a municipality of the plan (use {known})",
+    ),
+    "actual-unknown-kind": (
+        "人口の種別「{value}」が分かりません（国勢調査・住民基本台帳）",
+        "unknown kind of count {value!r} (国勢調査 census or 住民基本台帳 resident register)",
+    ),
+    "actual-not-a-date": (
+        "「{value}」は基準日として読めません（例：2025-10-01、2025年10月1日、令和7年10月1日）",
+        "{value!r} is not a date (e.g. 2025-10-01, 2025年10月1日, 令和7年10月1日)",
+    ),
+    "actual-date-needs-day": (
+        "「{value}」は年だけです。住民基本台帳の人口は基準日を年月日で書いてください"
+        "（年だけで書けるのは国勢調査（10月1日）だけです）",
+        "{value!r} is a year alone: a resident-register count needs its date (only a census, "
+        "1 October, may be given by its year)",
+    ),
+    "actual-future-date": (
+        "基準日 {date} は今日（{today}）より後です",
+        "the date {date} is after today ({today})",
+    ),
+    "actual-mixed-kinds": (
+        "{date} の行に{kind}と{first_kind}（{first} 行目）が混在しています。国勢調査と住民基本台帳は別の人口なので、"
+        "1つの基準日にはどちらか一方だけを書いてください",
+        "{date} mixes {kind} with {first_kind} (line {first}): census and resident-register "
+        "counts are different counts; give one kind per date",
+    ),
+    "actual-missing-groups": (
+        "{what} の{groups}の行がありません（年齢3区分がすべて必要です）",
+        "{what} lacks {groups} (all three age groups are needed)",
+    ),
+    "actual-total-mismatch": (
+        "{what} の総数 {total:,}人が年齢3区分の和 {sum:,}人と一致しません（差 {difference:+,}人）",
+        "{what}: the total {total:,} is not the sum of the three age groups {sum:,} "
+        "(difference {difference:+,})",
+    ),
+    "actual-zero-total": (
+        "{what} の人口が年齢3区分とも 0 です（高齢化率を計算できません）",
+        "{what}: every age group is 0 (no aging rate can be computed)",
+    ),
+    "actual-region-mismatch": (
+        "圏域 {what} の {value:,}人が一関市と平泉町の和{sum}と一致しません"
+        "（圏域は市町の和から計算します。圏域の行は消してもかまいません）",
+        "圏域 {what}: {value:,} is not the sum of the municipalities {sum} (the 圏域 is "
+        "computed from them; its rows may be deleted)",
+    ),
     # ---------------------------------------------------------------- age × sex
     "sheets-left-out": (
         "圏域外の市町村などのシート {count} 枚を読み飛ばしました（例：{examples}）",
@@ -700,6 +748,16 @@ TITLES = {
     "near-municipality": "市町名の誤り",
     "no-plan-municipality": "圏域の市町がない",
     "missing-rows": "行が欠けている",
+    "actual-unknown-municipality": "圏域外の市町",
+    "actual-unknown-kind": "人口の種別が不明",
+    "actual-not-a-date": "基準日でない",
+    "actual-date-needs-day": "基準日が年だけ",
+    "actual-future-date": "将来の基準日",
+    "actual-mixed-kinds": "国勢調査と住民基本台帳の混在",
+    "actual-missing-groups": "年齢区分が欠けている",
+    "actual-total-mismatch": "総数と年齢区分の和の不一致",
+    "actual-region-mismatch": "圏域と市町の和の不一致",
+    "actual-zero-total": "人口が 0",
     "sheets-left-out": "圏域外のシートを読み飛ばし",
     "municipality-missing": "市町のデータがない",
     "unknown-sex": "男女の区分が不明",

@@ -36,6 +36,8 @@ class Options:
     actuals: Path | None = None
     plan: Path | None = None
     spending: Path | None = None
+    population_actuals: Path | None = None
+    """Population actuals (国勢調査・住民基本台帳); data/raw/population_actuals.csv when not given."""
     """Budgets spent (決算); data/raw/kpi_spending.csv when not given."""
     """A revised plan edition (folder) for this run; else the registered edition in force."""
     """KPI actuals (KPI実績); data/raw/kpi_actuals.csv when not given."""

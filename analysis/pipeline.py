@@ -109,9 +109,10 @@ def reports_for(options: Options) -> list[Report]:
                 "method": options.method,
                 "age_sex_path": str(options.age_sex or ""),
                 "age_sex_label": options.age_sex_label,
+                "population_actuals_path": str(options.population_actuals or ""),
                 **labels,
             },
-            supplied,
+            (*supplied, *((options.population_actuals,) if options.population_actuals else ())),
         ),
         Report(
             "kpi",
@@ -157,6 +158,7 @@ def _unreadable_files(options: Options) -> list[Finding]:
 
     supplied = (
         options.vision, options.projection, options.actuals, options.spending, options.age_sex,
+        options.population_actuals,
         options.survival, options.projection_settings, options.settler_profile,
         options.scenarios,
     )  # fmt: skip

@@ -21,6 +21,7 @@ from analysis import (
     kpi,
     plan_changes,
     population,
+    population_actuals,
     precision,
     revision,
     scenarios,
@@ -152,6 +153,13 @@ def build(options: Options) -> Built:
             method=options.method,  # type: ignore[arg-type]
         ).items()
     }
+    actuals = population_actuals.load(options.population_actuals or population_actuals.DEFAULT)
+    tables |= {
+        f"population_{name}": frame
+        for name, frame in population_actuals.build_tables(
+            actuals.frame, data, population.facts()
+        ).items()
+    }
     kpi_part, kpi_findings = kpi_tables(options)
     tables |= {f"kpi_{name}": frame for name, frame in kpi_part.items()}
     tables |= {
@@ -169,7 +177,7 @@ def build(options: Options) -> Built:
     labels = {e.edition: e.label for e in data.editions}
     return Built(
         mark_extended(tables, options.vision_extended_after),
-        [*data.findings, *kpi_findings, *notes],
+        [*data.findings, *actuals.findings, *kpi_findings, *notes],
         labels,
     )
 

@@ -28,6 +28,7 @@ output_dir = ""  # 図の出力先（空欄なら reports/）
 method = "linear"  # 補間方法: "linear"（線形）または "geometric"（幾何）
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
 age_sex_label = ""  # その版の名称（空欄なら「提供された男女・5歳階級別データ」）
+population_actuals_path = ""  # 人口の実績（国勢調査・住民基本台帳）のファイル（空欄なら同梱データ）
 
 # %%
 from pathlib import Path
@@ -35,7 +36,7 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import cohort, figures, population
+from analysis import cohort, figures, population, population_actuals
 from analysis.display import PEOPLE, PERCENT, RATIO, bullets, heading, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.schema import REGION, TOTAL
@@ -288,6 +289,99 @@ display(
 )
 
 # %% [markdown]
+# ## 人口の実績
+#
+# 国勢調査（10月1日現在）と住民基本台帳（各基準日現在の住民登録の人数）の人口を、人口ビジョンの将来展望と
+# 社人研推計の値、本ビジョンの目標と比べます。**国勢調査と住民基本台帳は数え方の違う別の人口**です
+# （住民基本台帳は住民登録をもとにし、国勢調査は実際に住んでいる人を数えます）。表と図では種別を分けて示し、
+# 同じ日に両方を並べることはしません。
+
+# %%
+actual_file = population_actuals_path or population_actuals.DEFAULT
+actuals = population_actuals.load(actual_file)
+actual_tables = population_actuals.build_tables(actuals.frame, data, population.facts())
+display(bullets(population_actuals.key_points(actual_tables, data, municipality)))
+by_date = actual_tables["actual_by_date"]
+display(
+    table(
+        by_date[by_date["municipality"] == municipality][
+            ["date", "kind_label", "0-14", "15-64", "65+", "total", "aging_rate_pct"]
+        ],
+        {**counts, "aging_rate_pct": PERCENT},
+        caption=f"{municipality}の人口の実績（年齢3区分、人。高齢化率は%）",
+    )
+)
+
+# %%
+drawn = population_actuals.figure_inputs(actual_tables, data, population.facts(), municipality)
+figures.show(
+    figures.actuals_vs_paths(drawn["paths"], drawn["actuals"], drawn["gaps"], drawn["targets"]),
+    "actuals_vs_paths",
+    figure_dir,
+)
+
+# %%
+names = {e.edition: e.short_label for e in data.editions}
+people_gap = "{:+,.0f}"  # differences with their sign: 実績−推計・展望, 実績−目標
+points_gap = "{:+.2f}"
+against = actual_tables["actual_vs_paths"]
+against = against[against["municipality"] == municipality].assign(
+    edition=lambda d: d["edition"].map(names)
+)
+display(
+    table(
+        against[["date", "kind_label", "edition", "actual_population", "path_population", "gap_people"]],
+        {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": people_gap},
+        caption=f"{municipality}の実績と推計・展望（総人口、人。差は実績−推計・展望。推計・展望は実績の基準日に補間）",
+    )
+)
+display(
+    table(
+        against[["date", "kind_label", "edition", "actual_aging_rate_pct", "path_aging_rate_pct",
+                 "gap_aging_points"]],
+        {"actual_aging_rate_pct": PERCENT, "path_aging_rate_pct": PERCENT, "gap_aging_points": points_gap},
+        caption=f"{municipality}の実績と推計・展望（高齢化率、%。差は実績−推計・展望、ポイント）",
+    )
+)
+
+# %%
+gaps = actual_tables["actual_targets"]
+gaps = gaps[gaps["municipality"] == municipality]
+if gaps.empty:
+    display(paragraph(f"{municipality}には本ビジョンの人口目標がありません（目標は圏域の値です）。"))
+else:
+    display(
+        table(
+            gaps[["date", "kind_label", "target_year", "target_population", "actual_population",
+                  "gap_to_target_people", "needed_change_per_year_people"]],
+            {"target_population": PEOPLE, "actual_population": PEOPLE,
+             "gap_to_target_people": people_gap, "needed_change_per_year_people": people_gap},
+            caption="実績と本ビジョンの人口目標（人。差は実績−目標。必要な増減は目標年の10月1日までの1年あたり）",
+        )
+    )
+    display(
+        table(
+            gaps[["date", "kind_label", "target_year", "target_aging_rate_pct", "actual_aging_rate_pct",
+                  "gap_to_target_aging_points"]],
+            {"target_aging_rate_pct": "{:.1f}", "actual_aging_rate_pct": PERCENT,
+             "gap_to_target_aging_points": points_gap},
+            caption="実績と本ビジョンの高齢化率の目標（%。差は実績−目標、ポイント）",
+        )
+    )
+ranked = actual_tables["actual_closest"]
+ranked = ranked[ranked["municipality"] == municipality]
+if len(ranked):
+    display(
+        table(
+            ranked.assign(edition=lambda d: d["edition"].map(names))[
+                ["date", "rank", "edition", "actual_population", "path_population", "gap_people"]
+            ],
+            {"actual_population": PEOPLE, "path_population": PEOPLE, "gap_people": people_gap},
+            caption=f"{municipality}の国勢調査の人口に近かった推計・展望（1が最も近い。差は実績−推計・展望、人）",
+        )
+    )
+
+# %% [markdown]
 # ## 原資料の本文に記載された数値
 #
 # 表にはなく本文にだけ記載されている数値です。
@@ -322,6 +416,13 @@ display(
 # | 補間値（線形） | 前後の公表年の値 P₀（年 y₀）、P₁（年 y₁）から P₀ ＋（P₁ − P₀）×（y − y₀）÷（y₁ − y₀）。原資料の2028年の推計人口（2025年から2030年までの減少数から推計）と同じ方法 |
 # | 補間値（幾何） | P₀ ×（P₁ ÷ P₀）^((y − y₀) ÷ (y₁ − y₀))。各年齢区分を補間し、総人口はその和 |
 # | 差・比 | 差 = 展望人口 − 推計人口、比 = 展望人口 ÷ 推計人口（国の手引きの「影響度」は将来推計のシミュレーション同士の比で、これとは別のものです） |
+# | 人口の実績の圏域 | 一関市＋平泉町（同じ基準日に両方の市町の行があるときだけ）。総数がない場合は年齢3区分の和 |
+# | 実績の基準日の推計・展望の値 | 推計・展望の各年の値をその年の10月1日（国勢調査の日）の人口とみなし、前後の年の10月1日の値 P₀、P₁ から日数で直線補間：P₀ ＋（P₁ − P₀）×（前の年の10月1日から基準日までの日数）÷（2つの10月1日のあいだの日数）。高齢化率は65歳以上人口と総人口をそれぞれ補間してから計算。推計・展望の年の範囲外の実績とは比べません |
+# | 実績との差 | 実績 − 推計・展望（人）、実績の高齢化率 − 推計・展望の高齢化率（ポイント）。正なら実績が多い（高い） |
+# | 目標との差 | 実績 − 目標（人）、実績の高齢化率 − 目標の高齢化率（ポイント）。目標は本ビジョンの本文に記載された2028年と2040年の値 |
+# | 目標に必要な増減（人／年） | （目標 − 実績）÷ 実績の基準日から目標年の10月1日までの年数（日数 ÷ 365.25） |
+# | 国勢調査に最も近い推計・展望 | その国勢調査の年を推計した版（その年を国勢調査の値として持つ版と、その年に始まる版を除く）を、実績 − 推計の絶対値の小さい順に並べた1番目 |
+#
 #
 # 端数は表示の際にのみ四捨五入しています。公表年の範囲外の年（外挿）は計算しません。
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import kpi
+from analysis import kpi, population_actuals
 from analysis.cells import read_municipality_registry
 from analysis.data import load_all, load_population
 from analysis.findings import DataError
@@ -410,6 +410,8 @@ def test_every_example_file_is_a_valid_input() -> None:
     for path in examples:
         if path.name.startswith("kpi_actuals"):
             kpi.load_actuals(path, kpi.load().kpis)
+        elif path.name.startswith("population_actuals"):
+            assert population_actuals.load(path).findings == []
         elif path.name.startswith("scenarios"):
             counts = {"scenarios_example.csv": 5, "scenarios_without_survival_example.csv": 3}
             assert len(read_scenarios(path)) == counts[path.name]

@@ -9,6 +9,7 @@ three blocks 男女計 / 男 / 女, （再掲） rows), with a decoy municipalit
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import openpyxl
@@ -205,3 +206,43 @@ def tidy_csv(path: Path, edition: Edition) -> Path:
                     lines.append(f"{municipality},{year},{label},{age},{group}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+POPULATION_ACTUALS_EXAMPLE = {
+    "国勢調査": (
+        ["2015年10月1日", "2020年10月1日"],
+        {"一関市": [(13766, 11563), (67231, 58370), (40586, 41999)],
+         "平泉町": [(898, 791), (4223, 3602), (2747, 2859)]},
+    ),
+    "住民基本台帳": (
+        ["2023年1月1日"],
+        {"一関市": [(10685,), (57462,), (41550,)], "平泉町": [(699,), (3449,), (2839,)]},
+    ),
+}  # fmt: skip
+"""data/raw/population_actuals.csv laid out as planners keep it: a sheet per kind of count,
+the dates as columns, the municipality written on the first row of its block."""
+
+
+def population_actuals_workbook(path: Path) -> Path:
+    """The example ``data/raw/examples/population_actuals_wide_example.xlsx`` (made by
+    ``python -m tests.workbooks``; a test checks the shipped file has these cells)."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)  # type: ignore[arg-type]
+    for kind, (dates, counts) in POPULATION_ACTUALS_EXAMPLE.items():
+        sheet = book.create_sheet(kind)
+        sheet.append([f"{kind}による人口（人）"])
+        sheet.append(["市町村", "年齢区分", *dates])
+        for municipality, groups in counts.items():
+            for index, (label, values) in enumerate(
+                zip(("0～14歳", "15～64歳", "65歳以上"), groups, strict=True)
+            ):
+                sheet.append([municipality if index == 0 else None, label, *values])
+    book.properties.created = book.properties.modified = datetime.datetime(2024, 3, 21)
+    book.save(path)
+    return path
+
+
+if __name__ == "__main__":
+    from analysis.paths import DATA_RAW
+
+    population_actuals_workbook(DATA_RAW / "examples" / "population_actuals_wide_example.xlsx")
