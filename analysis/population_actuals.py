@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import vocabulary
+from analysis import precision, vocabulary
 from analysis.cells import (
     MUNICIPALITY,
     Municipalities,
@@ -787,6 +787,10 @@ def figure_inputs(
     }
 
 
+POINTS = precision.decimals("points")
+"""Decimals of a 高齢化率 difference in ポイント (one precision per quantity)."""
+
+
 def signed(value: float, unit: str, digits: int = 0) -> str:
     """A difference with its sign (「+9,284人」「-1.5ポイント」), and 「0人」 when it rounds to 0."""
     text = f"{value:+,.{digits}f}"
@@ -821,7 +825,7 @@ def key_points(
         latest = rows.sort_values("date").iloc[-1]
         text = (
             f"最新の{kind}の人口（{_day(latest['date'])}現在）は{area}で"
-            f"{latest[TOTAL]:,.0f}人、高齢化率は{latest['aging_rate_pct']:.1f}%です。"
+            f"{latest[TOTAL]:,.0f}人、高齢化率は{precision.text(latest['aging_rate_pct'], 'percent')}です。"
         )
         if vision is not None:
             match = against[
@@ -835,7 +839,7 @@ def key_points(
                     f"同じ日の{names[vision.edition]}の値"
                     f"{'' if gap['on_point'] else '（前後の年から補間）'}は"
                     f"{gap['path_population']:,.0f}人で、実績−展望は{signed(gap['gap_people'], '人')}、"
-                    f"高齢化率の差は{signed(gap['gap_aging_points'], 'ポイント', 1)}です。"
+                    f"高齢化率の差は{signed(gap['gap_aging_points'], 'ポイント', POINTS)}です。"
                 )
         lines.append(text)
     targets = built["actual_targets"]
@@ -845,9 +849,9 @@ def key_points(
         for row in targets[targets["date"] == latest_date].itertuples():
             lines.append(
                 f"{row.target_year}年の目標（{row.target_population:,.0f}人程度、高齢化率"
-                f"{row.target_aging_rate_pct:g}%程度）に対し、{_day(row.date)}の実績（{row.kind_label}）は"
+                f"{precision.text(row.target_aging_rate_pct, 'percent')}程度）に対し、{_day(row.date)}の実績（{row.kind_label}）は"
                 f"実績−目標で{signed(row.gap_to_target_people, '人')}、高齢化率"
-                f"{signed(row.gap_to_target_aging_points, 'ポイント', 1)}です"
+                f"{signed(row.gap_to_target_aging_points, 'ポイント', POINTS)}です"
                 + (
                     f"。目標の人口を下回らないためには、減少を年{-row.needed_change_per_year_people:,.0f}人"
                     "以内にとどめる必要があります。"

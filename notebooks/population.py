@@ -37,7 +37,7 @@ import pandas as pd
 from IPython.display import Markdown, display
 
 from analysis import cohort, figures, population, population_actuals
-from analysis.display import PEOPLE, PERCENT, RATIO, bullets, heading, html_text, paragraph, strong, table
+from analysis.display import PEOPLE, PERCENT, POINTS_SIGNED, RATIO, bullets, heading, html_text, paragraph, strong, table
 from analysis.paths import REPORTS
 from analysis.schema import REGION, TOTAL
 
@@ -323,7 +323,7 @@ figures.show(
 # %%
 names = {e.edition: e.short_label for e in data.editions}
 people_gap = "{:+,.0f}"  # differences with their sign: 実績−推計・展望, 実績−目標
-points_gap = "{:+.2f}"
+points_gap = POINTS_SIGNED
 against = actual_tables["actual_vs_paths"]
 against = against[against["municipality"] == municipality].assign(
     edition=lambda d: d["edition"].map(names)
@@ -363,7 +363,7 @@ else:
         table(
             gaps[["date", "kind_label", "target_year", "target_aging_rate_pct", "actual_aging_rate_pct",
                   "gap_to_target_aging_points"]],
-            {"target_aging_rate_pct": "{:.1f}", "actual_aging_rate_pct": PERCENT,
+            {"target_aging_rate_pct": PERCENT, "actual_aging_rate_pct": PERCENT,
              "gap_to_target_aging_points": points_gap},
             caption="実績と本ビジョンの高齢化率の目標（%。差は実績−目標、ポイント）",
         )
