@@ -11,7 +11,7 @@ from analysis import dictionary
     ("column", "unit", "number_format"),
     [
         ("population", "人", "#,##0"),
-        ("aging_rate_pct", "%", "0.0"),
+        ("aging_rate_pct", "%", "0.00"),  # one precision per quantity (analysis/precision.py)
         ("budget_thousand_yen", "千円", "#,##0"),
         ("year", "年", "0"),
         ("target_fiscal_year", "年度", "0"),

@@ -54,7 +54,7 @@ def test_a_table_has_japanese_headers_a_content_id_and_escaped_cells() -> None:
     assert "111,932" in first
     assert "&lt;b&gt;一関市&lt;/b&gt;" in first and "<b>" not in first
     assert "人口 &amp; 割合" in first
-    assert 'class="report-table"' in first
+    assert 'class="report-table' in first  # plus report-whole or report-wide for print
 
 
 def test_a_wide_table_prints_landscape_and_short_labels_never_wrap() -> None:
