@@ -799,6 +799,24 @@ def signed(value: float, unit: str, digits: int = 0) -> str:
     return f"{text}{unit}"
 
 
+def _own_census_note(gap: pd.Series, edition: Edition, kind: str) -> str:
+    """A clause for a census actual that an edition took as its own base (a census year of
+    the edition): the totals agree, so an age-group gap there is a disagreement of sources
+    (the plan prints 一関市's 2020 age groups unlike the census), not a change of population."""
+    year = int(str(gap["date"])[:4])
+    same_total = round(float(gap["gap_people"])) == 0
+    differs = round(abs(float(gap["gap_aging_points"])), POINTS) > 0
+    if kind != KIND_LABELS[CENSUS] or year not in edition.census_years or not same_total:
+        return ""
+    if not differs:
+        return ""
+    return (
+        f"この年は{edition.short_label}自身が国勢調査の値としている年で、総人口は同じですが、"
+        "年齢3区分の人数が国勢調査と合っていません（高齢化率の差はそのためで、人口の動きの差"
+        "ではありません）。"
+    )
+
+
 def _day(date: str) -> str:
     return _date_text(datetime.date.fromisoformat(date))
 
@@ -841,6 +859,7 @@ def key_points(
                     f"{gap['path_population']:,.0f}人で、実績−展望は{signed(gap['gap_people'], '人')}、"
                     f"高齢化率の差は{signed(gap['gap_aging_points'], 'ポイント', POINTS)}です。"
                 )
+                text += _own_census_note(gap, vision, kind)
         lines.append(text)
     targets = built["actual_targets"]
     targets = targets[targets["municipality"] == area]
