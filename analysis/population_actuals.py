@@ -611,6 +611,14 @@ def closest(
     ].reset_index(drop=True)  # fmt: skip
 
 
+def latest_of_each_kind(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the latest date of each kind of count (国勢調査, 住民基本台帳) per area, in
+    date order: what a pace to a target is measured from (an older count's pace is history,
+    kept in the workbook)."""
+    latest = frame.groupby(["municipality", "kind_label"])["date"].transform("max")
+    return frame[frame["date"] == latest].sort_values(["date", "target_year"], kind="stable")
+
+
 def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     """Each actual of an area with targets beside each target (data/raw/facts.csv).
 

@@ -346,7 +346,7 @@ display(
 
 # %%
 gaps = actual_tables["actual_targets"]
-gaps = gaps[gaps["municipality"] == municipality]
+gaps = population_actuals.latest_of_each_kind(gaps[gaps["municipality"] == municipality])
 if gaps.empty:
     display(paragraph(f"{municipality}には本ビジョンの人口目標がありません（目標は圏域の値です）。"))
 else:
@@ -356,7 +356,7 @@ else:
                   "gap_to_target_people", "needed_change_per_year_people"]],
             {"target_population": PEOPLE, "actual_population": PEOPLE,
              "gap_to_target_people": people_gap, "needed_change_per_year_people": people_gap},
-            caption="実績と本ビジョンの人口目標（人。差は実績−目標。必要な増減は目標年の10月1日までの1年あたり）",
+            caption="最新の実績と本ビジョンの人口目標（種別ごとの最新の実績。人。差は実績−目標。必要な増減は目標年の10月1日までの1年あたり）",
         )
     )
     display(
@@ -365,7 +365,7 @@ else:
                   "gap_to_target_aging_points"]],
             {"target_aging_rate_pct": PERCENT, "actual_aging_rate_pct": PERCENT,
              "gap_to_target_aging_points": points_gap},
-            caption="実績と本ビジョンの高齢化率の目標（%。差は実績−目標、ポイント）",
+            caption="最新の実績と本ビジョンの高齢化率の目標（種別ごとの最新の実績。%。差は実績−目標、ポイント）",
         )
     )
 ranked = actual_tables["actual_closest"]

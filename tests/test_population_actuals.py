@@ -510,3 +510,19 @@ def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_
     # 平泉町's print agrees with the census: nothing to explain there.
     town = population_actuals.key_points(built, data, "平泉町")
     assert not any("合っていません" in x for x in town)
+
+
+def test_the_report_measures_the_pace_to_a_target_from_the_latest_count_of_each_kind() -> None:
+    data = population.load()
+    built = population_actuals.build_tables(
+        load(population_actuals.DEFAULT).frame, data, population.facts()
+    )
+    every = built["actual_targets"]
+    latest = population_actuals.latest_of_each_kind(every)
+    assert set(every["date"]) == {"2015-10-01", "2020-10-01", "2023-01-01"}  # history kept
+    assert set(zip(latest["date"], latest["kind_label"], strict=True)) == {
+        ("2020-10-01", "国勢調査"),
+        ("2023-01-01", "住民基本台帳"),
+    }
+    assert len(latest) == 4  # two kinds × the 2028 and 2040 targets
+    assert list(latest["date"]) == sorted(latest["date"])
