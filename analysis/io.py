@@ -428,6 +428,23 @@ def check_widths(sheet: Sheet, first: int, width: int) -> None:
             )  # fmt: skip
 
 
+def refuse_repeated_headers(where: str, line: int, header: list[str], excel: bool) -> None:
+    """One line for a header written twice: a table keeps only one of two same-named
+    columns, so the other's values would be dropped without a word."""
+    seen: dict[str, int] = {}
+    for position, name in enumerate(header, start=1):
+        name = name.strip()
+        if not name:
+            continue
+        if name in seen:
+            cell = excel_cell(position - 1, line) if excel else ""
+            raise InputError(
+                Finding("error", where, line, name, "header-repeated",
+                        {"column": name, "first": seen[name], "second": position}, cell)
+            )  # fmt: skip
+        seen[name] = position
+
+
 def read_records(path: Path | str) -> pd.DataFrame:
     """A plain table whose first row is the header (the project's own files in data/raw/).
 
@@ -447,6 +464,7 @@ def read_records(path: Path | str) -> pd.DataFrame:
     header = [str(c) if c is not None else "" for c in sheet.rows[0]]
     del header[used_width(sheet.rows[0]) :]
     check_widths(sheet, 1, len(header))
+    refuse_repeated_headers(sheet.where, sheet.lines[0], header, sheet.excel)
     body = [
         row[: len(header)] + [None] * (len(header) - min(len(row), len(header)))
         for row in sheet.rows[1:]

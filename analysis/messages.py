@@ -297,6 +297,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "列「{column}」は「{field}」の列と重複しています",
         "column {column!r} repeats the {field} column",
     ),
+    "header-repeated": (
+        "見出し「{column}」が2回あります（{first}列目と{second}列目）。どちらか一方にしてください",
+        "header {column!r} appears twice (columns {first} and {second})",
+    ),
     "setting-not-per-area": (
         "設定「{setting}」は「{area}」について指定できません（市町ごとに指定できるのは tfr_base（市町のみ）と転入超過の目標（市町・圏域）だけです。共通の値は市町村の欄を空欄に）",
         "setting {setting} cannot be given for {area} (only tfr_base per municipality and the settler targets per area)",
@@ -783,6 +787,7 @@ TITLES = {
     "untitled-blocks": "男女の見出しがない",
     "registry-flag": "登録の指定が不明",
     "duplicate-column": "列の重複",
+    "header-repeated": "見出しの重複",
     "setting-not-per-area": "市町別にできない設定",
     "setting-unused": "使われない設定の行",
     "decimal-comma": "小数点のカンマ",

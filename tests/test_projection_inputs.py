@@ -444,12 +444,14 @@ def test_one_cell_typed_ten_times_too_large_is_warned_naming_the_cell(
 
 
 def registry_with_flag(raw_copy: Path, flag: str) -> Path:
+    """The registry with ``flag`` in the last edition's age_sex column."""
     path = raw_copy / "editions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    header = lines[0] + ("" if lines[0].endswith("age_sex") else ",age_sex")
-    body = [line + ("," if not lines[0].endswith("age_sex") else "") for line in lines[1:]]
-    body[-1] = body[-1].rsplit(",", 1)[0] + f",{flag}"
-    return write(path, "\n".join([header, *body]) + "\n")
+    column = lines[0].split(",").index("age_sex")
+    cells = lines[-1].split(",")
+    assert len(cells) == len(lines[0].split(","))  # no quoted comma in the last row
+    cells[column] = flag
+    return write(path, "\n".join([*lines[:-1], ",".join(cells)]) + "\n")
 
 
 def test_registry_flags_use_one_vocabulary(raw_copy: Path) -> None:
@@ -459,6 +461,20 @@ def test_registry_flags_use_one_vocabulary(raw_copy: Path) -> None:
         read_editions(registry_with_flag(raw_copy, "maybe"))
     assert "age_sex: 「maybe」は age_sex の値として使えません（1・はい・○（該当）" in str(
         caught.value
+    )
+
+
+def test_a_header_written_twice_is_refused_naming_both_columns(raw_copy: Path) -> None:
+    """A table keeps one of two same-named columns: the other's values would vanish silently."""
+    path = raw_copy / "editions.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    write(path, "\n".join([lines[0] + ",label", *(line + ",x" for line in lines[1:])]) + "\n")
+    with pytest.raises(InputError) as caught:
+        read_editions(path)
+    width = len(lines[0].split(","))
+    assert str(caught.value) == (
+        f"{path}:1: label: 見出し「label」が2回あります（3列目と{width + 1}列目）。"
+        "どちらか一方にしてください"
     )
 
 
@@ -549,3 +565,22 @@ def test_another_options_file_is_a_one_line_input_error(
         assert loaded.errors, f"{kind} read as age × sex data"
         message = str(loaded.errors[0])
     assert "\n" not in message and message
+
+
+def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Path) -> None:
+    import openpyxl
+
+    from analysis.io import read_records
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "表"
+    sheet.append(["a", "b", "a"])
+    sheet.append([1, 2, 3])
+    book.save(tmp_path / "b.xlsx")
+    with pytest.raises(InputError) as caught:
+        read_records(tmp_path / "b.xlsx")
+    assert str(caught.value).endswith(
+        "b.xlsx[表]!C1: a: 見出し「a」が2回あります（1列目と3列目）。どちらか一方にしてください"
+    )
