@@ -6,7 +6,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import pandas as pd
@@ -46,7 +46,7 @@ def table(
     # findings): escaped, so nothing typed into a file becomes markup or a script.
     styler = (
         shown.style.set_uuid(uuid)
-        .format(format_map, na_rep="–", escape="html")
+        .format({c: unsigned_zero(f) for c, f in format_map.items()}, na_rep="–", escape="html")
         .format_index(escape="html", axis=1)
         .hide(axis="index")
     )
@@ -93,6 +93,19 @@ def table(
     if not wide and print_lines(shown, long_text, wrapped) <= WHOLE_LINES:
         classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
     return styler.set_table_attributes(f'class="{classes}"')
+
+
+def unsigned_zero(style: str) -> Callable[[object], str]:
+    """A cell formatter that writes ``style`` but shows a number that rounds to zero without a
+    sign (「0」, not 「+0」 or 「-0」): a difference of nothing has no direction."""
+
+    def formatted(value: object) -> str:
+        text = style.format(value)
+        if text[:1] in "+-" and not any(ch in "123456789" for ch in text):
+            return text[1:]
+        return text
+
+    return formatted
 
 
 PORTRAIT_WIDTH = 63

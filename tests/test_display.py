@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -90,3 +92,15 @@ def test_marked_rows_are_shaded_and_others_not() -> None:
     styles = styled._compute().ctx
     assert styles[(1, 0)] == [("background-color", "#d9d9d9")]
     assert (0, 0) not in styles and (2, 0) not in styles
+
+
+def test_a_difference_that_rounds_to_nothing_has_no_sign() -> None:
+    frame = pd.DataFrame(
+        {"gap": [0.0, -0.3, 0.4, 12.0, -7.0], "rate": [0.001, -0.004, 0.5, -1.25, 0.0]}
+    )
+    html = display.table(
+        frame, {"gap": display.PEOPLE_SIGNED, "rate": display.POINTS_SIGNED}
+    ).to_html()
+    cells = re.findall(r'class="data row\d+ col\d+" >([^<]*)<', html)
+    assert cells == ["0", "0.00", "0", "0.00", "0", "+0.50", "+12", "-1.25", "-7", "0.00"]
+    assert display.unsigned_zero("{:,.0f}")(-0.2) == "0"  # an unsigned style's 「-0」 too
