@@ -100,10 +100,7 @@ def unsigned_zero(style: str) -> Callable[[object], str]:
     sign (「0」, not 「+0」 or 「-0」): a difference of nothing has no direction."""
 
     def formatted(value: object) -> str:
-        text = style.format(value)
-        if text[:1] in "+-" and not any(ch in "123456789" for ch in text):
-            return text[1:]
-        return text
+        return precision.without_sign_of_zero(style.format(value))
 
     return formatted
 

@@ -801,10 +801,7 @@ POINTS = precision.decimals("points")
 
 def signed(value: float, unit: str, digits: int = 0) -> str:
     """A difference with its sign (「+9,284人」「-1.5ポイント」), and 「0人」 when it rounds to 0."""
-    text = f"{value:+,.{digits}f}"
-    if float(text.replace(",", "")) == 0:
-        return f"{0:.{digits}f}{unit}"
-    return f"{text}{unit}"
+    return precision.without_sign_of_zero(f"{value:+,.{digits}f}") + unit
 
 
 def _own_census_note(gap: pd.Series, edition: Edition, kind: str) -> str:

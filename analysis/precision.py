@@ -50,6 +50,14 @@ def number(value: float, quantity: str, *, signed: bool = False) -> str:
     return style(quantity, signed=signed).format(float(value))
 
 
+def without_sign_of_zero(shown: str) -> str:
+    """A formatted number that rounds to zero without its sign (「+0」, 「-0.00」 → 「0」,
+    「0.00」): a difference of nothing has no direction."""
+    if shown[:1] in "+-" and not any(ch in "123456789" for ch in shown):
+        return shown[1:]
+    return shown
+
+
 def text(value: float, quantity: str, *, signed: bool = False) -> str:
     """``value`` at the quantity's precision with its unit, for a sentence
     (「39.80%」, 「1,234人」, 「+0.52ポイント」, 「1.44」)."""
