@@ -25,7 +25,7 @@ pdf: ## Print every report to an A4 PDF in reports/pdf/ (needs Chromium, Chrome 
 proof: ## Print every report to PDF and draw all pages on one sheet, reports/pdf/proof.png
 	$(TASKS) proof $(ARGS)
 
-lint: ## ruff (lint and format check)
+lint: ## ruff (lint and format check) and the layer contracts (import-linter)
 	$(TASKS) lint
 
 typecheck: ## mypy on analysis/
@@ -37,7 +37,7 @@ unit: ## pytest only, in parallel (pytest-xdist)
 test: ## Lint, type-check and run every test
 	$(TASKS) test $(ARGS)
 
-lab: ## Open JupyterLab on the project (notebooks/*.py open as notebooks)
+lab: ## Open JupyterLab on the project (notebooks/**/*.py open as notebooks)
 	$(TASKS) lab $(ARGS)
 
 bench: ## Benchmark the pipeline and the arithmetic against the naive way

@@ -50,7 +50,7 @@ MINIMUM_PYTHON = (3, 11)
 
 
 class ExitCode(IntEnum):
-    """A copy of ``analysis.exit_codes.ExitCode`` (this file runs before the environment
+    """A copy of ``analysis.core.exit_codes.ExitCode`` (this file runs before the environment
     exists and imports nothing of the project; ``tests/test_exit_codes.py`` keeps them equal)."""
 
     OK = 0
@@ -798,9 +798,17 @@ def in_venv(*arguments: str | Path) -> Callable[[list[str]], int]:
 # fail once the folder is moved or copied.
 
 
+LAYERS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
+"""import-linter's command (it has no ``python -m`` entry): the layer contracts of pyproject.toml."""
+
+
 def lint(_: list[str]) -> int:
     ruff = (venv_python(), "-m", "ruff")
-    return call(*ruff, "check", *LINTED) or call(*ruff, "format", "--check", *LINTED)
+    return (
+        call(*ruff, "check", *LINTED)
+        or call(*ruff, "format", "--check", *LINTED)
+        or call(venv_python(), "-c", LAYERS, "--no-cache")
+    )
 
 
 def typecheck(_: list[str]) -> int:
@@ -812,9 +820,9 @@ def test(extra: list[str]) -> int:
 
 
 def lab(extra: list[str]) -> int:
-    configure = "from analysis.execution import configure_jupyterlab; configure_jupyterlab()"
+    configure = "from analysis.run.execution import configure_jupyterlab; configure_jupyterlab()"
     return call(venv_python(), "-c", configure) or call(
-        venv_python(), "-m", "jupyterlab", "--notebook-dir=.", "notebooks/explore.py", *extra
+        venv_python(), "-m", "jupyterlab", "--notebook-dir=.", "notebooks/explore/explore.py", *extra
     )
 
 
@@ -904,7 +912,7 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], bool, str]] = {
     "proof": (in_venv("-m", "analysis", "proof"), True, "報告書を PDF にし、全ページを1枚の画像に並べます（reports/pdf/proof.png）"),
     "lab": (lab, True, "JupyterLab を開きます"),
     "test": (test, True, "ruff・mypy・すべてのテスト"),
-    "lint": (lint, True, "ruff（書式とコードの検査）"),
+    "lint": (lint, True, "ruff（書式とコードの検査）と層の約束（import-linter）"),
     "typecheck": (typecheck, True, "mypy（型の検査）"),
     "unit": (in_venv("-m", "pytest"), True, "テストだけ（並列）"),
     "bench": (in_venv("benchmarks/run.py"), True, "ベンチマーク（BENCHMARKS.md）"),

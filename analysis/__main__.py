@@ -15,11 +15,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from analysis.exit_codes import ExitCode, stopped_by_signal
-from analysis.paths import CACHE
+from analysis.core.exit_codes import ExitCode, stopped_by_signal
+from analysis.core.paths import CACHE
 
 if TYPE_CHECKING:
-    from analysis.findings import Finding
+    from analysis.core.findings import Finding
 
 VALIDATION_CACHE = CACHE / "validation.json"
 ERROR_LOG = CACHE / "last-error.log"
@@ -114,8 +114,8 @@ def validate(raw_dir: Path | None = None, verbose: bool = False) -> int:
     The result is cached under the hash of the data, the code and the package
     versions, so an unchanged project answers without loading pandas.
     """
-    from analysis import outputs
-    from analysis.paths import DATA_RAW
+    from analysis.core.paths import DATA_RAW
+    from analysis.run import outputs
 
     folder = (raw_dir or DATA_RAW).resolve()
     key = outputs.fingerprint(
@@ -134,9 +134,9 @@ Result = dict[str, Any]
 
 
 def _validate(folder: Path, verbose: bool) -> Result:
-    from analysis.data import load_all
-    from analysis.findings import DataError, console_lines, errors_in, summary
-    from analysis.io import InputError
+    from analysis.core.findings import DataError, console_lines, errors_in, summary
+    from analysis.inputs.data import load_all
+    from analysis.inputs.io import InputError
 
     findings: list[Finding] = []
     steps: tuple[Callable[[], None], ...] = (
@@ -159,14 +159,14 @@ def _validate(folder: Path, verbose: bool) -> Result:
 
 
 def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
-    from analysis import kpi
+    from analysis.model import kpi
 
     data = kpi.load(folder)
     kpi.load_actuals(folder / "kpi_actuals.csv", data.kpis, findings, data.years)
 
 
 def _validate_population_actuals(folder: Path, findings: list[Finding]) -> None:
-    from analysis import population_actuals
+    from analysis.model import population_actuals
 
     path = folder / population_actuals.DEFAULT.name
     if path.exists():
@@ -182,7 +182,7 @@ def _read_cache() -> dict[str, Result]:
 
 def _write_cache(key: str, result: Result) -> None:
     """Keep the latest few results (one per data folder and option set); best effort."""
-    from analysis.io import atomic_open
+    from analysis.inputs.io import atomic_open
 
     entries = _read_cache()
     entries.pop(key, None)
@@ -199,9 +199,9 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "validate":
         return validate(arguments.raw_dir, arguments.verbose)
     if arguments.command == "pdf":
-        from analysis.outputs import OutputError
-        from analysis.paths import display_path
-        from analysis.pdf import print_current_reports
+        from analysis.core.paths import display_path
+        from analysis.run.outputs import OutputError
+        from analysis.run.pdf import print_current_reports
 
         try:
             written = print_current_reports()
@@ -212,9 +212,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PDF を作成しました：{display_path(path)}", flush=True)
         return ExitCode.OK
     if arguments.command == "proof":
-        from analysis.outputs import OutputError
-        from analysis.paths import display_path
-        from analysis.proof import proof
+        from analysis.core.paths import display_path
+        from analysis.run.outputs import OutputError
+        from analysis.run.proof import proof
 
         try:
             printed, sheet = proof()
@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"PDF を作成しました：{display_path(pdf_path)}", flush=True)
         print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
         return ExitCode.OK
-    from analysis.options import Options
-    from analysis.pipeline import run
+    from analysis.run.options import Options
+    from analysis.run.pipeline import run
 
     def absolute(path: Path | None) -> Path | None:
         return supplied_path(path) if path else None
@@ -286,8 +286,8 @@ def _console_never_fails() -> None:
 
 def guarded_main(argv: list[str] | None = None) -> int:
     """:func:`main`, with every fault turned into one line (Japanese first) and an exit code."""
-    from analysis.findings import DataError
-    from analysis.io import InputError
+    from analysis.core.findings import DataError
+    from analysis.inputs.io import InputError
 
     _console_never_fails()
     try:
@@ -306,8 +306,8 @@ def guarded_main(argv: list[str] | None = None) -> int:
         if environment_gone():
             print(ENVIRONMENT_GONE, flush=True)
             return ExitCode.FAILED
-        from analysis.outputs import os_reason
-        from analysis.paths import display_path
+        from analysis.core.paths import display_path
+        from analysis.run.outputs import os_reason
 
         where = f"：{display_path(error.filename)}" if error.filename else ""
         print(f"ファイルを読み書きできません{where}（{os_reason(error)}）", flush=True)

@@ -22,7 +22,7 @@
     time and peak memory against 6 and 20 scenarios (does the cost grow with the work, 200/6 =
     33 times, or with a per-scenario overhead?), and against building the long table one
     scenario at a time (the way before issue 23). A scenario file holds at most 20 scenarios
-    (:data:`analysis.scenario_specs.MAX_SCENARIOS`); the engine itself has no such limit.
+    (:data:`analysis.inputs.scenario_specs.MAX_SCENARIOS`); the engine itself has no such limit.
 
 Timings on one machine are noisy: compare the ratios printed by one run.
 """
@@ -48,9 +48,10 @@ import pandas as pd
 # benchmark would write that copy's reports/. This copy's package comes first.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from analysis import execution, pipeline, projection, scenarios
-from analysis.options import Options
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
+from analysis.model import projection, scenarios
+from analysis.run import execution, pipeline
+from analysis.run.options import Options
 
 BIN = Path(sys.executable).parent
 
@@ -320,8 +321,8 @@ def scenario_tables(base: scenarios.Base, inputs: tuple, specs: list, long_table
 
 def long_table_per_scenario(results: scenarios.Results) -> pd.DataFrame:
     """The long table built one scenario at a time with its own index (before issue 23)."""
-    from analysis.agesex import SEXES
-    from analysis.schema import REGION
+    from analysis.core.schema import REGION
+    from analysis.inputs.agesex import SEXES
 
     base, frames = results.base, []
     for scenario, values in results.projections.items():
@@ -414,8 +415,8 @@ def nationwide_csv(path: Path, municipalities: int) -> Path:
 
 
 def bench_nationwide(repeat: int) -> dict[str, float]:
-    from analysis.cells import read_municipality_registry
-    from analysis.data import load_population
+    from analysis.inputs.cells import read_municipality_registry
+    from analysis.inputs.data import load_population
 
     registry = read_municipality_registry()
     results: dict[str, float] = {}
@@ -500,7 +501,7 @@ def main() -> None:
     e = bench_engine(arguments.repeat)
     print("(e) projection engine: 4 scenarios, 1,900 municipalities × 2 sexes × 20 ages × 6 steps")
     print(
-        f"    numpy, all municipalities at once (analysis.scenarios): {e['engine']:6.3f} s   (target <= 0.2 s)"
+        f"    numpy, all municipalities at once (analysis.model.scenarios): {e['engine']:6.3f} s   (target <= 0.2 s)"
     )
     rows = (
         ("the same engine in a Python loop per municipality", "loop", "  (target >= 50x)"),
@@ -513,7 +514,7 @@ def main() -> None:
         "\n(f) own scenarios (将来展望): 6 scenarios to 2070, 1,900 municipalities × 2 sexes × 20 ages × 10 steps"
     )
     print(
-        f"    numpy, all municipalities at once (analysis.scenarios): {f['engine']:6.3f} s   (target <= 0.3 s)"
+        f"    numpy, all municipalities at once (analysis.model.scenarios): {f['engine']:6.3f} s   (target <= 0.3 s)"
     )
     print(
         f"    the same engine in a Python loop per municipality:   {f['loop']:6.2f} s, {f['loop'] / f['engine']:4.0f}x slower"

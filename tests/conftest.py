@@ -32,11 +32,11 @@ import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
-from analysis import execution
-from analysis.data import PopulationData, load_all
-from analysis.execution import Report
-from analysis.interrupts import TEST_HOOK
-from analysis.paths import DATA_RAW, ROOT
+from analysis.core.paths import DATA_RAW, ROOT
+from analysis.inputs.data import PopulationData, load_all
+from analysis.run import execution
+from analysis.run.execution import Report
+from analysis.run.interrupts import TEST_HOOK
 
 from . import windows
 
@@ -170,7 +170,7 @@ class Project:
     @contextlib.contextmanager
     def started(self, *args: str, at: str = "") -> Iterator[subprocess.Popen[str]]:
         """The command running in the background; ``at``: ``CHECKPOINT:ACTION`` (see
-        :mod:`analysis.interrupts`). Killed on the way out if it is still running."""
+        :mod:`analysis.run.interrupts`). Killed on the way out if it is still running."""
         process = subprocess.Popen(
             self.command(*args),
             cwd=self.root,

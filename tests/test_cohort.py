@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import cohort
-from analysis.schema import AGE_GROUPS, REGION, TOTAL
+from analysis.core.schema import AGE_GROUPS, REGION, TOTAL
+from analysis.model import cohort
 
 
 def frame_from(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.execution import add_table_of_contents
+from analysis.run.execution import add_table_of_contents
 
 CELL = '<div class="jp-Cell jp-MarkdownCell">'
 

@@ -1,4 +1,4 @@
-"""analysis.corrections: a documented correction replaces a printed count only while it is still printed."""
+"""analysis.inputs.corrections: a documented correction replaces a printed count only while it is still printed."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.corrections import CORRECTION_KEYS, apply_corrections, read_corrections
-from analysis.io import LINE
+from analysis.inputs.corrections import CORRECTION_KEYS, apply_corrections, read_corrections
+from analysis.inputs.io import LINE
 
 
 def counts(*rows: tuple[str, str, int, str, int]) -> pd.DataFrame:

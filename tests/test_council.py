@@ -12,8 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import pytest
 
-from analysis import figures
-from analysis.paths import DATA_RAW
+from analysis.core.paths import DATA_RAW
+from analysis.report import figures
 
 from .conftest import Project
 
@@ -145,7 +145,7 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
     import numpy as np
     import pandas as pd
 
-    from analysis import population, scenarios
+    from analysis.model import population, scenarios
 
     census = 119_184
     population_array = np.full((2, 2, 2, 20), 1.0)
@@ -171,7 +171,7 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
 
 
 def test_cost_per_unit_only_where_the_target_is_an_increase() -> None:
-    from analysis import kpi
+    from analysis.model import kpi
 
     data = kpi.load()
     table = kpi.budget_per_kpi_change(data.kpis, data.budgets).set_index("kpi_id")
@@ -204,7 +204,7 @@ def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_sca
 def test_quantities_start_from_zero_and_titles_are_whole() -> None:
     import pandas as pd
 
-    from analysis import kpi
+    from analysis.model import kpi
 
     data = kpi.load()
     overview = kpi.build_tables(
@@ -224,7 +224,7 @@ def test_quantities_start_from_zero_and_titles_are_whole() -> None:
 
 
 def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
-    from analysis import population
+    from analysis.model import population
 
     data = population.load()
     tables = population.build_tables(data, base_year=2020, target_year=2028)
@@ -263,7 +263,7 @@ def test_council_reports_read_right(full_project: Project) -> None:
 def test_only_interpolated_years_are_marked_and_tables_use_the_editions_named(
     full_project: Project,
 ) -> None:
-    from analysis import population
+    from analysis.model import population
 
     data = population.load(EXAMPLE)
     structure = population.build_tables(data, base_year=2020, target_year=2028)["age_structure"]

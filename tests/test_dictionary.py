@@ -1,17 +1,17 @@
-"""analysis.dictionary: every column's Japanese label, unit and Excel number format."""
+"""analysis.report.dictionary: every column's Japanese label, unit and Excel number format."""
 
 from __future__ import annotations
 
 import pytest
 
-from analysis import dictionary
+from analysis.report import dictionary
 
 
 @pytest.mark.parametrize(
     ("column", "unit", "number_format"),
     [
         ("population", "人", "#,##0"),
-        ("aging_rate_pct", "%", "0.00"),  # one precision per quantity (analysis/precision.py)
+        ("aging_rate_pct", "%", "0.00"),  # one precision per quantity (analysis/core/precision.py)
         ("budget_thousand_yen", "千円", "#,##0"),
         ("year", "年", "0"),
         ("target_fiscal_year", "年度", "0"),

@@ -1,4 +1,4 @@
-"""analysis.display: report tables, their printed width, and HTML that keeps user text as text."""
+"""analysis.report.display: report tables, their printed width, and HTML that keeps user text as text."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import re
 import pandas as pd
 import pytest
 
-from analysis import display
-from analysis.display import HALF_WIDTH, character_width, print_width
+from analysis.report import display
+from analysis.report.display import HALF_WIDTH, character_width, print_width
 
 
 @pytest.mark.parametrize(

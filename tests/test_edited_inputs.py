@@ -11,15 +11,16 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import agesex, population, scenarios
-from analysis.cells import near_plan_name, read_municipality_registry
-from analysis.data import load_population
-from analysis.findings import DataError
-from analysis.io import InputError
-from analysis.options import Options, option_problems
-from analysis.paths import DATA_RAW
-from analysis.scenario_specs import check_scenarios, read_scenarios
-from analysis.schema import REGION, TOTAL
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.core.schema import REGION, TOTAL
+from analysis.inputs import agesex
+from analysis.inputs.cells import near_plan_name, read_municipality_registry
+from analysis.inputs.data import load_population
+from analysis.inputs.io import InputError
+from analysis.inputs.scenario_specs import check_scenarios, read_scenarios
+from analysis.model import population, scenarios
+from analysis.run.options import Options, option_problems
 
 from .conftest import Project
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, tidy_csv

@@ -7,9 +7,10 @@ import signal
 from pathlib import Path
 
 import tasks
-from analysis import exit_codes, interrupts
-from analysis.exit_codes import ExitCode
-from analysis.paths import ROOT
+from analysis.core import exit_codes
+from analysis.core.exit_codes import ExitCode
+from analysis.core.paths import ROOT
+from analysis.run import interrupts
 
 
 def test_tasks_mirrors_the_exit_codes_of_the_package() -> None:
@@ -58,6 +59,6 @@ def test_no_exit_code_is_a_bare_number() -> None:
     files = [
         ROOT / "tasks.py",
         ROOT / "analysis" / "__main__.py",
-        ROOT / "analysis" / "pipeline.py",
+        ROOT / "analysis" / "run" / "pipeline.py",
     ]
     assert [f for path in files for f in _bare_exit_codes(path)] == []

@@ -14,8 +14,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from analysis import cohort, figures, population
-from analysis.schema import REGION, TOTAL
+from analysis.core.schema import REGION, TOTAL
+from analysis.model import cohort, population
+from analysis.report import figures
 
 from .conftest import Project, _build_run, _shared_copy
 from .test_council import read_report
@@ -155,7 +156,7 @@ def test_a_published_vision_marks_no_year(full_project: Project) -> None:
 
 
 def test_the_workbook_marks_the_extended_rows_of_a_vision_from_a_scenario() -> None:
-    from analysis.tables import mark_extended
+    from analysis.run.tables import mark_extended
 
     frame = pd.DataFrame(
         {"edition": ["vision_supplied", "vision_supplied", "ipss_2018"], "year": [2050, 2055, 2055]}

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.interrupts import TEST_HOOK
+from analysis.run.interrupts import TEST_HOOK
 
 from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete, wait_for_checkpoint
 
@@ -146,8 +146,8 @@ def test_the_front_door_works_without_make_and_passes_arguments_through(
 
 LOCKED_DURING = """
 import os, sys
-from analysis import outputs, pipeline
-from analysis.options import Options
+from analysis.run import outputs, pipeline
+from analysis.run.options import Options
 outputs.LOCK_RETRY_SECONDS = 0.5
 real = os.replace
 def held(source, target):
@@ -278,7 +278,7 @@ def test_a_killed_front_door_stops_its_run(project: Project) -> None:
 
 def test_the_readme_commands_work_as_typed_in_cmd_exe() -> None:
     """cmd.exe keeps single quotes as part of an argument: examples use double quotes."""
-    from analysis.paths import ROOT
+    from analysis.core.paths import ROOT
 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     spans = re.findall(r"`([^`\n]+)`", readme.replace("```", ""))

@@ -11,13 +11,13 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import kpi, population_actuals
-from analysis.cells import read_municipality_registry
-from analysis.data import load_all, load_population
-from analysis.findings import DataError
-from analysis.io import InputError, read_sheets
-from analysis.paths import DATA_RAW
-from analysis.scenario_specs import read_scenarios
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.data import load_all, load_population
+from analysis.inputs.io import InputError, read_sheets
+from analysis.inputs.scenario_specs import read_scenarios
+from analysis.model import kpi, population_actuals
 
 from .conftest import Project
 
@@ -651,7 +651,7 @@ def test_a_merge_over_the_whole_sheet_reads_only_the_cells_with_data(tmp_path: P
     path = with_merged_range(xlsx(tmp_path / "v.xlsx", rows), "A1:XFD1048576")
     assert path.stat().st_size < 10_000
     code = (
-        "import sys; from analysis.io import read_sheets; s = read_sheets(sys.argv[1])[0]; "
+        "import sys; from analysis.inputs.io import read_sheets; s = read_sheets(sys.argv[1])[0]; "
         "print(len(s.rows), max(len(r) for r in s.rows), s.rows[0][:2])"
     )
     result = subprocess.run(
@@ -715,7 +715,7 @@ def test_a_device_a_symlink_loop_and_a_broken_link_are_refused(tmp_path: Path) -
 def test_a_file_above_the_size_cap_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import io
+    from analysis.inputs import io
 
     path = write(tmp_path / "vision.csv", HEADER + complete_rows() * 50)
     monkeypatch.setattr(io, "MAX_INPUT_BYTES", 1024)
@@ -725,7 +725,7 @@ def test_a_file_above_the_size_cap_is_refused(
 def test_rows_spread_over_too_many_cells_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import io
+    from analysis.inputs import io
 
     rows = [["municipality", "year", "age_group", "population"]]
     rows += [["一関市", 2020, g, 100 + i] for i, g in enumerate(GROUPS)]
@@ -777,7 +777,7 @@ def test_a_newline_in_a_file_name_keeps_the_error_on_one_line(tmp_path: Path) ->
 def test_the_cell_budget_covers_all_sheets_of_a_workbook(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from analysis import io
+    from analysis.inputs import io
 
     book = openpyxl.Workbook()
     for index in range(3):
@@ -796,6 +796,6 @@ def test_the_cell_budget_covers_all_sheets_of_a_workbook(
     [(0, 1, "A1"), (25, 9, "Z9"), (26, 7, "AA7"), (701, 3, "ZZ3"), (702, 2, "AAA2")],
 )
 def test_a_cell_is_named_as_excel_names_it(column: int, line: int, cell: str) -> None:
-    from analysis.io import excel_cell
+    from analysis.inputs.io import excel_cell
 
     assert excel_cell(column, line) == cell

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 import tasks
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
 
 from .conftest import FOLDER, Project
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from analysis import execution
+from analysis.run import execution
 
 from .conftest import Project
 from .faults import port_taken

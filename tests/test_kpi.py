@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import kpi
-from analysis.findings import DataError
-from analysis.paths import DATA_RAW
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.model import kpi
 
 from .conftest import Project
 

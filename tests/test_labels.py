@@ -1,10 +1,10 @@
-"""analysis.labels: the Japanese that planners read for every header, code and flag."""
+"""analysis.report.labels: the Japanese that planners read for every header, code and flag."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analysis import labels
+from analysis.report import labels
 
 
 def test_headers_codes_and_flags_become_japanese() -> None:

@@ -10,8 +10,8 @@ import ast
 import pandas as pd
 import pytest
 
-from analysis import plan_changes
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
+from analysis.model import plan_changes
 
 
 def assert_statements(source: str, name: str) -> list[str]:

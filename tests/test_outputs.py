@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis import outputs
+from analysis.run import outputs
 
 from .conftest import Project, assert_complete, interrupt, wait_for_checkpoint
 
@@ -52,8 +52,8 @@ def test_a_commit_killed_at_any_move_is_finished_by_the_next_run(
 
 FULL_DISK = """
 import errno, itertools, sys
-from analysis import pipeline, tables
-from analysis.options import Options
+from analysis.run import pipeline, tables
+from analysis.run.options import Options
 calls, real = itertools.count(), tables.write_csv
 def fills_the_disk(frame, target):
     if next(calls) == 3:
@@ -76,9 +76,9 @@ def test_a_full_disk_while_building_replaces_nothing(project: Project) -> None:
 
 READ_ONLY = """
 import errno, sys
-from analysis import outputs, pipeline
-from analysis.options import Options
-from analysis.paths import DATA_PROCESSED
+from analysis.run import outputs, pipeline
+from analysis.run.options import Options
+from analysis.core.paths import DATA_PROCESSED
 def read_only(folders):
     raise outputs.OutputError(DATA_PROCESSED, PermissionError(errno.EACCES, "denied"))
 outputs.preflight = read_only

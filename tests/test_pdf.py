@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis import outputs, pdf
-from analysis.io import InputError
+from analysis.inputs.io import InputError
+from analysis.run import outputs, pdf
 
 from .conftest import Project, wait_for_checkpoint
 
@@ -39,7 +39,7 @@ def test_reports_waits_its_turn_while_pdf_prints(project: Project) -> None:
     """pdf holds the run lock while it prints: a reports run started then exits with 75."""
     code = """
 import subprocess, sys
-from analysis import pdf
+from analysis.run import pdf
 def printing(folder):
     again = subprocess.run([sys.executable, "-m", "analysis", "reports"], capture_output=True, text=True)
     print("reports:", again.returncode, again.stdout.strip().splitlines()[-1])
@@ -77,7 +77,7 @@ def test_pdf_refuses_a_report_whose_inputs_changed(project: Project) -> None:
     )
     rebuilt = project.cli("reports")
     assert rebuilt.returncode == 0, rebuilt.stdout
-    current = project.python("from analysis import pdf; pdf.check_current(); print('current')")
+    current = project.python("from analysis.run import pdf; pdf.check_current(); print('current')")
     assert current.stdout.strip() == "current", current.stdout + current.stderr
 
 

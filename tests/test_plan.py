@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from analysis import kpi, plan
-from analysis.findings import DataError
-from analysis.paths import DATA_RAW
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.inputs import plan
+from analysis.model import kpi
 
 PLAN_HEADER = "edition,label,published,replaces,first_year,last_year\n"
 
@@ -267,7 +268,7 @@ EXAMPLE = DATA_RAW / "examples" / "plan_revised_example"
 
 
 def test_the_example_revision_shows_what_changed() -> None:
-    from analysis import plan_changes
+    from analysis.model import plan_changes
 
     new = kpi.load_plan(EXAMPLE)
     old = plan_changes.previous(new)
@@ -312,7 +313,7 @@ def test_the_example_revision_shows_what_changed() -> None:
 
 
 def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
-    from analysis import plan_changes
+    from analysis.model import plan_changes
 
     folder = tmp_path / "revised"
     shutil.copytree(EXAMPLE, folder)
@@ -328,8 +329,9 @@ def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
 
 
 def test_a_run_with_a_revision_adds_the_comparison_sheets() -> None:
-    from analysis import dictionary, tables
-    from analysis.options import Options
+    from analysis.report import dictionary
+    from analysis.run import tables
+    from analysis.run.options import Options
 
     built, _ = tables.kpi_tables(Options(plan=EXAMPLE))
     assert {"plan_changes", "plan_kpi_changes", "plan_budget_changes"} <= set(built)
@@ -348,7 +350,7 @@ def spending_file(tmp_path: Path, rows: list[str]) -> Path:
 
 
 def test_spending_against_budget_by_year_initiative_and_field(tmp_path: Path) -> None:
-    from analysis import spending
+    from analysis.model import spending
 
     data = kpi.load()
     budget_2024 = data.budgets[data.budgets["fiscal_year"] == 2024].set_index("initiative_id")
@@ -379,7 +381,7 @@ def test_spending_against_budget_by_year_initiative_and_field(tmp_path: Path) ->
     ],
 )  # fmt: skip
 def test_bad_spending_is_named(tmp_path: Path, row: str, message: str) -> None:
-    from analysis import spending
+    from analysis.model import spending
 
     with pytest.raises(DataError) as caught:
         spending.load(spending_file(tmp_path, [row]), kpi.load())

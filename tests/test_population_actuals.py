@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis import population, population_actuals
-from analysis.data import Edition
-from analysis.findings import DataError
-from analysis.io import read_records
-from analysis.paths import DATA_RAW
-from analysis.population_actuals import (
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.inputs.data import Edition
+from analysis.inputs.io import read_records
+from analysis.model import population, population_actuals
+from analysis.model.population_actuals import (
     against_paths,
     closest,
     interpolate,

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
 
 from .windows import simulation
 

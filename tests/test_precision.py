@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from analysis import dictionary, precision
-from analysis.display import PEOPLE, PERCENT, RATIO
+from analysis.core import precision
+from analysis.report import dictionary
+from analysis.report.display import PEOPLE, PERCENT, RATIO
 
 from .conftest import Project
 from .test_council import read_report
@@ -69,7 +70,7 @@ def test_the_workbook_formats_each_column_at_its_quantity_s_precision(
 
 
 def test_the_key_points_give_every_rate_at_two_decimals() -> None:
-    from analysis import population
+    from analysis.model import population
 
     data = population.load()
     tables = population.build_tables(data, base_year=2020, target_year=2028)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
-from analysis.paths import DATA_RAW, ROOT
+import pytest
+
+from analysis.core.paths import DATA_RAW, ROOT
 
 
 def test_environment_yml_installs_the_locked_versions_through_pip() -> None:
@@ -62,7 +67,7 @@ def test_comment_counts_sum_to_the_printed_totals() -> None:
 def test_jupyterlab_opens_the_notebook_scripts_as_notebooks(tmp_path: Path) -> None:
     import json
 
-    from analysis.execution import KERNEL_NAME, configure_jupyterlab
+    from analysis.run.execution import KERNEL_NAME, configure_jupyterlab
 
     # Another environment: the checkout's .venv is not the tests' to change.
     settings = configure_jupyterlab(prefix=tmp_path)
@@ -80,7 +85,7 @@ def test_jupyterlab_opens_the_notebook_scripts_as_notebooks(tmp_path: Path) -> N
 def test_every_message_has_a_japanese_title_and_both_languages() -> None:
     import re
 
-    from analysis.messages import CATALOGUE, TITLES
+    from analysis.core.messages import CATALOGUE, TITLES
 
     assert set(TITLES) == set(CATALOGUE)
     for code, (japanese, english) in CATALOGUE.items():
@@ -89,53 +94,63 @@ def test_every_message_has_a_japanese_title_and_both_languages() -> None:
         assert english and not re.search(r"[ぁ-ゟ]", english), code
 
 
-def test_only_the_pipeline_and_the_command_line_import_the_pipeline() -> None:
-    # Every spelling counts: `import analysis.pipeline`, `from analysis.pipeline import x` and
-    # `from analysis import pipeline` (the last passed an earlier version of this test).
-    for path in (ROOT / "analysis").glob("*.py"):
-        if path.name in {"pipeline.py", "__main__.py"}:
-            continue
-        assert "analysis.pipeline" not in analysis_imports(path), path.name
+LINT_IMPORTS = "from importlinter.cli import lint_imports_command; lint_imports_command()"
 
 
-def test_the_import_check_sees_every_spelling_of_an_import(tmp_path: Path) -> None:
-    spellings = [
-        "import analysis.pipeline",
-        "from analysis.pipeline import run",
-        "from analysis import pipeline",
-        "def later():\n    from analysis import pipeline as p",
-    ]
-    for number, text in enumerate(spellings):
-        module = tmp_path / f"m{number}.py"
-        module.write_text(text + "\n", encoding="utf-8")
-        assert "analysis.pipeline" in analysis_imports(module), text
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """import-linter on the package and contracts under ``root`` (no cache left behind)."""
+    return subprocess.run(
+        [sys.executable, "-c", LINT_IMPORTS, "--no-cache"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
 
 
-def analysis_imports(path: Path) -> set[str]:
-    """The analysis modules a module imports anywhere (also inside functions)."""
-    import ast
-
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("analysis"):
-            if node.module == "analysis":
-                found |= {f"analysis.{alias.name}" for alias in node.names}
-            else:
-                found.add(node.module)
-        elif isinstance(node, ast.Import):
-            found |= {a.name for a in node.names if a.name.startswith("analysis.")}
-    return found
+def test_the_package_keeps_its_layer_contracts() -> None:
+    result = lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
 
 
-def test_the_package_has_no_import_cycle_not_even_inside_functions() -> None:
-    import graphlib
+BREACHES = {
+    # contract name (pyproject.toml) → (module, the import added to it)
+    "never upwards": (
+        "core/findings.py",
+        "def later():\n    from analysis.report import display\n",
+    ),
+    "read no file": ("model/cohort.py", "from analysis.inputs import io\n"),
+    "never loads pandas": ("core/paths.py", "import pandas\n"),
+    "only the command line starts a run": (
+        "run/pdf.py",
+        "from analysis.run import pipeline as p\n",
+    ),
+    "no import cycle": ("model/revision.py", "def later():\n    import analysis.model.scenarios\n"),
+}
 
-    graph = {
-        f"analysis.{path.stem}": analysis_imports(path)
-        for path in (ROOT / "analysis").glob("*.py")
-        if path.stem != "__init__"
-    }
-    graphlib.TopologicalSorter(graph).static_order()  # raises CycleError on a cycle
+
+@pytest.mark.parametrize("contract", sorted(BREACHES))
+def test_each_layer_contract_fails_on_its_breach(contract: str, tmp_path: Path) -> None:
+    shutil.copytree(
+        ROOT / "analysis", tmp_path / "analysis", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copy(ROOT / "pyproject.toml", tmp_path)
+    module, added = BREACHES[contract]
+    path = tmp_path / "analysis" / module
+    path.write_text(path.read_text(encoding="utf-8") + "\n" + added, encoding="utf-8")
+    if contract == "no import cycle":  # revision → scenarios above; scenarios → revision closes it
+        back = tmp_path / "analysis" / "model" / "scenarios.py"
+        back.write_text(
+            back.read_text(encoding="utf-8")
+            + "\n\ndef later():\n    import analysis.model.revision\n",
+            encoding="utf-8",
+        )
+    result = lint_imports(tmp_path)
+    assert result.returncode != 0
+    broken = [line for line in result.stdout.splitlines() if " BROKEN" in line]
+    assert any(contract in line for line in broken), result.stdout
 
 
 def locked_versions() -> dict[str, list[str]]:

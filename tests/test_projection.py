@@ -11,12 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis import agesex, projection, scenarios
-from analysis.cells import read_municipality_registry
-from analysis.data import load_population
-from analysis.findings import DataError
-from analysis.paths import DATA_RAW
-from analysis.schema import REGION
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.core.schema import REGION
+from analysis.inputs import agesex
+from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.data import load_population
+from analysis.model import projection, scenarios
 
 from . import standard_method
 from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
@@ -585,12 +586,12 @@ def test_a_bad_age_sex_file_stops_the_run_and_changes_nothing(
 
 
 def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_path: Path) -> None:
-    from analysis import execution
-    from analysis.paths import NOTEBOOKS
+    from analysis.core.paths import NOTEBOOKS
+    from analysis.run import execution
 
     report = execution.Report(
         "scenarios",
-        NOTEBOOKS / "scenarios.py",
+        NOTEBOOKS / "explore" / "scenarios.py",
         {
             "age_sex_path": str(workbook),
             "survival_path": str(survival_file(tmp_path)),
@@ -612,7 +613,7 @@ def test_the_exploration_notebook_runs_with_age_sex_data(workbook: Path, tmp_pat
 def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, workbook: Path) -> None:
     import shutil
 
-    from analysis import population
+    from analysis.model import population
 
     shutil.copy(workbook, raw_copy / "ipss_2023_03.xlsx")
     # Registered after the shipped editions (the real 2018 age × sex, the 2023 three groups).
@@ -674,7 +675,7 @@ def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
     tmp_path: Path,
     edition: dict,  # type: ignore[type-arg]
 ) -> None:
-    from analysis import population
+    from analysis.model import population
 
     path = census_series(tmp_path / "census.csv", edition, {"一関市": 120, "平泉町": 7})
     loaded = agesex.load(path, edition="x", registry=REGISTRY)

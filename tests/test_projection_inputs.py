@@ -12,13 +12,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from analysis import agesex, scenarios
-from analysis.cells import read_municipality_registry
-from analysis.data import read_editions
-from analysis.findings import DataError
-from analysis.io import InputError
-from analysis.paths import DATA_RAW
-from analysis.projection_inputs import check_settings
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.inputs import agesex
+from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.data import read_editions
+from analysis.inputs.io import InputError
+from analysis.inputs.projection_inputs import check_settings
+from analysis.model import scenarios
 
 from .conftest import Project
 from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, tidy_csv
@@ -570,7 +571,7 @@ def test_another_options_file_is_a_one_line_input_error(
 def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Path) -> None:
     import openpyxl
 
-    from analysis.io import read_records
+    from analysis.inputs.io import read_records
 
     book = openpyxl.Workbook()
     sheet = book.active

@@ -165,7 +165,7 @@ def test_the_proof_sheet_shows_every_page_of_every_report(proof_run: Project) ->
     import pypdfium2 as pdfium  # type: ignore[import-untyped]
     from PIL import Image
 
-    from analysis.proof import GAP, LABEL, PAGE_HEIGHT, PER_ROW
+    from analysis.run.proof import GAP, LABEL, PAGE_HEIGHT, PER_ROW
 
     rows = 0
     for html in reports(proof_run):
@@ -312,7 +312,7 @@ def test_the_legibility_check_finds_small_and_overlapping_text() -> None:
     fail otherwise); here the check itself is shown to fail where it must."""
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.report import figures
 
     figures.setup()
     figure, axis = plt.subplots(figsize=(16, 4))  # printed at 45 %: 8 pt becomes 3.6 pt
@@ -333,7 +333,7 @@ def test_a_tick_label_outside_the_axis_is_not_counted() -> None:
     """matplotlib keeps tick labels beyond the limits without drawing them."""
     import matplotlib.pyplot as plt
 
-    from analysis import figures
+    from analysis.report import figures
 
     figures.setup()
     figure, axes = plt.subplots(1, 2, figsize=(7, 3))

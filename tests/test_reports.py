@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from analysis import execution
-from analysis.paths import NOTEBOOKS
+from analysis.core.paths import NOTEBOOKS
+from analysis.run import execution
 
 from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 
@@ -28,16 +28,30 @@ def outputs_text(notebook: object) -> str:
 
 
 def test_source_notebooks_store_no_outputs() -> None:
-    for path in NOTEBOOKS.glob("*.py"):
+    for path in NOTEBOOKS.rglob("*.py"):
         text = path.read_text(encoding="utf-8")
         assert '# %% tags=["parameters"]' in text, f"{path.name} has no parameters cell"
-    assert not list(NOTEBOOKS.glob("*.ipynb")), "commit notebooks as jupytext .py sources"
+    assert not list(NOTEBOOKS.rglob("*.ipynb")), "commit notebooks as jupytext .py sources"
+
+
+def test_notebooks_live_in_the_folder_of_their_role() -> None:
+    from analysis.run.options import Options
+    from analysis.run.pipeline import reports_for
+
+    assert not list(NOTEBOOKS.glob("*.py")), (
+        "a notebook belongs in notebooks/reports or notebooks/explore"
+    )
+    assert {p.parent.name for p in NOTEBOOKS.rglob("*.py")} == {"reports", "explore"}
+    run_by_the_pipeline = {r.notebook for r in reports_for(Options())}
+    assert run_by_the_pipeline and {p.parent for p in run_by_the_pipeline} == {
+        NOTEBOOKS / "reports"
+    }
 
 
 def test_population_notebook_runs_through_papermill(tmp_path: Path) -> None:
     report = execution.Report(
         "population",
-        NOTEBOOKS / "population.py",
+        NOTEBOOKS / "reports" / "population.py",
         {"municipality": "一関市", "target_year": 2030, "output_dir": str(tmp_path)},
     )
     executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
@@ -134,7 +148,9 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def test_exploration_notebook_runs(tmp_path: Path) -> None:
-    report = execution.Report("explore", NOTEBOOKS / "explore.py", {"municipality": "平泉町"})
+    report = execution.Report(
+        "explore", NOTEBOOKS / "explore" / "explore.py", {"municipality": "平泉町"}
+    )
     executed = run_notebook(report, tmp_path, TEST_CELL_TIMEOUT)
     assert not [
         o for c in executed.cells for o in c.get("outputs", []) if o.get("output_type") == "error"
@@ -164,7 +180,7 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 
-from analysis import figures
+from analysis.report import figures
 
 figures.setup()
 fig, ax = plt.subplots()
@@ -179,7 +195,7 @@ raise RuntimeError("broken after saving a figure")
 FAILED_REPORT = """
 import sys
 from pathlib import Path
-from analysis import execution, outputs, pipeline
+from analysis.run import execution, outputs, pipeline
 staging = outputs.Staging.fresh()
 try:
     report = execution.Report("population", Path(sys.argv[1]), {})
@@ -229,8 +245,8 @@ def test_the_kernelspec_runs_this_interpreter_quietly_and_is_refreshed(tmp_path:
 RUN_IN_PROCESS = """
 import os, threading
 from pathlib import Path
-from analysis import pipeline
-from analysis.options import Options
+from analysis.run import pipeline
+from analysis.run.options import Options
 assert pipeline.run(Options(force=True)) == 0
 print("left:", [t.name for t in threading.enumerate() if "HB" in type(t).__name__])
 kernels = []  # checked while this process still lives (an orphan would exit by itself later)
@@ -275,13 +291,13 @@ def test_a_kernel_that_never_answers_is_named_not_an_internal_error(
         raise RuntimeError("Kernel didn't respond in 60 seconds")
 
     monkeypatch.setattr(papermill, "execute_notebook", silent)
-    report = execution.Report("population", NOTEBOOKS / "population.py", {})
+    report = execution.Report("population", NOTEBOOKS / "reports" / "population.py", {})
     with pytest.raises(execution.KernelUnresponsive, match="カーネル）が応答しませんでした"):
         execution.execute(report, SimpleNamespace(kernel_name=execution.KERNEL_NAME))
 
 
 RETRIED = """
-from analysis import execution, outputs, pipeline
+from analysis.run import execution, outputs, pipeline
 calls = []
 real = pipeline.execute
 def once_silent(report, manager, **kwargs):
@@ -329,7 +345,7 @@ def test_the_workbook_explains_itself_and_formats_numbers_by_unit(built_project:
         return {worksheet.cell(row=r, column=column).number_format for r in range(2, 12)}
 
     assert formats("年齢構造", "総人口（人）") == {"#,##0"}
-    assert formats("年齢構造", "高齢化率（%）") == {"0.00"}  # analysis.precision
+    assert formats("年齢構造", "高齢化率（%）") == {"0.00"}  # analysis.core.precision
     assert formats("年齢構造", "年") == {"0"}
     assert formats("事業費", "事業費（千円）") == {"#,##0"}
     assert formats("KPI一覧", "期待進捗率") == {"0%"}

@@ -8,10 +8,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import population, revision
-from analysis.data import load_population
-from analysis.paths import DATA_RAW
-from analysis.schema import REGION, TOTAL
+from analysis.core.paths import DATA_RAW
+from analysis.core.schema import REGION, TOTAL
+from analysis.inputs.data import load_population
+from analysis.model import population, revision
 
 from .conftest import Project
 
@@ -190,7 +190,7 @@ def test_comparisons_newest_first_and_places_in_reading_order(
 
 
 def test_revision_headers_and_method_say_new_minus_old() -> None:
-    from analysis.labels import COLUMN_LABELS
+    from analysis.report.labels import COLUMN_LABELS
 
     for column in ("difference_people", "difference_pct", "aging_rate_difference_points",
                    "budget_change_thousand_yen"):  # fmt: skip
@@ -202,7 +202,7 @@ def test_revision_headers_and_method_say_new_minus_old() -> None:
 
 
 def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
-    from analysis.io import InputError
+    from analysis.inputs.io import InputError
 
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
         handle.write("x,vision,x,2026,population_vision_2024.csv,vision_1999,x,x\n")

@@ -13,13 +13,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import agesex, population, projection, revision, scenario_specs, scenarios
-from analysis.cells import read_municipality_registry
-from analysis.findings import DataError
-from analysis.io import InputError
-from analysis.paths import DATA_RAW
-from analysis.scenario_specs import read_scenarios
-from analysis.schema import REGION
+from analysis.core.findings import DataError
+from analysis.core.paths import DATA_RAW
+from analysis.core.schema import REGION
+from analysis.inputs import agesex, scenario_specs
+from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.io import InputError
+from analysis.inputs.scenario_specs import read_scenarios
+from analysis.model import population, projection, revision, scenarios
 
 from .conftest import Project
 from .test_projection import CODES, SIZES, settings_file, survival_file
@@ -752,7 +753,7 @@ OVERSIZED = {
 _MEASURE = """
 import sys, time
 from pathlib import Path
-from analysis.scenario_specs import read_scenarios
+from analysis.inputs.scenario_specs import read_scenarios
 started = time.perf_counter()
 try:
     read_scenarios(Path(sys.argv[1]))
@@ -953,7 +954,7 @@ def test_zero_migration_can_close_childrens_migration(
 
 
 def run_exploration_notebook(**parameters: object) -> dict[str, object]:
-    """Execute notebooks/scenarios.py's own cells as papermill would: its parameters cell, then
+    """Execute notebooks/explore/scenarios.py's own cells as papermill would: its parameters cell, then
     the given values, then every other cell (in this process, with a non-interactive backend)."""
     import matplotlib
 
@@ -964,9 +965,9 @@ def run_exploration_notebook(**parameters: object) -> dict[str, object]:
     _, rest = source.split('# %% tags=["parameters"]', 1)
     parameters_cell, cells = rest.split("\n# %%", 1)
     namespace: dict[str, object] = {"__name__": "__notebook__"}
-    exec(compile(parameters_cell, "notebooks/scenarios.py", "exec"), namespace)
+    exec(compile(parameters_cell, "notebooks/explore/scenarios.py", "exec"), namespace)
     namespace.update(parameters)
-    exec(compile("# %%" + cells, "notebooks/scenarios.py", "exec"), namespace)
+    exec(compile("# %%" + cells, "notebooks/explore/scenarios.py", "exec"), namespace)
     return namespace
 
 
@@ -977,7 +978,7 @@ def test_the_notebook_draws_what_a_run_of_its_saved_rows_computes(
     --projection-settings), conventions that move numbers, sliders saved as rows."""
     import json
 
-    from analysis import population
+    from analysis.model import population
 
     settings = settings_file(tmp_path, settler_timing=",half", assumptions_from=",2025")
     common = {"age_sex_path": str(inputs["workbook"]), "settings_path": str(settings),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import checks, cohort, population
-from analysis.data import PopulationData
-from analysis.paths import DATA_RAW
-from analysis.schema import REGION, TOTAL
+from analysis.core.paths import DATA_RAW
+from analysis.core.schema import REGION, TOTAL
+from analysis.inputs.data import PopulationData
+from analysis.model import checks, cohort, population
 
 INCONSISTENT_CELL = ("vision_2024", "平泉町", 2035)
 
@@ -149,7 +149,7 @@ def test_the_inconsistency_is_reported_with_what_the_other_checks_imply(
 
 
 def test_three_findings_about_one_cell_are_one_problem(data: PopulationData) -> None:
-    from analysis.findings import problem_count
+    from analysis.core.findings import problem_count
 
     resolved = {f.resolved_by for f in data.findings if f.resolved_by}
     assert resolved == {"data/raw/corrections.csv:2"}

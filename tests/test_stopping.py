@@ -1,7 +1,7 @@
 """Ctrl-C and SIGTERM stop a run within 2 seconds at any moment, and lose nothing.
 
 Each case interrupts a forced rebuild of a built copy at a named checkpoint of
-the run (see :mod:`analysis.interrupts`): the process sends itself the signal
+the run (see :mod:`analysis.run.interrupts`): the process sends itself the signal
 there, so the moment is exact, not guessed with a sleep. Across the cases the
 signal lands in every phase: locking, recovery, fingerprints, kernel start, the
 tables, each notebook between two of its cells, the HTML, the decision and the
@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from analysis import execution, interrupts
+from analysis.run import execution, interrupts
 
 from .conftest import Project, interrupt, wait_for_checkpoint
 

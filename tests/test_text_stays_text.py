@@ -20,7 +20,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from analysis.paths import ROOT
+from analysis.core.paths import ROOT
 
 from .conftest import Project, copy_checkout
 from .test_projection import CODES, SIZES, settings_file, survival_file

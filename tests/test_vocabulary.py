@@ -6,10 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from analysis import agesex, kpi, projection_inputs, scenario_specs, vocabulary
-from analysis.cells import read_municipality_registry
-from analysis.data import POPULATION_LAYOUT
-from analysis.layouts import Field, normalise_header
+from analysis.core import vocabulary
+from analysis.inputs import agesex, projection_inputs, scenario_specs
+from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.data import POPULATION_LAYOUT
+from analysis.inputs.layouts import Field, normalise_header
+from analysis.model import kpi
 
 from .workbooks import made_up_edition, tidy_csv
 

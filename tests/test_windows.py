@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 import tasks
-from analysis import pdf
+from analysis.run import pdf
 
 from . import windows
 from .conftest import Project, assert_complete, wait_for_checkpoint

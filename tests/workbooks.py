@@ -1,7 +1,7 @@
 """Test inputs by sex and five-year age group, made up (nothing here is real data).
 
 ``made_up_edition`` projects a made-up 2020 population with a made-up schedule
-by plain Python loops (independently of ``analysis.projection``) and rounds to
+by plain Python loops (independently of ``analysis.model.projection``) and rounds to
 whole people, as IPSS publishes; ``published_workbook`` lays it out as the IPSS
 municipal workbook (a prefecture total sheet first, one sheet per municipality,
 three blocks 男女計 / 男 / 女, （再掲） rows), with a decoy municipality.
@@ -243,6 +243,6 @@ def population_actuals_workbook(path: Path) -> Path:
 
 
 if __name__ == "__main__":
-    from analysis.paths import DATA_RAW
+    from analysis.core.paths import DATA_RAW
 
     population_actuals_workbook(DATA_RAW / "examples" / "population_actuals_wide_example.xlsx")

@@ -75,7 +75,7 @@ def test_the_project_syncs_and_replaces_its_outputs_under_the_rule(tmp_path: Pat
     result = simulated(
         """
         from pathlib import Path
-        from analysis.io import atomic_open, sync_file
+        from analysis.inputs.io import atomic_open, sync_file
         with atomic_open(Path("out.json")) as handle:
             handle.write("{}\\n")
         sync_file(Path("out.json"))
@@ -429,6 +429,6 @@ def test_a_project_copy_runs_its_commands_simulated(tmp_path: Path) -> None:
 
     project = Project(tmp_path, windows=True)
     probe = project.python(
-        "import analysis.io as m, sys; print(hasattr(m.os, 'killpg'), sys.stdout.encoding)"
+        "import analysis.inputs.io as m, sys; print(hasattr(m.os, 'killpg'), sys.stdout.encoding)"
     )
     assert probe.stdout.strip() == "False cp932", probe.stderr

@@ -1,0 +1,1 @@
+"""Names every layer shares: schema, vocabulary, messages, findings, exit codes, paths, precision."""

@@ -1,0 +1,1 @@
+"""The arithmetic: cohorts, the projection engine, scenarios, revisions, KPIs and budgets."""

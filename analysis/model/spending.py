@@ -1,0 +1,147 @@
+"""Budgets spent (決算): read like the budgets, set against them with the rate of execution.
+
+The file has one row per initiative and fiscal year: ``initiative_id, fiscal_year,
+spent_thousand_yen`` (or 取組番号・年度・決算額), in 千円 like the budgets. Only the
+years a file reports are compared (spending is known a year after the budget).
+execution_rate_pct = spent ÷ budget × 100; none where the budget is 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.core.findings import DataError, Finding, cell_errors, examples
+from analysis.core.paths import DATA_RAW, display_path
+from analysis.inputs.cells import parse_number
+from analysis.inputs.io import LINE, locate_records, read_records
+from analysis.model.kpi import KpiData, initiative_labels
+
+DEFAULT = DATA_RAW / "kpi_spending.csv"
+"""The registered spending (決算); header only until the first 決算 is entered."""
+ALIASES = {"取組番号": "initiative_id", "取組": "initiative_id", "年度": "fiscal_year",
+           "決算額": "spent_thousand_yen", "決算": "spent_thousand_yen",
+           "支出額": "spent_thousand_yen"}  # fmt: skip
+COLUMNS = ("initiative_id", "fiscal_year", "spent_thousand_yen")
+
+
+def load(path: Path, data: KpiData) -> pd.DataFrame:
+    """The spending per initiative and fiscal year (千円); DataError naming file, row and column."""
+    file = display_path(path)
+    table = read_records(path)
+    renamed = {c: ALIASES.get(str(c).strip(), c) for c in table.columns}
+    written = {new: str(old) for old, new in renamed.items()}
+    table = table.rename(columns=renamed)
+    missing = [c for c in COLUMNS if c not in table.columns]
+    if missing:
+        raise DataError(
+            [Finding("error", file, 1, c, "plan-column-missing", {"column": c}) for c in missing]
+        )
+    findings: list[Finding] = []
+    values = {}
+    for column in COLUMNS:
+        parsed, bad = parse_number(table[column])
+        locate = locate_records(file, table, column)
+        findings += cell_errors(locate, bad, table[column], "not-a-number")
+        findings += cell_errors(locate, table[column].isna(), table[column], "missing-value",
+                                lambda _: {})  # fmt: skip
+        values[column] = parsed
+    initiative, year, spent = (values[c] for c in COLUMNS)
+    known = set(data.initiatives["initiative_id"])
+    findings += cell_errors(
+        locate_records(file, table, "initiative_id"),
+        initiative.notna() & ~initiative.isin(known),
+        initiative.map(lambda v: f"{v:g}"),
+        "budget-unknown-initiative",
+    )
+    findings += cell_errors(
+        locate_records(file, table, "fiscal_year"),
+        year.notna() & ~year.isin(data.years),
+        year,
+        "budget-outside-period",
+        lambda v: {"value": v, "first": data.years[0], "last": data.years[-1]},
+    )
+    findings += cell_errors(
+        locate_records(file, table, "spent_thousand_yen"),
+        spent.lt(0),
+        spent,
+        "negative-budget",
+    )
+    pairs = pd.DataFrame({"i": initiative, "y": year})
+    findings += cell_errors(
+        locate_records(file, table, "fiscal_year"),
+        pairs.duplicated() & pairs.notna().all(axis=1),
+        list(zip(initiative, year, strict=True)),
+        "duplicate-budget",
+        lambda v: {"initiative": f"{v[0]:g}", "year": f"{v[1]:g}"},
+    )
+    if not findings:
+        # Every initiative of the edition for every year the file reports: a row left out
+        # must not read as nothing spent.
+        have = set(zip(initiative.astype("int64"), year.astype("int64"), strict=True))
+        wanted = [
+            f"取組{i} {y}年度"
+            for y in sorted(set(year.astype("int64")))
+            for i in sorted(known)
+            if (i, y) not in have
+        ]
+        if wanted:
+            findings.append(
+                Finding("error", file, None, "initiative_id", "spending-incomplete",
+                        {"missing": examples(wanted)})
+            )  # fmt: skip
+    if findings:
+        # Each cell named by the header as the file writes it (決算額, not spent_thousand_yen).
+        named = [replace(f, column=written.get(f.column, f.column)) for f in findings]
+        raise DataError(sorted(named, key=lambda f: (f.line or 0, f.column)))
+    del table[LINE]
+    return pd.DataFrame(
+        {
+            "initiative_id": initiative.astype("int64"),
+            "fiscal_year": year.astype("int64"),
+            "spent_thousand_yen": spent.astype("float64"),
+        }
+    )
+
+
+def _rate(frame: pd.DataFrame) -> pd.DataFrame:
+    budget = frame["budget_thousand_yen"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rate = frame["spent_thousand_yen"] / budget.where(budget > 0) * 100
+    return frame.assign(
+        unspent_thousand_yen=budget - frame["spent_thousand_yen"], execution_rate_pct=rate
+    )
+
+
+def execution(data: KpiData, spent: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Budget against spending (千円) and the execution rate (%), for the years reported:
+    by initiative and year, by 政策分野 and year, and by year."""
+    if spent.empty:
+        return {}
+    years = sorted(spent["fiscal_year"].unique())
+    names = data.initiatives[["initiative_id", "policy_area", "field"]].assign(
+        initiative_name=initiative_labels(data.initiatives)
+    )
+    merged = (
+        data.budgets[data.budgets["fiscal_year"].isin(years)]
+        .merge(spent, on=["initiative_id", "fiscal_year"], how="inner")
+        .merge(names, on="initiative_id")
+    )
+    sums = ["budget_thousand_yen", "spent_thousand_yen"]
+    by_initiative = _rate(
+        merged[["initiative_id", "initiative_name", "policy_area", "field", "fiscal_year", *sums]]
+    )
+    by_field = _rate(
+        merged.groupby(["policy_area", "field", "fiscal_year"], as_index=False, sort=False)[
+            sums
+        ].sum()
+    )
+    by_year = _rate(merged.groupby("fiscal_year", as_index=False)[sums].sum())
+    return {
+        "execution": by_initiative,
+        "execution_by_field": by_field,
+        "execution_by_year": by_year,
+    }

@@ -1,0 +1,1 @@
+"""Turning results into what planners read: words, tables, figures, labels, the workbook."""

@@ -1,0 +1,1 @@
+"""A run: options, computing every result once, executing the notebooks, replacing the outputs."""
