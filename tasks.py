@@ -822,7 +822,12 @@ def test(extra: list[str]) -> int:
 def lab(extra: list[str]) -> int:
     configure = "from analysis.run.execution import configure_jupyterlab; configure_jupyterlab()"
     return call(venv_python(), "-c", configure) or call(
-        venv_python(), "-m", "jupyterlab", "--notebook-dir=.", "notebooks/explore/explore.py", *extra
+        venv_python(),
+        "-m",
+        "jupyterlab",
+        "--notebook-dir=.",
+        "notebooks/explore/explore.py",
+        *extra,
     )
 
 
