@@ -273,13 +273,18 @@ def report_fingerprint(report: Report, shared: str) -> str:
 
 
 def run_one(
-    report: Report, kernel: str, staging: outputs.Staging, manager: Any = None
+    report: Report,
+    kernel: str,
+    staging: outputs.Staging,
+    manager: Any = None,
+    results: Path | None = None,
 ) -> tuple[Path, list[Path]]:
     """Execute one report into ``staging``: its HTML and its figures, not yet in place.
 
     ``manager``, a kernel launched ahead by :func:`analysis.execution.start_kernel`,
-    is used (else one is started now) and stopped here. Returns the staged HTML
-    and figure files.
+    is used (else one is started now) and stopped here. ``results``: the run's computed
+    results (:func:`analysis.results.save`), which the notebook narrates; without them it
+    computes them itself, as when opened by hand. Returns the staged HTML and figure files.
     """
     # Named by process: a kernel orphaned by a killed run (it exits within about a
     # second) can never write into the folder of the run that follows.
@@ -288,7 +293,12 @@ def run_one(
     staged = Report(
         report.name,
         report.notebook,
-        {**report.parameters, "output_dir": str(folder)},
+        # Where this run's files are: never part of the report's fingerprint or recipe.
+        {
+            **report.parameters,
+            "output_dir": str(folder),
+            **({"results_path": str(results)} if results else {}),
+        },
         report.inputs,
     )
     checkpoint(f"notebook:{report.name}")
@@ -468,7 +478,7 @@ def _build(
         if stale:
             names = "、".join(r.name for r in stale)
             echo(f"報告書 {len(stale)} 件を作成します（同時に {notebooks.jobs} 件）：{names}")
-        tables_built = _tables(options, echo, staging)
+        tables_built = _tables(options, echo, staging, notebooks)
         if tables_built is None:
             notebooks.abandon()
             return ExitCode.FAILED
@@ -490,22 +500,35 @@ def _build(
 
 
 def _tables(
-    options: Options, echo: Callable[[str], None], staging: outputs.Staging
+    options: Options,
+    echo: Callable[[str], None],
+    staging: outputs.Staging,
+    notebooks: _Notebooks,
 ) -> tuple[list[Path], list[str]] | None:
-    """Validate the inputs and write every table into ``staging`` (None: invalid input)."""
-    from analysis import tables
+    """Validate the inputs and compute every result once; hand the results to the notebooks,
+    then write every table into ``staging`` (None: invalid input)."""
+    from analysis import results, tables
     from analysis.findings import DataError
     from analysis.io import InputError
 
     try:
-        built = tables.build(options)
+        computed = results.compute(options)
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
+    built = computed.built
     checkpoint("tables-built")
     validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]
     for line in validation_lines:
         echo(line)
+    try:
+        # Outside staging's files/: never moved into reports/ or data/processed/; deleted
+        # with the staging folder when the run ends. Named by process, like the notebooks'.
+        notebooks.provide(
+            results.save(computed, staging.folder / f"results-{os.getpid()}" / results.RESULTS_FILE)
+        )
+    except OSError as error:
+        raise outputs.OutputError(staging.folder, error) from None
     try:
         written = tables.write(
             built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK), built.edition_labels
@@ -518,12 +541,13 @@ def _tables(
 
 
 class _Notebooks:
-    """The report notebooks, run by daemon threads while the tables are built.
+    """The report notebooks, run by daemon threads once the run's results exist.
 
     The first kernels are launched at once: they start and import while this
-    process imports its own libraries and validates the data. Daemon threads (not
-    a ThreadPoolExecutor, whose threads the interpreter joins at exit) so that a
-    stopped run can always exit, whatever a notebook is doing.
+    process imports its own libraries, validates the data and computes the results.
+    A notebook executes only after :meth:`provide` named the results it narrates.
+    Daemon threads (not a ThreadPoolExecutor, whose threads the interpreter joins at
+    exit) so that a stopped run can always exit, whatever a notebook is doing.
     """
 
     def __init__(self, stale: list[Report], staging: outputs.Staging, jobs: int) -> None:
@@ -533,6 +557,9 @@ class _Notebooks:
         self.finished: queue.Queue[tuple[Report, Any, float]] = queue.Queue()
         self.threads: list[threading.Thread] = []
         self.abandoned = False
+        self.results: Path | None = None
+        self.ready = threading.Event()
+        """Set once the results are saved (or the notebooks abandoned: nothing to narrate)."""
         if not stale:
             return
         # What the threads import first is imported here, before they start: no
@@ -553,6 +580,17 @@ class _Notebooks:
             thread.start()
             self.threads.append(thread)
 
+    def provide(self, results: Path) -> None:
+        """The results are saved at ``results``: the notebooks may execute now."""
+        self.results = results
+        self.ready.set()
+
+    def _wait_for_results(self) -> bool:
+        """Wait until the results exist; False when the notebooks were abandoned instead."""
+        while not self.ready.wait(0.05):
+            interrupts.check()
+        return self.results is not None and not self.abandoned
+
     def _work(self) -> None:
         while True:
             try:
@@ -561,7 +599,11 @@ class _Notebooks:
                 return
             start = time.perf_counter()
             try:
-                result: Any = run_one(report, self.kernel, self.staging, manager)
+                if not self._wait_for_results():
+                    if manager is not None:
+                        stop_kernel(manager)
+                    return
+                result: Any = run_one(report, self.kernel, self.staging, manager, self.results)
             except BaseException as error:  # reported by collect(), in the run's thread
                 result = error
             self.finished.put((report, result, time.perf_counter() - start))
@@ -599,6 +641,7 @@ class _Notebooks:
     def abandon(self) -> None:
         """Nothing will read the notebooks' results (invalid input): end them now."""
         self.abandoned = True
+        self.ready.set()
 
     def __exit__(self, *exc: object) -> None:
         """Stop the kernels of reports that never began (an error or a stop came first)."""
@@ -613,6 +656,8 @@ class _Notebooks:
                 stop_kernel(manager)
         cut_short = exc[0] is not None or self.abandoned
         if cut_short:
+            self.abandoned = True
+            self.ready.set()  # a notebook still waiting for results has none to narrate
             # The running ones too: nothing will read their results, and their
             # threads (daemons) are not waited for beyond a moment.
             kill_kernels()
