@@ -178,27 +178,32 @@ VISION_FROM_SCENARIO = CACHE / "vision_from_scenario.csv"
 uses exactly as a file supplied with ``--vision`` (the tables copy it to data/processed/)."""
 
 
-def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Options | None:
-    """The options with the scenario's vision file as ``--vision`` (None: invalid input)."""
+def _vision_from_scenario(
+    options: Options, echo: Callable[[str], None], projected: Any
+) -> tuple[Options, Any] | None:
+    """The options with the scenario's vision file as ``--vision``, and the projections
+    (``projected``, else computed now) (None: invalid input)."""
     from analysis import population, tables
     from analysis.findings import DataError
     from analysis.io import InputError, write_csv
 
     try:
-        projected = tables.projections(options, population.load())
+        if projected is None:
+            projected = tables.projections(options, population.load())
         table, label = population.scenario_vision(projected, options.vision_from_scenario or "")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
     VISION_FROM_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, VISION_FROM_SCENARIO)
-    return replace(
+    derived = replace(
         options,
         vision=VISION_FROM_SCENARIO,
         vision_label=options.vision_label or population.vision_label_of(label),
         vision_source=f"市町独自のシナリオ「{label}」の推計（男女・5歳階級別）から作成",
         vision_extended_after=int(projected.results.base.years[-1]) if projected else 0,
     )
+    return derived, projected
 
 
 PROJECTION_FROM_AGE_SEX = CACHE / "projection_from_age_sex.csv"
@@ -206,8 +211,9 @@ PROJECTION_FROM_AGE_SEX = CACHE / "projection_from_age_sex.csv"
 as its projection edition exactly as a file supplied with ``--projection``."""
 
 
-def _own_base(options: Options, echo: Callable[[str], None]) -> Options | None:
-    """The options with the age × sex data's パターン1 as ``--projection`` (None: invalid input).
+def _own_base(options: Options, echo: Callable[[str], None]) -> tuple[Options, Any] | None:
+    """The options with the age × sex data's パターン1 as ``--projection``, and the
+    projections, computed once for the whole run (None: invalid input).
 
     A run given age × sex data (``--age-sex``) or making a vision from a scenario compares
     its vision, revision and population tables with the パターン1 of those data, its own
@@ -221,18 +227,19 @@ def _own_base(options: Options, echo: Callable[[str], None]) -> Options | None:
         data = population.load()
         projected = tables.projections(options, data)
         if projected is None:
-            return options
+            return options, None
         table, _ = population.scenario_vision(projected, "pattern1")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
     PROJECTION_FROM_AGE_SEX.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, PROJECTION_FROM_AGE_SEX)
-    return replace(
+    derived = replace(
         options,
         projection=PROJECTION_FROM_AGE_SEX,
         projection_label=options.projection_label or f"パターン1（{projected.source}から再計算）",
     )
+    return derived, projected
 
 
 def _say_invalid(error: Exception, options: Options, echo: Callable[[str], None]) -> None:
@@ -417,16 +424,19 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     if repaired == "finished":
         echo("前回中断された出力の置き換えを完了しました。")
     checkpoint("recovered")
+    # The projections, when the options derived below need them first: computed once, and
+    # the run's results reuse them (the options they depend on are not derived).
+    projected: Any = None
     if (options.age_sex or options.vision_from_scenario) and not options.projection:
         own = _own_base(options, echo)
         if own is None:
             return ExitCode.FAILED
-        options = own
+        options, projected = own
     if options.vision_from_scenario:
-        derived = _vision_from_scenario(options, echo)
+        derived = _vision_from_scenario(options, echo, projected)
         if derived is None:
             return ExitCode.FAILED
-        options = derived
+        options, projected = derived
     reports = reports_for(options)
     manifest = outputs.read_manifest()
     shared = outputs.shared_fingerprint()  # read the raw data and code once, not once per report
@@ -454,7 +464,7 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     staging = outputs.Staging.fresh()
     progress.staging = staging
     try:
-        code = _build(options, echo, staging, stale, digests, manifest, gone)
+        code = _build(options, echo, staging, stale, digests, manifest, gone, projected)
     finally:
         if not staging.decided():  # a decided commit is finished by the next run's recovery
             staging.discard()
@@ -472,13 +482,14 @@ def _build(
     digests: dict[str, str],
     manifest: dict[str, Any],
     gone: list[str],
+    projected: Any = None,
 ) -> int:
     """Build every stale output in ``staging``; commit them with the rest if all succeeded."""
     with _Notebooks(stale, staging, options.jobs) as notebooks:
         if stale:
             names = "、".join(r.name for r in stale)
             echo(f"報告書 {len(stale)} 件を作成します（同時に {notebooks.jobs} 件）：{names}")
-        tables_built = _tables(options, echo, staging, notebooks)
+        tables_built = _tables(options, echo, staging, notebooks, projected)
         if tables_built is None:
             notebooks.abandon()
             return ExitCode.FAILED
@@ -504,15 +515,17 @@ def _tables(
     echo: Callable[[str], None],
     staging: outputs.Staging,
     notebooks: _Notebooks,
+    projected: Any = None,
 ) -> tuple[list[Path], list[str]] | None:
-    """Validate the inputs and compute every result once; hand the results to the notebooks,
-    then write every table into ``staging`` (None: invalid input)."""
+    """Validate the inputs and compute every result once (``projected``: the projections,
+    if already computed); hand the results to the notebooks, then write every table into
+    ``staging`` (None: invalid input)."""
     from analysis import results, tables
     from analysis.findings import DataError
     from analysis.io import InputError
 
     try:
-        computed = results.compute(options)
+        computed = results.compute(options, projected)
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None

@@ -135,9 +135,13 @@ class Results:
     built: Built
 
 
-def compute(options: Options | None = None) -> Results:
+def compute(
+    options: Options | None = None, projected: scenarios.Projected | None = None
+) -> Results:
     """Read and validate every input of ``options`` and compute every result, once.
 
+    ``projected``: the projections of ``options``, when the run already computed them to
+    derive its options (``--age-sex``, ``--vision-from-scenario``); else computed here.
     Raises DataError or InputError (every finding) when an input is invalid.
     """
     options = options or Options()
@@ -165,7 +169,7 @@ def compute(options: Options | None = None) -> Results:
     )
     plan = kpi_results(options)
     pairs = revisions(data, options.target_year)
-    projected = projections(options, data)
+    projected = projected if projected is not None else projections(options, data)
     results = Results(
         options,
         people,
