@@ -329,14 +329,13 @@ def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
 
 
 def test_a_run_with_a_revision_adds_the_comparison_sheets() -> None:
-    from analysis.report import dictionary
-    from analysis.run import tables
-    from analysis.run.options import Options
+    from analysis import dictionary, results
+    from analysis.options import Options
 
-    built, _ = tables.kpi_tables(Options(plan=EXAMPLE))
+    built = results.kpi_results(Options(plan=EXAMPLE)).changes
     assert {"plan_changes", "plan_kpi_changes", "plan_budget_changes"} <= set(built)
     assert dictionary.sheet_name("kpi_plan_changes") == "計画の見直し（取組）"
-    plain, _ = tables.kpi_tables(Options())
+    plain = results.kpi_results(Options()).changes
     assert "plan_changes" not in plain
 
 

@@ -178,28 +178,32 @@ VISION_FROM_SCENARIO = CACHE / "vision_from_scenario.csv"
 uses exactly as a file supplied with ``--vision`` (the tables copy it to data/processed/)."""
 
 
-def _vision_from_scenario(options: Options, echo: Callable[[str], None]) -> Options | None:
-    """The options with the scenario's vision file as ``--vision`` (None: invalid input)."""
-    from analysis.core.findings import DataError
-    from analysis.inputs.io import InputError, write_csv
-    from analysis.model import population
-    from analysis.run import tables
+def _vision_from_scenario(
+    options: Options, echo: Callable[[str], None], projected: Any
+) -> tuple[Options, Any] | None:
+    """The options with the scenario's vision file as ``--vision``, and the projections
+    (``projected``, else computed now) (None: invalid input)."""
+    from analysis import population, tables
+    from analysis.findings import DataError
+    from analysis.io import InputError, write_csv
 
     try:
-        projected = tables.projections(options, population.load())
+        if projected is None:
+            projected = tables.projections(options, population.load())
         table, label = population.scenario_vision(projected, options.vision_from_scenario or "")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
     VISION_FROM_SCENARIO.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, VISION_FROM_SCENARIO)
-    return replace(
+    derived = replace(
         options,
         vision=VISION_FROM_SCENARIO,
         vision_label=options.vision_label or population.vision_label_of(label),
         vision_source=f"市町独自のシナリオ「{label}」の推計（男女・5歳階級別）から作成",
         vision_extended_after=int(projected.results.base.years[-1]) if projected else 0,
     )
+    return derived, projected
 
 
 PROJECTION_FROM_AGE_SEX = CACHE / "projection_from_age_sex.csv"
@@ -207,8 +211,9 @@ PROJECTION_FROM_AGE_SEX = CACHE / "projection_from_age_sex.csv"
 as its projection edition exactly as a file supplied with ``--projection``."""
 
 
-def _own_base(options: Options, echo: Callable[[str], None]) -> Options | None:
-    """The options with the age × sex data's パターン1 as ``--projection`` (None: invalid input).
+def _own_base(options: Options, echo: Callable[[str], None]) -> tuple[Options, Any] | None:
+    """The options with the age × sex data's パターン1 as ``--projection``, and the
+    projections, computed once for the whole run (None: invalid input).
 
     A run given age × sex data (``--age-sex``) or making a vision from a scenario compares
     its vision, revision and population tables with the パターン1 of those data, its own
@@ -223,18 +228,19 @@ def _own_base(options: Options, echo: Callable[[str], None]) -> Options | None:
         data = population.load()
         projected = tables.projections(options, data)
         if projected is None:
-            return options
+            return options, None
         table, _ = population.scenario_vision(projected, "pattern1")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
     PROJECTION_FROM_AGE_SEX.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, PROJECTION_FROM_AGE_SEX)
-    return replace(
+    derived = replace(
         options,
         projection=PROJECTION_FROM_AGE_SEX,
         projection_label=options.projection_label or f"パターン1（{projected.source}から再計算）",
     )
+    return derived, projected
 
 
 def _say_invalid(error: Exception, options: Options, echo: Callable[[str], None]) -> None:
@@ -275,13 +281,18 @@ def report_fingerprint(report: Report, shared: str) -> str:
 
 
 def run_one(
-    report: Report, kernel: str, staging: outputs.Staging, manager: Any = None
+    report: Report,
+    kernel: str,
+    staging: outputs.Staging,
+    manager: Any = None,
+    results: Path | None = None,
 ) -> tuple[Path, list[Path]]:
     """Execute one report into ``staging``: its HTML and its figures, not yet in place.
 
-    ``manager``, a kernel launched ahead by :func:`analysis.run.execution.start_kernel`,
-    is used (else one is started now) and stopped here. Returns the staged HTML
-    and figure files.
+    ``manager``, a kernel launched ahead by :func:`analysis.execution.start_kernel`,
+    is used (else one is started now) and stopped here. ``results``: the run's computed
+    results (:func:`analysis.results.save`), which the notebook narrates; without them it
+    computes them itself, as when opened by hand. Returns the staged HTML and figure files.
     """
     # Named by process: a kernel orphaned by a killed run (it exits within about a
     # second) can never write into the folder of the run that follows.
@@ -290,7 +301,12 @@ def run_one(
     staged = Report(
         report.name,
         report.notebook,
-        {**report.parameters, "output_dir": str(folder)},
+        # Where this run's files are: never part of the report's fingerprint or recipe.
+        {
+            **report.parameters,
+            "output_dir": str(folder),
+            **({"results_path": str(results)} if results else {}),
+        },
         report.inputs,
     )
     checkpoint(f"notebook:{report.name}")
@@ -409,16 +425,19 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     if repaired == "finished":
         echo("前回中断された出力の置き換えを完了しました。")
     checkpoint("recovered")
+    # The projections, when the options derived below need them first: computed once, and
+    # the run's results reuse them (the options they depend on are not derived).
+    projected: Any = None
     if (options.age_sex or options.vision_from_scenario) and not options.projection:
         own = _own_base(options, echo)
         if own is None:
             return ExitCode.FAILED
-        options = own
+        options, projected = own
     if options.vision_from_scenario:
-        derived = _vision_from_scenario(options, echo)
+        derived = _vision_from_scenario(options, echo, projected)
         if derived is None:
             return ExitCode.FAILED
-        options = derived
+        options, projected = derived
     reports = reports_for(options)
     manifest = outputs.read_manifest()
     shared = outputs.shared_fingerprint()  # read the raw data and code once, not once per report
@@ -446,7 +465,7 @@ def _run_locked(options: Options, echo: Callable[[str], None], progress: _Progre
     staging = outputs.Staging.fresh()
     progress.staging = staging
     try:
-        code = _build(options, echo, staging, stale, digests, manifest, gone)
+        code = _build(options, echo, staging, stale, digests, manifest, gone, projected)
     finally:
         if not staging.decided():  # a decided commit is finished by the next run's recovery
             staging.discard()
@@ -464,13 +483,14 @@ def _build(
     digests: dict[str, str],
     manifest: dict[str, Any],
     gone: list[str],
+    projected: Any = None,
 ) -> int:
     """Build every stale output in ``staging``; commit them with the rest if all succeeded."""
     with _Notebooks(stale, staging, options.jobs) as notebooks:
         if stale:
             names = "、".join(r.name for r in stale)
             echo(f"報告書 {len(stale)} 件を作成します（同時に {notebooks.jobs} 件）：{names}")
-        tables_built = _tables(options, echo, staging)
+        tables_built = _tables(options, echo, staging, notebooks, projected)
         if tables_built is None:
             notebooks.abandon()
             return ExitCode.FAILED
@@ -492,22 +512,37 @@ def _build(
 
 
 def _tables(
-    options: Options, echo: Callable[[str], None], staging: outputs.Staging
+    options: Options,
+    echo: Callable[[str], None],
+    staging: outputs.Staging,
+    notebooks: _Notebooks,
+    projected: Any = None,
 ) -> tuple[list[Path], list[str]] | None:
-    """Validate the inputs and write every table into ``staging`` (None: invalid input)."""
-    from analysis.core.findings import DataError
-    from analysis.inputs.io import InputError
-    from analysis.run import tables
+    """Validate the inputs and compute every result once (``projected``: the projections,
+    if already computed); hand the results to the notebooks, then write every table into
+    ``staging`` (None: invalid input)."""
+    from analysis import results, tables
+    from analysis.findings import DataError
+    from analysis.io import InputError
 
     try:
-        built = tables.build(options)
+        computed = results.compute(options, projected)
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
         return None
+    built = computed.built
     checkpoint("tables-built")
     validation_lines = [*console_lines(built.findings, options.verbose), summary(built.findings)]
     for line in validation_lines:
         echo(line)
+    try:
+        # Outside staging's files/: never moved into reports/ or data/processed/; deleted
+        # with the staging folder when the run ends. Named by process, like the notebooks'.
+        notebooks.provide(
+            results.save(computed, staging.folder / f"results-{os.getpid()}" / results.RESULTS_FILE)
+        )
+    except OSError as error:
+        raise outputs.OutputError(staging.folder, error) from None
     try:
         written = tables.write(
             built.tables, staging.path(DATA_PROCESSED), staging.path(WORKBOOK), built.edition_labels
@@ -520,12 +555,13 @@ def _tables(
 
 
 class _Notebooks:
-    """The report notebooks, run by daemon threads while the tables are built.
+    """The report notebooks, run by daemon threads once the run's results exist.
 
     The first kernels are launched at once: they start and import while this
-    process imports its own libraries and validates the data. Daemon threads (not
-    a ThreadPoolExecutor, whose threads the interpreter joins at exit) so that a
-    stopped run can always exit, whatever a notebook is doing.
+    process imports its own libraries, validates the data and computes the results.
+    A notebook executes only after :meth:`provide` named the results it narrates.
+    Daemon threads (not a ThreadPoolExecutor, whose threads the interpreter joins at
+    exit) so that a stopped run can always exit, whatever a notebook is doing.
     """
 
     def __init__(self, stale: list[Report], staging: outputs.Staging, jobs: int) -> None:
@@ -535,6 +571,9 @@ class _Notebooks:
         self.finished: queue.Queue[tuple[Report, Any, float]] = queue.Queue()
         self.threads: list[threading.Thread] = []
         self.abandoned = False
+        self.results: Path | None = None
+        self.ready = threading.Event()
+        """Set once the results are saved (or the notebooks abandoned: nothing to narrate)."""
         if not stale:
             return
         # What the threads import first is imported here, before they start: no
@@ -555,6 +594,17 @@ class _Notebooks:
             thread.start()
             self.threads.append(thread)
 
+    def provide(self, results: Path) -> None:
+        """The results are saved at ``results``: the notebooks may execute now."""
+        self.results = results
+        self.ready.set()
+
+    def _wait_for_results(self) -> bool:
+        """Wait until the results exist; False when the notebooks were abandoned instead."""
+        while not self.ready.wait(0.05):
+            interrupts.check()
+        return self.results is not None and not self.abandoned
+
     def _work(self) -> None:
         while True:
             try:
@@ -563,7 +613,11 @@ class _Notebooks:
                 return
             start = time.perf_counter()
             try:
-                result: Any = run_one(report, self.kernel, self.staging, manager)
+                if not self._wait_for_results():
+                    if manager is not None:
+                        stop_kernel(manager)
+                    return
+                result: Any = run_one(report, self.kernel, self.staging, manager, self.results)
             except BaseException as error:  # reported by collect(), in the run's thread
                 result = error
             self.finished.put((report, result, time.perf_counter() - start))
@@ -601,6 +655,7 @@ class _Notebooks:
     def abandon(self) -> None:
         """Nothing will read the notebooks' results (invalid input): end them now."""
         self.abandoned = True
+        self.ready.set()
 
     def __exit__(self, *exc: object) -> None:
         """Stop the kernels of reports that never began (an error or a stop came first)."""
@@ -615,6 +670,8 @@ class _Notebooks:
                 stop_kernel(manager)
         cut_short = exc[0] is not None or self.abandoned
         if cut_short:
+            self.abandoned = True
+            self.ready.set()  # a notebook still waiting for results has none to narrate
             # The running ones too: nothing will read their results, and their
             # threads (daemons) are not waited for beyond a moment.
             kill_kernels()

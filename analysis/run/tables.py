@@ -1,8 +1,10 @@
 """Processed tables: CSV files for data/processed/ and one Excel workbook for reports/.
 
-:func:`build` validates every input and computes every table in memory;
-:func:`write` puts them into a folder (the pipeline's staging folder, which it
-moves into place with everything else only when the whole run succeeded).
+:func:`analysis.results.compute` validates every input and computes every table in
+memory once (with the helpers here: :func:`load_population`, :func:`projections`,
+:func:`mark_extended`), into :class:`Built`; :func:`write` puts them into a folder (the
+pipeline's staging folder, which it moves into place with everything else only when the
+whole run succeeded).
 """
 
 from __future__ import annotations
@@ -16,23 +18,18 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.core import precision
-from analysis.core.findings import DataError, Finding
-from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs.data import PopulationData
-from analysis.inputs.io import atomic_path, write_csv
-from analysis.model import (
-    kpi,
-    plan_changes,
+from analysis import (
+    dictionary,
     population,
-    population_actuals,
-    revision,
+    precision,
     scenarios,
-    spending,
 )
-from analysis.report import dictionary
-from analysis.report.labels import COLUMN_LABELS, japanese
-from analysis.run.options import Options, comparison_years
+from analysis.data import PopulationData
+from analysis.findings import DataError, Finding
+from analysis.io import atomic_path, write_csv
+from analysis.labels import COLUMN_LABELS, japanese
+from analysis.options import Options
+from analysis.paths import display_path
 
 
 def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
@@ -81,43 +78,6 @@ def load_population(options: Options) -> PopulationData:
     return data
 
 
-def kpi_tables(options: Options) -> tuple[dict[str, pd.DataFrame], list[Finding]]:
-    data = kpi.load_plan(options.plan) if options.plan else kpi.load()
-    notes: list[Finding] = []
-    actuals = kpi.load_actuals(
-        options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes, data.years
-    )
-    as_of = options.as_of or kpi.default_as_of(actuals, data.years)
-    built = kpi.build_tables(data, actuals, as_of)
-    built |= spending.execution(data, spending.load(options.spending or spending.DEFAULT, data))
-    older = plan_changes.previous(data)
-    if older is not None:
-        built |= plan_changes.compare(older, data)
-    return built, notes
-
-
-def revision_tables(data: PopulationData, target_year: int) -> dict[str, pd.DataFrame]:
-    """Differences between each edition and the one it replaces (empty when there is none)."""
-    years = comparison_years(target_year)
-    frames: dict[str, list[pd.DataFrame]] = {"differences": [], "aging": [], "age_sex": []}
-    for old, new in revision.pairs(data):
-        if old.edition in data.age_sex and new.edition in data.age_sex:
-            frames["age_sex"].append(
-                revision.age_sex_differences(
-                    data.age_sex[old.edition], data.age_sex[new.edition], data.municipalities
-                ).assign(old_edition=old.edition, new_edition=new.edition)
-            )
-        frames["differences"].append(
-            revision.differences(data.corrected, old.edition, new.edition, years)
-        )
-        frames["aging"].append(
-            revision.aging_differences(data.corrected, old.edition, new.edition, years).assign(
-                old_edition=old.edition, new_edition=new.edition
-            )
-        )
-    return {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items() if parts}
-
-
 def projections(options: Options, data: PopulationData) -> scenarios.Projected | None:
     """Every scenario of the run's age × sex data, with the run's inputs (None without data)."""
     return population.projections(
@@ -139,47 +99,6 @@ class Built:
     findings: list[Finding]
     edition_labels: dict[str, str] = field(default_factory=dict)
     """Edition id → its name, shown in the workbook instead of the id (the CSVs keep ids)."""
-
-
-def build(options: Options) -> Built:
-    """Validate every input and compute every table (raises DataError or InputError)."""
-    data = load_population(options)
-    tables = {
-        f"population_{name}": frame
-        for name, frame in population.build_tables(
-            data,
-            base_year=options.base_year,
-            target_year=options.target_year,
-            method=options.method,  # type: ignore[arg-type]
-        ).items()
-    }
-    actuals = population_actuals.load(options.population_actuals or population_actuals.DEFAULT)
-    tables |= {
-        f"population_{name}": frame
-        for name, frame in population_actuals.build_tables(
-            actuals.frame, data, population.facts()
-        ).items()
-    }
-    kpi_part, kpi_findings = kpi_tables(options)
-    tables |= {f"kpi_{name}": frame for name, frame in kpi_part.items()}
-    tables |= {
-        f"revision_{name}": frame
-        for name, frame in revision_tables(data, options.target_year).items()
-    }
-    projected = projections(options, data)
-    notes = projected.notes if projected else []
-    if projected:
-        tables |= projected.tables()
-    if options.vision_from_scenario:
-        tables["vision_from_scenario"] = population.scenario_vision(
-            projected, options.vision_from_scenario
-        )[0]
-    labels = {e.edition: e.label for e in data.editions}
-    return Built(
-        mark_extended(tables, options.vision_extended_after),
-        [*data.findings, *actuals.findings, *kpi_findings, *notes],
-        labels,
-    )
 
 
 SUPPLIED_VISION = "vision_supplied"

@@ -23,18 +23,21 @@ years = [2020, 2028, 2040]  # 見たい年（公表されていない年は補�
 # %% [markdown]
 # ## 1. データを読み込む
 #
-# `population.load()` は、転記データを読み込み、検査し、記録された補正を適用します。
-# 人口は「版・市町・年・年齢区分・人口」の1行1値の表（`data.corrected`）になっています。
+# `results.compute()` は、`py tasks.py reports` と同じ関数で、すべての入力を読み込み、検査し、記録された補正を
+# 適用して、報告書の数値をすべて計算します（引数なしなら同梱データ。`results.compute(Options(vision=Path("ファイル")))`（`from analysis.options import Options`）のように
+# 報告書のオプションも指定できます）。人口は `computed.population.data` にあり、「版・市町・年・年齢区分・人口」の
+# 1行1値の表（`data.corrected`）になっています。報告書の表は `computed.population.tables`、KPI は `computed.kpi`、
+# 将来推計は `computed.projected` です。
 
 # %%
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from analysis.model import cohort, population
-from analysis.report import figures
+from analysis import cohort, figures, results
 
 figures.setup()  # 日本語フォントの設定
-data = population.load()
+computed = results.compute()  # the run's own computation (analysis.results), with the shipped data
+data = computed.population.data
 data.corrected.head(8)
 
 # %% [markdown]

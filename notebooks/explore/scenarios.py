@@ -46,21 +46,20 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.report import figures
-from analysis.model import population, projection, scenarios
-from analysis.inputs import scenario_specs
-from analysis.inputs.agesex import AGE_LABELS
-from analysis.report.display import bullets, paragraph
+from analysis import figures, projection, results, scenario_specs, scenarios
+from analysis.agesex import AGE_LABELS
+from analysis.display import bullets, paragraph
 
 figures.setup()
-data = population.load()
-# The same inputs, read and checked the same way, as a run with these options (age × sex data
-# with 年齢不詳 spread, settings with their conventions, profile, survival, scenario file).
-projected = population.projections(
-    data, age_sex_path=age_sex_path or None, settings_path=settings_path or None,
-    profile_path=profile_path or None, survival_path=survival_path or None,
-    scenarios_path=scenarios_path or None,
-)
+# The starting point is what a run with these options computes, by the run's own function
+# (age × sex data with 年齢不詳 spread, settings with their conventions, profile, survival,
+# scenario file); only what the sliders change is projected here.
+projected = results.compute(
+    results.options_from(
+        {"age_sex_path": age_sex_path, "settings_path": settings_path, "profile_path": profile_path,
+         "survival_path": survival_path, "scenarios_path": scenarios_path}
+    )
+).projected
 if projected is None:
     display(Markdown("男女・5歳階級別のデータがありません。`age_sex_path` にファイルを指定してください。"))
 else:

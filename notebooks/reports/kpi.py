@@ -24,30 +24,39 @@ grade_on_track = 1.0  # 「順調」とする、按分による期待進捗に�
 grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対する割合
 budget_jump_ratio = 2.0  # 前年度比でこの倍率を超える増減を「大きな増減」とする
 output_dir = ""  # 図の出力先（空欄なら reports/）
+results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
 
 # %%
 from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from analysis.report import figures
-from analysis.model import kpi
-from analysis.core import precision
-from analysis.report.display import bullets, html_text, paragraph, strong, table
-from analysis.core.paths import DATA_RAW, REPORTS
+from analysis import figures, kpi, precision
+from analysis.display import bullets, html_text, paragraph, strong, table
+from analysis.paths import REPORTS
+from analysis.results import obtain
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = kpi.load_plan(Path(plan_path)) if plan_path else kpi.load()
-actuals_file = Path(actuals_path) if actuals_path else DATA_RAW / "kpi_actuals.csv"
-actuals = kpi.load_actuals(actuals_file, data.kpis, years=data.years)
-as_of = int(as_of_fiscal_year) or kpi.default_as_of(actuals, data.years)
+# Computed once by the run (or here, by the same function, when opened by hand): this
+# notebook only narrates them.
+computed = obtain(
+    results_path,
+    as_of_fiscal_year=as_of_fiscal_year,
+    actuals_path=actuals_path,
+    plan_path=plan_path,
+    spending_path=spending_path,
+).kpi
+data = computed.data
+actuals = computed.actuals
+as_of = computed.as_of
 thresholds = kpi.GradeThresholds(
     achieved=float(grade_achieved),
     on_track=float(grade_on_track),
     slightly_behind=float(grade_slightly_behind),
 )
-tables = kpi.build_tables(data, actuals, as_of, thresholds, float(budget_jump_ratio))
+# The computed grades, unless the 評価の基準 above were edited (then re-graded from the same data).
+tables = computed.tables_with(thresholds, float(budget_jump_ratio))
 overview = tables["overview"]
 
 
@@ -258,10 +267,7 @@ display(
 # 決算を入れた年度だけを示します。
 
 # %%
-from analysis.model import spending
-
-spent = spending.load(Path(spending_path) if spending_path else spending.DEFAULT, data)
-execution = spending.execution(data, spent)
+execution = computed.execution
 if not execution:
     display(Markdown("決算はまだ入力されていません。"))
 else:
@@ -295,11 +301,10 @@ if execution:
 # KPIと目標値の変更、事業費の変更（年度ごと・合計）を示します。変更のある行は網掛で示します。
 
 # %%
-from analysis.model import plan_changes
-from analysis.report.display import shade_rows
+from analysis.display import shade_rows
 
-older = plan_changes.previous(data)
-compared = plan_changes.compare(older, data) if older is not None else {}
+older = computed.previous
+compared = computed.changes
 if older is None:
     display(Markdown("この版は他の版を置き換えていないため、比較する前の版はありません。"))
 else:

@@ -29,6 +29,7 @@ method = "linear"  # 補間方法: "linear"（線形）または "geometric"（�
 age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計に使う場合）
 age_sex_label = ""  # その版の名称（空欄なら「提供された男女・5歳階級別データ」）
 population_actuals_path = ""  # 人口の実績（国勢調査・住民基本台帳）のファイル（空欄なら同梱データ）
+results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
 
 # %%
 from pathlib import Path
@@ -36,24 +37,34 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.model import cohort, population, population_actuals
-from analysis.report import figures
-from analysis.report.display import PEOPLE, PERCENT, POINTS_SIGNED, RATIO, bullets, heading, html_text, paragraph, strong, table
-from analysis.core.paths import REPORTS
-from analysis.core.schema import REGION, TOTAL
+from analysis import cohort, figures, population, population_actuals
+from analysis.display import PEOPLE, PERCENT, POINTS_SIGNED, RATIO, bullets, heading, html_text, paragraph, strong, table
+from analysis.paths import REPORTS
+from analysis.results import obtain
+from analysis.schema import REGION, TOTAL
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = population.load(
-    vision_path or None,
-    projection_path or None,
+# Computed once by the run (or here, by the same function, when opened by hand): this
+# notebook only narrates them.
+computed = obtain(
+    results_path,
+    base_year=base_year,
+    target_year=target_year,
+    vision_path=vision_path,
+    projection_path=projection_path,
     vision_label=vision_label,
     projection_label=projection_label,
     vision_source=vision_source,
+    vision_extended_after=vision_extended_after,
+    method=method,
+    age_sex_path=age_sex_path,
+    age_sex_label=age_sex_label,
+    population_actuals_path=population_actuals_path,
 )
-tables = population.build_tables(
-    data, base_year=int(base_year), target_year=int(target_year), method=method
-)
+data = computed.population.data
+tables = computed.population.tables
+facts = computed.population.facts
 projection = population.current_edition(data, "projection")
 vision = population.current_edition(data, "vision")
 structure = tables["age_structure"]
@@ -95,7 +106,7 @@ display(
             *population.key_points(
                 tables, municipality, int(target_year), projection, vision, data.findings
             ),
-            *population.vision_points(tables, vision, extended_after),
+            *computed.population.vision_points,
         ]
     )
 )
@@ -228,7 +239,6 @@ display(
 frame = tables["population"]
 totals = frame[(frame["age_group"] == TOTAL) & (frame["municipality"] == REGION)]
 totals = totals.assign(derived=cohort.is_interpolated(totals))  # the white points: interpolated only
-facts = population.facts()
 targets = facts[facts["fact"].isin(["target_2028", "target_2040"])].assign(
     population=lambda d: d["value"], label=lambda d: d["value"].map(lambda v: f"目標 {v:,.0f}人程度")
 )
@@ -298,9 +308,7 @@ display(
 # 同じ日に両方を並べることはしません。
 
 # %%
-actual_file = population_actuals_path or population_actuals.DEFAULT
-actuals = population_actuals.load(actual_file)
-actual_tables = population_actuals.build_tables(actuals.frame, data, population.facts())
+actual_tables = computed.population.actual_tables
 display(bullets(population_actuals.key_points(actual_tables, data, municipality)))
 by_date = actual_tables["actual_by_date"]
 display(
@@ -314,7 +322,7 @@ display(
 )
 
 # %%
-drawn = population_actuals.figure_inputs(actual_tables, data, population.facts(), municipality)
+drawn = population_actuals.figure_inputs(actual_tables, data, facts, municipality)
 figures.show(
     figures.actuals_vs_paths(drawn["paths"], drawn["actuals"], drawn["gaps"], drawn["targets"]),
     "actuals_vs_paths",
@@ -391,7 +399,7 @@ if len(ranked):
 # %%
 display(
     table(
-        population.facts_for_display(population.facts()),
+        population.facts_for_display(facts),
         caption="本文に記載された数値",
     )
 )

@@ -24,6 +24,7 @@ profile_path = ""  # 転入超過の男女・年齢構成（空欄なら data/ra
 scenarios_path = ""  # 市町独自のシナリオ（将来展望）のファイル（空欄なら国の手引きのシナリオだけ）
 pyramid_year = 0  # 人口ピラミッドで基準年と比べる年（0 なら設定の pyramid_year）
 output_dir = ""  # 図の出力先（空欄なら reports/）
+results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
 
 # %%
 from pathlib import Path
@@ -31,27 +32,29 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis.report import figures
-from analysis.model import population, scenarios
-from analysis.inputs.agesex import AGE_LABELS
-from analysis.core import precision
-from analysis.report.display import PEOPLE, PERCENT, PERCENT_SIGNED, bullets, html_text, paragraph, strong, table
-from analysis.core.paths import REPORTS
-from analysis.model.population import findings_frame
-from analysis.core.schema import REGION
+from analysis import figures, population, scenarios
+from analysis.agesex import AGE_LABELS
+from analysis import precision
+from analysis.display import PEOPLE, PERCENT, PERCENT_SIGNED, bullets, html_text, paragraph, strong, table
+from analysis.paths import REPORTS
+from analysis.population import findings_frame
+from analysis.results import obtain
+from analysis.schema import REGION
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
-data = population.load()
-projected = population.projections(
-    data,
-    age_sex_path=age_sex_path or None,
+# Computed once by the run (or here, by the same function, when opened by hand): this
+# notebook only narrates them.
+run = obtain(
+    results_path,
+    age_sex_path=age_sex_path,
     age_sex_label=age_sex_label,
-    survival_path=survival_path or None,
-    settings_path=settings_path or None,
-    profile_path=profile_path or None,
-    scenarios_path=scenarios_path or None,
+    survival_path=survival_path,
+    settings_path=settings_path,
+    profile_path=profile_path,
+    scenarios_path=scenarios_path,
 )
+projected = run.projected
 if projected is None:
     display(
         Markdown(
@@ -86,7 +89,7 @@ else:
                 f"設定：{'市町が指定した設定のファイル' if settings_path else '標準の設定'}",
                 "生残率（シミュレーション2・移動の倍率に使用）："
                 + ("提供された生残率" if survival_path else "指定されていません"),
-                population.base_year_check(projected),
+                run.projection_check,
             ]
         )
     )
@@ -111,7 +114,7 @@ if projected is not None:
                if f.check in ("sim-skipped-tfr", "sim2-skipped", "settlers-not-needed", "scenario-target-reached")]
     # The planners' own scenarios (将来展望): the plan's target year against the plan's target,
     # the last years, and when the aging rate peaks, one sentence each.
-    plan_target, plan_year = population.default_settler_target()
+    plan_target, plan_year = run.settler_target
     for scenario, name in own.items():
         rows = totals[(totals["municipality"] == REGION) & (totals["scenario"] == scenario)].set_index("year")
         if plan_year in rows.index:
@@ -252,7 +255,7 @@ if projected is not None:
         ).rename(columns={"label": "シナリオ", "fertility": "合計特殊出生率", "migration": "人口移動",
                           "settlers": "転入超過（パターン1の移動に加えて）", "horizon": "推計の最終年"})
         display(table(described, caption="シナリオの仮定"))
-        target_people, target_year = population.default_settler_target()
+        target_people, target_year = run.settler_target
         region_rows = projected.indicators[projected.indicators["municipality"] == REGION].set_index(["scenario", "year"])
         sentences = []
         for name, label in own.items():

@@ -23,6 +23,7 @@ vision_source = ""  # 展望の出典（空欄なら「提供ファイル ファ
 vision_extended_after = 0  # シナリオから作った展望の基準のデータの最終年（これより後は「延長」。0 なら延長なし）
 target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
 output_dir = ""  # 図の出力先（空欄なら reports/）
+results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
 
 # %%
 from pathlib import Path
@@ -35,23 +36,32 @@ from analysis.inputs.agesex import AGE_LABELS
 from analysis.report.display import (
     PEOPLE, PEOPLE_SIGNED, PERCENT, PERCENT_SIGNED, POINTS_SIGNED, bullets, heading, html_text, paragraph, strong, table,
 )
-from analysis.core.paths import REPORTS
-from analysis.core.schema import REGION
+from analysis.options import LONG_TERM_TARGET_YEAR
+from analysis.paths import REPORTS
+from analysis.results import obtain
+from analysis.schema import REGION
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
 years = [int(y) for y in str(target_years).split(",") if y.strip()]
-data = population.load(
-    vision_path or None, projection_path or None,
+# Computed once by the run (or here, by the same function, when opened by hand): this
+# notebook only narrates them.
+computed = obtain(
+    results_path,
+    target_year=next((y for y in years if y != LONG_TERM_TARGET_YEAR), LONG_TERM_TARGET_YEAR),
+    vision_path=vision_path, projection_path=projection_path,
     vision_label=vision_label, projection_label=projection_label, vision_source=vision_source,
+    vision_extended_after=vision_extended_after,
 )
+data = computed.population.data
 frame = data.corrected
-revision_pairs = revision.pairs(data)
+revision_pairs = computed.revisions
 if not revision_pairs:
     display(Markdown("比較する版の組がありません（新しい版のファイルを指定してください）。"))
 
 # %%
-for old, new in revision_pairs:
+for compared in revision_pairs:
+    old, new = compared.old, compared.new
     display(bullets(
         [html_text("以前の版：", strong(population.edition_name(old))),
          html_text("新しい版：", strong(population.edition_name(new)))],
@@ -70,7 +80,7 @@ for old, new in revision_pairs:
     extended_after = int(vision_extended_after or 0) if new.edition == "vision_supplied" else 0
     if extended_after:
         display(paragraph(population.extended_note(extended_after)))
-    diff = revision.differences(frame, old.edition, new.edition, years)
+    diff = compared.differences
     diff = diff.assign(extended=population.extended_rows(diff, extended_after))
     marks = ["extended"] if diff["extended"].any() else []
     summary = revision.target_year_summary(diff, years)
@@ -81,7 +91,7 @@ for old, new in revision_pairs:
             caption="目標年の総人口（人）",
         )
     )
-    aging = revision.aging_differences(frame, old.edition, new.edition, years)
+    aging = compared.aging
     aging = aging.assign(extended=population.extended_rows(aging, extended_after))[[*aging.columns, *marks]]
     display(
         table(
@@ -105,9 +115,9 @@ for old, new in revision_pairs:
             f"revision_{new.edition}_{area}",
             figure_dir,
         )
-    if old.edition in data.age_sex and new.edition in data.age_sex:
+    if compared.age_sex is not None:
         older, newer = data.age_sex[old.edition], data.age_sex[new.edition]
-        by_age = revision.age_sex_differences(older, newer, data.municipalities)
+        by_age = compared.age_sex
         shared = sorted(set(by_age["year"]))
         display(paragraph(
             heading(3, f"age-sex-{new.edition}", "男女・5歳階級別の比較"),
