@@ -3,7 +3,7 @@
 The whole run's kernels record every file they open (:mod:`tests.audit`, an audit hook
 installed in each kernel through ``sitecustomize.py``): none may be under ``data/raw/``
 or be a file the run was given. A static check adds that no report notebook calls a
-loader or recomputes what :func:`analysis.results.compute` computed.
+loader or recomputes what :func:`analysis.run.results.compute` computed.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import ast
 import shutil
 from pathlib import Path
 
-from analysis import results
-from analysis.options import Options
-from analysis.paths import NOTEBOOKS
+from analysis.core.paths import NOTEBOOKS
+from analysis.run import results
+from analysis.run.options import Options
 
 from .audit import opened, recording_opens
 from .conftest import Project
@@ -29,7 +29,7 @@ LOADERS_AND_MODEL = {
     "aging_differences", "age_sex_differences", "scenario_vision",
 }  # fmt: skip
 """Called names that read an input or compute what the run computed (besides ``load*``,
-``read*``): a report notebook gets their results from :mod:`analysis.results`."""
+``read*``): a report notebook gets their results from :mod:`analysis.run.results`."""
 
 
 def _called_names(source: str) -> list[str]:

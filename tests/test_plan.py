@@ -329,8 +329,9 @@ def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
 
 
 def test_a_run_with_a_revision_adds_the_comparison_sheets() -> None:
-    from analysis import dictionary, results
-    from analysis.options import Options
+    from analysis.report import dictionary
+    from analysis.run import results
+    from analysis.run.options import Options
 
     built = results.kpi_results(Options(plan=EXAMPLE)).changes
     assert {"plan_changes", "plan_kpi_changes", "plan_budget_changes"} <= set(built)

@@ -183,9 +183,10 @@ def _vision_from_scenario(
 ) -> tuple[Options, Any] | None:
     """The options with the scenario's vision file as ``--vision``, and the projections
     (``projected``, else computed now) (None: invalid input)."""
-    from analysis import population, tables
-    from analysis.findings import DataError
-    from analysis.io import InputError, write_csv
+    from analysis.core.findings import DataError
+    from analysis.inputs.io import InputError, write_csv
+    from analysis.model import population
+    from analysis.run import tables
 
     try:
         if projected is None:
@@ -289,9 +290,9 @@ def run_one(
 ) -> tuple[Path, list[Path]]:
     """Execute one report into ``staging``: its HTML and its figures, not yet in place.
 
-    ``manager``, a kernel launched ahead by :func:`analysis.execution.start_kernel`,
+    ``manager``, a kernel launched ahead by :func:`analysis.run.execution.start_kernel`,
     is used (else one is started now) and stopped here. ``results``: the run's computed
-    results (:func:`analysis.results.save`), which the notebook narrates; without them it
+    results (:func:`analysis.run.results.save`), which the notebook narrates; without them it
     computes them itself, as when opened by hand. Returns the staged HTML and figure files.
     """
     # Named by process: a kernel orphaned by a killed run (it exits within about a
@@ -521,9 +522,9 @@ def _tables(
     """Validate the inputs and compute every result once (``projected``: the projections,
     if already computed); hand the results to the notebooks, then write every table into
     ``staging`` (None: invalid input)."""
-    from analysis import results, tables
-    from analysis.findings import DataError
-    from analysis.io import InputError
+    from analysis.core.findings import DataError
+    from analysis.inputs.io import InputError
+    from analysis.run import results, tables
 
     try:
         computed = results.compute(options, projected)

@@ -1,6 +1,6 @@
 """Processed tables: CSV files for data/processed/ and one Excel workbook for reports/.
 
-:func:`analysis.results.compute` validates every input and computes every table in
+:func:`analysis.run.results.compute` validates every input and computes every table in
 memory once (with the helpers here: :func:`load_population`, :func:`projections`,
 :func:`mark_extended`), into :class:`Built`; :func:`write` puts them into a folder (the
 pipeline's staging folder, which it moves into place with everything else only when the
@@ -18,18 +18,15 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import (
-    dictionary,
-    population,
-    precision,
-    scenarios,
-)
-from analysis.data import PopulationData
-from analysis.findings import DataError, Finding
-from analysis.io import atomic_path, write_csv
-from analysis.labels import COLUMN_LABELS, japanese
-from analysis.options import Options
-from analysis.paths import display_path
+from analysis.core import precision
+from analysis.core.findings import DataError, Finding
+from analysis.core.paths import display_path
+from analysis.inputs.data import PopulationData
+from analysis.inputs.io import atomic_path, write_csv
+from analysis.model import population, scenarios
+from analysis.report import dictionary
+from analysis.report.labels import COLUMN_LABELS, japanese
+from analysis.run.options import Options
 
 
 def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:

@@ -24,7 +24,7 @@ years = [2020, 2028, 2040]  # 見たい年（公表されていない年は補�
 # ## 1. データを読み込む
 #
 # `results.compute()` は、`py tasks.py reports` と同じ関数で、すべての入力を読み込み、検査し、記録された補正を
-# 適用して、報告書の数値をすべて計算します（引数なしなら同梱データ。`results.compute(Options(vision=Path("ファイル")))`（`from analysis.options import Options`）のように
+# 適用して、報告書の数値をすべて計算します（引数なしなら同梱データ。`results.compute(Options(vision=Path("ファイル")))`（`from analysis.run.options import Options`）のように
 # 報告書のオプションも指定できます）。人口は `computed.population.data` にあり、「版・市町・年・年齢区分・人口」の
 # 1行1値の表（`data.corrected`）になっています。報告書の表は `computed.population.tables`、KPI は `computed.kpi`、
 # 将来推計は `computed.projected` です。
@@ -33,10 +33,12 @@ years = [2020, 2028, 2040]  # 見たい年（公表されていない年は補�
 # %matplotlib inline
 import matplotlib.pyplot as plt
 
-from analysis import cohort, figures, results
+from analysis.model import cohort
+from analysis.report import figures
+from analysis.run import results
 
 figures.setup()  # 日本語フォントの設定
-computed = results.compute()  # the run's own computation (analysis.results), with the shipped data
+computed = results.compute()  # the run's own computation (analysis.run.results), with the shipped data
 data = computed.population.data
 data.corrected.head(8)
 

@@ -46,9 +46,12 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import figures, projection, results, scenario_specs, scenarios
-from analysis.agesex import AGE_LABELS
-from analysis.display import bullets, paragraph
+from analysis.report import figures
+from analysis.model import projection, scenarios
+from analysis.run import results
+from analysis.inputs import scenario_specs
+from analysis.inputs.agesex import AGE_LABELS
+from analysis.report.display import bullets, paragraph
 
 figures.setup()
 # The starting point is what a run with these options computes, by the run's own function

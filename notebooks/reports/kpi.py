@@ -31,10 +31,12 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from analysis import figures, kpi, precision
-from analysis.display import bullets, html_text, paragraph, strong, table
-from analysis.paths import REPORTS
-from analysis.results import obtain
+from analysis.report import figures
+from analysis.model import kpi
+from analysis.core import precision
+from analysis.report.display import bullets, html_text, paragraph, strong, table
+from analysis.core.paths import REPORTS
+from analysis.run.results import obtain
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"
@@ -301,7 +303,7 @@ if execution:
 # KPIと目標値の変更、事業費の変更（年度ごと・合計）を示します。変更のある行は網掛で示します。
 
 # %%
-from analysis.display import shade_rows
+from analysis.report.display import shade_rows
 
 older = computed.previous
 compared = computed.changes

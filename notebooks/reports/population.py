@@ -37,11 +37,12 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import cohort, figures, population, population_actuals
-from analysis.display import PEOPLE, PERCENT, POINTS_SIGNED, RATIO, bullets, heading, html_text, paragraph, strong, table
-from analysis.paths import REPORTS
-from analysis.results import obtain
-from analysis.schema import REGION, TOTAL
+from analysis.model import cohort, population, population_actuals
+from analysis.report import figures
+from analysis.report.display import PEOPLE, PERCENT, POINTS_SIGNED, RATIO, bullets, heading, html_text, paragraph, strong, table
+from analysis.core.paths import REPORTS
+from analysis.run.results import obtain
+from analysis.core.schema import REGION, TOTAL
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"

@@ -32,14 +32,15 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import Markdown, display
 
-from analysis import figures, population, scenarios
-from analysis.agesex import AGE_LABELS
-from analysis import precision
-from analysis.display import PEOPLE, PERCENT, PERCENT_SIGNED, bullets, html_text, paragraph, strong, table
-from analysis.paths import REPORTS
-from analysis.population import findings_frame
-from analysis.results import obtain
-from analysis.schema import REGION
+from analysis.report import figures
+from analysis.model import population, scenarios
+from analysis.inputs.agesex import AGE_LABELS
+from analysis.core import precision
+from analysis.report.display import PEOPLE, PERCENT, PERCENT_SIGNED, bullets, html_text, paragraph, strong, table
+from analysis.core.paths import REPORTS
+from analysis.model.population import findings_frame
+from analysis.run.results import obtain
+from analysis.core.schema import REGION
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"

@@ -36,10 +36,10 @@ from analysis.inputs.agesex import AGE_LABELS
 from analysis.report.display import (
     PEOPLE, PEOPLE_SIGNED, PERCENT, PERCENT_SIGNED, POINTS_SIGNED, bullets, heading, html_text, paragraph, strong, table,
 )
-from analysis.options import LONG_TERM_TARGET_YEAR
-from analysis.paths import REPORTS
-from analysis.results import obtain
-from analysis.schema import REGION
+from analysis.run.options import LONG_TERM_TARGET_YEAR
+from analysis.core.paths import REPORTS
+from analysis.run.results import obtain
+from analysis.core.schema import REGION
 
 figures.setup()
 figure_dir = Path(output_dir or REPORTS) / "figures"

@@ -2,14 +2,14 @@
 
 :func:`compute` reads and validates every input and computes every result in one
 process: the processed tables (:attr:`Results.built`, written by
-:mod:`analysis.tables`) and the typed objects the report notebooks narrate (the
+:mod:`analysis.run.tables`) and the typed objects the report notebooks narrate (the
 editions and their tables, the population actuals, the KPI plan with its grades,
 budgets spent and plan changes, each pair of editions compared, the projected
 scenarios). The report notebooks never read an input or recompute: a run passes
 them the path of the file :func:`save` wrote (parameter ``results_path``) and they
 :func:`load` it; opened by hand in JupyterLab (no path) they call :func:`compute`
 themselves, the same function the run calls, with the options their parameters
-name. ``notebooks/explore.py`` and ``notebooks/scenarios.py`` start from it too.
+name. ``notebooks/explore/explore.py`` and ``notebooks/explore/scenarios.py`` start from it too.
 
 The hand-over format is a pickle, written and read only by the same run:
 
@@ -37,7 +37,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import (
+from analysis.core.findings import Finding
+from analysis.core.paths import DATA_RAW
+from analysis.inputs.data import Edition, PopulationData
+from analysis.model import (
     kpi,
     plan_changes,
     population,
@@ -46,11 +49,8 @@ from analysis import (
     scenarios,
     spending,
 )
-from analysis.data import Edition, PopulationData
-from analysis.findings import Finding
-from analysis.options import Options, comparison_years
-from analysis.paths import DATA_RAW
-from analysis.tables import Built, load_population, mark_extended, projections
+from analysis.run.options import Options, comparison_years
+from analysis.run.tables import Built, load_population, mark_extended, projections
 
 RESULTS_FILE = "results.pickle"
 """The file's name in a run's staging folder (inside a folder named by the run's process)."""
@@ -62,17 +62,17 @@ class PopulationResults:
 
     data: PopulationData
     tables: dict[str, pd.DataFrame]
-    """:func:`analysis.population.build_tables` (structure, change, comparison, targets, …)."""
+    """:func:`analysis.model.population.build_tables` (structure, change, comparison, targets, …)."""
     facts: pd.DataFrame
-    """Figures stated in the source's prose (:func:`analysis.population.facts`)."""
+    """Figures stated in the source's prose (:func:`analysis.model.population.facts`)."""
     actuals: pd.DataFrame
     """Population actuals (国勢調査・住民基本台帳), one row per area, date and age group."""
     actual_tables: dict[str, pd.DataFrame]
-    """:func:`analysis.population_actuals.build_tables`."""
+    """:func:`analysis.model.population_actuals.build_tables`."""
     actual_findings: list[Finding] = field(default_factory=list)
     vision_points: list[str] = field(default_factory=list)
     """The 要点's sentences on the vision in use against the plan's targets
-    (:func:`analysis.population.vision_points`, which reads the targets from the source)."""
+    (:func:`analysis.model.population.vision_points`, which reads the targets from the source)."""
 
 
 @dataclass
@@ -83,7 +83,7 @@ class KpiResults:
     actuals: pd.DataFrame
     as_of: int
     tables: dict[str, pd.DataFrame]
-    """:func:`analysis.kpi.build_tables` with :attr:`thresholds` and :attr:`jump_ratio`."""
+    """:func:`analysis.model.kpi.build_tables` with :attr:`thresholds` and :attr:`jump_ratio`."""
     execution: dict[str, pd.DataFrame]
     """Budgets against spending (決算) (empty when none was entered)."""
     previous: kpi.KpiData | None
@@ -112,11 +112,11 @@ class Revision:
     old: Edition
     new: Edition
     differences: pd.DataFrame
-    """:func:`analysis.revision.differences` (by area, year and age group; new − old)."""
+    """:func:`analysis.model.revision.differences` (by area, year and age group; new − old)."""
     aging: pd.DataFrame
-    """:func:`analysis.revision.aging_differences`."""
+    """:func:`analysis.model.revision.aging_differences`."""
     age_sex: pd.DataFrame | None
-    """:func:`analysis.revision.age_sex_differences` when both editions are by sex and age."""
+    """:func:`analysis.model.revision.age_sex_differences` when both editions are by sex and age."""
 
 
 @dataclass
@@ -316,7 +316,7 @@ NOTEBOOK_VALUES = {
 
 def options_from(parameters: dict[str, object]) -> Options:
     """The run's options a notebook's parameters stand for (the inverse of what
-    :func:`analysis.pipeline.reports_for` passes); parameters of the narration are ignored."""
+    :func:`analysis.run.pipeline.reports_for` passes); parameters of the narration are ignored."""
     chosen: dict[str, object] = {}
     for name, value in parameters.items():
         if name in NOTEBOOK_PATHS and value:
