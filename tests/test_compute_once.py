@@ -50,7 +50,7 @@ def _forbidden(name: str) -> bool:
 
 def test_no_report_notebook_calls_a_loader_or_the_model() -> None:
     for report in REPORT_NOTEBOOKS:
-        called = _called_names((NOTEBOOKS / f"{report}.py").read_text(encoding="utf-8"))
+        called = _called_names((NOTEBOOKS / "reports" / f"{report}.py").read_text(encoding="utf-8"))
         assert "obtain" in called and "display" in called, f"{report}: the check sees its calls"
         assert [n for n in called if _forbidden(n)] == [], report
 

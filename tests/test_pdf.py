@@ -67,7 +67,7 @@ def test_pdf_refuses_a_report_edited_by_hand(project: Project) -> None:
 
 
 def test_pdf_refuses_a_report_whose_inputs_changed(project: Project) -> None:
-    notebook = project.root / "notebooks" / "kpi.py"
+    notebook = project.root / "notebooks" / "reports" / "kpi.py"
     notebook.write_text(notebook.read_text(encoding="utf-8") + "\n# changed\n", "utf-8")
     result = project.cli("pdf", env=NO_BROWSER)
     assert result.returncode == 1

@@ -78,7 +78,7 @@ def test_jupyterlab_opens_the_notebook_scripts_as_notebooks(tmp_path: Path) -> N
     viewers = overrides["@jupyterlab/docmanager-extension:plugin"]["defaultViewers"]
     assert viewers["python"] == "Jupytext Notebook"
     assert overrides["other"] == {"kept": 1}, "the planner's own settings stay"
-    explore = (ROOT / "notebooks" / "explore.py").read_text(encoding="utf-8")
+    explore = (ROOT / "notebooks" / "explore" / "explore.py").read_text(encoding="utf-8")
     assert f"name: {KERNEL_NAME}" in explore
 
 

@@ -959,7 +959,7 @@ def run_exploration_notebook(**parameters: object) -> dict[str, object]:
     import matplotlib
 
     matplotlib.use("module://matplotlib_inline.backend_inline")  # as in a kernel
-    source = (Path(scenario_specs.__file__).parent.parent / "notebooks" / "scenarios.py").read_text(
+    source = (Path(scenario_specs.__file__).parent.parent / "notebooks" / "explore" / "scenarios.py").read_text(
         encoding="utf-8"
     )
     _, rest = source.split('# %% tags=["parameters"]', 1)
