@@ -195,7 +195,9 @@ def test_revision_headers_and_method_say_new_minus_old() -> None:
     for column in ("difference_people", "difference_pct", "aging_rate_difference_points",
                    "budget_change_thousand_yen"):  # fmt: skip
         assert "新−旧" in COLUMN_LABELS[column], column
-    notebook = (Path(__file__).parents[1] / "notebooks" / "reports" / "revision.py").read_text("utf-8")
+    notebook = (Path(__file__).parents[1] / "notebooks" / "reports" / "revision.py").read_text(
+        "utf-8"
+    )
     method = notebook.split("## 算出方法", 1)[1]
     assert "差（新−旧、人） | 新しい版の人口 − 以前の版の人口" in method
     assert "高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率" in method

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.core.findings import DataError
-from analysis.core.paths import DATA_RAW
+from analysis.core.paths import DATA_RAW, NOTEBOOKS, ROOT
 from analysis.core.schema import REGION
 from analysis.inputs import agesex, scenario_specs
 from analysis.inputs.cells import read_municipality_registry
@@ -785,7 +785,7 @@ def test_an_oversized_scenario_file_is_refused_in_one_line_within_seconds(
     result = subprocess.run(
         [sys.executable, "-c", _MEASURE, str(path)],
         capture_output=True, text=True, check=False, timeout=120,
-        cwd=Path(scenario_specs.__file__).parent.parent,
+        cwd=ROOT,
         env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -959,9 +959,7 @@ def run_exploration_notebook(**parameters: object) -> dict[str, object]:
     import matplotlib
 
     matplotlib.use("module://matplotlib_inline.backend_inline")  # as in a kernel
-    source = (Path(scenario_specs.__file__).parent.parent / "notebooks" / "explore" / "scenarios.py").read_text(
-        encoding="utf-8"
-    )
+    source = (NOTEBOOKS / "explore" / "scenarios.py").read_text(encoding="utf-8")
     _, rest = source.split('# %% tags=["parameters"]', 1)
     parameters_cell, cells = rest.split("\n# %%", 1)
     namespace: dict[str, object] = {"__name__": "__notebook__"}

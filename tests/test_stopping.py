@@ -50,7 +50,7 @@ def test_every_cell_moment_is_a_code_cell() -> None:
 
     for moment in (m for m in MOMENTS if m.startswith("cell:")):
         _, report, index = moment.split(":")
-        cells = jupytext.read(ROOT / "notebooks" / f"{report}.py").cells
+        cells = jupytext.read(ROOT / "notebooks" / "reports" / f"{report}.py").cells
         tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
         cells.insert(tagged[0] + 1, cells[tagged[0]])  # papermill's injected-parameters cell
         assert cells[int(index)].cell_type == "code", moment
