@@ -8,7 +8,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis.core.paths import DATA_RAW
+from analysis.core.paths import DATA_RAW, NOTEBOOKS
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs.data import load_population
 from analysis.model import population, revision
@@ -195,9 +195,7 @@ def test_revision_headers_and_method_say_new_minus_old() -> None:
     for column in ("difference_people", "difference_pct", "aging_rate_difference_points",
                    "budget_change_thousand_yen"):  # fmt: skip
         assert "新−旧" in COLUMN_LABELS[column], column
-    notebook = (Path(__file__).parents[1] / "notebooks" / "reports" / "revision.py").read_text(
-        "utf-8"
-    )
+    notebook = (NOTEBOOKS / "reports" / "revision.py").read_text("utf-8")
     method = notebook.split("## 算出方法", 1)[1]
     assert "差（新−旧、人） | 新しい版の人口 − 以前の版の人口" in method
     assert "高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率" in method
