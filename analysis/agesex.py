@@ -63,10 +63,24 @@ SEX_LABELS = {"male": "男", "female": "女", BOTH: "男女計"}
 UNKNOWN_AGE = "unknown"
 
 _SEX_ALIASES = {
-    "男": "male", "男性": "male", "male": "male", "m": "male", "男子": "male",
-    "女": "female", "女性": "female", "female": "female", "f": "female", "女子": "female",
-    "男女計": BOTH, "総数": BOTH, "計": BOTH, "男女": BOTH, "合計": BOTH, "both": BOTH, "total": BOTH,
-}  # fmt: skip
+    "男": "male",
+    "男性": "male",
+    "male": "male",
+    "m": "male",
+    "男子": "male",
+    "女": "female",
+    "女性": "female",
+    "female": "female",
+    "f": "female",
+    "女子": "female",
+    "男女計": BOTH,
+    "総数": BOTH,
+    "計": BOTH,
+    "男女": BOTH,
+    "合計": BOTH,
+    "both": BOTH,
+    "total": BOTH,
+}
 _RANGE = re.compile(r"^(\d{1,3})歳?[~\-〜－](\d{1,3})歳?$")
 _OPEN = re.compile(r"^(\d{1,3})歳?(?:~|〜|以上|\+|-|－)$")
 _TOTALS = {"総数", "合計", "計", "総人口", "total", "all"}
@@ -296,8 +310,16 @@ def read_published(
         if municipality is None:
             near = _near_sheet_name(sheet, header, registry)
             if near:  # 「一関」: refused as a probable typo, never left out as a sheet elsewhere
-                findings.append(Finding("error", sheet.where, None, "-", "near-municipality",
-                                        {"value": near[0], "name": near[1], "rows": "", "rows_en": ""}))  # fmt: skip
+                findings.append(
+                    Finding(
+                        severity="error",
+                        file=sheet.where,
+                        line=None,
+                        column="-",
+                        check="near-municipality",
+                        params={"value": near[0], "name": near[1], "rows": "", "rows_en": ""},
+                    )
+                )
                 continue
             left_out.append(name)
             continue
@@ -305,9 +327,16 @@ def read_published(
         if untitled:
             column = min(untitled[0].years)
             findings.append(
-                Finding("error", sheet.where, sheet.lines[header], "-", "untitled-blocks",
-                        {"count": len(blocks)}, excel_cell(column, sheet.lines[header]))
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=sheet.where,
+                    line=sheet.lines[header],
+                    column="-",
+                    check="untitled-blocks",
+                    params={"count": len(blocks)},
+                    cell=excel_cell(column, sheet.lines[header]),
+                )
+            )
             continue
         found.append(municipality)
         sheet_id = len(used)
@@ -329,14 +358,30 @@ def read_published(
                 for column, year in block.years.items():
                     value = row[column] if column < len(row) else None
                     records.append(
-                        (line, municipality, str(year), block.sex, label, value,
-                         block.label_column, column)
-                    )  # fmt: skip
+                        (
+                            line,
+                            municipality,
+                            str(year),
+                            block.sex,
+                            label,
+                            value,
+                            block.label_column,
+                            column,
+                        )
+                    )
         frame = pd.DataFrame(
             records,
-            columns=[LINE, "municipality", "year", "sex", "age_group", "population",
-                     "_col_age_group", "_col_population"],
-        )  # fmt: skip
+            columns=[
+                LINE,
+                "municipality",
+                "year",
+                "sex",
+                "age_group",
+                "population",
+                "_col_age_group",
+                "_col_population",
+            ],
+        )
         for name in ("municipality", "year", "sex", "age_group", "population"):
             frame[name] = frame[name].astype("string")
         frame["_sheet"] = sheet_id
@@ -387,9 +432,15 @@ def load(
         table, left_out, _ = published
         if left_out:
             notes.append(
-                Finding("note", file, None, "-", "sheets-left-out",
-                        {"count": len(left_out), "examples": examples(left_out, 3)})
-            )  # fmt: skip
+                Finding(
+                    severity="note",
+                    file=file,
+                    line=None,
+                    column="-",
+                    check="sheets-left-out",
+                    params={"count": len(left_out), "examples": examples(left_out, 3)},
+                )
+            )
     else:
         table = read_table(path, AGE_SEX_LAYOUT, sheets)
     return check(table, edition=edition, registry=registry, notes=notes)
@@ -424,10 +475,21 @@ def check(
     )
     if raw.empty:
         if not any(f.check == "sheets-left-out" for f in findings):
-            findings.append(Finding("error", table.where(), None, "-", "empty-file"))
+            findings.append(
+                Finding(
+                    severity="error", file=table.where(), line=None, column="-", check="empty-file"
+                )
+            )
         known = "、".join(registry.names)
         findings.append(
-            Finding("error", table.file, None, "-", "no-plan-municipality", {"known": known})
+            Finding(
+                severity="error",
+                file=table.file,
+                line=None,
+                column="-",
+                check="no-plan-municipality",
+                params={"known": known},
+            )
         )
         return AgeSexLoaded(empty, empty, (), findings)
     municipality, outside = plan_municipalities(raw, registry)
@@ -447,9 +509,15 @@ def check(
     if missing_plan:
         codes = {name: code for code, name in registry.codes.items()}
         findings.append(
-            Finding("error", table.file, None, "-", "municipality-missing",
-                    {"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=table.file,
+                line=None,
+                column="-",
+                check="municipality-missing",
+                params={"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)},
+            )
+        )
     sex = rows["sex"].map(parse_sex, na_action="ignore")
     age = rows["age_group"].map(parse_age, na_action="ignore")
     year, bad_year = parse_number(rows["year"])
@@ -457,13 +525,23 @@ def check(
     low, high = YEAR_RANGE
     checks = (
         ("sex", rows["sex"].notna() & sex.isna(), rows["sex"], "unknown-sex"),
-        ("age_group", rows["age_group"].notna() & age.isna(), rows["age_group"], "unknown-age-class"),
+        (
+            "age_group",
+            rows["age_group"].notna() & age.isna(),
+            rows["age_group"],
+            "unknown-age-class",
+        ),
         ("year", bad_year, rows["year"], "not-a-year"),
-        ("year", year.notna() & ((year < low) | (year > high) | (year % 1 != 0)), year, "year-range-simple"),
+        (
+            "year",
+            year.notna() & ((year < low) | (year > high) | (year % 1 != 0)),
+            year,
+            "year-range-simple",
+        ),
         ("population", bad_population, rows["population"], "not-people"),
         ("population", population < 0, population, "negative-population"),
         ("population", population.notna() & (population % 1 != 0), population, "fractional-people"),
-    )  # fmt: skip
+    )
     for column, flagged, values, check_code in checks:
         params = (
             (lambda v: {"year": v, "low": low, "high": high})
@@ -502,17 +580,25 @@ def check(
             first_files, first_lines, _, _ = locate(np.array([first_position.loc[key]]))
             # The first row's line, with its sheet when that is another one.
             first = (
-                first_lines[0] if first_files[0] == files[0]
+                first_lines[0]
+                if first_files[0] == files[0]
                 else f"{first_files[0]} の {first_lines[0]}"
-            )  # fmt: skip
+            )
             age = {TOTAL: "総数", UNKNOWN_AGE: "年齢不詳"}.get(row.age_group) or AGE_LABELS.get(
                 row.age_group, row.age_group
             )
             what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {age}"
             findings.append(
-                Finding("error", files[0], lines[0], columns[0], "duplicate",
-                        {"what": what, "first": first}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="duplicate",
+                    params={"what": what, "first": first},
+                    cell=cells[0],
+                )
+            )
         frame = frame[~duplicated]
     if errors_in(findings):
         return AgeSexLoaded(empty, empty, (), findings)
@@ -523,18 +609,32 @@ def check(
     groups: tuple[str, ...] = ()
     if len(opens) != 1:
         findings.append(
-            Finding("error", table.file, None, "-", "open-group",
-                    {"found": "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=table.file,
+                line=None,
+                column="-",
+                check="open-group",
+                params={"found": "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"},
+            )
+        )
     else:
         groups = standard_groups(opens[0])
         extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
         if extra:
             findings.append(
-                Finding("error", table.file, None, "-", "age-beyond-open",
-                        {"groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
-                         "open": AGE_LABELS.get(opens[0], opens[0])})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=table.file,
+                    line=None,
+                    column="-",
+                    check="age-beyond-open",
+                    params={
+                        "groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
+                        "open": AGE_LABELS.get(opens[0], opens[0]),
+                    },
+                )
+            )
         findings += _completeness(counts, groups, table.file)
         findings += _years_and_births(counts, table.file)
     if errors_in(findings):
@@ -572,9 +672,15 @@ def _completeness(counts: pd.DataFrame, groups: tuple[str, ...], file: str) -> l
         return []
     named = [f"{m} {y}年 {SEX_LABELS[s]} {AGE_LABELS.get(a, a)}" for m, y, s, a in missing.tolist()]
     return [
-        Finding("error", file, None, "-", "missing-rows-agesex",
-                {"count": len(named), "examples": examples(named)})
-    ]  # fmt: skip
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="missing-rows-agesex",
+            params={"count": len(named), "examples": examples(named)},
+        )
+    ]
 
 
 STEP_YEARS = 5
@@ -621,26 +727,58 @@ def _years_and_births(counts: pd.DataFrame, file: str) -> list[Finding]:
     years = sorted(int(y) for y in pd.unique(counts["year"]))
     shown = "、".join(map(str, years))
     if len(years) < 2:
-        return [Finding("error", file, None, "year", "agesex-years",
-                        {"years": shown, "reason": "推計には2つ以上の年が必要です"})]  # fmt: skip
+        return [
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="year",
+                check="agesex-years",
+                params={"years": shown, "reason": "推計には2つ以上の年が必要です"},
+            )
+        ]
     steps = {b - a for a, b in itertools.pairwise(years)}
     if steps != {STEP_YEARS}:
-        return [Finding("error", file, None, "year", "agesex-years",
-                        {"years": shown, "reason": f"年は基準年 {years[0]}年から5年ごとに必要です"})]  # fmt: skip
+        return [
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="year",
+                check="agesex-years",
+                params={"years": shown, "reason": f"年は基準年 {years[0]}年から5年ごとに必要です"},
+            )
+        ]
     findings: list[Finding] = []
     totals = counts.groupby(["municipality", "year"])["population"].sum()
     empty = sorted({m for (m, _), total in totals.items() if total == 0})
     for municipality in empty:
         zero_years = [str(y) for (m, y), t in totals.items() if m == municipality and t == 0]
-        findings.append(Finding("error", file, None, "population", "zero-municipality",
-                                {"municipality": municipality, "years": "、".join(zero_years)}))  # fmt: skip
+        findings.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="population",
+                check="zero-municipality",
+                params={"municipality": municipality, "years": "、".join(zero_years)},
+            )
+        )
     lower = counts["age_group"].map(age_lower)
     women = counts[(counts["sex"] == "female") & (lower >= 15) & (lower < 50)]
     by_year = women.groupby(["municipality", "year"])["population"].sum()
     for (municipality, year), count in by_year.items():
         if count == 0 and year != years[0] and municipality not in empty:
-            findings.append(Finding("error", file, None, "population", "no-women",
-                                    {"municipality": municipality, "year": year}))  # fmt: skip
+            findings.append(
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=None,
+                    column="population",
+                    check="no-women",
+                    params={"municipality": municipality, "year": year},
+                )
+            )
     return findings
 
 
@@ -661,18 +799,37 @@ def _cohort_ratios(counts: pd.DataFrame, table: Table) -> list[Finding]:
             f"{lower - STEP_YEARS}歳以上" if row.open else f"{lower - STEP_YEARS}～{lower - 1}歳"
         )
         what = f"{row.municipality} {SEX_LABELS[str(row.sex)]} {AGE_LABELS.get(str(row.age_group), row.age_group)}"
-        common = {"what": what, "year": int(row.year), "before": before,
-                  "earlier": int(row.year) - STEP_YEARS, "ratio": f"{row.ratio:.2f}"}  # fmt: skip
+        common = {
+            "what": what,
+            "year": int(row.year),
+            "before": before,
+            "earlier": int(row.year) - STEP_YEARS,
+            "ratio": f"{row.ratio:.2f}",
+        }
         if out_of_band:
             findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "cohort-ratio",
-                        {**common, "low": row.low, "high": row.high}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="warning",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="cohort-ratio",
+                    params={**common, "low": row.low, "high": row.high},
+                    cell=cells[0],
+                )
+            )
         else:
             findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "cohort-jump",
-                        {**common, "neighbours": row.neighbours}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="warning",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="cohort-jump",
+                    params={**common, "neighbours": row.neighbours},
+                    cell=cells[0],
+                )
+            )
     return findings
 
 
@@ -736,9 +893,14 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
         ordered["jump"] | (ordered["ratio"] < ordered["low"]) | (ordered["ratio"] > ordered["high"])
     ]
     explained = set(
-        zip(flagged["municipality"], flagged["sex"], flagged["year"] + STEP_YEARS,
-            flagged["lower"] + STEP_YEARS, strict=True)
-    )  # fmt: skip
+        zip(
+            flagged["municipality"],
+            flagged["sex"],
+            flagged["year"] + STEP_YEARS,
+            flagged["lower"] + STEP_YEARS,
+            strict=True,
+        )
+    )
     follows = [
         (m, s, int(y), int(a)) in explained
         for m, s, y, a in zip(
@@ -765,10 +927,20 @@ def _sums(
         for (municipality, year, age), row in wrong.head(30).iterrows():
             files, lines, columns, cells = locate(np.array([int(row["position"])]))
             findings.append(
-                Finding("error", files[0], lines[0], columns[0], "sexes-sum",
-                        {"what": f"{municipality} {year}年 {AGE_LABELS.get(age, '総数') if age != TOTAL else '総数'}",
-                         "sum": f"{row['sum']:,.0f}", "both": f"{row['population']:,.0f}"}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="sexes-sum",
+                    params={
+                        "what": f"{municipality} {year}年 {AGE_LABELS.get(age, '総数') if age != TOTAL else '総数'}",
+                        "sum": f"{row['sum']:,.0f}",
+                        "both": f"{row['population']:,.0f}",
+                    },
+                    cell=cells[0],
+                )
+            )
     first_year = int(frame["year"].min())
     summed = counts.groupby(["municipality", "year", "sex"])["population"].sum()
     totals = frame[frame["age_group"] == TOTAL].set_index(["municipality", "year", "sex"])
@@ -786,21 +958,49 @@ def _sums(
         files, lines, columns, cells = table.locate("population")(np.array([int(row["position"])]))
         stated = _unknown_count(unknown, municipality, year, sex)
         if stated is not None:
-            findings.append(_unknown_finding(what, parts, stated, row["population"],
-                                             (files[0], lines[0], columns[0], cells[0])))  # fmt: skip
+            findings.append(
+                _unknown_finding(
+                    what,
+                    parts,
+                    stated,
+                    row["population"],
+                    (files[0], lines[0], columns[0], cells[0]),
+                )
+            )
             continue
         if year == first_year and gap > 0:
             findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "unknown-age-gap",
-                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}",
-                         "gap": f"{gap:,.0f}"}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="warning",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="unknown-age-gap",
+                    params={
+                        "what": what,
+                        "parts": f"{parts:,.0f}",
+                        "total": f"{row['population']:,.0f}",
+                        "gap": f"{gap:,.0f}",
+                    },
+                    cell=cells[0],
+                )
+            )
         else:
             findings.append(
-                Finding("error", files[0], lines[0], columns[0], "ages-sum",
-                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}"},
-                        cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="ages-sum",
+                    params={
+                        "what": what,
+                        "parts": f"{parts:,.0f}",
+                        "total": f"{row['population']:,.0f}",
+                    },
+                    cell=cells[0],
+                )
+            )
     return findings
 
 
@@ -822,11 +1022,32 @@ def _unknown_finding(
     """A total against the age groups and the file's own 年齢不詳 row: a note naming the
     count as the gap when they add up, else an error saying what is off."""
     file, line, column, cell = place
-    params = {"what": what, "parts": f"{parts:,.0f}", "unknown": f"{stated:,.0f}",
-              "total": f"{total:,.0f}", "sum": f"{parts + stated:,.0f}"}  # fmt: skip
+    params = {
+        "what": what,
+        "parts": f"{parts:,.0f}",
+        "unknown": f"{stated:,.0f}",
+        "total": f"{total:,.0f}",
+        "sum": f"{parts + stated:,.0f}",
+    }
     if parts + stated == total:
-        return Finding("note", file, line, column, "unknown-age-rows", params, cell)
-    return Finding("error", file, line, column, "ages-sum-unknown", params, cell)
+        return Finding(
+            severity="note",
+            file=file,
+            line=line,
+            column=column,
+            check="unknown-age-rows",
+            params=params,
+            cell=cell,
+        )
+    return Finding(
+        severity="error",
+        file=file,
+        line=line,
+        column=column,
+        check="ages-sum-unknown",
+        params=params,
+        cell=cell,
+    )
 
 
 def distribute_unknown(loaded: AgeSexLoaded) -> tuple[pd.DataFrame, list[Finding]]:
@@ -861,10 +1082,17 @@ def distribute_unknown(loaded: AgeSexLoaded) -> tuple[pd.DataFrame, list[Finding
     spread = frame.assign(population=frame["population"] * factor)
     added = (spread["population"] - frame["population"]).groupby([frame[k] for k in keys]).sum()
     notes = [
-        Finding("note", "", None, "-", "unknown-age-distributed",
-                {"municipality": m, "year": int(y), "count": f"{count:,.0f}"})
-        for (m, y), count in added.items() if round(count) > 0
-    ]  # fmt: skip
+        Finding(
+            severity="note",
+            file="",
+            line=None,
+            column="-",
+            check="unknown-age-distributed",
+            params={"municipality": m, "year": int(y), "count": f"{count:,.0f}"},
+        )
+        for (m, y), count in added.items()
+        if round(count) > 0
+    ]
     return spread, notes
 
 

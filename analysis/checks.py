@@ -194,12 +194,12 @@ def check_sums(
         parts_value = part_sum[(edition, municipality, year)]
         findings.append(
             Finding(
-                "warning",
-                file,
-                line,
-                "population",
-                "age-groups-sum",
-                {
+                severity="warning",
+                file=file,
+                line=line,
+                column="population",
+                check="age-groups-sum",
+                params={
                     "municipality": municipality,
                     "year": year,
                     "terms": " + ".join(_fmt(row[a]) for a in AGE_GROUPS),
@@ -230,12 +230,12 @@ def check_sums(
         )
         findings.append(
             Finding(
-                "warning",
-                file,
-                line,
-                "population",
-                "municipalities-sum",
-                {
+                severity="warning",
+                file=file,
+                line=line,
+                column="population",
+                check="municipalities-sum",
+                params={
                     "year": year,
                     "age": _age(age),
                     "members": "＋".join(municipalities),
@@ -310,12 +310,12 @@ def check_printed_rates(
         measure, measure_en = messages.MEASURE_NAMES[row.measure]
         findings.append(
             Finding(
-                "warning",
-                file,
-                int(row.file_line),
-                "value",
-                "printed-rate",
-                {
+                severity="warning",
+                file=file,
+                line=int(row.file_line),
+                column="value",
+                check="printed-rate",
+                params={
                     "edition": labels.get(row.edition, row.edition),
                     "municipality": row.municipality,
                     "year": row.year,
@@ -369,12 +369,12 @@ def check_facts(
             percent = row.quantity == "aging_rate"
             findings.append(
                 Finding(
-                    "warning",
-                    file,
-                    int(row.file_line),
-                    "value",
-                    "prose-fact",
-                    {
+                    severity="warning",
+                    file=file,
+                    line=int(row.file_line),
+                    column="value",
+                    check="prose-fact",
+                    params={
                         "description": row.description,
                         "stated": "約" if row.approximate else "",
                         "stated_en": "about " if row.approximate else "",
@@ -511,8 +511,11 @@ def _census_pair(
                 f"{precision.text(old_rate, 'percent')}、{second.short_label}では"
                 f"{precision.text(new_rate, 'percent')}（基準年は国勢調査の値）です。"
             )
-            stated = facts[(facts["year"] == year) & (facts["quantity"] == "aging_rate")
-                           & (facts["municipality"] == REGION)]  # fmt: skip
+            stated = facts[
+                (facts["year"] == year)
+                & (facts["quantity"] == "aging_rate")
+                & (facts["municipality"] == REGION)
+            ]
             for fact in stated.itertuples():
                 if round(new_rate, int(fact.rounding)) != fact.value:
                     follows += (
@@ -524,9 +527,21 @@ def _census_pair(
                 "新旧比較でのこの年の差は、推計の改訂ではなく、基準とした国勢調査の数値の違いです。"
             )
         findings.append(
-            Finding("warning", file, None, "-", "census-disagreement",
-                    {"year": year, "municipality": municipality, "old": first.short_label,
-                     "new": second.short_label, "differences": "、".join(parts),
-                     "follows": follows, "editions": f"{first.edition} {second.edition}"})
-        )  # fmt: skip
+            Finding(
+                severity="warning",
+                file=file,
+                line=None,
+                column="-",
+                check="census-disagreement",
+                params={
+                    "year": year,
+                    "municipality": municipality,
+                    "old": first.short_label,
+                    "new": second.short_label,
+                    "differences": "、".join(parts),
+                    "follows": follows,
+                    "editions": f"{first.edition} {second.edition}",
+                },
+            )
+        )
     return findings

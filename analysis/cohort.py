@@ -256,8 +256,9 @@ def _summed_regions(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
     )
     rows = wanted.merge(sums.reset_index(), on=keys, how="inner")
     rows = rows[rows["n"].to_numpy() == count.reindex(rows["edition"]).to_numpy()]
-    rebuilt = added[redo].merge(rows[[*keys, "population", "flag"]], on=keys, how="left",
-                                suffixes=("", "_sum"))  # fmt: skip
+    rebuilt = added[redo].merge(
+        rows[[*keys, "population", "flag"]], on=keys, how="left", suffixes=("", "_sum")
+    )
     found = rebuilt["population_sum"].notna()  # a 圏域 without all its municipalities here
     rebuilt.loc[found, "population"] = rebuilt.loc[found, "population_sum"]  # stays as it was
     rebuilt.loc[found, "derivation"] = region_derivation(
@@ -313,6 +314,10 @@ def compare(frame: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFram
         merged["ratio"] = merged["population_alternative"] / merged["population_baseline"]
     merged["derived"] = merged["derived_baseline"] | merged["derived_alternative"]
     merged["interpolated"] = merged["interpolated_baseline"] | merged["interpolated_alternative"]
-    dropped = ["derived_baseline", "derived_alternative", "interpolated_baseline",
-               "interpolated_alternative"]  # fmt: skip
+    dropped = [
+        "derived_baseline",
+        "derived_alternative",
+        "interpolated_baseline",
+        "interpolated_alternative",
+    ]
     return merged.drop(columns=dropped).assign(baseline=baseline, alternative=alternative)

@@ -101,12 +101,12 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
     if missing:
         raise InputError(
             Finding(
-                "error",
-                file,
-                1,
-                missing[0],
-                "schema-missing",
-                {"column": missing[0], "required": "、".join(required)},
+                severity="error",
+                file=file,
+                line=1,
+                column=missing[0],
+                check="schema-missing",
+                params={"column": missing[0], "required": "、".join(required)},
             )
         )
     editions = []
@@ -114,15 +114,31 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
         kind = _text(row["kind"])
         if kind not in {"projection", "vision"}:
             raise InputError(
-                Finding("error", file, int(row[LINE]), "kind", "registry-kind", {"value": kind})
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(row[LINE]),
+                    column="kind",
+                    check="registry-kind",
+                    params={"value": kind},
+                )
             )
         flag = parse_flag(_text(row.get("age_sex")))
         if flag is None:
             raise InputError(
-                Finding("error", file, int(row[LINE]), "age_sex", "registry-flag",
-                        {"value": _text(row.get("age_sex")), "column": "age_sex",
-                         "accepted": FLAG_VOCABULARY})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(row[LINE]),
+                    column="age_sex",
+                    check="registry-flag",
+                    params={
+                        "value": _text(row.get("age_sex")),
+                        "column": "age_sex",
+                        "accepted": FLAG_VOCABULARY,
+                    },
+                )
+            )
         editions.append(
             Edition(
                 edition=_text(row["edition"]),
@@ -169,12 +185,12 @@ POPULATION_FIELD = Field(
     "population",
     "人口",
     vocabulary.POPULATION,
-)  # fmt: skip
+)
 CODE = Field(
     "code",
     "市町村コード",
     vocabulary.CODE,
-)  # fmt: skip
+)
 
 POPULATION_LAYOUT = Layout(
     title="人口",
@@ -186,16 +202,38 @@ POPULATION_LAYOUT = Layout(
         Field("source_table", "原資料の表", ()),
         Field("source_line", "原資料の行", ()),
     ),
-    skip_columns=("増減率", "人口比率", "構成比", "割合", "高齢化率", "指数", "備考", "注",
-                  "都道府県", "区分", "種別", "団体区分"),
-    skip_rows=("高齢化率", "人口比率", "構成比", "割合", "増減率", "指数", "うち", "再掲",
-               "(再掲)", "平均年齢"),
+    skip_columns=(
+        "増減率",
+        "人口比率",
+        "構成比",
+        "割合",
+        "高齢化率",
+        "指数",
+        "備考",
+        "注",
+        "都道府県",
+        "区分",
+        "種別",
+        "団体区分",
+    ),
+    skip_rows=(
+        "高齢化率",
+        "人口比率",
+        "構成比",
+        "割合",
+        "増減率",
+        "指数",
+        "うち",
+        "再掲",
+        "(再掲)",
+        "平均年齢",
+    ),
     fill_down=("municipality",),
     accepted=accepted_layouts(
         "市町村・年・年齢区分・人口、または municipality, year, age_group, population",
         "市町村・年齢区分・2020・2025・…（「2020年」「令和2年」も可）",
     ),
-)  # fmt: skip
+)
 
 
 # ---------------------------------------------------------------- parsing
@@ -220,7 +258,9 @@ def parse_population(
     findings: list[Finding] = list(table.findings)
     raw = table.frame
     if raw.empty:
-        findings.append(Finding("error", table.where(), None, "-", "empty-file"))
+        findings.append(
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
+        )
         return Loaded(_empty_population(), findings)
 
     municipality, outside = plan_municipalities(raw, registry)
@@ -234,7 +274,14 @@ def parse_population(
     if not len(kept):
         known = "、".join(registry.names)
         findings.append(
-            Finding("error", table.where(), None, "-", "no-plan-municipality", {"known": known})
+            Finding(
+                severity="error",
+                file=table.where(),
+                line=None,
+                column="-",
+                check="no-plan-municipality",
+                params={"known": known},
+            )
         )
         return Loaded(_empty_population(), findings)
     rows = raw.iloc[kept].reset_index(drop=True)
@@ -256,9 +303,12 @@ def parse_population(
     bad_age = (label_codes >= 0) & pd.isna(age_group)
     allowed = "、".join(AGE_GROUP_LABELS[g] for g in ALL_AGE_GROUPS)
     findings += cell_errors(
-        at("age_group"), bad_age, rows["age_group"], "unknown-age-group",
+        at("age_group"),
+        bad_age,
+        rows["age_group"],
+        "unknown-age-group",
         lambda v: {"value": v, "allowed": allowed},
-    )  # fmt: skip
+    )
 
     year, year_nan = parse_number(rows["year"])
     fractional_year = year.notna() & (year != np.floor(year))
@@ -267,9 +317,12 @@ def parse_population(
     findings += cell_errors(at("year"), year_nan, rows["year"], "not-a-year")
     findings += cell_errors(at("year"), fractional_year, year, "fractional-year")
     findings += cell_errors(
-        at("year"), implausible, year, "year-range",
+        at("year"),
+        implausible,
+        year,
+        "year-range",
         lambda v: {"year": int(v), "low": low, "high": high},
-    )  # fmt: skip
+    )
 
     population, population_nan = parse_number(rows["population"])
     negative = population < 0
@@ -314,9 +367,16 @@ def parse_population(
             files, lines, columns, cells = locate(np.array([row.position]))
             what = f"{row.municipality} {int(row.year)}年 {AGE_GROUP_LABELS[row.age_group]}"
             findings.append(
-                Finding("error", files[0], lines[0], columns[0], "duplicate",
-                        {"what": what, "first": original}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="duplicate",
+                    params={"what": what, "first": original},
+                    cell=cells[0],
+                )
+            )
         frame = frame[~duplicated]
 
     frame = frame.drop(columns="position").assign(
@@ -347,12 +407,12 @@ def completeness(frame: pd.DataFrame, where: str, keys: list[str]) -> list[Findi
     ]
     return [
         Finding(
-            "error",
-            where,
-            None,
-            "-",
-            "missing-rows",
-            {"count": len(named), "examples": examples(named)},
+            severity="error",
+            file=where,
+            line=None,
+            column="-",
+            check="missing-rows",
+            params={"count": len(named), "examples": examples(named)},
         )
     ]
 
@@ -435,13 +495,31 @@ def borrow_missing(
             ]
             if rows.empty:
                 continue
-            parts.append(rows.assign(edition=edition.edition, derived=True,
-                                     derivation=f"{BORROWED}（{old.short_label}）"))  # fmt: skip
-            notes.append(Finding("note", display_path(edition.path), None, "municipality",
-                                 "borrowed-municipality",
-                                 {"edition": edition.short_label, "municipality": municipality,
-                                  "old": old.short_label, "edition_id": edition.edition,
-                                  "years": "", "region": "", "region_en": ""}))  # fmt: skip
+            parts.append(
+                rows.assign(
+                    edition=edition.edition,
+                    derived=True,
+                    derivation=f"{BORROWED}（{old.short_label}）",
+                )
+            )
+            notes.append(
+                Finding(
+                    severity="note",
+                    file=display_path(edition.path),
+                    line=None,
+                    column="municipality",
+                    check="borrowed-municipality",
+                    params={
+                        "edition": edition.short_label,
+                        "municipality": municipality,
+                        "old": old.short_label,
+                        "edition_id": edition.edition,
+                        "years": "",
+                        "region": "",
+                        "region_en": "",
+                    },
+                )
+            )
     return pd.concat(parts, ignore_index=True), notes
 
 
@@ -476,8 +554,13 @@ def region_sum_errors(
         wrong = joined[joined["population"] != joined["sum"]].sort_values(["year", "age_group"])
         if wrong.empty:
             continue
-        borrowed = sorted(set(members.loc[is_borrowed(members) & (members["edition"] == edition_id),
-                                          "municipality"]))  # fmt: skip
+        borrowed = sorted(
+            set(
+                members.loc[
+                    is_borrowed(members) & (members["edition"] == edition_id), "municipality"
+                ]
+            )
+        )
         shown = wrong[wrong["age_group"] == TOTAL]
         shown = shown if len(shown) else wrong.drop_duplicates("year")
         mine = members[members["edition"] == edition_id].set_index(
@@ -498,14 +581,23 @@ def region_sum_errors(
         first = wrong.iloc[0]
         line = first.get("input_line")
         findings.append(
-            Finding("error", str(first.get("input_file") or display_path(edition.path)),
-                    None if pd.isna(line) else int(line), "population", "region-sum-mismatch",
-                    {"edition": edition.short_label, "years": _years(wrong["year"]),
-                     "details": "；".join(details),
-                     "borrowed": (f"（{'・'.join(borrowed)}は以前の版の値）" if borrowed else ""),
-                     "borrowed_en": (f" ({', '.join(borrowed)} from the replaced edition)"
-                                     if borrowed else "")})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=str(first.get("input_file") or display_path(edition.path)),
+                line=None if pd.isna(line) else int(line),
+                column="population",
+                check="region-sum-mismatch",
+                params={
+                    "edition": edition.short_label,
+                    "years": _years(wrong["year"]),
+                    "details": "；".join(details),
+                    "borrowed": (f"（{'・'.join(borrowed)}は以前の版の値）" if borrowed else ""),
+                    "borrowed_en": (
+                        f" ({', '.join(borrowed)} from the replaced edition)" if borrowed else ""
+                    ),
+                },
+            )
+        )
     return findings
 
 
@@ -531,8 +623,10 @@ def describe_borrowing(
         others = "・".join(m for m in municipalities if m != municipality)
         parts, parts_en = [], []
         if len(summed):
-            parts.append(f"圏域は{others}（{params['edition']}）と{municipality}（以前の版の値）の合計です"
-                         f"（{_years(summed)}年）")  # fmt: skip
+            parts.append(
+                f"圏域は{others}（{params['edition']}）と{municipality}（以前の版の値）の合計です"
+                f"（{_years(summed)}年）"
+            )
             parts_en.append(f"the 圏域 is their sum in {_years(summed)}")
         if len(printed):
             parts.append(
@@ -548,10 +642,21 @@ def describe_borrowing(
             parts_en.append(
                 f"no 圏域 in {_years(missing)} (the replaced edition lacks those years)"
             )
-        params |= {"years": _years(taken["year"]), "region": "。".join(parts),
-                   "region_en": "; ".join(parts_en)}  # fmt: skip
-        described.append(Finding(note.severity, note.file, note.line, note.column, note.check,
-                                 params))  # fmt: skip
+        params |= {
+            "years": _years(taken["year"]),
+            "region": "。".join(parts),
+            "region_en": "; ".join(parts_en),
+        }
+        described.append(
+            Finding(
+                severity=note.severity,
+                file=note.file,
+                line=note.line,
+                column=note.column,
+                check=note.check,
+                params=params,
+            )
+        )
     return described
 
 
@@ -697,12 +802,12 @@ def load_all(
         if edition.replaces and edition.replaces not in known:
             raise InputError(
                 Finding(
-                    "error",
-                    display_path(raw_dir / "editions.csv"),
-                    None,
-                    "replaces",
-                    "registry-replaces",
-                    {"edition": edition.edition, "replaces": edition.replaces},
+                    severity="error",
+                    file=display_path(raw_dir / "editions.csv"),
+                    line=None,
+                    column="replaces",
+                    check="registry-replaces",
+                    params={"edition": edition.edition, "replaces": edition.replaces},
                 )
             )
     registry = read_municipality_registry(raw_dir / "municipalities.csv")

@@ -212,23 +212,30 @@ def read_table(path: Path | str, layout: Layout, sheets: list[Sheet] | None = No
     file = display_path(path)
     if not parts:
         if not any(sheet.rows for sheet in sheets):
-            raise InputError(Finding("error", file, None, "-", "empty-file"))
+            raise InputError(
+                Finding(severity="error", file=file, line=None, column="-", check="empty-file")
+            )
         first, why = next((s, r) for s, r in refusals if s.rows)
         raise InputError(
             Finding(
-                "error",
-                first.where,
-                why.line,
-                "-",
-                "layout",
-                {"reason": str(why), "layouts": layout.accepted},
+                severity="error",
+                file=first.where,
+                line=why.line,
+                column="-",
+                check="layout",
+                params={"reason": str(why), "layouts": layout.accepted},
             )
         )
     for skipped, why in refusals:
         if skipped.rows:
             notes.append(
                 Finding(
-                    "note", skipped.where, None, "-", "layout-sheet-skipped", {"reason": str(why)}
+                    severity="note",
+                    file=skipped.where,
+                    line=None,
+                    column="-",
+                    check="layout-sheet-skipped",
+                    params={"reason": str(why)},
                 )
             )
     for f in layout.fields:
@@ -314,21 +321,27 @@ def _read_body(
     allowed = "、".join(f.label for f in layout.fields)
     findings += [
         Finding(
-            "error",
-            sheet.where,
-            header_line,
-            headers[i],
-            "schema-unexpected",
-            {"allowed": allowed},
-            excel_cell(i, header_line) if sheet.excel else "",
+            severity="error",
+            file=sheet.where,
+            line=header_line,
+            column=headers[i],
+            check="schema-unexpected",
+            params={"allowed": allowed},
+            cell=excel_cell(i, header_line) if sheet.excel else "",
         )
         for i in unexpected
     ]
     if skipped:
         findings.append(
-            Finding("note", sheet.where, header_line, "-", "skipped-columns",
-                    {"columns": "、".join(skipped)})
-        )  # fmt: skip
+            Finding(
+                severity="note",
+                file=sheet.where,
+                line=header_line,
+                column="-",
+                check="skipped-columns",
+                params={"columns": "、".join(skipped)},
+            )
+        )
     grid = _grid(body, width)
     lines = np.asarray(body_lines, dtype="int64")
     labels = {name: headers.get(index, layout.field(name).label) for name, index in mapping.items()}
@@ -345,9 +358,18 @@ def _read_body(
         skipped_rows = {}
     if skipped_rows:
         findings.append(
-            Finding("note", sheet.where, None, "-", "skipped-rows",
-                    {"labels": examples(list(skipped_rows)), "count": sum(skipped_rows.values())})
-        )  # fmt: skip
+            Finding(
+                severity="note",
+                file=sheet.where,
+                line=None,
+                column="-",
+                check="skipped-rows",
+                params={
+                    "labels": examples(list(skipped_rows)),
+                    "count": sum(skipped_rows.values()),
+                },
+            )
+        )
     frame["_sheet"] = sheet_id
     for f in layout.fields:
         if f.name not in frame:

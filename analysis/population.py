@@ -549,8 +549,18 @@ def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[p
     """
     computed = list(projected.results.projections) if projected else []
     if projected is None or name not in computed:
-        raise DataError([Finding("error", "", None, "--vision-from-scenario", "scenario-unknown",
-                                 {"value": name, "known": "、".join(computed) or "なし"})])  # fmt: skip
+        raise DataError(
+            [
+                Finding(
+                    severity="error",
+                    file="",
+                    line=None,
+                    column="--vision-from-scenario",
+                    check="scenario-unknown",
+                    params={"value": name, "known": "、".join(computed) or "なし"},
+                )
+            ]
+        )
     return scenarios.vision_table(projected.results, name), projected.results.label(name)
 
 
@@ -572,8 +582,11 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     printed = float(row["value"].iloc[0])
     gap = printed - counted
     opening = f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
-    spread = [f for f in projected.notes if f.check == "unknown-age-distributed"
-              and f.params.get("year") == year]  # fmt: skip
+    spread = [
+        f
+        for f in projected.notes
+        if f.check == "unknown-age-distributed" and f.params.get("year") == year
+    ]
     if spread:
         opening += (
             "基準のデータの年齢不詳の人（"

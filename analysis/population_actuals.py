@@ -64,11 +64,19 @@ RESIDENT = "resident"
 KIND_LABELS = {CENSUS: "国勢調査", RESIDENT: "住民基本台帳"}
 """The two kinds of count, which are different counts and never mixed on one date."""
 _KIND_ALIASES = {
-    "国勢調査": CENSUS, "国調": CENSUS, "census": CENSUS, "国勢調査人口": CENSUS,
-    "住民基本台帳": RESIDENT, "住基": RESIDENT, "住民基本台帳人口": RESIDENT,
-    "住民基本台帳に基づく人口": RESIDENT, "住民登録": RESIDENT, "resident": RESIDENT,
-    "residentregister": RESIDENT, "residents": RESIDENT,
-}  # fmt: skip
+    "国勢調査": CENSUS,
+    "国調": CENSUS,
+    "census": CENSUS,
+    "国勢調査人口": CENSUS,
+    "住民基本台帳": RESIDENT,
+    "住基": RESIDENT,
+    "住民基本台帳人口": RESIDENT,
+    "住民基本台帳に基づく人口": RESIDENT,
+    "住民登録": RESIDENT,
+    "resident": RESIDENT,
+    "residentregister": RESIDENT,
+    "residents": RESIDENT,
+}
 
 PATH_MONTH_DAY = (10, 1)
 """The date a path's yearly value stands for (month, day): the census and the IPSS
@@ -157,7 +165,7 @@ LAYOUT = Layout(
         "市町村・基準日・種別・年齢区分・人口、または municipality, date, kind, age_group, population",
         "市町村・種別・年齢区分・2020年10月1日・2023年1月1日・…（国勢調査は「2020年」だけでも可）",
     ),
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -168,8 +176,18 @@ class Actuals:
     findings: list[Finding] = field(default_factory=list)
 
 
-COLUMNS = ["municipality", "date", "year", "kind", "kind_label", "age_group", "population",
-           "derived", "input_file", "input_line"]  # fmt: skip
+COLUMNS = [
+    "municipality",
+    "date",
+    "year",
+    "kind",
+    "kind_label",
+    "age_group",
+    "population",
+    "derived",
+    "input_file",
+    "input_line",
+]
 
 
 def _empty() -> pd.DataFrame:
@@ -224,7 +242,9 @@ def load(
     findings: list[Finding] = list(table.findings)
     raw = table.frame
     if raw.empty:
-        findings.append(Finding("error", table.where(), None, "-", "empty-file"))
+        findings.append(
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
+        )
         raise DataError(findings)
     municipality, outside = plan_municipalities(raw, registry)
     near = near_name_errors(
@@ -232,10 +252,12 @@ def load(
     )
     findings += near
     close = np.array(
-        [pd.notna(v) and near_plan_name(v, [*registry.names, REGION]) is not None
-         for v in raw["municipality"]],
+        [
+            pd.notna(v) and near_plan_name(v, [*registry.names, REGION]) is not None
+            for v in raw["municipality"]
+        ],
         dtype=bool,
-    )  # fmt: skip
+    )
     unknown = outside & ~close
     known = "、".join([*registry.names, REGION])
     findings += cell_errors(
@@ -285,7 +307,15 @@ def load(
             check = "actual-date-needs-day" if year is not None else "actual-not-a-date"
             file, line, column, cell = _at(table, "date", position)
             findings.append(
-                Finding("error", file, line, column, check, {"value": str(text).strip()}, cell)
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check=check,
+                    params={"value": str(text).strip()},
+                    cell=cell,
+                )
             )
             continue
         dates[position] = day
@@ -354,19 +384,36 @@ def _consistency(frame: pd.DataFrame, table: Table) -> list[Finding]:
         first = int(firsts.loc[(row.municipality, row.date, row.age_group)])
         what = f"{row.municipality} {_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}"
         findings.append(
-            Finding("error", file, line, column, "duplicate",
-                    {"what": what, "first": _first_row(table, "population", first, file)}, cell)
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column=column,
+                check="duplicate",
+                params={"what": what, "first": _first_row(table, "population", first, file)},
+                cell=cell,
+            )
+        )
     by_date = frame.drop_duplicates("date").set_index("date")
     for row in frame[frame["kind"] != frame["date"].map(by_date["kind"])].itertuples():
         first = int(by_date.loc[row.date, "position"])
         file, line, column, cell = _at(table, "kind", row.position)
         findings.append(
-            Finding("error", file, line, column, "actual-mixed-kinds",
-                    {"date": _date_text(row.date), "kind": KIND_LABELS[row.kind],
-                     "first_kind": KIND_LABELS[str(by_date.loc[row.date, "kind"])],
-                     "first": _first_row(table, "kind", first, file)}, cell)
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column=column,
+                check="actual-mixed-kinds",
+                params={
+                    "date": _date_text(row.date),
+                    "kind": KIND_LABELS[row.kind],
+                    "first_kind": KIND_LABELS[str(by_date.loc[row.date, "kind"])],
+                    "first": _first_row(table, "kind", first, file),
+                },
+                cell=cell,
+            )
+        )
     if findings:
         return findings
     frame = frame[frame["municipality"] != REGION]  # the 圏域 is checked against the sum
@@ -376,38 +423,79 @@ def _consistency(frame: pd.DataFrame, table: Table) -> list[Finding]:
     for (place, day), have in present.items():
         missing = [AGE_GROUP_LABELS[g] for g in AGE_GROUPS if g not in have]
         if missing:
-            position = int(groups[(groups["municipality"] == place) & (groups["date"] == day)]
-                           ["position"].iloc[0])  # fmt: skip
+            position = int(
+                groups[(groups["municipality"] == place) & (groups["date"] == day)][
+                    "position"
+                ].iloc[0]
+            )
             file, line, column, cell = _at(table, "age_group", position)
             findings.append(
-                Finding("error", file, line, column, "actual-missing-groups",
-                        {"what": f"{place} {_date_text(day)}", "groups": "、".join(missing)}, cell)
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="actual-missing-groups",
+                    params={"what": f"{place} {_date_text(day)}", "groups": "、".join(missing)},
+                    cell=cell,
+                )
+            )
     for (place, day), total in sums.items():
         if total == 0:
-            position = int(groups[(groups["municipality"] == place) & (groups["date"] == day)]
-                           ["position"].iloc[0])  # fmt: skip
+            position = int(
+                groups[(groups["municipality"] == place) & (groups["date"] == day)][
+                    "position"
+                ].iloc[0]
+            )
             file, line, column, cell = _at(table, "population", position)
-            findings.append(Finding("error", file, line, column, "actual-zero-total",
-                                    {"what": f"{place} {_date_text(day)}"}, cell))  # fmt: skip
+            findings.append(
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="actual-zero-total",
+                    params={"what": f"{place} {_date_text(day)}"},
+                    cell=cell,
+                )
+            )
     for row in frame[frame["age_group"] == TOTAL].itertuples():
         key = (row.municipality, row.date)
         if key not in present.index:
             file, line, column, cell = _at(table, "age_group", row.position)
             findings.append(
-                Finding("error", file, line, column, "actual-missing-groups",
-                        {"what": f"{row.municipality} {_date_text(row.date)}",
-                         "groups": "、".join(AGE_GROUP_LABELS[g] for g in AGE_GROUPS)}, cell)
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="actual-missing-groups",
+                    params={
+                        "what": f"{row.municipality} {_date_text(row.date)}",
+                        "groups": "、".join(AGE_GROUP_LABELS[g] for g in AGE_GROUPS),
+                    },
+                    cell=cell,
+                )
+            )
             continue
         if row.population != sums.loc[key]:
             file, line, column, cell = _at(table, "population", row.position)
             findings.append(
-                Finding("error", file, line, column, "actual-total-mismatch",
-                        {"what": f"{row.municipality} {_date_text(row.date)}",
-                         "total": int(row.population), "sum": int(sums.loc[key]),
-                         "difference": int(row.population - sums.loc[key])}, cell)
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="actual-total-mismatch",
+                    params={
+                        "what": f"{row.municipality} {_date_text(row.date)}",
+                        "total": int(row.population),
+                        "sum": int(sums.loc[key]),
+                        "difference": int(row.population - sums.loc[key]),
+                    },
+                    cell=cell,
+                )
+            )
     return findings
 
 
@@ -448,12 +536,22 @@ def _complete(frame: pd.DataFrame, table: Table, registry: Municipalities) -> pd
         if computed is None or computed != row.population:
             file, line, column, cell = _at(table, "population", row.position)
             problems.append(
-                Finding("error", file, line, column, "actual-region-mismatch",
-                        {"what": f"{_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}",
-                         "value": int(row.population),
-                         "sum": "（市町の行がそろっていません）" if computed is None
-                         else f"{computed:,}人"}, cell)
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="actual-region-mismatch",
+                    params={
+                        "what": f"{_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}",
+                        "value": int(row.population),
+                        "sum": "（市町の行がそろっていません）"
+                        if computed is None
+                        else f"{computed:,}人",
+                    },
+                    cell=cell,
+                )
+            )
     if problems:
         raise DataError(_sorted(problems))
     out = pd.concat([rows, region], ignore_index=True)
@@ -492,8 +590,9 @@ def by_date(actuals: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     wide.columns.name = None
     wide = wide.assign(aging_rate_pct=wide["65+"] / wide[TOTAL] * 100)
-    return wide[["municipality", "date", "year", "kind", "kind_label", *AGE_GROUPS, TOTAL,
-                 "aging_rate_pct"]].reset_index(drop=True)  # fmt: skip
+    return wide[
+        ["municipality", "date", "year", "kind", "kind_label", *AGE_GROUPS, TOTAL, "aging_rate_pct"]
+    ].reset_index(drop=True)
 
 
 def path_date(year: int) -> datetime.date:
@@ -573,9 +672,19 @@ def against_paths(
                     "on_point": day in {path_date(int(y)) for y in total.index},
                 }
             )
-    columns = ["municipality", "date", "kind_label", "edition", "actual_population",
-               "path_population", "gap_people", "actual_aging_rate_pct", "path_aging_rate_pct",
-               "gap_aging_points", "on_point"]  # fmt: skip
+    columns = [
+        "municipality",
+        "date",
+        "kind_label",
+        "edition",
+        "actual_population",
+        "path_population",
+        "gap_people",
+        "actual_aging_rate_pct",
+        "path_aging_rate_pct",
+        "gap_aging_points",
+        "on_point",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -606,9 +715,17 @@ def closest(
     rows = rows.sort_values(["municipality", "date", "abs_gap_people", "edition"])
     rows = rows.assign(rank=rows.groupby(["municipality", "date"]).cumcount() + 1)
     return rows[
-        ["municipality", "date", "edition", "actual_population", "path_population",
-         "gap_people", "abs_gap_people", "rank"]
-    ].reset_index(drop=True)  # fmt: skip
+        [
+            "municipality",
+            "date",
+            "edition",
+            "actual_population",
+            "path_population",
+            "gap_people",
+            "abs_gap_people",
+            "rank",
+        ]
+    ].reset_index(drop=True)
 
 
 def latest_of_each_kind(frame: pd.DataFrame) -> pd.DataFrame:
@@ -664,10 +781,20 @@ def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
                     "gap_to_target_aging_points": float(actual.aging_rate_pct) - target_rate,
                 }
             rows.append(row)
-    columns = ["municipality", "date", "kind_label", "target_year", "target_population",
-               "actual_population", "gap_to_target_people", "target_aging_rate_pct",
-               "actual_aging_rate_pct", "gap_to_target_aging_points", "years_to_target",
-               "needed_change_per_year_people"]  # fmt: skip
+    columns = [
+        "municipality",
+        "date",
+        "kind_label",
+        "target_year",
+        "target_population",
+        "actual_population",
+        "gap_to_target_people",
+        "target_aging_rate_pct",
+        "actual_aging_rate_pct",
+        "gap_to_target_aging_points",
+        "years_to_target",
+        "needed_change_per_year_people",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -83,18 +83,35 @@ def read_fields(
         cell = _header_cell(table, position)
         match = next((f for f in known if f.matches(normalise_header(header))), None)
         if match is None:
-            raise InputError(_at(table, where, header, cell, "unknown-column",
-                                 {"column": header, "known": names}))  # fmt: skip
+            raise InputError(
+                _at(
+                    table, where, header, cell, "unknown-column", {"column": header, "known": names}
+                )
+            )
         if match.name in renamed.values():
-            raise InputError(_at(table, where, header, cell, "duplicate-column",
-                                 {"column": header, "field": match.label}))  # fmt: skip
+            raise InputError(
+                _at(
+                    table,
+                    where,
+                    header,
+                    cell,
+                    "duplicate-column",
+                    {"column": header, "field": match.label},
+                )
+            )
         renamed[header] = match.name
     for wanted in required:
         if wanted.name not in renamed.values():
             raise InputError(
-                _at(table, where, wanted.name, _header_cell(table, 0), "schema-missing",
-                    {"column": f"{wanted.name}（{wanted.label}）", "required": names})
-            )  # fmt: skip
+                _at(
+                    table,
+                    where,
+                    wanted.name,
+                    _header_cell(table, 0),
+                    "schema-missing",
+                    {"column": f"{wanted.name}（{wanted.label}）", "required": names},
+                )
+            )
     renamed_table = table.rename(columns=renamed)
     renamed_table.attrs = dict(table.attrs)
     return renamed_table
@@ -110,7 +127,15 @@ def _at(
     table: pd.DataFrame, where: str, column: str, cell: str, check: str, params: dict[str, object]
 ) -> Finding:
     line = table.attrs.get("header_line", 1)
-    return Finding("error", where, line, column, check, params, cell)
+    return Finding(
+        severity="error",
+        file=where,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
 
 
 def _locate(table: pd.DataFrame, row: dict[str, Any], column: str) -> tuple[str, int, str]:
@@ -127,7 +152,15 @@ def _finding(
     table: pd.DataFrame, row: dict[str, Any], column: str, check: str, **params: object
 ) -> Finding:
     where, line, cell = _locate(table, row, column)
-    return Finding("error", where, line, column, check, params, cell)
+    return Finding(
+        severity="error",
+        file=where,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
 
 
 def _text(value: object) -> str:
@@ -154,8 +187,14 @@ def _unknown_area(table: pd.DataFrame, row: dict[str, Any], area: str, areas: li
             rows="",
             rows_en="",
         )
-    return _finding(table, row, "municipality", "unknown-area", value=area,
-                    known="、".join(areas) + _suggest(area, areas))  # fmt: skip
+    return _finding(
+        table,
+        row,
+        "municipality",
+        "unknown-area",
+        value=area,
+        known="、".join(areas) + _suggest(area, areas),
+    )
 
 
 # ---------------------------------------------------------------- settings
@@ -181,17 +220,31 @@ SETTINGS: dict[str, Spec] = {
     "tfr_target": Spec(2.1, "rate", "目標とする合計特殊出生率", ""),
     "tfr_target_year": Spec(2030, "year", "目標の合計特殊出生率に達する年", ""),
     "influence_year": Spec(None, "year", "影響度を述べる年（空欄なら推計の最後の年）", ""),
-    "natural_thresholds": Spec((100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""),
-    "social_thresholds": Spec((100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""),
+    "natural_thresholds": Spec(
+        (100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""
+    ),
+    "social_thresholds": Spec(
+        (100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""
+    ),
     "stage_thresholds": Spec((0.0, -10.0), "stages", "人口減少段階の境界（%）", ""),
-    "settler_target_population": Spec(None, "people", "転入超過の必要数を求める目標人口（人）", "area"),
+    "settler_target_population": Spec(
+        None, "people", "転入超過の必要数を求める目標人口（人）", "area"
+    ),
     "settler_target_year": Spec(None, "year", "その目標の年", "area"),
     "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", ""),
-    "cwr_scaling": Spec("period", "choice", "シミュレーション1の子ども女性比の求め方", "", ("period", "base")),
-    "assumptions_from": Spec(None, "year", "仮定を当てはめる最初の期間の始まりの年（空欄なら基準年）", ""),
-    "settler_timing": Spec("start", "choice", "転入した女性の出生への数え方", "", ("start", "half")),
-    "zero_migration_children": Spec("keep", "choice", "移動ゼロで0～4歳の移動も閉じるか", "", ("keep", "close")),
-}  # fmt: skip
+    "cwr_scaling": Spec(
+        "period", "choice", "シミュレーション1の子ども女性比の求め方", "", ("period", "base")
+    ),
+    "assumptions_from": Spec(
+        None, "year", "仮定を当てはめる最初の期間の始まりの年（空欄なら基準年）", ""
+    ),
+    "settler_timing": Spec(
+        "start", "choice", "転入した女性の出生への数え方", "", ("start", "half")
+    ),
+    "zero_migration_children": Spec(
+        "keep", "choice", "移動ゼロで0～4歳の移動も閉じるか", "", ("keep", "close")
+    ),
+}
 
 CONVENTION_SOURCES = {
     "cwr_scaling": (
@@ -311,29 +364,49 @@ def read_settings(path: Path, municipalities: list[str]) -> Settings:
         area = _text(row.get("municipality"))
         text = _text(row.get("value"))
         if name not in SETTINGS:
-            findings.append(_finding(table, row, "setting", "unknown-setting", value=name,
-                                     known="、".join(SETTINGS) + _suggest(name, list(SETTINGS))))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "setting",
+                    "unknown-setting",
+                    value=name,
+                    known="、".join(SETTINGS) + _suggest(name, list(SETTINGS)),
+                )
+            )
             continue
         spec = SETTINGS[name]
         if area and area not in areas:
             findings.append(_unknown_area(table, row, area, areas))
             continue
         if area and (not spec.per_area or (area == REGION and spec.per_area != "area")):
-            findings.append(_finding(table, row, "municipality", "setting-not-per-area",
-                                     setting=name, area=area))  # fmt: skip
+            findings.append(
+                _finding(
+                    table, row, "municipality", "setting-not-per-area", setting=name, area=area
+                )
+            )
             continue
         if (name, area) in lines:
             first = lines[(name, area)][1]
-            findings.append(_finding(table, row, "setting", "duplicate",
-                                     what=f"{name}（{area or '共通'}）", first=first))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "setting",
+                    "duplicate",
+                    what=f"{name}（{area or '共通'}）",
+                    first=first,
+                )
+            )
             continue
         lines[(name, area)] = _locate(table, row, "value")
         if not text:
             continue  # blank: the default applies (or, without one, the setting is not used)
         value, problem = _parse_setting(text, spec)
         if problem:
-            findings.append(_finding(table, row, "value", problem[0], value=text, setting=name,
-                                     **problem[1]))  # fmt: skip
+            findings.append(
+                _finding(table, row, "value", problem[0], value=text, setting=name, **problem[1])
+            )
             continue
         values[(name, area)] = value
     raise_on_errors(findings)
@@ -407,12 +480,28 @@ def check_settings(
 
     def refuse(name: str, area: str, check: str, **params: object) -> None:
         file, line, cell = settings.where(name, area)
-        findings.append(Finding("error", file, line, "value", check, params, cell))
+        findings.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column="value",
+                check=check,
+                params=params,
+                cell=cell,
+            )
+        )
 
     start = settings.year("assumptions_from")
     if start is not None and start not in years[:-1]:
-        refuse("assumptions_from", "", "setting-year", year=start, setting="assumptions_from",
-               years="、".join(str(y) for y in years[:-1]) + "（期間の始まりの年）")  # fmt: skip
+        refuse(
+            "assumptions_from",
+            "",
+            "setting-year",
+            year=start,
+            setting="assumptions_from",
+            years="、".join(str(y) for y in years[:-1]) + "（期間の始まりの年）",
+        )
     for name in ("influence_year", "pyramid_year"):
         year = settings.year(name)
         if (name, "") in settings.values and year not in projected:
@@ -420,8 +509,14 @@ def check_settings(
     target_year = settings.year("tfr_target_year")
     uses_tfr = any(name == "tfr_base" for name, _ in settings.values)  # else sim1/sim2 are skipped
     if uses_tfr and target_year is not None and target_year <= years[0]:
-        refuse("tfr_target_year", "", "setting-range", value=target_year, setting="tfr_target_year",
-               rule=f"基準年（{years[0]}年）より後の年")  # fmt: skip
+        refuse(
+            "tfr_target_year",
+            "",
+            "setting-range",
+            value=target_year,
+            setting="tfr_target_year",
+            rule=f"基準年（{years[0]}年）より後の年",
+        )
     for name, area in settings.values:
         if name != "settler_target_year":
             continue
@@ -430,22 +525,50 @@ def check_settings(
             refuse(name, area, "setting-year", year=year, setting=name, years=shown)
     for area, _, year in settings.targets():
         if year is None:
-            refuse("settler_target_population", "" if area == REGION and ("settler_target_population", "") in settings.values else area,
-                   "setting-needs", setting="settler_target_population", other="settler_target_year")  # fmt: skip
+            refuse(
+                "settler_target_population",
+                ""
+                if area == REGION and ("settler_target_population", "") in settings.values
+                else area,
+                "setting-needs",
+                setting="settler_target_population",
+                other="settler_target_year",
+            )
     raise_on_errors(findings)
     notes = []
     if ("tfr_base", "") in settings.values and all(
         ("tfr_base", m) in settings.values for m in municipalities
     ):
         file, line, cell = settings.where("tfr_base", "")
-        notes.append(Finding("note", file, line, "municipality", "setting-unused",
-                             {"setting": "tfr_base", "reason": "すべての市町に個別の値があります"}, cell))  # fmt: skip
+        notes.append(
+            Finding(
+                severity="note",
+                file=file,
+                line=line,
+                column="municipality",
+                check="setting-unused",
+                params={"setting": "tfr_base", "reason": "すべての市町に個別の値があります"},
+                cell=cell,
+            )
+        )
     targets = {area for (name, area) in settings.values if name == "settler_target_population"}
     for name, area in settings.values:
         if name == "settler_target_year" and area and area not in targets and "" not in targets:
             file, line, cell = settings.where(name, area)
-            notes.append(Finding("note", file, line, "municipality", "setting-unused",
-                                 {"setting": name, "reason": f"{area} の settler_target_population がありません"}, cell))  # fmt: skip
+            notes.append(
+                Finding(
+                    severity="note",
+                    file=file,
+                    line=line,
+                    column="municipality",
+                    check="setting-unused",
+                    params={
+                        "setting": name,
+                        "reason": f"{area} の settler_target_population がありません",
+                    },
+                    cell=cell,
+                )
+            )
     return notes
 
 
@@ -472,19 +595,37 @@ def read_profile(path: Path, groups: tuple[str, ...]) -> np.ndarray:
         if sex not in SEXES:
             findings.append(_finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex"))))
         elif age not in groups:
-            findings.append(_finding(table, row, "age_group", "unknown-age-class",
-                                     value=_text(row.get("age_group"))))  # fmt: skip
+            findings.append(
+                _finding(
+                    table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
+                )
+            )
         elif unreadable or pd.isna(value) or value < 0 or value > 1 or "," in text:
             findings.append(_finding(table, row, "share", "not-a-share", value=text))
         elif (sex, age) in seen:
-            findings.append(_finding(table, row, "sex", "duplicate",
-                                     what=f"{'男女'[SEXES.index(sex)]} {age}", first=seen[(sex, age)]))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "sex",
+                    "duplicate",
+                    what=f"{'男女'[SEXES.index(sex)]} {age}",
+                    first=seen[(sex, age)],
+                )
+            )
         else:
             seen[(sex, age)] = int(row[LINE])
             profile[SEXES.index(sex), groups.index(age)] = value
     if not findings and abs(profile.sum() - 1) > 1e-9:
         findings.append(
-            Finding("error", file, None, "share", "shares-sum", {"sum": f"{profile.sum():.6g}"})
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="share",
+                check="shares-sum",
+                params={"sum": f"{profile.sum():.6g}"},
+            )
         )
     raise_on_errors(findings)
     return profile
@@ -538,15 +679,26 @@ def read_survival(
             findings.append(_unknown_area(table, row, area, municipalities))
             continue
         if period and period not in periods:
-            findings.append(_finding(table, row, "period", "unknown-period", value=period,
-                                     known="、".join(list(periods)[:steps])))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "period",
+                    "unknown-period",
+                    value=period,
+                    known="、".join(list(periods)[:steps]),
+                )
+            )
             continue
         if sex not in SEXES:
             findings.append(_finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex"))))
             continue
         if age not in groups:
-            findings.append(_finding(table, row, "age_group", "unknown-age-class",
-                                     value=_text(row.get("age_group"))))  # fmt: skip
+            findings.append(
+                _finding(
+                    table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
+                )
+            )
             continue
         if unreadable or pd.isna(value) or not 0 < value <= 1 or "," in text:
             findings.append(
@@ -555,9 +707,16 @@ def read_survival(
             continue
         key = (area, str(periods.get(period, "")), sex, age)
         if key in seen:
-            findings.append(_finding(table, row, "survival_ratio", "duplicate",
-                                     what=f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}",
-                                     first=seen[key]))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "survival_ratio",
+                    "duplicate",
+                    what=f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}",
+                    first=seen[key],
+                )
+            )
             continue
         seen[key] = line
         start = groups.index(age)
@@ -574,16 +733,35 @@ def read_survival(
         other = last_rows.get((area, period_key, sex, True))
         if is_open or other is None or abs(value - other[0]) <= SURVIVAL_TOP_TOLERANCE * other[0]:
             continue
-        findings.append(_finding(table, row, "survival_ratio", "survival-destination-age",
-                                 below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
-                                 open=AGE_LABELS.get(groups[open_index], groups[open_index]),
-                                 over=f"{age_lower(groups[open_index - 1])}歳以上",
-                                 value=f"{value:g}", open_value=f"{other[0]:g}"))  # fmt: skip
-    if not findings and not any(parse_age(r.get("age_group")) == groups[0]
-                                for r in table.to_dict("records")):  # fmt: skip
-        findings.append(Finding("error", file, None, "age_group", "survival-no-first-group",
-                                {"first": AGE_LABELS.get(groups[0], groups[0]),
-                                 "second": AGE_LABELS.get(groups[1], groups[1])}))  # fmt: skip
+        findings.append(
+            _finding(
+                table,
+                row,
+                "survival_ratio",
+                "survival-destination-age",
+                below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
+                open=AGE_LABELS.get(groups[open_index], groups[open_index]),
+                over=f"{age_lower(groups[open_index - 1])}歳以上",
+                value=f"{value:g}",
+                open_value=f"{other[0]:g}",
+            )
+        )
+    if not findings and not any(
+        parse_age(r.get("age_group")) == groups[0] for r in table.to_dict("records")
+    ):
+        findings.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="age_group",
+                check="survival-no-first-group",
+                params={
+                    "first": AGE_LABELS.get(groups[0], groups[0]),
+                    "second": AGE_LABELS.get(groups[1], groups[1]),
+                },
+            )
+        )
     result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
     for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
         result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value
@@ -591,10 +769,19 @@ def read_survival(
     if not findings and missing.any():
         k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
         findings.append(
-            Finding("error", file, None, "-", "survival-missing",
-                    {"what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
-                             f"{'男女'[s]} {groups[a]}", "count": int(missing.sum())})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="-",
+                check="survival-missing",
+                params={
+                    "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
+                    f"{'男女'[s]} {groups[a]}",
+                    "count": int(missing.sum()),
+                },
+            )
+        )
     raise_on_errors(findings)
     ratios: np.ndarray = np.where(np.isnan(result), 0.0, result)  # column 0 (0–4) is never used
     return ratios
