@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -310,92 +311,108 @@ def read_published(
         if municipality is None:
             near = _near_sheet_name(sheet, header, registry)
             if near:  # 「一関」: refused as a probable typo, never left out as a sheet elsewhere
-                findings.append(
-                    Finding(
-                        severity="error",
-                        file=sheet.where,
-                        line=None,
-                        column="-",
-                        check="near-municipality",
-                        params={"value": near[0], "name": near[1], "rows": "", "rows_en": ""},
-                    )
-                )
-                continue
-            left_out.append(name)
+                findings.append(_near_sheet_error(sheet, near))
+            else:
+                left_out.append(name)
             continue
         untitled = [b for b in blocks if not b.sex]
         if untitled:
-            column = min(untitled[0].years)
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=sheet.where,
-                    line=sheet.lines[header],
-                    column="-",
-                    check="untitled-blocks",
-                    params={"count": len(blocks)},
-                    cell=excel_cell(column, sheet.lines[header]),
-                )
-            )
+            findings.append(_untitled_error(sheet, header, len(blocks), min(untitled[0].years)))
             continue
         found.append(municipality)
-        sheet_id = len(used)
+        parts.append(_sheet_frame(sheet, blocks, municipality, sheet_id=len(used)))
         used.append(sheet)
-        labels: dict[int, str] = {}
-        records = []
-        for block in blocks:
-            for column, year in block.years.items():
-                labels[column] = f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
-            body = slice(block.header + 1, block.end)
-            for row, line in zip(sheet.rows[body], sheet.lines[body], strict=True):
-                label = row[block.label_column] if block.label_column < len(row) else None
-                if label is None:
-                    continue
-                if any(simplify(label).startswith(simplify(p)) for p in _REPEATED):
-                    break  # （再掲） rows repeat broad groups: not read
-                if parse_age(label) is None:
-                    continue
-                for column, year in block.years.items():
-                    value = row[column] if column < len(row) else None
-                    records.append(
-                        (
-                            line,
-                            municipality,
-                            str(year),
-                            block.sex,
-                            label,
-                            value,
-                            block.label_column,
-                            column,
-                        )
-                    )
-        frame = pd.DataFrame(
-            records,
-            columns=[
-                LINE,
-                "municipality",
-                "year",
-                "sex",
-                "age_group",
-                "population",
-                "_col_age_group",
-                "_col_population",
-            ],
+        headers.append(
+            {
+                column: f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
+                for block in blocks
+                for column, year in block.years.items()
+            }
         )
-        for name in ("municipality", "year", "sex", "age_group", "population"):
-            frame[name] = frame[name].astype("string")
-        frame["_sheet"] = sheet_id
-        frame["code"] = pd.array([None] * len(frame), dtype="string")
-        frame["_col_year"] = frame["_col_population"]
-        for name in ("municipality", "sex", "code"):
-            frame[f"_col_{name}"] = -1
-        parts.append(frame)
-        headers.append(labels)
     if not parts and not left_out and not findings:
         return None
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     labels_by_field = {f.name: f.label for f in AGE_SEX_LAYOUT.fields}
     return Table(frame, file, used, headers, labels_by_field, findings), left_out, found
+
+
+def _near_sheet_error(sheet: Sheet, near: tuple[str, str]) -> Finding:
+    """The error for a sheet naming a plan municipality slightly wrong: (what it says, the name)."""
+    return Finding(
+        severity="error",
+        file=sheet.where,
+        line=None,
+        column="-",
+        check="near-municipality",
+        params={"value": near[0], "name": near[1], "rows": "", "rows_en": ""},
+    )
+
+
+def _untitled_error(sheet: Sheet, header: int, blocks: int, column: int) -> Finding:
+    """The error for a sheet whose ``blocks`` side-by-side blocks are not all titled 男女計/男/女;
+    ``column`` is the first year column of the first untitled block."""
+    return Finding(
+        severity="error",
+        file=sheet.where,
+        line=sheet.lines[header],
+        column="-",
+        check="untitled-blocks",
+        params={"count": blocks},
+        cell=excel_cell(column, sheet.lines[header]),
+    )
+
+
+def _block_records(
+    sheet: Sheet, block: _Block, municipality: str
+) -> list[tuple[int, str, str, str, str, str | None, int, int]]:
+    """One record per age row and year column of a block: (line, municipality, year, sex,
+    age label, cell value, label column, value column); rows that name no age are skipped and
+    the （再掲） rows end the block."""
+    records = []
+    body = slice(block.header + 1, block.end)
+    for row, line in zip(sheet.rows[body], sheet.lines[body], strict=True):
+        label = row[block.label_column] if block.label_column < len(row) else None
+        if label is None:
+            continue
+        if any(simplify(label).startswith(simplify(p)) for p in _REPEATED):
+            break  # （再掲） rows repeat broad groups: not read
+        if parse_age(label) is None:
+            continue
+        for column, year in block.years.items():
+            value = row[column] if column < len(row) else None
+            records.append(
+                (line, municipality, str(year), block.sex, label, value, block.label_column, column)
+            )
+    return records
+
+
+def _sheet_frame(
+    sheet: Sheet, blocks: list[_Block], municipality: str, *, sheet_id: int
+) -> pd.DataFrame:
+    """A published sheet's blocks as the long layout's raw rows (text cells, with the columns
+    each value came from), tagged as the table's sheet ``sheet_id``."""
+    records = [record for block in blocks for record in _block_records(sheet, block, municipality)]
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            LINE,
+            "municipality",
+            "year",
+            "sex",
+            "age_group",
+            "population",
+            "_col_age_group",
+            "_col_population",
+        ],
+    )
+    for name in ("municipality", "year", "sex", "age_group", "population"):
+        frame[name] = frame[name].astype("string")
+    frame["_sheet"] = sheet_id
+    frame["code"] = pd.array([None] * len(frame), dtype="string")
+    frame["_col_year"] = frame["_col_population"]
+    for name in ("municipality", "sex", "code"):
+        frame[f"_col_{name}"] = -1
+    return frame
 
 
 # ---------------------------------------------------------------- checking
@@ -474,24 +491,9 @@ def check(
         columns=["edition", "municipality", "year", "sex", "age_group", "population"]
     )
     if raw.empty:
-        if not any(f.check == "sheets-left-out" for f in findings):
-            findings.append(
-                Finding(
-                    severity="error", file=table.where(), line=None, column="-", check="empty-file"
-                )
-            )
-        known = "、".join(registry.names)
-        findings.append(
-            Finding(
-                severity="error",
-                file=table.file,
-                line=None,
-                column="-",
-                check="no-plan-municipality",
-                params={"known": known},
-            )
+        return AgeSexLoaded(
+            empty, empty, (), [*findings, *_nothing_read(table, registry, findings)]
         )
-        return AgeSexLoaded(empty, empty, (), findings)
     municipality, outside = plan_municipalities(raw, registry)
     near = near_name_errors(table, "municipality", raw["municipality"], outside, registry.names)
     if near:
@@ -505,19 +507,85 @@ def check(
         locate = table.locate(column)
         return lambda positions: locate(kept[positions])
 
-    missing_plan = [m for m in registry.names if m not in set(municipality)]
-    if missing_plan:
-        codes = {name: code for code, name in registry.codes.items()}
-        findings.append(
-            Finding(
-                severity="error",
-                file=table.file,
-                line=None,
-                column="-",
-                check="municipality-missing",
-                params={"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)},
-            )
+    findings += _missing_plan_error(municipality, registry, table.file)
+    parsed, cell_findings = _parse_cells(rows, at)
+    findings += cell_findings
+    frame = _usable_counts(
+        pd.DataFrame({"edition": edition, "municipality": municipality, **parsed, "position": kept})
+    )
+    frame, duplicates = _drop_duplicates(frame, table)
+    findings += duplicates
+    if errors_in(findings):
+        return AgeSexLoaded(empty, empty, (), findings)
+
+    counts = frame[frame["sex"].isin(SEXES) & ~frame["age_group"].isin([TOTAL, UNKNOWN_AGE])]
+    totals = frame[frame["age_group"] == TOTAL]
+    groups, group_findings = _age_groups(counts, table.file)
+    findings += group_findings
+    if groups:
+        findings += _completeness(counts, groups, table.file)
+        findings += _years_and_births(counts, table.file)
+    if errors_in(findings):
+        return AgeSexLoaded(empty, empty, groups, findings)
+    unknown = frame[frame["age_group"] == UNKNOWN_AGE]
+    findings += _sums(frame, counts, table, unknown)
+    findings += _cohort_ratios(counts, table)
+    tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))
+    return AgeSexLoaded(
+        order(tidy, groups).reset_index(drop=True),
+        totals.drop(columns=["position", "age_group"]).reset_index(drop=True),
+        groups,
+        findings,
+        unknown[["municipality", "year", "sex", "population"]].reset_index(drop=True),
+    )
+
+
+def _nothing_read(table: Table, registry: Municipalities, findings: list[Finding]) -> list[Finding]:
+    """The errors for a table without a row: an empty file (unless sheets were left out,
+    which already says why) and no plan municipality."""
+    errors = []
+    if not any(f.check == "sheets-left-out" for f in findings):
+        errors.append(
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
         )
+    errors.append(
+        Finding(
+            severity="error",
+            file=table.file,
+            line=None,
+            column="-",
+            check="no-plan-municipality",
+            params={"known": "、".join(registry.names)},
+        )
+    )
+    return errors
+
+
+def _missing_plan_error(
+    municipality: np.ndarray, registry: Municipalities, file: str
+) -> list[Finding]:
+    """An error naming (with their codes) the plan municipalities the table has no row for."""
+    missing_plan = [m for m in registry.names if m not in set(municipality)]
+    if not missing_plan:
+        return []
+    codes = {name: code for code, name in registry.codes.items()}
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="municipality-missing",
+            params={"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)},
+        )
+    ]
+
+
+def _parse_cells(
+    rows: pd.DataFrame, at: Callable[[str], Locator]
+) -> tuple[dict[str, pd.Series], list[Finding]]:
+    """Each row's year, sex, age group and count (人) as read (NaN where unreadable), and an
+    error per unreadable, implausible or blank cell."""
     sex = rows["sex"].map(parse_sex, na_action="ignore")
     age = rows["age_group"].map(parse_age, na_action="ignore")
     year, bad_year = parse_number(rows["year"])
@@ -542,6 +610,7 @@ def check(
         ("population", population < 0, population, "negative-population"),
         ("population", population.notna() & (population % 1 != 0), population, "fractional-people"),
     )
+    findings: list[Finding] = []
     for column, flagged, values, check_code in checks:
         params = (
             (lambda v: {"year": v, "low": low, "high": high})
@@ -553,103 +622,91 @@ def check(
         findings += cell_errors(
             at(column), rows[column].isna(), rows[column], "missing-value", lambda _: {}
         )
-    frame = pd.DataFrame(
-        {
-            "edition": edition,
-            "municipality": municipality,
-            "year": year,
-            "sex": sex,
-            "age_group": age,
-            "population": population,
-            "position": kept,  # the row in the table read, for naming cells
-        }
-    )
+    parsed = {"year": year, "sex": sex, "age_group": age, "population": population}
+    return parsed, findings
+
+
+def _usable_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with every key and a count that is a whole number of people ≥ 0, in a
+    whole year (as int)."""
     frame = frame.dropna(subset=["municipality", "year", "sex", "age_group", "population"])
     frame = frame[
         (frame["population"] >= 0) & (frame["population"] % 1 == 0) & (frame["year"] % 1 == 0)
     ]
-    frame = frame.assign(year=frame["year"].astype("int64"))
+    return frame.assign(year=frame["year"].astype("int64"))
+
+
+def _drop_duplicates(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[Finding]]:
+    """The counts without rows repeating an earlier row's municipality, year, sex and age, and
+    an error for each of the first 50 repeats naming the line (and sheet) it repeats."""
     keys = ["municipality", "year", "sex", "age_group"]
     duplicated = frame.duplicated(keys, keep="first")
-    if duplicated.any():
-        locate = table.locate("population")
-        first_position = frame.drop_duplicates(keys).set_index(keys)["position"]
-        for row in frame[duplicated].head(50).itertuples():
-            files, lines, columns, cells = locate(np.array([row.position]))
-            key = (row.municipality, row.year, row.sex, row.age_group)
-            first_files, first_lines, _, _ = locate(np.array([first_position.loc[key]]))
-            # The first row's line, with its sheet when that is another one.
-            first = (
-                first_lines[0]
-                if first_files[0] == files[0]
-                else f"{first_files[0]} の {first_lines[0]}"
-            )
-            age = {TOTAL: "総数", UNKNOWN_AGE: "年齢不詳"}.get(row.age_group) or AGE_LABELS.get(
-                row.age_group, row.age_group
-            )
-            what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {age}"
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=files[0],
-                    line=lines[0],
-                    column=columns[0],
-                    check="duplicate",
-                    params={"what": what, "first": first},
-                    cell=cells[0],
-                )
-            )
-        frame = frame[~duplicated]
-    if errors_in(findings):
-        return AgeSexLoaded(empty, empty, (), findings)
-
-    counts = frame[frame["sex"].isin(SEXES) & ~frame["age_group"].isin([TOTAL, UNKNOWN_AGE])]
-    totals = frame[frame["age_group"] == TOTAL]
-    opens = sorted({g for g in counts["age_group"] if g.endswith("+")})
-    groups: tuple[str, ...] = ()
-    if len(opens) != 1:
+    if not duplicated.any():
+        return frame, []
+    locate = table.locate("population")
+    first_position = frame.drop_duplicates(keys).set_index(keys)["position"]
+    findings = []
+    for row in frame[duplicated].head(50).itertuples():
+        files, lines, columns, cells = locate(np.array([row.position]))
+        key = (row.municipality, row.year, row.sex, row.age_group)
+        first_files, first_lines, _, _ = locate(np.array([first_position.loc[key]]))
+        # The first row's line, with its sheet when that is another one.
+        first = (
+            first_lines[0]
+            if first_files[0] == files[0]
+            else f"{first_files[0]} の {first_lines[0]}"
+        )
+        age = {TOTAL: "総数", UNKNOWN_AGE: "年齢不詳"}.get(row.age_group) or AGE_LABELS.get(
+            row.age_group, row.age_group
+        )
+        what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {age}"
         findings.append(
             Finding(
                 severity="error",
-                file=table.file,
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="duplicate",
+                params={"what": what, "first": first},
+                cell=cells[0],
+            )
+        )
+    return frame[~duplicated], findings
+
+
+def _age_groups(counts: pd.DataFrame, file: str) -> tuple[tuple[str, ...], list[Finding]]:
+    """The standard five-year groups up to the file's one open group (``85+``), and an error
+    when there is no single open group or a group lies beyond it; () with an error."""
+    opens = sorted({g for g in counts["age_group"] if g.endswith("+")})
+    if len(opens) != 1:
+        found = "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"
+        return (), [
+            Finding(
+                severity="error",
+                file=file,
                 line=None,
                 column="-",
                 check="open-group",
-                params={"found": "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"},
+                params={"found": found},
             )
+        ]
+    groups = standard_groups(opens[0])
+    extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
+    if not extra:
+        return groups, []
+    return groups, [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="age-beyond-open",
+            params={
+                "groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
+                "open": AGE_LABELS.get(opens[0], opens[0]),
+            },
         )
-    else:
-        groups = standard_groups(opens[0])
-        extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
-        if extra:
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=table.file,
-                    line=None,
-                    column="-",
-                    check="age-beyond-open",
-                    params={
-                        "groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
-                        "open": AGE_LABELS.get(opens[0], opens[0]),
-                    },
-                )
-            )
-        findings += _completeness(counts, groups, table.file)
-        findings += _years_and_births(counts, table.file)
-    if errors_in(findings):
-        return AgeSexLoaded(empty, empty, groups, findings)
-    unknown = frame[frame["age_group"] == UNKNOWN_AGE]
-    findings += _sums(frame, counts, table, unknown)
-    findings += _cohort_ratios(counts, table)
-    tidy = counts.drop(columns="position").assign(population=counts["population"].astype("float64"))
-    return AgeSexLoaded(
-        order(tidy, groups).reset_index(drop=True),
-        totals.drop(columns=["position", "age_group"]).reset_index(drop=True),
-        groups,
-        findings,
-        unknown[["municipality", "year", "sex", "population"]].reset_index(drop=True),
-    )
+    ]
 
 
 def order(frame: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
@@ -841,6 +898,15 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     A wrong cell also makes the ratio of its own cohort five years later look wrong; that
     one is not reported as a jump when the cell before it already is.
     """
+    ordered = _jumps(_ratios(counts).sort_values(["municipality", "sex", "lower", "year"]))
+    ordered["jump"] = ordered["jump"] & ~_after_flagged(ordered)
+    return ordered.sort_values(["municipality", "sex", "year", "lower"])
+
+
+def _ratios(counts: pd.DataFrame) -> pd.DataFrame:
+    """The counts with their cohort ratio (``ratio``, from ``population_before`` 人 five years
+    earlier), their band (``low``, ``high``), ``lower`` (the group's first age) and ``open``;
+    cells without people five years before are left out."""
     keys = ["municipality", "sex", "year", "lower"]
     frame = counts.assign(lower=counts["age_group"].map(age_lower).astype("int64"))
     frame = frame.assign(open=frame["age_group"].str.endswith("+"))
@@ -864,8 +930,13 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     ]
     joined["low"] = [b[0] for b in bands]
     joined["high"] = [b[1] for b in bands]
+    return joined
 
-    ordered = joined.sort_values(["municipality", "sex", "lower", "year"])
+
+def _jumps(ordered: pd.DataFrame) -> pd.DataFrame:
+    """The ratios (sorted by age, then year) with ``jump``: within its band but far from the
+    same age's ratio in every neighbouring cohort there is, counting enough people; and
+    ``neighbours``, those ratios as text."""
     same_age = ordered.groupby(["municipality", "sex", "lower"])["ratio"]
     previous, following = same_age.shift(1), same_age.shift(-1)
     large = (ordered["population"] >= COHORT_JUMP_MIN_PEOPLE) & (
@@ -881,13 +952,18 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     # cohort after a mistyped cell) does not make its correct neighbours look wrong.
     jump = large & (previous.notna() | following.notna()) & far_from(previous) & far_from(following)
     jump &= (ordered["ratio"] >= ordered["low"]) & (ordered["ratio"] <= ordered["high"])
-    ordered = ordered.assign(
+    return ordered.assign(
         jump=jump.to_numpy(),
         neighbours=[
             "・".join(f"{v:.2f}" for v in (p, f) if pd.notna(v))
             for p, f in zip(previous, following, strict=True)
         ],
     )
+
+
+def _after_flagged(ordered: pd.DataFrame) -> np.ndarray:
+    """Whether each ratio is the next one (five years on, five years older) of a ratio that is
+    flagged itself, as a jump or out of its band."""
     # A jump explained by the cell before it in the same cohort (which is the wrong one).
     flagged = ordered[
         ordered["jump"] | (ordered["ratio"] < ordered["low"]) | (ordered["ratio"] > ordered["high"])
@@ -907,8 +983,7 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
             ordered["municipality"], ordered["sex"], ordered["year"], ordered["lower"], strict=True
         )
     ]
-    ordered["jump"] = ordered["jump"] & ~np.array(follows, dtype=bool)
-    return ordered.sort_values(["municipality", "sex", "year", "lower"])
+    return np.array(follows, dtype=bool)
 
 
 def _sums(
@@ -916,6 +991,11 @@ def _sums(
 ) -> list[Finding]:
     """男 + 女 = 男女計 for every age group and total; age groups (and the file's own
     年齢不詳 rows, in any year) add up to 総数."""
+    return [*_sexes_sum_errors(frame, table), *_ages_sum_findings(frame, counts, table, unknown)]
+
+
+def _sexes_sum_errors(frame: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error for each of the first 30 男女計 counts that are not 男 + 女."""
     findings: list[Finding] = []
     keys = ["municipality", "year", "age_group"]
     both = frame[frame["sex"] == BOTH].set_index(keys)
@@ -941,6 +1021,16 @@ def _sums(
                     cell=cells[0],
                 )
             )
+    return findings
+
+
+def _ages_sum_findings(
+    frame: pd.DataFrame, counts: pd.DataFrame, table: Table, unknown: pd.DataFrame
+) -> list[Finding]:
+    """For each printed 総数 that is not the sum of its age groups: a note or error against the
+    file's 年齢不詳 row when it has one; else a warning when the first year's total exceeds
+    the sum (people of unknown age), an error otherwise."""
+    findings: list[Finding] = []
     first_year = int(frame["year"].min())
     summed = counts.groupby(["municipality", "year", "sex"])["population"].sum()
     totals = frame[frame["age_group"] == TOTAL].set_index(["municipality", "year", "sex"])
@@ -968,39 +1058,19 @@ def _sums(
                 )
             )
             continue
-        if year == first_year and gap > 0:
-            findings.append(
-                Finding(
-                    severity="warning",
-                    file=files[0],
-                    line=lines[0],
-                    column=columns[0],
-                    check="unknown-age-gap",
-                    params={
-                        "what": what,
-                        "parts": f"{parts:,.0f}",
-                        "total": f"{row['population']:,.0f}",
-                        "gap": f"{gap:,.0f}",
-                    },
-                    cell=cells[0],
-                )
+        params = {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}"}
+        gap_only = year == first_year and gap > 0
+        findings.append(
+            Finding(
+                severity="warning" if gap_only else "error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="unknown-age-gap" if gap_only else "ages-sum",
+                params={**params, "gap": f"{gap:,.0f}"} if gap_only else params,
+                cell=cells[0],
             )
-        else:
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=files[0],
-                    line=lines[0],
-                    column=columns[0],
-                    check="ages-sum",
-                    params={
-                        "what": what,
-                        "parts": f"{parts:,.0f}",
-                        "total": f"{row['population']:,.0f}",
-                    },
-                    cell=cells[0],
-                )
-            )
+        )
     return findings
 
 
