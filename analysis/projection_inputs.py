@@ -46,6 +46,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,7 +57,7 @@ import pandas as pd
 from analysis import vocabulary
 from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
 from analysis.cells import MUNICIPALITY, near_plan_name, parse_number
-from analysis.findings import Finding, raise_on_errors
+from analysis.findings import Finding, Severity, raise_on_errors
 from analysis.io import LINE, InputError, excel_cell, read_records
 from analysis.layouts import Field, normalise_header
 from analysis.paths import display_path
@@ -474,23 +475,42 @@ def check_settings(
     Raises DataError naming the row of each setting that cannot be used; returns a
     note for each row that is valid but has no effect (so that none goes unnoticed).
     """
+    raise_on_errors(_setting_errors(settings, years))
+    return _unused_settings(settings, municipalities)
+
+
+def _at_setting(
+    settings: Settings,
+    name: str,
+    area: str,
+    severity: Severity,
+    column: str,
+    check: str,
+    params: Mapping[str, object],
+) -> Finding:
+    """A finding at the row of setting ``name`` for ``area`` ('' for every area)."""
+    file, line, cell = settings.where(name, area)
+    return Finding(
+        severity=severity,
+        file=file,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
+
+
+def _setting_errors(settings: Settings, years: tuple[int, ...]) -> list[Finding]:
+    """An error per setting the data's years make unusable: a year that is not a projected
+    year (or a period's start), a TFR target year not after the base year, a settler target
+    without its year."""
     findings: list[Finding] = []
     projected = years[1:]
     shown = "、".join(str(y) for y in projected)
 
     def refuse(name: str, area: str, check: str, **params: object) -> None:
-        file, line, cell = settings.where(name, area)
-        findings.append(
-            Finding(
-                severity="error",
-                file=file,
-                line=line,
-                column="value",
-                check=check,
-                params=params,
-                cell=cell,
-            )
-        )
+        findings.append(_at_setting(settings, name, area, "error", "value", check, params))
 
     start = settings.year("assumptions_from")
     if start is not None and start not in years[:-1]:
@@ -534,40 +554,30 @@ def check_settings(
                 setting="settler_target_population",
                 other="settler_target_year",
             )
-    raise_on_errors(findings)
+    return findings
+
+
+def _unused_settings(settings: Settings, municipalities: tuple[str, ...]) -> list[Finding]:
+    """A note per valid setting that has no effect: a common TFR every municipality overrides,
+    a municipality's settler target year without its target population."""
     notes = []
     if ("tfr_base", "") in settings.values and all(
         ("tfr_base", m) in settings.values for m in municipalities
     ):
-        file, line, cell = settings.where("tfr_base", "")
+        reason = "すべての市町に個別の値があります"
+        params = {"setting": "tfr_base", "reason": reason}
         notes.append(
-            Finding(
-                severity="note",
-                file=file,
-                line=line,
-                column="municipality",
-                check="setting-unused",
-                params={"setting": "tfr_base", "reason": "すべての市町に個別の値があります"},
-                cell=cell,
-            )
+            _at_setting(settings, "tfr_base", "", "note", "municipality", "setting-unused", params)
         )
     targets = {area for (name, area) in settings.values if name == "settler_target_population"}
     for name, area in settings.values:
         if name == "settler_target_year" and area and area not in targets and "" not in targets:
-            file, line, cell = settings.where(name, area)
+            params = {
+                "setting": name,
+                "reason": f"{area} の settler_target_population がありません",
+            }
             notes.append(
-                Finding(
-                    severity="note",
-                    file=file,
-                    line=line,
-                    column="municipality",
-                    check="setting-unused",
-                    params={
-                        "setting": name,
-                        "reason": f"{area} の settler_target_population がありません",
-                    },
-                    cell=cell,
-                )
+                _at_setting(settings, name, area, "note", "municipality", "setting-unused", params)
             )
     return notes
 
@@ -659,66 +669,72 @@ def read_survival(
     """
     table = read_fields(path, SURVIVAL_FIELDS, (NOTE_FIELD,))
     file = table.attrs.get("where", display_path(path))
+    entries, last_rows, findings = _survival_entries(table, municipalities, years, groups)
+    findings += _destination_age_errors(table, last_rows, groups)
+    if not findings:
+        findings += _no_first_group_error(table, file, groups)
+    result = np.full((len(years) - 1, len(municipalities), 2, len(groups)), np.nan)
+    for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
+        result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value
+    missing = np.isnan(result[..., 1:])
+    if not findings and missing.any():
+        findings.append(_survival_missing_error(file, missing, municipalities, years, groups))
+    raise_on_errors(findings)
+    ratios: np.ndarray = np.where(np.isnan(result), 0.0, result)  # column 0 (0–4) is never used
+    return ratios
+
+
+_SurvivalEntry = tuple[int, int, int | None, int | None, int, int, float]
+"""(specificity, line, period k or None, municipality m or None, sex, target group, ratio)."""
+
+_LastRows = dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]]
+"""(area, period, sex, is the open group) → (ratio, row) of the two oldest groups' rows."""
+
+
+def _survival_cells(row: dict[str, Any]) -> tuple[str, str, str | None, str | None, str]:
+    """A survival row's municipality, period (``2020-2025`` with any dash), sex, starting
+    age group and ratio as written."""
+    area = _text(row.get("municipality"))
+    period = _text(row.get("period")).replace("～", "-").replace("〜", "-").replace("~", "-")
+    sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
+    return area, period, sex, age, _text(row.get("survival_ratio"))
+
+
+def _survival_entries(
+    table: pd.DataFrame, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
+) -> tuple[list[_SurvivalEntry], _LastRows, list[Finding]]:
+    """Every usable row as an entry (stored by the group produced, the least specific to be
+    filled first), the rows of the two oldest groups, and an error per unusable or repeated row."""
     ratio, bad = parse_number(table["survival_ratio"])
-    findings: list[Finding] = []
-    steps = len(years) - 1
     periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
+    known = "、".join(periods)
     periods |= {str(a): k for k, a in enumerate(years[:-1])}
     open_index = len(groups) - 1
-    # (specificity, line, k or None, m or None, sex, target group, value): filled least specific first.
-    entries: list[tuple[int, int, int | None, int | None, int, int, float]] = []
+    entries: list[_SurvivalEntry] = []
+    findings: list[Finding] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    last_rows: dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]] = {}
+    last_rows: _LastRows = {}
     for row, value, unreadable in zip(table.to_dict("records"), ratio, bad, strict=True):
-        line = int(row[LINE])
-        area = _text(row.get("municipality"))
-        period = _text(row.get("period")).replace("～", "-").replace("〜", "-").replace("~", "-")
-        sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
-        text = _text(row.get("survival_ratio"))
-        if area and area not in municipalities:
-            findings.append(_unknown_area(table, row, area, municipalities))
-            continue
-        if period and period not in periods:
-            findings.append(
-                _finding(
-                    table,
-                    row,
-                    "period",
-                    "unknown-period",
-                    value=period,
-                    known="、".join(list(periods)[:steps]),
-                )
-            )
-            continue
-        if sex not in SEXES:
-            findings.append(_finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex"))))
-            continue
-        if age not in groups:
-            findings.append(
-                _finding(
-                    table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
-                )
-            )
-            continue
-        if unreadable or pd.isna(value) or not 0 < value <= 1 or "," in text:
-            findings.append(
-                _finding(table, row, "survival_ratio", "not-a-survival-ratio", value=text)
-            )
+        cells = _survival_cells(row)
+        area, period, sex, age, _ = cells
+        problem = _survival_row_problem(
+            table,
+            row,
+            cells,
+            bool(unreadable) or pd.isna(value) or not 0 < value <= 1,
+            (municipalities, periods, known, groups),
+        )
+        if problem is not None or sex is None or age is None:
+            findings += [problem] if problem is not None else []
             continue
         key = (area, str(periods.get(period, "")), sex, age)
         if key in seen:
+            what = f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}"
             findings.append(
-                _finding(
-                    table,
-                    row,
-                    "survival_ratio",
-                    "duplicate",
-                    what=f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}",
-                    first=seen[key],
-                )
+                _finding(table, row, "survival_ratio", "duplicate", what=what, first=seen[key])
             )
             continue
-        seen[key] = line
+        seen[key] = int(row[LINE])
         start = groups.index(age)
         if start in (open_index - 1, open_index):
             last_rows[(key[0], key[1], key[2], start == open_index)] = (float(value), row)
@@ -728,7 +744,44 @@ def read_survival(
         k = periods[period] if period else None
         m = municipalities.index(area) if area else None
         specificity = (k is not None) + 2 * (m is not None)
-        entries.append((specificity, line, k, m, SEXES.index(sex), target, float(value)))
+        entries.append((specificity, int(row[LINE]), k, m, SEXES.index(sex), target, float(value)))
+    return entries, last_rows, findings
+
+
+def _survival_row_problem(
+    table: pd.DataFrame,
+    row: dict[str, Any],
+    cells: tuple[str, str, str | None, str | None, str],
+    out_of_range: bool,
+    known: tuple[list[str], dict[str, int], str, tuple[str, ...]],
+) -> Finding | None:
+    """The error of a survival row whose municipality, period, sex, age group or ratio
+    cannot be used (the first one met), or None; ``known`` is (municipalities, periods, the
+    periods as shown, groups)."""
+    area, period, sex, age, text = cells
+    municipalities, periods, shown, groups = known
+    if area and area not in municipalities:
+        return _unknown_area(table, row, area, municipalities)
+    if period and period not in periods:
+        return _finding(table, row, "period", "unknown-period", value=period, known=shown)
+    if sex not in SEXES:
+        return _finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex")))
+    if age not in groups:
+        return _finding(
+            table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
+        )
+    if out_of_range or "," in text:
+        return _finding(table, row, "survival_ratio", "not-a-survival-ratio", value=text)
+    return None
+
+
+def _destination_age_errors(
+    table: pd.DataFrame, last_rows: _LastRows, groups: tuple[str, ...]
+) -> list[Finding]:
+    """An error per row of the group below the open one whose ratio is far from the open
+    group's: the file is labelled by destination age."""
+    open_index = len(groups) - 1
+    findings = []
     for (area, period_key, sex, is_open), (value, row) in last_rows.items():
         other = last_rows.get((area, period_key, sex, True))
         if is_open or other is None or abs(value - other[0]) <= SURVIVAL_TOP_TOLERANCE * other[0]:
@@ -746,42 +799,46 @@ def read_survival(
                 open_value=f"{other[0]:g}",
             )
         )
-    if not findings and not any(
-        parse_age(r.get("age_group")) == groups[0] for r in table.to_dict("records")
-    ):
-        findings.append(
-            Finding(
-                severity="error",
-                file=file,
-                line=None,
-                column="age_group",
-                check="survival-no-first-group",
-                params={
-                    "first": AGE_LABELS.get(groups[0], groups[0]),
-                    "second": AGE_LABELS.get(groups[1], groups[1]),
-                },
-            )
+    return findings
+
+
+def _no_first_group_error(table: pd.DataFrame, file: str, groups: tuple[str, ...]) -> list[Finding]:
+    """An error when no row starts from the first group (0–4): the file is labelled by
+    destination age."""
+    if any(parse_age(r.get("age_group")) == groups[0] for r in table.to_dict("records")):
+        return []
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="age_group",
+            check="survival-no-first-group",
+            params={
+                "first": AGE_LABELS.get(groups[0], groups[0]),
+                "second": AGE_LABELS.get(groups[1], groups[1]),
+            },
         )
-    result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
-    for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
-        result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value
-    missing = np.isnan(result[..., 1:])
-    if not findings and missing.any():
-        k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
-        findings.append(
-            Finding(
-                severity="error",
-                file=file,
-                line=None,
-                column="-",
-                check="survival-missing",
-                params={
-                    "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
-                    f"{'男女'[s]} {groups[a]}",
-                    "count": int(missing.sum()),
-                },
-            )
-        )
-    raise_on_errors(findings)
-    ratios: np.ndarray = np.where(np.isnan(result), 0.0, result)  # column 0 (0–4) is never used
-    return ratios
+    ]
+
+
+def _survival_missing_error(
+    file: str,
+    missing: np.ndarray,
+    municipalities: list[str],
+    years: tuple[int, ...],
+    groups: tuple[str, ...],
+) -> Finding:
+    """The error naming the first of the ratios no row gives, and how many there are."""
+    k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
+    return Finding(
+        severity="error",
+        file=file,
+        line=None,
+        column="-",
+        check="survival-missing",
+        params={
+            "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 {'男女'[s]} {groups[a]}",
+            "count": int(missing.sum()),
+        },
+    )
