@@ -211,6 +211,49 @@ def council_findings(findings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _population_table(frame: pd.DataFrame, editions: list[Edition]) -> pd.DataFrame:
+    """The counts (人) of every edition with its label, how each was derived and corrected."""
+    labels = {e.edition: e.label for e in editions}
+    long = frame.assign(
+        edition_label=frame["edition"].map(labels),
+        corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
+    )
+    return long[
+        [
+            "edition",
+            "edition_label",
+            "municipality",
+            "year",
+            "age_group",
+            "population",
+            "derived",
+            "derivation",
+            "corrected",
+        ]
+    ]
+
+
+def _change_table(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Each series' change (人, %) and index from ``base_year``."""
+    # A series that does not reach back to the base year has no change from it.
+    has_base = frame.groupby(cohort.SERIES)["year"].transform(lambda y: (y == base_year).any())
+    change = cohort.change_from_base(frame[has_base.astype(bool)], base_year)
+    return change[
+        [
+            "edition",
+            "municipality",
+            "year",
+            "age_group",
+            "population",
+            "base_population",
+            "change",
+            "change_rate_pct",
+            "index",
+            "derived",
+        ]
+    ]
+
+
 def build_tables(
     data: PopulationData,
     *,
@@ -222,15 +265,7 @@ def build_tables(
     projection = current_edition(data, "projection").edition
     vision = current_edition(data, "vision").edition
     frame = analysis_frame(data, [base_year, target_year], method)
-    labels = {e.edition: e.label for e in data.editions}
-    long = frame.assign(
-        edition_label=frame["edition"].map(labels),
-        corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
-    )
     structure = cohort.age_structure(frame)
-    # A series that does not reach back to the base year has no change from it.
-    has_base = frame.groupby(cohort.SERIES)["year"].transform(lambda y: (y == base_year).any())
-    change = cohort.change_from_base(frame[has_base.astype(bool)], base_year)
     comparison = pd.concat(
         [
             comparison_table(frame, projection, vision, m)
@@ -241,34 +276,9 @@ def build_tables(
     )
     findings = findings_frame(data.findings)
     return {
-        "population": long[
-            [
-                "edition",
-                "edition_label",
-                "municipality",
-                "year",
-                "age_group",
-                "population",
-                "derived",
-                "derivation",
-                "corrected",
-            ]
-        ],
+        "population": _population_table(frame, data.editions),
         "age_structure": structure,
-        "change": change[
-            [
-                "edition",
-                "municipality",
-                "year",
-                "age_group",
-                "population",
-                "base_population",
-                "change",
-                "change_rate_pct",
-                "index",
-                "derived",
-            ]
-        ],
+        "change": _change_table(frame, base_year),
         "comparison": comparison,
         "targets": target_table(frame, facts(), vision),
         "findings": findings,
