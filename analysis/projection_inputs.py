@@ -669,7 +669,9 @@ def read_survival(
     """
     table = read_fields(path, SURVIVAL_FIELDS, (NOTE_FIELD,))
     file = table.attrs.get("where", display_path(path))
-    entries, last_rows, findings = _survival_entries(table, municipalities, years, groups)
+    entries, last_rows, findings = _survival_entries(
+        table, _SurvivalAxes.of(municipalities, years, groups)
+    )
     findings += _destination_age_errors(table, last_rows, groups)
     if not findings:
         findings += _no_first_group_error(table, file, groups)
@@ -691,6 +693,26 @@ _LastRows = dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]]
 """(area, period, sex, is the open group) → (ratio, row) of the two oldest groups' rows."""
 
 
+@dataclass(frozen=True)
+class _SurvivalAxes:
+    """What a survival row may name: the municipalities, the periods (``2020-2025`` or the
+    first year ``2020`` → period index), the periods as a message lists them, the groups."""
+
+    municipalities: list[str]
+    periods: dict[str, int]
+    shown: str
+    groups: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
+    ) -> _SurvivalAxes:
+        periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
+        shown = "、".join(periods)
+        periods |= {str(a): k for k, a in enumerate(years[:-1])}
+        return cls(municipalities, periods, shown, groups)
+
+
 def _survival_cells(row: dict[str, Any]) -> tuple[str, str, str | None, str | None, str]:
     """A survival row's municipality, period (``2020-2025`` with any dash), sex, starting
     age group and ratio as written."""
@@ -701,14 +723,12 @@ def _survival_cells(row: dict[str, Any]) -> tuple[str, str, str | None, str | No
 
 
 def _survival_entries(
-    table: pd.DataFrame, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
+    table: pd.DataFrame, axes: _SurvivalAxes
 ) -> tuple[list[_SurvivalEntry], _LastRows, list[Finding]]:
     """Every usable row as an entry (stored by the group produced, the least specific to be
     filled first), the rows of the two oldest groups, and an error per unusable or repeated row."""
     ratio, bad = parse_number(table["survival_ratio"])
-    periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
-    known = "、".join(periods)
-    periods |= {str(a): k for k, a in enumerate(years[:-1])}
+    municipalities, periods, groups = axes.municipalities, axes.periods, axes.groups
     open_index = len(groups) - 1
     entries: list[_SurvivalEntry] = []
     findings: list[Finding] = []
@@ -717,13 +737,8 @@ def _survival_entries(
     for row, value, unreadable in zip(table.to_dict("records"), ratio, bad, strict=True):
         cells = _survival_cells(row)
         area, period, sex, age, _ = cells
-        problem = _survival_row_problem(
-            table,
-            row,
-            cells,
-            bool(unreadable) or pd.isna(value) or not 0 < value <= 1,
-            (municipalities, periods, known, groups),
-        )
+        usable_ratio = not (bool(unreadable) or pd.isna(value) or not 0 < value <= 1)
+        problem = _survival_row_problem(table, row, cells, usable_ratio, axes)
         if problem is not None or sex is None or age is None:
             findings += [problem] if problem is not None else []
             continue
@@ -752,25 +767,24 @@ def _survival_row_problem(
     table: pd.DataFrame,
     row: dict[str, Any],
     cells: tuple[str, str, str | None, str | None, str],
-    out_of_range: bool,
-    known: tuple[list[str], dict[str, int], str, tuple[str, ...]],
+    usable_ratio: bool,
+    axes: _SurvivalAxes,
 ) -> Finding | None:
     """The error of a survival row whose municipality, period, sex, age group or ratio
-    cannot be used (the first one met), or None; ``known`` is (municipalities, periods, the
-    periods as shown, groups)."""
+    (``usable_ratio``: a number above 0 and at most 1) cannot be used, the first one met;
+    or None."""
     area, period, sex, age, text = cells
-    municipalities, periods, shown, groups = known
-    if area and area not in municipalities:
-        return _unknown_area(table, row, area, municipalities)
-    if period and period not in periods:
-        return _finding(table, row, "period", "unknown-period", value=period, known=shown)
+    if area and area not in axes.municipalities:
+        return _unknown_area(table, row, area, axes.municipalities)
+    if period and period not in axes.periods:
+        return _finding(table, row, "period", "unknown-period", value=period, known=axes.shown)
     if sex not in SEXES:
         return _finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex")))
-    if age not in groups:
+    if age not in axes.groups:
         return _finding(
             table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
         )
-    if out_of_range or "," in text:
+    if not usable_ratio or "," in text:
         return _finding(table, row, "survival_ratio", "not-a-survival-ratio", value=text)
     return None
 
