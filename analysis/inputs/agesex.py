@@ -25,6 +25,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,10 +64,24 @@ SEX_LABELS = {"male": "男", "female": "女", BOTH: "男女計"}
 UNKNOWN_AGE = "unknown"
 
 _SEX_ALIASES = {
-    "男": "male", "男性": "male", "male": "male", "m": "male", "男子": "male",
-    "女": "female", "女性": "female", "female": "female", "f": "female", "女子": "female",
-    "男女計": BOTH, "総数": BOTH, "計": BOTH, "男女": BOTH, "合計": BOTH, "both": BOTH, "total": BOTH,
-}  # fmt: skip
+    "男": "male",
+    "男性": "male",
+    "male": "male",
+    "m": "male",
+    "男子": "male",
+    "女": "female",
+    "女性": "female",
+    "female": "female",
+    "f": "female",
+    "女子": "female",
+    "男女計": BOTH,
+    "総数": BOTH,
+    "計": BOTH,
+    "男女": BOTH,
+    "合計": BOTH,
+    "both": BOTH,
+    "total": BOTH,
+}
 _RANGE = re.compile(r"^(\d{1,3})歳?[~\-〜－](\d{1,3})歳?$")
 _OPEN = re.compile(r"^(\d{1,3})歳?(?:~|〜|以上|\+|-|－)$")
 _TOTALS = {"総数", "合計", "計", "総人口", "total", "all"}
@@ -296,61 +311,108 @@ def read_published(
         if municipality is None:
             near = _near_sheet_name(sheet, header, registry)
             if near:  # 「一関」: refused as a probable typo, never left out as a sheet elsewhere
-                findings.append(Finding("error", sheet.where, None, "-", "near-municipality",
-                                        {"value": near[0], "name": near[1], "rows": "", "rows_en": ""}))  # fmt: skip
-                continue
-            left_out.append(name)
+                findings.append(_near_sheet_error(sheet, near))
+            else:
+                left_out.append(name)
             continue
         untitled = [b for b in blocks if not b.sex]
         if untitled:
-            column = min(untitled[0].years)
-            findings.append(
-                Finding("error", sheet.where, sheet.lines[header], "-", "untitled-blocks",
-                        {"count": len(blocks)}, excel_cell(column, sheet.lines[header]))
-            )  # fmt: skip
+            findings.append(_untitled_error(sheet, header, len(blocks), min(untitled[0].years)))
             continue
         found.append(municipality)
-        sheet_id = len(used)
+        parts.append(_sheet_frame(sheet, blocks, municipality, sheet_id=len(used)))
         used.append(sheet)
-        labels: dict[int, str] = {}
-        records = []
-        for block in blocks:
-            for column, year in block.years.items():
-                labels[column] = f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
-            body = slice(block.header + 1, block.end)
-            for row, line in zip(sheet.rows[body], sheet.lines[body], strict=True):
-                label = row[block.label_column] if block.label_column < len(row) else None
-                if label is None:
-                    continue
-                if any(simplify(label).startswith(simplify(p)) for p in _REPEATED):
-                    break  # （再掲） rows repeat broad groups: not read
-                if parse_age(label) is None:
-                    continue
-                for column, year in block.years.items():
-                    value = row[column] if column < len(row) else None
-                    records.append(
-                        (line, municipality, str(year), block.sex, label, value,
-                         block.label_column, column)
-                    )  # fmt: skip
-        frame = pd.DataFrame(
-            records,
-            columns=[LINE, "municipality", "year", "sex", "age_group", "population",
-                     "_col_age_group", "_col_population"],
-        )  # fmt: skip
-        for name in ("municipality", "year", "sex", "age_group", "population"):
-            frame[name] = frame[name].astype("string")
-        frame["_sheet"] = sheet_id
-        frame["code"] = pd.array([None] * len(frame), dtype="string")
-        frame["_col_year"] = frame["_col_population"]
-        for name in ("municipality", "sex", "code"):
-            frame[f"_col_{name}"] = -1
-        parts.append(frame)
-        headers.append(labels)
+        headers.append(
+            {
+                column: f"{SEX_LABELS.get(block.sex, block.sex)} {year}"
+                for block in blocks
+                for column, year in block.years.items()
+            }
+        )
     if not parts and not left_out and not findings:
         return None
     frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     labels_by_field = {f.name: f.label for f in AGE_SEX_LAYOUT.fields}
     return Table(frame, file, used, headers, labels_by_field, findings), left_out, found
+
+
+def _near_sheet_error(sheet: Sheet, near: tuple[str, str]) -> Finding:
+    """The error for a sheet naming a plan municipality slightly wrong: (what it says, the name)."""
+    return Finding(
+        severity="error",
+        file=sheet.where,
+        line=None,
+        column="-",
+        check="near-municipality",
+        params={"value": near[0], "name": near[1], "rows": "", "rows_en": ""},
+    )
+
+
+def _untitled_error(sheet: Sheet, header: int, blocks: int, column: int) -> Finding:
+    """The error for a sheet whose ``blocks`` side-by-side blocks are not all titled 男女計/男/女;
+    ``column`` is the first year column of the first untitled block."""
+    return Finding(
+        severity="error",
+        file=sheet.where,
+        line=sheet.lines[header],
+        column="-",
+        check="untitled-blocks",
+        params={"count": blocks},
+        cell=excel_cell(column, sheet.lines[header]),
+    )
+
+
+def _block_records(
+    sheet: Sheet, block: _Block, municipality: str
+) -> list[tuple[int, str, str, str, str, str | None, int, int]]:
+    """One record per age row and year column of a block: (line, municipality, year, sex,
+    age label, cell value, label column, value column); rows that name no age are skipped and
+    the （再掲） rows end the block."""
+    records = []
+    body = slice(block.header + 1, block.end)
+    for row, line in zip(sheet.rows[body], sheet.lines[body], strict=True):
+        label = row[block.label_column] if block.label_column < len(row) else None
+        if label is None:
+            continue
+        if any(simplify(label).startswith(simplify(p)) for p in _REPEATED):
+            break  # （再掲） rows repeat broad groups: not read
+        if parse_age(label) is None:
+            continue
+        for column, year in block.years.items():
+            value = row[column] if column < len(row) else None
+            records.append(
+                (line, municipality, str(year), block.sex, label, value, block.label_column, column)
+            )
+    return records
+
+
+def _sheet_frame(
+    sheet: Sheet, blocks: list[_Block], municipality: str, *, sheet_id: int
+) -> pd.DataFrame:
+    """A published sheet's blocks as the long layout's raw rows (text cells, with the columns
+    each value came from), tagged as the table's sheet ``sheet_id``."""
+    records = [record for block in blocks for record in _block_records(sheet, block, municipality)]
+    frame = pd.DataFrame(
+        records,
+        columns=[
+            LINE,
+            "municipality",
+            "year",
+            "sex",
+            "age_group",
+            "population",
+            "_col_age_group",
+            "_col_population",
+        ],
+    )
+    for name in ("municipality", "year", "sex", "age_group", "population"):
+        frame[name] = frame[name].astype("string")
+    frame["_sheet"] = sheet_id
+    frame["code"] = pd.array([None] * len(frame), dtype="string")
+    frame["_col_year"] = frame["_col_population"]
+    for name in ("municipality", "sex", "code"):
+        frame[f"_col_{name}"] = -1
+    return frame
 
 
 # ---------------------------------------------------------------- checking
@@ -387,9 +449,15 @@ def load(
         table, left_out, _ = published
         if left_out:
             notes.append(
-                Finding("note", file, None, "-", "sheets-left-out",
-                        {"count": len(left_out), "examples": examples(left_out, 3)})
-            )  # fmt: skip
+                Finding(
+                    severity="note",
+                    file=file,
+                    line=None,
+                    column="-",
+                    check="sheets-left-out",
+                    params={"count": len(left_out), "examples": examples(left_out, 3)},
+                )
+            )
     else:
         table = read_table(path, AGE_SEX_LAYOUT, sheets)
     return check(table, edition=edition, registry=registry, notes=notes)
@@ -423,13 +491,9 @@ def check(
         columns=["edition", "municipality", "year", "sex", "age_group", "population"]
     )
     if raw.empty:
-        if not any(f.check == "sheets-left-out" for f in findings):
-            findings.append(Finding("error", table.where(), None, "-", "empty-file"))
-        known = "、".join(registry.names)
-        findings.append(
-            Finding("error", table.file, None, "-", "no-plan-municipality", {"known": known})
+        return AgeSexLoaded(
+            empty, empty, (), [*findings, *_nothing_read(table, registry, findings)]
         )
-        return AgeSexLoaded(empty, empty, (), findings)
     municipality, outside = plan_municipalities(raw, registry)
     near = near_name_errors(table, "municipality", raw["municipality"], outside, registry.names)
     if near:
@@ -443,98 +507,22 @@ def check(
         locate = table.locate(column)
         return lambda positions: locate(kept[positions])
 
-    missing_plan = [m for m in registry.names if m not in set(municipality)]
-    if missing_plan:
-        codes = {name: code for code, name in registry.codes.items()}
-        findings.append(
-            Finding("error", table.file, None, "-", "municipality-missing",
-                    {"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)})
-        )  # fmt: skip
-    sex = rows["sex"].map(parse_sex, na_action="ignore")
-    age = rows["age_group"].map(parse_age, na_action="ignore")
-    year, bad_year = parse_number(rows["year"])
-    population, bad_population = parse_number(rows["population"])
-    low, high = YEAR_RANGE
-    checks = (
-        ("sex", rows["sex"].notna() & sex.isna(), rows["sex"], "unknown-sex"),
-        ("age_group", rows["age_group"].notna() & age.isna(), rows["age_group"], "unknown-age-class"),
-        ("year", bad_year, rows["year"], "not-a-year"),
-        ("year", year.notna() & ((year < low) | (year > high) | (year % 1 != 0)), year, "year-range-simple"),
-        ("population", bad_population, rows["population"], "not-people"),
-        ("population", population < 0, population, "negative-population"),
-        ("population", population.notna() & (population % 1 != 0), population, "fractional-people"),
-    )  # fmt: skip
-    for column, flagged, values, check_code in checks:
-        params = (
-            (lambda v: {"year": v, "low": low, "high": high})
-            if check_code == "year-range-simple"
-            else (lambda v: {"value": v})
-        )
-        findings += cell_errors(at(column), flagged, values, check_code, params)
-    for column in ("sex", "age_group", "year", "population"):
-        findings += cell_errors(
-            at(column), rows[column].isna(), rows[column], "missing-value", lambda _: {}
-        )
-    frame = pd.DataFrame(
-        {
-            "edition": edition,
-            "municipality": municipality,
-            "year": year,
-            "sex": sex,
-            "age_group": age,
-            "population": population,
-            "position": kept,  # the row in the table read, for naming cells
-        }
+    findings += _missing_plan_error(municipality, registry, table.file)
+    parsed, cell_findings = _parse_cells(rows, at)
+    findings += cell_findings
+    frame = _usable_counts(
+        pd.DataFrame({"edition": edition, "municipality": municipality, **parsed, "position": kept})
     )
-    frame = frame.dropna(subset=["municipality", "year", "sex", "age_group", "population"])
-    frame = frame[
-        (frame["population"] >= 0) & (frame["population"] % 1 == 0) & (frame["year"] % 1 == 0)
-    ]
-    frame = frame.assign(year=frame["year"].astype("int64"))
-    keys = ["municipality", "year", "sex", "age_group"]
-    duplicated = frame.duplicated(keys, keep="first")
-    if duplicated.any():
-        locate = table.locate("population")
-        first_position = frame.drop_duplicates(keys).set_index(keys)["position"]
-        for row in frame[duplicated].head(50).itertuples():
-            files, lines, columns, cells = locate(np.array([row.position]))
-            key = (row.municipality, row.year, row.sex, row.age_group)
-            first_files, first_lines, _, _ = locate(np.array([first_position.loc[key]]))
-            # The first row's line, with its sheet when that is another one.
-            first = (
-                first_lines[0] if first_files[0] == files[0]
-                else f"{first_files[0]} の {first_lines[0]}"
-            )  # fmt: skip
-            age = {TOTAL: "総数", UNKNOWN_AGE: "年齢不詳"}.get(row.age_group) or AGE_LABELS.get(
-                row.age_group, row.age_group
-            )
-            what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {age}"
-            findings.append(
-                Finding("error", files[0], lines[0], columns[0], "duplicate",
-                        {"what": what, "first": first}, cells[0])
-            )  # fmt: skip
-        frame = frame[~duplicated]
+    frame, duplicates = _drop_duplicates(frame, table)
+    findings += duplicates
     if errors_in(findings):
         return AgeSexLoaded(empty, empty, (), findings)
 
     counts = frame[frame["sex"].isin(SEXES) & ~frame["age_group"].isin([TOTAL, UNKNOWN_AGE])]
     totals = frame[frame["age_group"] == TOTAL]
-    opens = sorted({g for g in counts["age_group"] if g.endswith("+")})
-    groups: tuple[str, ...] = ()
-    if len(opens) != 1:
-        findings.append(
-            Finding("error", table.file, None, "-", "open-group",
-                    {"found": "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"})
-        )  # fmt: skip
-    else:
-        groups = standard_groups(opens[0])
-        extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
-        if extra:
-            findings.append(
-                Finding("error", table.file, None, "-", "age-beyond-open",
-                        {"groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
-                         "open": AGE_LABELS.get(opens[0], opens[0])})
-            )  # fmt: skip
+    groups, group_findings = _age_groups(counts, table.file)
+    findings += group_findings
+    if groups:
         findings += _completeness(counts, groups, table.file)
         findings += _years_and_births(counts, table.file)
     if errors_in(findings):
@@ -550,6 +538,175 @@ def check(
         findings,
         unknown[["municipality", "year", "sex", "population"]].reset_index(drop=True),
     )
+
+
+def _nothing_read(table: Table, registry: Municipalities, findings: list[Finding]) -> list[Finding]:
+    """The errors for a table without a row: an empty file (unless sheets were left out,
+    which already says why) and no plan municipality."""
+    errors = []
+    if not any(f.check == "sheets-left-out" for f in findings):
+        errors.append(
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
+        )
+    errors.append(
+        Finding(
+            severity="error",
+            file=table.file,
+            line=None,
+            column="-",
+            check="no-plan-municipality",
+            params={"known": "、".join(registry.names)},
+        )
+    )
+    return errors
+
+
+def _missing_plan_error(
+    municipality: np.ndarray, registry: Municipalities, file: str
+) -> list[Finding]:
+    """An error naming (with their codes) the plan municipalities the table has no row for."""
+    missing_plan = [m for m in registry.names if m not in set(municipality)]
+    if not missing_plan:
+        return []
+    codes = {name: code for code, name in registry.codes.items()}
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="municipality-missing",
+            params={"missing": "、".join(f"{m}（{codes.get(m, '')}）" for m in missing_plan)},
+        )
+    ]
+
+
+def _parse_cells(
+    rows: pd.DataFrame, at: Callable[[str], Locator]
+) -> tuple[dict[str, pd.Series], list[Finding]]:
+    """Each row's year, sex, age group and count (人) as read (NaN where unreadable), and an
+    error per unreadable, implausible or blank cell."""
+    sex = rows["sex"].map(parse_sex, na_action="ignore")
+    age = rows["age_group"].map(parse_age, na_action="ignore")
+    year, bad_year = parse_number(rows["year"])
+    population, bad_population = parse_number(rows["population"])
+    low, high = YEAR_RANGE
+    checks = (
+        ("sex", rows["sex"].notna() & sex.isna(), rows["sex"], "unknown-sex"),
+        (
+            "age_group",
+            rows["age_group"].notna() & age.isna(),
+            rows["age_group"],
+            "unknown-age-class",
+        ),
+        ("year", bad_year, rows["year"], "not-a-year"),
+        (
+            "year",
+            year.notna() & ((year < low) | (year > high) | (year % 1 != 0)),
+            year,
+            "year-range-simple",
+        ),
+        ("population", bad_population, rows["population"], "not-people"),
+        ("population", population < 0, population, "negative-population"),
+        ("population", population.notna() & (population % 1 != 0), population, "fractional-people"),
+    )
+    findings: list[Finding] = []
+    for column, flagged, values, check_code in checks:
+        params = (
+            (lambda v: {"year": v, "low": low, "high": high})
+            if check_code == "year-range-simple"
+            else (lambda v: {"value": v})
+        )
+        findings += cell_errors(at(column), flagged, values, check_code, params)
+    for column in ("sex", "age_group", "year", "population"):
+        findings += cell_errors(
+            at(column), rows[column].isna(), rows[column], "missing-value", lambda _: {}
+        )
+    parsed = {"year": year, "sex": sex, "age_group": age, "population": population}
+    return parsed, findings
+
+
+def _usable_counts(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with every key and a count that is a whole number of people ≥ 0, in a
+    whole year (as int)."""
+    frame = frame.dropna(subset=["municipality", "year", "sex", "age_group", "population"])
+    frame = frame[
+        (frame["population"] >= 0) & (frame["population"] % 1 == 0) & (frame["year"] % 1 == 0)
+    ]
+    return frame.assign(year=frame["year"].astype("int64"))
+
+
+def _drop_duplicates(frame: pd.DataFrame, table: Table) -> tuple[pd.DataFrame, list[Finding]]:
+    """The counts without rows repeating an earlier row's municipality, year, sex and age, and
+    an error for each of the first 50 repeats naming the line (and sheet) it repeats."""
+    keys = ["municipality", "year", "sex", "age_group"]
+    duplicated = frame.duplicated(keys, keep="first")
+    if not duplicated.any():
+        return frame, []
+    locate = table.locate("population")
+    first_position = frame.drop_duplicates(keys).set_index(keys)["position"]
+    findings = []
+    for row in frame[duplicated].head(50).itertuples():
+        files, lines, columns, cells = locate(np.array([row.position]))
+        key = (row.municipality, row.year, row.sex, row.age_group)
+        first_files, first_lines, _, _ = locate(np.array([first_position.loc[key]]))
+        # The first row's line, with its sheet when that is another one.
+        first = (
+            first_lines[0]
+            if first_files[0] == files[0]
+            else f"{first_files[0]} の {first_lines[0]}"
+        )
+        age = {TOTAL: "総数", UNKNOWN_AGE: "年齢不詳"}.get(row.age_group) or AGE_LABELS.get(
+            row.age_group, row.age_group
+        )
+        what = f"{row.municipality} {row.year}年 {SEX_LABELS[row.sex]} {age}"
+        findings.append(
+            Finding(
+                severity="error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="duplicate",
+                params={"what": what, "first": first},
+                cell=cells[0],
+            )
+        )
+    return frame[~duplicated], findings
+
+
+def _age_groups(counts: pd.DataFrame, file: str) -> tuple[tuple[str, ...], list[Finding]]:
+    """The standard five-year groups up to the file's one open group (``85+``), and an error
+    when there is no single open group or a group lies beyond it; () with an error."""
+    opens = sorted({g for g in counts["age_group"] if g.endswith("+")})
+    if len(opens) != 1:
+        found = "、".join(AGE_LABELS.get(g, g) for g in opens) or "なし"
+        return (), [
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="-",
+                check="open-group",
+                params={"found": found},
+            )
+        ]
+    groups = standard_groups(opens[0])
+    extra = sorted(set(counts["age_group"]) - set(groups), key=age_lower)
+    if not extra:
+        return groups, []
+    return groups, [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="age-beyond-open",
+            params={
+                "groups": "、".join(AGE_LABELS.get(g, g) for g in extra),
+                "open": AGE_LABELS.get(opens[0], opens[0]),
+            },
+        )
+    ]
 
 
 def order(frame: pd.DataFrame, groups: tuple[str, ...]) -> pd.DataFrame:
@@ -572,9 +729,15 @@ def _completeness(counts: pd.DataFrame, groups: tuple[str, ...], file: str) -> l
         return []
     named = [f"{m} {y}年 {SEX_LABELS[s]} {AGE_LABELS.get(a, a)}" for m, y, s, a in missing.tolist()]
     return [
-        Finding("error", file, None, "-", "missing-rows-agesex",
-                {"count": len(named), "examples": examples(named)})
-    ]  # fmt: skip
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="-",
+            check="missing-rows-agesex",
+            params={"count": len(named), "examples": examples(named)},
+        )
+    ]
 
 
 STEP_YEARS = 5
@@ -621,26 +784,58 @@ def _years_and_births(counts: pd.DataFrame, file: str) -> list[Finding]:
     years = sorted(int(y) for y in pd.unique(counts["year"]))
     shown = "、".join(map(str, years))
     if len(years) < 2:
-        return [Finding("error", file, None, "year", "agesex-years",
-                        {"years": shown, "reason": "推計には2つ以上の年が必要です"})]  # fmt: skip
+        return [
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="year",
+                check="agesex-years",
+                params={"years": shown, "reason": "推計には2つ以上の年が必要です"},
+            )
+        ]
     steps = {b - a for a, b in itertools.pairwise(years)}
     if steps != {STEP_YEARS}:
-        return [Finding("error", file, None, "year", "agesex-years",
-                        {"years": shown, "reason": f"年は基準年 {years[0]}年から5年ごとに必要です"})]  # fmt: skip
+        return [
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="year",
+                check="agesex-years",
+                params={"years": shown, "reason": f"年は基準年 {years[0]}年から5年ごとに必要です"},
+            )
+        ]
     findings: list[Finding] = []
     totals = counts.groupby(["municipality", "year"])["population"].sum()
     empty = sorted({m for (m, _), total in totals.items() if total == 0})
     for municipality in empty:
         zero_years = [str(y) for (m, y), t in totals.items() if m == municipality and t == 0]
-        findings.append(Finding("error", file, None, "population", "zero-municipality",
-                                {"municipality": municipality, "years": "、".join(zero_years)}))  # fmt: skip
+        findings.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="population",
+                check="zero-municipality",
+                params={"municipality": municipality, "years": "、".join(zero_years)},
+            )
+        )
     lower = counts["age_group"].map(age_lower)
     women = counts[(counts["sex"] == "female") & (lower >= 15) & (lower < 50)]
     by_year = women.groupby(["municipality", "year"])["population"].sum()
     for (municipality, year), count in by_year.items():
         if count == 0 and year != years[0] and municipality not in empty:
-            findings.append(Finding("error", file, None, "population", "no-women",
-                                    {"municipality": municipality, "year": year}))  # fmt: skip
+            findings.append(
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=None,
+                    column="population",
+                    check="no-women",
+                    params={"municipality": municipality, "year": year},
+                )
+            )
     return findings
 
 
@@ -661,18 +856,37 @@ def _cohort_ratios(counts: pd.DataFrame, table: Table) -> list[Finding]:
             f"{lower - STEP_YEARS}歳以上" if row.open else f"{lower - STEP_YEARS}～{lower - 1}歳"
         )
         what = f"{row.municipality} {SEX_LABELS[str(row.sex)]} {AGE_LABELS.get(str(row.age_group), row.age_group)}"
-        common = {"what": what, "year": int(row.year), "before": before,
-                  "earlier": int(row.year) - STEP_YEARS, "ratio": f"{row.ratio:.2f}"}  # fmt: skip
+        common = {
+            "what": what,
+            "year": int(row.year),
+            "before": before,
+            "earlier": int(row.year) - STEP_YEARS,
+            "ratio": f"{row.ratio:.2f}",
+        }
         if out_of_band:
             findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "cohort-ratio",
-                        {**common, "low": row.low, "high": row.high}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="warning",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="cohort-ratio",
+                    params={**common, "low": row.low, "high": row.high},
+                    cell=cells[0],
+                )
+            )
         else:
             findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "cohort-jump",
-                        {**common, "neighbours": row.neighbours}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="warning",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="cohort-jump",
+                    params={**common, "neighbours": row.neighbours},
+                    cell=cells[0],
+                )
+            )
     return findings
 
 
@@ -684,6 +898,15 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     A wrong cell also makes the ratio of its own cohort five years later look wrong; that
     one is not reported as a jump when the cell before it already is.
     """
+    ordered = _jumps(_ratios(counts).sort_values(["municipality", "sex", "lower", "year"]))
+    ordered["jump"] = ordered["jump"] & ~_after_flagged(ordered)
+    return ordered.sort_values(["municipality", "sex", "year", "lower"])
+
+
+def _ratios(counts: pd.DataFrame) -> pd.DataFrame:
+    """The counts with their cohort ratio (``ratio``, from ``population_before`` 人 five years
+    earlier), their band (``low``, ``high``), ``lower`` (the group's first age) and ``open``;
+    cells without people five years before are left out."""
     keys = ["municipality", "sex", "year", "lower"]
     frame = counts.assign(lower=counts["age_group"].map(age_lower).astype("int64"))
     frame = frame.assign(open=frame["age_group"].str.endswith("+"))
@@ -707,8 +930,13 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     ]
     joined["low"] = [b[0] for b in bands]
     joined["high"] = [b[1] for b in bands]
+    return joined
 
-    ordered = joined.sort_values(["municipality", "sex", "lower", "year"])
+
+def _jumps(ordered: pd.DataFrame) -> pd.DataFrame:
+    """The ratios (sorted by age, then year) with ``jump``: within its band but far from the
+    same age's ratio in every neighbouring cohort there is, counting enough people; and
+    ``neighbours``, those ratios as text."""
     same_age = ordered.groupby(["municipality", "sex", "lower"])["ratio"]
     previous, following = same_age.shift(1), same_age.shift(-1)
     large = (ordered["population"] >= COHORT_JUMP_MIN_PEOPLE) & (
@@ -724,29 +952,38 @@ def cohort_ratios(counts: pd.DataFrame) -> pd.DataFrame:
     # cohort after a mistyped cell) does not make its correct neighbours look wrong.
     jump = large & (previous.notna() | following.notna()) & far_from(previous) & far_from(following)
     jump &= (ordered["ratio"] >= ordered["low"]) & (ordered["ratio"] <= ordered["high"])
-    ordered = ordered.assign(
+    return ordered.assign(
         jump=jump.to_numpy(),
         neighbours=[
             "・".join(f"{v:.2f}" for v in (p, f) if pd.notna(v))
             for p, f in zip(previous, following, strict=True)
         ],
     )
+
+
+def _after_flagged(ordered: pd.DataFrame) -> np.ndarray:
+    """Whether each ratio is the next one (five years on, five years older) of a ratio that is
+    flagged itself, as a jump or out of its band."""
     # A jump explained by the cell before it in the same cohort (which is the wrong one).
     flagged = ordered[
         ordered["jump"] | (ordered["ratio"] < ordered["low"]) | (ordered["ratio"] > ordered["high"])
     ]
     explained = set(
-        zip(flagged["municipality"], flagged["sex"], flagged["year"] + STEP_YEARS,
-            flagged["lower"] + STEP_YEARS, strict=True)
-    )  # fmt: skip
+        zip(
+            flagged["municipality"],
+            flagged["sex"],
+            flagged["year"] + STEP_YEARS,
+            flagged["lower"] + STEP_YEARS,
+            strict=True,
+        )
+    )
     follows = [
         (m, s, int(y), int(a)) in explained
         for m, s, y, a in zip(
             ordered["municipality"], ordered["sex"], ordered["year"], ordered["lower"], strict=True
         )
     ]
-    ordered["jump"] = ordered["jump"] & ~np.array(follows, dtype=bool)
-    return ordered.sort_values(["municipality", "sex", "year", "lower"])
+    return np.array(follows, dtype=bool)
 
 
 def _sums(
@@ -754,6 +991,11 @@ def _sums(
 ) -> list[Finding]:
     """男 + 女 = 男女計 for every age group and total; age groups (and the file's own
     年齢不詳 rows, in any year) add up to 総数."""
+    return [*_sexes_sum_errors(frame, table), *_ages_sum_findings(frame, counts, table, unknown)]
+
+
+def _sexes_sum_errors(frame: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error for each of the first 30 男女計 counts that are not 男 + 女."""
     findings: list[Finding] = []
     keys = ["municipality", "year", "age_group"]
     both = frame[frame["sex"] == BOTH].set_index(keys)
@@ -765,10 +1007,30 @@ def _sums(
         for (municipality, year, age), row in wrong.head(30).iterrows():
             files, lines, columns, cells = locate(np.array([int(row["position"])]))
             findings.append(
-                Finding("error", files[0], lines[0], columns[0], "sexes-sum",
-                        {"what": f"{municipality} {year}年 {AGE_LABELS.get(age, '総数') if age != TOTAL else '総数'}",
-                         "sum": f"{row['sum']:,.0f}", "both": f"{row['population']:,.0f}"}, cells[0])
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files[0],
+                    line=lines[0],
+                    column=columns[0],
+                    check="sexes-sum",
+                    params={
+                        "what": f"{municipality} {year}年 {AGE_LABELS.get(age, '総数') if age != TOTAL else '総数'}",
+                        "sum": f"{row['sum']:,.0f}",
+                        "both": f"{row['population']:,.0f}",
+                    },
+                    cell=cells[0],
+                )
+            )
+    return findings
+
+
+def _ages_sum_findings(
+    frame: pd.DataFrame, counts: pd.DataFrame, table: Table, unknown: pd.DataFrame
+) -> list[Finding]:
+    """For each printed 総数 that is not the sum of its age groups: a note or error against the
+    file's 年齢不詳 row when it has one; else a warning when the first year's total exceeds
+    the sum (people of unknown age), an error otherwise."""
+    findings: list[Finding] = []
     first_year = int(frame["year"].min())
     summed = counts.groupby(["municipality", "year", "sex"])["population"].sum()
     totals = frame[frame["age_group"] == TOTAL].set_index(["municipality", "year", "sex"])
@@ -786,21 +1048,29 @@ def _sums(
         files, lines, columns, cells = table.locate("population")(np.array([int(row["position"])]))
         stated = _unknown_count(unknown, municipality, year, sex)
         if stated is not None:
-            findings.append(_unknown_finding(what, parts, stated, row["population"],
-                                             (files[0], lines[0], columns[0], cells[0])))  # fmt: skip
+            findings.append(
+                _unknown_finding(
+                    what,
+                    parts,
+                    stated,
+                    row["population"],
+                    (files[0], lines[0], columns[0], cells[0]),
+                )
+            )
             continue
-        if year == first_year and gap > 0:
-            findings.append(
-                Finding("warning", files[0], lines[0], columns[0], "unknown-age-gap",
-                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}",
-                         "gap": f"{gap:,.0f}"}, cells[0])
-            )  # fmt: skip
-        else:
-            findings.append(
-                Finding("error", files[0], lines[0], columns[0], "ages-sum",
-                        {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}"},
-                        cells[0])
-            )  # fmt: skip
+        params = {"what": what, "parts": f"{parts:,.0f}", "total": f"{row['population']:,.0f}"}
+        gap_only = year == first_year and gap > 0
+        findings.append(
+            Finding(
+                severity="warning" if gap_only else "error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="unknown-age-gap" if gap_only else "ages-sum",
+                params={**params, "gap": f"{gap:,.0f}"} if gap_only else params,
+                cell=cells[0],
+            )
+        )
     return findings
 
 
@@ -822,11 +1092,32 @@ def _unknown_finding(
     """A total against the age groups and the file's own 年齢不詳 row: a note naming the
     count as the gap when they add up, else an error saying what is off."""
     file, line, column, cell = place
-    params = {"what": what, "parts": f"{parts:,.0f}", "unknown": f"{stated:,.0f}",
-              "total": f"{total:,.0f}", "sum": f"{parts + stated:,.0f}"}  # fmt: skip
+    params = {
+        "what": what,
+        "parts": f"{parts:,.0f}",
+        "unknown": f"{stated:,.0f}",
+        "total": f"{total:,.0f}",
+        "sum": f"{parts + stated:,.0f}",
+    }
     if parts + stated == total:
-        return Finding("note", file, line, column, "unknown-age-rows", params, cell)
-    return Finding("error", file, line, column, "ages-sum-unknown", params, cell)
+        return Finding(
+            severity="note",
+            file=file,
+            line=line,
+            column=column,
+            check="unknown-age-rows",
+            params=params,
+            cell=cell,
+        )
+    return Finding(
+        severity="error",
+        file=file,
+        line=line,
+        column=column,
+        check="ages-sum-unknown",
+        params=params,
+        cell=cell,
+    )
 
 
 def distribute_unknown(loaded: AgeSexLoaded) -> tuple[pd.DataFrame, list[Finding]]:
@@ -861,10 +1152,17 @@ def distribute_unknown(loaded: AgeSexLoaded) -> tuple[pd.DataFrame, list[Finding
     spread = frame.assign(population=frame["population"] * factor)
     added = (spread["population"] - frame["population"]).groupby([frame[k] for k in keys]).sum()
     notes = [
-        Finding("note", "", None, "-", "unknown-age-distributed",
-                {"municipality": m, "year": int(y), "count": f"{count:,.0f}"})
-        for (m, y), count in added.items() if round(count) > 0
-    ]  # fmt: skip
+        Finding(
+            severity="note",
+            file="",
+            line=None,
+            column="-",
+            check="unknown-age-distributed",
+            params={"municipality": m, "year": int(y), "count": f"{count:,.0f}"},
+        )
+        for (m, y), count in added.items()
+        if round(count) > 0
+    ]
     return spread, notes
 
 

@@ -9,8 +9,10 @@ by this project rather than printed: totals, 圏域 sums, interpolations).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,43 +105,60 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
     if missing:
         raise InputError(
             Finding(
-                "error",
-                file,
-                1,
-                missing[0],
-                "schema-missing",
-                {"column": missing[0], "required": "、".join(required)},
+                severity="error",
+                file=file,
+                line=1,
+                column=missing[0],
+                check="schema-missing",
+                params={"column": missing[0], "required": "、".join(required)},
             )
         )
-    editions = []
-    for row in table.to_dict("records"):
-        kind = _text(row["kind"])
-        if kind not in {"projection", "vision"}:
-            raise InputError(
-                Finding("error", file, int(row[LINE]), "kind", "registry-kind", {"value": kind})
-            )
-        flag = parse_flag(_text(row.get("age_sex")))
-        if flag is None:
-            raise InputError(
-                Finding("error", file, int(row[LINE]), "age_sex", "registry-flag",
-                        {"value": _text(row.get("age_sex")), "column": "age_sex",
-                         "accepted": FLAG_VOCABULARY})
-            )  # fmt: skip
-        editions.append(
-            Edition(
-                edition=_text(row["edition"]),
-                kind=kind,
-                label=_text(row["label"]),
-                published=_text(row["published"]),
-                path=path.parent / _text(row["file"]),
-                replaces=_text(row.get("replaces")),
-                source=_text(row.get("source")),
-                short_label=_text(row.get("short_label")),
-                age_sex=flag,
-                census_years=_census_years(_text(row.get("census_years"))),
+    return [_edition(row, path, file) for row in table.to_dict("records")]
+
+
+def _edition(row: dict[Hashable, Any], registry: Path, file: str) -> Edition:
+    """One row of the registry at ``registry`` (shown as ``file``) as an :class:`Edition`;
+    an :class:`InputError` for an unknown kind or an unreadable age_sex flag."""
+    kind = _text(row["kind"])
+    if kind not in {"projection", "vision"}:
+        raise InputError(
+            Finding(
+                severity="error",
+                file=file,
+                line=int(row[LINE]),
+                column="kind",
+                check="registry-kind",
+                params={"value": kind},
             )
         )
-    return editions
+    flag = parse_flag(_text(row.get("age_sex")))
+    if flag is None:
+        raise InputError(
+            Finding(
+                severity="error",
+                file=file,
+                line=int(row[LINE]),
+                column="age_sex",
+                check="registry-flag",
+                params={
+                    "value": _text(row.get("age_sex")),
+                    "column": "age_sex",
+                    "accepted": FLAG_VOCABULARY,
+                },
+            )
+        )
+    return Edition(
+        edition=_text(row["edition"]),
+        kind=kind,
+        label=_text(row["label"]),
+        published=_text(row["published"]),
+        path=registry.parent / _text(row["file"]),
+        replaces=_text(row.get("replaces")),
+        source=_text(row.get("source")),
+        short_label=_text(row.get("short_label")),
+        age_sex=flag,
+        census_years=_census_years(_text(row.get("census_years"))),
+    )
 
 
 def _census_years(text: str) -> tuple[int, ...]:
@@ -171,12 +190,12 @@ POPULATION_FIELD = Field(
     "population",
     "人口",
     vocabulary.POPULATION,
-)  # fmt: skip
+)
 CODE = Field(
     "code",
     "市町村コード",
     vocabulary.CODE,
-)  # fmt: skip
+)
 
 POPULATION_LAYOUT = Layout(
     title="人口",
@@ -188,16 +207,38 @@ POPULATION_LAYOUT = Layout(
         Field("source_table", "原資料の表", ()),
         Field("source_line", "原資料の行", ()),
     ),
-    skip_columns=("増減率", "人口比率", "構成比", "割合", "高齢化率", "指数", "備考", "注",
-                  "都道府県", "区分", "種別", "団体区分"),
-    skip_rows=("高齢化率", "人口比率", "構成比", "割合", "増減率", "指数", "うち", "再掲",
-               "(再掲)", "平均年齢"),
+    skip_columns=(
+        "増減率",
+        "人口比率",
+        "構成比",
+        "割合",
+        "高齢化率",
+        "指数",
+        "備考",
+        "注",
+        "都道府県",
+        "区分",
+        "種別",
+        "団体区分",
+    ),
+    skip_rows=(
+        "高齢化率",
+        "人口比率",
+        "構成比",
+        "割合",
+        "増減率",
+        "指数",
+        "うち",
+        "再掲",
+        "(再掲)",
+        "平均年齢",
+    ),
     fill_down=("municipality",),
     accepted=accepted_layouts(
         "市町村・年・年齢区分・人口、または municipality, year, age_group, population",
         "市町村・年齢区分・2020・2025・…（「2020年」「令和2年」も可）",
     ),
-)  # fmt: skip
+)
 
 
 # ---------------------------------------------------------------- parsing
@@ -220,69 +261,23 @@ def parse_population(
         else Municipalities(list(municipalities), {})
     )
     findings: list[Finding] = list(table.findings)
-    raw = table.frame
-    if raw.empty:
-        findings.append(Finding("error", table.where(), None, "-", "empty-file"))
-        return Loaded(_empty_population(), findings)
-
-    municipality, outside = plan_municipalities(raw, registry)
-    near = near_name_errors(
-        table, "municipality", raw["municipality"], outside, [*registry.names, REGION]
-    )
-    if near:
-        return Loaded(_empty_population(), [*findings, *near])
-    findings += outside_plan_note(table, outside)
-    kept = np.flatnonzero(~outside)
-    if not len(kept):
-        known = "、".join(registry.names)
-        findings.append(
-            Finding("error", table.where(), None, "-", "no-plan-municipality", {"known": known})
-        )
-        return Loaded(_empty_population(), findings)
-    rows = raw.iloc[kept].reset_index(drop=True)
-    municipality = municipality[kept]
+    plan = _plan_rows(table, registry)
+    if isinstance(plan, list):
+        return Loaded(_empty_population(), [*findings, *plan])
+    rows, municipality, kept, notes = plan
+    findings += notes
 
     def at(column: str) -> Locator:
         locate = table.locate(column)
         return lambda positions: locate(kept[positions])
 
-    for column in ("municipality", "year", "age_group", "population"):
-        missing = rows[column].isna().to_numpy().copy()
-        if column == "municipality":
-            missing &= pd.isna(municipality)
-        findings += cell_errors(at(column), missing, rows[column], "missing-value", lambda _: {})
-
-    label_codes, labels = pd.factorize(rows["age_group"], use_na_sentinel=True)
-    canonical = np.array([normalise_age_group(str(label)) for label in labels], dtype=object)
-    age_group = expand_codes(label_codes, canonical, None)
-    bad_age = (label_codes >= 0) & pd.isna(age_group)
-    allowed = "、".join(AGE_GROUP_LABELS[g] for g in ALL_AGE_GROUPS)
-    findings += cell_errors(
-        at("age_group"), bad_age, rows["age_group"], "unknown-age-group",
-        lambda v: {"value": v, "allowed": allowed},
-    )  # fmt: skip
-
-    year, year_nan = parse_number(rows["year"])
-    fractional_year = year.notna() & (year != np.floor(year))
-    low, high = YEAR_RANGE
-    implausible = year.notna() & ~fractional_year & ((year < low) | (year > high))
-    findings += cell_errors(at("year"), year_nan, rows["year"], "not-a-year")
-    findings += cell_errors(at("year"), fractional_year, year, "fractional-year")
-    findings += cell_errors(
-        at("year"), implausible, year, "year-range",
-        lambda v: {"year": int(v), "low": low, "high": high},
-    )  # fmt: skip
-
-    population, population_nan = parse_number(rows["population"])
-    negative = population < 0
-    fractional = population.notna() & (population != np.floor(population))
-    zero = population == 0
-    findings += cell_errors(at("population"), population_nan, rows["population"], "not-people")
-    findings += cell_errors(at("population"), negative, population, "negative-population")
-    findings += cell_errors(at("population"), fractional, population, "fractional-people")
-    findings += cell_errors(
-        at("population"), zero, population, "zero-population", lambda _: {}, severity="warning"
+    findings += _missing_cells(rows, municipality, at)
+    age_group, bad_age, age_findings = _parse_age_groups(rows["age_group"], at("age_group"))
+    year, bad_year, year_findings = _parse_years(rows["year"], at("year"))
+    population, bad_population, population_findings = _parse_people(
+        rows["population"], at("population")
     )
+    findings += [*age_findings, *year_findings, *population_findings]
 
     frame = pd.DataFrame(
         {
@@ -291,35 +286,14 @@ def parse_population(
             "year": year,
             "age_group": age_group,
             "population": population,
-            "input_file": [table.sheets[int(s)].where for s in rows["_sheet"]]
-            if len(table.sheets) > 1
-            else table.where(),
-            "input_line": rows[LINE].to_numpy().astype("int64"),
-            "position": kept,
-            "source_table": rows["source_table"],
-            "source_line": pd.to_numeric(rows["source_line"], errors="coerce").astype("Int64"),
+            **_provenance(table, rows, kept),
         }
     )
     usable = frame[["municipality", "year", "age_group", "population"]].notna().all(axis=1)
-    usable &= ~np.asarray(
-        bad_age | fractional_year | implausible | negative | fractional, dtype=bool
-    )
-    frame = frame[usable.to_numpy()]
-
+    usable &= ~np.asarray(bad_age | bad_year | bad_population, dtype=bool)
     keys = ["municipality", "year", "age_group"]
-    duplicated = frame.duplicated(keys, keep="first")
-    if duplicated.any():
-        first_line = frame.drop_duplicates(keys).set_index(keys)["input_line"]
-        locate = table.locate("population")
-        for row in frame[duplicated].itertuples():
-            original = first_line.loc[(row.municipality, row.year, row.age_group)]
-            files, lines, columns, cells = locate(np.array([row.position]))
-            what = f"{row.municipality} {int(row.year)}年 {AGE_GROUP_LABELS[row.age_group]}"
-            findings.append(
-                Finding("error", files[0], lines[0], columns[0], "duplicate",
-                        {"what": what, "first": original}, cells[0])
-            )  # fmt: skip
-        frame = frame[~duplicated]
+    frame, duplicates = _drop_duplicates(frame[usable.to_numpy()], table, keys)
+    findings += duplicates
 
     frame = frame.drop(columns="position").assign(
         year=frame["year"].astype("int64"),
@@ -329,6 +303,153 @@ def parse_population(
     if not errors_in(findings):
         findings += completeness(frame, table.where(), keys)
     return Loaded(frame.reset_index(drop=True), findings)
+
+
+def _provenance(table: Table, rows: pd.DataFrame, kept: np.ndarray) -> dict[str, object]:
+    """The provenance columns of ``rows``: input file (sheet), line, position in the table,
+    and the source's table and line when the file gives them."""
+    return {
+        "input_file": [table.sheets[int(s)].where for s in rows["_sheet"]]
+        if len(table.sheets) > 1
+        else table.where(),
+        "input_line": rows[LINE].to_numpy().astype("int64"),
+        "position": kept,
+        "source_table": rows["source_table"],
+        "source_line": pd.to_numeric(rows["source_line"], errors="coerce").astype("Int64"),
+    }
+
+
+def _plan_rows(
+    table: Table, registry: Municipalities
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, list[Finding]] | list[Finding]:
+    """The rows of the plan's municipalities: (rows, their municipality, their positions in
+    the table, the note on rows left out); or the findings that stop the parse (an empty
+    table, a name near a plan municipality's, no plan municipality at all)."""
+    raw = table.frame
+    if raw.empty:
+        return [
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
+        ]
+    municipality, outside = plan_municipalities(raw, registry)
+    near = near_name_errors(
+        table, "municipality", raw["municipality"], outside, [*registry.names, REGION]
+    )
+    if near:
+        return near
+    notes = outside_plan_note(table, outside)
+    kept = np.flatnonzero(~outside)
+    if not len(kept):
+        known = "、".join(registry.names)
+        return [
+            *notes,
+            Finding(
+                severity="error",
+                file=table.where(),
+                line=None,
+                column="-",
+                check="no-plan-municipality",
+                params={"known": known},
+            ),
+        ]
+    return raw.iloc[kept].reset_index(drop=True), municipality[kept], kept, notes
+
+
+def _missing_cells(
+    rows: pd.DataFrame, municipality: np.ndarray, at: Callable[[str], Locator]
+) -> list[Finding]:
+    """An error per blank key or population cell (a municipality given by a code is not blank)."""
+    findings: list[Finding] = []
+    for column in ("municipality", "year", "age_group", "population"):
+        missing = rows[column].isna().to_numpy().copy()
+        if column == "municipality":
+            missing &= pd.isna(municipality)
+        findings += cell_errors(at(column), missing, rows[column], "missing-value", lambda _: {})
+    return findings
+
+
+def _parse_age_groups(
+    cells: pd.Series, locate: Locator
+) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
+    """The canonical age group of each cell, which cells name none, and an error for each."""
+    label_codes, labels = pd.factorize(cells, use_na_sentinel=True)
+    canonical = np.array([normalise_age_group(str(label)) for label in labels], dtype=object)
+    age_group = expand_codes(label_codes, canonical, None)
+    bad_age = (label_codes >= 0) & pd.isna(age_group)
+    allowed = "、".join(AGE_GROUP_LABELS[g] for g in ALL_AGE_GROUPS)
+    findings = cell_errors(
+        locate,
+        bad_age,
+        cells,
+        "unknown-age-group",
+        lambda v: {"value": v, "allowed": allowed},
+    )
+    return age_group, bad_age, findings
+
+
+def _parse_years(cells: pd.Series, locate: Locator) -> tuple[pd.Series, pd.Series, list[Finding]]:
+    """Each cell's year (float, NaN when unreadable), which are unusable (fractional or
+    outside :data:`YEAR_RANGE`), and an error for every cell that is not a plausible year."""
+    year, year_nan = parse_number(cells)
+    fractional_year = year.notna() & (year != np.floor(year))
+    low, high = YEAR_RANGE
+    implausible = year.notna() & ~fractional_year & ((year < low) | (year > high))
+    findings = [
+        *cell_errors(locate, year_nan, cells, "not-a-year"),
+        *cell_errors(locate, fractional_year, year, "fractional-year"),
+        *cell_errors(
+            locate,
+            implausible,
+            year,
+            "year-range",
+            lambda v: {"year": int(v), "low": low, "high": high},
+        ),
+    ]
+    return year, fractional_year | implausible, findings
+
+
+def _parse_people(cells: pd.Series, locate: Locator) -> tuple[pd.Series, pd.Series, list[Finding]]:
+    """Each cell's count (人, float, NaN when unreadable), which are unusable (negative or
+    fractional), an error for each of those, and a warning for each zero."""
+    population, population_nan = parse_number(cells)
+    negative = population < 0
+    fractional = population.notna() & (population != np.floor(population))
+    zero = population == 0
+    findings = [
+        *cell_errors(locate, population_nan, cells, "not-people"),
+        *cell_errors(locate, negative, population, "negative-population"),
+        *cell_errors(locate, fractional, population, "fractional-people"),
+        *cell_errors(locate, zero, population, "zero-population", lambda _: {}, severity="warning"),
+    ]
+    return population, negative | fractional, findings
+
+
+def _drop_duplicates(
+    frame: pd.DataFrame, table: Table, keys: list[str]
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """The frame without rows repeating an earlier row's keys, and an error naming each
+    repeat and the line of the row it repeats."""
+    duplicated = frame.duplicated(keys, keep="first")
+    if not duplicated.any():
+        return frame, []
+    first_line = frame.drop_duplicates(keys).set_index(keys)["input_line"]
+    locate = table.locate("population")
+    findings = []
+    for row in frame[duplicated].itertuples():
+        original = first_line.loc[(row.municipality, row.year, row.age_group)]
+        files, lines, columns, cells = locate(np.array([row.position]))
+        what = f"{row.municipality} {int(row.year)}年 {AGE_GROUP_LABELS[row.age_group]}"
+        findings.append(
+            Finding(
+                severity="error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="duplicate",
+                params={"what": what, "first": original},
+                cell=cells[0],
+            )
+        )
+    return frame[~duplicated], findings
 
 
 def completeness(frame: pd.DataFrame, where: str, keys: list[str]) -> list[Finding]:
@@ -349,12 +470,12 @@ def completeness(frame: pd.DataFrame, where: str, keys: list[str]) -> list[Findi
     ]
     return [
         Finding(
-            "error",
-            where,
-            None,
-            "-",
-            "missing-rows",
-            {"count": len(named), "examples": examples(named)},
+            severity="error",
+            file=where,
+            line=None,
+            column="-",
+            check="missing-rows",
+            params={"count": len(named), "examples": examples(named)},
         )
     ]
 
@@ -437,13 +558,31 @@ def borrow_missing(
             ]
             if rows.empty:
                 continue
-            parts.append(rows.assign(edition=edition.edition, derived=True,
-                                     derivation=f"{BORROWED}（{old.short_label}）"))  # fmt: skip
-            notes.append(Finding("note", display_path(edition.path), None, "municipality",
-                                 "borrowed-municipality",
-                                 {"edition": edition.short_label, "municipality": municipality,
-                                  "old": old.short_label, "edition_id": edition.edition,
-                                  "years": "", "region": "", "region_en": ""}))  # fmt: skip
+            parts.append(
+                rows.assign(
+                    edition=edition.edition,
+                    derived=True,
+                    derivation=f"{BORROWED}（{old.short_label}）",
+                )
+            )
+            notes.append(
+                Finding(
+                    severity="note",
+                    file=display_path(edition.path),
+                    line=None,
+                    column="municipality",
+                    check="borrowed-municipality",
+                    params={
+                        "edition": edition.short_label,
+                        "municipality": municipality,
+                        "old": old.short_label,
+                        "edition_id": edition.edition,
+                        "years": "",
+                        "region": "",
+                        "region_en": "",
+                    },
+                )
+            )
     return pd.concat(parts, ignore_index=True), notes
 
 
@@ -478,37 +617,54 @@ def region_sum_errors(
         wrong = joined[joined["population"] != joined["sum"]].sort_values(["year", "age_group"])
         if wrong.empty:
             continue
-        borrowed = sorted(set(members.loc[is_borrowed(members) & (members["edition"] == edition_id),
-                                          "municipality"]))  # fmt: skip
+        own = members[members["edition"] == edition_id]
+        borrowed = sorted(set(own.loc[is_borrowed(own), "municipality"]))
         shown = wrong[wrong["age_group"] == TOTAL]
         shown = shown if len(shown) else wrong.drop_duplicates("year")
-        mine = members[members["edition"] == edition_id].set_index(
-            ["year", "age_group", "municipality"]
-        )["population"]
-        details = []
-        for r in shown.head(3).itertuples():
-            terms = "＋".join(
-                f"{m} {mine.loc[(r.year, r.age_group, m)]:,.0f}人"
-                + ("（以前の版の値）" if m in borrowed else "")
-                for m in municipalities
-            )
-            gap = int(r.sum - r.population)
-            details.append(
-                f"{int(r.year)}年 {AGE_GROUP_LABELS.get(str(r.age_group), r.age_group)}：{terms}＝{r.sum:,.0f}人、"
-                f"圏域 {r.population:,.0f}人（差 {abs(gap):,}人）"
-            )
+        mine = own.set_index(["year", "age_group", "municipality"])["population"]
+        details = _region_sum_details(shown.head(3), mine, borrowed, municipalities)
         first = wrong.iloc[0]
         line = first.get("input_line")
         findings.append(
-            Finding("error", str(first.get("input_file") or display_path(edition.path)),
-                    None if pd.isna(line) else int(line), "population", "region-sum-mismatch",
-                    {"edition": edition.short_label, "years": _years(wrong["year"]),
-                     "details": "；".join(details),
-                     "borrowed": (f"（{'・'.join(borrowed)}は以前の版の値）" if borrowed else ""),
-                     "borrowed_en": (f" ({', '.join(borrowed)} from the replaced edition)"
-                                     if borrowed else "")})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=str(first.get("input_file") or display_path(edition.path)),
+                line=None if pd.isna(line) else int(line),
+                column="population",
+                check="region-sum-mismatch",
+                params={
+                    "edition": edition.short_label,
+                    "years": _years(wrong["year"]),
+                    "details": "；".join(details),
+                    "borrowed": (f"（{'・'.join(borrowed)}は以前の版の値）" if borrowed else ""),
+                    "borrowed_en": (
+                        f" ({', '.join(borrowed)} from the replaced edition)" if borrowed else ""
+                    ),
+                },
+            )
+        )
     return findings
+
+
+def _region_sum_details(
+    shown: pd.DataFrame, mine: pd.Series, borrowed: list[str], municipalities: list[str]
+) -> list[str]:
+    """For each 圏域 row ``shown`` (with its members' ``sum``), the sentence 「2020年 総数：
+    一関市 …人＋平泉町 …人＝…人、圏域 …人（差 …人）」 from the members' counts ``mine`` (人),
+    marking the counts borrowed from the replaced edition."""
+    details = []
+    for r in shown.itertuples():
+        terms = "＋".join(
+            f"{m} {mine.loc[(r.year, r.age_group, m)]:,.0f}人"
+            + ("（以前の版の値）" if m in borrowed else "")
+            for m in municipalities
+        )
+        gap = int(r.sum - r.population)
+        details.append(
+            f"{int(r.year)}年 {AGE_GROUP_LABELS.get(str(r.age_group), r.age_group)}：{terms}＝{r.sum:,.0f}人、"
+            f"圏域 {r.population:,.0f}人（差 {abs(gap):,}人）"
+        )
+    return details
 
 
 def describe_borrowing(
@@ -533,8 +689,10 @@ def describe_borrowing(
         others = "・".join(m for m in municipalities if m != municipality)
         parts, parts_en = [], []
         if len(summed):
-            parts.append(f"圏域は{others}（{params['edition']}）と{municipality}（以前の版の値）の合計です"
-                         f"（{_years(summed)}年）")  # fmt: skip
+            parts.append(
+                f"圏域は{others}（{params['edition']}）と{municipality}（以前の版の値）の合計です"
+                f"（{_years(summed)}年）"
+            )
             parts_en.append(f"the 圏域 is their sum in {_years(summed)}")
         if len(printed):
             parts.append(
@@ -550,10 +708,21 @@ def describe_borrowing(
             parts_en.append(
                 f"no 圏域 in {_years(missing)} (the replaced edition lacks those years)"
             )
-        params |= {"years": _years(taken["year"]), "region": "。".join(parts),
-                   "region_en": "; ".join(parts_en)}  # fmt: skip
-        described.append(Finding(note.severity, note.file, note.line, note.column, note.check,
-                                 params))  # fmt: skip
+        params |= {
+            "years": _years(taken["year"]),
+            "region": "。".join(parts),
+            "region_en": "; ".join(parts_en),
+        }
+        described.append(
+            Finding(
+                severity=note.severity,
+                file=note.file,
+                line=note.line,
+                column=note.column,
+                check=note.check,
+                params=params,
+            )
+        )
     return described
 
 
@@ -681,6 +850,40 @@ class PopulationData:
         raise KeyError(name)
 
 
+def _check_replaces(editions: list[Edition], registry: Path) -> None:
+    """An :class:`InputError` when an edition replaces one that is not registered."""
+    known = {e.edition for e in editions}
+    for edition in editions:
+        if edition.replaces and edition.replaces not in known:
+            raise InputError(
+                Finding(
+                    severity="error",
+                    file=display_path(registry),
+                    line=None,
+                    column="replaces",
+                    check="registry-replaces",
+                    params={"edition": edition.edition, "replaces": edition.replaces},
+                )
+            )
+
+
+def _load_editions(
+    editions: list[Edition], registry: Municipalities
+) -> tuple[list[pd.DataFrame], list[Finding], dict[str, AgeSexLoaded]]:
+    """Every edition's file read: its population frame, every finding in file order, and the
+    counts by sex and five-year age group of the editions that have them."""
+    findings: list[Finding] = []
+    frames = []
+    detailed = {}
+    for edition in editions:
+        loaded = load_population(edition.path, edition=edition.edition, municipalities=registry)
+        findings += loaded.findings
+        frames.append(loaded.frame)
+        if loaded.age_sex is not None:
+            detailed[edition.edition] = loaded.age_sex
+    return frames, findings, detailed
+
+
 def load_all(
     raw_dir: Path = DATA_RAW,
     *,
@@ -694,29 +897,9 @@ def load_all(
     """
 
     editions = read_editions(raw_dir / "editions.csv") + list(extra_editions or [])
-    known = {e.edition for e in editions}
-    for edition in editions:
-        if edition.replaces and edition.replaces not in known:
-            raise InputError(
-                Finding(
-                    "error",
-                    display_path(raw_dir / "editions.csv"),
-                    None,
-                    "replaces",
-                    "registry-replaces",
-                    {"edition": edition.edition, "replaces": edition.replaces},
-                )
-            )
+    _check_replaces(editions, raw_dir / "editions.csv")
     registry = read_municipality_registry(raw_dir / "municipalities.csv")
-    findings: list[Finding] = []
-    frames = []
-    detailed = {}
-    for edition in editions:
-        loaded = load_population(edition.path, edition=edition.edition, municipalities=registry)
-        findings += loaded.findings
-        frames.append(loaded.frame)
-        if loaded.age_sex is not None:
-            detailed[edition.edition] = loaded.age_sex
+    frames, findings, detailed = _load_editions(editions, registry)
     raise_on_errors(findings)
     municipalities = registry.names
     printed = sort_population(

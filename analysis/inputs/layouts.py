@@ -211,30 +211,45 @@ def read_table(path: Path | str, layout: Layout, sheets: list[Sheet] | None = No
         notes += sheet_notes
     file = display_path(path)
     if not parts:
-        if not any(sheet.rows for sheet in sheets):
-            raise InputError(Finding("error", file, None, "-", "empty-file"))
-        first, why = next((s, r) for s, r in refusals if s.rows)
-        raise InputError(
-            Finding(
-                "error",
-                first.where,
-                why.line,
-                "-",
-                "layout",
-                {"reason": str(why), "layouts": layout.accepted},
-            )
+        raise _no_table(sheets, refusals, file, layout)
+    notes += [
+        Finding(
+            severity="note",
+            file=skipped.where,
+            line=None,
+            column="-",
+            check="layout-sheet-skipped",
+            params={"reason": str(why)},
         )
-    for skipped, why in refusals:
-        if skipped.rows:
-            notes.append(
-                Finding(
-                    "note", skipped.where, None, "-", "layout-sheet-skipped", {"reason": str(why)}
-                )
-            )
+        for skipped, why in refusals
+        if skipped.rows
+    ]
     for f in layout.fields:
         labels.setdefault(f.name, f.label)
     frame = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     return Table(frame, file, used, headers, labels, notes)
+
+
+def _no_table(
+    sheets: list[Sheet], refusals: list[tuple[Sheet, _NotATable]], file: str, layout: Layout
+) -> InputError:
+    """The error when no sheet holds a table of ``layout``: an empty file, or why the first
+    sheet with rows is not one (with the accepted layouts)."""
+    if not any(sheet.rows for sheet in sheets):
+        return InputError(
+            Finding(severity="error", file=file, line=None, column="-", check="empty-file")
+        )
+    first, why = next((s, r) for s, r in refusals if s.rows)
+    return InputError(
+        Finding(
+            severity="error",
+            file=first.where,
+            line=why.line,
+            column="-",
+            check="layout",
+            params={"reason": str(why), "layouts": layout.accepted},
+        )
+    )
 
 
 class _NotATable(Exception):
@@ -293,16 +308,59 @@ def _read_body(
     constants: dict[str, str],
 ) -> tuple[pd.DataFrame, dict[int, str], dict[str, str], list[Finding]]:
     header_row = sheet.rows[header_index]
-    header_line = sheet.lines[header_index]
     headers = {i: str(c) for i, c in enumerate(header_row) if c is not None}
-    findings: list[Finding] = []
     body = sheet.rows[header_index + 1 :]
     body_lines = sheet.lines[header_index + 1 :]
     width = used_width(header_row)
     check_widths(sheet, header_index + 1, width)
+    used = {*mapping.values(), *years}
+    findings = _other_columns(sheet, layout, sheet.lines[header_index], headers, used, wide, width)
+    grid = _grid(body, width)
+    lines = np.asarray(body_lines, dtype="int64")
+    labels = {name: headers.get(index, layout.field(name).label) for name, index in mapping.items()}
+    if wide:
+        frame, skipped_rows = _melt(grid, lines, layout, mapping, years, constants)
+    else:
+        frame, skipped_rows = _long(grid, lines, mapping, constants), {}
+    if skipped_rows:
+        findings.append(
+            Finding(
+                severity="note",
+                file=sheet.where,
+                line=None,
+                column="-",
+                check="skipped-rows",
+                params={
+                    "labels": examples(list(skipped_rows)),
+                    "count": sum(skipped_rows.values()),
+                },
+            )
+        )
+    frame["_sheet"] = sheet_id
+    for f in layout.fields:
+        if f.name not in frame:
+            frame[f.name] = pd.array([None] * len(frame), dtype="string")
+            frame[f"_col_{f.name}"] = -1
+    for name, value in constants.items():
+        labels.setdefault(name, f"{layout.field(name).label}（{value}）")
+    return frame, headers, labels, findings
+
+
+def _other_columns(
+    sheet: Sheet,
+    layout: Layout,
+    header_line: int,
+    headers: dict[int, str],
+    used: set[int],
+    wide: bool,
+    width: int,
+) -> list[Finding]:
+    """The columns the layout does not read (``used`` are read): an error per column it does
+    not know, and one note naming those it knowingly skips (増減率, 備考, …)."""
+    findings: list[Finding] = []
     skipped, unexpected = [], []
     for i in range(width):
-        if i not in headers or i in mapping.values() or i in years:
+        if i not in headers or i in used:
             continue
         header = normalise_header(headers[i])
         if wide and (layout.field(layout.spread).matches(header) or layout.value.matches(header)):
@@ -314,48 +372,43 @@ def _read_body(
     allowed = "、".join(f.label for f in layout.fields)
     findings += [
         Finding(
-            "error",
-            sheet.where,
-            header_line,
-            headers[i],
-            "schema-unexpected",
-            {"allowed": allowed},
-            excel_cell(i, header_line) if sheet.excel else "",
+            severity="error",
+            file=sheet.where,
+            line=header_line,
+            column=headers[i],
+            check="schema-unexpected",
+            params={"allowed": allowed},
+            cell=excel_cell(i, header_line) if sheet.excel else "",
         )
         for i in unexpected
     ]
     if skipped:
         findings.append(
-            Finding("note", sheet.where, header_line, "-", "skipped-columns",
-                    {"columns": "、".join(skipped)})
-        )  # fmt: skip
-    grid = _grid(body, width)
-    lines = np.asarray(body_lines, dtype="int64")
-    labels = {name: headers.get(index, layout.field(name).label) for name, index in mapping.items()}
-    if wide:
-        frame, skipped_rows = _melt(grid, lines, layout, mapping, years, constants)
-    else:
-        frame = pd.DataFrame({LINE: lines})
-        for name, index in mapping.items():
-            frame[name] = pd.array(grid[:, index], dtype="string")
-            frame[f"_col_{name}"] = index
-        for name, value in constants.items():
-            frame[name] = pd.array([value] * len(frame), dtype="string")
-            frame[f"_col_{name}"] = -1
-        skipped_rows = {}
-    if skipped_rows:
-        findings.append(
-            Finding("note", sheet.where, None, "-", "skipped-rows",
-                    {"labels": examples(list(skipped_rows)), "count": sum(skipped_rows.values())})
-        )  # fmt: skip
-    frame["_sheet"] = sheet_id
-    for f in layout.fields:
-        if f.name not in frame:
-            frame[f.name] = pd.array([None] * len(frame), dtype="string")
-            frame[f"_col_{f.name}"] = -1
+            Finding(
+                severity="note",
+                file=sheet.where,
+                line=header_line,
+                column="-",
+                check="skipped-columns",
+                params={"columns": "、".join(skipped)},
+            )
+        )
+    return findings
+
+
+def _long(
+    grid: np.ndarray, lines: np.ndarray, mapping: dict[str, int], constants: dict[str, str]
+) -> pd.DataFrame:
+    """A long table's rows: each field's column as text (with the column it came from) and
+    the values the sheet gives once (``constants``, from no column)."""
+    frame = pd.DataFrame({LINE: lines})
+    for name, index in mapping.items():
+        frame[name] = pd.array(grid[:, index], dtype="string")
+        frame[f"_col_{name}"] = index
     for name, value in constants.items():
-        labels.setdefault(name, f"{layout.field(name).label}（{value}）")
-    return frame, headers, labels, findings
+        frame[name] = pd.array([value] * len(frame), dtype="string")
+        frame[f"_col_{name}"] = -1
+    return frame
 
 
 def _grid(rows: list[list[str | None]], width: int) -> np.ndarray:

@@ -46,6 +46,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,21 +54,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.core import vocabulary
-from analysis.core.findings import Finding, raise_on_errors
-from analysis.core.paths import display_path
-from analysis.core.schema import REGION, YEAR_RANGE
-from analysis.inputs.agesex import (
-    AGE_LABELS,
-    AGE_SEX_LAYOUT,
-    SEXES,
-    age_lower,
-    parse_age,
-    parse_sex,
-)
-from analysis.inputs.cells import MUNICIPALITY, near_plan_name, parse_number
-from analysis.inputs.io import LINE, InputError, excel_cell, read_records
-from analysis.inputs.layouts import Field, normalise_header
+from analysis import vocabulary
+from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
+from analysis.cells import MUNICIPALITY, near_plan_name, parse_number
+from analysis.findings import Finding, Severity, raise_on_errors
+from analysis.io import LINE, InputError, excel_cell, read_records
+from analysis.layouts import Field, normalise_header
+from analysis.paths import display_path
+from analysis.schema import REGION, YEAR_RANGE
 
 # ---------------------------------------------------------------- reading a plain table
 
@@ -90,18 +84,35 @@ def read_fields(
         cell = _header_cell(table, position)
         match = next((f for f in known if f.matches(normalise_header(header))), None)
         if match is None:
-            raise InputError(_at(table, where, header, cell, "unknown-column",
-                                 {"column": header, "known": names}))  # fmt: skip
+            raise InputError(
+                _at(
+                    table, where, header, cell, "unknown-column", {"column": header, "known": names}
+                )
+            )
         if match.name in renamed.values():
-            raise InputError(_at(table, where, header, cell, "duplicate-column",
-                                 {"column": header, "field": match.label}))  # fmt: skip
+            raise InputError(
+                _at(
+                    table,
+                    where,
+                    header,
+                    cell,
+                    "duplicate-column",
+                    {"column": header, "field": match.label},
+                )
+            )
         renamed[header] = match.name
     for wanted in required:
         if wanted.name not in renamed.values():
             raise InputError(
-                _at(table, where, wanted.name, _header_cell(table, 0), "schema-missing",
-                    {"column": f"{wanted.name}（{wanted.label}）", "required": names})
-            )  # fmt: skip
+                _at(
+                    table,
+                    where,
+                    wanted.name,
+                    _header_cell(table, 0),
+                    "schema-missing",
+                    {"column": f"{wanted.name}（{wanted.label}）", "required": names},
+                )
+            )
     renamed_table = table.rename(columns=renamed)
     renamed_table.attrs = dict(table.attrs)
     return renamed_table
@@ -117,7 +128,15 @@ def _at(
     table: pd.DataFrame, where: str, column: str, cell: str, check: str, params: dict[str, object]
 ) -> Finding:
     line = table.attrs.get("header_line", 1)
-    return Finding("error", where, line, column, check, params, cell)
+    return Finding(
+        severity="error",
+        file=where,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
 
 
 def _locate(table: pd.DataFrame, row: dict[str, Any], column: str) -> tuple[str, int, str]:
@@ -134,7 +153,15 @@ def _finding(
     table: pd.DataFrame, row: dict[str, Any], column: str, check: str, **params: object
 ) -> Finding:
     where, line, cell = _locate(table, row, column)
-    return Finding("error", where, line, column, check, params, cell)
+    return Finding(
+        severity="error",
+        file=where,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
 
 
 def _text(value: object) -> str:
@@ -161,8 +188,14 @@ def _unknown_area(table: pd.DataFrame, row: dict[str, Any], area: str, areas: li
             rows="",
             rows_en="",
         )
-    return _finding(table, row, "municipality", "unknown-area", value=area,
-                    known="、".join(areas) + _suggest(area, areas))  # fmt: skip
+    return _finding(
+        table,
+        row,
+        "municipality",
+        "unknown-area",
+        value=area,
+        known="、".join(areas) + _suggest(area, areas),
+    )
 
 
 # ---------------------------------------------------------------- settings
@@ -188,17 +221,31 @@ SETTINGS: dict[str, Spec] = {
     "tfr_target": Spec(2.1, "rate", "目標とする合計特殊出生率", ""),
     "tfr_target_year": Spec(2030, "year", "目標の合計特殊出生率に達する年", ""),
     "influence_year": Spec(None, "year", "影響度を述べる年（空欄なら推計の最後の年）", ""),
-    "natural_thresholds": Spec((100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""),
-    "social_thresholds": Spec((100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""),
+    "natural_thresholds": Spec(
+        (100.0, 105.0, 110.0, 115.0), "levels", "自然増減の影響度の段階の境界（%）", ""
+    ),
+    "social_thresholds": Spec(
+        (100.0, 110.0, 120.0, 130.0), "levels", "社会増減の影響度の段階の境界（%）", ""
+    ),
     "stage_thresholds": Spec((0.0, -10.0), "stages", "人口減少段階の境界（%）", ""),
-    "settler_target_population": Spec(None, "people", "転入超過の必要数を求める目標人口（人）", "area"),
+    "settler_target_population": Spec(
+        None, "people", "転入超過の必要数を求める目標人口（人）", "area"
+    ),
     "settler_target_year": Spec(None, "year", "その目標の年", "area"),
     "pyramid_year": Spec(None, "year", "人口ピラミッドで基準年と比べる年", ""),
-    "cwr_scaling": Spec("period", "choice", "シミュレーション1の子ども女性比の求め方", "", ("period", "base")),
-    "assumptions_from": Spec(None, "year", "仮定を当てはめる最初の期間の始まりの年（空欄なら基準年）", ""),
-    "settler_timing": Spec("start", "choice", "転入した女性の出生への数え方", "", ("start", "half")),
-    "zero_migration_children": Spec("keep", "choice", "移動ゼロで0～4歳の移動も閉じるか", "", ("keep", "close")),
-}  # fmt: skip
+    "cwr_scaling": Spec(
+        "period", "choice", "シミュレーション1の子ども女性比の求め方", "", ("period", "base")
+    ),
+    "assumptions_from": Spec(
+        None, "year", "仮定を当てはめる最初の期間の始まりの年（空欄なら基準年）", ""
+    ),
+    "settler_timing": Spec(
+        "start", "choice", "転入した女性の出生への数え方", "", ("start", "half")
+    ),
+    "zero_migration_children": Spec(
+        "keep", "choice", "移動ゼロで0～4歳の移動も閉じるか", "", ("keep", "close")
+    ),
+}
 
 CONVENTION_SOURCES = {
     "cwr_scaling": (
@@ -318,29 +365,49 @@ def read_settings(path: Path, municipalities: list[str]) -> Settings:
         area = _text(row.get("municipality"))
         text = _text(row.get("value"))
         if name not in SETTINGS:
-            findings.append(_finding(table, row, "setting", "unknown-setting", value=name,
-                                     known="、".join(SETTINGS) + _suggest(name, list(SETTINGS))))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "setting",
+                    "unknown-setting",
+                    value=name,
+                    known="、".join(SETTINGS) + _suggest(name, list(SETTINGS)),
+                )
+            )
             continue
         spec = SETTINGS[name]
         if area and area not in areas:
             findings.append(_unknown_area(table, row, area, areas))
             continue
         if area and (not spec.per_area or (area == REGION and spec.per_area != "area")):
-            findings.append(_finding(table, row, "municipality", "setting-not-per-area",
-                                     setting=name, area=area))  # fmt: skip
+            findings.append(
+                _finding(
+                    table, row, "municipality", "setting-not-per-area", setting=name, area=area
+                )
+            )
             continue
         if (name, area) in lines:
             first = lines[(name, area)][1]
-            findings.append(_finding(table, row, "setting", "duplicate",
-                                     what=f"{name}（{area or '共通'}）", first=first))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "setting",
+                    "duplicate",
+                    what=f"{name}（{area or '共通'}）",
+                    first=first,
+                )
+            )
             continue
         lines[(name, area)] = _locate(table, row, "value")
         if not text:
             continue  # blank: the default applies (or, without one, the setting is not used)
         value, problem = _parse_setting(text, spec)
         if problem:
-            findings.append(_finding(table, row, "value", problem[0], value=text, setting=name,
-                                     **problem[1]))  # fmt: skip
+            findings.append(
+                _finding(table, row, "value", problem[0], value=text, setting=name, **problem[1])
+            )
             continue
         values[(name, area)] = value
     raise_on_errors(findings)
@@ -408,18 +475,53 @@ def check_settings(
     Raises DataError naming the row of each setting that cannot be used; returns a
     note for each row that is valid but has no effect (so that none goes unnoticed).
     """
+    raise_on_errors(_setting_errors(settings, years))
+    return _unused_settings(settings, municipalities)
+
+
+def _at_setting(
+    settings: Settings,
+    name: str,
+    area: str,
+    severity: Severity,
+    column: str,
+    check: str,
+    params: Mapping[str, object],
+) -> Finding:
+    """A finding at the row of setting ``name`` for ``area`` ('' for every area)."""
+    file, line, cell = settings.where(name, area)
+    return Finding(
+        severity=severity,
+        file=file,
+        line=line,
+        column=column,
+        check=check,
+        params=params,
+        cell=cell,
+    )
+
+
+def _setting_errors(settings: Settings, years: tuple[int, ...]) -> list[Finding]:
+    """An error per setting the data's years make unusable: a year that is not a projected
+    year (or a period's start), a TFR target year not after the base year, a settler target
+    without its year."""
     findings: list[Finding] = []
     projected = years[1:]
     shown = "、".join(str(y) for y in projected)
 
     def refuse(name: str, area: str, check: str, **params: object) -> None:
-        file, line, cell = settings.where(name, area)
-        findings.append(Finding("error", file, line, "value", check, params, cell))
+        findings.append(_at_setting(settings, name, area, "error", "value", check, params))
 
     start = settings.year("assumptions_from")
     if start is not None and start not in years[:-1]:
-        refuse("assumptions_from", "", "setting-year", year=start, setting="assumptions_from",
-               years="、".join(str(y) for y in years[:-1]) + "（期間の始まりの年）")  # fmt: skip
+        refuse(
+            "assumptions_from",
+            "",
+            "setting-year",
+            year=start,
+            setting="assumptions_from",
+            years="、".join(str(y) for y in years[:-1]) + "（期間の始まりの年）",
+        )
     for name in ("influence_year", "pyramid_year"):
         year = settings.year(name)
         if (name, "") in settings.values and year not in projected:
@@ -427,8 +529,14 @@ def check_settings(
     target_year = settings.year("tfr_target_year")
     uses_tfr = any(name == "tfr_base" for name, _ in settings.values)  # else sim1/sim2 are skipped
     if uses_tfr and target_year is not None and target_year <= years[0]:
-        refuse("tfr_target_year", "", "setting-range", value=target_year, setting="tfr_target_year",
-               rule=f"基準年（{years[0]}年）より後の年")  # fmt: skip
+        refuse(
+            "tfr_target_year",
+            "",
+            "setting-range",
+            value=target_year,
+            setting="tfr_target_year",
+            rule=f"基準年（{years[0]}年）より後の年",
+        )
     for name, area in settings.values:
         if name != "settler_target_year":
             continue
@@ -437,22 +545,40 @@ def check_settings(
             refuse(name, area, "setting-year", year=year, setting=name, years=shown)
     for area, _, year in settings.targets():
         if year is None:
-            refuse("settler_target_population", "" if area == REGION and ("settler_target_population", "") in settings.values else area,
-                   "setting-needs", setting="settler_target_population", other="settler_target_year")  # fmt: skip
-    raise_on_errors(findings)
+            refuse(
+                "settler_target_population",
+                ""
+                if area == REGION and ("settler_target_population", "") in settings.values
+                else area,
+                "setting-needs",
+                setting="settler_target_population",
+                other="settler_target_year",
+            )
+    return findings
+
+
+def _unused_settings(settings: Settings, municipalities: tuple[str, ...]) -> list[Finding]:
+    """A note per valid setting that has no effect: a common TFR every municipality overrides,
+    a municipality's settler target year without its target population."""
     notes = []
     if ("tfr_base", "") in settings.values and all(
         ("tfr_base", m) in settings.values for m in municipalities
     ):
-        file, line, cell = settings.where("tfr_base", "")
-        notes.append(Finding("note", file, line, "municipality", "setting-unused",
-                             {"setting": "tfr_base", "reason": "すべての市町に個別の値があります"}, cell))  # fmt: skip
+        reason = "すべての市町に個別の値があります"
+        params = {"setting": "tfr_base", "reason": reason}
+        notes.append(
+            _at_setting(settings, "tfr_base", "", "note", "municipality", "setting-unused", params)
+        )
     targets = {area for (name, area) in settings.values if name == "settler_target_population"}
     for name, area in settings.values:
         if name == "settler_target_year" and area and area not in targets and "" not in targets:
-            file, line, cell = settings.where(name, area)
-            notes.append(Finding("note", file, line, "municipality", "setting-unused",
-                                 {"setting": name, "reason": f"{area} の settler_target_population がありません"}, cell))  # fmt: skip
+            params = {
+                "setting": name,
+                "reason": f"{area} の settler_target_population がありません",
+            }
+            notes.append(
+                _at_setting(settings, name, area, "note", "municipality", "setting-unused", params)
+            )
     return notes
 
 
@@ -479,19 +605,37 @@ def read_profile(path: Path, groups: tuple[str, ...]) -> np.ndarray:
         if sex not in SEXES:
             findings.append(_finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex"))))
         elif age not in groups:
-            findings.append(_finding(table, row, "age_group", "unknown-age-class",
-                                     value=_text(row.get("age_group"))))  # fmt: skip
+            findings.append(
+                _finding(
+                    table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
+                )
+            )
         elif unreadable or pd.isna(value) or value < 0 or value > 1 or "," in text:
             findings.append(_finding(table, row, "share", "not-a-share", value=text))
         elif (sex, age) in seen:
-            findings.append(_finding(table, row, "sex", "duplicate",
-                                     what=f"{'男女'[SEXES.index(sex)]} {age}", first=seen[(sex, age)]))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "sex",
+                    "duplicate",
+                    what=f"{'男女'[SEXES.index(sex)]} {age}",
+                    first=seen[(sex, age)],
+                )
+            )
         else:
             seen[(sex, age)] = int(row[LINE])
             profile[SEXES.index(sex), groups.index(age)] = value
     if not findings and abs(profile.sum() - 1) > 1e-9:
         findings.append(
-            Finding("error", file, None, "share", "shares-sum", {"sum": f"{profile.sum():.6g}"})
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="share",
+                check="shares-sum",
+                params={"sum": f"{profile.sum():.6g}"},
+            )
         )
     raise_on_errors(findings)
     return profile
@@ -525,48 +669,87 @@ def read_survival(
     """
     table = read_fields(path, SURVIVAL_FIELDS, (NOTE_FIELD,))
     file = table.attrs.get("where", display_path(path))
+    entries, last_rows, findings = _survival_entries(
+        table, _SurvivalAxes.of(municipalities, years, groups)
+    )
+    findings += _destination_age_errors(table, last_rows, groups)
+    if not findings:
+        findings += _no_first_group_error(table, file, groups)
+    result = np.full((len(years) - 1, len(municipalities), 2, len(groups)), np.nan)
+    for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
+        result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value
+    missing = np.isnan(result[..., 1:])
+    if not findings and missing.any():
+        findings.append(_survival_missing_error(file, missing, municipalities, years, groups))
+    raise_on_errors(findings)
+    ratios: np.ndarray = np.where(np.isnan(result), 0.0, result)  # column 0 (0–4) is never used
+    return ratios
+
+
+_SurvivalEntry = tuple[int, int, int | None, int | None, int, int, float]
+"""(specificity, line, period k or None, municipality m or None, sex, target group, ratio)."""
+
+_LastRows = dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]]
+"""(area, period, sex, is the open group) → (ratio, row) of the two oldest groups' rows."""
+
+
+@dataclass(frozen=True)
+class _SurvivalAxes:
+    """What a survival row may name: the municipalities, the periods (``2020-2025`` or the
+    first year ``2020`` → period index), the periods as a message lists them, the groups."""
+
+    municipalities: list[str]
+    periods: dict[str, int]
+    shown: str
+    groups: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, municipalities: list[str], years: tuple[int, ...], groups: tuple[str, ...]
+    ) -> _SurvivalAxes:
+        periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
+        shown = "、".join(periods)
+        periods |= {str(a): k for k, a in enumerate(years[:-1])}
+        return cls(municipalities, periods, shown, groups)
+
+
+def _survival_cells(row: dict[str, Any]) -> tuple[str, str, str | None, str | None, str]:
+    """A survival row's municipality, period (``2020-2025`` with any dash), sex, starting
+    age group and ratio as written."""
+    area = _text(row.get("municipality"))
+    period = _text(row.get("period")).replace("～", "-").replace("〜", "-").replace("~", "-")
+    sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
+    return area, period, sex, age, _text(row.get("survival_ratio"))
+
+
+def _survival_entries(
+    table: pd.DataFrame, axes: _SurvivalAxes
+) -> tuple[list[_SurvivalEntry], _LastRows, list[Finding]]:
+    """Every usable row as an entry (stored by the group produced, the least specific to be
+    filled first), the rows of the two oldest groups, and an error per unusable or repeated row."""
     ratio, bad = parse_number(table["survival_ratio"])
-    findings: list[Finding] = []
-    steps = len(years) - 1
-    periods = {f"{a}-{b}": k for k, (a, b) in enumerate(itertools.pairwise(years))}
-    periods |= {str(a): k for k, a in enumerate(years[:-1])}
+    municipalities, periods, groups = axes.municipalities, axes.periods, axes.groups
     open_index = len(groups) - 1
-    # (specificity, line, k or None, m or None, sex, target group, value): filled least specific first.
-    entries: list[tuple[int, int, int | None, int | None, int, int, float]] = []
+    entries: list[_SurvivalEntry] = []
+    findings: list[Finding] = []
     seen: dict[tuple[str, str, str, str], int] = {}
-    last_rows: dict[tuple[str, str, str, bool], tuple[float, dict[str, Any]]] = {}
+    last_rows: _LastRows = {}
     for row, value, unreadable in zip(table.to_dict("records"), ratio, bad, strict=True):
-        line = int(row[LINE])
-        area = _text(row.get("municipality"))
-        period = _text(row.get("period")).replace("～", "-").replace("〜", "-").replace("~", "-")
-        sex, age = parse_sex(row.get("sex")), parse_age(row.get("age_group"))
-        text = _text(row.get("survival_ratio"))
-        if area and area not in municipalities:
-            findings.append(_unknown_area(table, row, area, municipalities))
-            continue
-        if period and period not in periods:
-            findings.append(_finding(table, row, "period", "unknown-period", value=period,
-                                     known="、".join(list(periods)[:steps])))  # fmt: skip
-            continue
-        if sex not in SEXES:
-            findings.append(_finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex"))))
-            continue
-        if age not in groups:
-            findings.append(_finding(table, row, "age_group", "unknown-age-class",
-                                     value=_text(row.get("age_group"))))  # fmt: skip
-            continue
-        if unreadable or pd.isna(value) or not 0 < value <= 1 or "," in text:
-            findings.append(
-                _finding(table, row, "survival_ratio", "not-a-survival-ratio", value=text)
-            )
+        cells = _survival_cells(row)
+        area, period, sex, age, _ = cells
+        usable_ratio = not (bool(unreadable) or pd.isna(value) or not 0 < value <= 1)
+        problem = _survival_row_problem(table, row, cells, usable_ratio, axes)
+        if problem is not None or sex is None or age is None:
+            findings += [problem] if problem is not None else []
             continue
         key = (area, str(periods.get(period, "")), sex, age)
         if key in seen:
-            findings.append(_finding(table, row, "survival_ratio", "duplicate",
-                                     what=f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}",
-                                     first=seen[key]))  # fmt: skip
+            what = f"{area or '共通'} {period or '全期間'} {'男女'[SEXES.index(sex)]} {age}"
+            findings.append(
+                _finding(table, row, "survival_ratio", "duplicate", what=what, first=seen[key])
+            )
             continue
-        seen[key] = line
+        seen[key] = int(row[LINE])
         start = groups.index(age)
         if start in (open_index - 1, open_index):
             last_rows[(key[0], key[1], key[2], start == open_index)] = (float(value), row)
@@ -576,32 +759,100 @@ def read_survival(
         k = periods[period] if period else None
         m = municipalities.index(area) if area else None
         specificity = (k is not None) + 2 * (m is not None)
-        entries.append((specificity, line, k, m, SEXES.index(sex), target, float(value)))
+        entries.append((specificity, int(row[LINE]), k, m, SEXES.index(sex), target, float(value)))
+    return entries, last_rows, findings
+
+
+def _survival_row_problem(
+    table: pd.DataFrame,
+    row: dict[str, Any],
+    cells: tuple[str, str, str | None, str | None, str],
+    usable_ratio: bool,
+    axes: _SurvivalAxes,
+) -> Finding | None:
+    """The error of a survival row whose municipality, period, sex, age group or ratio
+    (``usable_ratio``: a number above 0 and at most 1) cannot be used, the first one met;
+    or None."""
+    area, period, sex, age, text = cells
+    if area and area not in axes.municipalities:
+        return _unknown_area(table, row, area, axes.municipalities)
+    if period and period not in axes.periods:
+        return _finding(table, row, "period", "unknown-period", value=period, known=axes.shown)
+    if sex not in SEXES:
+        return _finding(table, row, "sex", "unknown-sex", value=_text(row.get("sex")))
+    if age not in axes.groups:
+        return _finding(
+            table, row, "age_group", "unknown-age-class", value=_text(row.get("age_group"))
+        )
+    if not usable_ratio or "," in text:
+        return _finding(table, row, "survival_ratio", "not-a-survival-ratio", value=text)
+    return None
+
+
+def _destination_age_errors(
+    table: pd.DataFrame, last_rows: _LastRows, groups: tuple[str, ...]
+) -> list[Finding]:
+    """An error per row of the group below the open one whose ratio is far from the open
+    group's: the file is labelled by destination age."""
+    open_index = len(groups) - 1
+    findings = []
     for (area, period_key, sex, is_open), (value, row) in last_rows.items():
         other = last_rows.get((area, period_key, sex, True))
         if is_open or other is None or abs(value - other[0]) <= SURVIVAL_TOP_TOLERANCE * other[0]:
             continue
-        findings.append(_finding(table, row, "survival_ratio", "survival-destination-age",
-                                 below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
-                                 open=AGE_LABELS.get(groups[open_index], groups[open_index]),
-                                 over=f"{age_lower(groups[open_index - 1])}歳以上",
-                                 value=f"{value:g}", open_value=f"{other[0]:g}"))  # fmt: skip
-    if not findings and not any(parse_age(r.get("age_group")) == groups[0]
-                                for r in table.to_dict("records")):  # fmt: skip
-        findings.append(Finding("error", file, None, "age_group", "survival-no-first-group",
-                                {"first": AGE_LABELS.get(groups[0], groups[0]),
-                                 "second": AGE_LABELS.get(groups[1], groups[1])}))  # fmt: skip
-    result = np.full((steps, len(municipalities), 2, len(groups)), np.nan)
-    for _, _, k, m, s, a, value in sorted(entries, key=lambda e: (e[0], e[1])):
-        result[slice(None) if k is None else k, slice(None) if m is None else m, s, a] = value
-    missing = np.isnan(result[..., 1:])
-    if not findings and missing.any():
-        k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
         findings.append(
-            Finding("error", file, None, "-", "survival-missing",
-                    {"what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 "
-                             f"{'男女'[s]} {groups[a]}", "count": int(missing.sum())})
-        )  # fmt: skip
-    raise_on_errors(findings)
-    ratios: np.ndarray = np.where(np.isnan(result), 0.0, result)  # column 0 (0–4) is never used
-    return ratios
+            _finding(
+                table,
+                row,
+                "survival_ratio",
+                "survival-destination-age",
+                below=AGE_LABELS.get(groups[open_index - 1], groups[open_index - 1]),
+                open=AGE_LABELS.get(groups[open_index], groups[open_index]),
+                over=f"{age_lower(groups[open_index - 1])}歳以上",
+                value=f"{value:g}",
+                open_value=f"{other[0]:g}",
+            )
+        )
+    return findings
+
+
+def _no_first_group_error(table: pd.DataFrame, file: str, groups: tuple[str, ...]) -> list[Finding]:
+    """An error when no row starts from the first group (0–4): the file is labelled by
+    destination age."""
+    if any(parse_age(r.get("age_group")) == groups[0] for r in table.to_dict("records")):
+        return []
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="age_group",
+            check="survival-no-first-group",
+            params={
+                "first": AGE_LABELS.get(groups[0], groups[0]),
+                "second": AGE_LABELS.get(groups[1], groups[1]),
+            },
+        )
+    ]
+
+
+def _survival_missing_error(
+    file: str,
+    missing: np.ndarray,
+    municipalities: list[str],
+    years: tuple[int, ...],
+    groups: tuple[str, ...],
+) -> Finding:
+    """The error naming the first of the ratios no row gives, and how many there are."""
+    k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
+    return Finding(
+        severity="error",
+        file=file,
+        line=None,
+        column="-",
+        check="survival-missing",
+        params={
+            "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 {'男女'[s]} {groups[a]}",
+            "count": int(missing.sum()),
+        },
+    )

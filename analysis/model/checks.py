@@ -179,10 +179,21 @@ def check_sums(
     frame: pd.DataFrame, rates: pd.DataFrame, municipalities: list[str]
 ) -> list[Finding]:
     """Age groups must sum to the total; municipalities must sum to the 圏域."""
-    findings: list[Finding] = []
     printed = _printed_only(frame)
     wide = _wide(printed)
     lines = _Lines(printed)
+    return [
+        *_age_groups_sum_warnings(wide, lines, rates, municipalities),
+        *_municipalities_sum_warnings(printed, wide, lines, rates, municipalities),
+    ]
+
+
+def _age_groups_sum_warnings(
+    wide: pd.DataFrame, lines: _Lines, rates: pd.DataFrame, municipalities: list[str]
+) -> list[Finding]:
+    """A warning per printed total that is not the sum of its three age groups, naming the
+    group the printed rates suggest is wrong."""
+    findings: list[Finding] = []
     parts = wide.reindex(columns=list(AGE_GROUPS))
     part_sum = parts.sum(axis=1, min_count=len(AGE_GROUPS))
     mismatch = part_sum.notna() & wide[TOTAL].notna() & (part_sum != wide[TOTAL])
@@ -195,12 +206,12 @@ def check_sums(
         parts_value = part_sum[(edition, municipality, year)]
         findings.append(
             Finding(
-                "warning",
-                file,
-                line,
-                "population",
-                "age-groups-sum",
-                {
+                severity="warning",
+                file=file,
+                line=line,
+                column="population",
+                check="age-groups-sum",
+                params={
                     "municipality": municipality,
                     "year": year,
                     "terms": " + ".join(_fmt(row[a]) for a in AGE_GROUPS),
@@ -212,7 +223,19 @@ def check_sums(
                 },
             )
         )
+    return findings
 
+
+def _municipalities_sum_warnings(
+    printed: pd.DataFrame,
+    wide: pd.DataFrame,
+    lines: _Lines,
+    rates: pd.DataFrame,
+    municipalities: list[str],
+) -> list[Finding]:
+    """A warning per printed 圏域 count that is not the sum of the municipalities' counts,
+    naming the municipality the printed rates suggest is wrong."""
+    findings: list[Finding] = []
     long = printed[["edition", "municipality", "year", "age_group", "population"]]
     members = long[long["municipality"].isin(municipalities)]
     counts = members.groupby(["edition", "year", "age_group"])["municipality"].nunique()
@@ -231,12 +254,12 @@ def check_sums(
         )
         findings.append(
             Finding(
-                "warning",
-                file,
-                line,
-                "population",
-                "municipalities-sum",
-                {
+                severity="warning",
+                file=file,
+                line=line,
+                column="population",
+                check="municipalities-sum",
+                params={
                     "year": year,
                     "age": _age(age),
                     "members": "＋".join(municipalities),
@@ -311,12 +334,12 @@ def check_printed_rates(
         measure, measure_en = messages.MEASURE_NAMES[row.measure]
         findings.append(
             Finding(
-                "warning",
-                file,
-                int(row.file_line),
-                "value",
-                "printed-rate",
-                {
+                severity="warning",
+                file=file,
+                line=int(row.file_line),
+                column="value",
+                check="printed-rate",
+                params={
                     "edition": labels.get(row.edition, row.edition),
                     "municipality": row.municipality,
                     "year": row.year,
@@ -370,12 +393,12 @@ def check_facts(
             percent = row.quantity == "aging_rate"
             findings.append(
                 Finding(
-                    "warning",
-                    file,
-                    int(row.file_line),
-                    "value",
-                    "prose-fact",
-                    {
+                    severity="warning",
+                    file=file,
+                    line=int(row.file_line),
+                    column="value",
+                    check="prose-fact",
+                    params={
                         "description": row.description,
                         "stated": "約" if row.approximate else "",
                         "stated_en": "about " if row.approximate else "",
@@ -474,7 +497,43 @@ def check_shared_census(frame: pd.DataFrame, editions: list[Any], raw_dir: Path)
 def _census_pair(
     values: pd.Series, first: Any, second: Any, year: int, facts: pd.DataFrame, file: str
 ) -> list[Finding]:
+    """A warning per municipality whose census counts in ``year`` differ between two editions,
+    with what that does to the 圏域's 高齢化率."""
+    differing, region = _census_differences(values, first, second, year)
     findings = []
+    for municipality, pairs in differing:
+        parts = [
+            f"{AGE_GROUP_LABELS.get(g, '総数') if g != TOTAL else '総数'} {_fmt(a)}人"
+            + (f" → {_fmt(b)}人（{b - a:+,.0f}人）" if a != b else "は同じ")
+            for g, a, b in pairs
+        ]
+        follows = _census_consequences(region, first, second, year, facts)
+        findings.append(
+            Finding(
+                severity="warning",
+                file=file,
+                line=None,
+                column="-",
+                check="census-disagreement",
+                params={
+                    "year": year,
+                    "municipality": municipality,
+                    "old": first.short_label,
+                    "new": second.short_label,
+                    "differences": "、".join(parts),
+                    "follows": follows,
+                    "editions": f"{first.edition} {second.edition}",
+                },
+            )
+        )
+    return findings
+
+
+def _census_differences(
+    values: pd.Series, first: Any, second: Any, year: int
+) -> tuple[list[tuple[str, list[tuple[str, float, float]]]], dict[str, list[float]]]:
+    """The municipalities whose counts differ, each with its (group, first, second) counts
+    (人), and per edition the municipalities' summed [65+, total] (人)."""
     groups = [*AGE_GROUPS, TOTAL]
     areas = sorted(
         {m for (e, m, y, _) in values.index if e == first.edition and y == year and m != REGION}
@@ -496,38 +555,37 @@ def _census_pair(
                 region[second.edition][slot] += b
         if any(a != b for _, a, b in pairs):
             differing.append((municipality, pairs))
-    for municipality, pairs in differing:
-        parts = [
-            f"{AGE_GROUP_LABELS.get(g, '総数') if g != TOTAL else '総数'} {_fmt(a)}人"
-            + (f" → {_fmt(b)}人（{b - a:+,.0f}人）" if a != b else "は同じ")
-            for g, a, b in pairs
+    return differing, region
+
+
+def _census_consequences(
+    region: dict[str, list[float]], first: Any, second: Any, year: int, facts: pd.DataFrame
+) -> str:
+    """The sentences that follow: the 圏域's 高齢化率 (%) in each edition, a rate the source's
+    text states otherwise, and, for a revision, that the difference is not a revision."""
+    follows = ""
+    old_old, old_total = region[first.edition]
+    new_old, new_total = region[second.edition]
+    if old_total and new_total:
+        old_rate, new_rate = old_old / old_total * 100, new_old / new_total * 100
+        follows = (
+            f"このため{year}年の圏域の高齢化率は、{first.short_label}では"
+            f"{precision.text(old_rate, 'percent')}、{second.short_label}では"
+            f"{precision.text(new_rate, 'percent')}（基準年は国勢調査の値）です。"
+        )
+        stated = facts[
+            (facts["year"] == year)
+            & (facts["quantity"] == "aging_rate")
+            & (facts["municipality"] == REGION)
         ]
-        follows = ""
-        old_old, old_total = region[first.edition]
-        new_old, new_total = region[second.edition]
-        if old_total and new_total:
-            old_rate, new_rate = old_old / old_total * 100, new_old / new_total * 100
-            follows = (
-                f"このため{year}年の圏域の高齢化率は、{first.short_label}では"
-                f"{precision.text(old_rate, 'percent')}、{second.short_label}では"
-                f"{precision.text(new_rate, 'percent')}（基準年は国勢調査の値）です。"
-            )
-            stated = facts[(facts["year"] == year) & (facts["quantity"] == "aging_rate")
-                           & (facts["municipality"] == REGION)]  # fmt: skip
-            for fact in stated.itertuples():
-                if round(new_rate, int(fact.rounding)) != fact.value:
-                    follows += (
-                        f"原資料の本文の「{fact.description} {fact.value:g}%」は、"
-                        f"国勢調査の値では{precision.text(new_rate, 'percent')}です。"
-                    )
-        if second.replaces == first.edition or first.replaces == second.edition:
-            follows += (
-                "新旧比較でのこの年の差は、推計の改訂ではなく、基準とした国勢調査の数値の違いです。"
-            )
-        findings.append(
-            Finding("warning", file, None, "-", "census-disagreement",
-                    {"year": year, "municipality": municipality, "old": first.short_label,
-                     "new": second.short_label, "differences": "、".join(parts),
-                     "follows": follows, "editions": f"{first.edition} {second.edition}"})
-        )  # fmt: skip
-    return findings
+        for fact in stated.itertuples():
+            if round(new_rate, int(fact.rounding)) != fact.value:
+                follows += (
+                    f"原資料の本文の「{fact.description} {fact.value:g}%」は、"
+                    f"国勢調査の値では{precision.text(new_rate, 'percent')}です。"
+                )
+    if second.replaces == first.edition or first.replaces == second.edition:
+        follows += (
+            "新旧比較でのこの年の差は、推計の改訂ではなく、基準とした国勢調査の数値の違いです。"
+        )
+    return follows

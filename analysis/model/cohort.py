@@ -162,12 +162,8 @@ def interpolate(
         outside = (at_or_before == 0) | (before == counts)
         if outside.any():
             g = int(np.argmax(outside))
-            edition, municipality, age = identity.iloc[g]
-            first, last = year[start[g]], year[start[g] + counts[g] - 1]
-            raise ExtrapolationError(
-                f"year {target} is outside the published years {first}–{last} of "
-                f"{edition} {municipality} {age}; only interpolation is done, never extrapolation"
-            )
+            span = (year[start[g]], year[start[g] + counts[g] - 1])
+            raise _extrapolation(target, span, tuple(identity.iloc[g]))
         lo = start + at_or_before - 1
         hi = start + before
         published = lo == hi
@@ -177,25 +173,28 @@ def interpolate(
         inside = ~published
         with np.errstate(divide="ignore", invalid="ignore"):
             fraction = (target - y0[inside]) / (y1[inside] - y0[inside])
-            a, b = p0[inside], p1[inside]
-            if method == "linear":
-                value = a + (b - a) * fraction
-            else:
-                if (((a <= 0) | (b <= 0)) & (a != b)).any():
-                    raise ValueError("geometric interpolation needs positive populations")
-                value = np.where(a > 0, a * (b / np.where(a > 0, a, 1.0)) ** fraction, a)
-        span_codes, span_pairs = pd.factorize(
-            pd.MultiIndex.from_arrays([y0[inside].astype(int), y1[inside].astype(int)])
-        )
-        span_texts = np.array([f"{label}（{s0}–{s1}年）" for s0, s1 in span_pairs], dtype=object)
-        spans = pd.Series(span_texts[span_codes], dtype=object)
+        value = _between(p0[inside], p1[inside], fraction, method)
+        spans = _derivations(y0[inside], y1[inside], label)
         interpolated_parts.append(
             identity[inside]
             .reset_index(drop=True)
             .assign(year=target, population=value, derived=True, derivation=spans)
         )
+    return _combined(frame, published_parts, interpolated_parts, method)
+
+
+def _combined(
+    frame: pd.DataFrame,
+    published_parts: list[np.ndarray],
+    interpolated_parts: list[pd.DataFrame],
+    method: Method,
+) -> pd.DataFrame:
+    """The published rows (by their positions in ``frame``, each once) and the interpolated
+    ones (totals re-summed from the groups when geometric), sorted by series and year."""
     published_rows = (
-        frame.iloc[np.unique(np.concatenate(published_parts))] if targets else frame.iloc[0:0]
+        frame.iloc[np.unique(np.concatenate(published_parts))]
+        if published_parts
+        else frame.iloc[0:0]
     )
     interpolated = (
         pd.concat(interpolated_parts, ignore_index=True) if interpolated_parts else frame.iloc[0:0]
@@ -205,6 +204,40 @@ def interpolate(
     combined = pd.concat([published_rows, interpolated], ignore_index=True)
     combined["derived"] = combined["derived"].astype(bool)
     return combined.sort_values([*SERIES, "year"]).reset_index(drop=True)
+
+
+def _extrapolation(
+    target: int, span: tuple[int, int], series: tuple[object, ...]
+) -> ExtrapolationError:
+    """The error for a target year outside a series' published years ``span`` (first, last)."""
+    edition, municipality, age = series
+    first, last = span
+    return ExtrapolationError(
+        f"year {target} is outside the published years {first}–{last} of "
+        f"{edition} {municipality} {age}; only interpolation is done, never extrapolation"
+    )
+
+
+def _between(a: np.ndarray, b: np.ndarray, fraction: np.ndarray, method: Method) -> np.ndarray:
+    """The people (人) at ``fraction`` of the way from ``a`` to ``b``: a straight line, or a
+    constant yearly rate (``geometric``, which needs positive counts unless they are equal)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if method == "linear":
+            value: np.ndarray = a + (b - a) * fraction
+            return value
+        if (((a <= 0) | (b <= 0)) & (a != b)).any():
+            raise ValueError("geometric interpolation needs positive populations")
+        value = np.where(a > 0, a * (b / np.where(a > 0, a, 1.0)) ** fraction, a)
+        return value
+
+
+def _derivations(y0: np.ndarray, y1: np.ndarray, label: str) -> pd.Series:
+    """The derivation text of each interpolated row: the method and its bracketing years."""
+    span_codes, span_pairs = pd.factorize(
+        pd.MultiIndex.from_arrays([y0.astype(int), y1.astype(int)])
+    )
+    span_texts = np.array([f"{label}（{s0}–{s1}年）" for s0, s1 in span_pairs], dtype=object)
+    return pd.Series(span_texts[span_codes], dtype=object)
 
 
 def _totals_from_groups(frame: pd.DataFrame) -> pd.DataFrame:
@@ -256,8 +289,9 @@ def _summed_regions(frame: pd.DataFrame, added: pd.DataFrame) -> pd.DataFrame:
     )
     rows = wanted.merge(sums.reset_index(), on=keys, how="inner")
     rows = rows[rows["n"].to_numpy() == count.reindex(rows["edition"]).to_numpy()]
-    rebuilt = added[redo].merge(rows[[*keys, "population", "flag"]], on=keys, how="left",
-                                suffixes=("", "_sum"))  # fmt: skip
+    rebuilt = added[redo].merge(
+        rows[[*keys, "population", "flag"]], on=keys, how="left", suffixes=("", "_sum")
+    )
     found = rebuilt["population_sum"].notna()  # a 圏域 without all its municipalities here
     rebuilt.loc[found, "population"] = rebuilt.loc[found, "population_sum"]  # stays as it was
     rebuilt.loc[found, "derivation"] = region_derivation(
@@ -313,6 +347,10 @@ def compare(frame: pd.DataFrame, baseline: str, alternative: str) -> pd.DataFram
         merged["ratio"] = merged["population_alternative"] / merged["population_baseline"]
     merged["derived"] = merged["derived_baseline"] | merged["derived_alternative"]
     merged["interpolated"] = merged["interpolated_baseline"] | merged["interpolated_alternative"]
-    dropped = ["derived_baseline", "derived_alternative", "interpolated_baseline",
-               "interpolated_alternative"]  # fmt: skip
+    dropped = [
+        "derived_baseline",
+        "derived_alternative",
+        "interpolated_baseline",
+        "interpolated_alternative",
+    ]
     return merged.drop(columns=dropped).assign(baseline=baseline, alternative=alternative)

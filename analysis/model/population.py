@@ -213,6 +213,49 @@ def council_findings(findings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _population_table(frame: pd.DataFrame, editions: list[Edition]) -> pd.DataFrame:
+    """The counts (人) of every edition with its label, how each was derived and corrected."""
+    labels = {e.edition: e.label for e in editions}
+    long = frame.assign(
+        edition_label=frame["edition"].map(labels),
+        corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
+    )
+    return long[
+        [
+            "edition",
+            "edition_label",
+            "municipality",
+            "year",
+            "age_group",
+            "population",
+            "derived",
+            "derivation",
+            "corrected",
+        ]
+    ]
+
+
+def _change_table(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Each series' change (人, %) and index from ``base_year``."""
+    # A series that does not reach back to the base year has no change from it.
+    has_base = frame.groupby(cohort.SERIES)["year"].transform(lambda y: (y == base_year).any())
+    change = cohort.change_from_base(frame[has_base.astype(bool)], base_year)
+    return change[
+        [
+            "edition",
+            "municipality",
+            "year",
+            "age_group",
+            "population",
+            "base_population",
+            "change",
+            "change_rate_pct",
+            "index",
+            "derived",
+        ]
+    ]
+
+
 def build_tables(
     data: PopulationData,
     *,
@@ -224,15 +267,7 @@ def build_tables(
     projection = current_edition(data, "projection").edition
     vision = current_edition(data, "vision").edition
     frame = analysis_frame(data, [base_year, target_year], method)
-    labels = {e.edition: e.label for e in data.editions}
-    long = frame.assign(
-        edition_label=frame["edition"].map(labels),
-        corrected=frame["corrected"].astype("boolean").fillna(False).astype(bool),
-    )
     structure = cohort.age_structure(frame)
-    # A series that does not reach back to the base year has no change from it.
-    has_base = frame.groupby(cohort.SERIES)["year"].transform(lambda y: (y == base_year).any())
-    change = cohort.change_from_base(frame[has_base.astype(bool)], base_year)
     comparison = pd.concat(
         [
             comparison_table(frame, projection, vision, m)
@@ -243,34 +278,9 @@ def build_tables(
     )
     findings = findings_frame(data.findings)
     return {
-        "population": long[
-            [
-                "edition",
-                "edition_label",
-                "municipality",
-                "year",
-                "age_group",
-                "population",
-                "derived",
-                "derivation",
-                "corrected",
-            ]
-        ],
+        "population": _population_table(frame, data.editions),
         "age_structure": structure,
-        "change": change[
-            [
-                "edition",
-                "municipality",
-                "year",
-                "age_group",
-                "population",
-                "base_population",
-                "change",
-                "change_rate_pct",
-                "index",
-                "derived",
-            ]
-        ],
+        "change": _change_table(frame, base_year),
         "comparison": comparison,
         "targets": target_table(frame, facts(), vision),
         "findings": findings,
@@ -551,8 +561,18 @@ def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[p
     """
     computed = list(projected.results.projections) if projected else []
     if projected is None or name not in computed:
-        raise DataError([Finding("error", "", None, "--vision-from-scenario", "scenario-unknown",
-                                 {"value": name, "known": "、".join(computed) or "なし"})])  # fmt: skip
+        raise DataError(
+            [
+                Finding(
+                    severity="error",
+                    file="",
+                    line=None,
+                    column="--vision-from-scenario",
+                    check="scenario-unknown",
+                    params={"value": name, "known": "、".join(computed) or "なし"},
+                )
+            ]
+        )
     return scenarios.vision_table(projected.results, name), projected.results.label(name)
 
 
@@ -574,8 +594,11 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     printed = float(row["value"].iloc[0])
     gap = printed - counted
     opening = f"基準年（{year}年）の圏域の人口は、年齢別の人数の合計で{counted:,.0f}人です。"
-    spread = [f for f in projected.notes if f.check == "unknown-age-distributed"
-              and f.params.get("year") == year]  # fmt: skip
+    spread = [
+        f
+        for f in projected.notes
+        if f.check == "unknown-age-distributed" and f.params.get("year") == year
+    ]
     if spread:
         opening += (
             "基準のデータの年齢不詳の人（"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,11 +64,19 @@ RESIDENT = "resident"
 KIND_LABELS = {CENSUS: "国勢調査", RESIDENT: "住民基本台帳"}
 """The two kinds of count, which are different counts and never mixed on one date."""
 _KIND_ALIASES = {
-    "国勢調査": CENSUS, "国調": CENSUS, "census": CENSUS, "国勢調査人口": CENSUS,
-    "住民基本台帳": RESIDENT, "住基": RESIDENT, "住民基本台帳人口": RESIDENT,
-    "住民基本台帳に基づく人口": RESIDENT, "住民登録": RESIDENT, "resident": RESIDENT,
-    "residentregister": RESIDENT, "residents": RESIDENT,
-}  # fmt: skip
+    "国勢調査": CENSUS,
+    "国調": CENSUS,
+    "census": CENSUS,
+    "国勢調査人口": CENSUS,
+    "住民基本台帳": RESIDENT,
+    "住基": RESIDENT,
+    "住民基本台帳人口": RESIDENT,
+    "住民基本台帳に基づく人口": RESIDENT,
+    "住民登録": RESIDENT,
+    "resident": RESIDENT,
+    "residentregister": RESIDENT,
+    "residents": RESIDENT,
+}
 
 PATH_MONTH_DAY = (10, 1)
 """The date a path's yearly value stands for (month, day): the census and the IPSS
@@ -157,7 +165,7 @@ LAYOUT = Layout(
         "市町村・基準日・種別・年齢区分・人口、または municipality, date, kind, age_group, population",
         "市町村・種別・年齢区分・2020年10月1日・2023年1月1日・…（国勢調査は「2020年」だけでも可）",
     ),
-)  # fmt: skip
+)
 
 
 @dataclass
@@ -168,8 +176,18 @@ class Actuals:
     findings: list[Finding] = field(default_factory=list)
 
 
-COLUMNS = ["municipality", "date", "year", "kind", "kind_label", "age_group", "population",
-           "derived", "input_file", "input_line"]  # fmt: skip
+COLUMNS = [
+    "municipality",
+    "date",
+    "year",
+    "kind",
+    "kind_label",
+    "age_group",
+    "population",
+    "derived",
+    "input_file",
+    "input_line",
+]
 
 
 def _empty() -> pd.DataFrame:
@@ -224,88 +242,18 @@ def load(
     findings: list[Finding] = list(table.findings)
     raw = table.frame
     if raw.empty:
-        findings.append(Finding("error", table.where(), None, "-", "empty-file"))
+        findings.append(
+            Finding(severity="error", file=table.where(), line=None, column="-", check="empty-file")
+        )
         raise DataError(findings)
     municipality, outside = plan_municipalities(raw, registry)
-    near = near_name_errors(
-        table, "municipality", raw["municipality"], outside, [*registry.names, REGION]
-    )
-    findings += near
-    close = np.array(
-        [pd.notna(v) and near_plan_name(v, [*registry.names, REGION]) is not None
-         for v in raw["municipality"]],
-        dtype=bool,
-    )  # fmt: skip
-    unknown = outside & ~close
-    known = "、".join([*registry.names, REGION])
-    findings += cell_errors(
-        table.locate("municipality"),
-        unknown & raw["municipality"].notna().to_numpy(),
-        raw["municipality"],
-        "actual-unknown-municipality",
-        lambda v: {"value": str(v).strip(), "known": known},
-    )
-    for column in ("municipality", "date", "kind", "age_group", "population"):
-        missing = raw[column].isna().to_numpy().copy()
-        if column == "municipality":
-            missing &= pd.isna(municipality)
-        findings += cell_errors(
-            table.locate(column), missing, raw[column], "missing-value", lambda _: {}
-        )
-
-    kinds = np.array([parse_kind(v) if pd.notna(v) else None for v in raw["kind"]], dtype=object)
-    findings += cell_errors(
-        table.locate("kind"),
-        raw["kind"].notna().to_numpy() & pd.isna(kinds),
-        raw["kind"],
-        "actual-unknown-kind",
-    )
-    ages = np.array(
-        [normalise_age_group(str(v)) if pd.notna(v) else None for v in raw["age_group"]],
-        dtype=object,
-    )
-    allowed = "、".join(AGE_GROUP_LABELS[g] for g in (*AGE_GROUPS, TOTAL))
-    findings += cell_errors(
-        table.locate("age_group"),
-        raw["age_group"].notna().to_numpy() & pd.isna(ages),
-        raw["age_group"],
-        "unknown-age-group",
-        lambda v: {"value": v, "allowed": allowed},
-    )
-
-    texts = _date_texts(table)
-    dates = np.empty(len(raw), dtype=object)
-    for position, text in enumerate(texts):
-        if pd.isna(text):
-            continue
-        day, year = parse_date(text)
-        if day is None and year is not None and kinds[position] == CENSUS:
-            day = datetime.date(year, *CENSUS_MONTH_DAY)
-        if day is None:
-            check = "actual-date-needs-day" if year is not None else "actual-not-a-date"
-            file, line, column, cell = _at(table, "date", position)
-            findings.append(
-                Finding("error", file, line, column, check, {"value": str(text).strip()}, cell)
-            )
-            continue
-        dates[position] = day
-    future = np.array([d is not None and d > today for d in dates], dtype=bool)
-    findings += cell_errors(
-        table.locate("date"),
-        future,
-        dates,
-        "actual-future-date",
-        lambda d: {"date": _date_text(d), "today": _date_text(today)},
-    )
-
-    counts, not_number = parse_number(raw["population"])
-    findings += cell_errors(table.locate("population"), not_number, raw["population"], "not-people")
-    negative = counts.lt(0).to_numpy()
-    fractional = (counts.notna() & (counts != np.floor(counts))).to_numpy()
-    findings += cell_errors(table.locate("population"), negative, counts, "negative-population")
-    findings += cell_errors(
-        table.locate("population"), fractional & ~negative, counts, "fractional-people"
-    )
+    findings += _municipality_errors(table, outside, registry)
+    findings += _missing_cells(table, municipality)
+    kinds, kind_errors = _parse_kinds(table)
+    ages, age_errors = _parse_ages(table)
+    dates, date_errors = _parse_dates(table, kinds, today)
+    counts, count_errors = _parse_counts(table)
+    findings += [*kind_errors, *age_errors, *date_errors, *count_errors]
     if errors_in(findings):
         raise DataError(_sorted(findings))
 
@@ -326,6 +274,127 @@ def load(
     return Actuals(_complete(frame, table, registry), findings)
 
 
+def _municipality_errors(
+    table: Table, outside: np.ndarray, registry: Municipalities
+) -> list[Finding]:
+    """Names near a plan municipality's (「一関」), then names of no plan municipality: an
+    actuals file has no rows to leave out, so both are errors."""
+    raw = table.frame
+    plan = [*registry.names, REGION]
+    near = near_name_errors(table, "municipality", raw["municipality"], outside, plan)
+    close = np.array(
+        [pd.notna(v) and near_plan_name(v, plan) is not None for v in raw["municipality"]],
+        dtype=bool,
+    )
+    unknown = outside & ~close
+    known = "、".join(plan)
+    return [
+        *near,
+        *cell_errors(
+            table.locate("municipality"),
+            unknown & raw["municipality"].notna().to_numpy(),
+            raw["municipality"],
+            "actual-unknown-municipality",
+            lambda v: {"value": str(v).strip(), "known": known},
+        ),
+    ]
+
+
+def _missing_cells(table: Table, municipality: np.ndarray) -> list[Finding]:
+    """An error per blank cell (a municipality given by its code is not blank)."""
+    raw = table.frame
+    findings: list[Finding] = []
+    for column in ("municipality", "date", "kind", "age_group", "population"):
+        missing = raw[column].isna().to_numpy().copy()
+        if column == "municipality":
+            missing &= pd.isna(municipality)
+        findings += cell_errors(
+            table.locate(column), missing, raw[column], "missing-value", lambda _: {}
+        )
+    return findings
+
+
+def _parse_kinds(table: Table) -> tuple[np.ndarray, list[Finding]]:
+    """Each row's kind of count (census or register; None where unreadable), and an error per
+    unreadable cell."""
+    raw = table.frame
+    kinds = np.array([parse_kind(v) if pd.notna(v) else None for v in raw["kind"]], dtype=object)
+    errors = cell_errors(
+        table.locate("kind"),
+        raw["kind"].notna().to_numpy() & pd.isna(kinds),
+        raw["kind"],
+        "actual-unknown-kind",
+    )
+    return kinds, errors
+
+
+def _parse_ages(table: Table) -> tuple[np.ndarray, list[Finding]]:
+    """Each row's age group (one of the three or the total; None where unreadable), and an
+    error per unreadable cell."""
+    raw = table.frame
+    ages = np.array(
+        [normalise_age_group(str(v)) if pd.notna(v) else None for v in raw["age_group"]],
+        dtype=object,
+    )
+    allowed = "、".join(AGE_GROUP_LABELS[g] for g in (*AGE_GROUPS, TOTAL))
+    errors = cell_errors(
+        table.locate("age_group"),
+        raw["age_group"].notna().to_numpy() & pd.isna(ages),
+        raw["age_group"],
+        "unknown-age-group",
+        lambda v: {"value": v, "allowed": allowed},
+    )
+    return ages, errors
+
+
+def _parse_dates(
+    table: Table, kinds: np.ndarray, today: datetime.date
+) -> tuple[np.ndarray, list[Finding]]:
+    """Each row's date of count (a census given by its year only is on 1 October; None where
+    unreadable), and an error per unreadable or future date."""
+    texts = _date_texts(table)
+    dates = np.empty(len(texts), dtype=object)
+    findings = []
+    for position, text in enumerate(texts):
+        if pd.isna(text):
+            continue
+        day, year = parse_date(text)
+        if day is None and year is not None and kinds[position] == CENSUS:
+            day = datetime.date(year, *CENSUS_MONTH_DAY)
+        if day is None:
+            check = "actual-date-needs-day" if year is not None else "actual-not-a-date"
+            findings.append(
+                _cell_error(table, "date", position, check, {"value": str(text).strip()})
+            )
+            continue
+        dates[position] = day
+    future = np.array([d is not None and d > today for d in dates], dtype=bool)
+    findings += cell_errors(
+        table.locate("date"),
+        future,
+        dates,
+        "actual-future-date",
+        lambda d: {"date": _date_text(d), "today": _date_text(today)},
+    )
+    return dates, findings
+
+
+def _parse_counts(table: Table) -> tuple[pd.Series, list[Finding]]:
+    """Each row's count (人, float; NaN where unreadable), and an error per cell that is not a
+    whole number of people ≥ 0."""
+    raw = table.frame
+    counts, not_number = parse_number(raw["population"])
+    negative = counts.lt(0).to_numpy()
+    fractional = (counts.notna() & (counts != np.floor(counts))).to_numpy()
+    locate = table.locate("population")
+    findings = [
+        *cell_errors(locate, not_number, raw["population"], "not-people"),
+        *cell_errors(locate, negative, counts, "negative-population"),
+        *cell_errors(locate, fractional & ~negative, counts, "fractional-people"),
+    ]
+    return counts, findings
+
+
 def _sorted(findings: list[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.file, f.line or 0, f.cell, f.column))
 
@@ -339,6 +408,22 @@ def _at(table: Table, column: str, position: int) -> tuple[str, int | None, str,
     return files[0], lines[0], columns[0], cells[0]
 
 
+def _cell_error(
+    table: Table, column: str, position: int, check: str, params: Mapping[str, object]
+) -> Finding:
+    """An error at the cell of ``column`` in the table's row ``position``."""
+    file, line, label, cell = _at(table, column, position)
+    return Finding(
+        severity="error",
+        file=file,
+        line=line,
+        column=label,
+        check=check,
+        params=params,
+        cell=cell,
+    )
+
+
 def _first_row(table: Table, column: str, first: int, here: str) -> object:
     file, line, _, _ = _at(table, column, first)
     return line if file == here else f"{file} の {line}"
@@ -346,68 +431,99 @@ def _first_row(table: Table, column: str, first: int, here: str) -> object:
 
 def _consistency(frame: pd.DataFrame, table: Table) -> list[Finding]:
     """Duplicates, kinds mixed on a date, totals and 圏域 rows that are not the sum."""
-    findings: list[Finding] = []
-    keys = ["municipality", "date", "age_group"]
-    firsts = frame.drop_duplicates(keys).set_index(keys)["position"]
-    for row in frame[frame.duplicated(keys)].itertuples():
-        file, line, column, cell = _at(table, "population", row.position)
-        first = int(firsts.loc[(row.municipality, row.date, row.age_group)])
-        what = f"{row.municipality} {_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}"
-        findings.append(
-            Finding("error", file, line, column, "duplicate",
-                    {"what": what, "first": _first_row(table, "population", first, file)}, cell)
-        )  # fmt: skip
-    by_date = frame.drop_duplicates("date").set_index("date")
-    for row in frame[frame["kind"] != frame["date"].map(by_date["kind"])].itertuples():
-        first = int(by_date.loc[row.date, "position"])
-        file, line, column, cell = _at(table, "kind", row.position)
-        findings.append(
-            Finding("error", file, line, column, "actual-mixed-kinds",
-                    {"date": _date_text(row.date), "kind": KIND_LABELS[row.kind],
-                     "first_kind": KIND_LABELS[str(by_date.loc[row.date, "kind"])],
-                     "first": _first_row(table, "kind", first, file)}, cell)
-        )  # fmt: skip
+    findings = [*_duplicate_errors(frame, table), *_mixed_kind_errors(frame, table)]
     if findings:
         return findings
     frame = frame[frame["municipality"] != REGION]  # the 圏域 is checked against the sum
     groups = frame[frame["age_group"].isin(AGE_GROUPS)]
+    return [*_group_errors(groups, table), *_total_errors(frame, groups, table)]
+
+
+def _duplicate_errors(frame: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error per row repeating an earlier row's municipality, date and age group."""
+    findings = []
+    keys = ["municipality", "date", "age_group"]
+    firsts = frame.drop_duplicates(keys).set_index(keys)["position"]
+    for row in frame[frame.duplicated(keys)].itertuples():
+        file = _at(table, "population", row.position)[0]
+        first = int(firsts.loc[(row.municipality, row.date, row.age_group)])
+        what = f"{row.municipality} {_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}"
+        params = {"what": what, "first": _first_row(table, "population", first, file)}
+        findings.append(_cell_error(table, "population", row.position, "duplicate", params))
+    return findings
+
+
+def _mixed_kind_errors(frame: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error per row whose kind of count differs from the first row of its date."""
+    findings = []
+    by_date = frame.drop_duplicates("date").set_index("date")
+    for row in frame[frame["kind"] != frame["date"].map(by_date["kind"])].itertuples():
+        first = int(by_date.loc[row.date, "position"])
+        file = _at(table, "kind", row.position)[0]
+        params = {
+            "date": _date_text(row.date),
+            "kind": KIND_LABELS[row.kind],
+            "first_kind": KIND_LABELS[str(by_date.loc[row.date, "kind"])],
+            "first": _first_row(table, "kind", first, file),
+        }
+        findings.append(_cell_error(table, "kind", row.position, "actual-mixed-kinds", params))
+    return findings
+
+
+def _group_errors(groups: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error per municipality and date missing one of the three age groups, then one per
+    municipality and date whose groups add up to nobody."""
+    findings = []
     sums = groups.groupby(["municipality", "date"])["population"].sum()
     present = groups.groupby(["municipality", "date"])["age_group"].agg(set)
+
+    def first_position(place: str, day: datetime.date) -> int:
+        rows = groups[(groups["municipality"] == place) & (groups["date"] == day)]
+        return int(rows["position"].iloc[0])
+
     for (place, day), have in present.items():
         missing = [AGE_GROUP_LABELS[g] for g in AGE_GROUPS if g not in have]
         if missing:
-            position = int(groups[(groups["municipality"] == place) & (groups["date"] == day)]
-                           ["position"].iloc[0])  # fmt: skip
-            file, line, column, cell = _at(table, "age_group", position)
+            params = {"what": f"{place} {_date_text(day)}", "groups": "、".join(missing)}
             findings.append(
-                Finding("error", file, line, column, "actual-missing-groups",
-                        {"what": f"{place} {_date_text(day)}", "groups": "、".join(missing)}, cell)
-            )  # fmt: skip
+                _cell_error(
+                    table, "age_group", first_position(place, day), "actual-missing-groups", params
+                )
+            )
     for (place, day), total in sums.items():
         if total == 0:
-            position = int(groups[(groups["municipality"] == place) & (groups["date"] == day)]
-                           ["position"].iloc[0])  # fmt: skip
-            file, line, column, cell = _at(table, "population", position)
-            findings.append(Finding("error", file, line, column, "actual-zero-total",
-                                    {"what": f"{place} {_date_text(day)}"}, cell))  # fmt: skip
+            params = {"what": f"{place} {_date_text(day)}"}
+            findings.append(
+                _cell_error(
+                    table, "population", first_position(place, day), "actual-zero-total", params
+                )
+            )
+    return findings
+
+
+def _total_errors(frame: pd.DataFrame, groups: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error per written total without its age groups, or that is not their sum."""
+    findings = []
+    sums = groups.groupby(["municipality", "date"])["population"].sum()
     for row in frame[frame["age_group"] == TOTAL].itertuples():
         key = (row.municipality, row.date)
-        if key not in present.index:
-            file, line, column, cell = _at(table, "age_group", row.position)
+        what = f"{row.municipality} {_date_text(row.date)}"
+        if key not in sums.index:
+            params = {"what": what, "groups": "、".join(AGE_GROUP_LABELS[g] for g in AGE_GROUPS)}
             findings.append(
-                Finding("error", file, line, column, "actual-missing-groups",
-                        {"what": f"{row.municipality} {_date_text(row.date)}",
-                         "groups": "、".join(AGE_GROUP_LABELS[g] for g in AGE_GROUPS)}, cell)
-            )  # fmt: skip
+                _cell_error(table, "age_group", row.position, "actual-missing-groups", params)
+            )
             continue
         if row.population != sums.loc[key]:
-            file, line, column, cell = _at(table, "population", row.position)
+            mismatch: dict[str, object] = {
+                "what": what,
+                "total": int(row.population),
+                "sum": int(sums.loc[key]),
+                "difference": int(row.population - sums.loc[key]),
+            }
             findings.append(
-                Finding("error", file, line, column, "actual-total-mismatch",
-                        {"what": f"{row.municipality} {_date_text(row.date)}",
-                         "total": int(row.population), "sum": int(sums.loc[key]),
-                         "difference": int(row.population - sums.loc[key])}, cell)
-            )  # fmt: skip
+                _cell_error(table, "population", row.position, "actual-total-mismatch", mismatch)
+            )
     return findings
 
 
@@ -416,12 +532,24 @@ def _complete(frame: pd.DataFrame, table: Table, registry: Municipalities) -> pd
     圏域 row given in the file), as one long table."""
     given = frame[frame["municipality"] != REGION]
     groups = given[given["age_group"].isin(AGE_GROUPS)]
+    rows = pd.concat([groups.assign(derived=False), _totals(given, groups)], ignore_index=True)
+    rows = rows.drop(columns="position")
+    region = _region(rows, registry)
+    problems = _region_errors(frame[frame["municipality"] == REGION], region, table)
+    if problems:
+        raise DataError(_sorted(problems))
+    return _long_table(pd.concat([rows, region], ignore_index=True), table, registry)
+
+
+def _totals(given: pd.DataFrame, groups: pd.DataFrame) -> pd.DataFrame:
+    """Each municipality's total (人) on each date as the sum of its groups, ``derived``
+    unless the file writes it (whose line it then keeps)."""
     totals = groups.groupby(["municipality", "date", "kind"], as_index=False).agg(
         population=("population", "sum"), input_line=("input_line", "min")
     )
     written_totals = given[given["age_group"] == TOTAL].set_index(["municipality", "date"])
     keys = list(zip(totals["municipality"], totals["date"], strict=True))
-    totals = totals.assign(
+    return totals.assign(
         age_group=TOTAL,
         derived=[k not in written_totals.index for k in keys],
         input_line=[
@@ -429,34 +557,40 @@ def _complete(frame: pd.DataFrame, table: Table, registry: Municipalities) -> pd
             for k, line in zip(keys, totals["input_line"], strict=True)
         ],
     )
-    rows = pd.concat([groups.assign(derived=False), totals], ignore_index=True).drop(
-        columns="position"
-    )
+
+
+def _region(rows: pd.DataFrame, registry: Municipalities) -> pd.DataFrame:
+    """The 圏域 (人) by date and age group, on dates every plan municipality was counted."""
     complete = rows.groupby("date")["municipality"].agg(set)
     whole = [d for d, places in complete.items() if set(registry.names) <= places]
-    region = (
+    return (
         rows[rows["date"].isin(whole)]
         .groupby(["date", "kind", "age_group"], as_index=False)
         .agg(population=("population", "sum"), input_line=("input_line", "min"))
         .assign(municipality=REGION, derived=True)
     )
-    written_region = frame[frame["municipality"] == REGION]
+
+
+def _region_errors(written: pd.DataFrame, region: pd.DataFrame, table: Table) -> list[Finding]:
+    """An error per 圏域 row of the file that is not the municipalities' sum (or has none)."""
     problems = []
-    for row in written_region.itertuples():
+    for row in written.itertuples():
         match = region[(region["date"] == row.date) & (region["age_group"] == row.age_group)]
         computed = int(match["population"].iloc[0]) if len(match) else None
         if computed is None or computed != row.population:
-            file, line, column, cell = _at(table, "population", row.position)
+            params = {
+                "what": f"{_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}",
+                "value": int(row.population),
+                "sum": "（市町の行がそろっていません）" if computed is None else f"{computed:,}人",
+            }
             problems.append(
-                Finding("error", file, line, column, "actual-region-mismatch",
-                        {"what": f"{_date_text(row.date)} {AGE_GROUP_LABELS[row.age_group]}",
-                         "value": int(row.population),
-                         "sum": "（市町の行がそろっていません）" if computed is None
-                         else f"{computed:,}人"}, cell)
-            )  # fmt: skip
-    if problems:
-        raise DataError(_sorted(problems))
-    out = pd.concat([rows, region], ignore_index=True)
+                _cell_error(table, "population", row.position, "actual-region-mismatch", params)
+            )
+    return problems
+
+
+def _long_table(out: pd.DataFrame, table: Table, registry: Municipalities) -> pd.DataFrame:
+    """The counts in :data:`COLUMNS`, by date, municipality (plan order, 圏域 last) and age."""
     order = {name: i for i, name in enumerate([*registry.names, REGION])}
     ages = {g: i for i, g in enumerate((*AGE_GROUPS, TOTAL))}
     out = out.assign(_m=out["municipality"].map(order), _a=out["age_group"].map(ages)).sort_values(
@@ -492,8 +626,9 @@ def by_date(actuals: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     wide.columns.name = None
     wide = wide.assign(aging_rate_pct=wide["65+"] / wide[TOTAL] * 100)
-    return wide[["municipality", "date", "year", "kind", "kind_label", *AGE_GROUPS, TOTAL,
-                 "aging_rate_pct"]].reset_index(drop=True)  # fmt: skip
+    return wide[
+        ["municipality", "date", "year", "kind", "kind_label", *AGE_GROUPS, TOTAL, "aging_rate_pct"]
+    ].reset_index(drop=True)
 
 
 def path_date(year: int) -> datetime.date:
@@ -573,9 +708,19 @@ def against_paths(
                     "on_point": day in {path_date(int(y)) for y in total.index},
                 }
             )
-    columns = ["municipality", "date", "kind_label", "edition", "actual_population",
-               "path_population", "gap_people", "actual_aging_rate_pct", "path_aging_rate_pct",
-               "gap_aging_points", "on_point"]  # fmt: skip
+    columns = [
+        "municipality",
+        "date",
+        "kind_label",
+        "edition",
+        "actual_population",
+        "path_population",
+        "gap_people",
+        "actual_aging_rate_pct",
+        "path_aging_rate_pct",
+        "gap_aging_points",
+        "on_point",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -606,9 +751,17 @@ def closest(
     rows = rows.sort_values(["municipality", "date", "abs_gap_people", "edition"])
     rows = rows.assign(rank=rows.groupby(["municipality", "date"]).cumcount() + 1)
     return rows[
-        ["municipality", "date", "edition", "actual_population", "path_population",
-         "gap_people", "abs_gap_people", "rank"]
-    ].reset_index(drop=True)  # fmt: skip
+        [
+            "municipality",
+            "date",
+            "edition",
+            "actual_population",
+            "path_population",
+            "gap_people",
+            "abs_gap_people",
+            "rank",
+        ]
+    ].reset_index(drop=True)
 
 
 def latest_of_each_kind(frame: pd.DataFrame) -> pd.DataFrame:
@@ -664,10 +817,20 @@ def target_gaps(actuals: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
                     "gap_to_target_aging_points": float(actual.aging_rate_pct) - target_rate,
                 }
             rows.append(row)
-    columns = ["municipality", "date", "kind_label", "target_year", "target_population",
-               "actual_population", "gap_to_target_people", "target_aging_rate_pct",
-               "actual_aging_rate_pct", "gap_to_target_aging_points", "years_to_target",
-               "needed_change_per_year_people"]  # fmt: skip
+    columns = [
+        "municipality",
+        "date",
+        "kind_label",
+        "target_year",
+        "target_population",
+        "actual_population",
+        "gap_to_target_people",
+        "target_aging_rate_pct",
+        "actual_aging_rate_pct",
+        "gap_to_target_aging_points",
+        "years_to_target",
+        "needed_change_per_year_people",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -747,29 +910,12 @@ def figure_inputs(
         & (facts["municipality"] == area)
     ]
     last = int(targets["year"].max()) if len(targets) else int(data.corrected["year"].max())
-    corrected = data.corrected
-    paths = corrected[
-        corrected["edition"].isin(names)
-        & (corrected["municipality"] == area)
-        & (corrected["age_group"] == TOTAL)
-        & (corrected["year"] <= last)
-    ]
-    order = {e.edition: i for i, e in enumerate(editions)}
-    paths = paths.assign(_o=paths["edition"].map(order)).sort_values(["_o", "year"])
-    kinds = {e.edition: e.kind for e in editions}
     actual = built["actual_by_date"]
     actual = actual[actual["municipality"] == area]
     gaps = built["actual_vs_paths"]
     gaps = gaps[gaps["municipality"] == area]
     return {
-        "paths": pd.DataFrame(
-            {
-                "label": paths["edition"].map(names).to_numpy(),
-                "kind": paths["edition"].map(kinds).to_numpy(),
-                "year": paths["year"].to_numpy(),
-                "population": paths["population"].to_numpy(),
-            }
-        ),
+        "paths": _paths(data.corrected, editions, area, last),
         "actuals": pd.DataFrame(
             {
                 "when": actual["date"].map(decimal_year).to_numpy(),
@@ -793,6 +939,29 @@ def figure_inputs(
             }
         ),
     }
+
+
+def _paths(corrected: pd.DataFrame, editions: list[Edition], area: str, last: int) -> pd.DataFrame:
+    """Each compared edition's total (人) for ``area`` up to the year ``last``, in the editions'
+    order, with its short label and kind."""
+    names = {e.edition: e.short_label for e in editions}
+    paths = corrected[
+        corrected["edition"].isin(names)
+        & (corrected["municipality"] == area)
+        & (corrected["age_group"] == TOTAL)
+        & (corrected["year"] <= last)
+    ]
+    order = {e.edition: i for i, e in enumerate(editions)}
+    paths = paths.assign(_o=paths["edition"].map(order)).sort_values(["_o", "year"])
+    kinds = {e.edition: e.kind for e in editions}
+    return pd.DataFrame(
+        {
+            "label": paths["edition"].map(names).to_numpy(),
+            "kind": paths["edition"].map(kinds).to_numpy(),
+            "year": paths["year"].to_numpy(),
+            "population": paths["population"].to_numpy(),
+        }
+    )
 
 
 POINTS = precision.decimals("points")
@@ -837,10 +1006,31 @@ def key_points(
     editions = compared_editions(data.editions)
     names = {e.edition: e.short_label for e in editions}
     vision = editions[0] if editions and editions[0].kind == "vision" else None
-    lines = []
     wide = built["actual_by_date"]
     wide = wide[wide["municipality"] == area]
     against = built["actual_vs_paths"]
+    lines = _latest_sentences(wide, against, vision, names, area)
+    targets = built["actual_targets"]
+    lines += _target_sentences(targets[targets["municipality"] == area])
+    if vision is not None:
+        point = resident_point(against, data.corrected, vision)
+        if point is not None and area == REGION:
+            lines.append(_resident_sentence(point, names[vision.edition]))
+    ranked = built["actual_closest"]
+    lines += _closest_sentences(ranked[ranked["municipality"] == area], names)
+    return lines
+
+
+def _latest_sentences(
+    wide: pd.DataFrame,
+    against: pd.DataFrame,
+    vision: Edition | None,
+    names: dict[str, str],
+    area: str,
+) -> list[str]:
+    """For each kind of count, the latest count (人, 高齢化率) and its gap to the vision's
+    path on the same day."""
+    lines = []
     for kind in (KIND_LABELS[CENSUS], KIND_LABELS[RESIDENT]):
         rows = wide[wide["kind_label"] == kind]
         if rows.empty:
@@ -866,38 +1056,49 @@ def key_points(
                 )
                 text += _own_census_note(gap, vision, kind)
         lines.append(text)
-    targets = built["actual_targets"]
-    targets = targets[targets["municipality"] == area]
-    if len(targets):
-        latest_date = targets["date"].max()
-        for row in targets[targets["date"] == latest_date].itertuples():
-            lines.append(
-                f"{row.target_year}年の目標（{row.target_population:,.0f}人程度、高齢化率"
-                f"{precision.text(row.target_aging_rate_pct, 'percent')}程度）に対し、{_day(row.date)}の実績（{row.kind_label}）は"
-                f"実績−目標で{signed(row.gap_to_target_people, '人')}、高齢化率"
-                f"{signed(row.gap_to_target_aging_points, 'ポイント', POINTS)}です"
-                + (
-                    f"。目標の人口を下回らないためには、減少を年{-row.needed_change_per_year_people:,.0f}人"
-                    "以内にとどめる必要があります。"
-                    if row.needed_change_per_year_people < 0
-                    else f"。目標の人口に届くには、年{row.needed_change_per_year_people:,.0f}人の"
-                    "増加が必要です。"
-                )
-            )
-    if vision is not None:
-        point = resident_point(against, data.corrected, vision)
-        if point is not None and area == REGION:
-            lines.append(
-                f"{names[vision.edition]}の{point['year']}年の値（{point['vision_value']:,.0f}人）は、"
-                f"原資料の注のとおり住民基本台帳の人口で、10月1日の国勢調査・推計の人口ではありません。"
-                f"ここでは展望の各年の値を10月1日の人口として結んでいるため、{_day(str(point['date']))}の"
-                f"住民基本台帳の実績（{point['actual']:,.0f}人）は、展望の{point['year']}年の値とは"
-                f"{signed(float(point['gap_to_value']), '人')}の差ですが、同じ日に補間した展望の値"
-                f"（{point['path_value']:,.0f}人）とは{signed(float(point['gap_to_path']), '人')}の差になります。"
-                f"この差は数え方と日付の違いによるもので、人口の動きの差ではありません。"
-            )
-    ranked = built["actual_closest"]
-    ranked = ranked[ranked["municipality"] == area]
+    return lines
+
+
+def _target_sentences(targets: pd.DataFrame) -> list[str]:
+    """For each target, the latest count's gap to it (実績−目標) and the change per year
+    (人) still allowed or needed."""
+    if not len(targets):
+        return []
+    latest_date = targets["date"].max()
+    return [
+        f"{row.target_year}年の目標（{row.target_population:,.0f}人程度、高齢化率"
+        f"{precision.text(row.target_aging_rate_pct, 'percent')}程度）に対し、{_day(row.date)}の実績（{row.kind_label}）は"
+        f"実績−目標で{signed(row.gap_to_target_people, '人')}、高齢化率"
+        f"{signed(row.gap_to_target_aging_points, 'ポイント', POINTS)}です"
+        + (
+            f"。目標の人口を下回らないためには、減少を年{-row.needed_change_per_year_people:,.0f}人"
+            "以内にとどめる必要があります。"
+            if row.needed_change_per_year_people < 0
+            else f"。目標の人口に届くには、年{row.needed_change_per_year_people:,.0f}人の"
+            "増加が必要です。"
+        )
+        for row in targets[targets["date"] == latest_date].itertuples()
+    ]
+
+
+def _resident_sentence(point: Mapping[str, Any], vision: str) -> str:
+    """Why the vision's 住民基本台帳 value differs from the path drawn through it (the
+    counting and the date, not the population's course)."""
+    return (
+        f"{vision}の{point['year']}年の値（{point['vision_value']:,.0f}人）は、"
+        f"原資料の注のとおり住民基本台帳の人口で、10月1日の国勢調査・推計の人口ではありません。"
+        f"ここでは展望の各年の値を10月1日の人口として結んでいるため、{_day(str(point['date']))}の"
+        f"住民基本台帳の実績（{point['actual']:,.0f}人）は、展望の{point['year']}年の値とは"
+        f"{signed(float(point['gap_to_value']), '人')}の差ですが、同じ日に補間した展望の値"
+        f"（{point['path_value']:,.0f}人）とは{signed(float(point['gap_to_path']), '人')}の差になります。"
+        f"この差は数え方と日付の違いによるもので、人口の動きの差ではありません。"
+    )
+
+
+def _closest_sentences(ranked: pd.DataFrame, names: dict[str, str]) -> list[str]:
+    """For each census the editions projected, the edition closest to it and the others' gaps;
+    or a sentence saying no such census is given yet."""
+    lines = []
     if ranked.empty:
         lines.append(
             "推計・展望が推計した年の国勢調査（2025年など）の人口は、まだ入力されていません。"
