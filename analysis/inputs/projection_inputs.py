@@ -54,14 +54,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import vocabulary
-from analysis.agesex import AGE_LABELS, AGE_SEX_LAYOUT, SEXES, age_lower, parse_age, parse_sex
-from analysis.cells import MUNICIPALITY, near_plan_name, parse_number
-from analysis.findings import Finding, Severity, raise_on_errors
-from analysis.io import LINE, InputError, excel_cell, read_records
-from analysis.layouts import Field, normalise_header
-from analysis.paths import display_path
-from analysis.schema import REGION, YEAR_RANGE
+from analysis.core import vocabulary
+from analysis.core.findings import Finding, Severity, raise_on_errors
+from analysis.core.paths import display_path
+from analysis.core.schema import REGION, YEAR_RANGE
+from analysis.inputs.agesex import (
+    AGE_LABELS,
+    AGE_SEX_LAYOUT,
+    SEXES,
+    age_lower,
+    parse_age,
+    parse_sex,
+)
+from analysis.inputs.cells import MUNICIPALITY, near_plan_name, parse_number
+from analysis.inputs.io import LINE, InputError, excel_cell, read_records
+from analysis.inputs.layouts import Field, normalise_header
 
 # ---------------------------------------------------------------- reading a plain table
 
