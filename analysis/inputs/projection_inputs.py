@@ -851,6 +851,8 @@ def _survival_missing_error(
     groups: tuple[str, ...],
 ) -> Finding:
     """The error naming the first of the ratios no row gives, and how many there are."""
+    # ``missing`` leaves out the first destination group (births fill it), so index ``a`` is the
+    # destination ``a + 1``, whose ratio a row gives under its start age ``groups[a]``.
     k, m, s, a = (int(i) for i in np.argwhere(missing)[0])
     return Finding(
         severity="error",
@@ -859,7 +861,8 @@ def _survival_missing_error(
         column="-",
         check="survival-missing",
         params={
-            "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 {'男女'[s]} {groups[a]}",
+            "what": f"{municipalities[m]} {years[k]}→{years[k + 1]}年 {'男女'[s]} "
+            f"{AGE_LABELS.get(groups[a], groups[a])}",
             "count": int(missing.sum()),
         },
     )
