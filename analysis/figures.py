@@ -240,10 +240,19 @@ def enlarge_small_text(figure: Figure, dpi: int = 150) -> None:
 
 
 LABEL_PLACES: tuple[tuple[int, int, Literal["left", "center", "right"]], ...] = (
-    (0, 9, "center"), (0, -15, "center"), (10, -3, "left"), (-10, -3, "right"),
-    (10, 8, "left"), (-10, 8, "right"), (10, -14, "left"), (-10, -14, "right"),
-    (0, 20, "center"), (0, -26, "center"), (-14, -26, "right"), (14, -26, "left"),
-)  # fmt: skip
+    (0, 9, "center"),
+    (0, -15, "center"),
+    (10, -3, "left"),
+    (-10, -3, "right"),
+    (10, 8, "left"),
+    (-10, 8, "right"),
+    (10, -14, "left"),
+    (-10, -14, "right"),
+    (0, 20, "center"),
+    (0, -26, "center"),
+    (-14, -26, "right"),
+    (14, -26, "left"),
+)
 """Offsets (points) and alignments tried, nearest first, for a value label that overlaps
 other text: above, below, right, left of its point, then further out."""
 
@@ -343,13 +352,19 @@ def shade_extended(axis: Axes, after_year: int | None, *, legend: bool = True) -
     left, right = axis.get_xlim()
     if right <= after_year:
         return
-    axis.axvspan(after_year, right, color=EXTENDED_SHADE, zorder=0,
-                 label=extended_label(after_year) if legend else "_nolegend_")  # fmt: skip
+    axis.axvspan(
+        after_year,
+        right,
+        color=EXTENDED_SHADE,
+        zorder=0,
+        label=extended_label(after_year) if legend else "_nolegend_",
+    )
     axis.set_xlim(left, right)
 
 
-def year_tick(year: int, *, interpolated: bool = False, extended: bool = False,
-              crowded: bool = False) -> str:  # fmt: skip
+def year_tick(
+    year: int, *, interpolated: bool = False, extended: bool = False, crowded: bool = False
+) -> str:
     """A year's tick label on a bar chart: 「2028年（補間）」, 「2055年（延長）」."""
     mark = "補間" if interpolated else ("延長" if extended else "")
     if not mark:
@@ -392,9 +407,16 @@ def population_by_age(
             bottom = bottom + rows[group]
         crowded = len(rows) > 7  # upright labels would touch: turned to read upwards
         for x, total in zip(positions, rows["total"], strict=True):
-            axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8,
-                          rotation=90 if crowded else 0, xytext=(0, 2),
-                          textcoords="offset points")  # fmt: skip
+            axis.annotate(
+                f"{total:,.0f}",
+                (x, total),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+                rotation=90 if crowded else 0,
+                xytext=(0, 2),
+                textcoords="offset points",
+            )
         axis.set_xticks(list(positions))
         after = (extended_after or {}).get(edition)
         axis.set_xticklabels(
@@ -670,8 +692,14 @@ def kpi_progress_grid(
         axis.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
         )
-        axis.annotate(kpi.grade, xy=(0.98, 0.05), xycoords="axes fraction", ha="right",
-                      fontsize=8, color="#c0504d")  # fmt: skip
+        axis.annotate(
+            kpi.grade,
+            xy=(0.98, 0.05),
+            xycoords="axes fraction",
+            ha="right",
+            fontsize=8,
+            color="#c0504d",
+        )
     for index, axis in enumerate(axes.flat):
         if index >= len(overview):
             axis.set_visible(False)
@@ -680,8 +708,13 @@ def kpi_progress_grid(
     for axis in axes.flat:
         for handle, label in zip(*axis.get_legend_handles_labels(), strict=True):
             handles.setdefault(label, handle)
-    figure.legend(list(handles.values()), list(handles), loc="upper center", ncol=2,
-                  bbox_to_anchor=(0.5, 0.985))  # fmt: skip
+    figure.legend(
+        list(handles.values()),
+        list(handles),
+        loc="upper center",
+        ncol=2,
+        bbox_to_anchor=(0.5, 0.985),
+    )
     figure.suptitle(f"成果指標（KPI）の計画と実績（年度）{page}", y=0.998, fontsize=13)
     figure.layout_rect = (0, 0, 1, 0.93)  # type: ignore[attr-defined]  # title and legend above
     figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
@@ -741,8 +774,14 @@ def budget_by_initiative(
         values = rows["budget_thousand_yen"]
         axis.barh(rows["label"], values, color="#5b8cc0")
         for y, value in enumerate(values):
-            axis.annotate(f"{value:,.0f}", (value, y), xytext=(3, 0), textcoords="offset points",
-                          va="center", fontsize=8)  # fmt: skip
+            axis.annotate(
+                f"{value:,.0f}",
+                (value, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
         axis.set_xlim(0, float(values.max()) * 1.22)
         axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
         axis.xaxis.set_major_formatter(_PEOPLE)
@@ -815,17 +854,28 @@ def revision_overlay(
     if extended_after is not None and left.get_xlim()[1] > extended_after:
         editions.append(Patch(color=EXTENDED_SHADE, label=extended_label(extended_after)))
     groups = [
-        Line2D([], [], color=AGE_COLOURS.get(group, "#333333"), marker="o", markersize=3,
-               label=AGE_GROUP_LABELS[group])
+        Line2D(
+            [],
+            [],
+            color=AGE_COLOURS.get(group, "#333333"),
+            marker="o",
+            markersize=3,
+            label=AGE_GROUP_LABELS[group],
+        )
         for group in (*AGE_GROUPS, "total")
-    ]  # fmt: skip
+    ]
     left.yaxis.set_major_formatter(_PEOPLE)
     left.set_ylabel("人口（人）")
     from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
     # Below the panel: inside it, the entries would cover the lines.
-    left.legend(handles=[*groups, *editions], fontsize=8, ncol=2, loc="upper center",
-                bbox_to_anchor=(0.5, -0.1))  # fmt: skip
+    left.legend(
+        handles=[*groups, *editions],
+        fontsize=8,
+        ncol=2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+    )
     right.set_ylabel("高齢化率（%）")
     from_zero(right)
     right.set_title(f"{municipality}：高齢化率")
@@ -999,18 +1049,38 @@ def vision_paths(
     last_year = int(rows["year"].max())
     for axis, (column, title, formatter) in zip(axes, panels, strict=True):
         if last_year > last_published:
-            axis.axvspan(last_published, last_year + 2, color="#eeeeee", zorder=0,
-                         label=f"延長（{last_published}年より後は最後の期間の率を据え置き）")  # fmt: skip
+            axis.axvspan(
+                last_published,
+                last_year + 2,
+                color="#eeeeee",
+                zorder=0,
+                label=f"延長（{last_published}年より後は最後の期間の率を据え置き）",
+            )
         for scenario, label in labels.items():
             series = rows[rows["scenario"] == scenario].sort_values("year")
             if series.empty:
                 continue
             colour, style = scenario_look(scenario, own)
-            axis.plot(series["year"], series[column], color=colour, linestyle=style,
-                      marker="o", markersize=3, linewidth=1.8, label=label)  # fmt: skip
+            axis.plot(
+                series["year"],
+                series[column],
+                color=colour,
+                linestyle=style,
+                marker="o",
+                markersize=3,
+                linewidth=1.8,
+                label=label,
+            )
         if column == "total" and target is not None:
-            axis.plot([target[1]], [target[0]], marker="*", markersize=13, color="#222222",
-                      linestyle="none", label=f"計画の目標（{target[1]}年 {target[0]:,.0f}人）")  # fmt: skip
+            axis.plot(
+                [target[1]],
+                [target[0]],
+                marker="*",
+                markersize=13,
+                color="#222222",
+                linestyle="none",
+                label=f"計画の目標（{target[1]}年 {target[0]:,.0f}人）",
+            )
         axis.set_ylim(bottom=0, top=axis.get_ylim()[1] * 1.05)
         axis.set_title(title, fontsize=11)
         axis.set_xlabel("年")
@@ -1049,11 +1119,22 @@ def revision_pyramid(
     figure, axis = plt.subplots(figsize=(8.5, 6.2))
     for sex, sign in (("male", -1), ("female", 1)):
         chosen = rows[rows["sex"] == sex].set_index("age_group").reindex(groups)
-        axis.barh(positions, sign * chosen["new_population"].to_numpy(), height=0.85,
-                  color=SCENARIO_COLOURS["pattern1"], alpha=0.75 if sex == "male" else 0.55,
-                  label=new_label if sex == "male" else None)  # fmt: skip
-        axis.step(sign * chosen["old_population"].to_numpy(), positions, where="mid",
-                  color="#c0392b", linewidth=1.6, label=old_label if sex == "male" else None)  # fmt: skip
+        axis.barh(
+            positions,
+            sign * chosen["new_population"].to_numpy(),
+            height=0.85,
+            color=SCENARIO_COLOURS["pattern1"],
+            alpha=0.75 if sex == "male" else 0.55,
+            label=new_label if sex == "male" else None,
+        )
+        axis.step(
+            sign * chosen["old_population"].to_numpy(),
+            positions,
+            where="mid",
+            color="#c0392b",
+            linewidth=1.6,
+            label=old_label if sex == "male" else None,
+        )
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{year}年、新旧の版）")
     figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
     figure.tight_layout()
@@ -1100,14 +1181,24 @@ def actuals_vs_paths(
         if rows.empty:
             continue
         top.scatter(
-            rows["when"], rows["population"], marker=marker, color=colour, s=50, zorder=5,
+            rows["when"],
+            rows["population"],
+            marker=marker,
+            color=colour,
+            s=50,
+            zorder=5,
             label=f"実績（{kind}）",
-        )  # fmt: skip
+        )
         for when, value in zip(rows["when"], rows["population"], strict=True):
             top.annotate(
-                f"{value:,.0f}", (when, value), textcoords="offset points", xytext=(0, -16),
-                ha="center", fontsize=8, color=colour,
-            )  # fmt: skip
+                f"{value:,.0f}",
+                (when, value),
+                textcoords="offset points",
+                xytext=(0, -16),
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
     if len(targets):
         _labelled_markers(
             top,
@@ -1128,18 +1219,30 @@ def actuals_vs_paths(
         rows = gaps[gaps["label"] == label].sort_values("when")
         if rows.empty:
             continue
-        bottom.plot(rows["when"], rows["gap_people"], color=colours[label], linewidth=1,
-                    linestyle=":")  # fmt: skip
+        bottom.plot(
+            rows["when"], rows["gap_people"], color=colours[label], linewidth=1, linestyle=":"
+        )
         for kind, (marker, _) in ACTUAL_MARKERS.items():
             points = rows[rows["kind_label"] == kind]
-            bottom.scatter(points["when"], points["gap_people"], marker=marker,
-                           color=colours[label], s=40, zorder=4)  # fmt: skip
+            bottom.scatter(
+                points["when"],
+                points["gap_people"],
+                marker=marker,
+                color=colours[label],
+                s=40,
+                zorder=4,
+            )
         last = rows.iloc[-1]
         bottom.annotate(
-            f"{last['gap_people']:+,.0f}", (last["when"], last["gap_people"]),
-            textcoords="offset points", xytext=(8, 0), ha="left", va="center", fontsize=8,
+            f"{last['gap_people']:+,.0f}",
+            (last["when"], last["gap_people"]),
+            textcoords="offset points",
+            xytext=(8, 0),
+            ha="left",
+            va="center",
+            fontsize=8,
             color=colours[label],
-        )  # fmt: skip
+        )
     bottom.axhline(0, color="#444444", linewidth=0.8)
     bottom.yaxis.set_major_formatter(
         FuncFormatter(lambda value, _: f"{value:+,.0f}" if round(value) else "0")

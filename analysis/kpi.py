@@ -171,16 +171,26 @@ def load(raw_dir: Path = DATA_RAW, edition: PlanEdition | None = None) -> KpiDat
     edition = edition or plan_editions.current(raw_dir)
     findings: list[Finding] = []
 
-    def read(path: Path, numeric: list[str], origin: Mapping[str, str] | None = None,
-             table: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
+    def read(
+        path: Path,
+        numeric: list[str],
+        origin: Mapping[str, str] | None = None,
+        table: pd.DataFrame | None = None,
+    ) -> pd.DataFrame:
         records = read_records(path) if table is None else table
         missing = [c for c in numeric if c not in records.columns]
         if missing:
             findings.extend(
-                Finding("error", display_path(path), 1, (origin or {}).get(c, c),
-                        "plan-column-missing", {"column": (origin or {}).get(c, c)})
+                Finding(
+                    severity="error",
+                    file=display_path(path),
+                    line=1,
+                    column=(origin or {}).get(c, c),
+                    check="plan-column-missing",
+                    params={"column": (origin or {}).get(c, c)},
+                )
                 for c in missing
-            )  # fmt: skip
+            )
             return records
         parsed, problems = _numbers(records, numeric, display_path(path))
         findings.extend(replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems)
@@ -193,8 +203,14 @@ def load(raw_dir: Path = DATA_RAW, edition: PlanEdition | None = None) -> KpiDat
     if "cumulative" not in kpi_table.columns:
         kpi_table["cumulative"] = "0"
     kpi_table["cumulative"] = kpi_table["cumulative"].fillna("0")
-    numeric = ["initiative_id", "baseline_value", "baseline_fiscal_year", "target_value",
-               "target_fiscal_year", "cumulative"]  # fmt: skip
+    numeric = [
+        "initiative_id",
+        "baseline_value",
+        "baseline_fiscal_year",
+        "target_value",
+        "target_fiscal_year",
+        "cumulative",
+    ]
     kpis = read(kpi_path, numeric, origin, kpi_table)
     budgets = read(folder / "budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
     changes = read_records(raw_dir / "vision_changes.csv")
@@ -263,13 +279,26 @@ def edition_checks(
     for name in ("initiative_name", "policy_area", "field"):
         if name not in initiatives.columns:
             findings.append(
-                Finding("error", files["initiatives"], 1, name, "plan-column-missing",
-                        {"column": name})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files["initiatives"],
+                    line=1,
+                    column=name,
+                    check="plan-column-missing",
+                    params={"column": name},
+                )
+            )
     for name in ("kpi_id", "kpi_name", "unit"):
         if name not in kpis.columns:
             findings.append(
-                Finding("error", files["kpis"], 1, name, "plan-column-missing", {"column": name})
+                Finding(
+                    severity="error",
+                    file=files["kpis"],
+                    line=1,
+                    column=name,
+                    check="plan-column-missing",
+                    params={"column": name},
+                )
             )
     if findings:
         return findings
@@ -283,9 +312,11 @@ def edition_checks(
     )
     kpi_ids = kpis["kpi_id"]
     findings += cell_errors(
-        locate_records(files["kpis"], kpis, "kpi_id"), kpi_ids.duplicated(), kpi_ids,
+        locate_records(files["kpis"], kpis, "kpi_id"),
+        kpi_ids.duplicated(),
+        kpi_ids,
         "duplicate-kpi",
-    )  # fmt: skip
+    )
     findings += cell_errors(
         locate_records(files["kpis"], kpis, "initiative_id"),
         ~kpis["initiative_id"].isin(known),
@@ -332,10 +363,19 @@ def edition_checks(
     wanted = [(int(i), y) for i in sorted(known) for y in edition.years if (i, y) not in have]
     if wanted:
         findings.append(
-            Finding("error", files["budgets"], None, "fiscal_year", "budgets-incomplete",
-                    {"missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
-                     "first": edition.first_year, "last": edition.last_year})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=files["budgets"],
+                line=None,
+                column="fiscal_year",
+                check="budgets-incomplete",
+                params={
+                    "missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
+                    "first": edition.first_year,
+                    "last": edition.last_year,
+                },
+            )
+        )
     return findings
 
 
@@ -362,9 +402,15 @@ def completeness(
     missing = sorted(set(range(1, INITIATIVE_COUNT + 1)) - ids)
     if missing:
         findings.append(
-            Finding("error", files["initiatives"], None, "initiative_id", "initiatives-incomplete",
-                    {"missing": examples([str(m) for m in missing]), "count": INITIATIVE_COUNT})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=files["initiatives"],
+                line=None,
+                column="initiative_id",
+                check="initiatives-incomplete",
+                params={"missing": examples([str(m) for m in missing]), "count": INITIATIVE_COUNT},
+            )
+        )
     listed = {
         str(k).strip(): int(i)
         for i, ks in zip(initiatives["initiative_id"], initiatives["kpi_ids"], strict=True)
@@ -375,16 +421,28 @@ def completeness(
     absent = [k for k in listed if k not in present]
     if absent:
         findings.append(
-            Finding("error", files["kpis"], None, "kpi_id", "kpis-incomplete",
-                    {"missing": examples(absent)})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=files["kpis"],
+                line=None,
+                column="kpi_id",
+                check="kpis-incomplete",
+                params={"missing": examples(absent)},
+            )
+        )
     for kpi_id, line in present.items():
         if kpi_id not in listed:
             initiative = kpis.loc[kpis["kpi_id"] == kpi_id, "initiative_id"].iloc[0]
             findings.append(
-                Finding("error", files["kpis"], int(line), "kpi_id", "kpi-not-listed",
-                        {"kpi": kpi_id, "initiative": f"{initiative:g}"})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files["kpis"],
+                    line=int(line),
+                    column="kpi_id",
+                    check="kpi-not-listed",
+                    params={"kpi": kpi_id, "initiative": f"{initiative:g}"},
+                )
+            )
     printed = {
         int(i): [float(v.replace(",", "")) for v in str(text).split()]
         for i, text in zip(
@@ -392,18 +450,30 @@ def completeness(
         )
     }
     for initiative, year, value, line in zip(
-        budgets["initiative_id"], budgets["fiscal_year"], budgets["budget_thousand_yen"],
-        budgets[LINE], strict=True,
-    ):  # fmt: skip
+        budgets["initiative_id"],
+        budgets["fiscal_year"],
+        budgets["budget_thousand_yen"],
+        budgets[LINE],
+        strict=True,
+    ):
         values = printed.get(int(initiative), [])
         position = int(year) - years[0]
         if 0 <= position < len(values) and values[position] != value:
             findings.append(
-                Finding("error", files["budgets"], int(line), "budget_thousand_yen",
-                        "budget-vs-printed",
-                        {"initiative": int(initiative), "year": int(year), "value": value,
-                         "printed": " ".join(f"{v:,.0f}" for v in values)})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files["budgets"],
+                    line=int(line),
+                    column="budget_thousand_yen",
+                    check="budget-vs-printed",
+                    params={
+                        "initiative": int(initiative),
+                        "year": int(year),
+                        "value": value,
+                        "printed": " ".join(f"{v:,.0f}" for v in values),
+                    },
+                )
+            )
     return findings
 
 
@@ -467,14 +537,25 @@ def load_actuals(
     checks: list[tuple[str, Any, Any, str, Callable[[Any], Mapping[str, object]]]] = [
         ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", value_param),
         ("kpi_id", kpi_id.isna(), kpi_id, "missing-value", lambda _: {}),
-        ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", value_param),
-        ("fiscal_year", year.notna() & ~year.isin(years), year, "outside-plan-year",
-         lambda v: {"value": v, "first": first, "last": last}),
+        (
+            "fiscal_year",
+            bad_year | frame["fiscal_year"].isna(),
+            frame["fiscal_year"],
+            "not-a-year",
+            value_param,
+        ),
+        (
+            "fiscal_year",
+            year.notna() & ~year.isin(years),
+            year,
+            "outside-plan-year",
+            lambda v: {"value": v, "first": first, "last": last},
+        ),
         ("value", bad_value, frame["value"], "not-a-number", value_param),
         ("value", frame["value"].isna(), frame["value"], "missing-actual", lambda _: {}),
         ("value", value.lt(0) & is_known, rows, "actual-negative", about),
         ("value", value.gt(100) & bounded, rows, "actual-above-100", about),
-    ]  # fmt: skip
+    ]
     for column, flagged, values, check, params in checks:
         problems += cell_errors(table.locate(column), flagged, values, check, params)
     actuals = pd.DataFrame(
@@ -504,9 +585,16 @@ def load_actuals(
             else f"{first_files[0]} の {first_lines[0]}"
         )
         problems.append(
-            Finding("error", files[0], lines[0], columns[0], "duplicate-actual",
-                    {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}", "first": first_row}, cells[0])
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="duplicate-actual",
+                params={"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}", "first": first_row},
+                cell=cells[0],
+            )
+        )
     raise_on_errors(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
     if notes is not None:
         notes += problems
@@ -708,10 +796,12 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
     ] / change.where(change > 0)
     merged["per_unit_note"] = np.select(
         [change < 0, change == 0],
-        ["目標値が現状値を下回るため計算しない（事業費は減少の対価ではない）",
-         "目標値が現状値と同じため計算しない"],
+        [
+            "目標値が現状値を下回るため計算しない（事業費は減少の対価ではない）",
+            "目標値が現状値と同じため計算しない",
+        ],
         "",
-    )  # fmt: skip
+    )
     merged["shared_budget"] = kpis_per_initiative > 1
     return merged[
         [

@@ -91,12 +91,12 @@ def option_problems(options: Options) -> list[Finding]:
     def bad(option: str, reason: str, reason_en: str) -> None:
         problems.append(
             Finding(
-                "error",
-                "",
-                None,
-                option,
-                "option",
-                {"option": option, "reason": reason, "reason_en": reason_en},
+                severity="error",
+                file="",
+                line=None,
+                column=option,
+                check="option",
+                params={"option": option, "reason": reason, "reason_en": reason_en},
             )
         )
 

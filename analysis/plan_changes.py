@@ -44,9 +44,17 @@ def previous(data: KpiData, raw_dir: Path = DATA_RAW) -> KpiData | None:
             return kpi.load(raw_dir, edition)
     where = display_path(data.edition.folder / plan.META)
     raise DataError(
-        [Finding("error", where, 2, "replaces", "plan-replaces-unknown",
-                 {"edition": data.edition.edition, "replaces": replaces})]
-    )  # fmt: skip
+        [
+            Finding(
+                severity="error",
+                file=where,
+                line=2,
+                column="replaces",
+                check="plan-replaces-unknown",
+                params={"edition": data.edition.edition, "replaces": replaces},
+            )
+        ]
+    )
 
 
 def _match(

@@ -222,8 +222,12 @@ def run_spec(
     tfr = None
     if spec.of("tfr"):
         bases = np.asarray(tfr_bases, dtype="float64")
-        tfr = tfr_path(years, bases, [(a.year or 0, a.value) for a in spec.of("tfr")],
-                       conventions.assumptions_from)  # fmt: skip
+        tfr = tfr_path(
+            years,
+            bases,
+            [(a.year or 0, a.value) for a in spec.of("tfr")],
+            conventions.assumptions_from,
+        )
         level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
         scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
         schedule = schedule.with_cwr(scaled)
@@ -253,13 +257,27 @@ def run_spec(
         reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
         if needed <= 0:
             file, line, cell = target.where
-            notes.append(Finding("note", file, line, "value", "scenario-target-reached",
-                                 {"scenario": spec.label or spec.name, "target": f"{target.value:,.0f}",
-                                  "year": target.year, "projected": f"{reached:,.0f}",
-                                  "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
+            notes.append(
+                Finding(
+                    severity="note",
+                    file=file,
+                    line=line,
+                    column="value",
+                    check="scenario-target-reached",
+                    params={
+                        "scenario": spec.label or spec.name,
+                        "target": f"{target.value:,.0f}",
+                        "year": target.year,
+                        "projected": f"{reached:,.0f}",
+                        "surplus": f"{reached - target.value:,.0f}",
+                    },
+                    cell=cell,
+                )
+            )
             needed = 0.0
-        notes += implausible_settlers(spec.label, target.value, target.year or 0, needed / 5,
-                                      target.where)  # fmt: skip
+        notes += implausible_settlers(
+            spec.label, target.value, target.year or 0, needed / 5, target.where
+        )
         population = without + needed * response
         per_period = np.full(steps, needed) * active
     elif per_period.any():
@@ -269,8 +287,7 @@ def run_spec(
     else:
         population = projection.project(start, schedule, base.lower_bounds)
     has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
-    return Run(years, population, schedule, tfr, per_period if has_settlers else None,
-               tuple(notes))  # fmt: skip
+    return Run(years, population, schedule, tfr, per_period if has_settlers else None, tuple(notes))
 
 
 def implausible_settlers(
@@ -282,10 +299,24 @@ def implausible_settlers(
     if per_year <= high:
         return []
     file, line, cell = where
-    return [Finding("warning", file, line, "value", "settlers-implausible",
-                    {"scenario": label, "target": f"{target:,.0f}", "year": year,
-                     "per_year": f"{per_year:,.0f}", "low": f"{low:,.0f}", "high": f"{high:,.0f}"},
-                    cell)]  # fmt: skip
+    return [
+        Finding(
+            severity="warning",
+            file=file,
+            line=line,
+            column="value",
+            check="settlers-implausible",
+            params={
+                "scenario": label,
+                "target": f"{target:,.0f}",
+                "year": year,
+                "per_year": f"{per_year:,.0f}",
+                "low": f"{low:,.0f}",
+                "high": f"{high:,.0f}",
+            },
+            cell=cell,
+        )
+    ]
 
 
 def _child_migration_factor(schedule: projection.Schedule, ratios: np.ndarray) -> np.ndarray:
@@ -310,9 +341,19 @@ def _refuse_negative(
     what = (
         f"{base.municipalities[m]} {'男女'[s]} {base.groups[a + 1]}（{years[k]}→{years[k + 1]}年）"
     )
-    raise DataError([Finding("error", file, line, "value", "scenario-negative-ratio",
-                             {"scenario": spec.name, "value": f"{scale[k]:g}", "what": what},
-                             cell)])  # fmt: skip
+    raise DataError(
+        [
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column="value",
+                check="scenario-negative-ratio",
+                params={"scenario": spec.name, "value": f"{scale[k]:g}", "what": what},
+                cell=cell,
+            )
+        ]
+    )
 
 
 def run(
@@ -332,31 +373,54 @@ def run(
     wanted = presets(settings, base.years[0])
     if any(t is None for t in tfr_bases):
         missing = [m for m, t in zip(base.municipalities, tfr_bases, strict=True) if t is None]
-        notes.append(Finding("note", settings.source, None, "tfr_base", "sim-skipped-tfr",
-                             {"municipalities": "、".join(missing)}))  # fmt: skip
+        notes.append(
+            Finding(
+                severity="note",
+                file=settings.source,
+                line=None,
+                column="tfr_base",
+                check="sim-skipped-tfr",
+                params={"municipalities": "、".join(missing)},
+            )
+        )
         wanted = wanted[:1]
     elif survival is None:
-        notes.append(Finding("note", "", None, "-", "sim2-skipped"))
+        notes.append(Finding(severity="note", file="", line=None, column="-", check="sim2-skipped"))
         wanted = wanted[:2]
     results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
     for spec in wanted:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
-                                        conventions))  # fmt: skip
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
     targets = settler_targets(base, settings, default_target)
-    responses = {area: settler_response(base, implied, profile, area, conventions)
-                 for area, _, _ in targets}  # fmt: skip
+    responses = {
+        area: settler_response(base, implied, profile, area, conventions) for area, _, _ in targets
+    }
     solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
-        notes.append(Finding("note", settings.source, None, "settler_target_population",
-                             "settlers-not-needed",
-                             {"area": row.area, "year": row.target_year,
-                              "target": f"{row.target_population:,.0f}",
-                              "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
+        notes.append(
+            Finding(
+                severity="note",
+                file=settings.source,
+                line=None,
+                column="settler_target_population",
+                check="settlers-not-needed",
+                params={
+                    "area": row.area,
+                    "year": row.target_year,
+                    "target": f"{row.target_population:,.0f}",
+                    "projected": f"{row.projected_without:,.0f}",
+                },
+            )
+        )
     for row in solved.itertuples():
         notes += implausible_settlers(
-            f"{SCENARIO_LABELS['settlers']}（{row.area}）", row.target_population, row.target_year,
-            row.settlers_per_year, settings.where("settler_target_population", row.area),
-        )  # fmt: skip
+            f"{SCENARIO_LABELS['settlers']}（{row.area}）",
+            row.target_population,
+            row.target_year,
+            row.settlers_per_year,
+            settings.where("settler_target_population", row.area),
+        )
     chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
     if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
         results.projections["settlers"] = results.projections["pattern1"] + sum(
@@ -370,8 +434,9 @@ def run(
             )
     results.settlers = solved
     for spec in specs or []:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
-                                        conventions))  # fmt: skip
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
     return results
 
 
@@ -406,8 +471,15 @@ def explore(
         if not (a.kind == "tfr" and not tfr_bases)
         and not (a.kind == "migration" and survival is None)
     )
-    result = run_spec(base, implied, replace(spec, assumptions=usable), list(tfr_bases or []),
-                      profile, survival, conventions)  # fmt: skip
+    result = run_spec(
+        base,
+        implied,
+        replace(spec, assumptions=usable),
+        list(tfr_bases or []),
+        profile,
+        survival,
+        conventions,
+    )
     return result.years, result.population
 
 
@@ -498,9 +570,15 @@ def solve_settlers(
         )
     return pd.DataFrame(
         rows,
-        columns=["area", "target_year", "target_population", "projected_without",
-                 "settlers_per_period", "settlers_per_year"],
-    )  # fmt: skip
+        columns=[
+            "area",
+            "target_year",
+            "target_population",
+            "projected_without",
+            "settlers_per_period",
+            "settlers_per_year",
+        ],
+    )
 
 
 # ---------------------------------------------------------------- tables
@@ -645,13 +723,25 @@ def influence(table: pd.DataFrame, settings: Settings, years: tuple[int, ...]) -
     """影響度 for every projected year of the edition (%): natural = sim1 ÷ pattern1 × 100,
     social = sim2 ÷ sim1 × 100, with the guidance's levels; ``chosen`` marks the year the
     report states (:func:`influence_year`)."""
-    columns = ["municipality", "year", "natural_pct", "natural_level", "social_pct",
-               "social_level", "chosen"]  # fmt: skip
+    columns = [
+        "municipality",
+        "year",
+        "natural_pct",
+        "natural_level",
+        "social_pct",
+        "social_level",
+        "chosen",
+    ]
     rows = table[
         table["scenario"].isin(["pattern1", "sim1", "sim2"]) & table["year"].isin(years[1:])
     ]
-    totals = rows.pivot_table(index=["municipality", "year"], columns="scenario", values="total",
-                              aggfunc="first", sort=False)  # fmt: skip
+    totals = rows.pivot_table(
+        index=["municipality", "year"],
+        columns="scenario",
+        values="total",
+        aggfunc="first",
+        sort=False,
+    )
     if "sim1" not in totals or totals.empty:
         return pd.DataFrame(columns=columns)
     social = totals["sim2"] / totals["sim1"] * 100 if "sim2" in totals else np.nan
@@ -731,8 +821,17 @@ def settlers_table(results: Results) -> pd.DataFrame:
         settlers_per_period=solved["settlers_per_period"].clip(lower=0),
         settlers_per_year=solved["settlers_per_year"].clip(lower=0),
     )
-    return table[["municipality", "target_year", "target_population", "projected_without",
-                  "surplus_people", "settlers_per_period", "settlers_per_year"]]  # fmt: skip
+    return table[
+        [
+            "municipality",
+            "target_year",
+            "target_population",
+            "projected_without",
+            "surplus_people",
+            "settlers_per_period",
+            "settlers_per_year",
+        ]
+    ]
 
 
 def settler_details(base: Base, profile: np.ndarray) -> str:
@@ -819,11 +918,16 @@ def assumptions_table(results: Results) -> pd.DataFrame:
     """``scenario, label, assumption, year, value``: every scenario's assumptions as rows
     (the scenario file's layout, presets included), for the workbook and the report."""
     rows = [
-        {"scenario": name, "label": spec.label, "assumption": a.kind, "year": a.year,
-         "value": a.value}
+        {
+            "scenario": name,
+            "label": spec.label,
+            "assumption": a.kind,
+            "year": a.year,
+            "value": a.value,
+        }
         for name, spec in results.specs.items()
         for a in spec.assumptions
-    ]  # fmt: skip
+    ]
     table = pd.DataFrame(rows, columns=["scenario", "label", "assumption", "year", "value"])
     return table.astype({"year": "Int64", "value": "float64"})
 
@@ -850,8 +954,11 @@ def vision_table(results: Results, scenario: str) -> pd.DataFrame:
     frame = pd.DataFrame({"population": with_region.reshape(-1).astype("int64")}, index=index)
     table = frame.reset_index()[["municipality", "year", "age_group", "population"]]
     order = {m: i for i, m in enumerate([*base.municipalities, REGION])}
-    return table.sort_values(["municipality", "year"], key=lambda c: c.map(order) if c.name ==
-                             "municipality" else c, kind="stable").reset_index(drop=True)  # fmt: skip
+    return table.sort_values(
+        ["municipality", "year"],
+        key=lambda c: c.map(order) if c.name == "municipality" else c,
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- everything for a report
@@ -960,14 +1067,22 @@ def _other_cwr_influence(
     # rounding, so a run with the other convention states the same numbers.
     totals = {
         name: whole_people_totals(values, base.lower_bounds)
-        for name, values in (("sim1", again.population), ("pattern1", results.projections["pattern1"]))
-    }  # fmt: skip
+        for name, values in (
+            ("sim1", again.population),
+            ("pattern1", results.projections["pattern1"]),
+        )
+    }
     ratio = totals["sim1"] / totals["pattern1"] * 100
     areas = [*base.municipalities, REGION]
     frame = pd.DataFrame(
-        [(area, year, ratio[k, m]) for k, year in enumerate(base.years) if k
-         for m, area in enumerate(areas)], columns=columns[:3],
-    )  # fmt: skip
+        [
+            (area, year, ratio[k, m])
+            for k, year in enumerate(base.years)
+            if k
+            for m, area in enumerate(areas)
+        ],
+        columns=columns[:3],
+    )
     frame["natural_level"] = level(frame["natural_pct"], settings.thresholds("natural_thresholds"))
     return frame
 

@@ -22,9 +22,14 @@ from analysis.paths import DATA_RAW, display_path
 
 DEFAULT = DATA_RAW / "kpi_spending.csv"
 """The registered spending (決算); header only until the first 決算 is entered."""
-ALIASES = {"取組番号": "initiative_id", "取組": "initiative_id", "年度": "fiscal_year",
-           "決算額": "spent_thousand_yen", "決算": "spent_thousand_yen",
-           "支出額": "spent_thousand_yen"}  # fmt: skip
+ALIASES = {
+    "取組番号": "initiative_id",
+    "取組": "initiative_id",
+    "年度": "fiscal_year",
+    "決算額": "spent_thousand_yen",
+    "決算": "spent_thousand_yen",
+    "支出額": "spent_thousand_yen",
+}
 COLUMNS = ("initiative_id", "fiscal_year", "spent_thousand_yen")
 
 
@@ -38,7 +43,17 @@ def load(path: Path, data: KpiData) -> pd.DataFrame:
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise DataError(
-            [Finding("error", file, 1, c, "plan-column-missing", {"column": c}) for c in missing]
+            [
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=1,
+                    column=c,
+                    check="plan-column-missing",
+                    params={"column": c},
+                )
+                for c in missing
+            ]
         )
     findings: list[Finding] = []
     values = {}
@@ -46,8 +61,9 @@ def load(path: Path, data: KpiData) -> pd.DataFrame:
         parsed, bad = parse_number(table[column])
         locate = locate_records(file, table, column)
         findings += cell_errors(locate, bad, table[column], "not-a-number")
-        findings += cell_errors(locate, table[column].isna(), table[column], "missing-value",
-                                lambda _: {})  # fmt: skip
+        findings += cell_errors(
+            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
+        )
         values[column] = parsed
     initiative, year, spent = (values[c] for c in COLUMNS)
     known = set(data.initiatives["initiative_id"])
@@ -90,9 +106,15 @@ def load(path: Path, data: KpiData) -> pd.DataFrame:
         ]
         if wanted:
             findings.append(
-                Finding("error", file, None, "initiative_id", "spending-incomplete",
-                        {"missing": examples(wanted)})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=None,
+                    column="initiative_id",
+                    check="spending-incomplete",
+                    params={"missing": examples(wanted)},
+                )
+            )
     if findings:
         # Each cell named by the header as the file writes it (決算額, not spent_thousand_yen).
         named = [replace(f, column=written.get(f.column, f.column)) for f in findings]
