@@ -152,6 +152,34 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
     check_scenario_size(path)
     table = read_fields(path, SCENARIO_FIELDS, (LABEL_FIELD, NOTE_FIELD))
     file = table.attrs.get("where", display_path(path))
+    findings, labels, label_rows, rows = _read_rows(table)
+    specs = [
+        ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ()))) for name in labels
+    ]
+    findings += _clashes(table, specs, label_rows)
+    if not findings:
+        findings += [f for spec in specs for f in _spec_problems(spec)]
+    if not findings and not specs:
+        findings.append(
+            Finding(severity="error", file=file, line=None, column="-", check="scenario-empty")
+        )
+    raise_on_errors(findings)
+    return specs
+
+
+Rows = tuple[
+    list[Finding],
+    dict[str, tuple[str, int]],
+    dict[str, dict[str, Any]],
+    dict[str, list[Assumption]],
+]
+"""The rows of a scenario file: the findings; each scenario's label and the line that gave
+it, and that row; each scenario's assumptions."""
+
+
+def _read_rows(table: pd.DataFrame) -> Rows:
+    """Each row's scenario name, label and assumption, checked (see :data:`Rows`); raises
+    DataError when the file names more than :data:`MAX_SCENARIOS` scenarios."""
     findings: list[Finding] = []
     labels: dict[str, tuple[str, int]] = {}
     label_rows: dict[str, dict[str, Any]] = {}
@@ -167,46 +195,9 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         name = _text(row.get("scenario"))
         label = _text(row.get("label"))
         kind = kinds.get(_text(row.get("assumption")).lower(), "")
-        if not name:
-            findings.append(_finding(table, row, "scenario", "missing-value"))
-            continue
-        if not NAME.fullmatch(name):
-            findings.append(
-                _finding(
-                    table,
-                    row,
-                    "scenario",
-                    "scenario-rule",
-                    value=name,
-                    rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で",
-                )
-            )
-            continue
-        if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
-            findings.append(
-                _finding(
-                    table,
-                    row,
-                    "scenario",
-                    "scenario-reserved",
-                    value=name,
-                    reserved="、".join(PRESET_LABELS),
-                )
-            )
-            continue
-        if label and name in labels and labels[name][0] and labels[name][0] != label:
-            findings.append(
-                _finding(
-                    table,
-                    row,
-                    "label",
-                    "scenario-two-labels",
-                    scenario=name,
-                    label=label,
-                    first_label=labels[name][0],
-                    first=labels[name][1],
-                )
-            )
+        problem = _name_problem(table, row, name, label, labels)
+        if problem is not None:
+            findings.append(problem)
             continue
         if name not in labels and len(labels) == MAX_SCENARIOS:
             raise DataError(
@@ -220,21 +211,7 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         if name not in labels or (label and not labels[name][0]):
             labels[name] = (label, line)
             label_rows[name] = row
-        if not kind:
-            given = _text(row.get("assumption"))
-            known = list(ASSUMPTIONS)
-            findings.append(
-                _finding(
-                    table,
-                    row,
-                    "assumption",
-                    "unknown-assumption",
-                    value=given,
-                    known="、".join(known) + _suggest(given, known),
-                )
-            )
-            continue
-        parsed = _parse_row(table, row, kind)
+        parsed = _parse_row(table, row, kind) if kind else _unknown_assumption(table, row)
         if isinstance(parsed, Finding):
             findings.append(parsed)
             continue
@@ -246,18 +223,64 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         rows.setdefault(name, []).append(
             Assumption(kind, year, value, _locate(table, row, "value"))
         )
-    specs = [
-        ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ()))) for name in labels
-    ]
-    findings += _clashes(table, specs, label_rows)
-    if not findings:
-        findings += [f for spec in specs for f in _spec_problems(spec)]
-    if not findings and not specs:
-        findings.append(
-            Finding(severity="error", file=file, line=None, column="-", check="scenario-empty")
+    return findings, labels, label_rows, rows
+
+
+def _name_problem(
+    table: pd.DataFrame,
+    row: dict[str, Any],
+    name: str,
+    label: str,
+    labels: dict[str, tuple[str, int]],
+) -> Finding | None:
+    """What is wrong with a row's scenario name (empty, against the rule, a preset's) or its
+    label (another than the scenario's first); None when nothing is."""
+    if not name:
+        return _finding(table, row, "scenario", "missing-value")
+    if not NAME.fullmatch(name):
+        return _finding(
+            table,
+            row,
+            "scenario",
+            "scenario-rule",
+            value=name,
+            rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で",
         )
-    raise_on_errors(findings)
-    return specs
+    if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
+        return _finding(
+            table,
+            row,
+            "scenario",
+            "scenario-reserved",
+            value=name,
+            reserved="、".join(PRESET_LABELS),
+        )
+    if label and name in labels and labels[name][0] and labels[name][0] != label:
+        return _finding(
+            table,
+            row,
+            "label",
+            "scenario-two-labels",
+            scenario=name,
+            label=label,
+            first_label=labels[name][0],
+            first=labels[name][1],
+        )
+    return None
+
+
+def _unknown_assumption(table: pd.DataFrame, row: dict[str, Any]) -> Finding:
+    """The finding of an assumption kind that is none of :data:`ASSUMPTIONS`."""
+    given = _text(row.get("assumption"))
+    known = list(ASSUMPTIONS)
+    return _finding(
+        table,
+        row,
+        "assumption",
+        "unknown-assumption",
+        value=given,
+        known="、".join(known) + _suggest(given, known),
+    )
 
 
 def comparable(text: str) -> str:
@@ -536,59 +559,83 @@ def check_scenarios(
     has_survival: bool,
 ) -> None:
     """Raise DataError naming the row of every assumption the edition cannot serve."""
-    findings: list[Finding] = []
     first, last = years[0], years[-1]
-
-    def refuse(spec: ScenarioSpec, assumption: Assumption, check: str, **params: object) -> None:
-        file, line, cell = assumption.where
-        column = "value" if check != "scenario-year" else "year"
-        findings.append(
-            Finding(
-                severity="error",
-                file=file,
-                line=line,
-                column=column,
-                check=check,
-                params={"scenario": spec.name, **params},
-                cell=cell,
-            )
-        )
-
+    findings: list[Finding] = []
     for spec in specs:
         horizon = spec.horizon or last
-        for row in spec.of("horizon"):
-            if row.value < last or (row.value - first) % 5:
-                refuse(
-                    spec,
-                    row,
-                    "scenario-rule",
-                    value=int(row.value),
-                    rule=f"推計の最終年は{last}年（基準のデータの最後の年）以降で、"
-                    f"{first}年から5年おきの年",
-                )
-        starts = list(range(first, horizon, 5))
-        for row in spec.of("migration") + spec.of("settlers_per_year"):
-            if row.year not in starts:
-                refuse(
-                    spec,
-                    row,
-                    "scenario-year",
-                    kind=row.kind,
-                    year=row.year,
-                    years="、".join(map(str, starts)),
-                    meaning="期間の始まりの年",
-                )
-        for row in spec.of("tfr"):
-            # A waypoint past the last projected year would never be reached: refused unless a
-            # horizon row runs the projection that far (it was once accepted silently).
-            if row.year is not None and not first < row.year <= horizon:
-                reach = f"{first}年より後、{horizon}年まで"
-                meaning = (
-                    "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
-                    if row.year > horizon
-                    else "基準年より後の年"
-                )
-                refuse(
+        findings += _horizon_problems(spec, first, last)
+        findings += _period_start_problems(spec, first, horizon)
+        findings += _waypoint_problems(spec, first, horizon)
+        findings += _target_year_problems(spec, first, horizon)
+        findings += _missing_inputs(spec, municipalities, settings, has_survival)
+    raise_on_errors(findings)
+
+
+def _refusal(spec: ScenarioSpec, assumption: Assumption, check: str, **params: object) -> Finding:
+    """The error of an assumption the edition cannot serve, at its row (the year's cell for
+    ``scenario-year``, else the value's)."""
+    file, line, cell = assumption.where
+    column = "value" if check != "scenario-year" else "year"
+    return Finding(
+        severity="error",
+        file=file,
+        line=line,
+        column=column,
+        check=check,
+        params={"scenario": spec.name, **params},
+        cell=cell,
+    )
+
+
+def _horizon_problems(spec: ScenarioSpec, first: int, last: int) -> list[Finding]:
+    """A horizon before the edition's ``last`` year, or not 5 years apart from ``first``."""
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-rule",
+            value=int(row.value),
+            rule=f"推計の最終年は{last}年（基準のデータの最後の年）以降で、"
+            f"{first}年から5年おきの年",
+        )
+        for row in spec.of("horizon")
+        if row.value < last or (row.value - first) % 5
+    ]
+
+
+def _period_start_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """Migration multiples and settlers a year given for a year that starts no period."""
+    starts = list(range(first, horizon, 5))
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-year",
+            kind=row.kind,
+            year=row.year,
+            years="、".join(map(str, starts)),
+            meaning="期間の始まりの年",
+        )
+        for row in spec.of("migration") + spec.of("settlers_per_year")
+        if row.year not in starts
+    ]
+
+
+def _waypoint_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """TFR waypoints at or before the base year, or past the last projected year."""
+    findings = []
+    for row in spec.of("tfr"):
+        # A waypoint past the last projected year would never be reached: refused unless a
+        # horizon row runs the projection that far (it was once accepted silently).
+        if row.year is not None and not first < row.year <= horizon:
+            reach = f"{first}年より後、{horizon}年まで"
+            meaning = (
+                "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
+                if row.year > horizon
+                else "基準年より後の年"
+            )
+            findings.append(
+                _refusal(
                     spec,
                     row,
                     "scenario-year",
@@ -597,31 +644,51 @@ def check_scenarios(
                     years=reach,
                     meaning=meaning,
                 )
-        for row in spec.of("settlers_target"):
-            ends = list(range(first + 5, horizon + 1, 5))
-            if row.year not in ends:
-                refuse(
-                    spec,
-                    row,
-                    "scenario-year",
-                    kind=row.kind,
-                    year=row.year,
-                    years="、".join(map(str, ends)),
-                    meaning="推計の年",
-                )
-        if spec.needs_survival and not has_survival:
-            row = next(a for a in spec.of("migration") if a.value != 1)
-            refuse(spec, row, "scenario-needs-survival", value=f"{row.value:g}")
-        if spec.of("tfr"):
-            missing = [m for m in municipalities if settings.number("tfr_base", m) is None]
-            if missing:
-                refuse(
+            )
+    return findings
+
+
+def _target_year_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """Target populations for a year that is not a projected year."""
+    ends = list(range(first + 5, horizon + 1, 5))
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-year",
+            kind=row.kind,
+            year=row.year,
+            years="、".join(map(str, ends)),
+            meaning="推計の年",
+        )
+        for row in spec.of("settlers_target")
+        if row.year not in ends
+    ]
+
+
+def _missing_inputs(
+    spec: ScenarioSpec,
+    municipalities: tuple[str, ...],
+    settings: Settings,
+    has_survival: bool,
+) -> list[Finding]:
+    """A migration multiple without survival ratios; a TFR without every ``tfr_base``."""
+    findings = []
+    if spec.needs_survival and not has_survival:
+        row = next(a for a in spec.of("migration") if a.value != 1)
+        findings.append(_refusal(spec, row, "scenario-needs-survival", value=f"{row.value:g}"))
+    if spec.of("tfr"):
+        missing = [m for m in municipalities if settings.number("tfr_base", m) is None]
+        if missing:
+            findings.append(
+                _refusal(
                     spec,
                     spec.of("tfr")[0],
                     "scenario-needs-tfr-base",
                     municipalities="、".join(missing),
                 )
-    raise_on_errors(findings)
+            )
+    return findings
 
 
 # ---------------------------------------------------------------- writing (the exploration notebook)

@@ -215,79 +215,139 @@ def run_spec(
     """One scenario from its assumptions (checked by :func:`check_scenarios` first), with the
     ``conventions`` in force (the settings')."""
     years = scenario_years(base, spec)
-    steps = len(years) - 1
-    extra = steps - (len(base.years) - 1)
-    schedule = projection.extended(implied, extra)
+    extra = len(years) - len(base.years)
     active = conventions.active(years[:-1])
-    tfr = None
-    if spec.of("tfr"):
-        bases = np.asarray(tfr_bases, dtype="float64")
-        tfr = tfr_path(
-            years,
-            bases,
-            [(a.year or 0, a.value) for a in spec.of("tfr")],
-            conventions.assumptions_from,
-        )
-        level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
-        scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
-        schedule = schedule.with_cwr(scaled)
-    scale = np.where(active, _from_period(years[:-1], spec.of("migration"), 1.0), 1.0)
-    if (scale != 1).any():
-        if survival is None:  # check_scenarios refuses such a scenario first
-            raise ValueError(f"scenario {spec.name!r} scales migration without survival ratios")
-        held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
-        k = scale[:, None, None, None]
-        ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
-        ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
-        _refuse_negative(base, spec, years, ratios, scale)
-        if conventions.zero_migration_children == "close":
-            schedule = schedule.with_cwr(schedule.cwr * _child_migration_factor(schedule, ratios))
-        schedule = schedule.with_ratios(ratios)
-    start = base.population[0]
-    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
-    weight = conventions.settler_birth_weight
-    notes: list[Finding] = []
-    if spec.of("settlers_target"):
-        target = spec.of("settlers_target")[0]
-        without = projection.project(start, schedule, base.lower_bounds)
-        response = settler_response(base, schedule, profile, REGION, conventions)
-        solved = solve_settlers(
-            base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
-        ).iloc[0]
-        reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
-        if needed <= 0:
-            file, line, cell = target.where
-            notes.append(
-                Finding(
-                    severity="note",
-                    file=file,
-                    line=line,
-                    column="value",
-                    check="scenario-target-reached",
-                    params={
-                        "scenario": spec.label or spec.name,
-                        "target": f"{target.value:,.0f}",
-                        "year": target.year,
-                        "projected": f"{reached:,.0f}",
-                        "surplus": f"{reached - target.value:,.0f}",
-                    },
-                    cell=cell,
-                )
-            )
-            needed = 0.0
-        notes += implausible_settlers(
-            spec.label, target.value, target.year or 0, needed / 5, target.where
-        )
-        population = without + needed * response
-        per_period = np.full(steps, needed) * active
-    elif per_period.any():
-        unit = settler_array(base, profile, REGION, 1.0)
-        settlers = per_period[:, None, None, None] * unit[None]
-        population = projection.project(start, schedule, base.lower_bounds, settlers, weight)
-    else:
-        population = projection.project(start, schedule, base.lower_bounds)
+    schedule, tfr = _with_fertility(
+        base, projection.extended(implied, extra), spec, years, tfr_bases, conventions, active
+    )
+    schedule = _with_migration(base, schedule, spec, years, survival, conventions, active)
+    population, per_period, notes = _projected(base, schedule, spec, years, profile, conventions)
     has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
     return Run(years, population, schedule, tfr, per_period if has_settlers else None, tuple(notes))
+
+
+def _with_fertility(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    tfr_bases: list[float | None],
+    conventions: Conventions,
+    active: np.ndarray,
+) -> tuple[projection.Schedule, np.ndarray | None]:
+    """The schedule with the child–woman ratios the scenario's TFR path implies in the
+    ``active`` steps, and that (K, M) path; the schedule as it is when it sets no TFR."""
+    if not spec.of("tfr"):
+        return schedule, None
+    bases = np.asarray(tfr_bases, dtype="float64")
+    tfr = tfr_path(
+        years,
+        bases,
+        [(a.year or 0, a.value) for a in spec.of("tfr")],
+        conventions.assumptions_from,
+    )
+    level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
+    scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
+    return schedule.with_cwr(scaled), tfr
+
+
+def _with_migration(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    survival: np.ndarray | None,
+    conventions: Conventions,
+    active: np.ndarray,
+) -> projection.Schedule:
+    """The schedule with net migration scaled by the scenario's multiples in the ``active``
+    steps (between the survival ratios without migration and the implied ones)."""
+    scale = np.where(active, _from_period(years[:-1], spec.of("migration"), 1.0), 1.0)
+    if not (scale != 1).any():
+        return schedule
+    if survival is None:  # check_scenarios refuses such a scenario first
+        raise ValueError(f"scenario {spec.name!r} scales migration without survival ratios")
+    extra = len(years) - len(base.years)
+    held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
+    k = scale[:, None, None, None]
+    ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
+    ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
+    _refuse_negative(base, spec, years, ratios, scale)
+    if conventions.zero_migration_children == "close":
+        schedule = schedule.with_cwr(schedule.cwr * _child_migration_factor(schedule, ratios))
+    return schedule.with_ratios(ratios)
+
+
+def _projected(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    profile: np.ndarray,
+    conventions: Conventions,
+) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
+    """The (Y, M, 2, A) projection with the scenario's net settlers (typed per year, or solved
+    for its target population), the settlers of each step (people per period), the notes."""
+    start = base.population[0]
+    active = conventions.active(years[:-1])
+    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
+    if spec.of("settlers_target"):
+        return _projected_to_target(base, schedule, spec, years, profile, conventions)
+    if per_period.any():
+        unit = settler_array(base, profile, REGION, 1.0)
+        settlers = per_period[:, None, None, None] * unit[None]
+        weight = conventions.settler_birth_weight
+        population = projection.project(start, schedule, base.lower_bounds, settlers, weight)
+        return population, per_period, []
+    return projection.project(start, schedule, base.lower_bounds), per_period, []
+
+
+def _projected_to_target(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    profile: np.ndarray,
+    conventions: Conventions,
+) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
+    """The projection with the net settlers (people per period, the same in every active
+    step) that reach the scenario's target population; a note when none are needed."""
+    target = spec.of("settlers_target")[0]
+    without = projection.project(base.population[0], schedule, base.lower_bounds)
+    response = settler_response(base, schedule, profile, REGION, conventions)
+    solved = solve_settlers(
+        base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
+    ).iloc[0]
+    reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
+    notes: list[Finding] = []
+    if needed <= 0:
+        notes.append(_target_reached(spec, target, reached))
+        needed = 0.0
+    notes += implausible_settlers(
+        spec.label, target.value, target.year or 0, needed / 5, target.where
+    )
+    per_period = np.full(len(years) - 1, needed) * conventions.active(years[:-1])
+    return without + needed * response, per_period, notes
+
+
+def _target_reached(spec: ScenarioSpec, target: Assumption, reached: float) -> Finding:
+    """The note of a target population reached without settlers (``reached`` people)."""
+    file, line, cell = target.where
+    return Finding(
+        severity="note",
+        file=file,
+        line=line,
+        column="value",
+        check="scenario-target-reached",
+        params={
+            "scenario": spec.label or spec.name,
+            "target": f"{target.value:,.0f}",
+            "year": target.year,
+            "projected": f"{reached:,.0f}",
+            "surplus": f"{reached - target.value:,.0f}",
+        },
+        cell=cell,
+    )
 
 
 def implausible_settlers(
@@ -368,8 +428,34 @@ def run(
     why), then every scenario of ``specs`` (already checked by :func:`check_scenarios`)."""
     conventions = Conventions.of(settings)
     implied = projection.implied_schedule(base.population, base.lower_bounds)
-    notes: list[Finding] = []
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    wanted, notes = _allowed_presets(base, settings, survival, tfr_bases)
+    results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
+    for spec in wanted:
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
+    targets = settler_targets(base, settings, default_target)
+    responses = {
+        area: settler_response(base, implied, profile, area, conventions) for area, _, _ in targets
+    }
+    solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
+    notes += _settler_notes(settings, solved)
+    _record_settlers(results, implied, solved, responses)
+    results.settlers = solved
+    for spec in specs or []:
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
+    return results
+
+
+def _allowed_presets(
+    base: Base, settings: Settings, survival: np.ndarray | None, tfr_bases: list[float | None]
+) -> tuple[list[ScenarioSpec], list[Finding]]:
+    """The guidance's scenarios the inputs allow, and a note for those left out: fertility
+    scenarios need every municipality's ``tfr_base``, シミュレーション2 the survival ratios."""
+    notes: list[Finding] = []
     wanted = presets(settings, base.years[0])
     if any(t is None for t in tfr_bases):
         missing = [m for m, t in zip(base.municipalities, tfr_bases, strict=True) if t is None]
@@ -387,16 +473,13 @@ def run(
     elif survival is None:
         notes.append(Finding(severity="note", file="", line=None, column="-", check="sim2-skipped"))
         wanted = wanted[:2]
-    results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
-    for spec in wanted:
-        _record(
-            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
-        )
-    targets = settler_targets(base, settings, default_target)
-    responses = {
-        area: settler_response(base, implied, profile, area, conventions) for area, _, _ in targets
-    }
-    solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
+    return wanted, notes
+
+
+def _settler_notes(settings: Settings, solved: pd.DataFrame) -> list[Finding]:
+    """Notes on the settler targets already reached without settlers, and warnings on those
+    that need an implausible number of settlers a year."""
+    notes = []
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
         notes.append(
             Finding(
@@ -421,23 +504,29 @@ def run(
             row.settlers_per_year,
             settings.where("settler_target_population", row.area),
         )
+    return notes
+
+
+def _record_settlers(
+    results: Results,
+    implied: projection.Schedule,
+    solved: pd.DataFrame,
+    responses: dict[str, np.ndarray],
+) -> None:
+    """Record the settlers scenario (パターン1 plus the solved settlers of the region, or of
+    each municipality) when every target needs settlers."""
     chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
-    if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
-        results.projections["settlers"] = results.projections["pattern1"] + sum(
-            row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
+    if chosen.empty or not (chosen["settlers_per_period"] >= 0).all():
+        return
+    results.projections["settlers"] = results.projections["pattern1"] + sum(
+        row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
+    )
+    results.cwr["settlers"] = implied.cwr
+    results.specs["settlers"] = ScenarioSpec("settlers", SCENARIO_LABELS["settlers"], (), True)
+    if len(chosen) == 1 and chosen["area"].iloc[0] == REGION:
+        results.settlers_per_period["settlers"] = np.full(
+            len(results.base.years) - 1, float(chosen["settlers_per_period"].iloc[0])
         )
-        results.cwr["settlers"] = implied.cwr
-        results.specs["settlers"] = ScenarioSpec("settlers", SCENARIO_LABELS["settlers"], (), True)
-        if len(chosen) == 1 and chosen["area"].iloc[0] == REGION:
-            results.settlers_per_period["settlers"] = np.full(
-                len(base.years) - 1, float(chosen["settlers_per_period"].iloc[0])
-            )
-    results.settlers = solved
-    for spec in specs or []:
-        _record(
-            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
-        )
-    return results
 
 
 def _record(results: Results, spec: ScenarioSpec, run: Run) -> None:
