@@ -288,11 +288,11 @@ def _projected(
 ) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
     """The (Y, M, 2, A) projection with the scenario's net settlers (typed per year, or solved
     for its target population), the settlers of each step (people per period), the notes."""
+    if spec.of("settlers_target"):
+        return _projected_to_target(base, schedule, spec, years, profile, conventions)
     start = base.population[0]
     active = conventions.active(years[:-1])
     per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
-    if spec.of("settlers_target"):
-        return _projected_to_target(base, schedule, spec, years, profile, conventions)
     if per_period.any():
         unit = settler_array(base, profile, REGION, 1.0)
         settlers = per_period[:, None, None, None] * unit[None]
