@@ -50,6 +50,15 @@ def build_parser() -> argparse.ArgumentParser:
         "proof", help="print every report to PDF and draw all pages on reports/pdf/proof.png"
     )
     reports = commands.add_parser("reports", help="regenerate reports/ and data/processed/")
+    _add_population_options(reports)
+    _add_plan_options(reports)
+    _add_projection_options(reports)
+    reports.add_argument("--verbose", action="store_true", help="also print findings in English")
+    return parser
+
+
+def _add_population_options(reports: argparse.ArgumentParser) -> None:
+    """The years reported, the population editions supplied, and how the run works."""
     reports.add_argument(
         "--target-year", type=int, default=2028, help="year to report (default 2028)"
     )
@@ -64,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--force", action="store_true", help="rerun every report even if unchanged"
     )
+
+
+def _add_plan_options(reports: argparse.ArgumentParser) -> None:
+    """The plan's inputs: KPI actuals, a revised plan, spending, population actuals, and the
+    fiscal year and interpolation method of the assessment."""
     reports.add_argument(
         "--actuals", type=Path, help="KPI actuals (default data/raw/kpi_actuals.csv)"
     )
@@ -84,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--method", choices=["linear", "geometric"], default="linear", help="interpolation method"
     )
+
+
+def _add_projection_options(reports: argparse.ArgumentParser) -> None:
+    """The projection's inputs: counts by age and sex, survival, settings, settlers and
+    the planners' own scenarios."""
     reports.add_argument(
         "--age-sex", type=Path, help="population by sex and 5-year age (IPSS workbook or tidy)"
     )
@@ -104,8 +123,6 @@ def build_parser() -> argparse.ArgumentParser:
     reports.add_argument(
         "--age-sex-label", default="", help="name of the supplied age × sex edition (for 出典)"
     )
-    reports.add_argument("--verbose", action="store_true", help="also print findings in English")
-    return parser
 
 
 def validate(raw_dir: Path | None = None, verbose: bool = False) -> int:
@@ -199,34 +216,49 @@ def main(argv: list[str] | None = None) -> int:
     if arguments.command == "validate":
         return validate(arguments.raw_dir, arguments.verbose)
     if arguments.command == "pdf":
-        from analysis.core.paths import display_path
-        from analysis.run.outputs import OutputError
-        from analysis.run.pdf import print_current_reports
-
-        try:
-            written = print_current_reports()
-        except OutputError as error:  # a PDF held open by a viewer, a full disk
-            print(error, flush=True)
-            return ExitCode.FAILED
-        for path in written:
-            print(f"PDF を作成しました：{display_path(path)}", flush=True)
-        return ExitCode.OK
+        return _print_pdfs()
     if arguments.command == "proof":
-        from analysis.core.paths import display_path
-        from analysis.run.outputs import OutputError
-        from analysis.run.proof import proof
+        return _print_proof()
+    return _run_reports(arguments)
 
-        try:
-            printed, sheet = proof()
-        except OutputError as error:  # a PDF or the sheet held open by a viewer, a full disk
-            print(error, flush=True)
-            return ExitCode.FAILED
-        for pdf_path in printed:
-            print(f"PDF を作成しました：{display_path(pdf_path)}", flush=True)
-        print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
-        return ExitCode.OK
-    from analysis.run.options import Options
-    from analysis.run.pipeline import run
+
+def _print_pdfs() -> int:
+    """``pdf``: print every current report to PDF; the exit code."""
+    from analysis.outputs import OutputError
+    from analysis.paths import display_path
+    from analysis.pdf import print_current_reports
+
+    try:
+        written = print_current_reports()
+    except OutputError as error:  # a PDF held open by a viewer, a full disk
+        print(error, flush=True)
+        return ExitCode.FAILED
+    for path in written:
+        print(f"PDF を作成しました：{display_path(path)}", flush=True)
+    return ExitCode.OK
+
+
+def _print_proof() -> int:
+    """``proof``: print every report to PDF and draw its pages on one sheet; the exit code."""
+    from analysis.outputs import OutputError
+    from analysis.paths import display_path
+    from analysis.proof import proof
+
+    try:
+        printed, sheet = proof()
+    except OutputError as error:  # a PDF or the sheet held open by a viewer, a full disk
+        print(error, flush=True)
+        return ExitCode.FAILED
+    for pdf_path in printed:
+        print(f"PDF を作成しました：{display_path(pdf_path)}", flush=True)
+    print(f"全ページの一覧を作成しました：{display_path(sheet)}", flush=True)
+    return ExitCode.OK
+
+
+def _run_reports(arguments: argparse.Namespace) -> int:
+    """``reports``: the pipeline run with the parsed options; the exit code."""
+    from analysis.options import Options
+    from analysis.pipeline import run
 
     def absolute(path: Path | None) -> Path | None:
         return supplied_path(path) if path else None

@@ -10,18 +10,47 @@ compared after NFKC, lower case and without spaces or a trailing unit in bracket
 
 from __future__ import annotations
 
-MUNICIPALITY = ("市町村", "市町村名", "市区町村", "市区町村名", "市町", "市町名", "自治体",
-                "自治体名", "団体名", "地域", "地域名", "area")  # fmt: skip
-CODE = ("コード", "市町村コード", "市区町村コード", "団体コード", "地方公共団体コード",
-        "全国地方公共団体コード", "行政コード")  # fmt: skip
+MUNICIPALITY = (
+    "市町村",
+    "市町村名",
+    "市区町村",
+    "市区町村名",
+    "市町",
+    "市町名",
+    "自治体",
+    "自治体名",
+    "団体名",
+    "地域",
+    "地域名",
+    "area",
+)
+CODE = (
+    "コード",
+    "市町村コード",
+    "市区町村コード",
+    "団体コード",
+    "地方公共団体コード",
+    "全国地方公共団体コード",
+    "行政コード",
+)
 YEAR = ("年", "年次", "西暦", "西暦年", "年(西暦)")
 AGE_GROUP = ("年齢区分", "年齢", "年齢階級", "年齢3区分", "年齢三区分", "agegroup", "age")
 """The three broad groups (0–14, 15–64, 65+)."""
 AGE_CLASS = ("年齢階級", "年齢5歳階級", "5歳階級", "年齢区分", "年齢", "agegroup", "age")
 """Five-year age groups."""
 SEX = ("男女", "性別", "男女別", "性", "sex", "gender")
-POPULATION = ("人口", "人数", "人口数", "推計人口", "将来推計人口", "展望人口", "将来展望人口",
-              "値", "数値", "value")  # fmt: skip
+POPULATION = (
+    "人口",
+    "人数",
+    "人口数",
+    "推計人口",
+    "将来推計人口",
+    "展望人口",
+    "将来展望人口",
+    "値",
+    "数値",
+    "value",
+)
 KPI_ID = ("kpi番号", "kpi", "kpiid", "kpi_no", "番号", "指標番号")
 FISCAL_YEAR = ("年度", "実績年度", "fy", "fiscalyear")
 ACTUAL = ("値", "実績", "実績値", "value")

@@ -56,7 +56,15 @@ def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[dict[str, str]], 
     missing = [c for c in required if c not in table.columns]
     if missing:
         return [], [
-            Finding("error", file, 1, c, "plan-column-missing", {"column": c}) for c in missing
+            Finding(
+                severity="error",
+                file=file,
+                line=1,
+                column=c,
+                check="plan-column-missing",
+                params={"column": c},
+            )
+            for c in missing
         ]
     rows = [
         {k: ("" if v is None or v != v else str(v).strip()) for k, v in row.items()}
@@ -70,7 +78,7 @@ def _edition(
 ) -> tuple[PlanEdition | None, list[Finding]]:
     line = int(row[LINE])
     problems = [
-        Finding("error", file, line, c, "missing-value", {})
+        Finding(severity="error", file=file, line=line, column=c, check="missing-value", params={})
         for c in ("edition", "label", "first_year", "last_year")
         if not row.get(c)
     ]
@@ -78,14 +86,29 @@ def _edition(
     for column in ("first_year", "last_year"):
         text = row.get(column, "")
         if text and not text.isdigit():
-            problems.append(Finding("error", file, line, column, "not-a-year", {"value": text}))
+            problems.append(
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=line,
+                    column=column,
+                    check="not-a-year",
+                    params={"value": text},
+                )
+            )
         elif text:
             years[column] = int(text)
     if len(years) == 2 and years["first_year"] > years["last_year"]:
         problems.append(
-            Finding("error", file, line, "last_year", "plan-period-reversed",
-                    {"first": years["first_year"], "last": years["last_year"]})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column="last_year",
+                check="plan-period-reversed",
+                params={"first": years["first_year"], "last": years["last_year"]},
+            )
+        )
     if problems:
         return None, problems
     edition = PlanEdition(
@@ -120,17 +143,38 @@ def registered(raw_dir: Path = DATA_RAW) -> list[PlanEdition]:
     for row in rows:
         if row["edition"] in seen:
             problems.append(
-                Finding("error", file, int(row[LINE]), "edition", "plan-edition-duplicate",
-                        {"edition": row["edition"]})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(row[LINE]),
+                    column="edition",
+                    check="plan-edition-duplicate",
+                    params={"edition": row["edition"]},
+                )
+            )
         seen.add(row["edition"])
         if row.get("replaces") and row["replaces"] not in names:
             problems.append(
-                Finding("error", file, int(row[LINE]), "replaces", "plan-replaces-unknown",
-                        {"edition": row["edition"], "replaces": row["replaces"]})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(row[LINE]),
+                    column="replaces",
+                    check="plan-replaces-unknown",
+                    params={"edition": row["edition"], "replaces": row["replaces"]},
+                )
+            )
     if not editions and not problems:
-        problems.append(Finding("error", file, None, "edition", "plan-register-empty", {}))
+        problems.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="edition",
+                check="plan-register-empty",
+                params={},
+            )
+        )
     if problems:
         raise DataError(problems)
     return editions
@@ -149,21 +193,45 @@ def supplied(folder: Path) -> PlanEdition:
     folder = Path(folder)
     if not folder.is_dir():
         raise DataError(
-            [Finding("error", display_path(folder), None, "-", "plan-not-a-folder", {})]
+            [
+                Finding(
+                    severity="error",
+                    file=display_path(folder),
+                    line=None,
+                    column="-",
+                    check="plan-not-a-folder",
+                    params={},
+                )
+            ]
         )
     path = folder / META
     missing = [n for n in (META, *FILES) if not (folder / n).is_file()]
     if missing:
         raise DataError(
-            [Finding("error", display_path(folder / n), None, "-", "plan-file-missing", {"name": n})
-             for n in missing]
-        )  # fmt: skip
+            [
+                Finding(
+                    severity="error",
+                    file=display_path(folder / n),
+                    line=None,
+                    column="-",
+                    check="plan-file-missing",
+                    params={"name": n},
+                )
+                for n in missing
+            ]
+        )
     rows, problems = _rows(path, ("edition", "label", "first_year", "last_year"))
     if not problems and len(rows) != 1:
         problems.append(
-            Finding("error", display_path(path), None, "edition", "plan-meta-rows",
-                    {"count": len(rows)})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=display_path(path),
+                line=None,
+                column="edition",
+                check="plan-meta-rows",
+                params={"count": len(rows)},
+            )
+        )
     if problems:
         raise DataError(problems)
     edition, problems = _edition(rows[0], display_path(path), folder.resolve())

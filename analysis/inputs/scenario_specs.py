@@ -130,9 +130,12 @@ class ScenarioSpec:
 
 def presets(settings: Settings, base_year: int) -> list[ScenarioSpec]:
     """シミュレーション1 and 2 in the primitives (パターン1 has no assumption at all)."""
-    waypoint = Assumption("tfr", settings.year("tfr_target_year"),
-                          float(settings.number("tfr_target") or 0),
-                          settings.where("tfr_target"))  # fmt: skip
+    waypoint = Assumption(
+        "tfr",
+        settings.year("tfr_target_year"),
+        float(settings.number("tfr_target") or 0),
+        settings.where("tfr_target"),
+    )
     balanced = Assumption("migration", base_year, 0.0)
     return [
         ScenarioSpec("pattern1", PRESET_LABELS["pattern1"], (), True),
@@ -149,47 +152,66 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
     check_scenario_size(path)
     table = read_fields(path, SCENARIO_FIELDS, (LABEL_FIELD, NOTE_FIELD))
     file = table.attrs.get("where", display_path(path))
+    findings, labels, label_rows, rows = _read_rows(table)
+    specs = [
+        ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ()))) for name in labels
+    ]
+    findings += _clashes(table, specs, label_rows)
+    if not findings:
+        findings += [f for spec in specs for f in _spec_problems(spec)]
+    if not findings and not specs:
+        findings.append(
+            Finding(severity="error", file=file, line=None, column="-", check="scenario-empty")
+        )
+    raise_on_errors(findings)
+    return specs
+
+
+Rows = tuple[
+    list[Finding],
+    dict[str, tuple[str, int]],
+    dict[str, dict[str, Any]],
+    dict[str, list[Assumption]],
+]
+"""The rows of a scenario file: the findings; each scenario's label and the line that gave
+it, and that row; each scenario's assumptions."""
+
+
+def _read_rows(table: pd.DataFrame) -> Rows:
+    """Each row's scenario name, label and assumption, checked (see :data:`Rows`); raises
+    DataError when the file names more than :data:`MAX_SCENARIOS` scenarios."""
     findings: list[Finding] = []
     labels: dict[str, tuple[str, int]] = {}
     label_rows: dict[str, dict[str, Any]] = {}
     rows: dict[str, list[Assumption]] = {}
     seen: dict[tuple[str, str, int | None], tuple[float, int]] = {}
-    kinds = {spelling: kind for kind, (_, spellings) in ASSUMPTIONS.items()
-             for spelling in (kind, *spellings)}  # fmt: skip
+    kinds = {
+        spelling: kind
+        for kind, (_, spellings) in ASSUMPTIONS.items()
+        for spelling in (kind, *spellings)
+    }
     for row in table.to_dict("records"):
         line = int(row[LINE])
         name = _text(row.get("scenario"))
         label = _text(row.get("label"))
         kind = kinds.get(_text(row.get("assumption")).lower(), "")
-        if not name:
-            findings.append(_finding(table, row, "scenario", "missing-value"))
-            continue
-        if not NAME.fullmatch(name):
-            findings.append(_finding(table, row, "scenario", "scenario-rule", value=name,
-                                     rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"))  # fmt: skip
-            continue
-        if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
-            findings.append(_finding(table, row, "scenario", "scenario-reserved", value=name,
-                                     reserved="、".join(PRESET_LABELS)))  # fmt: skip
-            continue
-        if label and name in labels and labels[name][0] and labels[name][0] != label:
-            findings.append(_finding(table, row, "label", "scenario-two-labels", scenario=name,
-                                     label=label, first_label=labels[name][0],
-                                     first=labels[name][1]))  # fmt: skip
+        problem = _name_problem(table, row, name, label, labels)
+        if problem is not None:
+            findings.append(problem)
             continue
         if name not in labels and len(labels) == MAX_SCENARIOS:
-            raise DataError([*findings, _finding(table, row, "scenario", "scenario-too-many",
-                                                 limit=MAX_SCENARIOS, value=name)])  # fmt: skip
+            raise DataError(
+                [
+                    *findings,
+                    _finding(
+                        table, row, "scenario", "scenario-too-many", limit=MAX_SCENARIOS, value=name
+                    ),
+                ]
+            )
         if name not in labels or (label and not labels[name][0]):
             labels[name] = (label, line)
             label_rows[name] = row
-        if not kind:
-            given = _text(row.get("assumption"))
-            known = list(ASSUMPTIONS)
-            findings.append(_finding(table, row, "assumption", "unknown-assumption", value=given,
-                                     known="、".join(known) + _suggest(given, known)))  # fmt: skip
-            continue
-        parsed = _parse_row(table, row, kind)
+        parsed = _parse_row(table, row, kind) if kind else _unknown_assumption(table, row)
         if isinstance(parsed, Finding):
             findings.append(parsed)
             continue
@@ -201,15 +223,64 @@ def read_scenarios(path: Path) -> list[ScenarioSpec]:
         rows.setdefault(name, []).append(
             Assumption(kind, year, value, _locate(table, row, "value"))
         )
-    specs = [ScenarioSpec(name, labels[name][0] or name, tuple(rows.get(name, ())))
-             for name in labels]  # fmt: skip
-    findings += _clashes(table, specs, label_rows)
-    if not findings:
-        findings += [f for spec in specs for f in _spec_problems(spec)]
-    if not findings and not specs:
-        findings.append(Finding("error", file, None, "-", "scenario-empty"))
-    raise_on_errors(findings)
-    return specs
+    return findings, labels, label_rows, rows
+
+
+def _name_problem(
+    table: pd.DataFrame,
+    row: dict[str, Any],
+    name: str,
+    label: str,
+    labels: dict[str, tuple[str, int]],
+) -> Finding | None:
+    """What is wrong with a row's scenario name (empty, against the rule, a preset's) or its
+    label (another than the scenario's first); None when nothing is."""
+    if not name:
+        return _finding(table, row, "scenario", "missing-value")
+    if not NAME.fullmatch(name):
+        return _finding(
+            table,
+            row,
+            "scenario",
+            "scenario-rule",
+            value=name,
+            rule="シナリオは文字・数字・「_」・「-」だけの40文字までの名前で",
+        )
+    if comparable(name) in {comparable(preset) for preset in PRESET_LABELS}:
+        return _finding(
+            table,
+            row,
+            "scenario",
+            "scenario-reserved",
+            value=name,
+            reserved="、".join(PRESET_LABELS),
+        )
+    if label and name in labels and labels[name][0] and labels[name][0] != label:
+        return _finding(
+            table,
+            row,
+            "label",
+            "scenario-two-labels",
+            scenario=name,
+            label=label,
+            first_label=labels[name][0],
+            first=labels[name][1],
+        )
+    return None
+
+
+def _unknown_assumption(table: pd.DataFrame, row: dict[str, Any]) -> Finding:
+    """The finding of an assumption kind that is none of :data:`ASSUMPTIONS`."""
+    given = _text(row.get("assumption"))
+    known = list(ASSUMPTIONS)
+    return _finding(
+        table,
+        row,
+        "assumption",
+        "unknown-assumption",
+        value=given,
+        known="、".join(known) + _suggest(given, known),
+    )
 
 
 def comparable(text: str) -> str:
@@ -242,24 +313,50 @@ def _clashes(
         row = rows[spec.name]
         other = names.setdefault(comparable(spec.name), spec)
         if other is not spec:
-            findings.append(_finding(table, row, "scenario", "scenario-name-clash",
-                                     scenario=spec.name, other=other.name,
-                                     first=int(rows[other.name][LINE])))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    "scenario",
+                    "scenario-name-clash",
+                    scenario=spec.name,
+                    other=other.name,
+                    first=int(rows[other.name][LINE]),
+                )
+            )
             continue
         column = "label" if _text(row.get("label")) else "scenario"
         key = comparable(spec.label)
         if key in reserved:
             preset = reserved[key]
-            findings.append(_finding(table, row, column, "scenario-label-reserved",
-                                     scenario=spec.name, label=spec.label,
-                                     reserved=RESERVED_LABELS[preset]))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    column,
+                    "scenario-label-reserved",
+                    scenario=spec.name,
+                    label=spec.label,
+                    reserved=RESERVED_LABELS[preset],
+                )
+            )
             continue
         other = labels.setdefault(key, spec)
         if other is not spec:
-            findings.append(_finding(table, row, column, "scenario-label-clash",
-                                     scenario=spec.name, label=spec.label, other=other.name,
-                                     other_label=other.label, line=int(row[LINE]),
-                                     first=int(rows[other.name][LINE])))  # fmt: skip
+            findings.append(
+                _finding(
+                    table,
+                    row,
+                    column,
+                    "scenario-label-clash",
+                    scenario=spec.name,
+                    label=spec.label,
+                    other=other.name,
+                    other_label=other.label,
+                    line=int(row[LINE]),
+                    first=int(rows[other.name][LINE]),
+                )
+            )
     return findings
 
 
@@ -287,8 +384,16 @@ def check_scenario_size(path: Path) -> None:
     if found is None:
         return
     rows, line = found
-    raise InputError(Finding("error", display_path(path), line, "-", "scenario-too-many-rows",
-                             {"limit": f"{MAX_SCENARIO_ROWS:,}", "rows": rows}))  # fmt: skip
+    raise InputError(
+        Finding(
+            severity="error",
+            file=display_path(path),
+            line=line,
+            column="-",
+            check="scenario-too-many-rows",
+            params={"limit": f"{MAX_SCENARIO_ROWS:,}", "rows": rows},
+        )
+    )
 
 
 def _refuse_repeated(
@@ -303,9 +408,20 @@ def _refuse_repeated(
     repeats one row 300,000 times gets one line, not 300,000)."""
     name, kind, year = key
     check = "duplicate" if first[0] == value else "scenario-contradiction"
-    raise DataError([*findings, _finding(table, row, "value", check,
-                                         what=f"{name} {kind} {year or ''}".strip(),
-                                         first=first[1], value=_text(row.get("value")))])  # fmt: skip
+    raise DataError(
+        [
+            *findings,
+            _finding(
+                table,
+                row,
+                "value",
+                check,
+                what=f"{name} {kind} {year or ''}".strip(),
+                first=first[1],
+                value=_text(row.get("value")),
+            ),
+        ]
+    )
 
 
 def _parse_row(
@@ -317,13 +433,25 @@ def _parse_row(
     year: int | None = None
     if kind == "horizon":
         if year_text:
-            return _finding(table, row, "year", "scenario-rule", value=year_text,
-                            rule="horizon の年の欄は空欄にし、最終年は値の欄に書きます")  # fmt: skip
+            return _finding(
+                table,
+                row,
+                "year",
+                "scenario-rule",
+                value=year_text,
+                rule="horizon の年の欄は空欄にし、最終年は値の欄に書きます",
+            )
     else:
         number = _number(year_text)
         if number is None or number % 1 or not low_year <= number <= high_year:
-            return _finding(table, row, "year", "scenario-rule", value=year_text,
-                            rule=f"{low_year}～{high_year}年の西暦")  # fmt: skip
+            return _finding(
+                table,
+                row,
+                "year",
+                "scenario-rule",
+                value=year_text,
+                rule=f"{low_year}～{high_year}年の西暦",
+            )
         year = int(number)
     value = _number(value_text)
     if value is None:
@@ -378,23 +506,45 @@ def _spec_problems(spec: ScenarioSpec) -> list[Finding]:
 
     def refuse(assumption: Assumption, check: str, **params: object) -> None:
         file, line, cell = assumption.where
-        findings.append(Finding("error", file, line, "year", check,
-                                {"scenario": spec.name, **params}, cell))  # fmt: skip
+        findings.append(
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column="year",
+                check=check,
+                params={"scenario": spec.name, **params},
+                cell=cell,
+            )
+        )
 
     for kind in ("tfr", "migration", "settlers_per_year"):
         for before, after in itertools.pairwise(spec.of(kind)):
             if after.year is not None and before.year is not None and after.year <= before.year:
                 refuse(after, "scenario-order", kind=kind, year=after.year, previous=before.year)
     if len(spec.of("horizon")) > 1:
-        refuse(spec.of("horizon")[1], "scenario-contradiction", what=f"{spec.name} horizon",
-               first=spec.of("horizon")[0].where[1], value=int(spec.of("horizon")[1].value))  # fmt: skip
+        refuse(
+            spec.of("horizon")[1],
+            "scenario-contradiction",
+            what=f"{spec.name} horizon",
+            first=spec.of("horizon")[0].where[1],
+            value=int(spec.of("horizon")[1].value),
+        )
     if len(spec.of("settlers_target")) > 1:
-        refuse(spec.of("settlers_target")[1], "scenario-rule", value=spec.name,
-               rule="settlers_target は1つのシナリオに1行だけ")  # fmt: skip
+        refuse(
+            spec.of("settlers_target")[1],
+            "scenario-rule",
+            value=spec.name,
+            rule="settlers_target は1つのシナリオに1行だけ",
+        )
     if spec.of("settlers_target") and spec.of("settlers_per_year"):
-        refuse(spec.of("settlers_target")[0], "scenario-rule", value=spec.name,
-               rule="settlers_target（目標から求める転入超過）と settlers_per_year（与える転入超過）は"
-               "同じシナリオに書けません。別のシナリオにしてください")  # fmt: skip
+        refuse(
+            spec.of("settlers_target")[0],
+            "scenario-rule",
+            value=spec.name,
+            rule="settlers_target（目標から求める転入超過）と settlers_per_year（与える転入超過）は"
+            "同じシナリオに書けません。別のシナリオにしてください",
+        )
     return findings
 
 
@@ -409,53 +559,136 @@ def check_scenarios(
     has_survival: bool,
 ) -> None:
     """Raise DataError naming the row of every assumption the edition cannot serve."""
-    findings: list[Finding] = []
     first, last = years[0], years[-1]
-
-    def refuse(spec: ScenarioSpec, assumption: Assumption, check: str, **params: object) -> None:
-        file, line, cell = assumption.where
-        column = "value" if check != "scenario-year" else "year"
-        findings.append(Finding("error", file, line, column, check,
-                                {"scenario": spec.name, **params}, cell))  # fmt: skip
-
+    findings: list[Finding] = []
     for spec in specs:
         horizon = spec.horizon or last
-        for row in spec.of("horizon"):
-            if row.value < last or (row.value - first) % 5:
-                refuse(spec, row, "scenario-rule", value=int(row.value),
-                       rule=f"推計の最終年は{last}年（基準のデータの最後の年）以降で、"
-                       f"{first}年から5年おきの年")  # fmt: skip
-        starts = list(range(first, horizon, 5))
-        for row in spec.of("migration") + spec.of("settlers_per_year"):
-            if row.year not in starts:
-                refuse(spec, row, "scenario-year", kind=row.kind, year=row.year,
-                       years="、".join(map(str, starts)), meaning="期間の始まりの年")  # fmt: skip
-        for row in spec.of("tfr"):
-            # A waypoint past the last projected year would never be reached: refused unless a
-            # horizon row runs the projection that far (it was once accepted silently).
-            if row.year is not None and not first < row.year <= horizon:
-                reach = f"{first}年より後、{horizon}年まで"
-                meaning = (
-                    "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
-                    if row.year > horizon
-                    else "基準年より後の年"
-                )
-                refuse(spec, row, "scenario-year", kind="tfr", year=row.year, years=reach,
-                       meaning=meaning)  # fmt: skip
-        for row in spec.of("settlers_target"):
-            ends = list(range(first + 5, horizon + 1, 5))
-            if row.year not in ends:
-                refuse(spec, row, "scenario-year", kind=row.kind, year=row.year,
-                       years="、".join(map(str, ends)), meaning="推計の年")  # fmt: skip
-        if spec.needs_survival and not has_survival:
-            row = next(a for a in spec.of("migration") if a.value != 1)
-            refuse(spec, row, "scenario-needs-survival", value=f"{row.value:g}")
-        if spec.of("tfr"):
-            missing = [m for m in municipalities if settings.number("tfr_base", m) is None]
-            if missing:
-                refuse(spec, spec.of("tfr")[0], "scenario-needs-tfr-base",
-                       municipalities="、".join(missing))  # fmt: skip
+        findings += _horizon_problems(spec, first, last)
+        findings += _period_start_problems(spec, first, horizon)
+        findings += _waypoint_problems(spec, first, horizon)
+        findings += _target_year_problems(spec, first, horizon)
+        findings += _missing_inputs(spec, municipalities, settings, has_survival)
     raise_on_errors(findings)
+
+
+def _refusal(spec: ScenarioSpec, assumption: Assumption, check: str, **params: object) -> Finding:
+    """The error of an assumption the edition cannot serve, at its row (the year's cell for
+    ``scenario-year``, else the value's)."""
+    file, line, cell = assumption.where
+    column = "value" if check != "scenario-year" else "year"
+    return Finding(
+        severity="error",
+        file=file,
+        line=line,
+        column=column,
+        check=check,
+        params={"scenario": spec.name, **params},
+        cell=cell,
+    )
+
+
+def _horizon_problems(spec: ScenarioSpec, first: int, last: int) -> list[Finding]:
+    """A horizon before the edition's ``last`` year, or not 5 years apart from ``first``."""
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-rule",
+            value=int(row.value),
+            rule=f"推計の最終年は{last}年（基準のデータの最後の年）以降で、"
+            f"{first}年から5年おきの年",
+        )
+        for row in spec.of("horizon")
+        if row.value < last or (row.value - first) % 5
+    ]
+
+
+def _period_start_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """Migration multiples and settlers a year given for a year that starts no period."""
+    starts = list(range(first, horizon, 5))
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-year",
+            kind=row.kind,
+            year=row.year,
+            years="、".join(map(str, starts)),
+            meaning="期間の始まりの年",
+        )
+        for row in spec.of("migration") + spec.of("settlers_per_year")
+        if row.year not in starts
+    ]
+
+
+def _waypoint_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """TFR waypoints at or before the base year, or past the last projected year."""
+    findings = []
+    for row in spec.of("tfr"):
+        # A waypoint past the last projected year would never be reached: refused unless a
+        # horizon row runs the projection that far (it was once accepted silently).
+        if row.year is not None and not first < row.year <= horizon:
+            reach = f"{first}年より後、{horizon}年まで"
+            meaning = (
+                "推計の期間内の年。これより後の経由点には horizon（推計の最終年）の行が必要"
+                if row.year > horizon
+                else "基準年より後の年"
+            )
+            findings.append(
+                _refusal(
+                    spec,
+                    row,
+                    "scenario-year",
+                    kind="tfr",
+                    year=row.year,
+                    years=reach,
+                    meaning=meaning,
+                )
+            )
+    return findings
+
+
+def _target_year_problems(spec: ScenarioSpec, first: int, horizon: int) -> list[Finding]:
+    """Target populations for a year that is not a projected year."""
+    ends = list(range(first + 5, horizon + 1, 5))
+    return [
+        _refusal(
+            spec,
+            row,
+            "scenario-year",
+            kind=row.kind,
+            year=row.year,
+            years="、".join(map(str, ends)),
+            meaning="推計の年",
+        )
+        for row in spec.of("settlers_target")
+        if row.year not in ends
+    ]
+
+
+def _missing_inputs(
+    spec: ScenarioSpec,
+    municipalities: tuple[str, ...],
+    settings: Settings,
+    has_survival: bool,
+) -> list[Finding]:
+    """A migration multiple without survival ratios; a TFR without every ``tfr_base``."""
+    findings = []
+    if spec.needs_survival and not has_survival:
+        row = next(a for a in spec.of("migration") if a.value != 1)
+        findings.append(_refusal(spec, row, "scenario-needs-survival", value=f"{row.value:g}"))
+    if spec.of("tfr"):
+        missing = [m for m in municipalities if settings.number("tfr_base", m) is None]
+        if missing:
+            findings.append(
+                _refusal(
+                    spec,
+                    spec.of("tfr")[0],
+                    "scenario-needs-tfr-base",
+                    municipalities="、".join(missing),
+                )
+            )
+    return findings
 
 
 # ---------------------------------------------------------------- writing (the exploration notebook)
@@ -466,11 +699,16 @@ COLUMNS = ["scenario", "label", "assumption", "year", "value"]
 def as_rows(specs: list[ScenarioSpec]) -> pd.DataFrame:
     """Scenarios as the rows of a scenario file (``scenario,label,assumption,year,value``)."""
     rows = [
-        {"scenario": spec.name, "label": spec.label, "assumption": a.kind,
-         "year": a.year, "value": int(a.value) if a.kind == "horizon" else a.value}
+        {
+            "scenario": spec.name,
+            "label": spec.label,
+            "assumption": a.kind,
+            "year": a.year,
+            "value": int(a.value) if a.kind == "horizon" else a.value,
+        }
         for spec in specs
         for a in spec.assumptions
-    ]  # fmt: skip
+    ]
     return pd.DataFrame(rows, columns=COLUMNS).astype({"year": "Int64"})
 
 
@@ -485,8 +723,10 @@ def save(spec: ScenarioSpec, path: Path) -> list[ScenarioSpec]:
 
     problems = [] if NAME.fullmatch(spec.name) else [spec.name]
     if problems or spec.name in PRESET_LABELS:
-        raise ValueError(f"シナリオ名「{spec.name}」は使えません（文字・数字・「_」・「-」の40文字まで、"
-                         f"{'、'.join(PRESET_LABELS)} 以外）")  # fmt: skip
+        raise ValueError(
+            f"シナリオ名「{spec.name}」は使えません（文字・数字・「_」・「-」の40文字まで、"
+            f"{'、'.join(PRESET_LABELS)} 以外）"
+        )
     kept = [s for s in read_scenarios(path) if s.name != spec.name] if path.exists() else []
     write_csv(as_rows([*kept, spec]), path)
     return read_scenarios(path)

@@ -20,17 +20,16 @@ from analysis.core import precision, vocabulary
 from analysis.core.findings import (
     DataError,
     Finding,
+    Locator,
     cell_errors,
     examples,
     raise_on_errors,
     value_param,
 )
-from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs import plan as plan_editions
-from analysis.inputs.cells import normalise_text, parse_number
-from analysis.inputs.io import LINE, locate_records, read_records
-from analysis.inputs.layouts import Field, Layout, accepted_layouts, read_table, share_matching
-from analysis.inputs.plan import PlanEdition
+from analysis.io import LINE, locate_records, read_records
+from analysis.layouts import Field, Layout, Table, accepted_layouts, read_table, share_matching
+from analysis.paths import DATA_RAW, display_path
+from analysis.plan import PlanEdition
 
 INITIATIVE_COUNT = 32
 """The printed plan's 32 具体的な取組 (numbered 1–32 in the 体系図); checked only for the
@@ -169,39 +168,10 @@ def load(raw_dir: Path = DATA_RAW, edition: PlanEdition | None = None) -> KpiDat
     Raise DataError naming file, row and column on bad or missing rows.
     """
     edition = edition or plan_editions.current(raw_dir)
-    findings: list[Finding] = []
-
-    def read(path: Path, numeric: list[str], origin: Mapping[str, str] | None = None,
-             table: pd.DataFrame | None = None) -> pd.DataFrame:  # fmt: skip
-        records = read_records(path) if table is None else table
-        missing = [c for c in numeric if c not in records.columns]
-        if missing:
-            findings.extend(
-                Finding("error", display_path(path), 1, (origin or {}).get(c, c),
-                        "plan-column-missing", {"column": (origin or {}).get(c, c)})
-                for c in missing
-            )  # fmt: skip
-            return records
-        parsed, problems = _numbers(records, numeric, display_path(path))
-        findings.extend(replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems)
-        return parsed
-
     folder = edition.folder
-    initiatives = read(folder / "initiatives.csv", ["initiative_id"])
-    kpi_path = folder / "kpis.csv"
-    kpi_table, origin = kpi_columns(read_records(kpi_path))
-    if "cumulative" not in kpi_table.columns:
-        kpi_table["cumulative"] = "0"
-    kpi_table["cumulative"] = kpi_table["cumulative"].fillna("0")
-    numeric = ["initiative_id", "baseline_value", "baseline_fiscal_year", "target_value",
-               "target_fiscal_year", "cumulative"]  # fmt: skip
-    kpis = read(kpi_path, numeric, origin, kpi_table)
-    budgets = read(folder / "budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"])
-    changes = read_records(raw_dir / "vision_changes.csv")
-    comments = read(raw_dir / "comment_counts.csv", ["count"])
-    totals = read(raw_dir / "comment_totals.csv", ["count", "people"])
-    notes = read_records(raw_dir / "kpi_notes.csv")
-    components = read(raw_dir / "kpi_components.csv", ["days_done", "days_total"])
+    (initiatives, kpis, budgets), origin, findings = _read_edition(folder)
+    source, source_findings = _read_source(raw_dir)
+    findings += source_findings
     if not findings:
         findings += edition_checks(edition, initiatives, kpis, budgets, origin)
         if folder == raw_dir.resolve() and not any(
@@ -211,34 +181,105 @@ def load(raw_dir: Path = DATA_RAW, edition: PlanEdition | None = None) -> KpiDat
             findings += completeness(initiatives, kpis, budgets, folder, edition.years)
     if findings:
         raise DataError(sorted(findings, key=lambda f: (f.file, f.line or 0, f.column)))
+    changes, comments, totals, notes, components = source
+    return KpiData(
+        _typed_initiatives(initiatives).drop(columns=LINE),
+        kpis.assign(
+            initiative_id=kpis["initiative_id"].astype("int64"),
+            baseline_fiscal_year=kpis["baseline_fiscal_year"].astype("int64"),
+            target_fiscal_year=kpis["target_fiscal_year"].astype("int64"),
+            cumulative=kpis["cumulative"].astype(bool),
+        ).drop(columns=LINE),
+        budgets.assign(
+            initiative_id=budgets["initiative_id"].astype("int64"),
+            fiscal_year=budgets["fiscal_year"].astype("int64"),
+        ).drop(columns=LINE),
+        changes.drop(columns=LINE),
+        comments.drop(columns=LINE),
+        totals.drop(columns=LINE),
+        notes.assign(initiative_id=pd.to_numeric(notes["initiative_id"]).astype("Int64")).drop(
+            columns=LINE
+        ),
+        components.drop(columns=LINE),
+        edition,
+    )
+
+
+def _read_numbers(
+    path: Path,
+    numeric: list[str],
+    origin: Mapping[str, str] | None = None,
+    table: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """The file's rows (or ``table``, read from it) with the ``numeric`` columns parsed, and a
+    finding per missing column or bad cell, named by its header as written (``origin``)."""
+    records = read_records(path) if table is None else table
+    missing = [c for c in numeric if c not in records.columns]
+    if missing:
+        return records, [
+            Finding(
+                severity="error",
+                file=display_path(path),
+                line=1,
+                column=(origin or {}).get(c, c),
+                check="plan-column-missing",
+                params={"column": (origin or {}).get(c, c)},
+            )
+            for c in missing
+        ]
+    parsed, problems = _numbers(records, numeric, display_path(path))
+    return parsed, [replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems]
+
+
+EditionTables = tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]
+"""An edition's initiatives, KPIs and budgets."""
+
+
+def _read_edition(folder: Path) -> tuple[EditionTables, Mapping[str, str], list[Finding]]:
+    """The edition's initiatives, KPIs and budgets; the KPI headers as written; the findings."""
+    initiatives, findings = _read_numbers(folder / "initiatives.csv", ["initiative_id"])
+    kpi_path = folder / "kpis.csv"
+    kpi_table, origin = kpi_columns(read_records(kpi_path))
+    if "cumulative" not in kpi_table.columns:
+        kpi_table["cumulative"] = "0"
+    kpi_table["cumulative"] = kpi_table["cumulative"].fillna("0")
+    numeric = [
+        "initiative_id",
+        "baseline_value",
+        "baseline_fiscal_year",
+        "target_value",
+        "target_fiscal_year",
+        "cumulative",
+    ]
+    kpis, kpi_findings = _read_numbers(kpi_path, numeric, origin, kpi_table)
+    budgets, budget_findings = _read_numbers(
+        folder / "budgets.csv", ["initiative_id", "fiscal_year", "budget_thousand_yen"]
+    )
+    return (initiatives, kpis, budgets), origin, findings + kpi_findings + budget_findings
+
+
+def _read_source(raw_dir: Path) -> tuple[tuple[pd.DataFrame, ...], list[Finding]]:
+    """The source's vision changes, comment counts and totals, KPI notes and components."""
+    changes = read_records(raw_dir / "vision_changes.csv")
+    comments, findings = _read_numbers(raw_dir / "comment_counts.csv", ["count"])
+    totals, total_findings = _read_numbers(raw_dir / "comment_totals.csv", ["count", "people"])
+    notes = read_records(raw_dir / "kpi_notes.csv")
+    components, component_findings = _read_numbers(
+        raw_dir / "kpi_components.csv", ["days_done", "days_total"]
+    )
+    tables = (changes, comments, totals, notes, components)
+    return tables, findings + total_findings + component_findings
+
+
+def _typed_initiatives(initiatives: pd.DataFrame) -> pd.DataFrame:
+    """Initiatives with integer numbers, and the optional block name and direction filled in."""
     initiatives["initiative_id"] = initiatives["initiative_id"].astype("int64")
     for column in ("name_in_block", "direction"):
         if column not in initiatives.columns:
             initiatives[column] = (
                 initiatives["initiative_name"] if column == "name_in_block" else ""
             )
-    kpis = kpis.assign(
-        initiative_id=kpis["initiative_id"].astype("int64"),
-        baseline_fiscal_year=kpis["baseline_fiscal_year"].astype("int64"),
-        target_fiscal_year=kpis["target_fiscal_year"].astype("int64"),
-        cumulative=kpis["cumulative"].astype(bool),
-    )
-    budgets = budgets.assign(
-        initiative_id=budgets["initiative_id"].astype("int64"),
-        fiscal_year=budgets["fiscal_year"].astype("int64"),
-    )
-    notes = notes.assign(initiative_id=pd.to_numeric(notes["initiative_id"]).astype("Int64"))
-    return KpiData(
-        initiatives.drop(columns=LINE),
-        kpis.drop(columns=LINE),
-        budgets.drop(columns=LINE),
-        changes.drop(columns=LINE),
-        comments.drop(columns=LINE),
-        totals.drop(columns=LINE),
-        notes.drop(columns=LINE),
-        components.drop(columns=LINE),
-        edition,
-    )
+    return initiatives
 
 
 def edition_checks(
@@ -259,23 +300,59 @@ def edition_checks(
     files = {
         name: display_path(folder / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")
     }
+    findings = _missing_plan_columns(files, initiatives, kpis)
+    if findings:
+        return findings
+    known = set(initiatives["initiative_id"])
+    return [
+        *_initiative_and_kpi_problems(files, initiatives, kpis, origin),
+        *_budget_problems(files["budgets"], budgets, edition, known),
+        *_incomplete_budgets(files["budgets"], budgets, edition, known),
+    ]
+
+
+def _missing_plan_columns(
+    files: Mapping[str, str], initiatives: pd.DataFrame, kpis: pd.DataFrame
+) -> list[Finding]:
+    """A finding per text column the initiatives or KPIs lack (named in ``files``)."""
     findings: list[Finding] = []
     for name in ("initiative_name", "policy_area", "field"):
         if name not in initiatives.columns:
             findings.append(
-                Finding("error", files["initiatives"], 1, name, "plan-column-missing",
-                        {"column": name})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=files["initiatives"],
+                    line=1,
+                    column=name,
+                    check="plan-column-missing",
+                    params={"column": name},
+                )
+            )
     for name in ("kpi_id", "kpi_name", "unit"):
         if name not in kpis.columns:
             findings.append(
-                Finding("error", files["kpis"], 1, name, "plan-column-missing", {"column": name})
+                Finding(
+                    severity="error",
+                    file=files["kpis"],
+                    line=1,
+                    column=name,
+                    check="plan-column-missing",
+                    params={"column": name},
+                )
             )
-    if findings:
-        return findings
+    return findings
+
+
+def _initiative_and_kpi_problems(
+    files: Mapping[str, str],
+    initiatives: pd.DataFrame,
+    kpis: pd.DataFrame,
+    origin: Mapping[str, str],
+) -> list[Finding]:
+    """Repeated initiatives or KPIs, KPIs of no initiative, targets not after the baseline."""
     ids = initiatives["initiative_id"]
     known = set(ids)
-    findings += cell_errors(
+    findings = cell_errors(
         locate_records(files["initiatives"], initiatives, "initiative_id"),
         ids.duplicated(),
         ids.map(lambda v: f"{v:g}"),
@@ -283,9 +360,11 @@ def edition_checks(
     )
     kpi_ids = kpis["kpi_id"]
     findings += cell_errors(
-        locate_records(files["kpis"], kpis, "kpi_id"), kpi_ids.duplicated(), kpi_ids,
+        locate_records(files["kpis"], kpis, "kpi_id"),
+        kpi_ids.duplicated(),
+        kpi_ids,
         "duplicate-kpi",
-    )  # fmt: skip
+    )
     findings += cell_errors(
         locate_records(files["kpis"], kpis, "initiative_id"),
         ~kpis["initiative_id"].isin(known),
@@ -300,9 +379,16 @@ def edition_checks(
         "target-before-baseline",
         lambda v: {"target": f"{v[0]:g}", "baseline": f"{v[1]:g}"},
     )
-    locate = locate_records(files["budgets"], budgets, "fiscal_year")
+    return findings
+
+
+def _budget_problems(
+    file: str, budgets: pd.DataFrame, edition: PlanEdition, known: set[Any]
+) -> list[Finding]:
+    """Budgets outside the period, of an unknown initiative, given twice, or negative (千円)."""
+    locate = locate_records(file, budgets, "fiscal_year")
     year = budgets["fiscal_year"]
-    findings += cell_errors(
+    findings = cell_errors(
         locate,
         ~year.isin(edition.years),
         year,
@@ -310,7 +396,7 @@ def edition_checks(
         lambda v: {"value": v, "first": edition.first_year, "last": edition.last_year},
     )
     findings += cell_errors(
-        locate_records(files["budgets"], budgets, "initiative_id"),
+        locate_records(file, budgets, "initiative_id"),
         ~budgets["initiative_id"].isin(known),
         budgets["initiative_id"].map(lambda v: f"{v:g}"),
         "budget-unknown-initiative",
@@ -323,19 +409,36 @@ def edition_checks(
         lambda v: {"initiative": f"{v[0]:g}", "year": f"{v[1]:g}"},
     )
     findings += cell_errors(
-        locate_records(files["budgets"], budgets, "budget_thousand_yen"),
+        locate_records(file, budgets, "budget_thousand_yen"),
         budgets["budget_thousand_yen"] < 0,
         budgets["budget_thousand_yen"],
         "negative-budget",
     )
-    have = set(zip(budgets["initiative_id"], year, strict=True))
+    return findings
+
+
+def _incomplete_budgets(
+    file: str, budgets: pd.DataFrame, edition: PlanEdition, known: set[Any]
+) -> list[Finding]:
+    """A finding when an initiative has no budget row for a year of the period."""
+    findings: list[Finding] = []
+    have = set(zip(budgets["initiative_id"], budgets["fiscal_year"], strict=True))
     wanted = [(int(i), y) for i in sorted(known) for y in edition.years if (i, y) not in have]
     if wanted:
         findings.append(
-            Finding("error", files["budgets"], None, "fiscal_year", "budgets-incomplete",
-                    {"missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
-                     "first": edition.first_year, "last": edition.last_year})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="fiscal_year",
+                check="budgets-incomplete",
+                params={
+                    "missing": examples([f"取組{i} {y}年度" for i, y in wanted]),
+                    "first": edition.first_year,
+                    "last": edition.last_year,
+                },
+            )
+        )
     return findings
 
 
@@ -354,17 +457,38 @@ def completeness(
     year of the period). Every initiative × year budget is checked for any
     edition by :func:`edition_checks`.
     """
-    findings: list[Finding] = []
     files = {
         name: display_path(raw_dir / f"{name}.csv") for name in ("initiatives", "kpis", "budgets")
     }
+    return [
+        *_missing_initiatives(files["initiatives"], initiatives),
+        *_unlisted_kpis(files["kpis"], initiatives, kpis),
+        *_budgets_unlike_print(files["budgets"], initiatives, budgets, years),
+    ]
+
+
+def _missing_initiatives(file: str, initiatives: pd.DataFrame) -> list[Finding]:
+    """A finding when a number of 1…:data:`INITIATIVE_COUNT` has no initiative row."""
+    findings: list[Finding] = []
     ids = set(initiatives["initiative_id"].astype("int64"))
     missing = sorted(set(range(1, INITIATIVE_COUNT + 1)) - ids)
     if missing:
         findings.append(
-            Finding("error", files["initiatives"], None, "initiative_id", "initiatives-incomplete",
-                    {"missing": examples([str(m) for m in missing]), "count": INITIATIVE_COUNT})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="initiative_id",
+                check="initiatives-incomplete",
+                params={"missing": examples([str(m) for m in missing]), "count": INITIATIVE_COUNT},
+            )
+        )
+    return findings
+
+
+def _unlisted_kpis(file: str, initiatives: pd.DataFrame, kpis: pd.DataFrame) -> list[Finding]:
+    """KPIs an initiative's block names but the KPI table lacks, and KPI rows no block names."""
+    findings: list[Finding] = []
     listed = {
         str(k).strip(): int(i)
         for i, ks in zip(initiatives["initiative_id"], initiatives["kpi_ids"], strict=True)
@@ -375,16 +499,36 @@ def completeness(
     absent = [k for k in listed if k not in present]
     if absent:
         findings.append(
-            Finding("error", files["kpis"], None, "kpi_id", "kpis-incomplete",
-                    {"missing": examples(absent)})
-        )  # fmt: skip
+            Finding(
+                severity="error",
+                file=file,
+                line=None,
+                column="kpi_id",
+                check="kpis-incomplete",
+                params={"missing": examples(absent)},
+            )
+        )
     for kpi_id, line in present.items():
         if kpi_id not in listed:
             initiative = kpis.loc[kpis["kpi_id"] == kpi_id, "initiative_id"].iloc[0]
             findings.append(
-                Finding("error", files["kpis"], int(line), "kpi_id", "kpi-not-listed",
-                        {"kpi": kpi_id, "initiative": f"{initiative:g}"})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(line),
+                    column="kpi_id",
+                    check="kpi-not-listed",
+                    params={"kpi": kpi_id, "initiative": f"{initiative:g}"},
+                )
+            )
+    return findings
+
+
+def _budgets_unlike_print(
+    file: str, initiatives: pd.DataFrame, budgets: pd.DataFrame, years: tuple[int, ...]
+) -> list[Finding]:
+    """Budgets (千円) that differ from the budget row the initiative's block prints."""
+    findings: list[Finding] = []
     printed = {
         int(i): [float(v.replace(",", "")) for v in str(text).split()]
         for i, text in zip(
@@ -392,18 +536,30 @@ def completeness(
         )
     }
     for initiative, year, value, line in zip(
-        budgets["initiative_id"], budgets["fiscal_year"], budgets["budget_thousand_yen"],
-        budgets[LINE], strict=True,
-    ):  # fmt: skip
+        budgets["initiative_id"],
+        budgets["fiscal_year"],
+        budgets["budget_thousand_yen"],
+        budgets[LINE],
+        strict=True,
+    ):
         values = printed.get(int(initiative), [])
         position = int(year) - years[0]
         if 0 <= position < len(values) and values[position] != value:
             findings.append(
-                Finding("error", files["budgets"], int(line), "budget_thousand_yen",
-                        "budget-vs-printed",
-                        {"initiative": int(initiative), "year": int(year), "value": value,
-                         "printed": " ".join(f"{v:,.0f}" for v in values)})
-            )  # fmt: skip
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(line),
+                    column="budget_thousand_yen",
+                    check="budget-vs-printed",
+                    params={
+                        "initiative": int(initiative),
+                        "year": int(year),
+                        "value": value,
+                        "printed": " ".join(f"{v:,.0f}" for v in values),
+                    },
+                )
+            )
     return findings
 
 
@@ -437,18 +593,61 @@ def load_actuals(
         raise_on_errors(problems)
         if notes is not None:
             notes += problems
-        return pd.DataFrame(
-            {
-                "kpi_id": pd.Series([], dtype=object),
-                "fiscal_year": pd.Series([], dtype="int64"),
-                "value": pd.Series([], dtype="float64"),
-                "note": pd.Series([], dtype=object),
-            }
-        )
-    known = kpis.set_index("kpi_id")
+        return _no_actuals()
     kpi_id = canonical_kpi_id(frame["kpi_id"])
     year, bad_year = parse_number(frame["fiscal_year"])
     value, bad_value = parse_number(frame["value"])
+    problems += _actual_cell_problems(
+        table, kpis.set_index("kpi_id"), kpi_id, (year, bad_year), (value, bad_value), years
+    )
+    actuals = pd.DataFrame(
+        {
+            "kpi_id": kpi_id,
+            "fiscal_year": year,
+            "value": value,
+            "note": frame["note"],
+            "position": np.arange(len(frame)),
+        }
+    )
+    problems += _duplicate_actuals(actuals, table.locate("fiscal_year"))
+    raise_on_errors(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
+    if notes is not None:
+        notes += problems
+    return (
+        actuals.drop(columns="position")
+        .assign(fiscal_year=year.astype("int64"))
+        .reset_index(drop=True)
+    )
+
+
+def _no_actuals() -> pd.DataFrame:
+    """The actuals of a file with a header only: no rows, the columns typed."""
+    return pd.DataFrame(
+        {
+            "kpi_id": pd.Series([], dtype=object),
+            "fiscal_year": pd.Series([], dtype="int64"),
+            "value": pd.Series([], dtype="float64"),
+            "note": pd.Series([], dtype=object),
+        }
+    )
+
+
+def _actual_cell_problems(
+    table: Table,
+    known: pd.DataFrame,
+    kpi_id: pd.Series,
+    years_parsed: tuple[pd.Series, pd.Series],
+    values_parsed: tuple[pd.Series, pd.Series],
+    years: tuple[int, ...],
+) -> list[Finding]:
+    """A finding per actual's cell that is empty, unreadable, of an unknown KPI, outside the
+    plan period, or impossible for its KPI (negative; a share over 100 %).
+
+    ``known`` is the edition's KPIs by number; ``years_parsed`` and ``values_parsed`` are
+    each (parsed column, cells that are no number).
+    """
+    frame = table.frame
+    (year, bad_year), (value, bad_value) = years_parsed, values_parsed
     is_known = kpi_id.isin(known.index).to_numpy()
     share = (known["unit"] == "%") & (known[["baseline_value", "target_value"]].max(axis=1) <= 100)
     bounded = kpi_id.map(share).fillna(False).astype(bool).to_numpy()
@@ -467,32 +666,41 @@ def load_actuals(
     checks: list[tuple[str, Any, Any, str, Callable[[Any], Mapping[str, object]]]] = [
         ("kpi_id", ~is_known & kpi_id.notna(), kpi_id, "unknown-kpi", value_param),
         ("kpi_id", kpi_id.isna(), kpi_id, "missing-value", lambda _: {}),
-        ("fiscal_year", bad_year | frame["fiscal_year"].isna(), frame["fiscal_year"], "not-a-year", value_param),
-        ("fiscal_year", year.notna() & ~year.isin(years), year, "outside-plan-year",
-         lambda v: {"value": v, "first": first, "last": last}),
+        (
+            "fiscal_year",
+            bad_year | frame["fiscal_year"].isna(),
+            frame["fiscal_year"],
+            "not-a-year",
+            value_param,
+        ),
+        (
+            "fiscal_year",
+            year.notna() & ~year.isin(years),
+            year,
+            "outside-plan-year",
+            lambda v: {"value": v, "first": first, "last": last},
+        ),
         ("value", bad_value, frame["value"], "not-a-number", value_param),
         ("value", frame["value"].isna(), frame["value"], "missing-actual", lambda _: {}),
         ("value", value.lt(0) & is_known, rows, "actual-negative", about),
         ("value", value.gt(100) & bounded, rows, "actual-above-100", about),
-    ]  # fmt: skip
-    for column, flagged, values, check, params in checks:
-        problems += cell_errors(table.locate(column), flagged, values, check, params)
-    actuals = pd.DataFrame(
-        {
-            "kpi_id": kpi_id,
-            "fiscal_year": year,
-            "value": value,
-            "note": frame["note"],
-            "position": rows,
-        }
-    )
+    ]
+    return [
+        finding
+        for column, flagged, values, check, params in checks
+        for finding in cell_errors(table.locate(column), flagged, values, check, params)
+    ]
+
+
+def _duplicate_actuals(actuals: pd.DataFrame, locate: Locator) -> list[Finding]:
+    """A finding per actual given again for its KPI and fiscal year, naming the first row."""
     duplicated = (
         actuals.duplicated(["kpi_id", "fiscal_year"], keep="first") & actuals["fiscal_year"].notna()
     )
-    locate = table.locate("fiscal_year")
     first_position = actuals.drop_duplicates(["kpi_id", "fiscal_year"]).set_index(
         ["kpi_id", "fiscal_year"]
     )["position"]
+    problems = []
     for row in actuals[duplicated].itertuples():
         files, lines, columns, cells = locate(np.array([row.position]))
         first_files, first_lines, _, _ = locate(
@@ -504,17 +712,17 @@ def load_actuals(
             else f"{first_files[0]} の {first_lines[0]}"
         )
         problems.append(
-            Finding("error", files[0], lines[0], columns[0], "duplicate-actual",
-                    {"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}", "first": first_row}, cells[0])
-        )  # fmt: skip
-    raise_on_errors(sorted(problems, key=lambda f: (f.file, f.line or 0, f.column)))
-    if notes is not None:
-        notes += problems
-    return (
-        actuals.drop(columns="position")
-        .assign(fiscal_year=year.astype("int64"))
-        .reset_index(drop=True)
-    )
+            Finding(
+                severity="error",
+                file=files[0],
+                line=lines[0],
+                column=columns[0],
+                check="duplicate-actual",
+                params={"kpi": row.kpi_id, "year": f"{row.fiscal_year:g}", "first": first_row},
+                cell=cells[0],
+            )
+        )
+    return problems
 
 
 def plan(kpis: pd.DataFrame) -> pd.DataFrame:
@@ -708,10 +916,12 @@ def budget_per_kpi_change(kpis: pd.DataFrame, budgets: pd.DataFrame) -> pd.DataF
     ] / change.where(change > 0)
     merged["per_unit_note"] = np.select(
         [change < 0, change == 0],
-        ["目標値が現状値を下回るため計算しない（事業費は減少の対価ではない）",
-         "目標値が現状値と同じため計算しない"],
+        [
+            "目標値が現状値を下回るため計算しない（事業費は減少の対価ではない）",
+            "目標値が現状値と同じため計算しない",
+        ],
         "",
-    )  # fmt: skip
+    )
     merged["shared_budget"] = kpis_per_initiative > 1
     return merged[
         [
@@ -734,6 +944,58 @@ def default_as_of(actuals: pd.DataFrame, years: tuple[int, ...] | None = None) -
     return int(actuals["fiscal_year"].max()) if len(actuals) else years[0]
 
 
+OVERVIEW_COLUMNS = [
+    "kpi_id",
+    "initiative_id",
+    "initiative_name",
+    "field",
+    "kpi_name",
+    "unit",
+    "cumulative",
+    "baseline_fiscal_year",
+    "baseline_value",
+    "target_fiscal_year",
+    "target_value",
+    "direction",
+    "required_change",
+    "yearly_pace",
+    "as_of_fiscal_year",
+    "expected_value",
+    "actual_fiscal_year",
+    "actual",
+    "progress",
+    "expected_progress",
+    "required_pace_from_latest",
+    "grade",
+    "flags",
+    "note",
+]
+"""The columns of the KPI report's overview, in order."""
+
+
+def _initiative_names(data: KpiData) -> pd.DataFrame:
+    """Each initiative's number, 政策分野, 分野, label and policy direction."""
+    names = data.initiatives[["initiative_id", "policy_area", "field", "direction"]].assign(
+        initiative_name=initiative_labels(data.initiatives)
+    )
+    return names.rename(columns={"direction": "policy_direction"})
+
+
+def _flag_texts(flags: pd.DataFrame, overview: pd.DataFrame) -> list[str]:
+    """For each overview row, the design flags of its KPI and of its initiative, joined by 「・」."""
+    flag_labels = flags.assign(label=flags["flag"].map(FLAG_LABELS))
+    per_kpi = flag_labels.dropna(subset=["kpi_id"]).groupby("kpi_id")["label"].agg("・".join)
+    per_initiative = (
+        flag_labels[flag_labels["kpi_id"].isna()]
+        .groupby("initiative_id")["label"]
+        .agg(lambda s: "・".join(dict.fromkeys(s)))
+    )
+    return [
+        "・".join(x for x in (per_kpi.get(k, ""), per_initiative.get(i, "")) if x)
+        for k, i in zip(overview["kpi_id"], overview["initiative_id"], strict=True)
+    ]
+
+
 def build_tables(
     data: KpiData,
     actuals: pd.DataFrame,
@@ -742,51 +1004,11 @@ def build_tables(
     jump_ratio: float = 2.0,
 ) -> dict[str, pd.DataFrame]:
     """Every processed table of the KPI report (tidy, unrounded; budgets in 千円)."""
-    names = data.initiatives[["initiative_id", "policy_area", "field", "direction"]].assign(
-        initiative_name=initiative_labels(data.initiatives)
-    )
-    names = names.rename(columns={"direction": "policy_direction"})
+    names = _initiative_names(data)
     flags = design_flags(data.kpis, data.budgets, jump_ratio)
-    flag_labels = flags.assign(label=flags["flag"].map(FLAG_LABELS))
-    per_kpi = flag_labels.dropna(subset=["kpi_id"]).groupby("kpi_id")["label"].agg("・".join)
-    per_initiative = (
-        flag_labels[flag_labels["kpi_id"].isna()]
-        .groupby("initiative_id")["label"]
-        .agg(lambda s: "・".join(dict.fromkeys(s)))
-    )
     overview = progress(data.kpis, actuals, as_of, thresholds).merge(names, on="initiative_id")
-    overview["flags"] = [
-        "・".join(x for x in (per_kpi.get(k, ""), per_initiative.get(i, "")) if x)
-        for k, i in zip(overview["kpi_id"], overview["initiative_id"], strict=True)
-    ]
-    overview = overview.assign(as_of_fiscal_year=as_of)[
-        [
-            "kpi_id",
-            "initiative_id",
-            "initiative_name",
-            "field",
-            "kpi_name",
-            "unit",
-            "cumulative",
-            "baseline_fiscal_year",
-            "baseline_value",
-            "target_fiscal_year",
-            "target_value",
-            "direction",
-            "required_change",
-            "yearly_pace",
-            "as_of_fiscal_year",
-            "expected_value",
-            "actual_fiscal_year",
-            "actual",
-            "progress",
-            "expected_progress",
-            "required_pace_from_latest",
-            "grade",
-            "flags",
-            "note",
-        ]
-    ]
+    overview["flags"] = _flag_texts(flags, overview)
+    overview = overview.assign(as_of_fiscal_year=as_of)[OVERVIEW_COLUMNS]
     budgets = data.budgets.merge(names, on="initiative_id")
     totals = budgets.groupby(["initiative_id", "initiative_name", "field"], as_index=False)[
         "budget_thousand_yen"

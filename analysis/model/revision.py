@@ -23,9 +23,11 @@ def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:
     newest_first = list(reversed(found))
     return sorted(
         newest_first,
-        key=lambda pair: (0 if pair[1].edition.endswith("_supplied") else 1,
-                          _date_key(pair[1].published)),
-    )  # fmt: skip
+        key=lambda pair: (
+            0 if pair[1].edition.endswith("_supplied") else 1,
+            _date_key(pair[1].published),
+        ),
+    )
 
 
 def _date_key(published: str) -> tuple[int, int]:
@@ -191,5 +193,6 @@ def age_sex_differences(
         _a=table["age_group"].map({g: i for i, g in enumerate(groups)}),
     )
     table = table.sort_values(["_m", "year", "_s", "_a"]).drop(columns=["_m", "_s", "_a"])
-    return table.reset_index(drop=True)[[*keys, "old_population", "new_population",
-                                         "difference_people", "difference_pct"]]  # fmt: skip
+    return table.reset_index(drop=True)[
+        [*keys, "old_population", "new_population", "difference_people", "difference_pct"]
+    ]

@@ -216,62 +216,139 @@ def run_spec(
     """One scenario from its assumptions (checked by :func:`check_scenarios` first), with the
     ``conventions`` in force (the settings')."""
     years = scenario_years(base, spec)
-    steps = len(years) - 1
-    extra = steps - (len(base.years) - 1)
-    schedule = projection.extended(implied, extra)
+    extra = len(years) - len(base.years)
     active = conventions.active(years[:-1])
-    tfr = None
-    if spec.of("tfr"):
-        bases = np.asarray(tfr_bases, dtype="float64")
-        tfr = tfr_path(years, bases, [(a.year or 0, a.value) for a in spec.of("tfr")],
-                       conventions.assumptions_from)  # fmt: skip
-        level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
-        scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
-        schedule = schedule.with_cwr(scaled)
+    schedule, tfr = _with_fertility(
+        base, projection.extended(implied, extra), spec, years, tfr_bases, conventions, active
+    )
+    schedule = _with_migration(base, schedule, spec, years, survival, conventions, active)
+    population, per_period, notes = _projected(base, schedule, spec, years, profile, conventions)
+    has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
+    return Run(years, population, schedule, tfr, per_period if has_settlers else None, tuple(notes))
+
+
+def _with_fertility(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    tfr_bases: list[float | None],
+    conventions: Conventions,
+    active: np.ndarray,
+) -> tuple[projection.Schedule, np.ndarray | None]:
+    """The schedule with the child–woman ratios the scenario's TFR path implies in the
+    ``active`` steps, and that (K, M) path; the schedule as it is when it sets no TFR."""
+    if not spec.of("tfr"):
+        return schedule, None
+    bases = np.asarray(tfr_bases, dtype="float64")
+    tfr = tfr_path(
+        years,
+        bases,
+        [(a.year or 0, a.value) for a in spec.of("tfr")],
+        conventions.assumptions_from,
+    )
+    level = base_cwr(base)[None, :] if conventions.cwr_scaling == "base" else schedule.cwr
+    scaled = np.where(active[:, None], level * tfr / bases, schedule.cwr)
+    return schedule.with_cwr(scaled), tfr
+
+
+def _with_migration(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    survival: np.ndarray | None,
+    conventions: Conventions,
+    active: np.ndarray,
+) -> projection.Schedule:
+    """The schedule with net migration scaled by the scenario's multiples in the ``active``
+    steps (between the survival ratios without migration and the implied ones)."""
     scale = np.where(active, _from_period(years[:-1], spec.of("migration"), 1.0), 1.0)
-    if (scale != 1).any():
-        if survival is None:  # check_scenarios refuses such a scenario first
-            raise ValueError(f"scenario {spec.name!r} scales migration without survival ratios")
-        held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
-        k = scale[:, None, None, None]
-        ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
-        ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
-        _refuse_negative(base, spec, years, ratios, scale)
-        if conventions.zero_migration_children == "close":
-            schedule = schedule.with_cwr(schedule.cwr * _child_migration_factor(schedule, ratios))
-        schedule = schedule.with_ratios(ratios)
-    start = base.population[0]
-    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
-    weight = conventions.settler_birth_weight
-    notes: list[Finding] = []
+    if not (scale != 1).any():
+        return schedule
+    if survival is None:  # check_scenarios refuses such a scenario first
+        raise ValueError(f"scenario {spec.name!r} scales migration without survival ratios")
+    extra = len(years) - len(base.years)
+    held = np.concatenate([survival, np.repeat(survival[-1:], extra, axis=0)])
+    k = scale[:, None, None, None]
+    ratios = np.where(k == 1, schedule.ratios, held + k * (schedule.ratios - held))
+    ratios[..., 0] = 0.0  # unused (the 0–4 group is born, not carried)
+    _refuse_negative(base, spec, years, ratios, scale)
+    if conventions.zero_migration_children == "close":
+        schedule = schedule.with_cwr(schedule.cwr * _child_migration_factor(schedule, ratios))
+    return schedule.with_ratios(ratios)
+
+
+def _projected(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    profile: np.ndarray,
+    conventions: Conventions,
+) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
+    """The (Y, M, 2, A) projection with the scenario's net settlers (typed per year, or solved
+    for its target population), the settlers of each step (people per period), the notes."""
     if spec.of("settlers_target"):
-        target = spec.of("settlers_target")[0]
-        without = projection.project(start, schedule, base.lower_bounds)
-        response = settler_response(base, schedule, profile, REGION, conventions)
-        solved = solve_settlers(
-            base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
-        ).iloc[0]
-        reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
-        if needed <= 0:
-            file, line, cell = target.where
-            notes.append(Finding("note", file, line, "value", "scenario-target-reached",
-                                 {"scenario": spec.label or spec.name, "target": f"{target.value:,.0f}",
-                                  "year": target.year, "projected": f"{reached:,.0f}",
-                                  "surplus": f"{reached - target.value:,.0f}"}, cell))  # fmt: skip
-            needed = 0.0
-        notes += implausible_settlers(spec.label, target.value, target.year or 0, needed / 5,
-                                      target.where)  # fmt: skip
-        population = without + needed * response
-        per_period = np.full(steps, needed) * active
-    elif per_period.any():
+        return _projected_to_target(base, schedule, spec, years, profile, conventions)
+    start = base.population[0]
+    active = conventions.active(years[:-1])
+    per_period = 5 * _from_period(years[:-1], spec.of("settlers_per_year"), 0.0) * active
+    if per_period.any():
         unit = settler_array(base, profile, REGION, 1.0)
         settlers = per_period[:, None, None, None] * unit[None]
+        weight = conventions.settler_birth_weight
         population = projection.project(start, schedule, base.lower_bounds, settlers, weight)
-    else:
-        population = projection.project(start, schedule, base.lower_bounds)
-    has_settlers = bool(spec.of("settlers_target") or spec.of("settlers_per_year"))
-    return Run(years, population, schedule, tfr, per_period if has_settlers else None,
-               tuple(notes))  # fmt: skip
+        return population, per_period, []
+    return projection.project(start, schedule, base.lower_bounds), per_period, []
+
+
+def _projected_to_target(
+    base: Base,
+    schedule: projection.Schedule,
+    spec: ScenarioSpec,
+    years: tuple[int, ...],
+    profile: np.ndarray,
+    conventions: Conventions,
+) -> tuple[np.ndarray, np.ndarray, list[Finding]]:
+    """The projection with the net settlers (people per period, the same in every active
+    step) that reach the scenario's target population; a note when none are needed."""
+    target = spec.of("settlers_target")[0]
+    without = projection.project(base.population[0], schedule, base.lower_bounds)
+    response = settler_response(base, schedule, profile, REGION, conventions)
+    solved = solve_settlers(
+        base, [(REGION, target.value, target.year or 0)], without, {REGION: response}, years
+    ).iloc[0]
+    reached, needed = float(solved["projected_without"]), float(solved["settlers_per_period"])
+    notes: list[Finding] = []
+    if needed <= 0:
+        notes.append(_target_reached(spec, target, reached))
+        needed = 0.0
+    notes += implausible_settlers(
+        spec.label, target.value, target.year or 0, needed / 5, target.where
+    )
+    per_period = np.full(len(years) - 1, needed) * conventions.active(years[:-1])
+    return without + needed * response, per_period, notes
+
+
+def _target_reached(spec: ScenarioSpec, target: Assumption, reached: float) -> Finding:
+    """The note of a target population reached without settlers (``reached`` people)."""
+    file, line, cell = target.where
+    return Finding(
+        severity="note",
+        file=file,
+        line=line,
+        column="value",
+        check="scenario-target-reached",
+        params={
+            "scenario": spec.label or spec.name,
+            "target": f"{target.value:,.0f}",
+            "year": target.year,
+            "projected": f"{reached:,.0f}",
+            "surplus": f"{reached - target.value:,.0f}",
+        },
+        cell=cell,
+    )
 
 
 def implausible_settlers(
@@ -283,10 +360,24 @@ def implausible_settlers(
     if per_year <= high:
         return []
     file, line, cell = where
-    return [Finding("warning", file, line, "value", "settlers-implausible",
-                    {"scenario": label, "target": f"{target:,.0f}", "year": year,
-                     "per_year": f"{per_year:,.0f}", "low": f"{low:,.0f}", "high": f"{high:,.0f}"},
-                    cell)]  # fmt: skip
+    return [
+        Finding(
+            severity="warning",
+            file=file,
+            line=line,
+            column="value",
+            check="settlers-implausible",
+            params={
+                "scenario": label,
+                "target": f"{target:,.0f}",
+                "year": year,
+                "per_year": f"{per_year:,.0f}",
+                "low": f"{low:,.0f}",
+                "high": f"{high:,.0f}",
+            },
+            cell=cell,
+        )
+    ]
 
 
 def _child_migration_factor(schedule: projection.Schedule, ratios: np.ndarray) -> np.ndarray:
@@ -311,9 +402,19 @@ def _refuse_negative(
     what = (
         f"{base.municipalities[m]} {'男女'[s]} {base.groups[a + 1]}（{years[k]}→{years[k + 1]}年）"
     )
-    raise DataError([Finding("error", file, line, "value", "scenario-negative-ratio",
-                             {"scenario": spec.name, "value": f"{scale[k]:g}", "what": what},
-                             cell)])  # fmt: skip
+    raise DataError(
+        [
+            Finding(
+                severity="error",
+                file=file,
+                line=line,
+                column="value",
+                check="scenario-negative-ratio",
+                params={"scenario": spec.name, "value": f"{scale[k]:g}", "what": what},
+                cell=cell,
+            )
+        ]
+    )
 
 
 def run(
@@ -328,52 +429,105 @@ def run(
     why), then every scenario of ``specs`` (already checked by :func:`check_scenarios`)."""
     conventions = Conventions.of(settings)
     implied = projection.implied_schedule(base.population, base.lower_bounds)
-    notes: list[Finding] = []
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
+    wanted, notes = _allowed_presets(base, settings, survival, tfr_bases)
+    results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
+    for spec in wanted:
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
+    targets = settler_targets(base, settings, default_target)
+    responses = {
+        area: settler_response(base, implied, profile, area, conventions) for area, _, _ in targets
+    }
+    solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
+    notes += _settler_notes(settings, solved)
+    _record_settlers(results, implied, solved, responses)
+    results.settlers = solved
+    for spec in specs or []:
+        _record(
+            results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival, conventions)
+        )
+    return results
+
+
+def _allowed_presets(
+    base: Base, settings: Settings, survival: np.ndarray | None, tfr_bases: list[float | None]
+) -> tuple[list[ScenarioSpec], list[Finding]]:
+    """The guidance's scenarios the inputs allow, and a note for those left out: fertility
+    scenarios need every municipality's ``tfr_base``, シミュレーション2 the survival ratios."""
+    notes: list[Finding] = []
     wanted = presets(settings, base.years[0])
     if any(t is None for t in tfr_bases):
         missing = [m for m, t in zip(base.municipalities, tfr_bases, strict=True) if t is None]
-        notes.append(Finding("note", settings.source, None, "tfr_base", "sim-skipped-tfr",
-                             {"municipalities": "、".join(missing)}))  # fmt: skip
+        notes.append(
+            Finding(
+                severity="note",
+                file=settings.source,
+                line=None,
+                column="tfr_base",
+                check="sim-skipped-tfr",
+                params={"municipalities": "、".join(missing)},
+            )
+        )
         wanted = wanted[:1]
     elif survival is None:
-        notes.append(Finding("note", "", None, "-", "sim2-skipped"))
+        notes.append(Finding(severity="note", file="", line=None, column="-", check="sim2-skipped"))
         wanted = wanted[:2]
-    results = Results(base, {}, {}, {}, pd.DataFrame(), notes)
-    for spec in wanted:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
-                                        conventions))  # fmt: skip
-    targets = settler_targets(base, settings, default_target)
-    responses = {area: settler_response(base, implied, profile, area, conventions)
-                 for area, _, _ in targets}  # fmt: skip
-    solved = solve_settlers(base, targets, results.projections["pattern1"], responses)
+    return wanted, notes
+
+
+def _settler_notes(settings: Settings, solved: pd.DataFrame) -> list[Finding]:
+    """Notes on the settler targets already reached without settlers, and warnings on those
+    that need an implausible number of settlers a year."""
+    notes = []
     for row in solved[solved["settlers_per_period"] < 0].itertuples():
-        notes.append(Finding("note", settings.source, None, "settler_target_population",
-                             "settlers-not-needed",
-                             {"area": row.area, "year": row.target_year,
-                              "target": f"{row.target_population:,.0f}",
-                              "projected": f"{row.projected_without:,.0f}"}))  # fmt: skip
+        notes.append(
+            Finding(
+                severity="note",
+                file=settings.source,
+                line=None,
+                column="settler_target_population",
+                check="settlers-not-needed",
+                params={
+                    "area": row.area,
+                    "year": row.target_year,
+                    "target": f"{row.target_population:,.0f}",
+                    "projected": f"{row.projected_without:,.0f}",
+                },
+            )
+        )
     for row in solved.itertuples():
         notes += implausible_settlers(
-            f"{SCENARIO_LABELS['settlers']}（{row.area}）", row.target_population, row.target_year,
-            row.settlers_per_year, settings.where("settler_target_population", row.area),
-        )  # fmt: skip
-    chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
-    if not chosen.empty and (chosen["settlers_per_period"] >= 0).all():
-        results.projections["settlers"] = results.projections["pattern1"] + sum(
-            row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
+            f"{SCENARIO_LABELS['settlers']}（{row.area}）",
+            row.target_population,
+            row.target_year,
+            row.settlers_per_year,
+            settings.where("settler_target_population", row.area),
         )
-        results.cwr["settlers"] = implied.cwr
-        results.specs["settlers"] = ScenarioSpec("settlers", SCENARIO_LABELS["settlers"], (), True)
-        if len(chosen) == 1 and chosen["area"].iloc[0] == REGION:
-            results.settlers_per_period["settlers"] = np.full(
-                len(base.years) - 1, float(chosen["settlers_per_period"].iloc[0])
-            )
-    results.settlers = solved
-    for spec in specs or []:
-        _record(results, spec, run_spec(base, implied, spec, tfr_bases, profile, survival,
-                                        conventions))  # fmt: skip
-    return results
+    return notes
+
+
+def _record_settlers(
+    results: Results,
+    implied: projection.Schedule,
+    solved: pd.DataFrame,
+    responses: dict[str, np.ndarray],
+) -> None:
+    """Record the settlers scenario (パターン1 plus the solved settlers of the region, or of
+    each municipality) when every target needs settlers."""
+    chosen = solved[solved["area"] == REGION] if (solved["area"] == REGION).any() else solved
+    if chosen.empty or not (chosen["settlers_per_period"] >= 0).all():
+        return
+    results.projections["settlers"] = results.projections["pattern1"] + sum(
+        row.settlers_per_period * responses[row.area] for row in chosen.itertuples()
+    )
+    results.cwr["settlers"] = implied.cwr
+    results.specs["settlers"] = ScenarioSpec("settlers", SCENARIO_LABELS["settlers"], (), True)
+    if len(chosen) == 1 and chosen["area"].iloc[0] == REGION:
+        results.settlers_per_period["settlers"] = np.full(
+            len(results.base.years) - 1, float(chosen["settlers_per_period"].iloc[0])
+        )
 
 
 def _record(results: Results, spec: ScenarioSpec, run: Run) -> None:
@@ -407,8 +561,15 @@ def explore(
         if not (a.kind == "tfr" and not tfr_bases)
         and not (a.kind == "migration" and survival is None)
     )
-    result = run_spec(base, implied, replace(spec, assumptions=usable), list(tfr_bases or []),
-                      profile, survival, conventions)  # fmt: skip
+    result = run_spec(
+        base,
+        implied,
+        replace(spec, assumptions=usable),
+        list(tfr_bases or []),
+        profile,
+        survival,
+        conventions,
+    )
     return result.years, result.population
 
 
@@ -499,9 +660,15 @@ def solve_settlers(
         )
     return pd.DataFrame(
         rows,
-        columns=["area", "target_year", "target_population", "projected_without",
-                 "settlers_per_period", "settlers_per_year"],
-    )  # fmt: skip
+        columns=[
+            "area",
+            "target_year",
+            "target_population",
+            "projected_without",
+            "settlers_per_period",
+            "settlers_per_year",
+        ],
+    )
 
 
 # ---------------------------------------------------------------- tables
@@ -646,13 +813,25 @@ def influence(table: pd.DataFrame, settings: Settings, years: tuple[int, ...]) -
     """影響度 for every projected year of the edition (%): natural = sim1 ÷ pattern1 × 100,
     social = sim2 ÷ sim1 × 100, with the guidance's levels; ``chosen`` marks the year the
     report states (:func:`influence_year`)."""
-    columns = ["municipality", "year", "natural_pct", "natural_level", "social_pct",
-               "social_level", "chosen"]  # fmt: skip
+    columns = [
+        "municipality",
+        "year",
+        "natural_pct",
+        "natural_level",
+        "social_pct",
+        "social_level",
+        "chosen",
+    ]
     rows = table[
         table["scenario"].isin(["pattern1", "sim1", "sim2"]) & table["year"].isin(years[1:])
     ]
-    totals = rows.pivot_table(index=["municipality", "year"], columns="scenario", values="total",
-                              aggfunc="first", sort=False)  # fmt: skip
+    totals = rows.pivot_table(
+        index=["municipality", "year"],
+        columns="scenario",
+        values="total",
+        aggfunc="first",
+        sort=False,
+    )
     if "sim1" not in totals or totals.empty:
         return pd.DataFrame(columns=columns)
     social = totals["sim2"] / totals["sim1"] * 100 if "sim2" in totals else np.nan
@@ -732,8 +911,17 @@ def settlers_table(results: Results) -> pd.DataFrame:
         settlers_per_period=solved["settlers_per_period"].clip(lower=0),
         settlers_per_year=solved["settlers_per_year"].clip(lower=0),
     )
-    return table[["municipality", "target_year", "target_population", "projected_without",
-                  "surplus_people", "settlers_per_period", "settlers_per_year"]]  # fmt: skip
+    return table[
+        [
+            "municipality",
+            "target_year",
+            "target_population",
+            "projected_without",
+            "surplus_people",
+            "settlers_per_period",
+            "settlers_per_year",
+        ]
+    ]
 
 
 def settler_details(base: Base, profile: np.ndarray) -> str:
@@ -820,11 +1008,16 @@ def assumptions_table(results: Results) -> pd.DataFrame:
     """``scenario, label, assumption, year, value``: every scenario's assumptions as rows
     (the scenario file's layout, presets included), for the workbook and the report."""
     rows = [
-        {"scenario": name, "label": spec.label, "assumption": a.kind, "year": a.year,
-         "value": a.value}
+        {
+            "scenario": name,
+            "label": spec.label,
+            "assumption": a.kind,
+            "year": a.year,
+            "value": a.value,
+        }
         for name, spec in results.specs.items()
         for a in spec.assumptions
-    ]  # fmt: skip
+    ]
     table = pd.DataFrame(rows, columns=["scenario", "label", "assumption", "year", "value"])
     return table.astype({"year": "Int64", "value": "float64"})
 
@@ -851,8 +1044,11 @@ def vision_table(results: Results, scenario: str) -> pd.DataFrame:
     frame = pd.DataFrame({"population": with_region.reshape(-1).astype("int64")}, index=index)
     table = frame.reset_index()[["municipality", "year", "age_group", "population"]]
     order = {m: i for i, m in enumerate([*base.municipalities, REGION])}
-    return table.sort_values(["municipality", "year"], key=lambda c: c.map(order) if c.name ==
-                             "municipality" else c, kind="stable").reset_index(drop=True)  # fmt: skip
+    return table.sort_values(
+        ["municipality", "year"],
+        key=lambda c: c.map(order) if c.name == "municipality" else c,
+        kind="stable",
+    ).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- everything for a report
@@ -961,14 +1157,22 @@ def _other_cwr_influence(
     # rounding, so a run with the other convention states the same numbers.
     totals = {
         name: whole_people_totals(values, base.lower_bounds)
-        for name, values in (("sim1", again.population), ("pattern1", results.projections["pattern1"]))
-    }  # fmt: skip
+        for name, values in (
+            ("sim1", again.population),
+            ("pattern1", results.projections["pattern1"]),
+        )
+    }
     ratio = totals["sim1"] / totals["pattern1"] * 100
     areas = [*base.municipalities, REGION]
     frame = pd.DataFrame(
-        [(area, year, ratio[k, m]) for k, year in enumerate(base.years) if k
-         for m, area in enumerate(areas)], columns=columns[:3],
-    )  # fmt: skip
+        [
+            (area, year, ratio[k, m])
+            for k, year in enumerate(base.years)
+            if k
+            for m, area in enumerate(areas)
+        ],
+        columns=columns[:3],
+    )
     frame["natural_level"] = level(frame["natural_pct"], settings.thresholds("natural_thresholds"))
     return frame
 

@@ -14,46 +14,101 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.core.findings import DataError, Finding, cell_errors, examples
-from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs.cells import parse_number
-from analysis.inputs.io import LINE, locate_records, read_records
-from analysis.model.kpi import KpiData, initiative_labels
+from analysis.cells import parse_number
+from analysis.findings import DataError, Finding, cell_errors, examples
+from analysis.io import locate_records, read_records
+from analysis.kpi import KpiData, initiative_labels
+from analysis.paths import DATA_RAW, display_path
 
 DEFAULT = DATA_RAW / "kpi_spending.csv"
 """The registered spending (決算); header only until the first 決算 is entered."""
-ALIASES = {"取組番号": "initiative_id", "取組": "initiative_id", "年度": "fiscal_year",
-           "決算額": "spent_thousand_yen", "決算": "spent_thousand_yen",
-           "支出額": "spent_thousand_yen"}  # fmt: skip
+ALIASES = {
+    "取組番号": "initiative_id",
+    "取組": "initiative_id",
+    "年度": "fiscal_year",
+    "決算額": "spent_thousand_yen",
+    "決算": "spent_thousand_yen",
+    "支出額": "spent_thousand_yen",
+}
 COLUMNS = ("initiative_id", "fiscal_year", "spent_thousand_yen")
 
 
 def load(path: Path, data: KpiData) -> pd.DataFrame:
     """The spending per initiative and fiscal year (千円); DataError naming file, row and column."""
     file = display_path(path)
+    table, written = _read(path)
+    _require_columns(file, table)
+    findings, (initiative, year, spent) = _parsed(file, table)
+    findings += _doubtful(file, table, data, initiative, year, spent)
+    if not findings:
+        findings += _incomplete(file, data, initiative, year)
+    if findings:
+        # Each cell named by the header as the file writes it (決算額, not spent_thousand_yen).
+        named = [replace(f, column=written.get(f.column, f.column)) for f in findings]
+        raise DataError(sorted(named, key=lambda f: (f.line or 0, f.column)))
+    return pd.DataFrame(
+        {
+            "initiative_id": initiative.astype("int64"),
+            "fiscal_year": year.astype("int64"),
+            "spent_thousand_yen": spent.astype("float64"),
+        }
+    )
+
+
+def _read(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The file's rows with the accepted headers renamed, and each new name's header as written."""
     table = read_records(path)
     renamed = {c: ALIASES.get(str(c).strip(), c) for c in table.columns}
     written = {new: str(old) for old, new in renamed.items()}
-    table = table.rename(columns=renamed)
+    return table.rename(columns=renamed), written
+
+
+def _require_columns(file: str, table: pd.DataFrame) -> None:
+    """DataError naming every column of :data:`COLUMNS` the file lacks."""
     missing = [c for c in COLUMNS if c not in table.columns]
     if missing:
         raise DataError(
-            [Finding("error", file, 1, c, "plan-column-missing", {"column": c}) for c in missing]
+            [
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=1,
+                    column=c,
+                    check="plan-column-missing",
+                    params={"column": c},
+                )
+                for c in missing
+            ]
         )
+
+
+def _parsed(file: str, table: pd.DataFrame) -> tuple[list[Finding], list[pd.Series]]:
+    """Each column of :data:`COLUMNS` as numbers, and a finding per cell that is none or empty."""
     findings: list[Finding] = []
-    values = {}
+    values = []
     for column in COLUMNS:
         parsed, bad = parse_number(table[column])
         locate = locate_records(file, table, column)
         findings += cell_errors(locate, bad, table[column], "not-a-number")
-        findings += cell_errors(locate, table[column].isna(), table[column], "missing-value",
-                                lambda _: {})  # fmt: skip
-        values[column] = parsed
-    initiative, year, spent = (values[c] for c in COLUMNS)
-    known = set(data.initiatives["initiative_id"])
-    findings += cell_errors(
+        findings += cell_errors(
+            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
+        )
+        values.append(parsed)
+    return findings, values
+
+
+def _doubtful(
+    file: str,
+    table: pd.DataFrame,
+    data: KpiData,
+    initiative: pd.Series,
+    year: pd.Series,
+    spent: pd.Series,
+) -> list[Finding]:
+    """Rows for an initiative or fiscal year the edition lacks, negative amounts, repeated rows."""
+    findings = cell_errors(
         locate_records(file, table, "initiative_id"),
-        initiative.notna() & ~initiative.isin(known),
+        initiative.notna() & ~initiative.isin(set(data.initiatives["initiative_id"])),
         initiative.map(lambda v: f"{v:g}"),
         "budget-unknown-initiative",
     )
@@ -78,33 +133,32 @@ def load(path: Path, data: KpiData) -> pd.DataFrame:
         "duplicate-budget",
         lambda v: {"initiative": f"{v[0]:g}", "year": f"{v[1]:g}"},
     )
-    if not findings:
-        # Every initiative of the edition for every year the file reports: a row left out
-        # must not read as nothing spent.
-        have = set(zip(initiative.astype("int64"), year.astype("int64"), strict=True))
-        wanted = [
-            f"取組{i} {y}年度"
-            for y in sorted(set(year.astype("int64")))
-            for i in sorted(known)
-            if (i, y) not in have
-        ]
-        if wanted:
-            findings.append(
-                Finding("error", file, None, "initiative_id", "spending-incomplete",
-                        {"missing": examples(wanted)})
-            )  # fmt: skip
-    if findings:
-        # Each cell named by the header as the file writes it (決算額, not spent_thousand_yen).
-        named = [replace(f, column=written.get(f.column, f.column)) for f in findings]
-        raise DataError(sorted(named, key=lambda f: (f.line or 0, f.column)))
-    del table[LINE]
-    return pd.DataFrame(
-        {
-            "initiative_id": initiative.astype("int64"),
-            "fiscal_year": year.astype("int64"),
-            "spent_thousand_yen": spent.astype("float64"),
-        }
-    )
+    return findings
+
+
+def _incomplete(file: str, data: KpiData, initiative: pd.Series, year: pd.Series) -> list[Finding]:
+    """A finding when an initiative of the edition lacks a year the file reports."""
+    # Every initiative of the edition for every year the file reports: a row left out
+    # must not read as nothing spent.
+    have = set(zip(initiative.astype("int64"), year.astype("int64"), strict=True))
+    wanted = [
+        f"取組{i} {y}年度"
+        for y in sorted(set(year.astype("int64")))
+        for i in sorted(set(data.initiatives["initiative_id"]))
+        if (i, y) not in have
+    ]
+    if not wanted:
+        return []
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=None,
+            column="initiative_id",
+            check="spending-incomplete",
+            params={"missing": examples(wanted)},
+        )
+    ]
 
 
 def _rate(frame: pd.DataFrame) -> pd.DataFrame:

@@ -238,9 +238,15 @@ COLUMN_NOTES = {
 
 _UNIT = re.compile(r"[（、](人／5年|人／年|人|%|千円|ポイント)[、）]")
 _YEAR_COLUMNS = {"year", "target_year"}
-_FISCAL_YEAR_COLUMNS = {"fiscal_year", "as_of_fiscal_year", "actual_fiscal_year",
-                        "baseline_fiscal_year", "target_fiscal_year",
-                        "old_target_fiscal_year", "new_target_fiscal_year"}  # fmt: skip
+_FISCAL_YEAR_COLUMNS = {
+    "fiscal_year",
+    "as_of_fiscal_year",
+    "actual_fiscal_year",
+    "baseline_fiscal_year",
+    "target_fiscal_year",
+    "old_target_fiscal_year",
+    "new_target_fiscal_year",
+}
 
 
 def label(column: str) -> str:

@@ -39,23 +39,51 @@ def table(
     shown = japanese(frame)
     renamed = dict(zip(frame.columns, shown.columns, strict=True))
     format_map = {renamed[c]: f for c, f in (formats or {}).items() if c in renamed}
-    uuid = hashlib.sha1(
-        (caption + frame.to_csv(index=False)).encode("utf-8"), usedforsecurity=False
-    ).hexdigest()[:10]
-    # Cells may hold text from input files (labels, notes, cell values quoted in
-    # findings): escaped, so nothing typed into a file becomes markup or a script.
-    styler = (
-        shown.style.set_uuid(uuid)
-        .format({c: unsigned_zero(f) for c, f in format_map.items()}, na_rep="–", escape="html")
-        .format_index(escape="html", axis=1)
-        .hide(axis="index")
-    )
+    styler = _escaped(shown, format_map, _content_id(frame, caption))
     text_columns = [
         renamed[c] for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
     ]
     if text_columns:
         styler = styler.set_properties(subset=text_columns, **{"text-align": "left"})
     short = [renamed[c] for c in short_text_columns(shown, frame.columns, renamed)]
+    long_text = [c for c in text_columns if c not in short]
+    wrapped, wide = _print_layout(shown, format_map)
+    styler = _readable_widths(styler, shown, long_text, wrapped)
+    kept = [(renamed[o], characters) for o, characters in (one_line or {}).items() if o in renamed]
+    styler = _one_line_widths(styler, shown, kept)
+    if short:
+        # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
+        # would otherwise stack them one character per line.
+        styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
+    if caption:
+        styler = styler.set_caption(html.escape(caption))
+    classes = "report-table" + (" report-wide" if wide else "")
+    if not wide and print_lines(shown, long_text, wrapped) <= WHOLE_LINES:
+        classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
+    return styler.set_table_attributes(f'class="{classes}"')
+
+
+def _content_id(frame: pd.DataFrame, caption: str) -> str:
+    """The table's HTML id: a hash of its caption and content, the same in every run."""
+    return hashlib.sha1(
+        (caption + frame.to_csv(index=False)).encode("utf-8"), usedforsecurity=False
+    ).hexdigest()[:10]
+
+
+def _escaped(shown: pd.DataFrame, format_map: dict[object, str], uuid: str) -> Styler:
+    """The shown frame's Styler: cells formatted by ``format_map``, no index, all text escaped."""
+    # Cells may hold text from input files (labels, notes, cell values quoted in
+    # findings): escaped, so nothing typed into a file becomes markup or a script.
+    return (
+        shown.style.set_uuid(uuid)
+        .format({c: unsigned_zero(f) for c, f in format_map.items()}, na_rep="–", escape="html")
+        .format_index(escape="html", axis=1)
+        .hide(axis="index")
+    )
+
+
+def _print_layout(shown: pd.DataFrame, format_map: dict[object, str]) -> tuple[int, bool]:
+    """(characters a long text wraps at, whether the table needs a landscape page)."""
     wrapped = WRAPPED_TEXT
     wide = print_width(shown, format_map) > PORTRAIT_WIDTH
     if (
@@ -66,33 +94,38 @@ def table(
         # A table of a row or two on a landscape page of its own leaves the page empty:
         # its long texts wrap narrower instead, so that it prints on the portrait page.
         wrapped, wide = NARROW_TEXT, False
-    for column in (c for c in text_columns if c not in short):
-        # A long text column keeps a readable width when printed.
-        longest = shown[column].dropna().astype(str).str.len().max()
-        if pd.notna(longest) and longest > 0:
+    return wrapped, wide
+
+
+def _longest_text(shown: pd.DataFrame, column: str) -> int:
+    """Characters of the column's longest text; 0 when it has none."""
+    longest = shown[column].dropna().astype(str).str.len().max()
+    return int(longest) if pd.notna(longest) and longest > 0 else 0
+
+
+def _readable_widths(
+    styler: Styler, shown: pd.DataFrame, long_text: list[str], wrapped: int
+) -> Styler:
+    """Each long text column keeps a readable printed width (em), up to ``wrapped`` characters."""
+    for column in long_text:
+        longest = _longest_text(shown, column)
+        if longest:
             styler = styler.set_properties(
-                subset=[column], **{"min-width": f"{min(int(longest), wrapped) * 0.7:.1f}em"}
+                subset=[column], **{"min-width": f"{min(longest, wrapped) * 0.7:.1f}em"}
             )
-    for original, characters in (one_line or {}).items():
-        if original not in renamed:
-            continue
-        column = renamed[original]
-        longest = shown[column].dropna().astype(str).str.len().max()
-        if pd.notna(longest) and longest > 0:
+    return styler
+
+
+def _one_line_widths(styler: Styler, shown: pd.DataFrame, kept: list[tuple[str, int]]) -> Styler:
+    """Each (column, characters) of ``kept`` is wide enough (em) to keep up to that many
+    characters on one line."""
+    for column, characters in kept:
+        longest = _longest_text(shown, column)
+        if longest:
             styler = styler.set_properties(
-                subset=[column], **{"min-width": f"{min(int(longest), characters) + 0.5:.1f}em"}
+                subset=[column], **{"min-width": f"{min(longest, characters) + 0.5:.1f}em"}
             )
-    if short:
-        # Short labels (検査, 区分, 評価, 市町) are never wrapped: a narrow printed column
-        # would otherwise stack them one character per line.
-        styler = styler.set_properties(subset=short, **{"white-space": "nowrap"})
-    if caption:
-        styler = styler.set_caption(html.escape(caption))
-    classes = "report-table" + (" report-wide" if wide else "")
-    long_text = [c for c in text_columns if c not in short]
-    if not wide and print_lines(shown, long_text, wrapped) <= WHOLE_LINES:
-        classes += " report-whole"  # printed whole on one page (see WHOLE_ROWS)
-    return styler.set_table_attributes(f'class="{classes}"')
+    return styler
 
 
 def unsigned_zero(style: str) -> Callable[[object], str]:

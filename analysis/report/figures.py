@@ -12,7 +12,7 @@ import textwrap
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -240,10 +240,19 @@ def enlarge_small_text(figure: Figure, dpi: int = 150) -> None:
 
 
 LABEL_PLACES: tuple[tuple[int, int, Literal["left", "center", "right"]], ...] = (
-    (0, 9, "center"), (0, -15, "center"), (10, -3, "left"), (-10, -3, "right"),
-    (10, 8, "left"), (-10, 8, "right"), (10, -14, "left"), (-10, -14, "right"),
-    (0, 20, "center"), (0, -26, "center"), (-14, -26, "right"), (14, -26, "left"),
-)  # fmt: skip
+    (0, 9, "center"),
+    (0, -15, "center"),
+    (10, -3, "left"),
+    (-10, -3, "right"),
+    (10, 8, "left"),
+    (-10, 8, "right"),
+    (10, -14, "left"),
+    (-10, -14, "right"),
+    (0, 20, "center"),
+    (0, -26, "center"),
+    (-14, -26, "right"),
+    (14, -26, "left"),
+)
 """Offsets (points) and alignments tried, nearest first, for a value label that overlaps
 other text: above, below, right, left of its point, then further out."""
 
@@ -343,13 +352,19 @@ def shade_extended(axis: Axes, after_year: int | None, *, legend: bool = True) -
     left, right = axis.get_xlim()
     if right <= after_year:
         return
-    axis.axvspan(after_year, right, color=EXTENDED_SHADE, zorder=0,
-                 label=extended_label(after_year) if legend else "_nolegend_")  # fmt: skip
+    axis.axvspan(
+        after_year,
+        right,
+        color=EXTENDED_SHADE,
+        zorder=0,
+        label=extended_label(after_year) if legend else "_nolegend_",
+    )
     axis.set_xlim(left, right)
 
 
-def year_tick(year: int, *, interpolated: bool = False, extended: bool = False,
-              crowded: bool = False) -> str:  # fmt: skip
+def year_tick(
+    year: int, *, interpolated: bool = False, extended: bool = False, crowded: bool = False
+) -> str:
     """A year's tick label on a bar chart: 「2028年（補間）」, 「2055年（延長）」."""
     mark = "補間" if interpolated else ("延長" if extended else "")
     if not mark:
@@ -376,46 +391,7 @@ def population_by_age(
         rows = structure[
             (structure["edition"] == edition) & (structure["municipality"] == municipality)
         ].sort_values("year")
-        positions = range(len(rows))
-        bottom = pd.Series(0.0, index=rows.index)
-        for group in AGE_GROUPS:
-            axis.bar(
-                positions,
-                rows[group],
-                bottom=bottom,
-                color=AGE_COLOURS[group],
-                label=AGE_GROUP_LABELS[group],
-                hatch=["//" if d else "" for d in rows["interpolated"]],
-                edgecolor="white",
-                linewidth=0.5,
-            )
-            bottom = bottom + rows[group]
-        crowded = len(rows) > 7  # upright labels would touch: turned to read upwards
-        for x, total in zip(positions, rows["total"], strict=True):
-            axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=8,
-                          rotation=90 if crowded else 0, xytext=(0, 2),
-                          textcoords="offset points")  # fmt: skip
-        axis.set_xticks(list(positions))
-        after = (extended_after or {}).get(edition)
-        axis.set_xticklabels(
-            [
-                year_tick(
-                    int(y),
-                    interpolated=bool(d),
-                    crowded=crowded,
-                    extended=after is not None and y > after,
-                )
-                for y, d in zip(rows["year"], rows["interpolated"], strict=True)
-            ],
-            fontsize=8,
-            rotation=90 if crowded else 0,
-        )
-        if crowded:
-            axis.set_ylim(top=axis.get_ylim()[1] * 1.15)  # room for the upright totals
-        # A long edition name wraps inside its panel (two long names side by side overlapped).
-        axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
-        axis.yaxis.set_major_formatter(_PEOPLE)
-        axis.grid(axis="x", visible=False)
+        _age_panel(axis, rows, title, (extended_after or {}).get(edition))
     axes[0][0].set_ylabel("人口（人）")
     handles, labels = axes[0][0].get_legend_handles_labels()
     figure.legend(
@@ -424,6 +400,63 @@ def population_by_age(
     figure.suptitle(f"{municipality}の年齢3区分別人口", y=1.08, fontsize=13)
     figure.tight_layout()
     return figure
+
+
+def _age_panel(axis: Axes, rows: pd.DataFrame, title: str, after: int | None) -> None:
+    """One edition's panel: the age groups stacked per year (人, interpolated years hatched),
+    each total above its bar, years past ``after`` labelled 「（延長）」."""
+    positions = range(len(rows))
+    _stacked_age_bars(axis, rows)
+    crowded = len(rows) > 7  # upright labels would touch: turned to read upwards
+    for x, total in zip(positions, rows["total"], strict=True):
+        axis.annotate(
+            f"{total:,.0f}",
+            (x, total),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+            rotation=90 if crowded else 0,
+            xytext=(0, 2),
+            textcoords="offset points",
+        )
+    axis.set_xticks(list(positions))
+    axis.set_xticklabels(
+        [
+            year_tick(
+                int(y),
+                interpolated=bool(d),
+                crowded=crowded,
+                extended=after is not None and y > after,
+            )
+            for y, d in zip(rows["year"], rows["interpolated"], strict=True)
+        ],
+        fontsize=8,
+        rotation=90 if crowded else 0,
+    )
+    if crowded:
+        axis.set_ylim(top=axis.get_ylim()[1] * 1.15)  # room for the upright totals
+    # A long edition name wraps inside its panel (two long names side by side overlapped).
+    axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
+    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.grid(axis="x", visible=False)
+
+
+def _stacked_age_bars(axis: Axes, rows: pd.DataFrame) -> None:
+    """The three age groups (人) stacked in one bar per year; interpolated years hatched."""
+    positions = range(len(rows))
+    bottom = pd.Series(0.0, index=rows.index)
+    for group in AGE_GROUPS:
+        axis.bar(
+            positions,
+            rows[group],
+            bottom=bottom,
+            color=AGE_COLOURS[group],
+            label=AGE_GROUP_LABELS[group],
+            hatch=["//" if d else "" for d in rows["interpolated"]],
+            edgecolor="white",
+            linewidth=0.5,
+        )
+        bottom = bottom + rows[group]
 
 
 def aging_rate_trajectories(
@@ -483,48 +516,9 @@ def projection_vs_vision(
         (projection, "projection", "#7f7f7f", "--"),
         (vision, "vision", "#1f5fa8", "-"),
     ):
-        rows = rows.sort_values("year")
-        axis.plot(
-            rows["year"],
-            rows["population"],
-            linestyle=style,
-            color=colour,
-            label=labels[key],
-            linewidth=2,
-        )
-        published = rows[~rows["derived"]]
-        derived = rows[rows["derived"]]
-        axis.scatter(published["year"], published["population"], color=colour, zorder=3, s=28)
-        axis.scatter(
-            derived["year"],
-            derived["population"],
-            facecolor="white",
-            edgecolor=colour,
-            zorder=4,
-            s=48,
-            linewidth=1.5,
-            label=f"{labels[key]}（補間値）" if len(derived) else None,
-        )
-        # Only the years the plan talks about; the table beside the chart has every value.
-        labelled = rows[rows["year"].isin(LABELLED_YEARS)]
-        last = rows["year"].max()
-        for year, value in zip(labelled["year"], labelled["population"], strict=True):
-            at_end = year == last
-            # The higher series' label above its point, the lower one's below (at the end,
-            # where both sit to the right of their points, a little above and below).
-            other = (vision if key == "projection" else projection).set_index("year")["population"]
-            that = float(other.loc[year]) if year in other.index else -np.inf
-            higher = value > that or (value == that and key == "projection")
-            axis.annotate(
-                f"{value:,.0f}",
-                (year, value),
-                textcoords="offset points",
-                xytext=(10, 6 if higher else -6) if at_end else ((0, 9) if higher else (0, -15)),
-                ha="left" if at_end else "center",
-                va="center" if at_end else "baseline",
-                fontsize=8,
-                color=colour,
-            )
+        other = (vision if key == "projection" else projection).set_index("year")["population"]
+        _edition_line(axis, rows.sort_values("year"), labels[key], colour, style)
+        _labelled_years(axis, rows.sort_values("year"), other, colour, above=key == "projection")
     last_target = targets["year"].max()
     _labelled_markers(
         axis,
@@ -556,6 +550,59 @@ def projection_vs_vision(
     axis.legend(loc="lower left")
     figure.tight_layout()
     return figure
+
+
+def _edition_line(axis: Axes, rows: pd.DataFrame, label: str, colour: str, style: str) -> None:
+    """An edition's total population (人) per year: published values as dots, derived ones
+    (interpolated) as open circles."""
+    axis.plot(
+        rows["year"],
+        rows["population"],
+        linestyle=style,
+        color=colour,
+        label=label,
+        linewidth=2,
+    )
+    published = rows[~rows["derived"]]
+    derived = rows[rows["derived"]]
+    axis.scatter(published["year"], published["population"], color=colour, zorder=3, s=28)
+    axis.scatter(
+        derived["year"],
+        derived["population"],
+        facecolor="white",
+        edgecolor=colour,
+        zorder=4,
+        s=48,
+        linewidth=1.5,
+        label=f"{label}（補間値）" if len(derived) else None,
+    )
+
+
+def _labelled_years(
+    axis: Axes, rows: pd.DataFrame, other: pd.Series, colour: str, *, above: bool
+) -> None:
+    """Write the value (人) of :data:`LABELLED_YEARS` beside the edition's points: above when it
+    is higher than ``other`` (the other edition by year), below when lower; ``above`` breaks a tie.
+    """
+    # Only the years the plan talks about; the table beside the chart has every value.
+    labelled = rows[rows["year"].isin(LABELLED_YEARS)]
+    last = rows["year"].max()
+    for year, value in zip(labelled["year"], labelled["population"], strict=True):
+        at_end = year == last
+        # The higher series' label above its point, the lower one's below (at the end,
+        # where both sit to the right of their points, a little above and below).
+        that = float(other.loc[year]) if year in other.index else -np.inf
+        higher = value > that or (value == that and above)
+        axis.annotate(
+            f"{value:,.0f}",
+            (year, value),
+            textcoords="offset points",
+            xytext=(10, 6 if higher else -6) if at_end else ((0, 9) if higher else (0, -15)),
+            ha="left" if at_end else "center",
+            va="center" if at_end else "baseline",
+            fontsize=8,
+            color=colour,
+        )
 
 
 def _labelled_markers(
@@ -626,8 +673,6 @@ def kpi_progress_grid(
 
     ``overview`` is :func:`analysis.model.kpi.progress` output; ``actuals`` the validated actuals.
     """
-    import textwrap
-
     rows = -(-len(overview) // columns)
     figure, axes = plt.subplots(
         rows, columns, figsize=(4.2 * columns, 2.9 * rows), squeeze=False, sharex=True
@@ -635,43 +680,7 @@ def kpi_progress_grid(
     first = int(overview["baseline_fiscal_year"].min())
     last = int(max(overview["target_fiscal_year"].max(), actuals["fiscal_year"].max()))
     for axis, kpi in zip(axes.flat, overview.itertuples(), strict=False):
-        axis.plot(
-            [kpi.baseline_fiscal_year, kpi.target_fiscal_year],
-            [kpi.baseline_value, kpi.target_value],
-            color="#7f7f7f",
-            linestyle="--",
-            marker="o",
-            markersize=3,
-            linewidth=1,
-            label="計画（按分）",
-        )
-        reported = actuals[actuals["kpi_id"] == kpi.kpi_id].sort_values("fiscal_year")
-        highest = max(kpi.baseline_value, kpi.target_value, *reported["value"].tolist())
-        if len(reported):
-            axis.plot(
-                reported["fiscal_year"],
-                reported["value"],
-                color="#1f5fa8",
-                marker="s",
-                markersize=4,
-                linewidth=1.5,
-                label="実績",
-            )
-        name = textwrap.fill(f"{kpi.kpi_id} {kpi.kpi_name}", 21)
-        axis.set_title(name, fontsize=8, loc="left")
-        axis.tick_params(labelsize=7)
-        axis.set_xticks(range(first, last + 1, 2 if last - first <= 8 else 3))
-        axis.set_xlim(first - 0.5, last + 0.5)
-        # Quantities from zero: a change from 207 to 210 does not look as steep as one
-        # from 13,981 to 121,700.
-        axis.set_ylim(0, highest * 1.15 if highest > 0 else 1)
-        axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
-        axis.set_ylabel(kpi.unit, fontsize=7)
-        axis.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
-        )
-        axis.annotate(kpi.grade, xy=(0.98, 0.05), xycoords="axes fraction", ha="right",
-                      fontsize=8, color="#c0504d")  # fmt: skip
+        _kpi_panel(axis, kpi, actuals[actuals["kpi_id"] == kpi.kpi_id], (first, last))
     for index, axis in enumerate(axes.flat):
         if index >= len(overview):
             axis.set_visible(False)
@@ -680,12 +689,66 @@ def kpi_progress_grid(
     for axis in axes.flat:
         for handle, label in zip(*axis.get_legend_handles_labels(), strict=True):
             handles.setdefault(label, handle)
-    figure.legend(list(handles.values()), list(handles), loc="upper center", ncol=2,
-                  bbox_to_anchor=(0.5, 0.985))  # fmt: skip
+    figure.legend(
+        list(handles.values()),
+        list(handles),
+        loc="upper center",
+        ncol=2,
+        bbox_to_anchor=(0.5, 0.985),
+    )
     figure.suptitle(f"成果指標（KPI）の計画と実績（年度）{page}", y=0.998, fontsize=13)
     figure.layout_rect = (0, 0, 1, 0.93)  # type: ignore[attr-defined]  # title and legend above
     figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
     return figure
+
+
+def _kpi_panel(axis: Axes, kpi: Any, reported: pd.DataFrame, years: tuple[int, int]) -> None:
+    """One KPI's panel: its planned path and its ``reported`` actuals over the fiscal
+    ``years`` (first, last), the value axis from zero in the KPI's unit, its grade."""
+    first, last = years
+    axis.plot(
+        [kpi.baseline_fiscal_year, kpi.target_fiscal_year],
+        [kpi.baseline_value, kpi.target_value],
+        color="#7f7f7f",
+        linestyle="--",
+        marker="o",
+        markersize=3,
+        linewidth=1,
+        label="計画（按分）",
+    )
+    reported = reported.sort_values("fiscal_year")
+    highest = max(kpi.baseline_value, kpi.target_value, *reported["value"].tolist())
+    if len(reported):
+        axis.plot(
+            reported["fiscal_year"],
+            reported["value"],
+            color="#1f5fa8",
+            marker="s",
+            markersize=4,
+            linewidth=1.5,
+            label="実績",
+        )
+    name = textwrap.fill(f"{kpi.kpi_id} {kpi.kpi_name}", 21)
+    axis.set_title(name, fontsize=8, loc="left")
+    axis.tick_params(labelsize=7)
+    axis.set_xticks(range(first, last + 1, 2 if last - first <= 8 else 3))
+    axis.set_xlim(first - 0.5, last + 0.5)
+    # Quantities from zero: a change from 207 to 210 does not look as steep as one
+    # from 13,981 to 121,700.
+    axis.set_ylim(0, highest * 1.15 if highest > 0 else 1)
+    axis.yaxis.set_major_locator(MaxNLocator(nbins=3))
+    axis.set_ylabel(kpi.unit, fontsize=7)
+    axis.yaxis.set_major_formatter(
+        FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:g}")
+    )
+    axis.annotate(
+        kpi.grade,
+        xy=(0.98, 0.05),
+        xycoords="axes fraction",
+        ha="right",
+        fontsize=8,
+        color="#c0504d",
+    )
 
 
 def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
@@ -741,8 +804,14 @@ def budget_by_initiative(
         values = rows["budget_thousand_yen"]
         axis.barh(rows["label"], values, color="#5b8cc0")
         for y, value in enumerate(values):
-            axis.annotate(f"{value:,.0f}", (value, y), xytext=(3, 0), textcoords="offset points",
-                          va="center", fontsize=8)  # fmt: skip
+            axis.annotate(
+                f"{value:,.0f}",
+                (value, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=8,
+            )
         axis.set_xlim(0, float(values.max()) * 1.22)
         axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
         axis.xaxis.set_major_formatter(_PEOPLE)
@@ -772,60 +841,38 @@ def revision_overlay(
     structure_rows = []
     for (edition, _), style in ((old, "--"), (new, "-")):
         rows = frame[(frame["edition"] == edition) & (frame["municipality"] == municipality)]
-        for group in (*AGE_GROUPS, "total"):
-            series = rows[rows["age_group"] == group].sort_values("year")
-            left.plot(
-                series["year"],
-                series["population"],
-                linestyle=style,
-                color=AGE_COLOURS.get(group, "#333333"),
-                marker="o",
-                markersize=3,
-                label="_nolegend_",
-            )
+        _age_group_lines(left, rows, style)
         structure_rows.append((rows, style))
     for rows, style in structure_rows:
-        wide = rows.pivot_table(
-            index="year", columns="age_group", values="population", aggfunc="first"
-        )
-        if "total" not in wide:
-            wide["total"] = wide[list(AGE_GROUPS)].sum(axis=1)
-        right.plot(
-            wide.index,
-            wide["65+"] / wide["total"] * 100,
-            linestyle=style,
-            color="#c0504d",
-            marker="o",
-            markersize=3,
-            label="_nolegend_",
-        )
-
-    # The legend names each colour once and each edition once (by its line style): eight
-    # entries of 「区分（版の名前）」 made the figure taller than a page with long edition names.
-    def edition_entry(label: str, style: Literal["--", "-"], kind: str) -> Line2D:
-        wrapped = "\n".join(textwrap.wrap(f"{kind}：{label}", 30))
-        return Line2D([], [], color="#333333", linestyle=style, label=wrapped)
-
-    editions: list[Artist] = [
-        edition_entry(old[1], "--", "破線"),
-        edition_entry(new[1], "-", "実線"),
-    ]
+        _aging_rate_line(right, rows, style)
+    editions = _edition_entries(old[1], new[1])
     for axis in (left, right):
         shade_extended(axis, extended_after, legend=False)
     if extended_after is not None and left.get_xlim()[1] > extended_after:
         editions.append(Patch(color=EXTENDED_SHADE, label=extended_label(extended_after)))
     groups = [
-        Line2D([], [], color=AGE_COLOURS.get(group, "#333333"), marker="o", markersize=3,
-               label=AGE_GROUP_LABELS[group])
+        Line2D(
+            [],
+            [],
+            color=AGE_COLOURS.get(group, "#333333"),
+            marker="o",
+            markersize=3,
+            label=AGE_GROUP_LABELS[group],
+        )
         for group in (*AGE_GROUPS, "total")
-    ]  # fmt: skip
+    ]
     left.yaxis.set_major_formatter(_PEOPLE)
     left.set_ylabel("人口（人）")
     from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
     # Below the panel: inside it, the entries would cover the lines.
-    left.legend(handles=[*groups, *editions], fontsize=8, ncol=2, loc="upper center",
-                bbox_to_anchor=(0.5, -0.1))  # fmt: skip
+    left.legend(
+        handles=[*groups, *editions],
+        fontsize=8,
+        ncol=2,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1),
+    )
     right.set_ylabel("高齢化率（%）")
     from_zero(right)
     right.set_title(f"{municipality}：高齢化率")
@@ -835,6 +882,52 @@ def revision_overlay(
     figure.suptitle(f"{municipality}の新旧比較（破線：旧、実線：新）", fontsize=12, y=1.03)
     figure.tight_layout()
     return figure
+
+
+def _age_group_lines(axis: Axes, rows: pd.DataFrame, style: str) -> None:
+    """One edition's population (人) of each age group and in total, per year, in ``style``."""
+    for group in (*AGE_GROUPS, "total"):
+        series = rows[rows["age_group"] == group].sort_values("year")
+        axis.plot(
+            series["year"],
+            series["population"],
+            linestyle=style,
+            color=AGE_COLOURS.get(group, "#333333"),
+            marker="o",
+            markersize=3,
+            label="_nolegend_",
+        )
+
+
+def _aging_rate_line(axis: Axes, rows: pd.DataFrame, style: str) -> None:
+    """One edition's aging rate (%, 65歳以上 ÷ 総人口) per year, in ``style``."""
+    wide = rows.pivot_table(index="year", columns="age_group", values="population", aggfunc="first")
+    if "total" not in wide:
+        wide["total"] = wide[list(AGE_GROUPS)].sum(axis=1)
+    axis.plot(
+        wide.index,
+        wide["65+"] / wide["total"] * 100,
+        linestyle=style,
+        color="#c0504d",
+        marker="o",
+        markersize=3,
+        label="_nolegend_",
+    )
+
+
+def _edition_entries(old_label: str, new_label: str) -> list[Artist]:
+    """The legend's entries naming each edition once, by its line style (破線 old, 実線 new)."""
+
+    # The legend names each colour once and each edition once (by its line style): eight
+    # entries of 「区分（版の名前）」 made the figure taller than a page with long edition names.
+    def edition_entry(label: str, style: Literal["--", "-"], kind: str) -> Line2D:
+        wrapped = "\n".join(textwrap.wrap(f"{kind}：{label}", 30))
+        return Line2D([], [], color="#333333", linestyle=style, label=wrapped)
+
+    return [
+        edition_entry(old_label, "--", "破線"),
+        edition_entry(new_label, "-", "実線"),
+    ]
 
 
 SCENARIO_COLOURS = {
@@ -897,23 +990,22 @@ def population_pyramid(
         return chosen.set_index("age_group")["population"].reindex(groups)
 
     for sex, sign in (("male", -1), ("female", 1)):
-        bars = values(main, year, sex)
+        named = sex == "male"  # one legend entry for both sides
         axis.barh(
             positions,
-            sign * bars.to_numpy(),
+            sign * values(main, year, sex).to_numpy(),
             height=0.85,
             color=scenario_look(main, order)[0],
             alpha=0.75 if sex == "male" else 0.55,
-            label=f"{labels[main]}（{year}年）" if sex == "male" else None,
+            label=f"{labels[main]}（{year}年）" if named else None,
         )
-        base = values(main, base_year, sex)
         axis.step(
-            sign * base.to_numpy(),
+            sign * values(main, base_year, sex).to_numpy(),
             positions,
             where="mid",
             color="#333333",
             linewidth=1.2,
-            label=f"基準年（{base_year}年）" if sex == "male" else None,
+            label=f"基準年（{base_year}年）" if named else None,
         )
         for scenario in [s for s in labels if s != main]:
             other = values(scenario, year, sex)
@@ -927,11 +1019,18 @@ def population_pyramid(
                 color=colour,
                 linestyle=style,
                 linewidth=1.6,
-                label=f"{labels[scenario]}（{year}年）" if sex == "male" else None,
+                label=f"{labels[scenario]}（{year}年）" if named else None,
             )
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{base_year}年と{year}年）")
+    _pyramid_legend(figure, axis, labels[main])
+    figure.tight_layout()
+    return figure
+
+
+def _pyramid_legend(figure: Figure, axis: Axes, main_label: str) -> None:
+    """The pyramid's legend below the figure, the main scenario's entries first."""
     handles, names = axis.get_legend_handles_labels()
-    first = sorted(range(len(names)), key=lambda i: (not names[i].startswith(labels[main]), i))
+    first = sorted(range(len(names)), key=lambda i: (not names[i].startswith(main_label), i))
     # Below the figure, its top under the axis label: a planner's long scenario label makes
     # the legend wider and taller, and one anchored by its foot grew over 「人口（人）」.
     figure.legend(
@@ -942,8 +1041,6 @@ def population_pyramid(
         bbox_to_anchor=(0.5, -0.01),
         fontsize=8,
     )
-    figure.tight_layout()
-    return figure
 
 
 def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) -> Figure:
@@ -953,21 +1050,7 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
     axes = list(grid.flat)
     panels = (("total", "総人口"), *((g, AGE_GROUP_LABELS[g]) for g in AGE_GROUPS))
     for axis, (column, title) in zip(axes, panels, strict=True):
-        for scenario, label in labels.items():
-            series = rows[rows["scenario"] == scenario].sort_values("year")
-            if series.empty:
-                continue
-            colour, style = scenario_look(scenario, list(labels))
-            axis.plot(
-                series["year"],
-                series[column],
-                color=colour,
-                linestyle=style,
-                marker="o",
-                markersize=3,
-                linewidth=1.8,
-                label=label,
-            )
+        _scenario_lines(axis, rows, column, labels, list(labels))
         # A long edition name wraps inside its panel (two long names side by side overlapped).
         axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
         axis.yaxis.set_major_formatter(_PEOPLE)
@@ -981,6 +1064,28 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
     figure.layout_rect = (0, 0, 1, 1 - 0.035 * ((len(names) + 1) // 2))  # type: ignore[attr-defined]
     figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
     return figure
+
+
+def _scenario_lines(
+    axis: Axes, rows: pd.DataFrame, column: str, labels: dict[str, str], order: Sequence[str]
+) -> None:
+    """Each scenario's ``column`` per year, in its own colour and style (``order`` lists the
+    planners' own scenarios); a scenario without rows is left out."""
+    for scenario, label in labels.items():
+        series = rows[rows["scenario"] == scenario].sort_values("year")
+        if series.empty:
+            continue
+        colour, style = scenario_look(scenario, order)
+        axis.plot(
+            series["year"],
+            series[column],
+            color=colour,
+            linestyle=style,
+            marker="o",
+            markersize=3,
+            linewidth=1.8,
+            label=label,
+        )
 
 
 def vision_paths(
@@ -999,18 +1104,24 @@ def vision_paths(
     last_year = int(rows["year"].max())
     for axis, (column, title, formatter) in zip(axes, panels, strict=True):
         if last_year > last_published:
-            axis.axvspan(last_published, last_year + 2, color="#eeeeee", zorder=0,
-                         label=f"延長（{last_published}年より後は最後の期間の率を据え置き）")  # fmt: skip
-        for scenario, label in labels.items():
-            series = rows[rows["scenario"] == scenario].sort_values("year")
-            if series.empty:
-                continue
-            colour, style = scenario_look(scenario, own)
-            axis.plot(series["year"], series[column], color=colour, linestyle=style,
-                      marker="o", markersize=3, linewidth=1.8, label=label)  # fmt: skip
+            axis.axvspan(
+                last_published,
+                last_year + 2,
+                color="#eeeeee",
+                zorder=0,
+                label=f"延長（{last_published}年より後は最後の期間の率を据え置き）",
+            )
+        _scenario_lines(axis, rows, column, labels, own)
         if column == "total" and target is not None:
-            axis.plot([target[1]], [target[0]], marker="*", markersize=13, color="#222222",
-                      linestyle="none", label=f"計画の目標（{target[1]}年 {target[0]:,.0f}人）")  # fmt: skip
+            axis.plot(
+                [target[1]],
+                [target[0]],
+                marker="*",
+                markersize=13,
+                color="#222222",
+                linestyle="none",
+                label=f"計画の目標（{target[1]}年 {target[0]:,.0f}人）",
+            )
         axis.set_ylim(bottom=0, top=axis.get_ylim()[1] * 1.05)
         axis.set_title(title, fontsize=11)
         axis.set_xlabel("年")
@@ -1049,11 +1160,22 @@ def revision_pyramid(
     figure, axis = plt.subplots(figsize=(8.5, 6.2))
     for sex, sign in (("male", -1), ("female", 1)):
         chosen = rows[rows["sex"] == sex].set_index("age_group").reindex(groups)
-        axis.barh(positions, sign * chosen["new_population"].to_numpy(), height=0.85,
-                  color=SCENARIO_COLOURS["pattern1"], alpha=0.75 if sex == "male" else 0.55,
-                  label=new_label if sex == "male" else None)  # fmt: skip
-        axis.step(sign * chosen["old_population"].to_numpy(), positions, where="mid",
-                  color="#c0392b", linewidth=1.6, label=old_label if sex == "male" else None)  # fmt: skip
+        axis.barh(
+            positions,
+            sign * chosen["new_population"].to_numpy(),
+            height=0.85,
+            color=SCENARIO_COLOURS["pattern1"],
+            alpha=0.75 if sex == "male" else 0.55,
+            label=new_label if sex == "male" else None,
+        )
+        axis.step(
+            sign * chosen["old_population"].to_numpy(),
+            positions,
+            where="mid",
+            color="#c0392b",
+            linewidth=1.6,
+            label=old_label if sex == "male" else None,
+        )
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{year}年、新旧の版）")
     figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
     figure.tight_layout()
@@ -1063,6 +1185,77 @@ def revision_pyramid(
 ACTUAL_MARKERS = {"国勢調査": ("o", "#000000"), "住民基本台帳": ("^", "#7b3294")}
 """Census and 住民基本台帳 counts drawn apart: they are different counts."""
 PATH_COLOURS = ["#1f5fa8", "#7f7f7f", "#ff7f0e", "#2ca02c", "#8c564b"]
+
+
+def _path_lines(axis: Axes, paths: pd.DataFrame, colours: dict[str, str]) -> None:
+    """Each path's population (人) at 1 October of its years: visions solid, projections dashed."""
+    for label in colours:
+        rows = paths[paths["label"] == label].sort_values("year")
+        vision = rows["kind"].iloc[0] == "vision"
+        axis.plot(
+            rows["year"] + 0.75,
+            rows["population"],
+            linestyle="-" if vision else "--",
+            color=colours[label],
+            linewidth=2 if vision else 1.5,
+            label=label,
+        )
+
+
+def _actual_points(axis: Axes, actuals: pd.DataFrame) -> None:
+    """The actual counts (人) on their dates, one marker per kind of count, each labelled."""
+    for kind, (marker, colour) in ACTUAL_MARKERS.items():
+        rows = actuals[actuals["kind_label"] == kind]
+        if rows.empty:
+            continue
+        axis.scatter(
+            rows["when"],
+            rows["population"],
+            marker=marker,
+            color=colour,
+            s=50,
+            zorder=5,
+            label=f"実績（{kind}）",
+        )
+        for when, value in zip(rows["when"], rows["population"], strict=True):
+            axis.annotate(
+                f"{value:,.0f}",
+                (when, value),
+                textcoords="offset points",
+                xytext=(0, -16),
+                ha="center",
+                fontsize=8,
+                color=colour,
+            )
+
+
+def _gap_points(axis: Axes, rows: pd.DataFrame, colour: str) -> None:
+    """One path's gaps (実績−推計・展望, 人) by date, each kind of count by its marker, the
+    latest gap written beside its point."""
+    if rows.empty:
+        return
+    axis.plot(rows["when"], rows["gap_people"], color=colour, linewidth=1, linestyle=":")
+    for kind, (marker, _) in ACTUAL_MARKERS.items():
+        points = rows[rows["kind_label"] == kind]
+        axis.scatter(
+            points["when"],
+            points["gap_people"],
+            marker=marker,
+            color=colour,
+            s=40,
+            zorder=4,
+        )
+    last = rows.iloc[-1]
+    axis.annotate(
+        f"{last['gap_people']:+,.0f}",
+        (last["when"], last["gap_people"]),
+        textcoords="offset points",
+        xytext=(8, 0),
+        ha="left",
+        va="center",
+        fontsize=8,
+        color=colour,
+    )
 
 
 def actuals_vs_paths(
@@ -1084,30 +1277,8 @@ def actuals_vs_paths(
     )
     labels = list(dict.fromkeys(paths["label"]))
     colours = {label: PATH_COLOURS[i % len(PATH_COLOURS)] for i, label in enumerate(labels)}
-    for label in labels:
-        rows = paths[paths["label"] == label].sort_values("year")
-        vision = rows["kind"].iloc[0] == "vision"
-        top.plot(
-            rows["year"] + 0.75,
-            rows["population"],
-            linestyle="-" if vision else "--",
-            color=colours[label],
-            linewidth=2 if vision else 1.5,
-            label=label,
-        )
-    for kind, (marker, colour) in ACTUAL_MARKERS.items():
-        rows = actuals[actuals["kind_label"] == kind]
-        if rows.empty:
-            continue
-        top.scatter(
-            rows["when"], rows["population"], marker=marker, color=colour, s=50, zorder=5,
-            label=f"実績（{kind}）",
-        )  # fmt: skip
-        for when, value in zip(rows["when"], rows["population"], strict=True):
-            top.annotate(
-                f"{value:,.0f}", (when, value), textcoords="offset points", xytext=(0, -16),
-                ha="center", fontsize=8, color=colour,
-            )  # fmt: skip
+    _path_lines(top, paths, colours)
+    _actual_points(top, actuals)
     if len(targets):
         _labelled_markers(
             top,
@@ -1125,21 +1296,7 @@ def actuals_vs_paths(
     year_axis(top)
     top.legend(loc="lower left", fontsize=8)
     for label in labels:
-        rows = gaps[gaps["label"] == label].sort_values("when")
-        if rows.empty:
-            continue
-        bottom.plot(rows["when"], rows["gap_people"], color=colours[label], linewidth=1,
-                    linestyle=":")  # fmt: skip
-        for kind, (marker, _) in ACTUAL_MARKERS.items():
-            points = rows[rows["kind_label"] == kind]
-            bottom.scatter(points["when"], points["gap_people"], marker=marker,
-                           color=colours[label], s=40, zorder=4)  # fmt: skip
-        last = rows.iloc[-1]
-        bottom.annotate(
-            f"{last['gap_people']:+,.0f}", (last["when"], last["gap_people"]),
-            textcoords="offset points", xytext=(8, 0), ha="left", va="center", fontsize=8,
-            color=colours[label],
-        )  # fmt: skip
+        _gap_points(bottom, gaps[gaps["label"] == label].sort_values("when"), colours[label])
     bottom.axhline(0, color="#444444", linewidth=0.8)
     bottom.yaxis.set_major_formatter(
         FuncFormatter(lambda value, _: f"{value:+,.0f}" if round(value) else "0")

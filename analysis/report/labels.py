@@ -259,8 +259,16 @@ def japanese(frame: pd.DataFrame) -> pd.DataFrame:
     for column, mapping in VALUE_LABELS.items():
         if column in result:
             result[column] = result[column].map(lambda v, m=mapping: m.get(v, v))
-    for column in ("derived", "interpolated", "corrected", "cumulative", "shared_budget", "chosen",
-                   "extended", "on_point"):  # fmt: skip
+    for column in (
+        "derived",
+        "interpolated",
+        "corrected",
+        "cumulative",
+        "shared_budget",
+        "chosen",
+        "extended",
+        "on_point",
+    ):
         if column in result:
             result[column] = result[column].map({True: "○", False: ""})
     return result.rename(columns=COLUMN_LABELS)

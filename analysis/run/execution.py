@@ -312,6 +312,30 @@ CELL_TIMEOUT_SECONDS = 600
 seconds): the notebook then fails with a message instead of the run waiting for ever."""
 
 
+def _run_cells(report: Report, manager: Any, cell_timeout: float) -> Any:
+    """The report's notebook executed by papermill in ``manager``'s kernel, each cell given
+    at most ``cell_timeout`` seconds; a checkpoint is passed after every cell."""
+    import papermill
+
+    def after_cell(cell: Any, cell_index: int, **_: Any) -> None:
+        checkpoint(f"cell:{report.name}:{cell_index}")
+
+    return papermill.execute_notebook(
+        load_notebook(report.notebook),
+        None,
+        parameters=report.parameters,
+        kernel_name=manager.kernel_name,
+        language="python",
+        progress_bar=False,
+        log_output=False,
+        cwd=str(ROOT),
+        shutdown_kernel="immediate",
+        on_cell_executed=after_cell,
+        execution_timeout=cell_timeout,
+        km=manager,
+    )
+
+
 def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> Any:
     """Execute the report's notebook in memory; return the executed notebook.
 
@@ -322,30 +346,11 @@ def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SEC
     After each cell the run's checkpoint ``cell:NAME:INDEX`` is passed, so that a
     stopped run leaves the notebook between two cells.
     """
-    import papermill
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
     from papermill.exceptions import PapermillExecutionError
 
-    notebook = load_notebook(report.notebook)
-
-    def after_cell(cell: Any, cell_index: int, **_: Any) -> None:
-        checkpoint(f"cell:{report.name}:{cell_index}")
-
     try:
-        executed = papermill.execute_notebook(
-            notebook,
-            None,
-            parameters=report.parameters,
-            kernel_name=manager.kernel_name,
-            language="python",
-            progress_bar=False,
-            log_output=False,
-            cwd=str(ROOT),
-            shutdown_kernel="immediate",
-            on_cell_executed=after_cell,
-            execution_timeout=cell_timeout,
-            km=manager,
-        )
+        executed = _run_cells(report, manager, cell_timeout)
     except PapermillExecutionError as error:
         source = (error.source or "").strip().splitlines()
         first = source[0] if source else ""

@@ -86,62 +86,87 @@ class Options:
 
 def option_problems(options: Options) -> list[Finding]:
     """Options that cannot be right, as one-line findings (checked before anything runs)."""
+    return [
+        _option_error(option, reason, reason_en)
+        for option, reason, reason_en in [*_out_of_range(options), *_unusable_choices(options)]
+    ]
+
+
+def _option_error(option: str, reason: str, reason_en: str) -> Finding:
+    """The finding of one unusable option, with its Japanese and English reason."""
+    return Finding(
+        severity="error",
+        file="",
+        line=None,
+        column=option,
+        check="option",
+        params={"option": option, "reason": reason, "reason_en": reason_en},
+    )
+
+
+def _out_of_range(options: Options) -> list[tuple[str, str, str]]:
+    """(option, reason, English reason) of each year, count or fiscal year outside its range."""
     problems = []
-
-    def bad(option: str, reason: str, reason_en: str) -> None:
-        problems.append(
-            Finding(
-                "error",
-                "",
-                None,
-                option,
-                "option",
-                {"option": option, "reason": reason, "reason_en": reason_en},
-            )
-        )
-
     low, high = YEAR_RANGE
     for option, year in (
         ("--target-year", options.target_year),
         ("--base-year", options.base_year),
     ):
         if not low <= year <= high:
-            bad(
-                option,
-                f"{year}年は指定できません（{low}～{high}年）",
-                f"{year} is outside {low}–{high}",
+            problems.append(
+                (
+                    option,
+                    f"{year}年は指定できません（{low}～{high}年）",
+                    f"{year} is outside {low}–{high}",
+                )
             )
     if options.jobs < 1:
-        bad(
-            "--jobs",
-            f"{options.jobs} は指定できません（1 以上）",
-            f"{options.jobs} must be at least 1",
+        problems.append(
+            (
+                "--jobs",
+                f"{options.jobs} は指定できません（1 以上）",
+                f"{options.jobs} must be at least 1",
+            )
         )
     from analysis.inputs.plan import period
 
     first, last = period(options.plan) or (options.as_of, options.as_of)
     if options.as_of and not first <= options.as_of <= last:
-        bad(
-            "--as-of",
-            f"{options.as_of}年度は計画期間（{first}～{last}年度）の外です",
-            f"FY{options.as_of} is outside the plan period FY{first}–FY{last}",
+        problems.append(
+            (
+                "--as-of",
+                f"{options.as_of}年度は計画期間（{first}～{last}年度）の外です",
+                f"FY{options.as_of} is outside the plan period FY{first}–FY{last}",
+            )
         )
+    return problems
+
+
+def _unusable_choices(options: Options) -> list[tuple[str, str, str]]:
+    """(option, reason, English reason) of each choice that is empty, unknown or conflicting."""
+    problems = []
     if options.vision and options.vision_from_scenario:
-        bad(
-            "--vision-from-scenario",
-            "--vision と同時には使えません（どちらか一方の展望を使います）",
-            "cannot be used with --vision",
+        problems.append(
+            (
+                "--vision-from-scenario",
+                "--vision と同時には使えません（どちらか一方の展望を使います）",
+                "cannot be used with --vision",
+            )
         )
     if options.vision_from_scenario == "":
-        bad(
-            "--vision-from-scenario",
-            "シナリオ名が空です。将来展望にするシナリオの名前（シナリオのファイルの scenario 欄）を指定してください",
-            "no scenario name given",
+        problems.append(
+            (
+                "--vision-from-scenario",
+                "シナリオ名が空です。将来展望にするシナリオの名前（シナリオのファイルの scenario 欄）を指定してください",
+                "no scenario name given",
+            )
         )
     if options.method not in ("linear", "geometric"):
-        bad(
-            "--method",
-            f"「{options.method}」は使えません（linear か geometric）",
-            "use linear or geometric",
+        problems.append(
+            (
+                "--method",
+                f"「{options.method}」は使えません（linear か geometric）",
+                "use linear or geometric",
+            )
         )
     return problems

@@ -48,12 +48,12 @@ class OutputError(RuntimeError):
 
     def __init__(self, path: Path, error: OSError) -> None:
         self.finding = Finding(
-            "error",
-            "",
-            None,
-            "-",
-            "output-failed",
-            {"path": relative(path), "reason": os_reason(error)},
+            severity="error",
+            file="",
+            line=None,
+            column="-",
+            check="output-failed",
+            params={"path": relative(path), "reason": os_reason(error)},
         )
         super().__init__(str(self.finding))
 
@@ -65,17 +65,19 @@ class OutputLocked(OutputError):
         name = relative(path)
         suffix = Path(name).suffix.lower()
         program = (
-            "Excel" if suffix in {".xlsx", ".csv"}
-            else "PDF の表示ソフト（ブラウザなど）" if suffix == ".pdf"
+            "Excel"
+            if suffix in {".xlsx", ".csv"}
+            else "PDF の表示ソフト（ブラウザなど）"
+            if suffix == ".pdf"
             else "ほかのプログラム"
-        )  # fmt: skip
+        )
         self.finding = Finding(
-            "error",
-            "",
-            None,
-            "-",
-            "output-locked-decided" if decided else "output-locked",
-            {"path": name, "program": program},
+            severity="error",
+            file="",
+            line=None,
+            column="-",
+            check="output-locked-decided" if decided else "output-locked",
+            params={"path": name, "program": program},
         )
         RuntimeError.__init__(self, str(self.finding))
 

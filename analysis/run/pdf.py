@@ -137,8 +137,16 @@ def find_browser(
     return next((place for place in places if Path(place).is_file()), None)
 
 
+def _run_error(check: str, params: Mapping[str, object] | None = None) -> InputError:
+    """The error of a command that concerns no input file, row or column (``check`` with
+    its message parameters)."""
+    return InputError(
+        Finding(severity="error", file="", line=None, column="-", check=check, params=params or {})
+    )
+
+
 def _browser_error(check: str, browser: str) -> InputError:
-    return InputError(Finding("error", "", None, "-", check, {"browser": display_path(browser)}))
+    return _run_error(check, {"browser": display_path(browser)})
 
 
 def launch_flags() -> list[str]:
@@ -153,17 +161,13 @@ def print_reports(folder: Path = REPORTS) -> list[Path]:
     """Every ``folder/*.html`` as ``folder/pdf/*.pdf``; the PDFs written."""
     pages = sorted(folder.glob("*.html"))
     if not pages:
-        raise InputError(Finding("error", "", None, "-", "pdf-no-reports"))
+        raise _run_error("pdf-no-reports")
     pdf_folder = folder / "pdf"
     if pdf_folder.exists() and not pdf_folder.is_dir():
-        raise InputError(
-            Finding(
-                "error", "", None, "-", "pdf-folder-is-file", {"path": display_path(pdf_folder)}
-            )
-        )
+        raise _run_error("pdf-folder-is-file", {"path": display_path(pdf_folder)})
     browser = find_browser()
     if browser is None:
-        raise InputError(Finding("error", "", None, "-", "pdf-no-browser"))
+        raise _run_error("pdf-no-browser")
     if not Path(browser).is_file():
         raise _browser_error("pdf-browser-missing", browser)
     from playwright.sync_api import Error as PlaywrightError
@@ -210,7 +214,7 @@ def print_current_reports(folder: Path = REPORTS) -> list[Path]:
             check_current()
             return print_reports(folder)
     except outputs.Busy:
-        raise InputError(Finding("error", "", None, "-", "pdf-busy")) from None
+        raise _run_error("pdf-busy") from None
 
 
 def check_current() -> None:
@@ -219,18 +223,15 @@ def check_current() -> None:
     built from data, code, files or options that changed since (their recorded recipe)."""
     manifest = outputs.read_manifest()
     if not manifest:
-        raise InputError(Finding("error", "", None, "-", "pdf-no-reports"))
+        raise _run_error("pdf-no-reports")
     changed = [n for n in outputs.changed_outputs(manifest) if n.endswith(".html")]
     if changed:
-        raise InputError(Finding("error", "", None, "-", "pdf-edited",
-                                 {"files": "、".join(changed)}))  # fmt: skip
+        raise _run_error("pdf-edited", {"files": "、".join(changed)})
     if outputs.changed_outputs(manifest, first_only=True):
-        raise InputError(Finding("error", "", None, "-", "pdf-edited",
-                                 {"files": "報告書の図や表"}))  # fmt: skip
+        raise _run_error("pdf-edited", {"files": "報告書の図や表"})
     stale = outputs.out_of_date_reports(manifest)
     if stale:
-        raise InputError(Finding("error", "", None, "-", "pdf-stale",
-                                 {"files": "、".join(f"reports/{n}.html" for n in stale)}))  # fmt: skip
+        raise _run_error("pdf-stale", {"files": "、".join(f"reports/{n}.html" for n in stale)})
 
 
 def write_pdf(target: Path, document: bytes) -> None:

@@ -69,8 +69,12 @@ def contact_sheet(pdfs: list[Path], target: Path) -> Path:
             left = GAP + column * cell
             y = top + row * (PAGE_HEIGHT + LABEL)
             sheet.paste(image, (left + (PAGE_HEIGHT - image.width) // 2, y))
-            draw.text((left + PAGE_HEIGHT // 2 - 12, y + PAGE_HEIGHT + 2), f"p.{number}",
-                      fill="black", font=font)  # fmt: skip
+            draw.text(
+                (left + PAGE_HEIGHT // 2 - 12, y + PAGE_HEIGHT + 2),
+                f"p.{number}",
+                fill="black",
+                font=font,
+            )
         rows = max(1, -(-len(pages) // PER_ROW))
         top += rows * (PAGE_HEIGHT + LABEL) + GAP
     with atomic_path(target) as temporary:

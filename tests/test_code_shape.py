@@ -1,0 +1,114 @@
+"""Functions a reader can hold: none in ``analysis/`` over 60 lines, and no ``# fmt: skip``.
+
+A function's length is counted as :mod:`ast` counts it, from its ``def`` line to its last
+line. ``fmt: skip`` / ``fmt: off`` comments were used to keep
+positional calls short; findings are built with keyword arguments or small named
+constructors instead, and ruff formats every line.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from analysis.paths import ROOT
+
+MAX_FUNCTION_LINES = 60
+
+NOT_YET = {
+    "agesex.py",
+    "data.py",
+    "population_actuals.py",
+    "projection_inputs.py",
+    "cohort.py",
+    "checks.py",
+    "layouts.py",
+    "population.py",
+    "io.py",
+    "cells.py",
+    "pipeline.py",
+    "tables.py",
+}
+"""Modules still being shortened on another branch (by file name); emptied when it is merged."""
+
+PACKAGE = ROOT / "analysis"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+
+
+def long_functions(source: str, name: str) -> list[str]:
+    """Every function or method of ``source`` longer than the limit, as ``name:line: f is N lines``."""
+    return [
+        f"{name}:{node.lineno}: {node.name} is {node.end_lineno - node.lineno + 1} lines"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.end_lineno is not None
+        and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES
+    ]
+
+
+def format_markers(source: str, name: str) -> list[str]:
+    """Every comment of ``source`` that turns the formatter off, as ``name:line: comment``."""
+    return [
+        f"{name}:{token.start[0]}: {token.string}"
+        for token in tokenize.generate_tokens(io.StringIO(source).readline)
+        if token.type == tokenize.COMMENT
+        and any(marker in token.string.replace(" ", "") for marker in ("fmt:skip", "fmt:off"))
+    ]
+
+
+def _body(lines: int) -> str:
+    """A function of exactly ``lines`` lines (its ``def`` included)."""
+    return "def f():\n" + "    x = 1\n" * (lines - 1)
+
+
+def test_a_function_over_the_limit_is_named_with_its_line_and_length() -> None:
+    source = "import os\n\n" + _body(MAX_FUNCTION_LINES + 1)
+    assert long_functions(source, "m.py") == ["m.py:3: f is 61 lines"]
+
+
+def test_a_function_at_the_limit_and_a_long_class_pass() -> None:
+    methods = "".join("    " + line + "\n" for line in _body(MAX_FUNCTION_LINES).splitlines())
+    source = _body(MAX_FUNCTION_LINES) + "class C:\n" + methods + methods.replace("def f", "def g")
+    assert long_functions(source, "m.py") == []
+
+
+def test_a_long_method_is_found_too() -> None:
+    method = "".join("    " + line + "\n" for line in _body(MAX_FUNCTION_LINES + 5).splitlines())
+    assert long_functions("class C:\n" + method, "m.py") == ["m.py:2: f is 65 lines"]
+
+
+def test_a_format_marker_is_found_in_a_comment_but_not_in_text() -> None:
+    source = (
+        'rule = "no # fmt: skip here"\nx = (1,  2)  # fmt: skip\n# fmt: off\ny = [1,  2]\n#fmt:on\n'
+    )
+    assert format_markers(source, "m.py") == ["m.py:2: # fmt: skip", "m.py:3: # fmt: off"]
+
+
+def _module_cases() -> list[object]:
+    """One case per module; the modules still being shortened elsewhere are expected to fail."""
+    return [
+        pytest.param(
+            path,
+            id=path.relative_to(PACKAGE).as_posix(),
+            marks=[pytest.mark.xfail(reason="shortened on another branch")]
+            if path.name in NOT_YET
+            else [],
+        )
+        for path in MODULES
+    ]
+
+
+def test_the_package_is_found() -> None:
+    assert PACKAGE / "__main__.py" in MODULES
+    assert len(MODULES) > 30
+
+
+@pytest.mark.parametrize("path", _module_cases())
+def test_no_long_function_and_no_format_marker(path: Path) -> None:
+    source = path.read_text(encoding="utf-8")
+    name = path.relative_to(ROOT).as_posix()
+    assert long_functions(source, name) + format_markers(source, name) == []
