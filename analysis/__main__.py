@@ -224,9 +224,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_pdfs() -> int:
     """``pdf``: print every current report to PDF; the exit code."""
-    from analysis.outputs import OutputError
-    from analysis.paths import display_path
-    from analysis.pdf import print_current_reports
+    from analysis.core.paths import display_path
+    from analysis.run.outputs import OutputError
+    from analysis.run.pdf import print_current_reports
 
     try:
         written = print_current_reports()
@@ -240,9 +240,9 @@ def _print_pdfs() -> int:
 
 def _print_proof() -> int:
     """``proof``: print every report to PDF and draw its pages on one sheet; the exit code."""
-    from analysis.outputs import OutputError
-    from analysis.paths import display_path
-    from analysis.proof import proof
+    from analysis.core.paths import display_path
+    from analysis.run.outputs import OutputError
+    from analysis.run.proof import proof
 
     try:
         printed, sheet = proof()
@@ -257,8 +257,8 @@ def _print_proof() -> int:
 
 def _run_reports(arguments: argparse.Namespace) -> int:
     """``reports``: the pipeline run with the parsed options; the exit code."""
-    from analysis.options import Options
-    from analysis.pipeline import run
+    from analysis.run.options import Options
+    from analysis.run.pipeline import run
 
     def absolute(path: Path | None) -> Path | None:
         return supplied_path(path) if path else None

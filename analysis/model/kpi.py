@@ -26,10 +26,19 @@ from analysis.core.findings import (
     raise_on_errors,
     value_param,
 )
-from analysis.io import LINE, locate_records, read_records
-from analysis.layouts import Field, Layout, Table, accepted_layouts, read_table, share_matching
-from analysis.paths import DATA_RAW, display_path
-from analysis.plan import PlanEdition
+from analysis.core.paths import DATA_RAW, display_path
+from analysis.inputs import plan as plan_editions
+from analysis.inputs.cells import normalise_text, parse_number
+from analysis.inputs.io import LINE, locate_records, read_records
+from analysis.inputs.layouts import (
+    Field,
+    Layout,
+    Table,
+    accepted_layouts,
+    read_table,
+    share_matching,
+)
+from analysis.inputs.plan import PlanEdition
 
 INITIATIVE_COUNT = 32
 """The printed plan's 32 具体的な取組 (numbered 1–32 in the 体系図); checked only for the

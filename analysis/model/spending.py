@@ -14,11 +14,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.cells import parse_number
-from analysis.findings import DataError, Finding, cell_errors, examples
-from analysis.io import locate_records, read_records
-from analysis.kpi import KpiData, initiative_labels
-from analysis.paths import DATA_RAW, display_path
+from analysis.core.findings import DataError, Finding, cell_errors, examples
+from analysis.core.paths import DATA_RAW, display_path
+from analysis.inputs.cells import parse_number
+from analysis.inputs.io import locate_records, read_records
+from analysis.model.kpi import KpiData, initiative_labels
 
 DEFAULT = DATA_RAW / "kpi_spending.csv"
 """The registered spending (決算); header only until the first 決算 is entered."""

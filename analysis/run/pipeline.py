@@ -157,11 +157,17 @@ def _unreadable_files(options: Options) -> list[Finding]:
     from analysis.inputs.io import InputError, check_readable
 
     supplied = (
-        options.vision, options.projection, options.actuals, options.spending, options.age_sex,
+        options.vision,
+        options.projection,
+        options.actuals,
+        options.spending,
+        options.age_sex,
         options.population_actuals,
-        options.survival, options.projection_settings, options.settler_profile,
+        options.survival,
+        options.projection_settings,
+        options.settler_profile,
         options.scenarios,
-    )  # fmt: skip
+    )
     found = []
     for path in supplied:
         if path is None:
@@ -268,12 +274,18 @@ def _needs_age_sex(options: Options) -> list[Finding]:
     if not given or has_age_sex(options):
         return []
     reason = "男女・5歳階級別のデータ（--age-sex、または editions.csv に登録した版）があるときだけ使えます"
+    reason_en = "only used with data by sex and age (--age-sex or a registered edition)"
     return [
-        Finding("error", "", None, name, "option",
-                {"option": name, "reason": reason,
-                 "reason_en": "only used with data by sex and age (--age-sex or a registered edition)"})
+        Finding(
+            severity="error",
+            file="",
+            line=None,
+            column=name,
+            check="option",
+            params={"option": name, "reason": reason, "reason_en": reason_en},
+        )
         for name in given
-    ]  # fmt: skip
+    ]
 
 
 def report_fingerprint(report: Report, shared: str) -> str:
