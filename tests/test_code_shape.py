@@ -44,6 +44,21 @@ def format_markers(source: str, name: str) -> list[str]:
     ]
 
 
+def positional_findings(source: str, name: str) -> list[str]:
+    """Every ``Finding(...)`` built from positional arguments, as ``name:line``: seven values
+    in a row say nothing about which is the file and which the column."""
+    return [
+        f"{name}:{node.lineno}: Finding with {len(node.args)} positional arguments"
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "Finding" and node.args
+    ]
+
+
+def test_a_positional_finding_is_found_and_a_keyword_one_is_not() -> None:
+    source = 'Finding("error", "a.csv", 2, "x", "c")\nFinding(severity="error", file="a.csv")\n'
+    assert positional_findings(source, "m.py") == ["m.py:1: Finding with 5 positional arguments"]
+
+
 def _body(lines: int) -> str:
     """A function of exactly ``lines`` lines (its ``def`` included)."""
     return "def f():\n" + "    x = 1\n" * (lines - 1)
@@ -86,4 +101,5 @@ def test_the_package_is_found() -> None:
 def test_no_long_function_and_no_format_marker(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     name = path.relative_to(ROOT).as_posix()
-    assert long_functions(source, name) + format_markers(source, name) == []
+    found = long_functions(source, name) + format_markers(source, name)
+    assert found + positional_findings(source, name) == []

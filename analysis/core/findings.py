@@ -117,7 +117,15 @@ def cell_errors(
     files, lines, columns, cells = locate(positions)
     value_at = np.asarray(values, dtype=object)[positions]
     return [
-        Finding(severity, file, line, column, check, params(value), cell)
+        Finding(
+            severity=severity,
+            file=file,
+            line=line,
+            column=column,
+            check=check,
+            params=params(value),
+            cell=cell,
+        )
         for file, line, column, cell, value in zip(
             files, lines, columns, cells, value_at, strict=True
         )

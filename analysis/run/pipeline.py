@@ -382,7 +382,7 @@ def run(options: Options, echo: Callable[[str], None] = say) -> int:
             with outputs.run_lock():
                 return _supervise(options, echo)
         except outputs.Busy:
-            echo(str(Finding("error", "", None, "-", "busy")))
+            echo(str(Finding(severity="error", file="", line=None, column="-", check="busy")))
             return ExitCode.BUSY
         except outputs.OutputError as error:
             echo(str(error))

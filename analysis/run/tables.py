@@ -40,12 +40,12 @@ def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
         if not years.min() <= year <= years.max():
             findings.append(
                 Finding(
-                    "error",
-                    display_path(edition.path),
-                    None,
-                    "year",
-                    "target-year",
-                    {
+                    severity="error",
+                    file=display_path(edition.path),
+                    line=None,
+                    column="year",
+                    check="target-year",
+                    params={
                         "role": names[0],
                         "role_en": names[1],
                         "year": year,
