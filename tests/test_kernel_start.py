@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from analysis.run import execution
 
 from .conftest import Project
@@ -50,3 +52,34 @@ def test_a_kernel_log_that_cannot_be_written_is_no_reason_to_fail(tmp_path: Path
     with execution.open_kernel_log(blocked / "kernels.log") as handle:
         handle.write(b"lost, harmlessly\n")
     assert blocked.read_text(encoding="utf-8") == ""
+
+
+@pytest.mark.parametrize(
+    ("raised", "expected", "words"),
+    [
+        # nbclient's DeadKernelError is a RuntimeError: each case must reach its own branch.
+        ("dead-at-start", execution.KernelUnresponsive, "応答しませんでした"),
+        ("dead-in-a-cell", execution.NotebookFailed, "途中で終了しました"),
+        ("no-reply", execution.KernelUnresponsive, "応答しませんでした"),
+    ],
+)
+def test_a_kernel_that_dies_is_named_in_japanese_and_one_that_never_started_is_retried(
+    raised: str, expected: type[Exception], words: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nbclient.exceptions import DeadKernelError
+
+    errors = {
+        "dead-at-start": DeadKernelError("Kernel died before replying to kernel_info"),
+        "dead-in-a-cell": DeadKernelError("Kernel died"),
+        "no-reply": RuntimeError("Kernel didn't respond in 60 seconds"),
+    }
+
+    def fail(*_: object) -> None:
+        raise errors[raised]
+
+    monkeypatch.setattr(execution, "_run_cells", fail)
+    report = execution.Report("population", Path("notebooks/reports/population.py"), {})
+    with pytest.raises(expected) as caught:
+        execution.execute(report, manager=None)
+    assert words in str(caught.value)
+    assert type(caught.value) is expected  # KernelUnresponsive (retried) is a NotebookFailed too

@@ -363,18 +363,18 @@ def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SEC
             f"{display_path(report.notebook)}: {cell_timeout:.0f} 秒以上応答のないセルがあるため中止しました"
             f"（a cell did not finish within {cell_timeout:.0f} s）"
         ) from None
-    except RuntimeError as error:
-        if "didn't respond" not in str(error) and "died before replying" not in str(error):
-            raise
-        raise KernelUnresponsive(
-            f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が応答しませんでした"
-            f"（{error}）"
-        ) from None
-    except DeadKernelError:
-        raise NotebookFailed(
-            f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が途中で終了しました"
-            "（the kernel died）"
-        ) from None
+    except RuntimeError as error:  # nbclient's DeadKernelError is one too
+        if "didn't respond" in str(error) or "died before replying" in str(error):
+            raise KernelUnresponsive(  # it never started: retried once with a fresh kernel
+                f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が応答しませんでした"
+                f"（{error}）"
+            ) from None
+        if isinstance(error, DeadKernelError):  # it died while running a cell
+            raise NotebookFailed(
+                f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）が途中で終了しました"
+                "（the kernel died）"
+            ) from None
+        raise
     for index, cell in enumerate(executed.cells):
         cell["id"] = f"cell-{index}"
     return executed
