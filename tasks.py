@@ -346,16 +346,49 @@ class Pin:
     version: str
     marker: str
     hashes: tuple[str, ...]
+    extras: tuple[str, ...] = ()
+    """The extras that need it ('' for the packages every install has): its lock section."""
+
+    def requirement(self) -> str:
+        """One line of a requirements file pip installs from, hashes and marker included."""
+        marker = f" ; {self.marker}" if self.marker else ""
+        hashes = " ".join(f"--hash=sha256:{h}" for h in self.hashes)
+        return f"{self.name}=={self.version}{marker} {hashes}\n"
+
+
+EXTRAS = {
+    "lab": "分析用のソフト（JupyterLab）",
+    "pdf": "PDF を作るためのソフト（Playwright）",
+}
+"""The extras installed on first use (pyproject.toml), with what a planner is told they are."""
+
+COMMAND_EXTRAS = {
+    "lab": ("lab",),
+    "pdf": ("pdf",),
+    "proof": ("pdf",),
+    "test": ("lab", "pdf"),
+    "unit": ("lab", "pdf"),
+}
+"""The extras each command needs, installed the first time it runs."""
+
+SECTION = re.compile(r"# \[extras?: ([a-z, ]+)\]")
+"""The line that starts an extra's section of the lock: ``# [extra: lab]``."""
 
 
 def read_lock(text: str) -> list[Pin]:
-    """The lock's requirements (uv's format: ``name==version ; marker \\`` and hash lines)."""
+    """The lock's requirements (uv's format: ``name==version ; marker \\`` and hash lines),
+    each with the extras of the section it stands in (see :func:`lock`)."""
     pins = []
-    for block in re.split(r"\n(?=[A-Za-z0-9])", text.replace("\r\n", "\n")):
+    extras: tuple[str, ...] = ()
+    for block in re.split(r"\n(?=[A-Za-z0-9#])", text.replace("\r\n", "\n")):
+        section = SECTION.match(block)
+        if section:
+            extras = tuple(e.strip() for e in section[1].split(","))
+            continue
         head = re.match(r"([A-Za-z0-9][A-Za-z0-9_.\-]*)==([^\s;\\]+)\s*(?:;([^\\\n]*))?", block)
         if head:
             hashes = tuple(re.findall(r"--hash=sha256:([0-9a-f]{64})", block))
-            pins.append(Pin(head[1], head[2], (head[3] or "").strip(), hashes))
+            pins.append(Pin(head[1], head[2], (head[3] or "").strip(), hashes, extras))
     return pins
 
 
@@ -699,25 +732,36 @@ def failure_line(log: Path, offline: bool) -> str:
     )
 
 
-def install(pins: list[Pin], offline: bool) -> int:
-    """The locked versions, then the project itself (built with the locked setuptools)."""
+def install(pins: list[Pin], offline: bool, project: bool = True) -> int:
+    """The locked versions of ``pins``, then (``project``) the project itself, built with the
+    locked setuptools. The pins reach pip as a requirements file of their own, with their
+    hashes: pip installs exactly those (``requirements.lock`` also holds the extras')."""
+    import tempfile
+
     INSTALL_LOG.parent.mkdir(parents=True, exist_ok=True)
-    INSTALL_LOG.write_text("", encoding="utf-8")
-    quiet = ["--progress-bar", "off", "--disable-pip-version-check", "--no-input",
-             "--no-warn-script-location", "--timeout", str(PIP_TIMEOUT_SECONDS), "--retries", "0"]  # fmt: skip
-    source = ["--no-index", "--find-links", str(WHEELHOUSE)] if offline else []
-    steps = [
-        ["install", *quiet, *source, "--require-hashes", "-r", "requirements.lock"],
-        ["install", *quiet, "--no-index", "--no-deps", "--no-build-isolation", "-e", "."],
+    if project:
+        INSTALL_LOG.write_text("", encoding="utf-8")
+    quiet = [
+        *("--progress-bar", "off", "--disable-pip-version-check", "--no-input"),
+        *("--no-warn-script-location", "--timeout", str(PIP_TIMEOUT_SECONDS), "--retries", "0"),
     ]
-    for step in steps:
-        code = pip(step, offline, len(pins) if step[-1] != "." else 0, INSTALL_LOG)
-        if code and interrupted.is_set():
-            say("中断しました。もう一度実行すると、必要なソフトを入れ直します")
-            return ExitCode.INTERRUPTED
-        if code:
-            say(failure_line(INSTALL_LOG, offline))
-            return code
+    source = ["--no-index", "--find-links", str(WHEELHOUSE)] if offline else []
+    with tempfile.TemporaryDirectory() as scratch:
+        requirements = Path(scratch) / "requirements.txt"
+        requirements.write_text("".join(p.requirement() for p in pins), encoding="utf-8")
+        steps = [["install", *quiet, *source, "--require-hashes", "-r", str(requirements)]]
+        if project:
+            steps.append(
+                ["install", *quiet, "--no-index", "--no-deps", "--no-build-isolation", "-e", "."]
+            )
+        for step in steps:
+            code = pip(step, offline, len(pins) if step[-1] != "." else 0, INSTALL_LOG)
+            if code and interrupted.is_set():
+                say("中断しました。もう一度実行すると、必要なソフトを入れ直します")
+                return ExitCode.INTERRUPTED
+            if code:
+                say(failure_line(INSTALL_LOG, offline))
+                return code
     return ExitCode.OK
 
 
@@ -776,11 +820,48 @@ def setup(_: list[str]) -> int:
     else:
         say("前回の準備と違うため（requirements.lock が変わったなど）、必要なソフトを入れ直します…")
     STAMP.unlink(missing_ok=True)
-    code = install(pins, offline)
+    code = install([p for p in pins if not p.extras], offline)
     if code:
         return code
     STAMP.write_text(wanted_stamp() + "\n", encoding="utf-8")
     say("必要なソフトを入れました。")
+    return ExitCode.OK
+
+
+def extra_stamp(extra: str) -> Path:
+    return VENV / f".installed-{extra}"
+
+
+def install_extra(extra: str, command: str) -> int:
+    """The ``extra``'s packages (JupyterLab for ``lab``, Playwright for ``pdf``), the first
+    time a command needs them and again after the lock changed: locked with hashes as the
+    rest, from the bundle's wheelhouse when there is one, else from the package index."""
+    try:
+        done = extra_stamp(extra).read_text(encoding="ascii").strip() == wanted_stamp()
+    except (OSError, UnicodeDecodeError):
+        done = False
+    if done:
+        return ExitCode.OK
+    pins = lock_pins()
+    if pins is None:
+        return ExitCode.FAILED
+    wanted = [p for p in pins if extra in p.extras]
+    offline = WHEELHOUSE.is_dir()
+    if offline:
+        problem = wheelhouse_problem()
+        if problem:
+            say(problem)
+            return ExitCode.FAILED
+    elif not index_reachable(pip_config_index()):
+        say(offline_line())
+        return ExitCode.FAILED
+    where = "このフォルダの wheelhouse から" if offline else "インターネットから"
+    say(f"{typed(command)} を初めて使うため、{EXTRAS[extra]}を{where}入れます（数分かかります）…")
+    code = install(wanted, offline, project=False)
+    if code:
+        return code
+    extra_stamp(extra).write_text(wanted_stamp() + "\n", encoding="utf-8")
+    say(f"{EXTRAS[extra]}を入れました。")
     return ExitCode.OK
 
 
@@ -848,12 +929,64 @@ def lock(_: list[str]) -> int:
         "lock", "requirements.lock を作り直せません（今の requirements.lock のままです）"
     ):
         return ExitCode.FAILED
-    python = venv_python()
-    return call(python, "-m", "pip", "install", "--quiet", "uv>=0.5") or call(
-        python, "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev", "--extra", "build",
+    code = call(venv_python(), "-m", "pip", "install", "--quiet", "uv>=0.5")
+    if code:
+        return code
+    import tempfile
+
+    everything = ["dev", "build", *EXTRAS]
+    # One resolution of everything (versions agree whatever is installed), then each part
+    # resolved alone within it, to know which packages only an extra needs.
+    code = compile_lock(everything, LOCK)
+    with tempfile.TemporaryDirectory() as scratch:
+        parts: dict[str, set[str]] = {}
+        for part in ("", *EXTRAS):
+            output = Path(scratch) / f"{part or 'base'}.txt"
+            extras = ["dev", "build", *([part] if part else [])]
+            code = code or compile_lock(extras, output, constraints=LOCK)
+            if not code:
+                parts[part] = {canonical(p.name) for p in read_lock(output.read_text("utf-8"))}
+    if code:
+        return code
+    LOCK.write_text(sectioned_lock(LOCK.read_text(encoding="utf-8"), parts), encoding="utf-8")
+    return ExitCode.OK
+
+
+def canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def compile_lock(extras: list[str], output: Path, constraints: Path | None = None) -> int:
+    """``uv pip compile`` of the project with ``extras``: every platform, hashes, Python 3.11+."""
+    return call(
+        venv_python(), "-m", "uv", "pip", "compile", "pyproject.toml",
+        *[option for extra in extras for option in ("--extra", extra)],
         "--universal", "--generate-hashes", "--python-version", "3.11", "--quiet",
-        "-o", "requirements.lock",
+        *(["-c", str(constraints)] if constraints else []), "-o", relative(output),
     )  # fmt: skip
+
+
+def sectioned_lock(text: str, parts: dict[str, set[str]]) -> str:
+    """The lock with the packages only the extras need moved into a section per extra (or
+    per set of extras): ``# [extra: lab]``. ``parts``: the names each part needs ('' for the
+    packages every install has). pip reads the section lines as comments."""
+    text = text.replace("\r\n", "\n")
+    blocks = re.split(r"\n(?=[A-Za-z0-9#])", text.rstrip("\n"))
+    header = [b for b in blocks if b.startswith("#") and not SECTION.match(b)]
+    sections: dict[tuple[str, ...], list[str]] = {(): []}
+    for block in blocks:
+        head = re.match(r"[A-Za-z0-9][A-Za-z0-9_.\-]*", block)
+        if not head:
+            continue
+        name = canonical(head[0])
+        extras = () if name in parts[""] else tuple(e for e in EXTRAS if name in parts[e])
+        sections.setdefault(extras, []).append(block)
+    lines = header + sections.pop(())
+    for extras, members in sorted(sections.items()):
+        commands = " or ".join(f"`tasks.py {e}`" for e in extras)
+        lines.append(f"# [extra: {', '.join(extras)}] installed the first time {commands} runs")
+        lines += members
+    return "\n".join(lines) + "\n"
 
 
 CLEANED = ("data/processed", "reports", ".cache")
@@ -950,6 +1083,10 @@ def main(argv: list[str]) -> int:
     command, needs_environment, _ = COMMANDS[name]
     if needs_environment:
         code = setup([])
+        if code:
+            return code
+    for needed in COMMAND_EXTRAS.get(name, ()):
+        code = install_extra(needed, name)
         if code:
             return code
     return command(extra)

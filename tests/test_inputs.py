@@ -679,6 +679,37 @@ def test_a_title_merged_over_a_whole_row_fills_only_the_used_columns(tmp_path: P
     assert sheet.rows[1] == ["municipality", "year", "age_group", "population"]
 
 
+def test_each_sheet_is_filled_by_its_own_merged_ranges_however_they_are_quoted(
+    tmp_path: Path,
+) -> None:
+    """Merged ranges are read from the sheet's own part of the zip (found by its title, which
+    may hold characters XML escapes), in either quote XML allows."""
+    book = openpyxl.Workbook()
+    cover = book.active
+    assert cover is not None
+    cover.title = "表紙 & <注>"
+    cover.append(["人口ビジョン"])
+    cover.append(["a", None, "b"])
+    data = book.create_sheet("データ")
+    data.append(["表1 人口"])
+    data.append(["一関市", 2020, 100])
+    data.merge_cells("A1:C1")
+    path = tmp_path / "v.xlsx"
+    book.save(path)
+    with zipfile.ZipFile(path) as source:
+        members = {name: source.read(name) for name in source.namelist()}
+    part = "xl/worksheets/sheet2.xml"
+    assert b'ref="A1:C1"' in members[part]
+    members[part] = members[part].replace(b'ref="A1:C1"', b"ref='A1:C1'")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, content in members.items():
+            target.writestr(name, content)
+    first, second = read_sheets(path)
+    assert first.name == "表紙 & <注>"
+    assert first.rows == [["人口ビジョン"], ["a", None, "b"]]
+    assert second.rows == [["表1 人口"] * 3, ["一関市", "2020", "100"]]
+
+
 POSIX_FIFO = pytest.mark.skipif(
     not hasattr(os, "mkfifo"),
     reason="no FIFOs on Windows: the device test (os.devnull, NUL there) is its counterpart",

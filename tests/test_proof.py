@@ -359,7 +359,7 @@ def test_the_workbook_prints_and_shows_numbers_as_numbers(proof_run: Project) ->
             sheet.print_title_rows in ("1:1", "$1:$1")
             and sheet.auto_filter.ref
             and sheet.sheet_properties.pageSetUpPr.fitToPage
-            and setup.fitToWidth == 1
+            and setup.fitToWidth in (None, 1)  # absent: 1, the file format's default
             and setup.orientation in ("portrait", "landscape")
         ):
             wrong.append(f"{sheet.title}: print settings")

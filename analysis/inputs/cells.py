@@ -126,7 +126,7 @@ MUNICIPALITY = Field(
     vocabulary.MUNICIPALITY,
     recognise=looks_like_a_name,
     from_sheet=municipality_of_sheet,
-)  # fmt: skip
+)
 
 
 def outside_plan_note(table: Table, outside: np.ndarray) -> list[Finding]:
@@ -139,7 +139,14 @@ def outside_plan_note(table: Table, outside: np.ndarray) -> list[Finding]:
     source_rows = len(raw.loc[outside, ["_sheet", LINE]].drop_duplicates())
     params = {"count": len(distinct), "rows": source_rows, "examples": examples(distinct, 3)}
     return [
-        Finding("note", table.where(), None, table.labels["municipality"], "outside-plan", params)
+        Finding(
+            severity="note",
+            file=table.where(),
+            line=None,
+            column=table.labels["municipality"],
+            check="outside-plan",
+            params=params,
+        )
     ]
 
 
@@ -183,12 +190,19 @@ def near_name_errors(
     values = np.empty(len(near), dtype=object)  # only the reported cells are filled in
     for position in np.flatnonzero(reported):
         values[position] = (texts.iloc[position], near[position], counts[codes[position]])
-    return cell_errors(
-        table.locate(column), reported, values, "near-municipality",
-        lambda row: {"value": str(row[0]).strip(), "name": row[1],
-                     "rows": f"（この名前の行 {int(row[2]):,} 行）" if row[2] > 1 else "",
-                     "rows_en": f" ({int(row[2]):,} rows)" if row[2] > 1 else ""},
-    )  # fmt: skip
+    return cell_errors(table.locate(column), reported, values, "near-municipality", _near_params)
+
+
+def _near_params(row: tuple[object, str, int]) -> dict[str, object]:
+    """A near-name error's parameters from (text, plan name, rows with that text)."""
+    text, name, count = row
+    rows = int(count)
+    return {
+        "value": str(text).strip(),
+        "name": name,
+        "rows": f"（この名前の行 {rows:,} 行）" if rows > 1 else "",
+        "rows_en": f" ({rows:,} rows)" if rows > 1 else "",
+    }
 
 
 def plan_municipalities(

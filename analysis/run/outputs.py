@@ -20,6 +20,7 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 import sysconfig
@@ -215,7 +216,32 @@ def installed_distributions() -> list[str]:
             found.update(
                 name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info"))
             )
-    return sorted(found)
+    extras = extras_only()
+    return sorted(name for name in found if _project_name(name) not in extras)
+
+
+def extras_only(lock: Path = ROOT / "requirements.lock") -> set[str]:
+    """The distributions only the ``lab`` and ``pdf`` extras bring (JupyterLab, Playwright and
+    what they alone need: the lock's sections after ``# [extra: …]``, see ``tasks.py lock``).
+
+    They are installed the first time ``lab`` or ``pdf`` runs, after the reports were built,
+    and change no output: counted, they would make the first ``pdf`` refuse every report as
+    out of date."""
+    try:
+        text = lock.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return set()
+    _, _, sections = text.partition("\n# [extra")
+    return {_canonical(n) for n in re.findall(r"^([A-Za-z0-9][\w.\-]*)==", sections, re.M)}
+
+
+def _project_name(metadata_folder: str) -> str:
+    """``jupyter_server-2.21.1.dist-info`` → ``jupyter-server``."""
+    return _canonical(metadata_folder.split("-", 1)[0])
+
+
+def _canonical(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def fingerprint(shared: str, files: Iterable[Path], parameters: object) -> str:
