@@ -608,7 +608,7 @@ def test_the_first_pdf_without_network_or_bundle_is_one_line(
 def test_what_only_lab_and_pdf_bring_leaves_the_reports_current() -> None:
     """The first ``pdf`` installs Playwright after ``reports`` ran: the fingerprint that tells
     whether a report is current leaves the extras' distributions out."""
-    from analysis import outputs
+    from analysis.run import outputs
 
     only = outputs.extras_only()
     assert {"jupyterlab", "jupyter-server", "playwright"} <= only

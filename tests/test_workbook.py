@@ -1,4 +1,4 @@
-"""The workbook (``analysis.workbook``), written from small tables without a run: the same
+"""The workbook (``analysis.report.workbook``), written from small tables without a run: the same
 bytes every time, text that stays text, numbers formatted by their unit, sheets that print."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analysis import dictionary, workbook
+from analysis.report import dictionary, workbook
 
 TYPED = [
     "=1+1",

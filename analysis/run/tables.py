@@ -14,22 +14,17 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import (
-    dictionary,
-    kpi,
-    plan_changes,
+from analysis.core.findings import DataError, Finding
+from analysis.core.paths import display_path
+from analysis.inputs.data import PopulationData
+from analysis.inputs.io import write_csv
+from analysis.model import (
     population,
-    population_actuals,
-    revision,
     scenarios,
-    spending,
 )
-from analysis import workbook as excel
-from analysis.data import PopulationData
-from analysis.findings import DataError, Finding
-from analysis.io import write_csv
-from analysis.options import Options, comparison_years
-from analysis.paths import DATA_RAW, display_path
+from analysis.report import dictionary
+from analysis.report import workbook as excel
+from analysis.run.options import Options
 
 
 def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:

@@ -23,9 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from analysis import dictionary, precision
-from analysis.io import atomic_path
-from analysis.labels import COLUMN_LABELS, japanese
+from analysis.core import precision
+from analysis.inputs.io import atomic_path
+from analysis.report import dictionary
+from analysis.report.labels import COLUMN_LABELS, japanese
 
 ABOUT_SHEET = "この表について"
 
