@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
+from tests.conftest import Project
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

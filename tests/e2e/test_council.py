@@ -14,8 +14,7 @@ import pytest
 
 from analysis.core.paths import DATA_RAW
 from analysis.report import figures
-
-from .conftest import Project
+from tests.conftest import Project
 
 EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
 

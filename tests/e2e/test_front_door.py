@@ -20,8 +20,7 @@ from pathlib import Path
 import pytest
 
 from analysis.run.interrupts import TEST_HOOK
-
-from .conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete, wait_for_checkpoint
+from tests.conftest import FOLDER, RUN_TIMEOUT, Project, assert_complete, wait_for_checkpoint
 
 
 def without_make() -> str:

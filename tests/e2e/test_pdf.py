@@ -15,8 +15,7 @@ import pytest
 
 from analysis.inputs.io import InputError
 from analysis.run import outputs, pdf
-
-from .conftest import Project, wait_for_checkpoint
+from tests.conftest import Project, wait_for_checkpoint
 
 NO_BROWSER = {"ANALYSIS_BROWSER": "/nonexistent/browser", "ANALYSIS_FRONT_DOOR": "py tasks.py"}
 """A browser that cannot start: every test here must stop before printing. Started as

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
+from tests.conftest import Project
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import Project
+from tests.conftest import Project
 
 BROWSER = shutil.which("chromium") or shutil.which("chromium-browser")
 printing = pytest.mark.skipif(

@@ -16,8 +16,7 @@ import time
 import pytest
 
 from analysis.run import execution, interrupts
-
-from .conftest import Project, interrupt, wait_for_checkpoint
+from tests.conftest import Project, interrupt, wait_for_checkpoint
 
 STOP_WITHIN_SECONDS = 2.0
 
@@ -46,11 +45,11 @@ def test_every_cell_moment_is_a_code_cell() -> None:
     """A moment on a markdown cell is never reached: the case would test nothing."""
     import jupytext
 
-    from .conftest import ROOT
+    from analysis.core.paths import NOTEBOOKS
 
     for moment in (m for m in MOMENTS if m.startswith("cell:")):
         _, report, index = moment.split(":")
-        cells = jupytext.read(ROOT / "notebooks" / f"{report}.py").cells
+        cells = jupytext.read(NOTEBOOKS / "reports" / f"{report}.py").cells
         tagged = [i for i, c in enumerate(cells) if "parameters" in c.metadata.get("tags", [])]
         cells.insert(tagged[0] + 1, cells[tagged[0]])  # papermill's injected-parameters cell
         assert cells[int(index)].cell_type == "code", moment

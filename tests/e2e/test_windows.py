@@ -23,9 +23,9 @@ import pytest
 
 import tasks
 from analysis.run import pdf
+from tests import windows
+from tests.conftest import Project, assert_complete, wait_for_checkpoint
 
-from . import windows
-from .conftest import Project, assert_complete, wait_for_checkpoint
 from .test_front_door import front_door, stop_a_front_door_run
 from .test_install import needs_unshare, without_network
 

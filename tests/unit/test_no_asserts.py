@@ -7,11 +7,7 @@ from __future__ import annotations
 
 import ast
 
-import pandas as pd
-import pytest
-
 from analysis.core.paths import ROOT
-from analysis.model import plan_changes
 
 
 def assert_statements(source: str, name: str) -> list[str]:
@@ -31,12 +27,3 @@ def test_no_assert_statement_in_the_package() -> None:
         for hit in assert_statements(path.read_text(encoding="utf-8"), path.name)
     ]
     assert found == []
-
-
-def test_a_plan_pair_shows_its_newer_row_and_refuses_an_empty_pair() -> None:
-    old, new = pd.Series({"label": "旧"}), pd.Series({"label": "新"})
-    assert plan_changes._newer(old, new)["label"] == "新"
-    assert plan_changes._newer(old, None)["label"] == "旧"
-    assert plan_changes._newer(None, new)["label"] == "新"
-    with pytest.raises(ValueError, match="neither an old nor a new row"):
-        plan_changes._newer(None, None)

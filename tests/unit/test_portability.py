@@ -25,8 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.core.paths import ROOT
-
-from .windows import simulation
+from tests.windows import simulation
 
 SOURCES = [
     *sorted((ROOT / "analysis").rglob("*.py")),

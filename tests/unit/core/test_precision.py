@@ -10,9 +10,6 @@ from analysis.core import precision
 from analysis.report import dictionary
 from analysis.report.display import PEOPLE, PERCENT, RATIO
 
-from .conftest import Project
-from .test_council import read_report
-
 
 @pytest.mark.parametrize(
     ("quantity", "value", "style", "text", "excel"),
@@ -84,25 +81,3 @@ def test_the_key_points_give_every_rate_at_two_decimals() -> None:
     rates = re.findall(r"(\d+(?:\.\d+)?)%", " ".join(points))
     assert rates, points
     assert all(re.fullmatch(r"\d+\.\d\d", r) for r in rates), rates
-
-
-ONE_DECIMAL_RATE = re.compile(r"(?<![\d.])\d+\.\d%")
-QUOTED = re.compile(r"「[^」]*」")
-
-
-@pytest.mark.parametrize("name", ["population", "revision", "projection", "kpi"])
-def test_no_report_gives_a_rate_at_another_precision(full_project: Project, name: str) -> None:
-    """Outside a quotation of the source (「…」), every % in a report's text has two decimals:
-    no list mixes 39.8% and 39.80%."""
-    report = read_report(full_project.reports / f"{name}.html")
-    text = "".join(report.text)
-    for checked in report.tables:
-        # The data checks compare a printed value with the computed one at the source's own
-        # rounding: that table quotes the source, as printed.
-        if str(checked["caption"]).startswith("検証の結果"):
-            text = text.replace("".join(checked["texts"]), "")  # type: ignore[arg-type]
-    found = [
-        QUOTED.sub("", text)[max(0, m.start() - 30) : m.end()]
-        for m in ONE_DECIMAL_RATE.finditer(QUOTED.sub("", text))
-    ]
-    assert found == []

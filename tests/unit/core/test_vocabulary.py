@@ -12,8 +12,7 @@ from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import POPULATION_LAYOUT
 from analysis.inputs.layouts import Field, normalise_header
 from analysis.model import kpi
-
-from .workbooks import made_up_edition, tidy_csv
+from tests.workbooks import made_up_edition, tidy_csv
 
 READERS: dict[str, list[tuple[str, Field]]] = {
     # vocabulary list: (reader, its field)

@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core.paths import DATA_RAW
 from analysis.inputs.corrections import CORRECTION_KEYS, apply_corrections, read_corrections
+from analysis.inputs.data import PopulationData
 from analysis.inputs.io import LINE
 
 
@@ -68,3 +70,22 @@ def test_without_corrections_nothing_is_marked() -> None:
     assert corrected["population"].tolist() == [2524]
     assert corrected["corrected"].tolist() == [False]
     assert applied.empty
+
+
+# ---------------------------------------------------------------- from test_checks.py
+
+
+def test_the_correction_is_applied_only_to_the_processed_data(data: PopulationData) -> None:
+    def value(frame: pd.DataFrame) -> float:
+        row = frame[
+            (frame["edition"] == "vision_2024")
+            & (frame["municipality"] == "平泉町")
+            & (frame["year"] == 2035)
+            & (frame["age_group"] == "65+")
+        ]
+        return float(row["population"].iloc[0])
+
+    assert value(data.raw) == 2_524
+    assert value(data.corrected) == 2_383
+    raw_file = (DATA_RAW / "population_vision_2024.csv").read_text(encoding="utf-8")
+    assert "平泉町,2035,65+,2524," in raw_file

@@ -1,42 +1,26 @@
-"""Every projection input refused when it cannot be right, each failure one line.
-
-One test per case a careless or unlucky planner produced (issue: the projection path
-as trustworthy as the rest): the settings, the survival ratios, the settler profile,
-the age × sex data, the registry's flags and the options that need age × sex data.
-"""
+"""analysis.inputs.projection_inputs: every projection setting, survival ratio and profile refused
+when it cannot be right, each failure one line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pytest
 
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
 from analysis.inputs import agesex
 from analysis.inputs.cells import read_municipality_registry
-from analysis.inputs.data import read_editions
 from analysis.inputs.io import InputError
 from analysis.inputs.projection_inputs import check_settings
 from analysis.model import scenarios
-
-from .conftest import Project
-from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, tidy_csv
+from tests.unit.inputs.test_agesex import refused
+from tests.workbooks import GROUPS, YEARS
 
 REGISTRY = read_municipality_registry()
-CODES = {"一関市": "3209", "平泉町": "3402"}
 SETTINGS_HEADER = "setting,municipality,value\n"
-
-
-@pytest.fixture(scope="module")
-def edition() -> dict[str, list[list[list[int]]]]:
-    return made_up_edition({"一関市": 4.6, "平泉町": 0.31})
-
-
-@pytest.fixture(scope="module")
-def tidy(tmp_path_factory: pytest.TempPathFactory, edition: dict) -> Path:  # type: ignore[type-arg]
-    return tidy_csv(tmp_path_factory.mktemp("tidy") / "agesex.csv", edition)
 
 
 def write(path: Path, text: str) -> Path:
@@ -210,23 +194,6 @@ def test_a_settler_target_without_a_year_is_refused(tmp_path: Path) -> None:
     assert "settler_target_population を使うには settler_target_year も必要です" in message
 
 
-def test_a_per_municipality_settler_target_is_solved(
-    tmp_path: Path,
-    tidy: Path,
-    edition: dict,  # type: ignore[type-arg]
-) -> None:
-    rows = "settler_target_population,平泉町,20000\nsettler_target_year,平泉町,2040\n"
-    projected = build(tidy, tmp_path, settings=rows)
-    solved = projected.settlers.set_index("municipality")
-    assert list(solved.index) == ["平泉町"]
-    assert solved.loc["平泉町", "target_population"] == 20000
-    settled = projected.long[(projected.long["scenario"] == "settlers")]
-    total = settled[(settled["municipality"] == "平泉町") & (settled["year"] == 2040)][
-        "population"
-    ].sum()
-    assert total == pytest.approx(20000)
-
-
 # ---------------------------------------------------------------- survival ratios
 
 
@@ -296,7 +263,6 @@ def test_the_settings_file_given_as_survival_ratios_is_an_input_error(tmp_path: 
 def test_a_workbook_with_other_columns_given_as_survival_ratios_is_an_input_error(
     tmp_path: Path,
 ) -> None:
-    import openpyxl
 
     book = openpyxl.Workbook()
     sheet = book.active
@@ -326,215 +292,6 @@ def test_a_profile_row_given_twice_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match="男 20-24 の行が重複しています"):
         scenarios.read_profile(path, GROUPS)
-
-
-# ---------------------------------------------------------------- age × sex data
-
-
-def agesex_errors(path: Path) -> list[str]:
-    loaded = agesex.load(path, edition="x", registry=REGISTRY)
-    return [str(f) for f in loaded.errors]
-
-
-def edited_csv(tidy: Path, target: Path, keep: object = None, change: object = None) -> Path:
-    lines = tidy.read_text(encoding="utf-8").splitlines()
-    rows = [lines[0]]
-    for line in lines[1:]:
-        fields = line.split(",")
-        if keep is not None and not keep(fields):  # type: ignore[operator]
-            continue
-        rows.append(",".join(change(fields) if change else fields))  # type: ignore[operator]
-    return write(target, "\n".join(rows) + "\n")
-
-
-def test_a_file_with_one_year_is_refused(tidy: Path, tmp_path: Path) -> None:
-    path = edited_csv(tidy, tmp_path / "a.csv", keep=lambda f: f[1] == "2020")
-    assert agesex_errors(path) == [
-        f"{path}:-: year: 男女・5歳階級別データの年（2020）では推計できません：推計には2つ以上の年が必要です"
-    ]
-
-
-@pytest.mark.parametrize(
-    ("years", "shown"),
-    [
-        ({"2020", "2025", "2030", "2035"}, "2020、2025、2030、2033"),
-        ({"2020", "2030", "2040", "2050"}, "2020、2030、2040、2050"),
-    ],
-)
-def test_years_that_are_not_5_apart_are_refused(
-    tidy: Path, tmp_path: Path, years: set[str], shown: str
-) -> None:
-    def rename(fields: list[str]) -> list[str]:
-        return [fields[0], "2033" if fields[1] == "2035" else fields[1], *fields[2:]]
-
-    path = edited_csv(tidy, tmp_path / "a.csv", keep=lambda f: f[1] in years, change=rename)
-    assert agesex_errors(path) == [
-        f"{path}:-: year: 男女・5歳階級別データの年（{shown}）では推計できません：年は基準年 2020年から5年ごとに必要です"
-    ]
-
-
-def test_no_women_of_childbearing_age_is_refused(tidy: Path, tmp_path: Path) -> None:
-    childbearing = {f"{a}～{a + 4}歳" for a in range(15, 50, 5)}
-
-    def no_women(fields: list[str]) -> list[str]:
-        if (
-            fields[0] == "平泉町"
-            and fields[1] == "2030"
-            and fields[2] == "女"
-            and fields[3] in childbearing
-        ):
-            return [*fields[:4], "0"]
-        return fields
-
-    path = edited_csv(tidy, tmp_path / "a.csv", change=no_women)
-    assert agesex_errors(path) == [
-        f"{path}:-: population: 平泉町 の 2030年の15～49歳の女性が 0 人のため、出生を推計できません"
-    ]
-
-
-def test_a_municipality_of_zeros_is_refused(tidy: Path, tmp_path: Path) -> None:
-    def zero(fields: list[str]) -> list[str]:
-        return [*fields[:4], "0"] if fields[0] == "平泉町" else fields
-
-    path = edited_csv(tidy, tmp_path / "a.csv", change=zero)
-    errors = agesex_errors(path)
-    assert len(errors) == 1 and "平泉町 の人口がすべて 0 です（2020、2025" in errors[0]
-
-
-def test_untitled_blocks_are_refused_never_guessed_by_their_order(
-    tmp_path: Path,
-    edition: dict,  # type: ignore[type-arg]
-) -> None:
-    blank_titles = {
-        (f"{code}_{name}", cell): None
-        for name, code in CODES.items()
-        for cell in ("A4", "J4", "S4")
-    }
-    path = published_workbook(tmp_path / "03.xlsx", edition, CODES, edit=blank_titles, decoy=False)
-    errors = agesex_errors(path)
-    assert errors[0] == (
-        f"{path}[3209_一関市]!B5: -: 年の列が 3 つの表に分かれていますが、表の上に「男女計」「男」「女」の見出しがありません"
-        "（並び順から男女を推測することはしません）"
-    )
-
-
-def test_one_cell_typed_ten_times_too_large_is_warned_naming_the_cell(
-    tidy: Path, tmp_path: Path
-) -> None:
-    def typo(fields: list[str]) -> list[str]:
-        if fields[:4] == ["一関市", "2030", "男", "40～44歳"]:
-            return [*fields[:4], str(int(fields[4]) * 10)]
-        return fields
-
-    path = edited_csv(tidy, tmp_path / "a.csv", change=typo)
-    loaded = agesex.load(path, edition="x", registry=REGISTRY)
-    assert loaded.errors == []
-    lines = path.read_text(encoding="utf-8").splitlines()
-    line = next(
-        i for i, text in enumerate(lines, start=1) if text.startswith("一関市,2030,男,40～44歳,")
-    )
-    warnings = [str(f) for f in loaded.findings if f.check == "cohort-ratio"]
-    assert warnings[0].startswith(
-        f"{path}:{line}: 人口: 警告: 一関市 男 40～44歳（2030年）は5年前の35～39歳（2025年）の "
-    )
-    assert "（通常は 0.3～2.0 倍）" in warnings[0]
-    assert len(warnings) == 2, "the cell itself, and the same cohort five years later"
-
-
-# ---------------------------------------------------------------- the registry and the options
-
-
-def registry_with_flag(raw_copy: Path, flag: str) -> Path:
-    """The registry with ``flag`` in the last edition's age_sex column."""
-    path = raw_copy / "editions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    column = lines[0].split(",").index("age_sex")
-    cells = lines[-1].split(",")
-    assert len(cells) == len(lines[0].split(","))  # no quoted comma in the last row
-    cells[column] = flag
-    return write(path, "\n".join([*lines[:-1], ",".join(cells)]) + "\n")
-
-
-def test_registry_flags_use_one_vocabulary(raw_copy: Path) -> None:
-    assert read_editions(registry_with_flag(raw_copy, "はい"))[-1].age_sex is True  # once ignored
-    assert read_editions(registry_with_flag(raw_copy, "0"))[-1].age_sex is False
-    with pytest.raises(InputError) as caught:
-        read_editions(registry_with_flag(raw_copy, "maybe"))
-    assert "age_sex: 「maybe」は age_sex の値として使えません（1・はい・○（該当）" in str(
-        caught.value
-    )
-
-
-def test_a_header_written_twice_is_refused_naming_both_columns(raw_copy: Path) -> None:
-    """A table keeps one of two same-named columns: the other's values would vanish silently."""
-    path = raw_copy / "editions.csv"
-    lines = path.read_text(encoding="utf-8").splitlines()
-    write(path, "\n".join([lines[0] + ",label", *(line + ",x" for line in lines[1:])]) + "\n")
-    with pytest.raises(InputError) as caught:
-        read_editions(path)
-    width = len(lines[0].split(","))
-    assert str(caught.value) == (
-        f"{path}:1: label: 見出し「label」が2回あります（3列目と{width + 1}列目）。"
-        "どちらか一方にしてください"
-    )
-
-
-def unregister_age_sex(raw: Path) -> None:
-    """The registry without its age × sex edition (the real 2018 figures are shipped)."""
-    registry = raw / "editions.csv"
-    lines = registry.read_text(encoding="utf-8").splitlines()
-    kept = [line for line in lines if not line.startswith("ipss_2018s,")]
-    assert len(kept) == len(lines) - 1
-    registry.write_text("\n".join(kept) + "\n", encoding="utf-8")
-
-
-def test_projection_options_without_age_sex_data_are_refused(
-    fresh_project: Project, tmp_path: Path
-) -> None:
-    unregister_age_sex(fresh_project.raw)
-    for option in ("--survival", "--projection-settings", "--settler-profile"):
-        result = fresh_project.cli("reports", option, str(tmp_path / "x.csv"))
-        assert result.returncode == 2
-        assert result.stdout.strip() == (
-            f"{option}：男女・5歳階級別のデータ（--age-sex、または editions.csv に登録した版）があるときだけ使えます"
-        ), result.stdout
-
-
-def test_a_bad_setting_through_the_command_is_one_line_and_changes_nothing(
-    project: Project,
-    tmp_path: Path,
-    edition: dict,  # type: ignore[type-arg]
-) -> None:
-    before = project.snapshot()
-    workbook = published_workbook(tmp_path / "03.xlsx", edition, CODES)
-    settings = write(tmp_path / "settings.csv", SETTINGS_HEADER + "tfr_base,一関市,0\n")
-    result = project.cli(
-        "reports", "--age-sex", str(workbook), "--projection-settings", str(settings)
-    )
-    assert result.returncode == 1, result.stdout
-    assert (
-        f"{settings}:2: value: 「0」は tfr_base に使えません（0.5より大きく5以下）" in result.stdout
-    )
-    assert "Traceback" not in result.stdout + result.stderr
-    assert project.snapshot() == before
-
-
-# ---------------------------------------------------------------- helpers
-
-
-def build(age_sex: Path, tmp_path: Path, settings: str = "") -> scenarios.Projected:
-    loaded = agesex.load(age_sex, edition="x", registry=REGISTRY)
-    assert loaded.errors == []
-    return scenarios.build(
-        loaded.frame,
-        loaded.groups,
-        REGISTRY.names,
-        source="test",
-        settings_path=write(tmp_path / "settings.csv", SETTINGS_HEADER + settings),
-        profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=None,
-        default_target=(94_000, 2040),
-    )
 
 
 KINDS = ("settings", "profile", "survival", "vision_xlsx")
@@ -569,7 +326,6 @@ def test_another_options_file_is_a_one_line_input_error(
 
 
 def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Path) -> None:
-    import openpyxl
 
     from analysis.inputs.io import read_records
 
@@ -585,3 +341,64 @@ def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Pa
     assert str(caught.value).endswith(
         "b.xlsx[表]!C1: a: 見出し「a」が2回あります（1列目と3列目）。どちらか一方にしてください"
     )
+
+
+# ---------------------------------------------------------------- from test_agesex.py
+
+
+@pytest.mark.parametrize("typed", ["一関", "一関 市"])
+def test_the_settings_and_survival_readers_ask_the_same(tmp_path: Path, typed: str) -> None:
+    settings = write(tmp_path / "s.csv", f"setting,municipality,value\ntfr_base,{typed},1.4\n")
+    [line] = refused(lambda: scenarios.read_settings(settings, REGISTRY.names))
+    assert line.endswith(f"s.csv:2: municipality: 「{typed}」は圏域の市町の名前と一致しません。一関市の誤りではありませんか"
+                         "（圏域外の市町村として除外はしません。正しい名前に直してください）")  # fmt: skip
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
+    survival_rows = [f",,{sex},{label},0.98" for sex in ("男", "女") for label in labels]
+    survival = write(
+        tmp_path / "v.csv",
+        "\n".join(
+            [
+                "municipality,period,sex,age_group,survival_ratio",
+                *survival_rows,
+                f"{typed},,男,20～24歳,0.9",
+            ]
+        )
+        + "\n",
+    )
+    [line] = refused(lambda: scenarios.read_survival(survival, REGISTRY.names, YEARS, GROUPS))
+    assert f"「{typed}」は圏域の市町の名前と一致しません。一関市の誤りではありませんか" in line
+
+
+# ---------------------------------------------------------------- from test_projection.py
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("setting,municipality,value\ntfr_goal,,2.1\n", "設定「tfr_goal」はありません"),
+        ("setting,municipality,value\ntfr_target,,二\n", "「二」は数値として読めません"),
+        (
+            "setting,municipality,value\ntfr_base,奥州市,1.5\n",
+            "「奥州市」は圏域の市町ではありません",
+        ),
+    ],
+)
+def test_bad_settings_are_one_line(tmp_path: Path, content: str, message: str) -> None:
+    path = tmp_path / "settings.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        scenarios.read_settings(path, REGISTRY.names)
+    assert message in str(caught.value) and str(caught.value).startswith(f"{path}:2: ")
+
+
+def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.csv"
+    profile.write_text("sex,age_group,share\n男,20～24歳,0.5\n女,20～24歳,0.4\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"割合の合計が1ではありません（合計 0\.9）"):
+        scenarios.read_profile(profile, GROUPS)
+    survival = tmp_path / "survival.csv"
+    survival.write_text(
+        "municipality,period,sex,age_group,survival_ratio\n,,男,0～4歳,0.99\n", encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="生残率が足りません"):
+        scenarios.read_survival(survival, ["一関市"], YEARS, GROUPS)

@@ -1,14 +1,13 @@
-"""Every derived figure the source prints, recomputed from the transcribed counts."""
+"""analysis.model.checks: every figure the source prints, recomputed from the transcribed counts."""
 
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs.data import PopulationData
-from analysis.model import checks, cohort, population
+from analysis.model import checks
 
 INCONSISTENT_CELL = ("vision_2024", "平泉町", 2035)
 
@@ -59,45 +58,6 @@ def test_every_printed_rate_matches_except_the_inconsistent_cell(data: Populatio
 def test_every_printed_rate_matches_after_the_documented_correction(data: PopulationData) -> None:
     result = printed(data, data.corrected)
     assert result["matches"].all(), result[~result["matches"]]
-
-
-@pytest.mark.parametrize(
-    ("municipality", "rates"),
-    [
-        ("一関市", [37.52, 37.88, 39.05, 39.66, 39.93, 39.53, 39.68]),
-        ("平泉町", [39.42, 40.63, 40.81, 41.89, 42.35, 41.66, 47.59]),
-        (REGION, [37.64, 38.04, 39.16, 39.80, 40.07, 39.65, 40.13]),
-    ],
-)
-def test_vision_aging_rates_to_a_hundredth_of_a_point(
-    data: PopulationData, municipality: str, rates: list[float]
-) -> None:
-    structure = cohort.age_structure(data.corrected)
-    rows = structure[
-        (structure["edition"] == "vision_2024") & (structure["municipality"] == municipality)
-    ].sort_values("year")
-    assert list(rows["year"]) == [2020, 2023, 2025, 2028, 2030, 2035, 2040]
-    assert list(rows["aging_rate_pct"].round(2)) == rates
-
-
-def test_ipss_change_rates_and_2040_shares(data: PopulationData) -> None:
-    change = cohort.change_from_base(data.corrected, 2020)
-    region = change[
-        (change["edition"] == "ipss_2018")
-        & (change["municipality"] == REGION)
-        & (change["year"] == 2040)
-    ].set_index("age_group")
-    assert region["change_rate_pct"].round(2).to_dict() == {
-        "0-14": -38.92,
-        "15-64": -32.17,
-        "65+": -8.14,
-        "total": -23.82,
-    }
-    structure = cohort.age_structure(data.corrected).set_index(["edition", "municipality", "year"])
-    shares = structure.loc[("ipss_2018", "一関市", 2040)]
-    assert round(shares["share_0-14_pct"], 2) == 8.19
-    assert round(shares["share_15-64_pct"], 2) == 46.43
-    assert round(shares["share_65+_pct"], 2) == 45.38
 
 
 def test_region_totals_are_the_sum_of_municipalities_except_the_flagged_cell(
@@ -160,39 +120,6 @@ def test_three_findings_about_one_cell_are_one_problem(data: PopulationData) -> 
     assert sum(f.check == "census-disagreement" for f in data.findings) == 2
 
 
-def test_the_correction_is_applied_only_to_the_processed_data(data: PopulationData) -> None:
-    def value(frame: pd.DataFrame) -> float:
-        row = frame[
-            (frame["edition"] == "vision_2024")
-            & (frame["municipality"] == "平泉町")
-            & (frame["year"] == 2035)
-            & (frame["age_group"] == "65+")
-        ]
-        return float(row["population"].iloc[0])
-
-    assert value(data.raw) == 2_524
-    assert value(data.corrected) == 2_383
-    raw_file = (DATA_RAW / "population_vision_2024.csv").read_text(encoding="utf-8")
-    assert "平泉町,2035,65+,2524," in raw_file
-
-
-def test_2028_projection_is_interpolated_from_the_2025_2030_decline(data: PopulationData) -> None:
-    frame = cohort.interpolate(data.corrected[data.corrected["edition"] == "ipss_2018"], [2028])
-    # 114,307 + (106,481 − 114,307) × 3/5
-    assert total(frame, "ipss_2018", REGION, 2028) == pytest.approx(109_611.4)
-    assert total(frame, "ipss_2018", "一関市", 2028) == pytest.approx(103_224.0)
-    assert total(frame, "ipss_2018", "平泉町", 2028) == pytest.approx(6_387.4)
-    assert frame["derived"].all()
-
-
-def test_the_roughly_13000_gap_in_2040(data: PopulationData) -> None:
-    facts = population.facts().set_index("fact")
-    vision_2040 = total(data.corrected, "vision_2024", REGION, 2040)
-    gap = vision_2040 - facts.loc["ipss_2023_2040", "value"]
-    assert gap == 13_289
-    assert round(gap, -3) == facts.loc["gap_2040", "value"] == 13_000
-
-
 def test_prose_facts_match_the_tables_except_the_2028_aging_target(
     data: PopulationData,
 ) -> None:
@@ -203,44 +130,3 @@ def test_prose_facts_match_the_tables_except_the_2028_aging_target(
     assert "2028年は39.80%で、四捨五入すると39.8%です" in prose[0].message
     assert "stated as about 39.5%" in prose[0].message_en
     assert prose[0].resolved_by == ""
-
-
-def test_targets_beside_the_vision(data: PopulationData) -> None:
-    tables = population.build_tables(data, base_year=2020, target_year=2028)
-    targets = tables["targets"].set_index(["year", "quantity"])
-    assert targets.loc[(2028, "population"), "vision_value"] == 107_447
-    assert round(targets.loc[(2028, "aging_rate"), "vision_value"], 2) == 39.80
-    assert targets.loc[(2040, "population"), "vision_value"] == 94_326
-    assert round(targets.loc[(2040, "aging_rate"), "vision_value"], 2) == 40.13
-
-
-def test_census_prose_shares(data: PopulationData) -> None:
-    structure = cohort.age_structure(data.corrected).set_index(["edition", "municipality", "year"])
-    y2020 = structure.loc[("ipss_2018", REGION, 2020)]
-    assert [round(y2020[f"share_{g}_pct"], 1) for g in ("0-14", "15-64", "65+")] == [
-        10.4,
-        52.0,
-        37.6,
-    ]
-    y2040 = structure.loc[("ipss_2018", REGION, 2040)]
-    assert [round(y2040[f"share_{g}_pct"], 1) for g in ("0-14", "15-64", "65+")] == [
-        8.3,
-        46.3,
-        45.4,
-    ]
-
-
-def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
-    tables = population.build_tables(data, base_year=2020, target_year=2028)
-    # The current projection is the registered 2023 IPSS edition (it replaces the plan's 2018).
-    points = population.key_points(
-        tables, REGION, 2028, data.edition("ipss_2023"), data.edition("vision_2024"), data.findings
-    )
-    text = "\n".join(points)
-    assert "推計人口は102,101人（前後の公表年から補間）" in text
-    assert "圏域の展望人口は107,447人" in text
-    assert "推計人口より5,346人多く" in text
-    assert "影響度" not in text, "the national guidance's word means something else"
-    assert "人口目標107,400人程度に対し、人口ビジョンの値は107,447人" in text
-    assert "高齢化率目標39.50%程度に対し、人口ビジョンの値は39.80%" in text
-    assert "4件の不整合" in text and "うち1件は補正済み" in text and "検査結果は6件" in text

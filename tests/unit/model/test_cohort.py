@@ -9,7 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.core.schema import AGE_GROUPS, REGION, TOTAL
+from analysis.inputs.data import PopulationData
 from analysis.model import cohort
+from tests.unit.model.test_checks import total
 
 
 def frame_from(
@@ -216,3 +218,70 @@ def test_unstack_keeps_the_first_of_repeated_keys_and_structure_marks_derived_ro
     if len(frame):
         derived = cohort.age_structure(frame).set_index(keys)["derived"]
         assert derived.equals(frame.groupby(keys)["derived"].any().reindex(derived.index))
+
+
+# ---------------------------------------------------------------- from test_checks.py
+
+
+@pytest.mark.parametrize(
+    ("municipality", "rates"),
+    [
+        ("一関市", [37.52, 37.88, 39.05, 39.66, 39.93, 39.53, 39.68]),
+        ("平泉町", [39.42, 40.63, 40.81, 41.89, 42.35, 41.66, 47.59]),
+        (REGION, [37.64, 38.04, 39.16, 39.80, 40.07, 39.65, 40.13]),
+    ],
+)
+def test_vision_aging_rates_to_a_hundredth_of_a_point(
+    data: PopulationData, municipality: str, rates: list[float]
+) -> None:
+    structure = cohort.age_structure(data.corrected)
+    rows = structure[
+        (structure["edition"] == "vision_2024") & (structure["municipality"] == municipality)
+    ].sort_values("year")
+    assert list(rows["year"]) == [2020, 2023, 2025, 2028, 2030, 2035, 2040]
+    assert list(rows["aging_rate_pct"].round(2)) == rates
+
+
+def test_ipss_change_rates_and_2040_shares(data: PopulationData) -> None:
+    change = cohort.change_from_base(data.corrected, 2020)
+    region = change[
+        (change["edition"] == "ipss_2018")
+        & (change["municipality"] == REGION)
+        & (change["year"] == 2040)
+    ].set_index("age_group")
+    assert region["change_rate_pct"].round(2).to_dict() == {
+        "0-14": -38.92,
+        "15-64": -32.17,
+        "65+": -8.14,
+        "total": -23.82,
+    }
+    structure = cohort.age_structure(data.corrected).set_index(["edition", "municipality", "year"])
+    shares = structure.loc[("ipss_2018", "一関市", 2040)]
+    assert round(shares["share_0-14_pct"], 2) == 8.19
+    assert round(shares["share_15-64_pct"], 2) == 46.43
+    assert round(shares["share_65+_pct"], 2) == 45.38
+
+
+def test_2028_projection_is_interpolated_from_the_2025_2030_decline(data: PopulationData) -> None:
+    frame = cohort.interpolate(data.corrected[data.corrected["edition"] == "ipss_2018"], [2028])
+    # 114,307 + (106,481 − 114,307) × 3/5
+    assert total(frame, "ipss_2018", REGION, 2028) == pytest.approx(109_611.4)
+    assert total(frame, "ipss_2018", "一関市", 2028) == pytest.approx(103_224.0)
+    assert total(frame, "ipss_2018", "平泉町", 2028) == pytest.approx(6_387.4)
+    assert frame["derived"].all()
+
+
+def test_census_prose_shares(data: PopulationData) -> None:
+    structure = cohort.age_structure(data.corrected).set_index(["edition", "municipality", "year"])
+    y2020 = structure.loc[("ipss_2018", REGION, 2020)]
+    assert [round(y2020[f"share_{g}_pct"], 1) for g in ("0-14", "15-64", "65+")] == [
+        10.4,
+        52.0,
+        37.6,
+    ]
+    y2040 = structure.loc[("ipss_2018", REGION, 2040)]
+    assert [round(y2040[f"share_{g}_pct"], 1) for g in ("0-14", "15-64", "65+")] == [
+        8.3,
+        46.3,
+        45.4,
+    ]

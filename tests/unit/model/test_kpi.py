@@ -1,4 +1,5 @@
-"""KPIs and budgets: transcription against the source, arithmetic edge cases, actuals input."""
+"""analysis.model.kpi: KPIs and budgets against the source, the arithmetic's edge cases, actuals as
+input."""
 
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from hypothesis import strategies as st
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
 from analysis.model import kpi
-
-from .conftest import Project
+from tests.unit.inputs.test_data import edit, xlsx
+from tests.unit.inputs.test_plan import fourth_vision
 
 
 @pytest.fixture(scope="module")
@@ -281,53 +282,92 @@ def test_bad_actuals_name_file_line_and_column(
     assert message in str(caught.value)
 
 
-def test_bad_actuals_through_the_command_keep_the_previous_reports(
-    project: Project, tmp_path: Path
-) -> None:
-    before = project.snapshot()
-    path = write(tmp_path / "actuals.csv", "kpi_id,fiscal_year,value,note\nK02,2024,x,\n")
-    result = project.cli("reports", "--actuals", str(path))
-    assert result.returncode == 1
-    assert f"{path}:2: value: 「x」は数値として読めません" in result.stdout
-    assert project.snapshot() == before
+# ---------------------------------------------------------------- from test_data.py
 
 
-def test_the_kpi_report_is_built_from_supplied_actuals(project: Project, tmp_path: Path) -> None:
-    path = write(
-        tmp_path / "actuals.csv", "kpi_id,fiscal_year,value,note\nK02,2024,11,\nK03,2025,540,\n"
+def test_wide_actuals_with_japanese_headers(tmp_path: Path) -> None:
+    path = xlsx(
+        tmp_path / "actuals.xlsx",
+        [["KPI実績（令和7年度報告）"], ["KPI番号", "成果指標", "2024年度", "令和7年度", "備考"],
+         ["K02", "市内就職者数", 11, 12, "速報値"], ["k8", "外国人観光入込客数", "20,000", None, None]],
+    )  # fmt: skip
+    actuals = kpi.load_actuals(path, kpi.load().kpis)
+    assert actuals[["kpi_id", "fiscal_year", "value"]].values.tolist() == [
+        ["K02", 2024, 11.0],
+        ["K02", 2025, 12.0],
+        ["K08", 2024, 20000.0],
+    ]
+
+
+def kpi_errors(raw_dir: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        kpi.load(raw_dir)
+    return [str(f) for f in caught.value.findings]
+
+
+def test_a_deleted_budget_row_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652\n", "")
+    assert any("事業費の行がありません：取組5 2026年度" in e for e in kpi_errors(raw_copy))
+
+
+def test_a_negative_budget_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,-1000,649")
+    errors = kpi_errors(raw_copy)
+    assert (
+        f"{raw_copy}/budgets.csv:24: budget_thousand_yen: 事業費が負の値（-1,000千円）です"
+        in errors
     )
-    result = project.cli("reports", "--actuals", str(path))
-    assert result.returncode == 0, result.stdout
-    html = (project.reports / "kpi.html").read_text(encoding="utf-8")
-    assert "評価年度：<strong>2025年度</strong>" in html
-    for heading in (
-        "KPI一覧",
-        "KPIごとの進捗",
-        "事業費",
-        "設計上の確認事項",
-        "第2次ビジョンからの変更",
-        "算出方法",
-    ):
-        assert heading in html
-    assert (project.reports / "figures" / "kpi_progress_1.svg").exists()
-    overview = (project.processed / "kpi_overview.csv").read_text(encoding="utf-8-sig")
-    assert ",540," in overview or ",540.0," in overview, "the supplied actual is in the table"
 
 
-def test_validate_checks_the_kpi_files_and_actuals_too(
-    fresh_project: Project, raw_copy: Path
-) -> None:
-    project = fresh_project
-    budgets = raw_copy / "budgets.csv"
-    budgets.write_text(
-        budgets.read_text(encoding="utf-8").replace("1,2024,48221,560", "1,2024,48千,560"),
+def test_a_budget_that_differs_from_the_printed_row_is_an_error(raw_copy: Path) -> None:
+    edit(raw_copy / "budgets.csv", "5,2026,1000,652", "5,2026,10000,649")
+    assert any(
+        "取組 5 の 2026年度の事業費 10,000千円が、取組表の事業費の行" in e
+        for e in kpi_errors(raw_copy)
+    )
+
+
+def test_a_deleted_kpi_is_an_error(raw_copy: Path) -> None:
+    path = raw_copy / "kpis.csv"
+    path.write_text(
+        "".join(line for line in path.open(encoding="utf-8") if not line.startswith("K23b")),
         encoding="utf-8",
     )
-    write(raw_copy / "kpi_actuals.csv", "kpi_id,fiscal_year,value,note\nK77,2024,1,\n")
-    result = project.cli("validate", "--raw-dir", str(raw_copy))
-    assert result.returncode == 1
-    assert (
-        f"{raw_copy}/budgets.csv:2: budget_thousand_yen: 「48千」は数値として読めません"
-        in result.stdout
+    assert any("成果指標（KPI）K23b の行がありません" in e for e in kpi_errors(raw_copy))
+
+
+def test_a_deleted_initiative_is_an_error(raw_copy: Path) -> None:
+    path = raw_copy / "initiatives.csv"
+    path.write_text(
+        "".join(line for line in path.open(encoding="utf-8") if not line.startswith("7,")),
+        encoding="utf-8",
     )
-    assert "エラー 1 件" in result.stdout
+    assert any(
+        "具体的な取組の番号がそろっていません：7 がありません" in e for e in kpi_errors(raw_copy)
+    )
+
+
+# ---------------------------------------------------------------- from test_plan.py
+
+
+# ---------------------------------------------------------------- KPI history
+
+
+def test_the_pace_needed_from_the_latest_actual(tmp_path: Path) -> None:
+    data = kpi.load_plan(fourth_vision(tmp_path / "fourth"))
+    path = tmp_path / "history.csv"
+    path.write_text(
+        "KPI番号,2029年度,2030年度,2031年度\nK01,85,85,86\nK02,10100,,10200\n", encoding="utf-8"
+    )
+    actuals = kpi.load_actuals(path, data.kpis, years=data.years)
+    assert len(actuals) == 5  # several years per KPI: the path, not one evaluation year
+    overview = kpi.progress(data.kpis, actuals, as_of=2031).set_index("kpi_id")
+    # K01: 86 in FY2031, target 90 in FY2033: 2 points a year still needed.
+    assert overview.loc["K01", "required_pace_from_latest"] == pytest.approx(2.0)
+    assert overview.loc["K02", "required_pace_from_latest"] == pytest.approx(200.0)
+    assert overview.loc["K01", "yearly_pace"] == pytest.approx(1.0)
+    assert pd_isna(overview.loc["K03", "required_pace_from_latest"])  # no actual
+
+
+def pd_isna(value: object) -> bool:
+    return value != value

@@ -1,8 +1,5 @@
-"""Population actuals (人口の実績): the reader, its refusals, the arithmetic, the report.
-
-Every file a test reads is written under ``tmp_path``; the end-to-end run works in a
-copy of the project (:func:`tests.conftest.fresh_project`), never in the checkout.
-"""
+"""analysis.model.population_actuals: the reader, its refusals, the interpolation and the gaps to
+the paths."""
 
 from __future__ import annotations
 
@@ -28,9 +25,7 @@ from analysis.model.population_actuals import (
     parse_date,
     target_gaps,
 )
-
-from .conftest import Project
-from .workbooks import population_actuals_workbook
+from tests.workbooks import population_actuals_workbook
 
 TODAY = datetime.date(2026, 12, 7)
 HEADER = "municipality,date,kind,age_group,population\n"
@@ -455,42 +450,6 @@ def test_the_processed_tables_have_no_missing_or_infinite_numbers() -> None:
     )
     assert any("-623人の差" in x for x in lines)  # the vision's 2023 value against a 1 October path
     assert any("まだ入力されていません" in x for x in lines)
-
-
-# ---------------------------------------------------------------- end to end
-
-
-def test_a_run_shows_the_section_and_the_sheets(fresh_project: Project, tmp_path: Path) -> None:
-    supplied = tmp_path / "実績 2025.xlsx"
-    population_actuals_workbook(supplied)
-    book = openpyxl.load_workbook(supplied)
-    sheet = book["国勢調査"]
-    sheet["E2"] = "2025年10月1日"
-    for row, value in zip(range(3, 9), (10200, 54500, 41700, 720, 3250, 2800), strict=True):
-        sheet.cell(row=row, column=5, value=value)
-    book.save(supplied)
-    result = fresh_project.cli("reports", "--population-actuals", str(supplied), "--jobs", "2")
-    assert result.returncode == 0, result.stdout + result.stderr
-    page = (fresh_project.reports / "population.html").read_text(encoding="utf-8")
-    assert "人口の実績" in page
-    assert "2025年10月1日の国勢調査の人口（113,170人）に最も近かったのは" in page
-    assert "国勢調査と住民基本台帳は数え方の違う別の人口" in page
-    assert "<td>国勢調査に最も近い推計・展望</td>" in page  # a row of the 算出方法 table
-    assert "actuals_vs_paths.png" in " ".join(
-        p.name for p in (fresh_project.reports / "figures").iterdir()
-    )
-    workbook = openpyxl.load_workbook(fresh_project.reports / "tables.xlsx", read_only=True)
-    assert {"人口の実績", "実績と推計・展望", "実績と目標", "国勢調査に近かった推計"} <= set(
-        workbook.sheetnames
-    )
-    workbook.close()
-    assert fresh_project.non_finite() == []
-    before = fresh_project.snapshot()
-    bad = write(tmp_path / "bad.csv", (HEADER + GOOD).replace(",0-14,11563", ",0-14,-1", 1))
-    failed = fresh_project.cli("reports", "--population-actuals", str(bad))
-    assert failed.returncode == 1
-    assert f"{bad}:2: population: 人口が負の値（-1）です" in failed.stdout
-    assert fresh_project.snapshot() == before
 
 
 def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_sources() -> None:

@@ -1,28 +1,20 @@
-"""Supplied editions (a revised vision, a new projection) and the revision report."""
+"""analysis.model.revision: supplied editions (a revised vision, a new projection) compared with the
+ones they replace."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
-import openpyxl
-import pandas as pd
+import numpy as np
 import pytest
 
-from analysis.core.paths import DATA_RAW
+from analysis.core.paths import DATA_RAW, NOTEBOOKS
 from analysis.core.schema import REGION, TOTAL
-from analysis.inputs.data import load_population
 from analysis.model import population, revision
-
-from .conftest import Project
+from tests.unit.model.test_scenarios import register_two_age_sex_editions
 
 EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
-
-
-def test_example_file_is_a_valid_edition_with_2045_and_2050_for_one_municipality() -> None:
-    loaded = load_population(EXAMPLE, edition="x", municipalities=["一関市", "平泉町"])
-    assert loaded.errors == []
-    assert set(loaded.frame["municipality"]) == {"一関市"}
-    assert {2045, 2050} <= set(loaded.frame["year"])
 
 
 @pytest.fixture(scope="module")
@@ -99,64 +91,7 @@ def test_revision_differences_against_hand_computed_values(
     )
 
 
-def write_xlsx(path: Path, rows: list[list[object]]) -> Path:
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    for row in rows:
-        sheet.append(row)
-    workbook.save(path)
-    return path
-
-
-def test_excel_input_works_like_csv(tmp_path: Path) -> None:
-    csv_frame = load_population(EXAMPLE, edition="x", municipalities=["一関市", "平泉町"]).frame
-    table = pd.read_csv(EXAMPLE)
-    path = write_xlsx(
-        tmp_path / "vision.xlsx", [list(table.columns), *table.astype(object).values.tolist()]
-    )
-    xlsx_frame = load_population(path, edition="x", municipalities=["一関市", "平泉町"]).frame
-    columns = ["municipality", "year", "age_group", "population", "input_line"]
-    pd.testing.assert_frame_equal(csv_frame[columns], xlsx_frame[columns])
-
-
-def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
-    path = write_xlsx(
-        tmp_path / "vision.xlsx",
-        [["municipality", "year", "age_group", "population"], ["一関市", 2020, "0-14", "５４千"]],
-    )
-    errors = [str(f) for f in load_population(path, edition="x", municipalities=["一関市"]).errors]
-    assert errors == [f"{path}[Sheet]!D2: population: 「５４千」は人数として読めません"]
-
-
-def test_reports_with_a_supplied_vision_then_back(project: Project) -> None:
-    result = project.cli(
-        "reports", "--vision", str(EXAMPLE), "--vision-label", "人口ビジョン改訂案（例）"
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    html = (project.reports / "revision.html").read_text(encoding="utf-8")
-    assert "人口ビジョン改訂案（例）" in html
-    assert "-222" in html
-    assert (project.reports / "figures" / "revision_vision_supplied_一関市.svg").exists()
-    assert "人口ビジョン改訂案（例）" in (project.reports / "population.html").read_text(
-        encoding="utf-8"
-    )
-    differences = pd.read_csv(project.processed / "revision_differences.csv")
-    # The supplied vision beside the registered pair (IPSS 2018 → 2023, shipped).
-    assert set(differences["new_edition"]) == {"vision_supplied", "ipss_2023"}
-    workbook = openpyxl.load_workbook(project.reports / "tables.xlsx", read_only=True)
-    assert "新旧比較" in workbook.sheetnames
-    restored = project.cli("reports")
-    assert restored.returncode == 0
-    assert not list((project.reports / "figures").glob("revision_vision_supplied_*"))
-    html = (project.reports / "revision.html").read_text(encoding="utf-8")
-    assert "人口ビジョン改訂案（例）" not in html
-    differences = pd.read_csv(project.processed / "revision_differences.csv")
-    assert set(differences["new_edition"]) == {"ipss_2023"}
-
-
 def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path) -> None:
-    import shutil
 
     shutil.copy(EXAMPLE, raw_copy / "population_vision_2025.csv")
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
@@ -195,19 +130,10 @@ def test_revision_headers_and_method_say_new_minus_old() -> None:
     for column in ("difference_people", "difference_pct", "aging_rate_difference_points",
                    "budget_change_thousand_yen"):  # fmt: skip
         assert "新−旧" in COLUMN_LABELS[column], column
-    notebook = (Path(__file__).parents[1] / "notebooks" / "revision.py").read_text("utf-8")
+    notebook = (NOTEBOOKS / "reports" / "revision.py").read_text("utf-8")
     method = notebook.split("## 算出方法", 1)[1]
     assert "差（新−旧、人） | 新しい版の人口 − 以前の版の人口" in method
     assert "高齢化率の差（新−旧、ポイント） | 新しい版の高齢化率 − 以前の版の高齢化率" in method
-
-
-def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
-    from analysis.inputs.io import InputError
-
-    with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
-        handle.write("x,vision,x,2026,population_vision_2024.csv,vision_1999,x,x\n")
-    with pytest.raises(InputError, match="x が置き換える版「vision_1999」は登録されていません"):
-        population.load(raw_dir=raw_copy)
 
 
 def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> None:
@@ -229,3 +155,29 @@ def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> Non
     diff = revision.differences(data.corrected, "ipss_2018", "projection_supplied", [2028, 2040])
     assert set(diff["municipality"]) == {"一関市", "平泉町", REGION}
     assert max(diff["year"]) == 2040  # the old edition ends there
+
+
+# ---------------------------------------------------------------- from test_scenarios.py
+
+
+def test_two_age_sex_editions_are_compared_by_sex_and_age(raw_copy: Path, tmp_path: Path) -> None:
+    register_two_age_sex_editions(raw_copy, tmp_path)
+    data = population.load(raw_dir=raw_copy)
+    old, new = data.age_sex["ipss_h30"], data.age_sex["ipss_r5"]
+    assert (old.groups[-1], new.groups[-1]) == ("90+", "95+")
+    table = revision.age_sex_differences(old, new, data.municipalities)
+    assert table["age_group"].iloc[-1] == "90+" and "95+" not in set(table["age_group"])
+    for loaded, column in ((old, "old_population"), (new, "new_population")):
+        members = table[table["municipality"] != REGION]
+        assert members[column].sum() == loaded.frame["population"].sum(), (
+            "nobody lost on regrouping"
+        )
+    region = table[table["municipality"] == REGION].set_index(["year", "sex", "age_group"])
+    summed = (
+        table[table["municipality"] != REGION]
+        .groupby(["year", "sex", "age_group"])
+        .sum(numeric_only=True)
+    )
+    assert np.allclose(region["new_population"], summed.loc[region.index, "new_population"])
+    row = table.iloc[0]
+    assert row["difference_people"] == row["new_population"] - row["old_population"]

@@ -1,10 +1,10 @@
-"""The planners' own scenarios (将来展望): the file, the primitives, the presets, the vision."""
+"""analysis.model.scenarios: the planners' own scenarios (将来展望), the primitives, the presets, the
+vision made from one."""
 
 from __future__ import annotations
 
 import itertools
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,29 +18,24 @@ from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION
 from analysis.inputs import agesex, scenario_specs
 from analysis.inputs.cells import read_municipality_registry
-from analysis.inputs.io import InputError
 from analysis.inputs.scenario_specs import read_scenarios
-from analysis.model import population, projection, revision, scenarios
-
-from .conftest import Project
-from .test_projection import CODES, SIZES, settings_file, survival_file
-from .workbooks import GROUPS, YEARS, made_up_edition, published_workbook, reference_step
+from analysis.model import population, projection, scenarios
+from tests.unit.inputs.test_agesex import SCENARIO_HEADER, refused, settings_with_tfr
+from tests.unit.inputs.test_projection_inputs import SETTINGS_HEADER
+from tests.workbooks import (
+    CODES,
+    GROUPS,
+    SIZES,
+    YEARS,
+    made_up_edition,
+    published_workbook,
+    reference_step,
+    settings_file,
+)
 
 REGISTRY = read_municipality_registry()
 HEADER = "scenario,label,assumption,year,value\n"
 EXAMPLE = DATA_RAW / "examples" / "scenarios_example.csv"
-
-
-@pytest.fixture(scope="module")
-def inputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    folder = tmp_path_factory.mktemp("scenario-inputs")
-    workbook = published_workbook(folder / "03.xlsx", made_up_edition(SIZES), CODES)
-    return {
-        "workbook": workbook,
-        "settings": settings_file(folder),
-        "survival": survival_file(folder),
-        "folder": folder,
-    }
 
 
 def build(
@@ -264,56 +259,6 @@ def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
     assert population.current_edition(data, "vision").edition == "vision_supplied"
 
 
-# ---------------------------------------------------------------- bad rows
-
-
-@pytest.mark.parametrize(
-    ("rows", "message"),
-    [
-        ("a,A,tfrr,2030,1.8\n", "仮定「tfrr」はありません"),
-        ("a,A,tfr,1900,1.8\n", "「1900」は使えません（1920～2100年の西暦）"),
-        ("a,A,tfr,2030,0\n", "「0」は使えません（合計特殊出生率は0.5より大きく5以下）"),
-        ("a,A,tfr,2030,5.5\n", "「5.5」は使えません（合計特殊出生率は0.5より大きく5以下）"),
-        ("a,A,migration,2025,-0.5\n", "「-0.5」は使えません（純移動の倍率は0以上5以下"),
-        (
-            "a,A,tfr,2040,2.0\na,A,tfr,2030,1.8\n",
-            "シナリオ「a」の tfr の年が前の行（2040年）より後になっていません",
-        ),
-        (
-            "a,A,tfr,2030,1.8\na,A,tfr,2030,1.9\n",
-            "a tfr 2030 が2行目と違う値「1.9」で重ねて指定されています",
-        ),
-        (
-            "a,A,tfr,2030,1.8\na,B,tfr,2040,2\n",
-            "シナリオ「a」の名称が「B」と、2行目の「A」で違います",
-        ),
-        ("a,A,tfr,2030,1.8\na,A,tfr,2030,1.8\n", "の行が重複しています（最初は 2 行目）"),
-        ("sim1,A,tfr,2030,1.8\n", "シナリオ名「sim1」は国の手引きのシナリオに使われています"),
-        (",A,tfr,2030,1.8\n", "scenario"),
-        ("=1+1,A,tfr,2030,1.8\n", "シナリオは文字・数字・「_」・「-」だけの40文字までの名前で"),
-        ("a/b,A,tfr,2030,1.8\n", "シナリオは文字・数字"),
-        ("a,A,tfr,2030,\n", "value"),
-        ("a,A,horizon,2070,2070\n", "horizon の年の欄は空欄にし"),
-        ("a,A,settlers_per_year,2025,-10\n", "年間の転入超過は0以上"),
-        ("a,A,settlers_target,2040,0\n", "目標人口は1～10,000,000人の整数"),
-        (
-            "a,A,settlers_target,2040,90000\na,A,settlers_per_year,2025,10\n",
-            "同じシナリオに書けません",
-        ),
-    ],
-)
-def test_a_bad_scenario_row_is_one_line_naming_file_row_and_column(
-    tmp_path: Path, rows: str, message: str
-) -> None:
-    path = write(tmp_path, "scen.csv", HEADER + rows)
-    with pytest.raises((DataError, InputError)) as caught:
-        read_scenarios(path)
-    text = str(caught.value)
-    assert message in text
-    assert re.search(r"scen\.csv:\d+: (scenario|label|assumption|year|value): ", text), text
-    assert "\n" not in text
-
-
 @pytest.mark.parametrize(
     ("rows", "survival", "message"),
     [
@@ -370,123 +315,6 @@ def test_a_scenario_with_fertility_needs_tfr_base(inputs: dict[str, Path], tmp_p
             scenarios_path=write(tmp_path, "s.csv", HEADER + "a,A,tfr,2030,1.8\n"),
         )  # fmt: skip
     assert "基準年の合計特殊出生率（tfr_base）が必要です：一関市、平泉町" in str(caught.value)
-
-
-def test_japanese_headers_and_primitive_names_are_read(tmp_path: Path) -> None:
-    text = "シナリオ,シナリオ名,仮定,年,値\na,A,出生率,2030,1.8\na,A,最終年,,2060\n"
-    specs = read_scenarios(write(tmp_path, "ja.csv", text))
-    assert [(a.kind, a.year, a.value) for a in specs[0].assumptions] == [
-        ("tfr", 2030, 1.8),
-        ("horizon", None, 2060.0),
-    ]
-
-
-# ---------------------------------------------------------------- the run
-
-
-def test_a_run_with_scenarios_and_a_vision_made_from_one(
-    project: Project, inputs: dict[str, Path]
-) -> None:
-    arguments = (
-        "reports", "--age-sex", str(inputs["workbook"]), "--survival", str(inputs["survival"]),
-        "--projection-settings", str(inputs["settings"]), "--scenarios", str(EXAMPLE),
-        "--vision-from-scenario", "national",
-    )  # fmt: skip
-    result = project.cli(*arguments)
-    assert result.returncode == 0, result.stdout
-    assert project.non_finite() == []
-    frame = pd.read_csv(project.processed / "projection.csv")
-    assert {"national", "halved", "balanced", "programme", "target"} <= set(frame["scenario"])
-    national = frame[frame["scenario"] == "national"]
-    assert national["year"].max() == 2070
-    assert set(national.loc[national["extended"], "year"]) == {2055, 2060, 2065, 2070}
-    vision = pd.read_csv(project.processed / "vision_from_scenario.csv", encoding="utf-8-sig")
-    assert list(vision.columns) == ["municipality", "year", "age_group", "population"]
-    population_html = (project.reports / "population.html").read_text(encoding="utf-8")
-    assert "展望：<strong>将来展望（国の長期ビジョンの出生率）</strong>" in population_html
-    assert (
-        "市町独自のシナリオ「国の長期ビジョンの出生率」の推計（男女・5歳階級別）から作成"
-        in population_html
-    )
-    projection_html = (project.reports / "projection.html").read_text(encoding="utf-8")
-    assert "将来展望（市町独自のシナリオ）" in projection_html
-    assert "「国の長期ビジョンの出生率」：2040年の圏域の人口は" in projection_html
-    assert (project.reports / "figures" / "projection_vision_paths.svg").exists()
-    again = project.cli(*arguments)
-    assert again.returncode == 0 and "すべての報告書は最新です" in again.stdout, again.stdout
-    # Registering it is one copy (README's last step): the written file, as it is, becomes
-    # the registered vision, and every report uses it.
-    shutil.copy(
-        project.processed / "vision_from_scenario.csv", project.raw / "population_vision_2025.csv"
-    )
-    with (project.raw / "editions.csv").open("a", encoding="utf-8") as handle:
-        handle.write(
-            "vision_2025,vision,一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）,2026-03,"
-            "population_vision_2025.csv,vision_2024,出典,人口ビジョン（2026年3月）\n"
-        )
-    registered = project.cli("reports")
-    assert registered.returncode == 0, registered.stdout
-    html = (project.reports / "population.html").read_text(encoding="utf-8")
-    assert "展望：<strong>一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）</strong>" in html
-
-
-@pytest.mark.parametrize(
-    ("extra", "code", "message"),
-    [
-        (
-            ("--vision-from-scenario", "nope"),
-            1,
-            "シナリオ「nope」はありません（計算したシナリオ：pattern1、",
-        ),
-        (
-            ("--vision-from-scenario", "national", "--vision", str(EXAMPLE)),
-            2,
-            "--vision と同時には使えません",
-        ),
-    ],
-)
-def test_vision_from_scenario_mistakes_are_one_line(
-    project: Project, inputs: dict[str, Path], extra: tuple[str, ...], code: int, message: str
-) -> None:
-    before = project.snapshot()
-    result = project.cli(
-        "reports", "--age-sex", str(inputs["workbook"]), "--survival", str(inputs["survival"]),
-        "--projection-settings", str(inputs["settings"]), "--scenarios", str(EXAMPLE), *extra,
-    )  # fmt: skip
-    assert result.returncode == code, result.stdout
-    assert message in result.stdout
-    assert "Traceback" not in result.stdout + result.stderr
-    assert project.snapshot() == before
-
-
-def test_a_bad_scenario_file_stops_the_run_and_changes_nothing(
-    project: Project, inputs: dict[str, Path], tmp_path: Path
-) -> None:
-    before = project.snapshot()
-    bad = write(tmp_path, "scen.csv", HEADER + "a,A,tfr,2030,9\n")
-    result = project.cli(
-        "reports", "--age-sex", str(inputs["workbook"]), "--projection-settings",
-        str(inputs["settings"]), "--scenarios", str(bad),
-    )  # fmt: skip
-    assert result.returncode == 1, result.stdout
-    assert (
-        "scen.csv:2: value: 「9」は使えません（合計特殊出生率は0.5より大きく5以下）"
-        in result.stdout
-    )
-    assert result.stderr == "", "nothing but the one line: no note from the stopped notebooks"
-    assert project.snapshot() == before
-    wrong_kind = project.cli(
-        "reports", "--age-sex", str(inputs["workbook"]), "--scenarios", str(inputs["settings"]),
-    )  # fmt: skip
-    assert wrong_kind.returncode == 1 and "「setting」は使える列ではありません" in wrong_kind.stdout
-    # The shipped age × sex edition has no survival ratios: the example's migration rows need them.
-    shipped = project.cli("reports", "--scenarios", str(EXAMPLE))
-    assert shipped.returncode == 1 and "生残率（--survival ファイル）が必要です" in shipped.stdout
-    from .test_projection_inputs import unregister_age_sex
-
-    unregister_age_sex(project.raw)
-    without = project.cli("reports", "--scenarios", str(EXAMPLE))
-    assert without.returncode == 2 and "--scenarios" in without.stdout
 
 
 # ---------------------------------------------------------------- survival ratios by starting age
@@ -595,41 +423,6 @@ def register_two_age_sex_editions(raw: Path, tmp_path: Path) -> None:
     (raw / "editions.csv").write_text(text, encoding="utf-8")
 
 
-def test_two_age_sex_editions_are_compared_by_sex_and_age(raw_copy: Path, tmp_path: Path) -> None:
-    register_two_age_sex_editions(raw_copy, tmp_path)
-    data = population.load(raw_dir=raw_copy)
-    old, new = data.age_sex["ipss_h30"], data.age_sex["ipss_r5"]
-    assert (old.groups[-1], new.groups[-1]) == ("90+", "95+")
-    table = revision.age_sex_differences(old, new, data.municipalities)
-    assert table["age_group"].iloc[-1] == "90+" and "95+" not in set(table["age_group"])
-    for loaded, column in ((old, "old_population"), (new, "new_population")):
-        members = table[table["municipality"] != REGION]
-        assert members[column].sum() == loaded.frame["population"].sum(), (
-            "nobody lost on regrouping"
-        )
-    region = table[table["municipality"] == REGION].set_index(["year", "sex", "age_group"])
-    summed = (
-        table[table["municipality"] != REGION]
-        .groupby(["year", "sex", "age_group"])
-        .sum(numeric_only=True)
-    )
-    assert np.allclose(region["new_population"], summed.loc[region.index, "new_population"])
-    row = table.iloc[0]
-    assert row["difference_people"] == row["new_population"] - row["old_population"]
-
-
-def test_the_revision_report_shows_both_pyramids(project: Project, tmp_path: Path) -> None:
-    register_two_age_sex_editions(project.raw, tmp_path)
-    result = project.cli("reports")
-    assert result.returncode == 0, result.stdout
-    html = (project.reports / "revision.html").read_text(encoding="utf-8")
-    assert "男女・5歳階級別の比較" in html
-    assert "最後の年齢階級が違うため（90歳以上と95歳以上）、90歳以上にまとめて比べます。" in html
-    assert (project.reports / "figures" / "revision_pyramid_ipss_r5_圏域.svg").exists()
-    assert (project.processed / "revision_age_sex.csv").exists()
-    assert project.non_finite() == []
-
-
 # ---------------------------------------------------------------- the exploration notebook's rows
 
 
@@ -665,163 +458,7 @@ def test_the_sliders_saved_as_rows_run_as_the_notebook_showed(
     assert "tfrr" in broken.read_text(encoding="utf-8"), "a file with errors is never rewritten"
 
 
-# ---------------------------------------------------------------- oversized scenario files
-
-
-def _inflated_workbook(path: Path) -> Path:
-    """A scenario workbook of two rows whose shared strings are inflated to about 60 MB (they
-    compress to a few hundred KB), written part by part as Excel writes a workbook (openpyxl
-    writes inline strings, so it cannot make one)."""
-    import zipfile
-
-    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    package = "http://schemas.openxmlformats.org/package/2006/relationships"
-    words = ["scenario", "label", "assumption", "year", "value", "a", "A", "tfr"]
-    strings = "".join(f"<si><t>{w}</t></si>" for w in words) + "<si><t>padding</t></si>" * 2_600_000
-    cells = [[0, 1, 2, 3, 4], [5, 6, 7]]
-    rows = "".join(
-        f'<row r="{r}">'
-        + "".join(f'<c r="{"ABCDE"[c]}{r}" t="s"><v>{i}</v></c>' for c, i in enumerate(row))
-        + (f'<c r="D{r}"><v>2030</v></c><c r="E{r}"><v>1.8</v></c>' if r == 2 else "")
-        + "</row>"
-        for r, row in enumerate(cells, start=1)
-    )
-    parts = {
-        "[Content_Types].xml": (
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-            '<Default Extension="xml" ContentType="application/xml"/>'
-            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/>'
-            "</Types>"
-        ),
-        "_rels/.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
-            f'<Relationship Id="rId1" Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-        ),
-        "xl/workbook.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{main}" xmlns:r="{relations}">'
-            '<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>'
-        ),
-        "xl/_rels/workbook.xml.rels": (
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{package}">'
-            f'<Relationship Id="rId1" Type="{relations}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{relations}/sharedStrings" Target="sharedStrings.xml"/>'
-            "</Relationships>"
-        ),
-        "xl/worksheets/sheet1.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'
-        ),
-        "xl/sharedStrings.xml": (
-            f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{main}">{strings}</sst>'
-        ),
-    }
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
-        for name, text in parts.items():
-            out.writestr(name, text)
-    return path
-
-
-OVERSIZED = {
-    "identical-300k": (
-        lambda folder: write(folder, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 300_000),
-        "scen.csv:2002: -: シナリオのファイルの行が多すぎます（300,001行、上限は見出しのほかに2,000行）",
-    ),
-    "million-rows": (
-        lambda folder: write(
-            folder, "scen.csv", HEADER + "".join(f"s{i},A,tfr,2030,1.8\n" for i in range(10**6))
-        ),
-        "シナリオのファイルの行が多すぎます（1,000,001行",
-    ),
-    "inflated-shared-strings": (
-        lambda folder: _inflated_workbook(folder / "scen.xlsx"),
-        "scen.xlsx:-: -: ブックの文字列が大きすぎます（共有文字列が 20 MB を超えます）",
-    ),
-    "200-scenarios-to-2100": (
-        lambda folder: write(
-            folder,
-            "scen.csv",
-            HEADER + "".join(f"s{i},A,tfr,2030,1.8\ns{i},A,horizon,,2100\n" for i in range(200)),
-        ),
-        "scen.csv:42: scenario: シナリオ「s20」で、シナリオが20を超えます（1つのファイルは20シナリオまで",
-    ),
-}
 """The files of issue 23, each with the one line that refuses it."""
-
-_MEASURE = """
-import sys, time
-from pathlib import Path
-from analysis.inputs.scenario_specs import read_scenarios
-started = time.perf_counter()
-try:
-    read_scenarios(Path(sys.argv[1]))
-    message = "read"
-except ValueError as error:
-    message = str(error)
-seconds = time.perf_counter() - started
-try:
-    import resource  # not on Windows
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
-except ImportError:
-    peak = -1
-print(f"{seconds:.3f}\\t{peak}\\t{message}")
-"""
-
-
-@pytest.mark.parametrize("case", list(OVERSIZED))
-def test_an_oversized_scenario_file_is_refused_in_one_line_within_seconds(
-    tmp_path: Path, case: str
-) -> None:
-    """Read in a process of its own, so its peak memory is its own (ru_maxrss; Windows has no
-    ``resource`` module, and there only the time and the message are checked)."""
-    import os
-    import subprocess
-    import sys
-
-    make, message = OVERSIZED[case]
-    path = make(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-c", _MEASURE, str(path)],
-        capture_output=True, text=True, check=False, timeout=120,
-        cwd=Path(scenario_specs.__file__).parent.parent,
-        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    seconds, peak, text = result.stdout.rstrip("\n").split("\t", 2)
-    assert message in text, text
-    assert "\n" not in text
-    assert float(seconds) < 10, f"{case}: {seconds} s"
-    assert int(peak) < 1024**3, f"{case}: peak memory {int(peak) / 1024**2:.0f} MB"
-
-
-def test_a_repeated_row_is_refused_at_the_first_repeat_naming_both_rows(tmp_path: Path) -> None:
-    path = write(tmp_path, "scen.csv", HEADER + "a,A,tfr,2030,1.8\n" * 1_500)
-    with pytest.raises(DataError) as caught:
-        read_scenarios(path)
-    text = str(caught.value)
-    assert text.endswith("scen.csv:3: value: a tfr 2030 の行が重複しています（最初は 2 行目）"), (
-        text
-    )
-
-
-def test_a_workbook_with_too_many_rows_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("シナリオ")
-    sheet.append(["scenario", "label", "assumption", "year", "value"])
-    for i in range(2_500):
-        sheet.append([f"s{i % 5}", "A", "tfr", 2030 + i, 1.8])
-    book.save(tmp_path / "scen.xlsx")
-    with pytest.raises(InputError) as caught:
-        read_scenarios(tmp_path / "scen.xlsx")
-    assert "行が多すぎます（2,501行、上限は見出しのほかに2,000行）" in str(caught.value)
-
-
-def test_twenty_scenarios_are_read(tmp_path: Path) -> None:
-    rows = "".join(f"s{i},A{i},tfr,2030,1.8\ns{i},A{i},horizon,,2100\n" for i in range(20))
-    specs = read_scenarios(write(tmp_path, "scen.csv", HEADER + rows))
-    assert len(specs) == scenario_specs.MAX_SCENARIOS == 20
 
 
 # ---------------------------------------------------------------- conventions (settings)
@@ -950,86 +587,245 @@ def test_zero_migration_can_close_childrens_migration(
     assert np.allclose(closed.cwr["sim2"] / closed.cwr["sim1"], expected)
 
 
-# ---------------------------------------------------------------- the exploration notebook's own code
+# ---------------------------------------------------------------- from test_agesex.py
 
 
-def run_exploration_notebook(**parameters: object) -> dict[str, object]:
-    """Execute notebooks/explore/scenarios.py's own cells as papermill would: its parameters cell, then
-    the given values, then every other cell (in this process, with a non-interactive backend)."""
-    import matplotlib
-
-    matplotlib.use("module://matplotlib_inline.backend_inline")  # as in a kernel
-    source = (Path(scenario_specs.__file__).parent.parent / "notebooks" / "scenarios.py").read_text(
-        encoding="utf-8"
+def test_solved_settlers_outside_the_typed_range_are_a_finding(tidy: Path, tmp_path: Path) -> None:
+    """A settlers_target of 10,000,000 solved to about 419,000 settlers a year without a word,
+    while settlers_per_year over 100,000 is refused."""
+    loaded = agesex.load(tidy, edition="x", registry=REGISTRY)
+    path = write(
+        tmp_path, "s.csv", SCENARIO_HEADER + "big,大きな目標,settlers_target,2040,10000000\n"
     )
-    _, rest = source.split('# %% tags=["parameters"]', 1)
-    parameters_cell, cells = rest.split("\n# %%", 1)
-    namespace: dict[str, object] = {"__name__": "__notebook__"}
-    exec(compile(parameters_cell, "notebooks/explore/scenarios.py", "exec"), namespace)
-    namespace.update(parameters)
-    exec(compile("# %%" + cells, "notebooks/explore/scenarios.py", "exec"), namespace)
-    return namespace
-
-
-def test_the_notebook_draws_what_a_run_of_its_saved_rows_computes(
-    inputs: dict[str, Path], tmp_path: Path
-) -> None:
-    """The issue's case: settings other than the shipped ones (as the README's
-    --projection-settings), conventions that move numbers, sliders saved as rows."""
-    import json
-
-    from analysis.model import population
-
-    settings = settings_file(tmp_path, settler_timing=",half", assumptions_from=",2025")
-    common = {"age_sex_path": str(inputs["workbook"]), "settings_path": str(settings),
-              "survival_path": str(inputs["survival"])}  # fmt: skip
-    sliders = {"tfr_1": 1.9, "tfr_2": 2.1, "migration_1": 0.5, "settlers_per_year": 300,
-               "horizon": 2060}  # fmt: skip
-    saved = tmp_path / "saved.csv"
-    notebook = run_exploration_notebook(**common, scenario_file=str(saved),
-                                        slider_values=json.dumps(sliders))  # fmt: skip
-    notebook["save_rows"](None)  # type: ignore[operator]
-    drawn = notebook["drawn"]
-    assert isinstance(drawn, pd.DataFrame)
-    run = population.projections(
-        population.load(), age_sex_path=inputs["workbook"], settings_path=settings,
-        survival_path=inputs["survival"], scenarios_path=saved,
+    projected = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="test",
+        settings_path=settings_with_tfr(tmp_path), profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=None, default_target=(94_000, 2040), scenarios_path=path,
     )  # fmt: skip
-    assert run is not None
-    computed = run.indicators[run.indicators["scenario"] == "mine"]
-    shown = drawn[drawn["scenario"] == "explore"]
-    keys = ["municipality", "year"]
-    both = shown.merge(computed, on=keys, suffixes=("_drawn", "_run"))
+    found = [f for f in projected.notes if f.check == "settlers-implausible"]
+    assert len(found) == 1 and found[0].severity == "warning"
+    assert str(found[0]).startswith(
+        f"{path}:2: value: 警告: 「大きな目標」の目標人口 10,000,000人（2040年）には毎年約 "
+    )
+    assert "入力できる転入超過の範囲（0～100,000人／年）を超えるため" in str(found[0])
+    typed = write(tmp_path, "t.csv", SCENARIO_HEADER + "big,x,settlers_per_year,2025,100001\n")
+    assert "年間の転入超過は0以上100,000人以下" in refused(lambda: read_scenarios(typed))[0]
+
+
+# ---------------------------------------------------------------- from test_projection.py
+
+
+def test_every_scenario_is_computed_and_the_region_is_the_sum(
+    projected: scenarios.Projected,
+) -> None:
+    assert set(projected.results.projections) == set(scenarios.SCENARIOS)
+    long = projected.long
+    members = (
+        long[long["municipality"] != REGION]
+        .groupby(["scenario", "year", "sex", "age_group"])["population"]
+        .sum()
+    )
+    region = long[long["municipality"] == REGION].set_index(
+        ["scenario", "year", "sex", "age_group"]
+    )["population"]
+    assert np.allclose(members.sort_index(), region.sort_index())
+    table = projected.indicators
+    totals = long.groupby(["scenario", "municipality", "year"])["population"].sum()
+    shown = table.set_index(["scenario", "municipality", "year"])
+    # Whole people: each municipality's three groups are rounded (at most 0.5 each), the
+    # 圏域 is the sum of its rounded municipalities, and every total is its groups' sum.
+    assert (shown["total"] == shown["0-14"] + shown["15-64"] + shown["65+"]).all()
+    assert (shown["total"] == shown["total"].round()).all()
+    members_shown = shown.drop(index=REGION, level="municipality")
+    assert ((members_shown["total"] - totals.reindex(members_shown.index)).abs() <= 1.5).all()
+    region_shown = shown.xs(REGION, level="municipality")["total"]
+    region_of_members = members_shown.groupby(["scenario", "year"])["total"].sum()
     assert (
-        len(both) == len(shown) == len(computed) == 3 * 9
-    )  # 2 municipalities and the 圏域, 2020–2060
-    assert (both["total_drawn"].round() == both["total_run"].round()).all()
-    assert {a.kind for a in run.results.specs["mine"].assumptions} == {
-        "tfr",
-        "migration",
-        "settlers_per_year",
-        "horizon",
-    }
-
-
-def test_sliders_without_effect_are_disabled_and_write_no_rows(
-    inputs: dict[str, Path], tmp_path: Path
-) -> None:
-    settings = tmp_path / "settings.csv"
-    settings.write_text("setting,municipality,value\ntfr_base,一関市,1.45\n", encoding="utf-8")
-    saved = tmp_path / "saved.csv"
-    notebook = run_exploration_notebook(
-        age_sex_path=str(inputs["workbook"]), settings_path=str(settings), scenario_file=str(saved),
-        slider_values='{"tfr_1": 1.9, "migration_1": 0.5, "settlers_per_year": 100}',
-    )  # fmt: skip
-    controls = notebook["controls"]
-    assert isinstance(controls, dict)
-    assert all(
-        controls[k].disabled for k in ("tfr_1", "tfr_year_2", "migration_1", "migration_year_2")
+        region_shown.sort_index() == region_of_members.reindex(region_shown.index).sort_index()
+    ).all()
+    male_female = long.pivot_table(
+        index=["scenario", "municipality", "year"],
+        columns="sex",
+        values="population",
+        aggfunc="sum",
     )
-    assert not controls["settlers_per_year"].disabled
-    reasons = notebook["disabled"]
-    assert isinstance(reasons, dict)
-    assert "tfr_base" in reasons["tfr"] and "生残率" in reasons["migration"]
-    notebook["save_rows"](None)  # type: ignore[operator]
-    assert {a.kind for a in read_scenarios(saved)[0].assumptions} == {"settlers_per_year"}
+    assert np.allclose(male_female["male"] + male_female["female"], totals.sort_index())
+
+
+def test_sim1_raises_cwr_by_the_tfr_ratio(projected: scenarios.Projected) -> None:
+    results = projected.results
+    # 2025 is 5/10 of the way from 2020 to 2030: TFR 1.45 + (2.1 − 1.45) × 0.5 for 一関市.
+    assert results.tfr["sim1"][0, 0] == pytest.approx(1.775)
+    assert results.tfr["sim1"][1:, 0] == pytest.approx(2.1)
+    assert np.allclose(
+        results.cwr["sim1"][:, 1], results.cwr["pattern1"][:, 1] * results.tfr["sim1"][:, 1] / 1.38
+    )
+    table = projected.indicators
+    sim1 = table[
+        (table["scenario"] == "sim1")
+        & (table["municipality"] == "一関市")
+        & (table["year"] == 2030)
+    ]
+    assert sim1["tfr"].iloc[0] == pytest.approx(2.1)
+
+
+def test_settlers_reach_the_target_exactly(projected: scenarios.Projected) -> None:
+    solved = projected.settlers.iloc[0]
+    assert (solved["municipality"], solved["target_year"], solved["target_population"]) == (
+        REGION,
+        2040,
+        120_000,
+    )
+    table = projected.indicators
+    at = table[
+        (table["scenario"] == "settlers")
+        & (table["municipality"] == REGION)
+        & (table["year"] == 2040)
+    ]
+    assert at["total"].iloc[0] == pytest.approx(120_000)
+    assert solved["settlers_per_year"] == pytest.approx(solved["settlers_per_period"] / 5)
+    sentence = scenarios.summary_sentence(solved)
+    assert sentence.startswith(
+        "2040年に圏域120,000人とするには、パターン1の純移動（社人研の推計が見込む転出入）に加えて、5年ごとに約"
+    )
+    assert "（年あたり約" in sentence
+    assert solved["surplus_people"] == 0
+
+
+def test_a_target_pattern1_already_reaches_needs_no_settlers_and_no_negative_count(
+    workbook: Path, tmp_path: Path
+) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    result = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="t",
+        settings_path=settings_file(tmp_path, settler_target_population="圏域,1000"),
+        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+        default_target=(94_000, 2040),
+    )  # fmt: skip
+    row = result.settlers.iloc[0]
+    assert "settlers" not in result.results.projections
+    assert row["settlers_per_period"] == 0 and row["settlers_per_year"] == 0
+    assert row["surplus_people"] == pytest.approx(row["projected_without"] - 1000)
+    numbers = result.settlers.select_dtypes("number")
+    assert (numbers >= 0).all().all(), "no negative count anywhere"
+    sentence = scenarios.summary_sentence(row)
+    assert sentence.startswith(
+        f"2040年の圏域は、パターン1の推計で{row['projected_without']:,.0f}人と、"
+    )
+    assert (
+        f"すでに目標1,000人を{row['surplus_people']:,.0f}人上回るため、転入超過を加える必要はありません。"
+        in sentence
+    )
+    assert "転出超過" not in sentence
+
+
+def test_influence_and_its_levels(projected: scenarios.Projected) -> None:
+    influence = projected.influence.set_index(["municipality", "year"])
+    table = projected.indicators.set_index(["scenario", "municipality", "year"])["total"]
+    assert sorted(set(projected.influence["year"])) == list(YEARS[1:]), "every projected year"
+    for year in YEARS[1:]:
+        natural = table[("sim1", REGION, year)] / table[("pattern1", REGION, year)] * 100
+        assert influence.loc[(REGION, year), "natural_pct"] == pytest.approx(natural)
+        social = table[("sim2", REGION, year)] / table[("sim1", REGION, year)] * 100
+        assert influence.loc[(REGION, year), "social_pct"] == pytest.approx(social)
+    chosen = projected.influence[projected.influence["chosen"]]
+    assert set(chosen["year"]) == {YEARS[-1]}, "by default the edition's last projected year"
+    levels = scenarios.level(
+        pd.Series([99.99, 100.0, 104.9, 105.0, 114.99, 115.0, np.nan]), (100, 105, 110, 115)
+    )
+    assert levels.tolist()[:6] == [1, 2, 2, 3, 4, 5] and pd.isna(levels.iloc[6])
+
+
+def test_the_influence_in_words(projected: scenarios.Projected) -> None:
+    influence = projected.influence
+    row = influence[(influence["municipality"] == REGION) & (influence["year"] == 2050)].iloc[0]
+    sentence = scenarios.influence_sentence(row, projected.settings)  # 2.1 by 2030
+    assert sentence.startswith(
+        f"合計特殊出生率が2030年に2.1まで上がると、2050年の圏域の人口はパターン1より"
+        f"{abs(row['natural_pct'] - 100):.2f}%"
+    )
+    assert f"（自然増減の影響度 段階{row['natural_level']}）" in sentence
+    assert f"（社会増減の影響度 段階{row['social_level']}）" in sentence
+
+
+def test_an_influence_year_outside_the_projection_is_one_line(
+    workbook: Path, tmp_path: Path
+) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    with pytest.raises(DataError) as caught:
+        scenarios.build(
+            loaded.frame, loaded.groups, REGISTRY.names, source="t",
+            settings_path=settings_file(tmp_path, influence_year=",2060"),
+            profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+            default_target=(94_000, 2040),
+        )  # fmt: skip
+    message = str(caught.value)
+    assert "2060年は influence_year に使えません" in message and "\n" not in message
+
+
+def test_decline_stages(projected: scenarios.Projected) -> None:
+    stages = projected.stages
+    assert stages.loc[stages["year"] == 2020, "stage"].isna().all(), "the base year has no stage"
+    row = stages[(stages["scenario"] == "pattern1") & (stages["year"] == 2050)].iloc[0]
+    expected = 1 if row["old_change_pct"] > 0 else (2 if row["old_change_pct"] > -10 else 3)
+    assert row["stage"] == expected
+
+
+def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(
+    workbook: Path, tmp_path: Path
+) -> None:
+    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
+    blank = tmp_path / "settings.csv"
+    blank.write_text(
+        "setting,municipality,value\ntfr_base,一関市,\ntfr_base,平泉町,\n", encoding="utf-8"
+    )
+    result = scenarios.build(
+        loaded.frame, loaded.groups, REGISTRY.names, source="t",
+        settings_path=blank,
+        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+        default_target=(94_000, 2040),
+    )  # fmt: skip
+    assert "sim1" not in result.results.projections and "sim2" not in result.results.projections
+    assert result.notes[0].check == "sim-skipped-tfr"
+    assert (
+        "基準年の合計特殊出生率（tfr_base）が 一関市、平泉町 について設定されていません"
+        in result.notes[0].message
+    )
+
+
+# ---------------------------------------------------------------- from test_projection_inputs.py
+
+
+def test_a_per_municipality_settler_target_is_solved(
+    tmp_path: Path,
+    tidy: Path,
+    edition: dict,  # type: ignore[type-arg]
+) -> None:
+    rows = "settler_target_population,平泉町,20000\nsettler_target_year,平泉町,2040\n"
+    projected = build_with_settings(tidy, tmp_path, settings=rows)
+    solved = projected.settlers.set_index("municipality")
+    assert list(solved.index) == ["平泉町"]
+    assert solved.loc["平泉町", "target_population"] == 20000
+    settled = projected.long[(projected.long["scenario"] == "settlers")]
+    total = settled[(settled["municipality"] == "平泉町") & (settled["year"] == 2040)][
+        "population"
+    ].sum()
+    assert total == pytest.approx(20000)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def build_with_settings(age_sex: Path, tmp_path: Path, settings: str = "") -> scenarios.Projected:
+    loaded = agesex.load(age_sex, edition="x", registry=REGISTRY)
+    assert loaded.errors == []
+    return scenarios.build(
+        loaded.frame,
+        loaded.groups,
+        REGISTRY.names,
+        source="test",
+        settings_path=write(tmp_path, "settings.csv", SETTINGS_HEADER + settings),
+        profile_path=DATA_RAW / "settler_profile.csv",
+        survival_path=None,
+        default_target=(94_000, 2040),
+    )

@@ -1,11 +1,7 @@
-"""延長 marked wherever extended years appear: a vision made from a scenario runs past the last
-year of the data it was projected from (the last period's rates held), and its tables and
-figures say so; a vision as published marks no year."""
+"""analysis.report.figures: 延長 marked on the figures wherever a vision made from a scenario runs
+past its data."""
 
 from __future__ import annotations
-
-import re
-from pathlib import Path
 
 import matplotlib
 
@@ -17,9 +13,6 @@ import pytest
 from analysis.core.schema import REGION, TOTAL
 from analysis.model import cohort, population
 from analysis.report import figures
-
-from .conftest import Project, _build_run, _shared_copy
-from .test_council import read_report
 
 MARK = "延長（2050年より後）"
 
@@ -93,76 +86,3 @@ def test_bar_charts_label_extended_years(extended_structure: tuple[pd.DataFrame,
     assert "2050年（延長）" not in marked
     assert "延長" not in _texts(figures.population_by_age(structure, REGION, editions))
     plt.close("all")
-
-
-def test_extended_rows_and_sentences() -> None:
-    frame = pd.DataFrame({"edition": ["a", "a", "b"], "year": [2050, 2055, 2055]})
-    assert population.extended_rows(frame, 2050, "a").tolist() == [False, True, False]
-    assert not population.extended_rows(frame, 0, "a").any()
-    assert population.extended_note(0) == ""
-    assert "2050年より後" in population.extended_note(2050)
-
-
-@pytest.fixture(scope="session")
-def vision_run(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    """The proof's run with a planner's scenario made the vision (to 2070, data to 2050)."""
-    return _shared_copy(tmp_path_factory, "proof-vision", _build_run("vision"))
-
-
-def _svg_texts(project: Project, prefix: str) -> str:
-    """The texts of the report's figures (matplotlib writes each text into its SVG)."""
-    folder = project.reports / "figures"
-    return " ".join(p.read_text("utf-8") for p in sorted(folder.glob(f"{prefix}*.svg")))
-
-
-def _extended_tables(path: Path) -> list[str]:
-    report = read_report(path)
-    return [str(t["caption"]) for t in report.tables if "延長" in t["texts"]]  # type: ignore[operator]
-
-
-def _unmarked_tables(path: Path, after: int) -> list[str]:
-    """Tables showing a year past ``after`` without a 延長 column."""
-    report = read_report(path)
-    return [
-        str(t["caption"])
-        for t in report.tables
-        if any(re.fullmatch(r"20\d\d", x.strip()) and int(x) > after for x in t["texts"])  # type: ignore[attr-defined]
-        and "延長" not in t["texts"]  # type: ignore[operator]
-    ]
-
-
-def test_a_vision_from_a_scenario_marks_its_extended_years(vision_run: Project) -> None:
-    last = max(
-        int(y) for y in re.findall(r"(20\d\d)年", _svg_texts(vision_run, "population_by_age"))
-    )
-    assert last == 2070
-    for prefix in ("aging_rate", "projection_vs_vision", "revision_vision_supplied"):
-        assert "延長（" in _svg_texts(vision_run, prefix), prefix
-    assert "年（延長）" in _svg_texts(vision_run, "population_by_age")
-    population_tables = _extended_tables(vision_run.reports / "population.html")
-    assert any("年齢3区分別人口" in c for c in population_tables), population_tables
-    assert any("高齢化率と人口指数" in c for c in population_tables), population_tables
-    for name in ("population", "revision"):
-        assert _unmarked_tables(vision_run.reports / f"{name}.html", 2050) == [], name
-    text = " ".join(read_report(vision_run.reports / "population.html").text)
-    assert "延長" in text and "2050年より後" in text
-
-
-def test_a_published_vision_marks_no_year(full_project: Project) -> None:
-    for prefix in ("aging_rate", "projection_vs_vision", "population_by_age", "revision_"):
-        assert "延長" not in _svg_texts(full_project, prefix), prefix
-    for name in ("population", "revision"):
-        assert _extended_tables(full_project.reports / f"{name}.html") == [], name
-
-
-def test_the_workbook_marks_the_extended_rows_of_a_vision_from_a_scenario() -> None:
-    from analysis.run.tables import mark_extended
-
-    frame = pd.DataFrame(
-        {"edition": ["vision_supplied", "vision_supplied", "ipss_2018"], "year": [2050, 2055, 2055]}
-    )
-    tables = {"population_age_structure": frame, "kpi_overview": frame}
-    marked = mark_extended(tables, 2050)
-    assert marked["population_age_structure"]["extended"].tolist() == [False, True, False]
-    assert "extended" not in marked["kpi_overview"]
-    assert mark_extended(tables, 0) is tables, "a vision as published: nothing marked"
