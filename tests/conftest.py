@@ -98,6 +98,15 @@ FOLDER = "人口 分析"
 RUN_TIMEOUT = 240
 """Seconds a whole run may take before the test kills it (a normal one takes 5–15 s)."""
 
+STOP_WITHIN_SECONDS = 15.0
+"""How soon a run must stop after Ctrl-C, Ctrl-Break or SIGTERM, measured from the signal.
+
+The promise to planners is "within seconds"; on an idle machine a run stops in about a second.
+The tests run in parallel on a loaded 2-core machine, where a 2 s bound failed now and then
+with nothing wrong (issue 24), so the bound is generous: one constant for every stop test. A
+run that ignores the signal still fails them: it ends with exit 0 instead of 130/143, or, held
+at a checkpoint, never ends and the test's wait times out."""
+
 _SKIPPED_EVERYWHERE = {
     ".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache",
     ".hypothesis", ".cache", ".run.lock", ".ipynb_checkpoints",
