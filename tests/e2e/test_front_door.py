@@ -223,7 +223,7 @@ def test_pdf_without_a_browser_says_what_to_install(built_project: Project, tmp_
 
 
 @pytest.mark.skipif(
-    not hasattr(os, "killpg"), reason="POSIX terminal; tests/test_windows.py has the console's"
+    not hasattr(os, "killpg"), reason="POSIX terminal; tests/e2e/test_windows.py has the console's"
 )
 def test_ctrl_c_through_the_front_door_lets_the_run_stop_by_itself(project: Project) -> None:
     """The terminal sends Ctrl-C to tasks.py and to the run: tasks.py waits, the run stops cleanly."""

@@ -160,9 +160,6 @@ def test_a_fifo_through_the_command_is_one_line_and_releases_the_lock(
     assert "Traceback" not in result.stdout + result.stderr
 
 
-# ---------------------------------------------------------------- from test_agesex.py
-
-
 def test_an_empty_vision_from_scenario_is_refused_on_the_command_line(
     fresh_project: Project,
 ) -> None:

@@ -219,9 +219,6 @@ def test_the_readmes_vision_procedure_works_on_the_shipped_data(project: Project
     assert "一関市・平泉町 人口ビジョン 将来展望人口（2025年改訂）" in html
 
 
-# ---------------------------------------------------------------- from test_projection_inputs.py
-
-
 def unregister_age_sex(raw: Path) -> None:
     """The registry without its age × sex edition (the real 2018 figures are shipped)."""
     registry = raw / "editions.csv"

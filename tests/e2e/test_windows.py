@@ -161,10 +161,10 @@ def test_a_character_cp932_lacks_is_shown_as_a_question_mark(fresh_project: Proj
 
 
 # ---------------------------------------------------------------- every tasks.py command on a PC
-# reports, validate and pdf: tests.conftest.full_project; clean: tests/test_front_door.py.
+# reports, validate and pdf: tests.conftest.full_project; clean: tests/e2e/test_front_door.py.
 
 ONE_QUICK_TEST = (
-    "tests/test_install.py", "-q", "-p", "no:cacheprovider", "-n", "0",
+    "tests/e2e/test_install.py", "-q", "-p", "no:cacheprovider", "-n", "0",
     "-k", "test_messages_name_the_command_the_person_typed",
 )  # fmt: skip
 """What ``test`` and ``unit`` are given to run: one quick test, not the suite again."""

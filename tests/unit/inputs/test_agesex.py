@@ -221,9 +221,6 @@ def test_a_duplicate_total_row_is_named_in_japanese(tmp_path: Path, edition: dic
     assert not any("total" in e or "unknown" in e for e in errors), errors
 
 
-# ---------------------------------------------------------------- from test_projection.py
-
-
 def test_the_published_workbook_is_read_by_labels_with_decoys_and_repeated_rows(
     workbook: Path,
     edition: dict,  # type: ignore[type-arg]
@@ -370,9 +367,6 @@ def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
     assert np.allclose(
         start, [sum(map(sum, edition[m][0])) + 2 * u for m, u in (("一関市", 120), ("平泉町", 7))]
     )
-
-
-# ---------------------------------------------------------------- from test_projection_inputs.py
 
 
 # ---------------------------------------------------------------- age × sex data

@@ -72,9 +72,6 @@ def test_without_corrections_nothing_is_marked() -> None:
     assert applied.empty
 
 
-# ---------------------------------------------------------------- from test_checks.py
-
-
 def test_the_correction_is_applied_only_to_the_processed_data(data: PopulationData) -> None:
     def value(frame: pd.DataFrame) -> float:
         row = frame[

@@ -342,9 +342,6 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-# ---------------------------------------------------------------- from test_agesex.py
-
-
 # ---------------------------------------------------------------- names close to the plan's
 
 
@@ -375,9 +372,6 @@ def test_a_nationwide_table_still_leaves_other_municipalities_out(tmp_path: Path
     assert note.startswith("圏域外の市町村 3 件（9 行）を除外しました")
 
 
-# ---------------------------------------------------------------- from test_projection.py
-
-
 def test_the_ipss_workbook_serves_as_a_three_group_projection(
     workbook: Path, edition: dict
 ) -> None:  # type: ignore[type-arg]
@@ -393,9 +387,6 @@ def test_the_ipss_workbook_serves_as_a_three_group_projection(
         "総数 as printed"
     )
     assert loaded.frame["derived"].all()
-
-
-# ---------------------------------------------------------------- from test_projection_inputs.py
 
 
 # ---------------------------------------------------------------- the registry and the options
@@ -434,9 +425,6 @@ def test_a_header_written_twice_is_refused_naming_both_columns(raw_copy: Path) -
         f"{path}:1: label: 見出し「label」が2回あります（3列目と{width + 1}列目）。"
         "どちらか一方にしてください"
     )
-
-
-# ---------------------------------------------------------------- from test_revision.py
 
 
 def test_example_file_is_a_valid_edition_with_2045_and_2050_for_one_municipality() -> None:

@@ -343,9 +343,6 @@ def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Pa
     )
 
 
-# ---------------------------------------------------------------- from test_agesex.py
-
-
 @pytest.mark.parametrize("typed", ["一関", "一関 市"])
 def test_the_settings_and_survival_readers_ask_the_same(tmp_path: Path, typed: str) -> None:
     settings = write(tmp_path / "s.csv", f"setting,municipality,value\ntfr_base,{typed},1.4\n")
@@ -367,9 +364,6 @@ def test_the_settings_and_survival_readers_ask_the_same(tmp_path: Path, typed: s
     )
     [line] = refused(lambda: scenarios.read_survival(survival, REGISTRY.names, YEARS, GROUPS))
     assert f"「{typed}」は圏域の市町の名前と一致しません。一関市の誤りではありませんか" in line
-
-
-# ---------------------------------------------------------------- from test_projection.py
 
 
 @pytest.mark.parametrize(

@@ -81,9 +81,6 @@ def test_a_waypoint_past_the_last_year_needs_a_horizon(tmp_path: Path) -> None:
     check_scenarios(read_scenarios(with_horizon), YEARS, tuple(REGISTRY.names), settings, False)
 
 
-# ---------------------------------------------------------------- from test_scenarios.py
-
-
 # ---------------------------------------------------------------- bad rows
 
 

@@ -220,9 +220,6 @@ def test_unstack_keeps_the_first_of_repeated_keys_and_structure_marks_derived_ro
         assert derived.equals(frame.groupby(keys)["derived"].any().reindex(derived.index))
 
 
-# ---------------------------------------------------------------- from test_checks.py
-
-
 @pytest.mark.parametrize(
     ("municipality", "rates"),
     [

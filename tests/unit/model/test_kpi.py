@@ -282,9 +282,6 @@ def test_bad_actuals_name_file_line_and_column(
     assert message in str(caught.value)
 
 
-# ---------------------------------------------------------------- from test_data.py
-
-
 def test_wide_actuals_with_japanese_headers(tmp_path: Path) -> None:
     path = xlsx(
         tmp_path / "actuals.xlsx",
@@ -345,9 +342,6 @@ def test_a_deleted_initiative_is_an_error(raw_copy: Path) -> None:
     assert any(
         "具体的な取組の番号がそろっていません：7 がありません" in e for e in kpi_errors(raw_copy)
     )
-
-
-# ---------------------------------------------------------------- from test_plan.py
 
 
 # ---------------------------------------------------------------- KPI history

@@ -73,9 +73,6 @@ def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
     ]  # fmt: skip
 
 
-# ---------------------------------------------------------------- from test_no_asserts.py
-
-
 def test_a_plan_pair_shows_its_newer_row_and_refuses_an_empty_pair() -> None:
     old, new = pd.Series({"label": "旧"}), pd.Series({"label": "新"})
     assert plan_changes._newer(old, new)["label"] == "新"

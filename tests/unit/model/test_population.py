@@ -103,9 +103,6 @@ def test_the_projection_reader_refuses_a_near_name_too(tmp_path: Path) -> None:
     assert "平泉町の誤りではありませんか" in lines[0]
 
 
-# ---------------------------------------------------------------- from test_projection.py
-
-
 def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, workbook: Path) -> None:
 
     from analysis.model import population
@@ -123,9 +120,6 @@ def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, work
     assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
     projected = population.projections(data, raw_dir=raw_copy)
     assert projected is not None and "pattern1" in projected.results.projections
-
-
-# ---------------------------------------------------------------- from test_checks.py
 
 
 def test_the_roughly_13000_gap_in_2040(data: PopulationData) -> None:
@@ -161,18 +155,12 @@ def test_key_points_state_the_headline_numbers(data: PopulationData) -> None:
     assert "4件の不整合" in text and "うち1件は補正済み" in text and "検査結果は6件" in text
 
 
-# ---------------------------------------------------------------- from test_revision.py
-
-
 def test_replacing_an_unknown_edition_is_an_error(raw_copy: Path) -> None:
 
     with (raw_copy / "editions.csv").open("a", encoding="utf-8") as handle:
         handle.write("x,vision,x,2026,population_vision_2024.csv,vision_1999,x,x\n")
     with pytest.raises(InputError, match="x が置き換える版「vision_1999」は登録されていません"):
         population.load(raw_dir=raw_copy)
-
-
-# ---------------------------------------------------------------- from test_figures.py
 
 
 def test_extended_rows_and_sentences() -> None:

@@ -157,9 +157,6 @@ def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> Non
     assert max(diff["year"]) == 2040  # the old edition ends there
 
 
-# ---------------------------------------------------------------- from test_scenarios.py
-
-
 def test_two_age_sex_editions_are_compared_by_sex_and_age(raw_copy: Path, tmp_path: Path) -> None:
     register_two_age_sex_editions(raw_copy, tmp_path)
     data = population.load(raw_dir=raw_copy)

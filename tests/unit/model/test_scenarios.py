@@ -587,9 +587,6 @@ def test_zero_migration_can_close_childrens_migration(
     assert np.allclose(closed.cwr["sim2"] / closed.cwr["sim1"], expected)
 
 
-# ---------------------------------------------------------------- from test_agesex.py
-
-
 def test_solved_settlers_outside_the_typed_range_are_a_finding(tidy: Path, tmp_path: Path) -> None:
     """A settlers_target of 10,000,000 solved to about 419,000 settlers a year without a word,
     while settlers_per_year over 100,000 is refused."""
@@ -610,9 +607,6 @@ def test_solved_settlers_outside_the_typed_range_are_a_finding(tidy: Path, tmp_p
     assert "入力できる転入超過の範囲（0～100,000人／年）を超えるため" in str(found[0])
     typed = write(tmp_path, "t.csv", SCENARIO_HEADER + "big,x,settlers_per_year,2025,100001\n")
     assert "年間の転入超過は0以上100,000人以下" in refused(lambda: read_scenarios(typed))[0]
-
-
-# ---------------------------------------------------------------- from test_projection.py
 
 
 def test_every_scenario_is_computed_and_the_region_is_the_sum(
@@ -791,9 +785,6 @@ def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(
         "基準年の合計特殊出生率（tfr_base）が 一関市、平泉町 について設定されていません"
         in result.notes[0].message
     )
-
-
-# ---------------------------------------------------------------- from test_projection_inputs.py
 
 
 def test_a_per_municipality_settler_target_is_solved(

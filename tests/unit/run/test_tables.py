@@ -19,9 +19,6 @@ def test_a_run_with_a_revision_adds_the_comparison_sheets() -> None:
     assert "plan_changes" not in plain
 
 
-# ---------------------------------------------------------------- from test_figures.py
-
-
 def test_the_workbook_marks_the_extended_rows_of_a_vision_from_a_scenario() -> None:
     from analysis.run.tables import mark_extended
 
