@@ -9,7 +9,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pytest
 
 from analysis.core.paths import DATA_RAW
@@ -95,19 +94,6 @@ def japanese_font() -> None:
     figures.setup()
 
 
-def test_a_panel_with_nothing_drawn_or_a_legend_without_a_line_is_refused() -> None:
-    figure, axes = plt.subplots(1, 2)
-    axes[0].plot([2020, 2025], [1, 2], label="推計")
-    with pytest.raises(figures.EmptyPanel, match="空のパネル"):
-        figures.check_drawn(figure, "test")
-    axes[1].bar([0], [3])
-    figures.check_drawn(figure, "test")
-    axes[1].plot([], [], label="展望")
-    with pytest.raises(figures.EmptyPanel, match="線のない凡例「展望」"):
-        figures.check_drawn(figure, "test")
-    plt.close(figure)
-
-
 MACHINE_WORDS = re.compile(
     r"(?:[A-Za-z0-9_.\-]+[/\\])+[A-Za-z0-9_.\-]+"  # a path
     r"|\.(?:csv|xlsx|py)[:\[]"  # a file with its line or cell
@@ -137,103 +123,6 @@ def test_the_projection_states_its_inputs_and_checks_its_base_year(full_project:
     assert "基準年（2020年）の合計特殊出生率（入力値）：一関市 1.45、平泉町 1.38" in text
     assert "圏域の転入超過は基準年（2020年）の人口の比で市町に分けます（一関市" in text
     assert "男20～24歳 12.50%" in text
-
-
-def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
-    """The census total includes people of unknown age; the age groups do not."""
-    import numpy as np
-    import pandas as pd
-
-    from analysis.model import population, scenarios
-
-    census = 119_184
-    population_array = np.full((2, 2, 2, 20), 1.0)
-    population_array[0] *= (census - 500) / population_array[0].sum()
-    base = scenarios.Base(("一関市", "平泉町"), tuple(f"g{i}" for i in range(20)), (2020, 2025),
-                          population_array)  # fmt: skip
-    projected = scenarios.Projected.__new__(scenarios.Projected)
-    projected.results = scenarios.Results(base, {}, {}, {}, pd.DataFrame())
-    totals = pd.DataFrame({"municipality": ["一関市", "平泉町"], "year": [2020, 2020],
-                           "sex": ["both", "both"],
-                           "population": [population_array[0, 0].sum() + 500,
-                                          population_array[0, 1].sum()]})  # fmt: skip
-    projected.printed_totals = totals
-    projected.notes = []  # nothing of unknown age spread over the ages
-    sentence = population.base_year_check(projected)
-    assert "原資料の国勢調査人口119,184人より500人少なく、その差は年齢不詳の人数" in sentence
-    projected.printed_totals = totals.iloc[0:0]
-    no_totals = population.base_year_check(projected)
-    assert "基準のデータに総数がないため" in no_totals
-
-
-# ---------------------------------------------------------------- numbers that read right
-
-
-def test_cost_per_unit_only_where_the_target_is_an_increase() -> None:
-    from analysis.model import kpi
-
-    data = kpi.load()
-    table = kpi.budget_per_kpi_change(data.kpis, data.budgets).set_index("kpi_id")
-    decreases = table[table["required_change"] < 0]
-    assert {"K03", "K04", "K18"} <= set(decreases.index)
-    assert decreases["budget_per_unit_change_thousand_yen"].isna().all()
-    assert decreases["per_unit_note"].str.startswith("目標値が現状値を下回るため計算しない").all()
-    increase = table.loc["K08"]
-    assert increase["budget_per_unit_change_thousand_yen"] == pytest.approx(
-        increase["budget_total_thousand_yen"] / increase["required_change"]
-    )
-
-
-def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_scale() -> None:
-    import pandas as pd
-
-    totals = pd.DataFrame(
-        {"label": ["大", "中", "小"], "budget_thousand_yen": [5_985_040, 846_000, 1_925]}
-    )
-    made = figures.budget_by_initiative(totals, (2024, 2028))
-    axes = [figure.axes[0] for figure in made]
-    assert [axis.get_xscale() for axis in axes] == ["linear", "linear"]
-    assert all(axis.get_xlabel() == "2024～2028年度の事業費合計（千円）" for axis in axes)
-    assert "（2024～2028年度、すべての取組）" in axes[0].get_title(loc="left")
-    assert [t.get_text() for t in axes[1].get_yticklabels()] == ["小"]
-    for figure in made:
-        plt.close(figure)
-
-
-def test_quantities_start_from_zero_and_titles_are_whole() -> None:
-    import pandas as pd
-
-    from analysis.model import kpi
-
-    data = kpi.load()
-    overview = kpi.build_tables(
-        data, kpi.load_actuals(DATA_RAW / "kpi_actuals.csv", data.kpis), 2024
-    )["overview"]
-    nothing = pd.DataFrame({"kpi_id": [], "fiscal_year": [], "value": []})
-    figure = figures.kpi_progress_grid(overview.iloc[:12], nothing)
-    visible = [axis for axis in figure.axes if axis.get_visible()]
-    assert len(visible) == 12
-    assert all(axis.get_ylim()[0] == 0 for axis in visible)
-    titles = " ".join(axis.get_title(loc="left") for axis in visible).replace("\n", "")
-    assert "…" not in titles
-    assert "休日及び夜間等に対して診療を実施した割合" in titles
-    legend = [t.get_text() for t in figure.legends[0].get_texts()]
-    assert legend == ["計画（按分）"], "no 実績 in the legend when nothing was reported"
-    plt.close(figure)
-
-
-def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
-    from analysis.model import population
-
-    data = population.load()
-    tables = population.build_tables(data, base_year=2020, target_year=2028)
-    shown = population.targets_for_display(tables["targets"])
-    rates = shown[shown["quantity"] == "aging_rate"]
-    assert rates["target"].tolist()[0] == "39.50%"
-    assert rates["vision_value"].tolist()[0] == "39.80%"
-    assert rates["difference"].str.endswith("ポイント").all()
-    people = shown[shown["quantity"] == "population"]
-    assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()
 
 
 def test_council_reports_read_right(full_project: Project) -> None:

@@ -10,12 +10,10 @@ moves of the commit.
 
 from __future__ import annotations
 
-import signal
 import time
 
 import pytest
 
-from analysis.run import execution, interrupts
 from tests.conftest import STOP_WITHIN_SECONDS, Project, interrupt, wait_for_checkpoint
 
 MOMENTS = [
@@ -108,25 +106,3 @@ def test_an_outside_signal_to_a_held_run_stops_it(project: Project) -> None:
     assert process.returncode == 130
     assert project.kernels() == []
     assert {k: v for k, v in project.snapshot().items() if "/.staging/" not in k} == before
-
-
-def test_a_checkpoint_raises_only_once_a_stop_is_requested() -> None:
-    interrupts.reset()
-    interrupts.checkpoint("anything")
-    interrupts.request(signal.SIGTERM)
-    try:
-        with pytest.raises(interrupts.Stopped):
-            interrupts.checkpoint("anything")
-        interrupts.checkpoint("inside a decided commit", stoppable=False)
-        assert interrupts.exit_code() == 143
-    finally:
-        interrupts.reset()
-
-
-def test_no_kernel_starts_once_the_kernels_were_killed() -> None:
-    execution.kill_kernels()
-    try:
-        with pytest.raises(interrupts.Stopped):
-            execution.start_kernel(execution.ensure_kernel())
-    finally:
-        execution.reopen_kernels()

@@ -365,3 +365,21 @@ def test_the_pace_needed_from_the_latest_actual(tmp_path: Path) -> None:
 
 def pd_isna(value: object) -> bool:
     return value != value
+
+
+# ---------------------------------------------------------------- numbers that read right
+
+
+def test_cost_per_unit_only_where_the_target_is_an_increase() -> None:
+    from analysis.model import kpi
+
+    data = kpi.load()
+    table = kpi.budget_per_kpi_change(data.kpis, data.budgets).set_index("kpi_id")
+    decreases = table[table["required_change"] < 0]
+    assert {"K03", "K04", "K18"} <= set(decreases.index)
+    assert decreases["budget_per_unit_change_thousand_yen"].isna().all()
+    assert decreases["per_unit_note"].str.startswith("目標値が現状値を下回るため計算しない").all()
+    increase = table.loc["K08"]
+    assert increase["budget_per_unit_change_thousand_yen"] == pytest.approx(
+        increase["budget_total_thousand_yen"] / increase["required_change"]
+    )

@@ -169,3 +169,44 @@ def test_extended_rows_and_sentences() -> None:
     assert not population.extended_rows(frame, 0, "a").any()
     assert population.extended_note(0) == ""
     assert "2050年より後" in population.extended_note(2050)
+
+
+def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
+    """The census total includes people of unknown age; the age groups do not."""
+    import numpy as np
+    import pandas as pd
+
+    from analysis.model import population, scenarios
+
+    census = 119_184
+    population_array = np.full((2, 2, 2, 20), 1.0)
+    population_array[0] *= (census - 500) / population_array[0].sum()
+    base = scenarios.Base(("一関市", "平泉町"), tuple(f"g{i}" for i in range(20)), (2020, 2025),
+                          population_array)  # fmt: skip
+    projected = scenarios.Projected.__new__(scenarios.Projected)
+    projected.results = scenarios.Results(base, {}, {}, {}, pd.DataFrame())
+    totals = pd.DataFrame({"municipality": ["一関市", "平泉町"], "year": [2020, 2020],
+                           "sex": ["both", "both"],
+                           "population": [population_array[0, 0].sum() + 500,
+                                          population_array[0, 1].sum()]})  # fmt: skip
+    projected.printed_totals = totals
+    projected.notes = []  # nothing of unknown age spread over the ages
+    sentence = population.base_year_check(projected)
+    assert "原資料の国勢調査人口119,184人より500人少なく、その差は年齢不詳の人数" in sentence
+    projected.printed_totals = totals.iloc[0:0]
+    no_totals = population.base_year_check(projected)
+    assert "基準のデータに総数がないため" in no_totals
+
+
+def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
+    from analysis.model import population
+
+    data = population.load()
+    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    shown = population.targets_for_display(tables["targets"])
+    rates = shown[shown["quantity"] == "aging_rate"]
+    assert rates["target"].tolist()[0] == "39.50%"
+    assert rates["vision_value"].tolist()[0] == "39.80%"
+    assert rates["difference"].str.endswith("ポイント").all()
+    people = shown[shown["quantity"] == "population"]
+    assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()

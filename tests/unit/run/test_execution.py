@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from analysis.run import execution, interrupts
 from analysis.run.execution import add_table_of_contents
 
 CELL = '<div class="jp-Cell jp-MarkdownCell">'
@@ -52,3 +55,12 @@ def test_a_title_inside_text_or_a_comment_is_not_a_title() -> None:
         '<div class="jp-Cell"><h2 id="s">節</h2></div></main>'
     )
     assert add_table_of_contents(page).startswith('<main><nav class="report-toc">')
+
+
+def test_no_kernel_starts_once_the_kernels_were_killed() -> None:
+    execution.kill_kernels()
+    try:
+        with pytest.raises(interrupts.Stopped):
+            execution.start_kernel(execution.ensure_kernel())
+    finally:
+        execution.reopen_kernels()
