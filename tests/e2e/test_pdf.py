@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from analysis.inputs.io import InputError
 from analysis.run import outputs, pdf
 from tests.conftest import Project, wait_for_checkpoint
 
@@ -132,10 +131,3 @@ def test_a_pdf_locked_at_the_moment_of_replacing_is_named_too(
     assert ".tmp" not in str(caught.value)
     assert target.read_bytes() == b"%PDF old"
     assert [p.name for p in tmp_path.iterdir()] == ["kpi.pdf"], "no temporary file left"
-
-
-def test_the_guards_are_input_errors_with_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(outputs, "read_manifest", lambda: {})
-    with pytest.raises(InputError) as caught:
-        pdf.check_current()
-    assert "\n" not in str(caught.value)
