@@ -51,7 +51,7 @@ MINIMUM_PYTHON = (3, 11)
 
 class ExitCode(IntEnum):
     """A copy of ``analysis.core.exit_codes.ExitCode`` (this file runs before the environment
-    exists and imports nothing of the project; ``tests/test_exit_codes.py`` keeps them equal)."""
+    exists and imports nothing of the project; ``tests/unit/core/test_exit_codes.py`` keeps them equal)."""
 
     OK = 0
     FAILED = 1
@@ -368,6 +368,7 @@ COMMAND_EXTRAS = {
     "proof": ("pdf",),
     "test": ("lab", "pdf"),
     "unit": ("lab", "pdf"),
+    "typecheck": ("pdf",),  # mypy checks analysis/run/pdf.py against Playwright's own types
 }
 """The extras each command needs, installed the first time it runs."""
 

@@ -5,7 +5,7 @@ survival ratios from a life table, migrants joining half at the start and half a
 end of the step, births from age-specific fertility rates and the mean number of women
 exposed. The project's engine (:mod:`analysis.model.projection`) follows the national guide's
 worksheet instead (child–woman ratios); this method is kept here, reproduced exactly by
-``tests/test_projection.py``, for comparisons and for the ASFR-based variants a later
+``tests/unit/model/test_projection.py``, for comparisons and for the ASFR-based variants a later
 edition of the guide may ask for.
 """
 

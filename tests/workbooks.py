@@ -10,9 +10,12 @@ three blocks 男女計 / 男 / 女, （再掲） rows), with a decoy municipalit
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 
 import openpyxl
+
+from analysis.core.paths import DATA_RAW
 
 YEARS = (2020, 2025, 2030, 2035, 2040, 2045, 2050)
 GROUPS = (*(f"{a}-{a + 4}" for a in range(0, 95, 5)), "95+")
@@ -21,6 +24,11 @@ SEXES = ("male", "female")
 
 Edition = dict[str, list[list[list[int]]]]
 """municipality → [year][sex][age group] people."""
+
+SIZES = {"一関市": 4.6, "平泉町": 0.31}
+"""The made-up municipalities' sizes (scale of :func:`made_up_edition`)."""
+CODES = {"一関市": "3209", "平泉町": "3402"}
+"""Their municipality codes, as the IPSS workbook names its sheets."""
 
 
 def made_up_schedule(scale: float, step: int, sex: int, group: int) -> float:
@@ -246,3 +254,31 @@ if __name__ == "__main__":
     from analysis.core.paths import DATA_RAW
 
     population_actuals_workbook(DATA_RAW / "examples" / "population_actuals_wide_example.xlsx")
+
+
+def settings_file(folder: Path, **changes: str) -> Path:
+    """The shipped projection settings with the made-up editions' base rates, ``changes`` applied."""
+    text = (DATA_RAW / "projection_settings.csv").read_text(encoding="utf-8")
+    # The made-up editions' own base rates (the shipped ones belong to the real 2018 edition).
+    text = re.sub(r"^tfr_base,一関市,[^,]*,", "tfr_base,一関市,1.45,", text, flags=re.M)
+    text = re.sub(r"^tfr_base,平泉町,[^,]*,", "tfr_base,平泉町,1.38,", text, flags=re.M)
+    for name, value in changes.items():
+        lines = [line for line in text.splitlines() if not line.startswith(f"{name},")]
+        text = "\n".join([*lines, f"{name},{value}"]) + "\n"
+    path = folder / "settings.csv"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def survival_file(folder: Path) -> Path:
+    """Made-up survival ratios by sex and age, common to every municipality."""
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
+    lines = ["municipality,period,sex,age_group,survival_ratio"]
+    for sex in ("男", "女"):
+        for i, label in enumerate(labels):
+            ratio = max(0.3, 0.997 - 0.0009 * (i + 1) ** 2 / 4)
+            ratio = {len(labels) - 1: 0.48, len(labels) - 2: 0.58}.get(i, ratio)
+            lines.append(f",,{sex},{label},{ratio:.4f}")
+    path = folder / "survival.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

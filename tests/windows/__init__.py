@@ -8,12 +8,12 @@ them with :data:`ENCODING`.
 
 :func:`console_event` plays the console's part with POSIX calls (process groups,
 kill): it is the harness, which runs on Linux by design, so this folder is not
-listed by ``tests/test_portability.py``.
+listed by ``tests/unit/test_portability.py``.
 
 Use: ``pytest --windows`` runs every command a test starts under the simulation
 (also ``ANALYSIS_SIMULATE_WINDOWS=1 pytest``); the pipeline's main end-to-end run
 (``full_project``: ``tasks.py reports`` with age × sex data and scenarios, ``validate``,
-``pdf``), ``tests/test_windows.py`` and the tests in this folder always run under it.
+``pdf``), ``tests/e2e/test_windows.py`` and the tests in this folder always run under it.
 """
 
 from __future__ import annotations
