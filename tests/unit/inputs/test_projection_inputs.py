@@ -385,6 +385,27 @@ def test_bad_settings_are_one_line(tmp_path: Path, content: str, message: str) -
     assert message in str(caught.value) and str(caught.value).startswith(f"{path}:2: ")
 
 
+@pytest.mark.parametrize("left_out", [1, 4, 9])
+def test_a_missing_survival_ratio_is_named_by_the_start_age_as_the_file_writes_it(
+    tmp_path: Path, left_out: int
+) -> None:
+    """Rows are labelled by start age (x → x+5): the one row left out is the one named."""
+    rows = ["municipality,period,sex,age_group,survival_ratio"]
+    for sex in "男女":
+        for index, group in enumerate(GROUPS):
+            if not (sex == "女" and index == left_out):
+                rows.append(f",,{sex},{agesex.AGE_LABELS[group]},0.99")
+    survival = tmp_path / "survival.csv"
+    survival.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        scenarios.read_survival(survival, ["一関市"], YEARS, GROUPS)
+    periods = len(YEARS) - 1
+    assert (
+        f"生残率が足りません：一関市 {YEARS[0]}→{YEARS[1]}年 女 "
+        f"{agesex.AGE_LABELS[GROUPS[left_out]]} など {periods} 件"
+    ) in str(caught.value)
+
+
 def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path) -> None:
     profile = tmp_path / "profile.csv"
     profile.write_text("sex,age_group,share\n男,20～24歳,0.5\n女,20～24歳,0.4\n", encoding="utf-8")
