@@ -28,9 +28,6 @@ from tests.workbooks import (
 from .audit import opened, recording_opens
 
 REPORT_NOTEBOOKS = ("population", "kpi", "revision", "projection")
-KPI_ACTUALS_EXAMPLE = (
-    NOTEBOOKS.parent / "data" / "raw" / "examples" / "kpi_actuals_wide_example.xlsx"
-)
 
 LOADERS_AND_MODEL = {
     "open", "facts", "build_tables", "projections", "compute", "default_settler_target",
@@ -151,15 +148,3 @@ def test_no_report_notebook_reads_raw_data_or_a_supplied_file(
         }
     )
     assert read_inputs == []
-
-
-def test_the_kpi_report_regrades_only_when_its_own_criteria_were_edited() -> None:
-    from analysis import kpi
-
-    computed = results.kpi_results(Options(actuals=KPI_ACTUALS_EXAMPLE))
-    same = computed.tables_with(kpi.GradeThresholds(), 2.0)
-    assert same is computed.tables, "the run's grades, not computed again"
-    lenient = computed.tables_with(kpi.GradeThresholds(achieved=0.0), 2.0)
-    reported = computed.tables["overview"]["grade"]
-    assert not (reported == "達成").any(), "no KPI of the example is at its target"
-    assert (lenient["overview"]["grade"] == "達成").any(), "graded again under the edited rule"
