@@ -408,9 +408,15 @@ def full_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
     starts, fsync, files held open, CRLF, cp932 as the locale's encoding, no POSIX-only
     calls), at no extra cost.
     """
-    from .test_front_door import front_door
-    from .test_projection import CODES, SIZES, settings_file, survival_file
-    from .workbooks import made_up_edition, published_workbook
+    from tests.e2e.test_front_door import front_door
+    from tests.workbooks import (
+        CODES,
+        SIZES,
+        made_up_edition,
+        published_workbook,
+        settings_file,
+        survival_file,
+    )
 
     def build(project: Project, inputs: Path) -> None:
         workbook = published_workbook(inputs / "03.xlsx", made_up_edition(SIZES), CODES)
@@ -445,8 +451,14 @@ def _build_run(name: str) -> Callable[[Project, Path], None]:
     """The four runs of the council's proof (issue 22), each printed with ``proof``."""
 
     def build(project: Project, inputs: Path) -> None:
-        from .test_projection import CODES, SIZES, settings_file, survival_file
-        from .workbooks import made_up_edition, published_workbook
+        from tests.workbooks import (
+            CODES,
+            SIZES,
+            made_up_edition,
+            published_workbook,
+            settings_file,
+            survival_file,
+        )
 
         examples = project.raw / "examples"
         arguments: list[str] = []

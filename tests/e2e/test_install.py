@@ -28,8 +28,7 @@ import pytest
 
 import tasks
 from analysis.core.paths import ROOT
-
-from .conftest import FOLDER, Project
+from tests.conftest import FOLDER, Project
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

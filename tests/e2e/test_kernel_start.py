@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from analysis.run import execution
+from tests.conftest import Project
 
-from .conftest import Project
 from .faults import port_taken
 
 

@@ -13,8 +13,7 @@ import openpyxl
 import pytest
 
 from analysis.run import outputs
-
-from .conftest import Project, assert_complete, interrupt, wait_for_checkpoint
+from tests.conftest import Project, assert_complete, interrupt, wait_for_checkpoint
 
 
 def test_the_manifest_covers_every_output(project: Project) -> None:

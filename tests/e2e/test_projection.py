@@ -14,10 +14,7 @@ from analysis.inputs import agesex
 from analysis.model import scenarios
 from tests.conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 from tests.unit.inputs.test_projection_inputs import SETTINGS_HEADER, write
-from tests.workbooks import CODES, SIZES, published_workbook, settings_file, survival_file
-
-# Imported from here by test_text_stays_text (which others are changing; its imports follow later).
-__all__ = ["CODES", "SIZES", "settings_file", "survival_file"]
+from tests.workbooks import CODES, published_workbook, settings_file, survival_file
 
 # ---------------------------------------------------------------- the report and the outputs
 

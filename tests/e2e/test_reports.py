@@ -12,8 +12,7 @@ import pytest
 
 from analysis.core.paths import NOTEBOOKS
 from analysis.run import execution
-
-from .conftest import TEST_CELL_TIMEOUT, Project, run_notebook
+from tests.conftest import TEST_CELL_TIMEOUT, Project, run_notebook
 
 
 def outputs_text(notebook: object) -> str:

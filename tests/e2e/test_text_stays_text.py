@@ -21,10 +21,15 @@ import openpyxl
 import pytest
 
 from analysis.core.paths import ROOT
-
-from .conftest import Project, copy_checkout
-from .test_projection import CODES, SIZES, settings_file, survival_file
-from .workbooks import made_up_edition, published_workbook
+from tests.conftest import Project, copy_checkout
+from tests.workbooks import (
+    CODES,
+    SIZES,
+    made_up_edition,
+    published_workbook,
+    settings_file,
+    survival_file,
+)
 
 HOSTILE = {
     "vision_label": "**太字** [a](http://a.example) \\ _x_ <script>alert(1)</script> http://b.example/?q=1",
