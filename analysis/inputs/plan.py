@@ -16,6 +16,7 @@ comes from the edition and each KPI carries its own baseline and target years.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,22 +51,36 @@ class PlanEdition:
         return tuple(range(self.first_year, self.last_year + 1))
 
 
+def missing_columns(
+    file: str,
+    present: Iterable[str],
+    required: Iterable[str],
+    shown: Mapping[str, str] | None = None,
+) -> list[Finding]:
+    """An error on the header line per ``required`` column a plan file lacks, in the order
+    required, named as the file's header writes it (``shown``: column → header, if known)."""
+    have = set(present)
+    names = shown or {}
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=1,
+            column=names.get(column, column),
+            check="plan-column-missing",
+            params={"column": names.get(column, column)},
+        )
+        for column in required
+        if column not in have
+    ]
+
+
 def _rows(path: Path, required: tuple[str, ...]) -> tuple[list[dict[str, str]], list[Finding]]:
     table = read_records(path)
     file = display_path(path)
-    missing = [c for c in required if c not in table.columns]
+    missing = missing_columns(file, table.columns, required)
     if missing:
-        return [], [
-            Finding(
-                severity="error",
-                file=file,
-                line=1,
-                column=c,
-                check="plan-column-missing",
-                params={"column": c},
-            )
-            for c in missing
-        ]
+        return [], missing
     rows = [
         {k: ("" if v is None or v != v else str(v).strip()) for k, v in row.items()}
         for row in table.astype(object).to_dict("records")

@@ -38,7 +38,7 @@ from analysis.inputs.layouts import (
     read_table,
     share_matching,
 )
-from analysis.inputs.plan import PlanEdition
+from analysis.inputs.plan import PlanEdition, missing_columns
 
 INITIATIVE_COUNT = 32
 """The printed plan's 32 具体的な取組 (numbered 1–32 in the 体系図); checked only for the
@@ -223,19 +223,9 @@ def _read_numbers(
     """The file's rows (or ``table``, read from it) with the ``numeric`` columns parsed, and a
     finding per missing column or bad cell, named by its header as written (``origin``)."""
     records = read_records(path) if table is None else table
-    missing = [c for c in numeric if c not in records.columns]
+    missing = missing_columns(display_path(path), records.columns, numeric, origin)
     if missing:
-        return records, [
-            Finding(
-                severity="error",
-                file=display_path(path),
-                line=1,
-                column=(origin or {}).get(c, c),
-                check="plan-column-missing",
-                params={"column": (origin or {}).get(c, c)},
-            )
-            for c in missing
-        ]
+        return records, missing
     parsed, problems = _numbers(records, numeric, display_path(path))
     return parsed, [replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems]
 
@@ -324,32 +314,12 @@ def _missing_plan_columns(
     files: Mapping[str, str], initiatives: pd.DataFrame, kpis: pd.DataFrame
 ) -> list[Finding]:
     """A finding per text column the initiatives or KPIs lack (named in ``files``)."""
-    findings: list[Finding] = []
-    for name in ("initiative_name", "policy_area", "field"):
-        if name not in initiatives.columns:
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=files["initiatives"],
-                    line=1,
-                    column=name,
-                    check="plan-column-missing",
-                    params={"column": name},
-                )
-            )
-    for name in ("kpi_id", "kpi_name", "unit"):
-        if name not in kpis.columns:
-            findings.append(
-                Finding(
-                    severity="error",
-                    file=files["kpis"],
-                    line=1,
-                    column=name,
-                    check="plan-column-missing",
-                    params={"column": name},
-                )
-            )
-    return findings
+    return [
+        *missing_columns(
+            files["initiatives"], initiatives.columns, ("initiative_name", "policy_area", "field")
+        ),
+        *missing_columns(files["kpis"], kpis.columns, ("kpi_id", "kpi_name", "unit")),
+    ]
 
 
 def _initiative_and_kpi_problems(

@@ -18,6 +18,7 @@ from analysis.core.findings import DataError, Finding, cell_errors, examples
 from analysis.core.paths import DATA_RAW, display_path
 from analysis.inputs.cells import parse_number
 from analysis.inputs.io import locate_records, read_records
+from analysis.inputs.plan import missing_columns
 from analysis.model.kpi import KpiData, initiative_labels
 
 DEFAULT = DATA_RAW / "kpi_spending.csv"
@@ -65,21 +66,9 @@ def _read(path: Path) -> tuple[pd.DataFrame, dict[str, str]]:
 
 def _require_columns(file: str, table: pd.DataFrame) -> None:
     """DataError naming every column of :data:`COLUMNS` the file lacks."""
-    missing = [c for c in COLUMNS if c not in table.columns]
+    missing = missing_columns(file, table.columns, COLUMNS)
     if missing:
-        raise DataError(
-            [
-                Finding(
-                    severity="error",
-                    file=file,
-                    line=1,
-                    column=c,
-                    check="plan-column-missing",
-                    params={"column": c},
-                )
-                for c in missing
-            ]
-        )
+        raise DataError(missing)
 
 
 def _parsed(file: str, table: pd.DataFrame) -> tuple[list[Finding], list[pd.Series]]:

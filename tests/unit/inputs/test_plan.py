@@ -266,3 +266,32 @@ def test_no_plan_year_is_written_in_the_plan_code() -> None:
 # ---------------------------------------------------------------- what changed (比較表)
 
 EXAMPLE = DATA_RAW / "examples" / "plan_revised_example"
+
+
+def test_missing_columns_are_named_in_the_order_required_as_the_header_writes_them() -> None:
+    found = plan.missing_columns(
+        "kpis.csv", ["kpi_id"], ("kpi_id", "unit", "baseline_fy2022"), {"baseline_fy2022": "現状値"}
+    )
+    assert [str(f) for f in found] == [
+        "kpis.csv:1: unit: 列「unit」がありません（計画の版の表に必要な列です）",
+        "kpis.csv:1: 現状値: 列「現状値」がありません（計画の版の表に必要な列です）",
+    ]
+    assert plan.missing_columns("kpis.csv", ["kpi_id", "unit"], ("kpi_id", "unit")) == []
+
+
+@pytest.mark.parametrize(
+    ("file", "header", "renamed"),
+    [
+        ("initiatives.csv", "initiative_id,policy_area,field,", "initiative_id,policy_area,area,"),
+        ("kpis.csv", "kpi_name,unit,", "kpi_name,tani,"),
+        ("budgets.csv", ",budget_thousand_yen,", ",budget,"),
+    ],
+)
+def test_an_edition_table_without_a_required_column_names_it_on_its_header_line(
+    tmp_path: Path, file: str, header: str, renamed: str
+) -> None:
+    folder = edition_folder(tmp_path / "revised")
+    replace_in(folder / file, header, renamed)
+    column = {"initiatives.csv": "field", "kpis.csv": "unit", "budgets.csv": "budget_thousand_yen"}
+    expected = f"{file}:1: {column[file]}: 列「{column[file]}」がありません"
+    assert any(expected in line for line in errors(folder)), errors(folder)

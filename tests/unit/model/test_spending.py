@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from analysis.core.findings import DataError
-from analysis.model import kpi
+from analysis.model import kpi, spending
 
 # ---------------------------------------------------------------- budgets spent (決算)
 
@@ -55,3 +55,12 @@ def test_bad_spending_is_named(tmp_path: Path, row: str, message: str) -> None:
     with pytest.raises(DataError) as caught:
         spending.load(spending_file(tmp_path, [row]), kpi.load())
     assert any(message in str(f) for f in caught.value.findings), caught.value.findings
+
+
+def test_spending_without_a_required_column_names_it_on_its_header_line(tmp_path: Path) -> None:
+    path = tmp_path / "kpi_spending.csv"
+    path.write_text("initiative_id,fiscal_year,spent\n1,2024,100\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        spending.load(path, kpi.load())
+    assert [str(f).split(": ", 2)[1] for f in caught.value.findings] == ["spent_thousand_yen"]
+    assert "列「spent_thousand_yen」がありません" in str(caught.value)
