@@ -176,10 +176,10 @@ def _validate(folder: Path, verbose: bool) -> Result:
 
 
 def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
-    from analysis.model import kpi
+    from analysis.inputs import kpi_plan
 
-    data = kpi.load(folder)
-    kpi.load_actuals(folder / "kpi_actuals.csv", data.kpis, findings, data.years)
+    data = kpi_plan.load(folder)
+    kpi_plan.load_actuals(folder / "kpi_actuals.csv", data.kpis, findings, data.years)
 
 
 def _validate_population_actuals(folder: Path, findings: list[Finding]) -> None:

@@ -4,20 +4,16 @@ Initiatives are matched by name first (a renumbered initiative is the same
 initiative), then by number (the same number under a new name is a rename);
 what is left is added or removed. KPIs are matched the same way (name, then
 number). Budgets are 千円; an initiative absent from an edition has no budget
-there (0 千円), so totals and differences never hold a missing value.
+there (0 千円), so totals and differences never hold a missing value. The editions come
+read and validated (:func:`analysis.inputs.kpi_plan.previous` finds the one replaced).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
-from analysis.core.findings import DataError, Finding
-from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs import plan
-from analysis.model import kpi
-from analysis.model.kpi import KpiData, initiative_labels
+from analysis.inputs.kpi_plan import KpiData
+from analysis.model.kpi import initiative_labels
 
 
 def _newer(before: pd.Series | None, after: pd.Series | None) -> pd.Series:
@@ -33,29 +29,6 @@ CONTINUED, ADDED, REMOVED = "継続", "追加", "削除"
 RENAMED, MOVED, KPI_CHANGED, BUDGET_CHANGED = "名称変更", "分野の移動", "KPIの変更", "事業費の変更"
 MARK = "○"
 """What the 変更 column says on a changed row (the rows printed with 網掛)."""
-
-
-def previous(data: KpiData, raw_dir: Path = DATA_RAW) -> KpiData | None:
-    """The registered edition the run's edition replaces (None when it replaces none)."""
-    replaces = data.edition.replaces
-    if not replaces:
-        return None
-    for edition in plan.registered(raw_dir):
-        if edition.edition == replaces and edition.folder != data.edition.folder:
-            return kpi.load(raw_dir, edition)
-    where = display_path(data.edition.folder / plan.META)
-    raise DataError(
-        [
-            Finding(
-                severity="error",
-                file=where,
-                line=2,
-                column="replaces",
-                check="plan-replaces-unknown",
-                params={"edition": data.edition.edition, "replaces": replaces},
-            )
-        ]
-    )
 
 
 def _match(

@@ -39,6 +39,8 @@ import pandas as pd
 
 from analysis.core.findings import Finding
 from analysis.core.paths import DATA_RAW
+from analysis.inputs import kpi_plan
+from analysis.inputs import spending as spending_input
 from analysis.inputs.data import Edition, PopulationData
 from analysis.model import (
     kpi,
@@ -79,14 +81,14 @@ class PopulationResults:
 class KpiResults:
     """The plan edition, its KPI actuals and every KPI and budget table."""
 
-    data: kpi.KpiData
+    data: kpi_plan.KpiData
     actuals: pd.DataFrame
     as_of: int
     tables: dict[str, pd.DataFrame]
     """:func:`analysis.model.kpi.build_tables` with :attr:`thresholds` and :attr:`jump_ratio`."""
     execution: dict[str, pd.DataFrame]
     """Budgets against spending (決算) (empty when none was entered)."""
-    previous: kpi.KpiData | None
+    previous: kpi_plan.KpiData | None
     """The edition this one replaces (None: it replaces none)."""
     changes: dict[str, pd.DataFrame]
     """The plan's changes against :attr:`previous` (empty without one)."""
@@ -186,19 +188,20 @@ def compute(
 
 def kpi_results(options: Options) -> KpiResults:
     """The plan edition of ``options`` (else the one in force), its actuals and its tables."""
-    data = kpi.load_plan(options.plan) if options.plan else kpi.load()
+    data = kpi_plan.load_plan(options.plan) if options.plan else kpi_plan.load()
     notes: list[Finding] = []
-    actuals = kpi.load_actuals(
+    actuals = kpi_plan.load_actuals(
         options.actuals or DATA_RAW / "kpi_actuals.csv", data.kpis, notes, data.years
     )
     as_of = options.as_of or kpi.default_as_of(actuals, data.years)
-    older = plan_changes.previous(data)
+    older = kpi_plan.previous(data)
+    spent = spending_input.load(options.spending or spending_input.DEFAULT, data)
     return KpiResults(
         data,
         actuals,
         as_of,
         kpi.build_tables(data, actuals, as_of),
-        spending.execution(data, spending.load(options.spending or spending.DEFAULT, data)),
+        spending.execution(data, spent),
         older,
         plan_changes.compare(older, data) if older is not None else {},
         notes,

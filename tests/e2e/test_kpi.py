@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.conftest import Project
-from tests.unit.model.test_kpi import write
+from tests.unit.inputs.test_kpi_plan import write
 
 
 def test_bad_actuals_through_the_command_keep_the_previous_reports(

@@ -7,11 +7,10 @@ from pathlib import Path
 import pytest
 
 from analysis.core import vocabulary
-from analysis.inputs import agesex, projection_inputs, scenario_specs
+from analysis.inputs import agesex, kpi_plan, projection_inputs, scenario_specs
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import POPULATION_LAYOUT
 from analysis.inputs.layouts import Field, normalise_header
-from analysis.model import kpi
 from tests.workbooks import made_up_edition, tidy_csv
 
 READERS: dict[str, list[tuple[str, Field]]] = {
@@ -42,9 +41,12 @@ READERS: dict[str, list[tuple[str, Field]]] = {
         ("生残率", projection_inputs.SURVIVAL_FIELDS[3]),
     ],
     "AGE_GROUP": [("三区分の人口", POPULATION_LAYOUT.field("age_group"))],
-    "KPI_ID": [("KPI実績", kpi.ACTUALS_LAYOUT.field("kpi_id"))],
-    "FISCAL_YEAR": [("KPI実績", kpi.ACTUALS_LAYOUT.field("fiscal_year"))],
-    "NOTE": [("KPI実績", kpi.ACTUALS_LAYOUT.optional[0]), ("設定", projection_inputs.NOTE_FIELD)],
+    "KPI_ID": [("KPI実績", kpi_plan.ACTUALS_LAYOUT.field("kpi_id"))],
+    "FISCAL_YEAR": [("KPI実績", kpi_plan.ACTUALS_LAYOUT.field("fiscal_year"))],
+    "NOTE": [
+        ("KPI実績", kpi_plan.ACTUALS_LAYOUT.optional[0]),
+        ("設定", projection_inputs.NOTE_FIELD),
+    ],
     "SCENARIO": [("シナリオ", scenario_specs.SCENARIO_FIELDS[0])],
     "ASSUMPTION": [("シナリオ", scenario_specs.SCENARIO_FIELDS[1])],
     "SCENARIO_LABEL": [("シナリオ", scenario_specs.LABEL_FIELD)],

@@ -11,11 +11,12 @@ import pytest
 
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
+from analysis.inputs import kpi_plan
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import load_all, load_population, read_editions
 from analysis.inputs.io import InputError
 from analysis.inputs.scenario_specs import read_scenarios
-from analysis.model import kpi, population_actuals
+from analysis.model import population_actuals
 from tests.unit.inputs.test_agesex import VISION_HEADER, rows
 from tests.unit.model.test_revision import EXAMPLE
 
@@ -322,7 +323,7 @@ def test_every_example_file_is_a_valid_input() -> None:
     } <= names
     for path in examples:
         if path.name.startswith("kpi_actuals"):
-            kpi.load_actuals(path, kpi.load().kpis)
+            kpi_plan.load_actuals(path, kpi_plan.load().kpis)
         elif path.name.startswith("population_actuals"):
             assert population_actuals.load(path).findings == []
         elif path.name.startswith("scenarios"):

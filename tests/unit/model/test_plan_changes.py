@@ -8,15 +8,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.model import kpi, plan_changes
+from analysis.inputs import kpi_plan
+from analysis.model import plan_changes
 from tests.unit.inputs.test_plan import EXAMPLE, replace_in
 
 
 def test_the_example_revision_shows_what_changed() -> None:
     from analysis.model import plan_changes
 
-    new = kpi.load_plan(EXAMPLE)
-    old = plan_changes.previous(new)
+    new = kpi_plan.load_plan(EXAMPLE)
+    old = kpi_plan.previous(new)
     assert old is not None and old.edition.edition == "vision3_2024"
     compared = plan_changes.compare(old, new)
     changes = compared["plan_changes"]
@@ -64,8 +65,10 @@ def test_a_rename_and_a_move_between_fields_are_named(tmp_path: Path) -> None:
     shutil.copytree(EXAMPLE, folder)
     replace_in(folder / "initiatives.csv", "子育て環境整備事業", "子育て環境整備・支援事業")
     replace_in(folder / "initiatives.csv", "5,生活機能の強化,福祉,", "5,生活機能の強化,医療,")
-    new = kpi.load_plan(folder)
-    changes = plan_changes.compare(kpi.load(), new)["plan_changes"].set_index("new_initiative_id")
+    new = kpi_plan.load_plan(folder)
+    changes = plan_changes.compare(kpi_plan.load(), new)["plan_changes"].set_index(
+        "new_initiative_id"
+    )
     assert changes.loc[4, "change_detail"] == "名称変更"
     assert changes.loc[4, "old_initiative_name"] == "子育て環境整備事業"
     assert changes.loc[5, ["old_field", "new_field", "change_detail"]].tolist() == [

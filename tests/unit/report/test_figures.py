@@ -126,11 +126,12 @@ def test_budgets_are_linear_in_thousand_yen_with_the_small_ones_on_their_own_sca
 def test_quantities_start_from_zero_and_titles_are_whole() -> None:
     import pandas as pd
 
+    from analysis.inputs import kpi_plan
     from analysis.model import kpi
 
-    data = kpi.load()
+    data = kpi_plan.load()
     overview = kpi.build_tables(
-        data, kpi.load_actuals(DATA_RAW / "kpi_actuals.csv", data.kpis), 2024
+        data, kpi_plan.load_actuals(DATA_RAW / "kpi_actuals.csv", data.kpis), 2024
     )["overview"]
     nothing = pd.DataFrame({"kpi_id": [], "fiscal_year": [], "value": []})
     figure = figures.kpi_progress_grid(overview.iloc[:12], nothing)
