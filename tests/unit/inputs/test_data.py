@@ -11,11 +11,12 @@ import pytest
 
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
+from analysis.inputs import population_actuals
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import load_all, load_population, read_editions
 from analysis.inputs.io import InputError
 from analysis.inputs.scenario_specs import read_scenarios
-from analysis.model import kpi, population_actuals
+from analysis.model import kpi
 from tests.unit.inputs.test_agesex import VISION_HEADER, rows
 from tests.unit.model.test_revision import EXAMPLE
 
