@@ -183,7 +183,7 @@ def _validate_kpis(folder: Path, findings: list[Finding]) -> None:
 
 
 def _validate_population_actuals(folder: Path, findings: list[Finding]) -> None:
-    from analysis.model import population_actuals
+    from analysis.inputs import population_actuals
 
     path = folder / population_actuals.DEFAULT.name
     if path.exists():

@@ -40,6 +40,7 @@ import pandas as pd
 from analysis.core.findings import Finding
 from analysis.core.paths import DATA_RAW
 from analysis.inputs import kpi_plan
+from analysis.inputs import population_actuals as actuals_input
 from analysis.inputs import spending as spending_input
 from analysis.inputs.data import Edition, PopulationData
 from analysis.model import (
@@ -155,13 +156,13 @@ def compute(
         method=options.method,  # type: ignore[arg-type]
     )
     facts = population.facts()
-    actuals = population_actuals.load(options.population_actuals or population_actuals.DEFAULT)
+    actuals = actuals_input.load(options.population_actuals or actuals_input.DEFAULT)
     people = PopulationResults(
         data,
         population_tables,
         facts,
         actuals.frame,
-        population_actuals.build_tables(actuals.frame, data, facts),
+        population_actuals.build_tables(actuals, data, facts),
         actuals.findings,
         population.vision_points(
             population_tables,

@@ -7,7 +7,7 @@ from pathlib import Path
 import openpyxl
 
 from tests.conftest import Project
-from tests.unit.model.test_population_actuals import GOOD, HEADER, write
+from tests.unit.inputs.test_population_actuals import GOOD, HEADER, write
 from tests.workbooks import population_actuals_workbook
 
 # ---------------------------------------------------------------- end to end

@@ -11,12 +11,11 @@ import pytest
 
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
-from analysis.inputs import kpi_plan
+from analysis.inputs import kpi_plan, population_actuals
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import load_all, load_population, read_editions
 from analysis.inputs.io import InputError
 from analysis.inputs.scenario_specs import read_scenarios
-from analysis.model import population_actuals
 from tests.unit.inputs.test_agesex import VISION_HEADER, rows
 from tests.unit.model.test_revision import EXAMPLE
 
