@@ -33,7 +33,7 @@ from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
 from analysis.core.paths import DATA_RAW, ROOT
-from analysis.inputs import agesex
+from analysis.inputs import agesex, scenario_inputs
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import PopulationData, load_all
 from analysis.model import scenarios
@@ -522,21 +522,47 @@ def tidy(tmp_path_factory: pytest.TempPathFactory, edition: Edition) -> Path:
     return tidy_csv(tmp_path_factory.mktemp("tidy") / "agesex.csv", edition)
 
 
+def build_scenarios(
+    loaded: agesex.AgeSexLoaded,
+    municipalities: list[str],
+    *,
+    settings: Path,
+    profile: Path = DATA_RAW / "settler_profile.csv",
+    survival: Path | None = None,
+    scenarios_file: Path | None = None,
+    source: str = "test",
+    default_target: tuple[float, int] = (94_000, 2040),
+) -> scenarios.Projected:
+    """Every scenario of ``loaded`` with these files read and checked as a run reads them
+    (:func:`analysis.inputs.scenario_inputs.read`), then :func:`analysis.model.scenarios.build`."""
+    inputs = scenario_inputs.read(
+        scenario_inputs.BaseAxes.of(loaded.frame, loaded.groups, municipalities),
+        settings=settings,
+        profile=profile,
+        survival=survival,
+        scenarios=scenarios_file,
+    )
+    return scenarios.build(
+        loaded.frame,
+        loaded.groups,
+        municipalities,
+        source=source,
+        inputs=inputs,
+        default_target=default_target,
+    )
+
+
 @pytest.fixture(scope="module")
 def projected(workbook: Path, tmp_path_factory: pytest.TempPathFactory) -> scenarios.Projected:
     """Every scenario of the workbook, with a settlers' target for the region."""
     folder = tmp_path_factory.mktemp("scenarios")
     registry = read_municipality_registry()
     loaded = agesex.load(workbook, edition="x", registry=registry)
-    return scenarios.build(
-        loaded.frame,
-        loaded.groups,
+    return build_scenarios(
+        loaded,
         registry.names,
-        source="test",
-        settings_path=settings_file(folder, settler_target_population="圏域,120000"),
-        profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=survival_file(folder),
-        default_target=(94_000, 2040),
+        settings=settings_file(folder, settler_target_population="圏域,120000"),
+        survival=survival_file(folder),
     )
 
 

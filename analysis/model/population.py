@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core import precision
-from analysis.core.findings import DataError, Finding, problem_count, raise_on_errors
+from analysis.core.findings import DataError, Finding, problem_count
 from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs import agesex
 from analysis.inputs.agesex import AgeSexLoaded
-from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import Edition, PopulationData, load_all, read_editions
 from analysis.inputs.io import read_records
+from analysis.inputs.scenario_inputs import ScenarioInputs
 from analysis.model import cohort, scenarios
 
 
@@ -362,7 +362,7 @@ def vision_points(
         else f"{vision.short_label}の将来展望"
     )
     points = []
-    target, target_year = default_settler_target()
+    target, target_year = default_settler_target(facts())
     if target_year in rows.index:
         value = float(rows.loc[target_year, "total"])
         side = "上回ります" if value >= target else "下回ります"
@@ -477,6 +477,9 @@ class AgeSexSource:
 
     label: str
     detail: AgeSexLoaded
+    supplied: bool = False
+    """The file given to the run (``--age-sex``), not a registered edition: its notes are
+    the projections' notes."""
 
 
 def vision_label_of(scenario_label: str) -> str:
@@ -488,66 +491,43 @@ def vision_label_of(scenario_label: str) -> str:
 
 
 def age_sex_source(
-    data: PopulationData,
-    age_sex_path: str | Path | None,
-    raw_dir: Path = DATA_RAW,
-    label: str = "",
+    data: PopulationData, supplied: AgeSexLoaded | None = None, label: str = ""
 ) -> AgeSexSource | None:
-    """The supplied age × sex file, else the newest registered edition by sex and age, else None.
-
-    Raises DataError when the supplied file has errors.
-    """
-
-    if age_sex_path:
-        path = Path(age_sex_path)
-        detail = agesex.load(
-            path,
-            edition="age_sex_supplied",
-            registry=read_municipality_registry(raw_dir / "municipalities.csv"),
-        )
-        raise_on_errors(detail.findings)
-        return AgeSexSource(label or "提供された男女・5歳階級別データ", detail)
+    """The supplied age × sex data (read and checked by
+    :func:`analysis.inputs.scenario_inputs.read_age_sex`), else the newest registered
+    edition by sex and age, else None."""
+    if supplied is not None:
+        return AgeSexSource(label or "提供された男女・5歳階級別データ", supplied, supplied=True)
     for edition in reversed(data.editions):
         if edition.age_sex and edition.edition in data.age_sex:
             return AgeSexSource(edition.label, data.age_sex[edition.edition])
     return None
 
 
-def default_settler_target(raw_dir: Path = DATA_RAW) -> tuple[float, int]:
-    """The plan's 2040 圏域 target (about 94,000 people), from the source's prose."""
-    target = facts(raw_dir).set_index("fact").loc["target_2040"]
+def default_settler_target(facts_table: pd.DataFrame) -> tuple[float, int]:
+    """The plan's 2040 圏域 target (about 94,000 people), from the source's prose (``facts``)."""
+    target = facts_table.set_index("fact").loc["target_2040"]
     return float(target["value"]), int(target["year"])
 
 
 def projections(
     data: PopulationData,
-    *,
-    age_sex_path: str | Path | None = None,
-    survival_path: str | Path | None = None,
-    settings_path: str | Path | None = None,
-    profile_path: str | Path | None = None,
-    scenarios_path: str | Path | None = None,
-    raw_dir: Path = DATA_RAW,
-    age_sex_label: str = "",
-) -> scenarios.Projected | None:
-    """Every scenario from the age × sex data in use (the guidance's and those of the
-    scenario file); None when there is none."""
-    source = age_sex_source(data, age_sex_path, raw_dir, age_sex_label)
-    if source is None:
-        return None
+    source: AgeSexSource,
+    inputs: ScenarioInputs,
+    default_target: tuple[float, int],
+) -> scenarios.Projected:
+    """Every scenario (the guidance's and those of the scenario file) from the age × sex
+    data of ``source`` and the scenario ``inputs`` read and checked against them."""
     counts, spread = agesex.distribute_unknown(source.detail)
     projected = scenarios.build(
         counts,
         source.detail.groups,
         data.municipalities,
         source=source.label,
-        settings_path=Path(settings_path or raw_dir / "projection_settings.csv"),
-        profile_path=Path(profile_path or raw_dir / "settler_profile.csv"),
-        survival_path=Path(survival_path) if survival_path else None,
-        default_target=default_settler_target(raw_dir),
-        scenarios_path=Path(scenarios_path) if scenarios_path else None,
+        inputs=inputs,
+        default_target=default_target,
     )
-    if age_sex_path:
+    if source.supplied:
         projected.notes[:0] = source.detail.findings
     projected.notes[:0] = spread
     projected.printed_totals = source.detail.totals
@@ -576,9 +556,9 @@ def scenario_vision(projected: scenarios.Projected | None, name: str) -> tuple[p
     return scenarios.vision_table(projected.results, name), projected.results.label(name)
 
 
-def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) -> str:
+def base_year_check(projected: scenarios.Projected, facts_table: pd.DataFrame) -> str:
     """The projection's base-year 圏域 total against the census figure of the source
-    (facts: 国勢調査人口), with the gap explained: people of unknown age (年齢不詳) are in
+    (``facts``: 国勢調査人口), with the gap explained: people of unknown age (年齢不詳) are in
     the census total but in no age group, so the projection cannot start from them.
 
     The base data's printed 総数 (``projected.printed_totals``), where it has one, tells
@@ -587,8 +567,8 @@ def base_year_check(projected: scenarios.Projected, raw_dir: Path = DATA_RAW) ->
     base = projected.results.base
     year = base.years[0]
     counted = float(base.population[0].sum())
-    census = facts(raw_dir)
-    row = census[(census["fact"] == f"census_{year}") & (census["municipality"] == REGION)]
+    stated = facts_table
+    row = stated[(stated["fact"] == f"census_{year}") & (stated["municipality"] == REGION)]
     if row.empty:
         return f"基準年（{year}年）の国勢調査人口が原資料にないため、総数との照合はしていません。"
     printed = float(row["value"].iloc[0])

@@ -25,7 +25,6 @@ Scenario ids (in every output):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -35,26 +34,18 @@ from analysis.core.findings import DataError, Finding
 from analysis.core.schema import REGION
 from analysis.inputs.agesex import AGE_LABELS as AGE_WORDS
 from analysis.inputs.agesex import SEXES, age_lower, broad_bands
-from analysis.inputs.projection_inputs import (
-    SETTINGS,
-    Settings,
-    check_settings,
-    read_profile,
-    read_settings,
-    read_survival,
-)
+from analysis.inputs.projection_inputs import SETTINGS, Settings
+from analysis.inputs.scenario_inputs import BaseAxes, ScenarioInputs
 from analysis.inputs.scenario_specs import (
     PRESET_LABELS,
     SETTLERS_PER_YEAR_RANGE,
     Assumption,
     ScenarioSpec,
-    check_scenarios,
     presets,
-    read_scenarios,
 )
 from analysis.model import projection
 
-__all__ = ["SETTINGS", "Settings", "read_profile", "read_settings", "read_survival"]
+__all__ = ["SETTINGS", "Settings"]
 
 SCENARIOS = ("pattern1", "sim1", "sim2", "settlers")
 SCENARIO_LABELS = PRESET_LABELS
@@ -75,12 +66,17 @@ class Base:
     def lower_bounds(self) -> np.ndarray:
         return np.array([age_lower(g) for g in self.groups])
 
+    @property
+    def axes(self) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, ...]]:
+        """(municipalities, years, groups), as :class:`BaseAxes` names them."""
+        return self.municipalities, self.years, self.groups
+
     @classmethod
     def from_frame(
         cls, frame: pd.DataFrame, groups: tuple[str, ...], municipalities: list[str]
     ) -> Base:
-        present = [m for m in municipalities if m in set(frame["municipality"])]
-        years = tuple(sorted(int(y) for y in frame["year"].unique()))
+        axes = BaseAxes.of(frame, groups, municipalities)
+        present, years = axes.municipalities, axes.years
         index = pd.MultiIndex.from_product([years, present, SEXES, groups])
         values = (
             frame.set_index(["year", "municipality", "sex", "age_group"])["population"]
@@ -88,7 +84,7 @@ class Base:
             .to_numpy(dtype="float64")
         )
         shape = (len(years), len(present), 2, len(groups))
-        return cls(tuple(present), groups, years, values.reshape(shape))
+        return cls(present, groups, years, values.reshape(shape))
 
 
 @dataclass
@@ -213,7 +209,8 @@ def run_spec(
     survival: np.ndarray | None,
     conventions: Conventions = Conventions(),
 ) -> Run:
-    """One scenario from its assumptions (checked by :func:`check_scenarios` first), with the
+    """One scenario from its assumptions (checked by
+    :func:`analysis.inputs.scenario_specs.check_scenarios` first), with the
     ``conventions`` in force (the settings')."""
     years = scenario_years(base, spec)
     extra = len(years) - len(base.years)
@@ -426,7 +423,8 @@ def run(
     specs: list[ScenarioSpec] | None = None,
 ) -> Results:
     """The guidance's scenarios the inputs allow (a skipped one gets a one-line note saying
-    why), then every scenario of ``specs`` (already checked by :func:`check_scenarios`)."""
+    why), then every scenario of ``specs`` (already checked by
+    :func:`analysis.inputs.scenario_specs.check_scenarios`)."""
     conventions = Conventions.of(settings)
     implied = projection.implied_schedule(base.population, base.lower_bounds)
     tfr_bases = [settings.number("tfr_base", m) for m in base.municipalities]
@@ -1077,6 +1075,9 @@ class Projected:
     other_cwr_influence: pd.DataFrame = field(default_factory=pd.DataFrame)
     """自然増減の影響度 (%, level) of every area and projected year under the other
     ``cwr_scaling`` than the one in force (empty without シミュレーション1)."""
+    survival: np.ndarray | None = None
+    """(K, M, 2, A) survival ratios without migration the run was given (None: none), for
+    the exploration notebook's migration multiples."""
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The processed tables (data/processed/projection*.csv and workbook sheets)."""
@@ -1096,27 +1097,19 @@ def build(
     municipalities: list[str],
     *,
     source: str,
-    settings_path: Path,
-    profile_path: Path,
-    survival_path: Path | None,
+    inputs: ScenarioInputs,
     default_target: tuple[float, int],
-    scenarios_path: Path | None = None,
 ) -> Projected:
-    """Read the settings, profile, survival ratios and scenario file, run every scenario,
-    derive the tables."""
+    """Run every scenario from the counts and the ``inputs`` read and checked against them
+    (:func:`analysis.inputs.scenario_inputs.read`), derive the tables."""
     base = Base.from_frame(frame, groups, municipalities)
-    settings = read_settings(settings_path, municipalities)
-    unused = check_settings(settings, base.years, base.municipalities)
-    profile = read_profile(profile_path, groups)
-    survival = (
-        read_survival(survival_path, list(base.municipalities), base.years, groups)
-        if survival_path
-        else None
-    )
-    specs = read_scenarios(scenarios_path) if scenarios_path else []
-    check_scenarios(specs, base.years, base.municipalities, settings, survival is not None)
+    given = inputs.axes
+    if base.axes != (given.municipalities, given.years, given.groups):
+        raise ValueError("the scenario inputs were checked against other base data")
+    settings, profile, survival = inputs.settings, inputs.profile, inputs.survival
+    specs = list(inputs.specs)
     results = run(base, settings, profile, survival, default_target, specs)
-    results.notes[:0] = unused
+    results.notes[:0] = inputs.notes
     long = long_table(results)
     table = indicators(results, long)
     other = _other_cwr_influence(results, settings, profile, survival)
@@ -1134,6 +1127,7 @@ def build(
         assumptions_table(results),
         tuple(s.name for s in specs),
         other_cwr_influence=other,
+        survival=survival,
     )
 
 

@@ -179,8 +179,8 @@ def compute(
         plan,
         pairs,
         projected,
-        population.base_year_check(projected) if projected else "",
-        population.default_settler_target(),
+        population.base_year_check(projected, facts) if projected else "",
+        population.default_settler_target(facts),
         Built({}, []),
     )
     results.built = _built(results)

@@ -15,7 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.findings import DataError, Finding
-from analysis.core.paths import display_path
+from analysis.core.paths import DATA_RAW, display_path
+from analysis.inputs import scenario_inputs
+from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.data import PopulationData
 from analysis.inputs.io import write_csv
 from analysis.model import (
@@ -74,16 +76,28 @@ def load_population(options: Options) -> PopulationData:
 
 
 def projections(options: Options, data: PopulationData) -> scenarios.Projected | None:
-    """Every scenario of the run's age × sex data, with the run's inputs (None without data)."""
-    return population.projections(
-        data,
-        age_sex_path=options.age_sex,
-        age_sex_label=options.age_sex_label,
-        survival_path=options.survival,
-        settings_path=options.projection_settings,
-        profile_path=options.settler_profile,
-        scenarios_path=options.scenarios,
+    """Every scenario of the run's age × sex data, with the run's inputs read and checked
+    (None without age × sex data)."""
+    supplied = (
+        scenario_inputs.read_age_sex(Path(options.age_sex), read_municipality_registry())
+        if options.age_sex
+        else None
     )
+    source = population.age_sex_source(data, supplied, options.age_sex_label)
+    if source is None:
+        return None
+    target = population.default_settler_target(population.facts())
+    axes = scenario_inputs.BaseAxes.of(
+        source.detail.frame, source.detail.groups, data.municipalities
+    )
+    inputs = scenario_inputs.read(
+        axes,
+        settings=Path(options.projection_settings or DATA_RAW / "projection_settings.csv"),
+        profile=Path(options.settler_profile or DATA_RAW / "settler_profile.csv"),
+        survival=Path(options.survival) if options.survival else None,
+        scenarios=Path(options.scenarios) if options.scenarios else None,
+    )
+    return population.projections(data, source, inputs, target)
 
 
 @dataclass

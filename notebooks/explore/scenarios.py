@@ -67,12 +67,8 @@ if projected is None:
     display(Markdown("男女・5歳階級別のデータがありません。`age_sex_path` にファイルを指定してください。"))
 else:
     base, settings, profile = projected.results.base, projected.settings, projected.profile
+    survival = projected.survival  # read and checked by the run (None without survival_path)
     implied = projection.implied_schedule(base.population, base.lower_bounds)
-    survival = (
-        scenarios.read_survival(Path(survival_path), list(base.municipalities), base.years, base.groups)
-        if survival_path
-        else None
-    )
     known = [settings.number("tfr_base", m) for m in base.municipalities]
     tfr_bases = None if None in known else [float(b) for b in known if b is not None]
     conventions = scenarios.Conventions.of(settings)

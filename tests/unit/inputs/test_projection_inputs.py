@@ -11,7 +11,7 @@ import pytest
 
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
-from analysis.inputs import agesex
+from analysis.inputs import agesex, projection_inputs
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.io import InputError
 from analysis.inputs.projection_inputs import check_settings
@@ -32,7 +32,7 @@ def settings_error(tmp_path: Path, rows: str) -> str:
     """The one line read_settings refuses ``rows`` with."""
     path = write(tmp_path / "settings.csv", SETTINGS_HEADER + rows)
     with pytest.raises((DataError, InputError)) as caught:
-        scenarios.read_settings(path, REGISTRY.names)
+        projection_inputs.read_settings(path, REGISTRY.names)
     message = str(caught.value)
     assert "\n" not in message
     return message
@@ -41,7 +41,7 @@ def settings_error(tmp_path: Path, rows: str) -> str:
 def checked_settings_error(tmp_path: Path, rows: str) -> str:
     """The one line check_settings refuses ``rows`` with, against 2020–2050 data."""
     path = write(tmp_path / "settings.csv", SETTINGS_HEADER + rows)
-    settings = scenarios.read_settings(path, REGISTRY.names)
+    settings = projection_inputs.read_settings(path, REGISTRY.names)
     with pytest.raises(DataError) as caught:
         check_settings(settings, YEARS, tuple(REGISTRY.names))
     return str(caught.value)
@@ -73,7 +73,9 @@ def test_a_decimal_comma_is_refused_as_ambiguous(tmp_path: Path) -> None:
 
 def test_a_thousands_separator_in_a_population_is_read(tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", SETTINGS_HEADER + 'settler_target_population,圏域,"94,000"\n')
-    assert scenarios.read_settings(path, REGISTRY.names).targets() == [("圏域", 94000.0, None)]
+    assert projection_inputs.read_settings(path, REGISTRY.names).targets() == [
+        ("圏域", 94000.0, None)
+    ]
 
 
 def test_a_tfr_target_of_zero_is_refused_not_replaced_by_the_default(tmp_path: Path) -> None:
@@ -82,7 +84,7 @@ def test_a_tfr_target_of_zero_is_refused_not_replaced_by_the_default(tmp_path: P
 
 def test_a_blank_setting_takes_its_documented_default(tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", SETTINGS_HEADER + "tfr_target,,\ninfluence_year,,\n")
-    settings = scenarios.read_settings(path, REGISTRY.names)
+    settings = projection_inputs.read_settings(path, REGISTRY.names)
     assert settings.number("tfr_target") == 2.1
     assert settings.year("influence_year") is None, "blank: the edition's last projected year"
     assert scenarios.influence_year(settings, (2020, 2025, 2050)) == 2050
@@ -126,7 +128,7 @@ def test_the_municipality_column_is_read_under_any_name_of_the_vocabulary(tmp_pa
             tmp_path / "s.csv",
             f"setting,{header},value\ntfr_base,一関市,1.4\ntfr_base,平泉町,1.3\n",
         )
-        settings = scenarios.read_settings(path, REGISTRY.names)
+        settings = projection_inputs.read_settings(path, REGISTRY.names)
         assert (settings.number("tfr_base", "一関市"), settings.number("tfr_base", "平泉町")) == (
             1.4,
             1.3,
@@ -136,7 +138,7 @@ def test_the_municipality_column_is_read_under_any_name_of_the_vocabulary(tmp_pa
 def test_an_unknown_header_is_refused_naming_the_accepted_ones(tmp_path: Path) -> None:
     path = write(tmp_path / "s.csv", "setting,place,value\ntfr_base,一関市,1.4\n")
     with pytest.raises(InputError) as caught:
-        scenarios.read_settings(path, REGISTRY.names)
+        projection_inputs.read_settings(path, REGISTRY.names)
     assert str(caught.value).startswith(
         f"{path}:1: place: 「place」は使える列ではありません（使える列：setting（設定）"
     )
@@ -162,7 +164,7 @@ def test_a_row_without_effect_is_reported_as_unused(tmp_path: Path) -> None:
         "tfr_base,,1.4\ntfr_base,一関市,1.3\ntfr_base,平泉町,1.5\nsettler_target_year,一関市,2040\n"
     )
     path = write(tmp_path / "settings.csv", SETTINGS_HEADER + rows)
-    settings = scenarios.read_settings(path, REGISTRY.names)
+    settings = projection_inputs.read_settings(path, REGISTRY.names)
     notes = [str(f) for f in check_settings(settings, YEARS, tuple(REGISTRY.names))]
     assert notes == [
         f"{path}:2: municipality: 参考: 設定「tfr_base」のこの行は使われません（すべての市町に個別の値があります）",
@@ -172,7 +174,7 @@ def test_a_row_without_effect_is_reported_as_unused(tmp_path: Path) -> None:
 
 def test_a_profile_given_as_the_settings_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="「sex」は使える列ではありません"):
-        scenarios.read_settings(DATA_RAW / "settler_profile.csv", REGISTRY.names)
+        projection_inputs.read_settings(DATA_RAW / "settler_profile.csv", REGISTRY.names)
 
 
 @pytest.mark.parametrize("name", ["pyramid_year", "influence_year"])
@@ -211,7 +213,7 @@ def survival(
 
 
 def read(path: Path) -> np.ndarray:
-    return scenarios.read_survival(path, REGISTRY.names, YEARS, GROUPS)
+    return projection_inputs.read_survival(path, REGISTRY.names, YEARS, GROUPS)
 
 
 @pytest.mark.parametrize("value", ["0", "1.2", "-0.5"])
@@ -283,7 +285,7 @@ def test_a_workbook_with_other_columns_given_as_survival_ratios_is_an_input_erro
 def test_a_profile_with_the_wrong_columns_is_an_input_error(tmp_path: Path) -> None:
     path = write(tmp_path / "profile.csv", "sex,age,proportion\n男,20～24歳,1\n")
     with pytest.raises(InputError, match="「proportion」は使える列ではありません"):
-        scenarios.read_profile(path, GROUPS)
+        projection_inputs.read_profile(path, GROUPS)
 
 
 def test_a_profile_row_given_twice_is_refused(tmp_path: Path) -> None:
@@ -291,7 +293,7 @@ def test_a_profile_row_given_twice_is_refused(tmp_path: Path) -> None:
         tmp_path / "profile.csv", "sex,age_group,share\n男,20～24歳,0.5\n男,20～24歳,0.5\n"
     )
     with pytest.raises(DataError, match="男 20-24 の行が重複しています"):
-        scenarios.read_profile(path, GROUPS)
+        projection_inputs.read_profile(path, GROUPS)
 
 
 KINDS = ("settings", "profile", "survival", "vision_xlsx")
@@ -309,8 +311,8 @@ def test_another_options_file_is_a_one_line_input_error(
         "vision_xlsx": DATA_RAW / "examples" / "vision_wide_example.xlsx",
     }
     readers = {
-        "settings": lambda p: scenarios.read_settings(p, REGISTRY.names),
-        "profile": lambda p: scenarios.read_profile(p, GROUPS),
+        "settings": lambda p: projection_inputs.read_settings(p, REGISTRY.names),
+        "profile": lambda p: projection_inputs.read_profile(p, GROUPS),
         "survival": read,
         "age_sex": lambda p: agesex.load(p, edition="x", registry=REGISTRY),
     }
@@ -346,7 +348,7 @@ def test_a_header_written_twice_in_a_workbook_names_the_second_cell(tmp_path: Pa
 @pytest.mark.parametrize("typed", ["一関", "一関 市"])
 def test_the_settings_and_survival_readers_ask_the_same(tmp_path: Path, typed: str) -> None:
     settings = write(tmp_path / "s.csv", f"setting,municipality,value\ntfr_base,{typed},1.4\n")
-    [line] = refused(lambda: scenarios.read_settings(settings, REGISTRY.names))
+    [line] = refused(lambda: projection_inputs.read_settings(settings, REGISTRY.names))
     assert line.endswith(f"s.csv:2: municipality: 「{typed}」は圏域の市町の名前と一致しません。一関市の誤りではありませんか"
                          "（圏域外の市町村として除外はしません。正しい名前に直してください）")  # fmt: skip
     labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
@@ -362,7 +364,9 @@ def test_the_settings_and_survival_readers_ask_the_same(tmp_path: Path, typed: s
         )
         + "\n",
     )
-    [line] = refused(lambda: scenarios.read_survival(survival, REGISTRY.names, YEARS, GROUPS))
+    [line] = refused(
+        lambda: projection_inputs.read_survival(survival, REGISTRY.names, YEARS, GROUPS)
+    )
     assert f"「{typed}」は圏域の市町の名前と一致しません。一関市の誤りではありませんか" in line
 
 
@@ -381,7 +385,7 @@ def test_bad_settings_are_one_line(tmp_path: Path, content: str, message: str) -
     path = tmp_path / "settings.csv"
     path.write_text(content, encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        scenarios.read_settings(path, REGISTRY.names)
+        projection_inputs.read_settings(path, REGISTRY.names)
     assert message in str(caught.value) and str(caught.value).startswith(f"{path}:2: ")
 
 
@@ -398,7 +402,7 @@ def test_a_missing_survival_ratio_is_named_by_the_start_age_as_the_file_writes_i
     survival = tmp_path / "survival.csv"
     survival.write_text("\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        scenarios.read_survival(survival, ["一関市"], YEARS, GROUPS)
+        projection_inputs.read_survival(survival, ["一関市"], YEARS, GROUPS)
     periods = len(YEARS) - 1
     assert (
         f"生残率が足りません：一関市 {YEARS[0]}→{YEARS[1]}年 女 "
@@ -410,10 +414,51 @@ def test_a_profile_must_sum_to_one_and_survival_must_be_complete(tmp_path: Path)
     profile = tmp_path / "profile.csv"
     profile.write_text("sex,age_group,share\n男,20～24歳,0.5\n女,20～24歳,0.4\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"割合の合計が1ではありません（合計 0\.9）"):
-        scenarios.read_profile(profile, GROUPS)
+        projection_inputs.read_profile(profile, GROUPS)
     survival = tmp_path / "survival.csv"
     survival.write_text(
         "municipality,period,sex,age_group,survival_ratio\n,,男,0～4歳,0.99\n", encoding="utf-8"
     )
     with pytest.raises(DataError, match="生残率が足りません"):
-        scenarios.read_survival(survival, ["一関市"], YEARS, GROUPS)
+        projection_inputs.read_survival(survival, ["一関市"], YEARS, GROUPS)
+
+
+def test_a_survival_file_labelled_by_destination_age_is_refused(
+    inputs: dict[str, Path], tmp_path: Path
+) -> None:
+    lines = inputs["survival"].read_text(encoding="utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    # Labelled by destination age: the 0–4 row's ratio is printed on 5–9, and so on up.
+    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
+    shifted = []
+    for row in rows:
+        *start, label, ratio = row.split(",")
+        index = labels.index(label)
+        if index < len(labels) - 2:
+            shifted.append(",".join([*start, labels[index + 1], ratio]))
+        elif index == len(labels) - 1:
+            shifted.append(row)
+    only_first_missing = write(
+        tmp_path / "dest0.csv",
+        "\n".join([header, *[r for r in rows if ",0～4歳," not in r]]) + "\n",
+    )
+    with pytest.raises(DataError) as caught:
+        projection_inputs.read_survival(only_first_missing, REGISTRY.names, YEARS, GROUPS)
+    assert "0～4歳の行がありません。生残率は出発年齢で書きます" in str(caught.value)
+    destination = write(tmp_path / "dest.csv", "\n".join([header, *shifted]) + "\n")
+    with pytest.raises(DataError) as caught:
+        projection_inputs.read_survival(destination, REGISTRY.names, YEARS, GROUPS)
+    text = str(caught.value)
+    assert "到達年齢で書かれた表" in text and "\n" not in text
+    with_birth = write(
+        tmp_path / "dest2.csv",
+        "\n".join([header, ",,男,0～4歳,0.998", ",,女,0～4歳,0.998", *shifted]) + "\n",
+    )
+    with pytest.raises(DataError) as caught:
+        projection_inputs.read_survival(with_birth, REGISTRY.names, YEARS, GROUPS)
+    text = str(caught.value)
+    assert (
+        "dest2.csv:" in text
+        and "90～94歳の行の生残率" in text
+        and "到達年齢で書かれた表ではありませんか" in text
+    )

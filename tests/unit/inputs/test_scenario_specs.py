@@ -12,8 +12,8 @@ from analysis.core.findings import DataError
 from analysis.core.paths import ROOT
 from analysis.inputs import scenario_specs
 from analysis.inputs.io import InputError
+from analysis.inputs.projection_inputs import read_settings
 from analysis.inputs.scenario_specs import check_scenarios, read_scenarios
-from analysis.model import scenarios
 from tests.unit.inputs.test_agesex import (
     REGISTRY,
     SCENARIO_HEADER,
@@ -63,7 +63,7 @@ def test_a_scenario_without_a_label_clashes_by_its_name(tmp_path: Path) -> None:
 
 
 def test_a_waypoint_past_the_last_year_needs_a_horizon(tmp_path: Path) -> None:
-    settings = scenarios.read_settings(settings_with_tfr(tmp_path), REGISTRY.names)
+    settings = read_settings(settings_with_tfr(tmp_path), REGISTRY.names)
     path = write(
         tmp_path / "s.csv",
         SCENARIO_HEADER + "late,遅い経由点,tfr,2030,1.8\nlate,遅い経由点,tfr,2060,2.07\n",

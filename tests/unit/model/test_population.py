@@ -11,6 +11,7 @@ import pytest
 
 from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
+from analysis.inputs import scenario_inputs
 from analysis.inputs.data import PopulationData
 from analysis.inputs.io import InputError
 from analysis.model import population
@@ -116,10 +117,16 @@ def test_a_registered_age_sex_edition_feeds_the_projections(raw_copy: Path, work
         )
     data = population.load(raw_dir=raw_copy)
     assert population.current_edition(data, "projection").edition == "ipss_2023s"
-    source = population.age_sex_source(data, None, raw_copy)
+    source = population.age_sex_source(data)
     assert source is not None and source.label == "社人研推計（令和5年推計・合成）"
-    projected = population.projections(data, raw_dir=raw_copy)
-    assert projected is not None and "pattern1" in projected.results.projections
+    inputs = scenario_inputs.read(
+        scenario_inputs.BaseAxes.of(source.detail.frame, source.detail.groups, data.municipalities),
+        settings=raw_copy / "projection_settings.csv",
+        profile=raw_copy / "settler_profile.csv",
+    )
+    target = population.default_settler_target(population.facts(raw_copy))
+    projected = population.projections(data, source, inputs, target)
+    assert "pattern1" in projected.results.projections
 
 
 def test_the_roughly_13000_gap_in_2040(data: PopulationData) -> None:
@@ -191,10 +198,11 @@ def test_the_base_year_gap_is_explained_by_unknown_age(tmp_path: Path) -> None:
                                           population_array[0, 1].sum()]})  # fmt: skip
     projected.printed_totals = totals
     projected.notes = []  # nothing of unknown age spread over the ages
-    sentence = population.base_year_check(projected)
+    facts = population.facts()
+    sentence = population.base_year_check(projected, facts)
     assert "原資料の国勢調査人口119,184人より500人少なく、その差は年齢不詳の人数" in sentence
     projected.printed_totals = totals.iloc[0:0]
-    no_totals = population.base_year_check(projected)
+    no_totals = population.base_year_check(projected, facts)
     assert "基準のデータに総数がないため" in no_totals
 
 

@@ -16,10 +16,12 @@ import pytest
 from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION
-from analysis.inputs import agesex, scenario_specs
+from analysis.inputs import agesex, scenario_inputs, scenario_specs
 from analysis.inputs.cells import read_municipality_registry
+from analysis.inputs.projection_inputs import read_profile, read_survival
 from analysis.inputs.scenario_specs import read_scenarios
 from analysis.model import population, projection, scenarios
+from tests.conftest import build_scenarios
 from tests.unit.inputs.test_agesex import SCENARIO_HEADER, refused, settings_with_tfr
 from tests.unit.inputs.test_projection_inputs import SETTINGS_HEADER
 from tests.workbooks import (
@@ -42,11 +44,11 @@ def build(
     inputs: dict[str, Path], scenario_file: Path | None, survival: bool = True
 ) -> scenarios.Projected:
     loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
-    return scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="test",
-        settings_path=inputs["settings"], profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=inputs["survival"] if survival else None,
-        default_target=(94_000, 2040), scenarios_path=scenario_file,
+    return build_scenarios(
+        loaded, REGISTRY.names, source="test",
+        settings=inputs["settings"], profile=DATA_RAW / "settler_profile.csv",
+        survival=inputs["survival"] if survival else None,
+        default_target=(94_000, 2040), scenarios_file=scenario_file,
     )  # fmt: skip
 
 
@@ -90,9 +92,8 @@ def test_the_presets_follow_the_guidance(inputs: dict[str, Path]) -> None:
     )
     assert np.allclose(results.tfr["sim1"], tfr, rtol=1e-14)
     assert np.allclose(results.cwr["sim1"], implied.cwr * tfr / np.array([1.45, 1.38]), rtol=1e-14)
-    survival = scenarios.read_survival(
-        inputs["survival"], list(base.municipalities), base.years, base.groups
-    )
+    survival = read_survival(inputs["survival"], list(base.municipalities), base.years, base.groups)
+    assert built.survival is not None and np.array_equal(built.survival, survival), "for explore"
     sim2 = projection.project(base.population[0], implied.with_cwr(results.cwr["sim1"]).with_ratios(survival),
                               base.lower_bounds)  # fmt: skip
     assert np.allclose(results.projections["sim2"], sim2, rtol=1e-13)
@@ -165,9 +166,7 @@ def test_every_primitive_agrees_with_a_loop_per_municipality(inputs: dict[str, P
     )
     built = build(inputs, write(inputs["folder"], "mix.csv", text))
     base = built.results.base
-    survival = scenarios.read_survival(
-        inputs["survival"], list(base.municipalities), base.years, base.groups
-    )
+    survival = read_survival(inputs["survival"], list(base.municipalities), base.years, base.groups)
     expected = reference_projection(
         base, survival, built.profile,
         waypoints=[(2030, 1.8), (2042, 2.07)], tfr_bases=[1.45, 1.38],
@@ -259,31 +258,20 @@ def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
     assert population.current_edition(data, "vision").edition == "vision_supplied"
 
 
-@pytest.mark.parametrize(
-    ("rows", "survival", "message"),
-    [
-        ("a,A,horizon,,2072\n", True, "「2072」は使えません（推計の最終年は2050年"),
-        ("a,A,horizon,,2040\n", True, "「2040」は使えません（推計の最終年は2050年"),
-        (
-            "a,A,migration,2027,0.5\n",
-            True,
-            "シナリオ「a」の migration の2027年は使えません（期間の始まりの年：2020、2025",
-        ),
-        ("a,A,settlers_target,2042,90000\n", True, "settlers_target の2042年は使えません"),
-        ("a,A,settlers_target,2060,90000\n", True, "settlers_target の2060年は使えません"),
-        ("a,A,tfr,2020,1.8\n", True, "tfr の2020年は使えません"),
-        ("a,A,migration,2025,0.5\n", False, "生残率（--survival ファイル）が必要です"),
-    ],
-)
-def test_rows_the_edition_cannot_serve_are_one_line(
-    inputs: dict[str, Path], tmp_path: Path, rows: str, survival: bool, message: str
-) -> None:
-    path = write(tmp_path, "scen.csv", HEADER + rows)
-    with pytest.raises(DataError) as caught:
-        build(inputs, path, survival=survival)
-    text = str(caught.value)
-    assert message in text and re.search(r"scen\.csv:2: (year|value): ", text), text
-    assert "\n" not in text
+def test_the_inputs_must_be_those_checked_against_the_same_base(inputs: dict[str, Path]) -> None:
+    """The model trusts the inputs' checks only for the base data they were checked against."""
+    loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
+    axes = scenario_inputs.BaseAxes.of(loaded.frame, loaded.groups, REGISTRY.names)
+    other = scenario_inputs.read(
+        replace(axes, years=axes.years[:-1]),
+        settings=inputs["settings"],
+        profile=DATA_RAW / "settler_profile.csv",
+    )
+    with pytest.raises(ValueError, match="checked against other base data"):
+        scenarios.build(
+            loaded.frame, loaded.groups, REGISTRY.names, source="t", inputs=other,
+            default_target=(94_000, 2040),
+        )  # fmt: skip
 
 
 def test_a_multiple_that_makes_a_cohort_negative_is_refused(
@@ -301,68 +289,6 @@ def test_a_multiple_that_makes_a_cohort_negative_is_refused(
     text = str(caught.value)
     assert "scen.csv:2: value: シナリオ「a」の純移動の倍率5では" in text
     assert "の人口が負になります" in text
-
-
-def test_a_scenario_with_fertility_needs_tfr_base(inputs: dict[str, Path], tmp_path: Path) -> None:
-    loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
-    blank = write(tmp_path, "settings.csv", "setting,municipality,value\ntfr_base,一関市,\n")
-    with pytest.raises(DataError) as caught:
-        scenarios.build(
-            loaded.frame, loaded.groups, REGISTRY.names, source="t",
-            settings_path=blank,
-            profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
-            default_target=(94_000, 2040),
-            scenarios_path=write(tmp_path, "s.csv", HEADER + "a,A,tfr,2030,1.8\n"),
-        )  # fmt: skip
-    assert "基準年の合計特殊出生率（tfr_base）が必要です：一関市、平泉町" in str(caught.value)
-
-
-# ---------------------------------------------------------------- survival ratios by starting age
-
-
-def test_a_survival_file_labelled_by_destination_age_is_refused(
-    inputs: dict[str, Path], tmp_path: Path
-) -> None:
-    lines = inputs["survival"].read_text(encoding="utf-8").splitlines()
-    header, rows = lines[0], lines[1:]
-    # Labelled by destination age: the 0–4 row's ratio is printed on 5–9, and so on up.
-    labels = [f"{a}～{a + 4}歳" for a in range(0, 95, 5)] + ["95歳以上"]
-    shifted = []
-    for row in rows:
-        *start, label, ratio = row.split(",")
-        index = labels.index(label)
-        if index < len(labels) - 2:
-            shifted.append(",".join([*start, labels[index + 1], ratio]))
-        elif index == len(labels) - 1:
-            shifted.append(row)
-    only_first_missing = write(
-        tmp_path, "dest0.csv", "\n".join([header, *[r for r in rows if ",0～4歳," not in r]]) + "\n"
-    )
-    base = build(inputs, None).results.base
-    with pytest.raises(DataError) as caught:
-        scenarios.read_survival(
-            only_first_missing, list(base.municipalities), base.years, base.groups
-        )
-    assert "0～4歳の行がありません。生残率は出発年齢で書きます" in str(caught.value)
-    destination = write(tmp_path, "dest.csv", "\n".join([header, *shifted]) + "\n")
-    base = build(inputs, None).results.base
-    with pytest.raises(DataError) as caught:
-        scenarios.read_survival(destination, list(base.municipalities), base.years, base.groups)
-    text = str(caught.value)
-    assert "到達年齢で書かれた表" in text and "\n" not in text
-    with_birth = write(
-        tmp_path,
-        "dest2.csv",
-        "\n".join([header, ",,男,0～4歳,0.998", ",,女,0～4歳,0.998", *shifted]) + "\n",
-    )
-    with pytest.raises(DataError) as caught:
-        scenarios.read_survival(with_birth, list(base.municipalities), base.years, base.groups)
-    text = str(caught.value)
-    assert (
-        "dest2.csv:" in text
-        and "90～94歳の行の生残率" in text
-        and "到達年齢で書かれた表ではありませんか" in text
-    )
 
 
 # ---------------------------------------------------------------- earlier IPSS layouts
@@ -398,11 +324,11 @@ def test_every_scenario_runs_with_a_90_and_over_open_group(tmp_path: Path) -> No
         for label in labels
         if label != "85～89歳"
     )
-    built = scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="h30",
-        settings_path=settings_file(tmp_path), profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=write(tmp_path, "s.csv", survival), default_target=(94_000, 2040),
-        scenarios_path=write(tmp_path, "sc.csv", HEADER + "h,半減,migration,2025,0.5\nh,半減,horizon,,2060\n"),
+    built = build_scenarios(
+        loaded, REGISTRY.names, source="h30",
+        settings=settings_file(tmp_path), profile=DATA_RAW / "settler_profile.csv",
+        survival=write(tmp_path, "s.csv", survival), default_target=(94_000, 2040),
+        scenarios_file=write(tmp_path, "sc.csv", HEADER + "h,半減,migration,2025,0.5\nh,半減,horizon,,2060\n"),
     )  # fmt: skip
     assert {"pattern1", "sim1", "sim2", "h"} <= set(built.results.projections)
     assert set(built.long["age_group"]) == set(loaded.groups)
@@ -444,9 +370,7 @@ def test_the_sliders_saved_as_rows_run_as_the_notebook_showed(
     built = build(inputs, path)
     base = built.results.base
     implied = projection.implied_schedule(base.population, base.lower_bounds)
-    survival = scenarios.read_survival(
-        inputs["survival"], list(base.municipalities), base.years, base.groups
-    )
+    survival = read_survival(inputs["survival"], list(base.municipalities), base.years, base.groups)
     years, shown = scenarios.explore(base, implied, spec, [1.45, 1.38], built.profile, survival)
     assert years == built.results.years["mine"]
     assert np.array_equal(shown, built.results.projections["mine"])
@@ -469,10 +393,10 @@ def build_with(
 ) -> scenarios.Projected:
     folder.mkdir(parents=True, exist_ok=True)
     loaded = agesex.load(inputs["workbook"], edition="x", registry=REGISTRY)
-    return scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="test",
-        settings_path=settings_file(folder, **changes), profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=inputs["survival"], default_target=(94_000, 2040), scenarios_path=scenario_file,
+    return build_scenarios(
+        loaded, REGISTRY.names, source="test",
+        settings=settings_file(folder, **changes), profile=DATA_RAW / "settler_profile.csv",
+        survival=inputs["survival"], default_target=(94_000, 2040), scenarios_file=scenario_file,
     )  # fmt: skip
 
 
@@ -564,7 +488,7 @@ def test_settlers_count_for_half_the_periods_births_when_set(
     base = full.base
     unit = scenarios.settler_array(
         base,
-        np.asarray(scenarios.read_profile(DATA_RAW / "settler_profile.csv", base.groups)),
+        np.asarray(read_profile(DATA_RAW / "settler_profile.csv", base.groups)),
         REGION,
         5000.0,
     )
@@ -594,10 +518,10 @@ def test_solved_settlers_outside_the_typed_range_are_a_finding(tidy: Path, tmp_p
     path = write(
         tmp_path, "s.csv", SCENARIO_HEADER + "big,大きな目標,settlers_target,2040,10000000\n"
     )
-    projected = scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="test",
-        settings_path=settings_with_tfr(tmp_path), profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=None, default_target=(94_000, 2040), scenarios_path=path,
+    projected = build_scenarios(
+        loaded, REGISTRY.names, source="test",
+        settings=settings_with_tfr(tmp_path), profile=DATA_RAW / "settler_profile.csv",
+        survival=None, default_target=(94_000, 2040), scenarios_file=path,
     )  # fmt: skip
     found = [f for f in projected.notes if f.check == "settlers-implausible"]
     assert len(found) == 1 and found[0].severity == "warning"
@@ -690,10 +614,10 @@ def test_a_target_pattern1_already_reaches_needs_no_settlers_and_no_negative_cou
     workbook: Path, tmp_path: Path
 ) -> None:
     loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
-    result = scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="t",
-        settings_path=settings_file(tmp_path, settler_target_population="圏域,1000"),
-        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+    result = build_scenarios(
+        loaded, REGISTRY.names, source="t",
+        settings=settings_file(tmp_path, settler_target_population="圏域,1000"),
+        profile=DATA_RAW / "settler_profile.csv", survival=None,
         default_target=(94_000, 2040),
     )  # fmt: skip
     row = result.settlers.iloc[0]
@@ -742,21 +666,6 @@ def test_the_influence_in_words(projected: scenarios.Projected) -> None:
     assert f"（社会増減の影響度 段階{row['social_level']}）" in sentence
 
 
-def test_an_influence_year_outside_the_projection_is_one_line(
-    workbook: Path, tmp_path: Path
-) -> None:
-    loaded = agesex.load(workbook, edition="x", registry=REGISTRY)
-    with pytest.raises(DataError) as caught:
-        scenarios.build(
-            loaded.frame, loaded.groups, REGISTRY.names, source="t",
-            settings_path=settings_file(tmp_path, influence_year=",2060"),
-            profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
-            default_target=(94_000, 2040),
-        )  # fmt: skip
-    message = str(caught.value)
-    assert "2060年は influence_year に使えません" in message and "\n" not in message
-
-
 def test_decline_stages(projected: scenarios.Projected) -> None:
     stages = projected.stages
     assert stages.loc[stages["year"] == 2020, "stage"].isna().all(), "the base year has no stage"
@@ -773,10 +682,10 @@ def test_without_tfr_base_sim1_and_sim2_are_skipped_with_a_note(
     blank.write_text(
         "setting,municipality,value\ntfr_base,一関市,\ntfr_base,平泉町,\n", encoding="utf-8"
     )
-    result = scenarios.build(
-        loaded.frame, loaded.groups, REGISTRY.names, source="t",
-        settings_path=blank,
-        profile_path=DATA_RAW / "settler_profile.csv", survival_path=None,
+    result = build_scenarios(
+        loaded, REGISTRY.names, source="t",
+        settings=blank,
+        profile=DATA_RAW / "settler_profile.csv", survival=None,
         default_target=(94_000, 2040),
     )  # fmt: skip
     assert "sim1" not in result.results.projections and "sim2" not in result.results.projections
@@ -810,13 +719,12 @@ def test_a_per_municipality_settler_target_is_solved(
 def build_with_settings(age_sex: Path, tmp_path: Path, settings: str = "") -> scenarios.Projected:
     loaded = agesex.load(age_sex, edition="x", registry=REGISTRY)
     assert loaded.errors == []
-    return scenarios.build(
-        loaded.frame,
-        loaded.groups,
+    return build_scenarios(
+        loaded,
         REGISTRY.names,
         source="test",
-        settings_path=write(tmp_path, "settings.csv", SETTINGS_HEADER + settings),
-        profile_path=DATA_RAW / "settler_profile.csv",
-        survival_path=None,
+        settings=write(tmp_path, "settings.csv", SETTINGS_HEADER + settings),
+        profile=DATA_RAW / "settler_profile.csv",
+        survival=None,
         default_target=(94_000, 2040),
     )
