@@ -40,6 +40,7 @@ import pandas as pd
 from analysis.core.findings import Finding
 from analysis.core.paths import DATA_RAW
 from analysis.inputs.data import Edition, PopulationData
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.model import (
     kpi,
     plan_changes,
@@ -64,7 +65,7 @@ class PopulationResults:
     tables: dict[str, pd.DataFrame]
     """:func:`analysis.model.population.build_tables` (structure, change, comparison, targets, …)."""
     facts: pd.DataFrame
-    """Figures stated in the source's prose (:func:`analysis.model.population.facts`)."""
+    """Figures stated in the source's prose (:func:`analysis.inputs.source_figures.read_stated_facts`)."""
     actuals: pd.DataFrame
     """Population actuals (国勢調査・住民基本台帳), one row per area, date and age group."""
     actual_tables: dict[str, pd.DataFrame]
@@ -72,7 +73,7 @@ class PopulationResults:
     actual_findings: list[Finding] = field(default_factory=list)
     vision_points: list[str] = field(default_factory=list)
     """The 要点's sentences on the vision in use against the plan's targets
-    (:func:`analysis.model.population.vision_points`, which reads the targets from the source)."""
+    (:func:`analysis.model.population.vision_points`, against the target the source's prose states)."""
 
 
 @dataclass
@@ -146,13 +147,14 @@ def compute(
     """
     options = options or Options()
     data = load_population(options)
+    facts = read_stated_facts()
     population_tables = population.build_tables(
         data,
+        facts,
         base_year=options.base_year,
         target_year=options.target_year,
         method=options.method,  # type: ignore[arg-type]
     )
-    facts = population.facts()
     actuals = population_actuals.load(options.population_actuals or population_actuals.DEFAULT)
     people = PopulationResults(
         data,
@@ -164,6 +166,7 @@ def compute(
         population.vision_points(
             population_tables,
             population.current_edition(data, "vision"),
+            population.default_settler_target(),
             options.vision_extended_after,
         ),
     )

@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.core.findings import DataError, Finding
-from analysis.core.paths import display_path
-from analysis.inputs.data import PopulationData
+from analysis.core.paths import DATA_RAW, display_path
+from analysis.inputs.data import PopulationData, read_population
 from analysis.inputs.io import write_csv
 from analysis.model import (
+    assembly,
     population,
     scenarios,
 )
@@ -56,9 +57,37 @@ def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
     return findings
 
 
+def population_data(
+    vision_path: str | Path | None = None,
+    projection_path: str | Path | None = None,
+    raw_dir: Path = DATA_RAW,
+    *,
+    vision_label: str = "",
+    projection_label: str = "",
+    vision_source: str = "",
+) -> PopulationData:
+    """The registered editions plus any supplied revised vision or new projection: read and
+    validated (:func:`~analysis.inputs.data.read_population`), then completed, checked and
+    corrected (:func:`~analysis.model.assembly.assemble`).
+
+    A supplied file becomes the current edition of its kind and *replaces* the edition that
+    was current until then (the revision report compares the two).
+    """
+    return assembly.assemble(
+        read_population(
+            raw_dir,
+            vision_path,
+            projection_path,
+            vision_label=vision_label,
+            projection_label=projection_label,
+            vision_source=vision_source,
+        )
+    )
+
+
 def load_population(options: Options) -> PopulationData:
     """The registered editions plus any supplied one, with the target and base years checked."""
-    data = population.load(
+    data = population_data(
         options.vision,
         options.projection,
         vision_label=options.vision_label,

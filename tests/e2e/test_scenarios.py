@@ -12,6 +12,7 @@ import pytest
 from analysis.core.paths import NOTEBOOKS
 from analysis.inputs.scenario_specs import read_scenarios
 from analysis.model import population
+from analysis.run.tables import population_data
 from tests.conftest import Project
 from tests.e2e.test_projection import unregister_age_sex
 from tests.unit.model.test_scenarios import EXAMPLE, HEADER, register_two_age_sex_editions, write
@@ -174,7 +175,7 @@ def test_the_notebook_draws_what_a_run_of_its_saved_rows_computes(
     drawn = notebook["drawn"]
     assert isinstance(drawn, pd.DataFrame)
     run = population.projections(
-        population.load(), age_sex_path=inputs["workbook"], settings_path=settings,
+        population_data(), age_sex_path=inputs["workbook"], settings_path=settings,
         survival_path=inputs["survival"], scenarios_path=saved,
     )  # fmt: skip
     assert run is not None

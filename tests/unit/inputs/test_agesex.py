@@ -15,6 +15,7 @@ from analysis.inputs import agesex
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.io import InputError
 from analysis.model import population
+from analysis.run.tables import population_data
 from tests.workbooks import (
     CODES,
     GROUPS,
@@ -356,7 +357,7 @@ def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
     by_group = ratio.groupby([loaded.frame[k] for k in keys]).agg(["min", "max"]).dropna()
     assert np.allclose(by_group["min"], by_group["max"]), "the same factor for every age"
     assert len(notes) == 2 * len(YEARS)
-    projected = population.projections(population.load(), age_sex_path=path)
+    projected = population.projections(population_data(), age_sex_path=path)
     assert projected is not None
     said = [f.message for f in projected.notes if f.check == "unknown-age-distributed"]
     assert said[0] == (

@@ -25,6 +25,7 @@ from analysis.model.population_actuals import (
     parse_date,
     target_gaps,
 )
+from analysis.run.tables import population_data
 from tests.workbooks import population_actuals_workbook
 
 TODAY = datetime.date(2026, 12, 7)
@@ -436,7 +437,7 @@ def test_gaps_to_the_targets_are_actual_minus_target() -> None:
 
 
 def test_the_processed_tables_have_no_missing_or_infinite_numbers() -> None:
-    data = population.load()
+    data = population_data()
     built = population_actuals.build_tables(
         load(population_actuals.DEFAULT).frame, data, population.facts()
     )
@@ -455,7 +456,7 @@ def test_the_processed_tables_have_no_missing_or_infinite_numbers() -> None:
 def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_sources() -> None:
     """The vision takes 2020 from the plan, whose 一関市 age groups differ from the census (same
     total): the 2020 census sentence says the 高齢化率 gap is not a change of population."""
-    data = population.load()
+    data = population_data()
     built = population_actuals.build_tables(
         load(population_actuals.DEFAULT).frame, data, population.facts()
     )
@@ -472,7 +473,7 @@ def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_
 
 
 def test_the_report_measures_the_pace_to_a_target_from_the_latest_count_of_each_kind() -> None:
-    data = population.load()
+    data = population_data()
     built = population_actuals.build_tables(
         load(population_actuals.DEFAULT).frame, data, population.facts()
     )

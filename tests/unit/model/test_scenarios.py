@@ -20,6 +20,7 @@ from analysis.inputs import agesex, scenario_specs
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.scenario_specs import read_scenarios
 from analysis.model import population, projection, scenarios
+from analysis.run.tables import population_data
 from tests.unit.inputs.test_agesex import SCENARIO_HEADER, refused, settings_with_tfr
 from tests.unit.inputs.test_projection_inputs import SETTINGS_HEADER
 from tests.workbooks import (
@@ -254,7 +255,7 @@ def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
     assert abs(region.loc[2070, "total"] - exact.loc[("national", REGION, 2070), "total"]) <= 2
     path = tmp_path / "vision.csv"
     table.to_csv(path, index=False)
-    data = population.load(path)
+    data = population_data(path)
     assert not [f for f in data.findings if f.severity == "error"]
     assert population.current_edition(data, "vision").edition == "vision_supplied"
 
