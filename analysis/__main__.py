@@ -152,12 +152,13 @@ Result = dict[str, Any]
 
 def _validate(folder: Path, verbose: bool) -> Result:
     from analysis.core.findings import DataError, console_lines, errors_in, summary
-    from analysis.inputs.data import load_all
+    from analysis.inputs.data import read_population
     from analysis.inputs.io import InputError
+    from analysis.model.assembly import assemble
 
     findings: list[Finding] = []
     steps: tuple[Callable[[], None], ...] = (
-        lambda: findings.extend(load_all(folder).findings),
+        lambda: findings.extend(assemble(read_population(folder)).findings),
         lambda: _validate_kpis(folder, findings),
         lambda: _validate_population_actuals(folder, findings),
     )

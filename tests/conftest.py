@@ -35,8 +35,9 @@ from hypothesis.configuration import set_hypothesis_home_dir
 from analysis.core.paths import DATA_RAW, ROOT
 from analysis.inputs import agesex, scenario_inputs
 from analysis.inputs.cells import read_municipality_registry
-from analysis.inputs.data import PopulationData, load_all
+from analysis.inputs.data import PopulationData, read_population
 from analysis.model import scenarios
+from analysis.model.assembly import assemble
 from analysis.run import execution
 from analysis.run.execution import Report
 from analysis.run.interrupts import TEST_HOOK
@@ -340,7 +341,7 @@ def interrupt(process: subprocess.Popen[str], signum: int = signal.SIGINT) -> No
 
 @pytest.fixture(scope="session")
 def data() -> PopulationData:
-    return load_all()
+    return assemble(read_population())
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ reports can count *problems* (one wrong cell caught by three checks is one).
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,10 +17,9 @@ import pandas as pd
 
 from analysis.core import messages, precision
 from analysis.core.findings import Finding
-from analysis.core.paths import display_path
 from analysis.core.schema import AGE_GROUP_LABELS, AGE_GROUPS, REGION, TOTAL
 from analysis.inputs.corrections import apply_corrections
-from analysis.inputs.io import LINE, read_records
+from analysis.inputs.source_figures import Records
 from analysis.model import cohort
 
 Key = tuple[str, str, int, str]
@@ -68,16 +66,6 @@ class _Lines:
             ]
         row = self._index.loc[key]
         return str(row["input_file"]), int(row["input_line"])
-
-
-def printed_rates(raw_dir: Path) -> pd.DataFrame:
-    table = read_records(raw_dir / "printed_figures.csv").rename(columns={LINE: "file_line"})
-    return table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
-        decimals=table["decimals"].astype("int64"),
-        base_year=pd.to_numeric(table["base_year"], errors="coerce"),
-    )
 
 
 def implied_values(
@@ -357,16 +345,6 @@ def check_printed_rates(
     return findings
 
 
-def read_facts(raw_dir: Path) -> pd.DataFrame:
-    table = read_records(raw_dir / "facts.csv").rename(columns={LINE: "file_line"})
-    return table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
-        rounding=table["rounding"].astype("int64"),
-        approximate=table["approximate"].astype("int64").astype(bool),
-    )
-
-
 def check_facts(
     frame: pd.DataFrame, facts: pd.DataFrame, file: str, labels: dict[str, str]
 ) -> list[Finding]:
@@ -417,34 +395,30 @@ def check_facts(
 
 def check_all(
     raw: pd.DataFrame,
-    corrections: pd.DataFrame,
-    raw_dir: Path,
+    corrections: Records,
+    rates: Records,
+    facts: Records,
     municipalities: list[str],
     labels: dict[str, str] | None = None,
 ) -> list[Finding]:
     """Every consistency check, on the data as printed; mark what each correction resolves."""
     labels = labels or {}
-    rates = printed_rates(raw_dir)
-    rates = rates[rates["edition"].isin(raw["edition"].unique())]
-    facts = read_facts(raw_dir)
-    rates_file = display_path(raw_dir / "printed_figures.csv")
-    facts_file = display_path(raw_dir / "facts.csv")
+    printed = rates.frame[rates.frame["edition"].isin(raw["edition"].unique())]
 
     def run(frame: pd.DataFrame) -> list[Finding]:
         return (
-            check_sums(frame, rates, municipalities)
-            + check_printed_rates(frame, rates, municipalities, rates_file, labels)
-            + check_facts(frame, facts, facts_file, labels)
+            check_sums(frame, printed, municipalities)
+            + check_printed_rates(frame, printed, municipalities, rates.file, labels)
+            + check_facts(frame, facts.frame, facts.file, labels)
         )
 
     findings = run(raw)
-    corrections_file = display_path(raw_dir / "corrections.csv")
-    for _, correction in corrections.iterrows():
-        corrected, applied = apply_corrections(raw, corrections.loc[[correction.name]])
+    for _, correction in corrections.frame.iterrows():
+        corrected, applied = apply_corrections(raw, corrections.frame.loc[[correction.name]])
         if applied.empty:
             continue
         remaining = {(f.file, f.line, f.check) for f in run(corrected)}
-        by = f"{corrections_file}:{correction[LINE]}"
+        by = corrections.at(correction.name)
         findings = [
             f.resolved(by)
             if not f.resolved_by and (f.file, f.line, f.check) not in remaining
@@ -468,20 +442,21 @@ def _edition_census_years(edition: Any, frame: pd.DataFrame) -> tuple[int, ...]:
     return ()
 
 
-def check_shared_census(frame: pd.DataFrame, editions: list[Any], raw_dir: Path) -> list[Finding]:
+def check_shared_census(
+    frame: pd.DataFrame, editions: list[Any], facts: pd.DataFrame, file: str
+) -> list[Finding]:
     """Values two editions both take from the same census must agree.
 
     For every pair of editions with a census year in common (``census_years`` in the
     registry), each municipality's printed age groups are compared; a difference is one
     warning per municipality and year naming the numbers, the difference, and what follows:
     the 圏域's aging rate under each, the prose's figure for that year recomputed on the
-    later edition's census, and that a revision report's difference there is no revision.
+    later edition's census (``facts``: the prose's facts), and that a revision report's
+    difference there is no revision. The warnings name ``file``, the edition registry.
     """
     # Sums this project made (an age × sex edition's broad groups) are compared too: they are
     # the edition's census counts all the same.
     values = frame.set_index(["edition", "municipality", "year", "age_group"])["population"]
-    facts = read_facts(raw_dir)
-    facts_file = display_path(raw_dir / "editions.csv")
     findings: list[Finding] = []
     ordered = list(editions)
     for i, first in enumerate(ordered):
@@ -490,7 +465,7 @@ def check_shared_census(frame: pd.DataFrame, editions: list[Any], raw_dir: Path)
                 set(_edition_census_years(first, frame)) & set(_edition_census_years(second, frame))
             )
             for year in shared:
-                findings += _census_pair(values, first, second, year, facts, facts_file)
+                findings += _census_pair(values, first, second, year, facts, file)
     return findings
 
 

@@ -10,37 +10,12 @@ import pandas as pd
 
 from analysis.core import precision
 from analysis.core.findings import DataError, Finding, problem_count
-from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs import agesex
 from analysis.inputs.agesex import AgeSexLoaded
-from analysis.inputs.data import Edition, PopulationData, load_all, read_editions
-from analysis.inputs.io import read_records
+from analysis.inputs.data import Edition, PopulationData
 from analysis.inputs.scenario_inputs import ScenarioInputs
 from analysis.model import cohort, scenarios
-
-
-def supplied_edition(
-    path: Path | str,
-    kind: str,
-    replaces: str = "",
-    label: str = "",
-    published: str = "",
-    source: str = "",
-) -> Edition:
-    """A revised vision or new projection supplied as a file (CSV or .xlsx)."""
-    path = Path(path)
-    kind_label = "人口ビジョン" if kind == "vision" else "社人研推計"
-    return Edition(
-        edition=f"{kind}_supplied",
-        kind=kind,
-        label=label or f"{kind_label}（提供された新しい版）",
-        published=published,
-        path=path,
-        replaces=replaces,
-        source=source or f"提供された{kind_label}の新しい版",
-        short_label=label or f"{kind_label}（新しい版）",
-    )
 
 
 def published_text(published: str) -> str:
@@ -60,55 +35,12 @@ def edition_name(edition: Edition) -> str:
     return f"{edition.label}（{when}）"
 
 
-def load(
-    vision_path: str | Path | None = None,
-    projection_path: str | Path | None = None,
-    raw_dir: Path = DATA_RAW,
-    *,
-    vision_label: str = "",
-    projection_label: str = "",
-    vision_source: str = "",
-) -> PopulationData:
-    """Load the registered editions plus any supplied revised vision or new projection.
-
-    A supplied file becomes the current edition of its kind and *replaces* the
-    edition that was current until then (the revision report compares the two).
-    """
-    registered = read_editions(raw_dir / "editions.csv")
-
-    def current(kind: str) -> str:
-        candidates = [e.edition for e in registered if e.kind == kind]
-        return candidates[-1] if candidates else ""
-
-    extra = []
-    if projection_path:
-        extra.append(
-            supplied_edition(projection_path, "projection", current("projection"), projection_label)
-        )
-    if vision_path:
-        extra.append(
-            supplied_edition(
-                vision_path, "vision", current("vision"), vision_label, source=vision_source
-            )
-        )
-    return load_all(raw_dir, extra_editions=extra)
-
-
 def current_edition(data: PopulationData, kind: str) -> Edition:
     """The newest edition of a kind: the last one registered (supplied files come last)."""
     candidates = [e for e in data.editions if e.kind == kind]
     if not candidates:
         raise ValueError(f"no {kind} edition is registered")
     return candidates[-1]
-
-
-def facts(raw_dir: Path = DATA_RAW) -> pd.DataFrame:
-    """Facts stated in the source's prose (targets, the newer projection's 2040 figure)."""
-    table = read_records(raw_dir / "facts.csv").drop(columns="_line")
-    return table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
-    )
 
 
 def analysis_frame(
@@ -258,12 +190,14 @@ def _change_table(frame: pd.DataFrame, base_year: int) -> pd.DataFrame:
 
 def build_tables(
     data: PopulationData,
+    facts_table: pd.DataFrame,
     *,
     base_year: int,
     target_year: int,
     method: cohort.Method = "linear",
 ) -> dict[str, pd.DataFrame]:
-    """Every processed table of the population report (tidy, unrounded)."""
+    """Every processed table of the population report (tidy, unrounded); ``facts_table``: the
+    facts stated in the source's prose (:func:`analysis.inputs.source_figures.read_stated_facts`)."""
     projection = current_edition(data, "projection").edition
     vision = current_edition(data, "vision").edition
     frame = analysis_frame(data, [base_year, target_year], method)
@@ -282,7 +216,7 @@ def build_tables(
         "age_structure": structure,
         "change": _change_table(frame, base_year),
         "comparison": comparison,
-        "targets": target_table(frame, facts(), vision),
+        "targets": target_table(frame, facts_table, vision),
         "findings": findings,
         "corrections": data.corrections,
     }
@@ -343,11 +277,14 @@ def key_points(
 
 
 def vision_points(
-    tables: dict[str, pd.DataFrame], vision: Edition, extended_after: int = 0
+    tables: dict[str, pd.DataFrame],
+    vision: Edition,
+    settler_target: tuple[float, int],
+    extended_after: int = 0,
 ) -> list[str]:
     """The 将来展望 (the vision in use) in the 要点, one sentence each: its 圏域 in the plan's
-    target year against the plan's target, its 2060 and 2070 (延長 said), and when its aging
-    rate peaks."""
+    target year against the plan's target (``settler_target``: people, year, from the source's
+    prose), its 2060 and 2070 (延長 said), and when its aging rate peaks."""
     structure = tables["age_structure"]
     rows = structure[
         (structure["edition"] == vision.edition) & (structure["municipality"] == REGION)
@@ -362,7 +299,7 @@ def vision_points(
         else f"{vision.short_label}の将来展望"
     )
     points = []
-    target, target_year = default_settler_target(facts())
+    target, target_year = settler_target
     if target_year in rows.index:
         value = float(rows.loc[target_year, "total"])
         side = "上回ります" if value >= target else "下回ります"

@@ -9,8 +9,9 @@ import pandas as pd
 
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs.agesex import SEXES, AgeSexLoaded, age_lower, standard_groups
-from analysis.inputs.data import Edition, PopulationData, is_borrowed
+from analysis.inputs.data import Edition, PopulationData
 from analysis.model import cohort
+from analysis.model.assembly import is_borrowed
 
 
 def pairs(data: PopulationData) -> list[tuple[Edition, Edition]]:

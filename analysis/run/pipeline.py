@@ -196,7 +196,7 @@ def _vision_from_scenario(
 
     try:
         if projected is None:
-            projected = tables.projections(options, population.load())
+            projected = tables.projections(options, tables.population_data())
         table, label = population.scenario_vision(projected, options.vision_from_scenario or "")
     except (DataError, InputError) as error:
         _say_invalid(error, options, echo)
@@ -232,7 +232,7 @@ def _own_base(options: Options, echo: Callable[[str], None]) -> tuple[Options, A
     from analysis.run import tables
 
     try:
-        data = population.load()
+        data = tables.population_data()
         projected = tables.projections(options, data)
         if projected is None:
             return options, None

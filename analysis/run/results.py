@@ -43,6 +43,7 @@ from analysis.inputs import kpi_plan
 from analysis.inputs import population_actuals as actuals_input
 from analysis.inputs import spending as spending_input
 from analysis.inputs.data import Edition, PopulationData
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.model import (
     kpi,
     plan_changes,
@@ -67,7 +68,7 @@ class PopulationResults:
     tables: dict[str, pd.DataFrame]
     """:func:`analysis.model.population.build_tables` (structure, change, comparison, targets, …)."""
     facts: pd.DataFrame
-    """Figures stated in the source's prose (:func:`analysis.model.population.facts`)."""
+    """Figures stated in the source's prose (:func:`analysis.inputs.source_figures.read_stated_facts`)."""
     actuals: pd.DataFrame
     """Population actuals (国勢調査・住民基本台帳), one row per area, date and age group."""
     actual_tables: dict[str, pd.DataFrame]
@@ -75,7 +76,7 @@ class PopulationResults:
     actual_findings: list[Finding] = field(default_factory=list)
     vision_points: list[str] = field(default_factory=list)
     """The 要点's sentences on the vision in use against the plan's targets
-    (:func:`analysis.model.population.vision_points`, which reads the targets from the source)."""
+    (:func:`analysis.model.population.vision_points`, against the target the source's prose states)."""
 
 
 @dataclass
@@ -149,14 +150,16 @@ def compute(
     """
     options = options or Options()
     data = load_population(options)
+    facts = read_stated_facts()
     population_tables = population.build_tables(
         data,
+        facts,
         base_year=options.base_year,
         target_year=options.target_year,
         method=options.method,  # type: ignore[arg-type]
     )
-    facts = population.facts()
     actuals = actuals_input.load(options.population_actuals or actuals_input.DEFAULT)
+    settler_target = population.default_settler_target(facts)
     people = PopulationResults(
         data,
         population_tables,
@@ -167,12 +170,13 @@ def compute(
         population.vision_points(
             population_tables,
             population.current_edition(data, "vision"),
+            settler_target,
             options.vision_extended_after,
         ),
     )
     plan = kpi_results(options)
     pairs = revisions(data, options.target_year)
-    projected = projected if projected is not None else projections(options, data)
+    projected = projected if projected is not None else projections(options, data, facts)
     results = Results(
         options,
         people,
@@ -180,7 +184,7 @@ def compute(
         pairs,
         projected,
         population.base_year_check(projected, facts) if projected else "",
-        population.default_settler_target(facts),
+        settler_target,
         Built({}, []),
     )
     results.built = _built(results)

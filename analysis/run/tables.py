@@ -18,9 +18,11 @@ from analysis.core.findings import DataError, Finding
 from analysis.core.paths import DATA_RAW, display_path
 from analysis.inputs import scenario_inputs
 from analysis.inputs.cells import read_municipality_registry
-from analysis.inputs.data import PopulationData
+from analysis.inputs.data import PopulationData, read_population
 from analysis.inputs.io import write_csv
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.model import (
+    assembly,
     population,
     scenarios,
 )
@@ -58,9 +60,37 @@ def check_year(data: PopulationData, year: int, role: str) -> list[Finding]:
     return findings
 
 
+def population_data(
+    vision_path: str | Path | None = None,
+    projection_path: str | Path | None = None,
+    raw_dir: Path = DATA_RAW,
+    *,
+    vision_label: str = "",
+    projection_label: str = "",
+    vision_source: str = "",
+) -> PopulationData:
+    """The registered editions plus any supplied revised vision or new projection: read and
+    validated (:func:`~analysis.inputs.data.read_population`), then completed, checked and
+    corrected (:func:`~analysis.model.assembly.assemble`).
+
+    A supplied file becomes the current edition of its kind and *replaces* the edition that
+    was current until then (the revision report compares the two).
+    """
+    return assembly.assemble(
+        read_population(
+            raw_dir,
+            vision_path,
+            projection_path,
+            vision_label=vision_label,
+            projection_label=projection_label,
+            vision_source=vision_source,
+        )
+    )
+
+
 def load_population(options: Options) -> PopulationData:
     """The registered editions plus any supplied one, with the target and base years checked."""
-    data = population.load(
+    data = population_data(
         options.vision,
         options.projection,
         vision_label=options.vision_label,
@@ -75,9 +105,14 @@ def load_population(options: Options) -> PopulationData:
     return data
 
 
-def projections(options: Options, data: PopulationData) -> scenarios.Projected | None:
+def projections(
+    options: Options, data: PopulationData, facts: pd.DataFrame | None = None
+) -> scenarios.Projected | None:
     """Every scenario of the run's age × sex data, with the run's inputs read and checked
-    (None without age × sex data)."""
+    (None without age × sex data).
+
+    ``facts``: the source's prose facts (:func:`~analysis.inputs.source_figures.read_stated_facts`)
+    when the run has read them already; else read here, for the default settler target."""
     supplied = (
         scenario_inputs.read_age_sex(Path(options.age_sex), read_municipality_registry())
         if options.age_sex
@@ -86,7 +121,7 @@ def projections(options: Options, data: PopulationData) -> scenarios.Projected |
     source = population.age_sex_source(data, supplied, options.age_sex_label)
     if source is None:
         return None
-    target = population.default_settler_target(population.facts())
+    target = population.default_settler_target(read_stated_facts() if facts is None else facts)
     axes = scenario_inputs.BaseAxes.of(
         source.detail.frame, source.detail.groups, data.municipalities
     )

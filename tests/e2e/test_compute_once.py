@@ -32,7 +32,7 @@ REPORT_NOTEBOOKS = ("population", "kpi", "revision", "projection")
 LOADERS_AND_MODEL = {
     "open", "facts", "build_tables", "projections", "compute", "default_settler_target",
     "base_year_check", "execution", "compare", "previous", "pairs", "differences",
-    "aging_differences", "age_sex_differences", "scenario_vision",
+    "aging_differences", "age_sex_differences", "scenario_vision", "population_data", "assemble",
 }  # fmt: skip
 """Called names that read an input or compute what the run computed (besides ``load*``,
 ``read*``): a report notebook gets their results from :mod:`analysis.run.results`."""

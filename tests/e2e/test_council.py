@@ -12,7 +12,9 @@ matplotlib.use("Agg")
 import pytest
 
 from analysis.core.paths import DATA_RAW
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.report import figures
+from analysis.run.tables import population_data
 from tests.conftest import Project
 
 EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
@@ -153,8 +155,10 @@ def test_only_interpolated_years_are_marked_and_tables_use_the_editions_named(
 ) -> None:
     from analysis.model import population
 
-    data = population.load(EXAMPLE)
-    structure = population.build_tables(data, base_year=2020, target_year=2028)["age_structure"]
+    data = population_data(EXAMPLE)
+    structure = population.build_tables(
+        data, read_stated_facts(), base_year=2020, target_year=2028
+    )["age_structure"]
     rows = structure[
         (structure["edition"] == "vision_supplied") & (structure["municipality"] == "一関市")
     ]

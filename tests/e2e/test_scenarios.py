@@ -11,7 +11,6 @@ import pytest
 
 from analysis.core.paths import NOTEBOOKS
 from analysis.inputs.scenario_specs import read_scenarios
-from analysis.model import population
 from analysis.run import tables
 from analysis.run.options import Options
 from tests.conftest import Project
@@ -178,7 +177,7 @@ def test_the_notebook_draws_what_a_run_of_its_saved_rows_computes(
     run = tables.projections(
         Options(age_sex=inputs["workbook"], projection_settings=settings,
                 survival=inputs["survival"], scenarios=saved),
-        population.load(),
+        tables.population_data(),
     )  # fmt: skip
     assert run is not None
     computed = run.indicators[run.indicators["scenario"] == "mine"]

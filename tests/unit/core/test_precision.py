@@ -7,8 +7,10 @@ import re
 import pytest
 
 from analysis.core import precision
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.report import dictionary
 from analysis.report.display import PEOPLE, PERCENT, RATIO
+from analysis.run.tables import population_data
 
 
 @pytest.mark.parametrize(
@@ -69,8 +71,8 @@ def test_the_workbook_formats_each_column_at_its_quantity_s_precision(
 def test_the_key_points_give_every_rate_at_two_decimals() -> None:
     from analysis.model import population
 
-    data = population.load()
-    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    data = population_data()
+    tables = population.build_tables(data, read_stated_facts(), base_year=2020, target_year=2028)
     points = population.key_points(
         tables,
         "圏域",

@@ -14,7 +14,6 @@ from analysis.core.paths import DATA_RAW
 from analysis.inputs import agesex
 from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.io import InputError
-from analysis.model import population
 from analysis.run import tables
 from analysis.run.options import Options
 from tests.workbooks import (
@@ -358,7 +357,7 @@ def test_unknown_age_is_distributed_in_proportion_when_the_file_is_a_base(
     by_group = ratio.groupby([loaded.frame[k] for k in keys]).agg(["min", "max"]).dropna()
     assert np.allclose(by_group["min"], by_group["max"]), "the same factor for every age"
     assert len(notes) == 2 * len(YEARS)
-    projected = tables.projections(Options(age_sex=path), population.load())
+    projected = tables.projections(Options(age_sex=path), tables.population_data())
     assert projected is not None
     said = [f.message for f in projected.notes if f.check == "unknown-age-distributed"]
     assert said[0] == (

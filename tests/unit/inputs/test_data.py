@@ -13,10 +13,10 @@ from analysis.core.findings import DataError
 from analysis.core.paths import DATA_RAW
 from analysis.inputs import kpi_plan, population_actuals
 from analysis.inputs.cells import read_municipality_registry
-from analysis.inputs.data import load_all, load_population, read_editions
+from analysis.inputs.data import load_population, read_editions, read_population
 from analysis.inputs.io import InputError
 from analysis.inputs.scenario_specs import read_scenarios
-from tests.unit.inputs.test_agesex import VISION_HEADER, rows
+from tests.unit.inputs.test_agesex import VISION_HEADER, refused, rows
 from tests.unit.model.test_revision import EXAMPLE
 
 REGISTRY = read_municipality_registry()
@@ -158,7 +158,7 @@ def test_a_blank_cell_in_the_shipped_vision_stops_validation(raw_copy: Path) -> 
     text = path.read_text(encoding="utf-8").replace("平泉町,2035,65+,2524,", "平泉町,2035,65+,,")
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError) as caught:
-        load_all(raw_copy)
+        read_population(raw_copy)
     assert str(caught.value) == f"{path}:49: population: 空欄です"
 
 
@@ -171,7 +171,7 @@ def test_a_deleted_row_of_the_shipped_vision_stops_validation(raw_copy: Path) ->
         encoding="utf-8",
     )
     with pytest.raises(DataError) as caught:
-        load_all(raw_copy)
+        read_population(raw_copy)
     assert "平泉町 2028年 年少人口（0～14歳）" in str(caught.value)
 
 
@@ -462,3 +462,11 @@ def test_excel_errors_name_the_sheet_row(tmp_path: Path) -> None:
     )
     errors = [str(f) for f in load_population(path, edition="x", municipalities=["一関市"]).errors]
     assert errors == [f"{path}[Sheet]!D2: population: 「５４千」は人数として読めません"]
+
+
+def test_the_projection_reader_refuses_a_near_name_too(tmp_path: Path) -> None:
+    projection = (DATA_RAW / "ipss_2018_projection.csv").read_text(encoding="utf-8")
+    path = write(tmp_path / "p.csv", projection.replace("平泉町,", "平泉,"))
+    lines = refused(lambda: read_population(DATA_RAW, None, path))
+    assert all("「平泉」は圏域の市町の名前と一致しません" in line for line in lines)
+    assert "平泉町の誤りではありませんか" in lines[0]

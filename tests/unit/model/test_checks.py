@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
 from analysis.inputs.data import PopulationData
+from analysis.inputs.source_figures import read_printed_rates
 from analysis.model import checks
 
 INCONSISTENT_CELL = ("vision_2024", "平泉町", 2035)
 
 
 def printed(data: PopulationData, frame: pd.DataFrame) -> pd.DataFrame:
-    rates = checks.printed_rates(DATA_RAW)
+    rates = read_printed_rates().frame
     return checks.recompute_printed(frame, rates)
 
 

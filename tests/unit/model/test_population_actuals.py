@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from analysis.inputs.data import Edition
 from analysis.inputs.population_actuals import COLUMNS, DEFAULT, load
-from analysis.model import population, population_actuals
+from analysis.inputs.source_figures import read_stated_facts
+from analysis.model import population_actuals
 from analysis.model.population_actuals import against_paths, closest, interpolate, target_gaps
+from analysis.run.tables import population_data
 from tests.unit.inputs.test_population_actuals import GOOD, HEADER, TODAY, block, write
 
 
@@ -127,7 +129,7 @@ def test_rank_one_has_the_smallest_gap(path_values: list[int], actual: int) -> N
 
 def test_gaps_to_the_targets_are_actual_minus_target() -> None:
     actuals = load(DEFAULT).frame
-    gaps = target_gaps(actuals, population.facts()).set_index(["date", "target_year"])
+    gaps = target_gaps(actuals, read_stated_facts()).set_index(["date", "target_year"])
     latest = gaps.loc[("2023-01-01", 2028)]
     assert latest["target_population"] == 107400
     assert latest["gap_to_target_people"] == 116684 - 107400
@@ -139,8 +141,8 @@ def test_gaps_to_the_targets_are_actual_minus_target() -> None:
 
 
 def test_the_processed_tables_have_no_missing_or_infinite_numbers() -> None:
-    data = population.load()
-    built = population_actuals.build_tables(load(DEFAULT), data, population.facts())
+    data = population_data()
+    built = population_actuals.build_tables(load(DEFAULT), data, read_stated_facts())
     for name, frame in built.items():
         numbers = frame.select_dtypes("number")
         assert not numbers.isna().any().any(), name
@@ -156,8 +158,8 @@ def test_the_processed_tables_have_no_missing_or_infinite_numbers() -> None:
 def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_sources() -> None:
     """The vision takes 2020 from the plan, whose 一関市 age groups differ from the census (same
     total): the 2020 census sentence says the 高齢化率 gap is not a change of population."""
-    data = population.load()
-    built = population_actuals.build_tables(load(DEFAULT), data, population.facts())
+    data = population_data()
+    built = population_actuals.build_tables(load(DEFAULT), data, read_stated_facts())
     census = next(x for x in population_actuals.key_points(built, data) if "国勢調査の人口" in x)
     assert "実績−展望は0人、高齢化率の差は-0.46ポイントです。" in census
     assert "年齢3区分の人数が国勢調査と合っていません" in census
@@ -171,8 +173,8 @@ def test_a_gap_on_an_editions_own_census_year_is_explained_as_a_disagreement_of_
 
 
 def test_the_report_measures_the_pace_to_a_target_from_the_latest_count_of_each_kind() -> None:
-    data = population.load()
-    built = population_actuals.build_tables(load(DEFAULT), data, population.facts())
+    data = population_data()
+    built = population_actuals.build_tables(load(DEFAULT), data, read_stated_facts())
     every = built["actual_targets"]
     latest = population_actuals.latest_of_each_kind(every)
     assert set(every["date"]) == {"2015-10-01", "2020-10-01", "2023-01-01"}  # history kept

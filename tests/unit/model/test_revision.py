@@ -11,7 +11,9 @@ import pytest
 
 from analysis.core.paths import DATA_RAW, NOTEBOOKS
 from analysis.core.schema import REGION, TOTAL
+from analysis.inputs.source_figures import read_stated_facts
 from analysis.model import population, revision
+from analysis.run.tables import population_data
 from tests.unit.model.test_scenarios import register_two_age_sex_editions
 
 EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
@@ -19,7 +21,7 @@ EXAMPLE = DATA_RAW / "examples" / "vision_revised_example.csv"
 
 @pytest.fixture(scope="module")
 def supplied() -> population.PopulationData:
-    return population.load(vision_path=EXAMPLE)
+    return population_data(vision_path=EXAMPLE)
 
 
 def test_supplied_vision_becomes_current_and_replaces_the_shipped_one(
@@ -99,7 +101,7 @@ def test_a_registered_edition_with_replaces_forms_a_revision_pair(raw_copy: Path
             "vision_2025,vision,人口ビジョン（2025年改訂・例）,2026-03,population_vision_2025.csv,"
             "vision_2024,例,人口ビジョン（2025年改訂）\n"
         )
-    data = population.load(raw_dir=raw_copy)
+    data = population_data(raw_dir=raw_copy)
     assert population.current_edition(data, "vision").edition == "vision_2025"
     assert [(old.edition, new.edition) for old, new in revision.pairs(data)] == [
         ("vision_2024", "vision_2025"),  # 2026-03: the newest comparison first
@@ -145,9 +147,9 @@ def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> Non
                 rows.append(f"{municipality},{year},{group},{round(base * share * scale)}")
     path = tmp_path / "ipss_2023.csv"
     path.write_text("\n".join(rows) + "\n", encoding="cp932")
-    data = population.load(projection_path=path, projection_label="社人研推計（2023年12月公表）")
+    data = population_data(projection_path=path, projection_label="社人研推計（2023年12月公表）")
     assert population.current_edition(data, "projection").edition == "projection_supplied"
-    tables = population.build_tables(data, base_year=2020, target_year=2028)
+    tables = population.build_tables(data, read_stated_facts(), base_year=2020, target_year=2028)
     comparison = tables["comparison"]
     region = comparison[comparison["municipality"] == REGION]
     assert set(region["baseline"]) == {"projection_supplied"}
@@ -159,7 +161,7 @@ def test_a_new_projection_to_2050_for_both_municipalities(tmp_path: Path) -> Non
 
 def test_two_age_sex_editions_are_compared_by_sex_and_age(raw_copy: Path, tmp_path: Path) -> None:
     register_two_age_sex_editions(raw_copy, tmp_path)
-    data = population.load(raw_dir=raw_copy)
+    data = population_data(raw_dir=raw_copy)
     old, new = data.age_sex["ipss_h30"], data.age_sex["ipss_r5"]
     assert (old.groups[-1], new.groups[-1]) == ("90+", "95+")
     table = revision.age_sex_differences(old, new, data.municipalities)

@@ -21,6 +21,7 @@ from analysis.inputs.cells import read_municipality_registry
 from analysis.inputs.projection_inputs import read_profile, read_survival
 from analysis.inputs.scenario_specs import read_scenarios
 from analysis.model import population, projection, scenarios
+from analysis.run.tables import population_data
 from tests.conftest import build_scenarios
 from tests.unit.inputs.test_agesex import SCENARIO_HEADER, refused, settings_with_tfr
 from tests.unit.inputs.test_projection_inputs import SETTINGS_HEADER
@@ -253,7 +254,7 @@ def test_a_scenario_as_a_vision_file_is_read_back_as_a_vision(
     assert abs(region.loc[2070, "total"] - exact.loc[("national", REGION, 2070), "total"]) <= 2
     path = tmp_path / "vision.csv"
     table.to_csv(path, index=False)
-    data = population.load(path)
+    data = population_data(path)
     assert not [f for f in data.findings if f.severity == "error"]
     assert population.current_edition(data, "vision").edition == "vision_supplied"
 

@@ -14,6 +14,7 @@ from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, TOTAL
 from analysis.model import cohort, population
 from analysis.report import figures
+from analysis.run.tables import population_data
 
 MARK = "延長（2050年より後）"
 
@@ -39,7 +40,7 @@ def _texts(figure: plt.Figure) -> str:
 def extended_structure() -> tuple[pd.DataFrame, str, str]:
     """The shipped projection and a vision to 2070 (the shipped vision's 2040 held on)."""
     figures.setup()
-    data = population.load()
+    data = population_data()
     projection = population.current_edition(data, "projection").edition
     vision = population.current_edition(data, "vision").edition
     rows = data.corrected[data.corrected["edition"] == vision]
