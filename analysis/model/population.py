@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -85,11 +84,24 @@ def target_table(frame: pd.DataFrame, facts_table: pd.DataFrame, vision: str) ->
     return pd.DataFrame(rows)
 
 
+_WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]|\\\\")
+"""How an absolute path on Windows starts: a drive (``C:\\`` or ``C:/``) or a share (``\\\\``)."""
+
+
 def report_name(file: str) -> str:
-    """A file named for a report: a path outside the project becomes its file name."""
+    """A file named for a report: a path outside the project becomes its file name.
+
+    Findings name a file inside the project relative to it (``data/raw/…``, kept) and
+    one outside it by its absolute path: ``/…`` on Linux and macOS, whose file name is
+    the part after the last ``/`` (a ``\\`` belongs to the name, as in ``\\n`` for a
+    control character), and ``C:\\…`` or ``\\\\server\\…`` on Windows, where ``\\``
+    and ``/`` both separate. Pure text: the model sees no path.
+    """
     path, bracket, rest = file.partition("[")
-    if Path(path).is_absolute():
-        path = Path(path).name
+    if path.startswith("/"):
+        path = path.rsplit("/", 1)[-1]
+    elif _WINDOWS_ABSOLUTE.match(path):
+        path = path.replace("\\", "/").rsplit("/", 1)[-1]
     return path + bracket + rest
 
 
@@ -129,7 +141,7 @@ def council_text(message: str) -> str:
     transcription (which the CSV/xlsx keep in their own columns) left out."""
     text = _FILE_REFERENCE.sub("（補正済み）", message)
     text = _SOURCE_LINES.sub("", text)
-    return _PATH.sub(lambda m: Path(m.group(0).split(":")[0].split("[")[0]).name, text)
+    return _PATH.sub(lambda m: m.group(0).split(":")[0].split("[")[0].rsplit("/", 1)[-1], text)
 
 
 def council_findings(findings: pd.DataFrame) -> pd.DataFrame:

@@ -122,7 +122,7 @@ BREACHES = {
         "def later():\n    from analysis.report import display\n",
     ),
     "read no file": ("model/cohort.py", "from analysis.inputs import io\n"),
-    "sees no path": ("model/population_actuals.py", "from pathlib import Path\n"),
+    "sees no path": ("model/population.py", "from pathlib import Path\n"),  # the whole layer
     "never loads pandas": ("core/paths.py", "import pandas\n"),
     "only the command line starts a run": (
         "run/pdf.py",

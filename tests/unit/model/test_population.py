@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from analysis.core.schema import REGION
 from analysis.inputs import scenario_inputs
@@ -132,3 +134,86 @@ def test_targets_have_one_precision_and_rate_differences_in_points() -> None:
     assert rates["difference"].str.endswith("ポイント").all()
     people = shown[shown["quantity"] == "population"]
     assert people["vision_value"].str.fullmatch(r"[\d,]+人").all()
+
+
+# ------------------------------------------------ file names in report text (no pathlib)
+
+
+def report_name_before(file: str, flavour: type[PurePath]) -> str:
+    """:func:`population.report_name` as it was, with pathlib, on the OS of ``flavour``."""
+    path, bracket, rest = file.partition("[")
+    if flavour(path).is_absolute():
+        path = flavour(path).name
+    return path + bracket + rest
+
+
+WINDOWS, POSIX = PureWindowsPath, PurePosixPath
+
+
+@pytest.mark.parametrize(
+    ("file", "shown", "os_of_the_path"),
+    [
+        ("C:\\Users\\x\\入力.csv", "入力.csv", WINDOWS),
+        ("C:/Users/x/入力.csv", "入力.csv", WINDOWS),
+        ("\\\\server\\share\\人口\\入力.csv", "入力.csv", WINDOWS),
+        ("C:\\Users\\x\\入力.xlsx[人口]", "入力.xlsx[人口]", WINDOWS),
+        ("/home/x/入力.csv", "入力.csv", POSIX),
+        ("/home/x/入力.xlsx[国勢調査]", "入力.xlsx[国勢調査]", POSIX),
+        ("/tmp/a\\nb.csv", "a\\nb.csv", POSIX),  # a control character as display_path shows it
+        ("data/raw/facts.csv", "data/raw/facts.csv", POSIX),
+        ("data/raw/examples/book.xlsx[Sheet1]", "data/raw/examples/book.xlsx[Sheet1]", POSIX),
+        ("../elsewhere/入力.csv", "../elsewhere/入力.csv", POSIX),
+        ("入力.csv", "入力.csv", WINDOWS),
+        ("", "", POSIX),
+    ],
+)
+def test_a_file_outside_the_project_is_named_by_its_file_name(
+    file: str, shown: str, os_of_the_path: type[PurePath]
+) -> None:
+    """Without pathlib, and as pathlib named it on the OS that writes such a path."""
+    assert population.report_name(file) == shown == report_name_before(file, os_of_the_path)
+
+
+_NAME = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="/\\:[\x00"), min_size=1
+).filter(lambda n: n not in (".", ".."))
+
+
+@given(st.lists(_NAME, min_size=1, max_size=4), st.sampled_from([".csv", ".xlsx"]))
+def test_report_name_agrees_with_pathlib_on_each_os(parts: list[str], suffix: str) -> None:
+    """The same file names as pathlib gave: POSIX paths on Linux and macOS, Windows paths on
+    Windows (drive or share, ``\\`` or ``/``), the relative ones kept."""
+    *folders, name = parts
+    posix = "/" + "/".join([*folders, name + suffix])
+    windows = "C:\\" + "\\".join([*folders, name + suffix])
+    share = "\\\\server\\share\\" + "/".join([*folders, name + suffix])
+    relative = "/".join([*folders, name + suffix])
+    assert population.report_name(posix) == report_name_before(posix, PurePosixPath)
+    for file in (windows, share):
+        assert population.report_name(file) == report_name_before(file, PureWindowsPath)
+    assert population.report_name(relative) == relative
+
+
+def council_text_before(message: str) -> str:
+    """:func:`population.council_text` as it was, with pathlib."""
+    text = population._FILE_REFERENCE.sub("（補正済み）", message)
+    text = population._SOURCE_LINES.sub("", text)
+    return population._PATH.sub(
+        lambda m: PurePath(m.group(0).split(":")[0].split("[")[0]).name, text
+    )
+
+
+@pytest.mark.parametrize(
+    ("message", "said"),
+    [
+        ("data/raw/facts.csv:3 の値が合いません", "facts.csv の値が合いません"),
+        ("data/raw/examples/book.xlsx[人口]!B4 の人数", "book.xlsx の人数"),
+        ("（data/raw/corrections.csv:2 で補正済み）差は5人", "（補正済み）差は5人"),
+        ("総数が違います（原資料12行）", "総数が違います"),
+        ("/home/x/入力.csv:3: 人数", "/入力.csv: 人数"),  # as before: the leading / stays
+        ("C:\\Users\\x\\入力.csv:3: 人数", "C:\\Users\\x\\入力.csv:3: 人数"),  # as before: kept
+        ("ファイル名のない文", "ファイル名のない文"),
+    ],
+)
+def test_council_text_drops_folders_and_line_references(message: str, said: str) -> None:
+    assert population.council_text(message) == said == council_text_before(message)
