@@ -5,7 +5,7 @@ ARGS   ?=
 TASKS  := $(PYTHON) tasks.py
 
 .DEFAULT_GOAL := help
-.PHONY: help setup validate reports pdf proof test lint typecheck unit lab bench bundle lock clean
+.PHONY: help setup validate reports pdf proof test test-all lint typecheck unit lab bench bundle lock clean
 
 help: ## Show this list
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -34,8 +34,11 @@ typecheck: ## mypy on analysis/
 unit: ## pytest only, in parallel (pytest-xdist)
 	$(TASKS) unit $(ARGS)
 
-test: ## Lint, type-check and run every test
+test: ## Lint, type-check and run the tests, except those that each rerun the whole pipeline (minutes)
 	$(TASKS) test $(ARGS)
+
+test-all: ## Lint, type-check and run every test (what CI runs; about 20 minutes on 2 cores)
+	$(TASKS) test-all $(ARGS)
 
 lab: ## Open JupyterLab on the project (notebooks/**/*.py open as notebooks)
 	$(TASKS) lab $(ARGS)

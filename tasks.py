@@ -367,6 +367,7 @@ COMMAND_EXTRAS = {
     "pdf": ("pdf",),
     "proof": ("pdf",),
     "test": ("lab", "pdf"),
+    "test-all": ("lab", "pdf"),
     "unit": ("lab", "pdf"),
     "typecheck": ("pdf",),  # mypy checks analysis/run/pdf.py against Playwright's own types
 }
@@ -897,7 +898,18 @@ def typecheck(_: list[str]) -> int:
     return call(venv_python(), "-m", "mypy")
 
 
+QUICK = ("-m", "not own_run")
+"""What `test` leaves to `test-all`: the tests that each run the whole pipeline themselves
+(marker ``own_run``, set in tests/conftest.py). The session's shared builds — the default run,
+and the planner's PC run with every option through ``tasks.py`` under the Windows simulation —
+and every test that reads them stay in `test`."""
+
+
 def test(extra: list[str]) -> int:
+    return lint([]) or typecheck([]) or in_venv("-m", "pytest", *QUICK)(extra)
+
+
+def test_all(extra: list[str]) -> int:
     return lint([]) or typecheck([]) or in_venv("-m", "pytest")(extra)
 
 
@@ -1050,7 +1062,8 @@ COMMANDS: dict[str, tuple[Callable[[list[str]], int], bool, str]] = {
     "pdf": (in_venv("-m", "analysis", "pdf"), True, "報告書を A4 の PDF にします（reports/pdf/）"),
     "proof": (in_venv("-m", "analysis", "proof"), True, "報告書を PDF にし、全ページを1枚の画像に並べます（reports/pdf/proof.png）"),
     "lab": (lab, True, "JupyterLab を開きます"),
-    "test": (test, True, "ruff・mypy・すべてのテスト"),
+    "test": (test, True, "ruff・mypy・テスト（それぞれ実行全体をやり直すテストを除く。数分）"),
+    "test-all": (test_all, True, "ruff・mypy・すべてのテスト（CI。20分ほど）"),
     "lint": (lint, True, "ruff（書式とコードの検査）と層の約束（import-linter）"),
     "typecheck": (typecheck, True, "mypy（型の検査）"),
     "unit": (in_venv("-m", "pytest"), True, "テストだけ（並列）"),

@@ -30,6 +30,7 @@ Timings on one machine are noisy: compare the ratios printed by one run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -118,6 +119,22 @@ def bench_regeneration(repeat: int, supplied: list[str]) -> dict[str, float]:
         lambda: run([sys.executable, "-m", "analysis", "reports", "--force", *supplied]), repeat
     )
     return {"naive": naive, "pipeline": ours, "reports": len(reports)}
+
+
+SPIN = "import time\nend = time.monotonic() + 3600\nwhile time.monotonic() < end:\n    pass\n"
+"""Another job: a process that keeps one core busy (ended when the measurement ends)."""
+
+
+@contextlib.contextmanager
+def busy(processes: int) -> Iterator[None]:
+    """``processes`` other processes, each spinning on a core, while the block runs."""
+    spinning = [subprocess.Popen([sys.executable, "-c", SPIN]) for _ in range(processes)]
+    try:
+        yield
+    finally:
+        for process in spinning:
+            process.kill()
+            process.wait()
 
 
 def bench_no_op(repeat: int) -> dict[str, float]:
@@ -447,6 +464,13 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-reports", action="store_true", help="only (e)")
     parser.add_argument("--only-no-op", action="store_true", help="only (b)")
+    parser.add_argument("--only-regeneration", action="store_true", help="only (a) and (a')")
+    parser.add_argument(
+        "--busy",
+        type=int,
+        default=0,
+        help="keep this many other processes spinning during (a) and (a'): another job on the PC",
+    )
     arguments = parser.parse_args()
     if arguments.only_no_op:
         b = bench_no_op(arguments.repeat)
@@ -468,14 +492,20 @@ def main() -> None:
                 ["--vision", str(REVISED_VISION.relative_to(ROOT))],
             ),
         ]
+        if arguments.busy:
+            print(f"while {arguments.busy} other process(es) keep a core busy each\n")
+        target = "<= 0.35 with another job" if arguments.busy else "<= 0.25 on an idle machine"
         for title, supplied in regenerations:
-            a = bench_regeneration(arguments.repeat, supplied)
+            with busy(arguments.busy):
+                a = bench_regeneration(arguments.repeat, supplied)
             print(f"{title}: {a['reports']:.0f} report notebooks")
             print(f"    naive papermill + nbconvert, sequential : {a['naive']:6.2f} s")
             print(f"    python -m analysis reports --force      : {a['pipeline']:6.2f} s")
             print(
-                f"    ratio pipeline / naive                  : {a['pipeline'] / a['naive']:6.2f}  (target <= 0.35)"
+                f"    ratio pipeline / naive                  : {a['pipeline'] / a['naive']:6.2f}  (target {target})"
             )
+        if arguments.only_regeneration:
+            return
         b = bench_no_op(arguments.repeat)
         print("(b) no-op run (nothing changed; validation answered from the cache)")
         print(f"    python -m analysis reports              : {b['python']:6.2f} s")

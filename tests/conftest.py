@@ -63,9 +63,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+OWN_RUN = "own_run"
+"""The marker of a test that runs the pipeline itself (not one of the session's shared builds).
+
+`make test` leaves them out (``-m "not own_run"``) and stays within minutes on a 2-core PC;
+`make test-all` and CI run them too. Each such test costs a whole run (20–50 s of CPU: four
+kernels and every figure) — about a hundred of them make the full suite 20 minutes long, however
+they are shared (issue 24)."""
+
+OWN_RUN_FIXTURES = frozenset({"project", "fresh_project", "proof_run"})
+"""Fixtures that hand a test a project of its own to run (or one of the four proof builds)."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if config.getoption("--windows"):
         os.environ[windows.ENABLE] = "1"  # inherited by the xdist workers
+    config.addinivalue_line(
+        "markers",
+        f"{OWN_RUN}: runs the pipeline itself; left out of `make test`, run by `make test-all`",
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that runs the pipeline in a copy of its own (by the fixtures it asks
+    for); tests that start runs otherwise carry the marker themselves."""
+    for item in items:
+        if OWN_RUN_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(OWN_RUN)
 
 
 def simulating_windows() -> bool:

@@ -16,6 +16,9 @@ import pytest
 from tests.conftest import Project, _build_run, _shared_copy
 from tests.e2e.test_council import read_report
 
+# the proof's vision run, built here when the proof tests are not run
+pytestmark = pytest.mark.own_run
+
 
 @pytest.fixture(scope="session")
 def vision_run(tmp_path_factory: pytest.TempPathFactory) -> Project:

@@ -85,6 +85,7 @@ def front_door_line() -> str:
 
 
 @needs_unshare
+@pytest.mark.own_run  # builds the bundle, installs it and runs the reports: minutes
 def test_a_bundle_installs_and_runs_reports_with_no_network_at_all(tmp_path: Path) -> None:
     """``tasks.py bundle --platform host`` → unzip in a clean folder → ``tasks.py reports`` in a
     network namespace without network: installs from the wheelhouse, found without any option."""
@@ -470,7 +471,7 @@ def test_tools_run_as_python_modules_never_through_the_venvs_launchers(
     """jupyter.exe, mypy.exe, ruff.exe hold the venv's absolute path: a moved folder breaks them."""
     commands: list[tuple[str, ...]] = []
     monkeypatch.setattr(tasks, "call", lambda *c: commands.append(tuple(map(str, c))) or 0)
-    for name in ("lint", "typecheck", "lab", "test"):
+    for name in ("lint", "typecheck", "lab", "test", "test-all"):
         tasks.COMMANDS[name][0]([])
     assert commands
     for command in commands:

@@ -31,6 +31,9 @@ from tests.workbooks import (
     survival_file,
 )
 
+# four whole runs of their own (a plain and a hostile project, twice)
+pytestmark = pytest.mark.own_run
+
 HOSTILE = {
     "vision_label": "**太字** [a](http://a.example) \\ _x_ <script>alert(1)</script> http://b.example/?q=1",
     "projection_label": '=HYPERLINK("http://c.example","開く") <img src=x onerror=alert(1)> &amp;',

@@ -192,3 +192,47 @@ def test_the_lock_pins_every_dependency_with_hashes_within_its_declared_range() 
     tasks = (ROOT / "tasks.py").read_text(encoding="utf-8")
     # pip gets the lock's pins (base, or an extra's section) as a file of their own, hashes on.
     assert '"--require-hashes", "-r", str(requirements)' in tasks
+
+
+def test_make_test_leaves_out_only_the_tests_that_run_the_pipeline_themselves() -> None:
+    """`make test` stays within minutes; what it leaves out is exactly the tests with a run of
+    their own (marker own_run), and it keeps the planner's-PC build and every test reading it."""
+    collected = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-n", "0", "-m", "not own_run"],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    kept = [line for line in collected.stdout.splitlines() if "::" in line]
+    assert len(kept) > 800
+    kept_text = "\n".join(kept)
+    for needed in (
+        "tests/e2e/test_council.py::test_council_reports_read_right",  # the planner's-PC build
+        "tests/e2e/test_browser.py::test_report_loads_offline_in_a_real_browser",  # the default
+        "tests/e2e/test_windows.py::test_tasks_py_validates_and_prints_on_a_pc",
+    ):
+        assert needed in kept_text, needed
+    for left_out in (
+        "test_a_bundle_installs_and_runs_reports_with_no_network_at_all",
+        "tests/e2e/test_text_stays_text.py",
+        "tests/e2e/test_stopping.py::test_ctrl_c_at_any_moment_stops_within_seconds",
+        "tests/e2e/test_proof.py::test_the_proof_sheet_shows_every_page_of_every_report",
+    ):
+        assert left_out not in kept_text, left_out
+
+
+def test_test_all_runs_every_test_and_ci_runs_test_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    sys.path.insert(0, str(ROOT))
+    try:
+        import tasks
+    finally:
+        sys.path.remove(str(ROOT))
+    ran: dict[str, list[tuple[str, ...]]] = {}
+    for name in ("test", "test-all"):
+        calls: list[tuple[str, ...]] = []
+        monkeypatch.setattr(
+            tasks, "call", lambda *c, calls=calls: calls.append(tuple(map(str, c))) or 0
+        )
+        assert tasks.COMMANDS[name][0]([]) == 0
+        ran[name] = [c[3:] for c in calls if c[1:3] == ("-m", "pytest")]
+    assert ran == {"test": [("-m", "not own_run")], "test-all": [()]}
+    assert "\nmake test-all\n" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
