@@ -14,8 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.core.findings import DataError, Finding, cell_errors, raise_on_errors
 from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs.io import LINE, read_records
+from analysis.inputs.cells import parse_number
+from analysis.inputs.io import LINE, locate_records, read_records
+
+PRINTED_COLUMNS = (
+    "edition", "municipality", "year", "age_group", "measure", "value", "decimals", "base_year",
+)  # fmt: skip
+"""The columns of ``printed_figures.csv`` the checks read (the rest is provenance)."""
+FACT_COLUMNS = (
+    "fact", "description", "municipality", "year", "quantity", "value", "unit", "rounding",
+    "approximate", "check_edition", "minus_fact",
+)  # fmt: skip
+"""The columns of ``facts.csv`` the checks and the report read."""
 
 
 @dataclass(frozen=True)
@@ -30,26 +42,70 @@ class Records:
         return f"{self.file}:{self.frame.loc[label, LINE]}"
 
 
+def _checked(
+    path: Path, required: tuple[str, ...], numbers: tuple[str, ...], whole: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The file's rows as text and its ``numbers`` columns parsed (``whole`` among them:
+    integers); or DataError naming the header's missing columns, else every empty or
+    unreadable cell."""
+    table = read_records(path)
+    file = display_path(path)
+    missing = [column for column in required if column not in table.columns]
+    if missing:
+        raise DataError(
+            [
+                Finding(
+                    severity="error",
+                    file=file,
+                    line=int(table.attrs.get("header_line", 1)),
+                    column=column,
+                    check="schema-missing",
+                    params={"column": column, "required": ", ".join(required)},
+                )
+                for column in missing
+            ]
+        )
+    findings: list[Finding] = []
+    parsed = pd.DataFrame(index=table.index)
+    for column in numbers:
+        values, unreadable = parse_number(table[column])
+        if column in whole:
+            unreadable |= values.notna() & (values % 1 != 0)
+        locate = locate_records(file, table, column)
+        findings += cell_errors(locate, unreadable, table[column], "not-a-number")
+        empty = table[column].isna()
+        findings += cell_errors(locate, empty, table[column], "missing-value", lambda _: {})
+        parsed[column] = values
+    raise_on_errors(findings)
+    return table, parsed
+
+
 def read_printed_rates(path: Path = DATA_RAW / "printed_figures.csv") -> Records:
     """The printed rates: one row per rate, its line in the file as ``file_line``."""
-    table = read_records(path).rename(columns={LINE: "file_line"})
-    frame = table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
-        decimals=table["decimals"].astype("int64"),
+    table, parsed = _checked(
+        path, PRINTED_COLUMNS, ("year", "value", "decimals"), ("year", "decimals")
+    )
+    frame = table.rename(columns={LINE: "file_line"}).assign(
+        year=parsed["year"].astype("int64"),
+        value=parsed["value"].astype("float64"),
+        decimals=parsed["decimals"].astype("int64"),
         base_year=pd.to_numeric(table["base_year"], errors="coerce"),
     )
     return Records(frame, display_path(path))
 
 
+FACT_NUMBERS = ("year", "value", "rounding", "approximate")
+FACT_WHOLE = ("year", "rounding", "approximate")
+
+
 def read_facts(path: Path = DATA_RAW / "facts.csv") -> Records:
     """The prose's facts as the checks need them: line (``file_line``), rounding, 約."""
-    table = read_records(path).rename(columns={LINE: "file_line"})
-    frame = table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
-        rounding=table["rounding"].astype("int64"),
-        approximate=table["approximate"].astype("int64").astype(bool),
+    table, parsed = _checked(path, FACT_COLUMNS, FACT_NUMBERS, FACT_WHOLE)
+    frame = table.rename(columns={LINE: "file_line"}).assign(
+        year=parsed["year"].astype("int64"),
+        value=parsed["value"].astype("float64"),
+        rounding=parsed["rounding"].astype("int64"),
+        approximate=parsed["approximate"].astype("int64").astype(bool),
     )
     return Records(frame, display_path(path))
 
@@ -57,8 +113,8 @@ def read_facts(path: Path = DATA_RAW / "facts.csv") -> Records:
 def read_stated_facts(path: Path = DATA_RAW / "facts.csv") -> pd.DataFrame:
     """The prose's facts as the report shows them (targets, the newer projection's 2040
     figure): the file's columns with year and value as numbers."""
-    table = read_records(path).drop(columns=LINE)
-    return table.assign(
-        year=table["year"].astype("int64"),
-        value=table["value"].astype("float64"),
+    table, parsed = _checked(path, FACT_COLUMNS, FACT_NUMBERS, FACT_WHOLE)
+    return table.drop(columns=LINE).assign(
+        year=parsed["year"].astype("int64"),
+        value=parsed["value"].astype("float64"),
     )

@@ -54,3 +54,43 @@ def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     assert len(read_stated_facts(tmp_path / "facts.csv")) == len(read_stated_facts())
     with pytest.raises(InputError):
         read_printed_rates(tmp_path / "printed_figures.csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "edit", "message"),
+    [
+        (
+            "facts.csv", 1, ("value", "valeu"),
+            "facts.csv:1: value: 必要な列「value」がありません（必要な列：fact, description,",
+        ),
+        ("facts.csv", 3, (",129451,", ",12945l,"), "facts.csv:3: value: 「12945l」は数値として読めません"),
+        ("facts.csv", 3, (",2015,", ",,"), "facts.csv:3: year: 空欄です"),
+        (
+            "printed_figures.csv", 2, (",2040,", ",2040.5,"),
+            "printed_figures.csv:2: year: 「2040.5」は数値として読めません",
+        ),
+        (
+            "printed_figures.csv", 1, ("decimals", "digits"),
+            "printed_figures.csv:1: decimals: 必要な列「decimals」がありません",
+        ),
+    ],
+)  # fmt: skip
+def test_a_broken_source_table_is_one_line_per_cell_naming_file_line_and_column(
+    tmp_path: Path, name: str, line: int, edit: tuple[str, str], message: str
+) -> None:
+    """A misspelt header or an unreadable cell is the planner's error, never an internal one."""
+    from analysis.core.findings import DataError, console_lines
+
+    path = tmp_path / name
+    lines = (DATA_RAW / name).read_text(encoding="utf-8").splitlines(keepends=True)
+    assert edit[0] in lines[line - 1]
+    lines[line - 1] = lines[line - 1].replace(edit[0], edit[1], 1)
+    path.write_text("".join(lines), encoding="utf-8")
+    reader = read_facts if name == "facts.csv" else read_printed_rates
+    with pytest.raises(DataError) as raised:
+        reader(path)
+    shown = console_lines(raised.value.all_findings, False)
+    assert len(shown) == 1 and message in shown[0].replace(str(tmp_path) + "/", ""), shown
+    if name == "facts.csv":
+        with pytest.raises(DataError):
+            read_stated_facts(path)
