@@ -20,13 +20,29 @@ from analysis.inputs.cells import parse_number
 from analysis.inputs.io import LINE, locate_records, read_records
 
 PRINTED_COLUMNS = (
-    "edition", "municipality", "year", "age_group", "measure", "value", "decimals", "base_year",
-)  # fmt: skip
+    "edition",
+    "municipality",
+    "year",
+    "age_group",
+    "measure",
+    "value",
+    "decimals",
+    "base_year",
+)
 """The columns of ``printed_figures.csv`` the checks read (the rest is provenance)."""
 FACT_COLUMNS = (
-    "fact", "description", "municipality", "year", "quantity", "value", "unit", "rounding",
-    "approximate", "check_edition", "minus_fact",
-)  # fmt: skip
+    "fact",
+    "description",
+    "municipality",
+    "year",
+    "quantity",
+    "value",
+    "unit",
+    "rounding",
+    "approximate",
+    "check_edition",
+    "minus_fact",
+)
 """The columns of ``facts.csv`` the checks and the report read."""
 
 
