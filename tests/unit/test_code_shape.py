@@ -1,4 +1,5 @@
-"""Functions a reader can hold: none in ``analysis/`` over 60 lines, and no ``# fmt: skip``.
+"""Functions a reader can hold: none in ``analysis/`` over 60 lines, no ``# fmt: skip``; and a model
+that is never handed a file or a folder.
 
 A function's length is counted as :mod:`ast` counts it, from its ``def`` line to its last
 line. ``fmt: skip`` / ``fmt: off`` comments were used to keep
@@ -103,3 +104,38 @@ def test_no_long_function_and_no_format_marker(path: Path) -> None:
     name = path.relative_to(ROOT).as_posix()
     found = long_functions(source, name) + format_markers(source, name)
     assert found + positional_findings(source, name) == []
+
+
+FILE_PARAMETERS = ("path", "file_path", "raw_dir", "folder", "directory")
+"""Parameter names that hand a function a file or a folder to read."""
+
+
+def file_parameters(source: str, name: str) -> list[str]:
+    """Every parameter of a function of ``source`` that names a file or folder to read:
+    ``path``, ``raw_dir``, ``folder``, ``directory`` or a name ending in ``_path`` / ``_dir``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            arguments = [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs]
+            found += [
+                f"{name}:{node.lineno}: {node.name}({argument.arg})"
+                for argument in arguments
+                if argument.arg in FILE_PARAMETERS or argument.arg.endswith(("_path", "_dir"))
+            ]
+    return found
+
+
+def test_the_model_is_never_handed_a_file_or_a_folder() -> None:
+    """The model computes from read and validated objects (issue 24); the import contract
+    model-reads-nothing keeps pathlib out, this keeps a path given as text out too."""
+    found = [
+        finding
+        for module in sorted((PACKAGE / "model").rglob("*.py"))
+        for finding in file_parameters(module.read_text(encoding="utf-8"), module.name)
+    ]
+    assert found == []
+
+
+def test_a_function_handed_a_path_is_found() -> None:
+    source = "def f(frame, *, survival_path):\n    pass\ndef g(raw_dir=None):\n    pass\n"
+    assert file_parameters(source, "x.py") == ["x.py:1: f(survival_path)", "x.py:3: g(raw_dir)"]
