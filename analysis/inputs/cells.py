@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from analysis.core import vocabulary
 from analysis.core.findings import Finding, cell_errors, examples
 from analysis.core.paths import DATA_RAW
 from analysis.core.schema import REGION, normalise_age_group
-from analysis.inputs.io import LINE, read_records
+from analysis.inputs.io import LINE, locate_records, read_records
 from analysis.inputs.layouts import Field, Table, code_and_name
 
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -107,6 +108,24 @@ def parse_number(text: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 # ---------------------------------------------------------------- municipalities
+
+
+def number_columns(
+    table: pd.DataFrame, columns: Iterable[str], file: str
+) -> tuple[pd.DataFrame, list[Finding]]:
+    """``table`` with ``columns`` parsed by :func:`parse_number`, and a finding naming file,
+    line and column for every cell of them that is not a number, then every empty one."""
+    findings: list[Finding] = []
+    result = table.copy()
+    for column in columns:
+        values, bad = parse_number(table[column])
+        locate = locate_records(file, table, column)
+        findings += cell_errors(locate, bad, table[column], "not-a-number")
+        findings += cell_errors(
+            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
+        )
+        result[column] = values
+    return result, findings
 
 
 def looks_like_a_name(values: list[str]) -> float:

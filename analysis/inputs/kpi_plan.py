@@ -35,7 +35,7 @@ from analysis.core.findings import (
 )
 from analysis.core.paths import DATA_RAW, display_path
 from analysis.inputs import plan as plan_editions
-from analysis.inputs.cells import normalise_text, parse_number
+from analysis.inputs.cells import normalise_text, number_columns, parse_number
 from analysis.inputs.io import LINE, locate_records, read_records
 from analysis.inputs.layouts import (
     Field,
@@ -95,22 +95,6 @@ class KpiData:
     def years(self) -> tuple[int, ...]:
         """The plan period's fiscal years."""
         return self.edition.years
-
-
-def _numbers(
-    table: pd.DataFrame, columns: list[str], file: str
-) -> tuple[pd.DataFrame, list[Finding]]:
-    findings: list[Finding] = []
-    result = table.copy()
-    for column in columns:
-        values, bad = parse_number(table[column])
-        locate = locate_records(file, table, column)
-        findings += cell_errors(locate, bad, table[column], "not-a-number")
-        findings += cell_errors(
-            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
-        )
-        result[column] = values
-    return result, findings
 
 
 KPI_COLUMNS = {
@@ -241,7 +225,7 @@ def _read_numbers(
     missing = missing_columns(display_path(path), records.columns, numeric, origin)
     if missing:
         return records, missing
-    parsed, problems = _numbers(records, numeric, display_path(path))
+    parsed, problems = number_columns(records, numeric, display_path(path))
     return parsed, [replace(p, column=(origin or {}).get(p.column, p.column)) for p in problems]
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from analysis.core.findings import DataError, Finding, cell_errors, raise_on_errors
 from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs.cells import parse_number
+from analysis.inputs.cells import number_columns
 from analysis.inputs.io import LINE, locate_records, read_records
 
 PRINTED_COLUMNS = (
@@ -81,17 +81,12 @@ def _checked(
                 for column in missing
             ]
         )
-    findings: list[Finding] = []
-    parsed = pd.DataFrame(index=table.index)
-    for column in numbers:
-        values, unreadable = parse_number(table[column])
-        if column in whole:
-            unreadable |= values.notna() & (values % 1 != 0)
-        locate = locate_records(file, table, column)
-        findings += cell_errors(locate, unreadable, table[column], "not-a-number")
-        empty = table[column].isna()
-        findings += cell_errors(locate, empty, table[column], "missing-value", lambda _: {})
-        parsed[column] = values
+    parsed, findings = number_columns(table, numbers, file)
+    for column in whole:  # a year or a count of decimals with a fraction is no number here
+        fraction = parsed[column].notna() & (parsed[column] % 1 != 0)
+        findings += cell_errors(
+            locate_records(file, table, column), fraction, table[column], "not-a-number"
+        )
     raise_on_errors(findings)
     return table, parsed
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from analysis.core.findings import DataError, Finding, cell_errors, examples
 from analysis.core.paths import DATA_RAW, display_path
-from analysis.inputs.cells import parse_number
+from analysis.inputs.cells import number_columns
 from analysis.inputs.io import locate_records, read_records
 from analysis.inputs.kpi_plan import KpiData
 from analysis.inputs.plan import missing_columns
@@ -72,17 +72,8 @@ def _require_columns(file: str, table: pd.DataFrame) -> None:
 
 def _parsed(file: str, table: pd.DataFrame) -> tuple[list[Finding], list[pd.Series]]:
     """Each column of :data:`COLUMNS` as numbers, and a finding per cell that is none or empty."""
-    findings: list[Finding] = []
-    values = []
-    for column in COLUMNS:
-        parsed, bad = parse_number(table[column])
-        locate = locate_records(file, table, column)
-        findings += cell_errors(locate, bad, table[column], "not-a-number")
-        findings += cell_errors(
-            locate, table[column].isna(), table[column], "missing-value", lambda _: {}
-        )
-        values.append(parsed)
-    return findings, values
+    parsed, findings = number_columns(table, COLUMNS, file)
+    return findings, [parsed[column] for column in COLUMNS]
 
 
 def _doubtful(

@@ -49,3 +49,27 @@ def test_a_sheet_name_gives_a_municipality_only_when_it_is_one() -> None:
 
 def test_the_registry_holds_the_plan_municipalities() -> None:
     assert REGISTRY.names == ["一関市", "平泉町"]
+
+
+def test_number_columns_parse_and_name_every_bad_or_empty_cell() -> None:
+    """The one parser of a record table's numeric columns (the plan's tables, the spending,
+    the source's facts): values as numbers, a finding per unreadable cell, then per empty one."""
+    from analysis.core.findings import console_lines
+    from analysis.inputs.cells import number_columns
+    from analysis.inputs.io import LINE
+
+    table = pd.DataFrame(
+        {
+            LINE: [2, 3, 4],
+            "count": pd.Series(["１,２００", "約5", None], dtype="string"),
+            "people": pd.Series(["3", "4", "5"], dtype="string"),
+        }
+    )
+    parsed, findings = number_columns(table, ["count", "people"], "x.csv")
+    assert parsed["count"].iloc[0] == 1200 and pd.isna(parsed["count"].iloc[1])
+    assert list(parsed["people"]) == [3, 4, 5]
+    assert table["count"].iloc[1] == "約5", "the table read is left as it was"
+    assert console_lines(findings, False) == [
+        "x.csv:3: count: 「約5」は数値として読めません",
+        "x.csv:4: count: 空欄です",
+    ]
