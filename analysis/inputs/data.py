@@ -51,7 +51,7 @@ from analysis.inputs.cells import (
     read_municipality_registry,
 )
 from analysis.inputs.corrections import read_corrections
-from analysis.inputs.io import LINE, InputError, read_records, read_sheets
+from analysis.inputs.io import LINE, InputError, missing_record_columns, read_records, read_sheets
 from analysis.inputs.layouts import Field, Layout, Table, accepted_layouts, read_table
 from analysis.inputs.source_figures import Records, read_facts, read_printed_rates
 
@@ -104,18 +104,9 @@ def read_editions(path: Path = DATA_RAW / "editions.csv") -> list[Edition]:
     table = read_records(path)
     file = display_path(path)
     required = ("edition", "kind", "label", "published", "file")
-    missing = [c for c in required if c not in table.columns]
+    missing = missing_record_columns(file, table, required)
     if missing:
-        raise InputError(
-            Finding(
-                severity="error",
-                file=file,
-                line=1,
-                column=missing[0],
-                check="schema-missing",
-                params={"column": missing[0], "required": "、".join(required)},
-            )
-        )
+        raise InputError(missing[0])
     return [_edition(row, path, file) for row in table.to_dict("records")]
 
 

@@ -23,7 +23,7 @@ import os
 import re
 import stat
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -518,6 +518,25 @@ def read_records(path: Path | str) -> pd.DataFrame:
     frame.insert(0, LINE, pd.Series(sheet.lines[1:], dtype="int64"))
     frame.attrs.update(attrs | {"header_line": sheet.lines[0]})
     return frame
+
+
+def missing_record_columns(
+    file: str, frame: pd.DataFrame, required: Sequence[str]
+) -> list[Finding]:
+    """An error on the header line of a :func:`read_records` table per ``required`` column it
+    lacks, in the order required (``schema-missing``, the required columns listed)."""
+    return [
+        Finding(
+            severity="error",
+            file=file,
+            line=int(frame.attrs.get("header_line", 1)),
+            column=column,
+            check="schema-missing",
+            params={"column": column, "required": "、".join(required)},
+        )
+        for column in required
+        if column not in frame.columns
+    ]
 
 
 def locate_records(file: str, frame: pd.DataFrame, column: str) -> Locator:

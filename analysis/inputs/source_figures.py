@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis.core.findings import DataError, Finding, cell_errors, raise_on_errors
+from analysis.core.findings import cell_errors, raise_on_errors
 from analysis.core.paths import DATA_RAW, display_path
 from analysis.inputs.cells import number_columns
-from analysis.inputs.io import LINE, locate_records, read_records
+from analysis.inputs.io import LINE, locate_records, missing_record_columns, read_records
 
 PRINTED_COLUMNS = (
     "edition",
@@ -66,21 +66,7 @@ def _checked(
     unreadable cell."""
     table = read_records(path)
     file = display_path(path)
-    missing = [column for column in required if column not in table.columns]
-    if missing:
-        raise DataError(
-            [
-                Finding(
-                    severity="error",
-                    file=file,
-                    line=int(table.attrs.get("header_line", 1)),
-                    column=column,
-                    check="schema-missing",
-                    params={"column": column, "required": ", ".join(required)},
-                )
-                for column in missing
-            ]
-        )
+    raise_on_errors(missing_record_columns(file, table, required))
     parsed, findings = number_columns(table, numbers, file)
     for column in whole:  # a year or a count of decimals with a fraction is no number here
         fraction = parsed[column].notna() & (parsed[column] % 1 != 0)

@@ -305,3 +305,16 @@ def test_a_cell_is_named_as_excel_names_it(column: int, line: int, cell: str) ->
     from analysis.inputs.io import excel_cell
 
     assert excel_cell(column, line) == cell
+
+
+def test_missing_record_columns_names_each_on_the_header_line(tmp_path: Path) -> None:
+    from analysis.inputs.io import missing_record_columns, read_records
+
+    path = tmp_path / "t.csv"
+    path.write_text("\nb,x\n1,2\n", encoding="utf-8")  # the header is on line 2
+    found = missing_record_columns("t.csv", read_records(path), ("a", "b", "c"))
+    assert [(f.line, f.column, f.check) for f in found] == [
+        (2, "a", "schema-missing"),
+        (2, "c", "schema-missing"),
+    ]
+    assert found[0].params == {"column": "a", "required": "a、b、c"}

@@ -61,7 +61,7 @@ def test_a_missing_file_is_an_input_error(tmp_path: Path) -> None:
     [
         (
             "facts.csv", 1, ("value", "valeu"),
-            "facts.csv:1: value: 必要な列「value」がありません（必要な列：fact, description,",
+            "facts.csv:1: value: 必要な列「value」がありません（必要な列：fact、description、",
         ),
         ("facts.csv", 3, (",129451,", ",12945l,"), "facts.csv:3: value: 「12945l」は数値として読めません"),
         ("facts.csv", 3, (",2015,", ",,"), "facts.csv:3: year: 空欄です"),
