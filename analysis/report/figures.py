@@ -28,6 +28,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from analysis.core.schema import AGE_GROUP_LABELS, AGE_GROUPS, FIGURE_PATH_KEY, REGION
 from analysis.inputs.io import atomic_path
+from analysis.report import figure_cache
 
 AGE_COLOURS = {"0-14": "#7fb77e", "15-64": "#5b8cc0", "65+": "#e08a4b"}
 EDITION_STYLES = {
@@ -37,9 +38,21 @@ EDITION_STYLES = {
 MUNICIPALITY_COLOURS = ["#1f5fa8", "#c0504d", "#4f9a4f", "#8064a2", "#f79646", "#4bacc6"]
 
 
-def setup() -> None:
-    """Japanese font, reproducible output, and missing glyphs as errors."""
+_CACHE: dict[str, Path] = {}
+"""The folder of drawn figures (:mod:`analysis.report.figure_cache`), when :func:`setup` got one."""
+
+
+def setup(cache: str | Path = "") -> None:
+    """Japanese font, reproducible output, and missing glyphs as errors.
+
+    ``cache``: a folder where :func:`show` keeps what it drew and finds a figure drawn
+    before (a run passes its own; empty, every figure is drawn).
+    """
     import matplotlib_fontja
+
+    _CACHE.clear()
+    if cache:
+        _CACHE["folder"] = Path(cache)
 
     matplotlib_fontja.japanize()
     warnings.filterwarnings("error", message=r"Glyph .* missing from", category=UserWarning)
@@ -115,17 +128,42 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
     from IPython.display import Image, display
 
     check_drawn(figure, name)
-    enlarge_small_text(figure, dpi)
-    separate_labels(figure)
-    check_legible(figure, name)
-    description = describe(figure)
-    png = save(figure, name, folder, dpi=dpi)
+    png, description = draw(figure, name, folder, dpi=dpi)
     image = Image(filename=str(png))  # type: ignore[no-untyped-call]
     metadata = {
         FIGURE_PATH_KEY: [str(png), str(png.with_suffix(".svg"))],
         "image/png": {"alt": description},
     }
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
+
+
+def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Path, str]:
+    """Lay the figure out for print, refuse it if unreadable, and save it (:func:`save`);
+    or, when :func:`setup` named a cache that holds this very figure, write what was drawn
+    then. Returns the PNG path and the figure's alternative text. The figure is closed."""
+    folder.mkdir(parents=True, exist_ok=True)
+    cache = _CACHE.get("folder")
+    # This module's source is part of the key: it lays every figure out.
+    key = figure_cache.content_key(figure, dpi, sources=(Path(__file__),)) if cache else None
+    drawn = figure_cache.lookup(cache, key) if cache and key else None
+    png = folder / f"{name}.png"
+    if drawn is None:
+        enlarge_small_text(figure, dpi)
+        separate_labels(figure)
+        check_legible(figure, name)
+        description = describe(figure)
+        save(figure, name, folder, dpi=dpi)
+        drawn = figure_cache.Drawn(
+            png.read_bytes(), png.with_suffix(".svg").read_bytes(), description
+        )
+        if cache and key:
+            figure_cache.store(cache, key, drawn)
+    else:
+        plt.close(figure)
+        for suffix, data in ((".png", drawn.png), (".svg", drawn.svg)):
+            with atomic_path(png.with_suffix(suffix)) as temporary:
+                temporary.write_bytes(data)
+    return png, drawn.description
 
 
 class EmptyPanel(ValueError):

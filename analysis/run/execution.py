@@ -424,6 +424,9 @@ def embed_font(html: str) -> str:
     return html.replace("</head>", face + "\n</head>", 1)
 
 
+FIGURE_CACHE = CACHE / "figures"
+"""Figures already drawn, by the hash of their content (:mod:`analysis.report.figure_cache`)."""
+
 FONT_CACHE = CACHE / "fonts"
 """Subsets already made, by the hash of their characters and of the font (0.3–0.5 s each)."""
 

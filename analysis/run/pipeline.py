@@ -25,6 +25,7 @@ from analysis.core.paths import CACHE, DATA_PROCESSED, DATA_RAW, NOTEBOOKS, REPO
 from analysis.core.schema import is_yes
 from analysis.run import interrupts, outputs
 from analysis.run.execution import (
+    FIGURE_CACHE,
     KernelUnresponsive,
     NotebookFailed,
     Report,
@@ -319,6 +320,7 @@ def run_one(
             **report.parameters,
             "output_dir": str(folder),
             **({"results_path": str(results)} if results else {}),
+            "figure_cache": str(FIGURE_CACHE),
         },
         report.inputs,
     )
@@ -521,6 +523,9 @@ def _build(
     checkpoint("journal")
     outputs.commit(staging, moves, deletions, new_manifest)
     checkpoint("committed", stoppable=False)
+    from analysis.report import figure_cache  # matplotlib: not for a run that finds nothing to do
+
+    figure_cache.prune(FIGURE_CACHE)
     return ExitCode.OK
 
 

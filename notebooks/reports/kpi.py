@@ -25,6 +25,7 @@ grade_slightly_behind = 0.5  # 「やや遅れ」とする、期待進捗に対�
 budget_jump_ratio = 2.0  # 前年度比でこの倍率を超える増減を「大きな増減」とする
 output_dir = ""  # 図の出力先（空欄なら reports/）
 results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
+figure_cache = ""  # 描いた図を保存し、同じ図は描き直さない場所（py tasks.py reports が指定。空欄なら毎回描く）
 
 # %%
 from pathlib import Path
@@ -38,7 +39,7 @@ from analysis.report.display import bullets, html_text, paragraph, strong, table
 from analysis.core.paths import REPORTS
 from analysis.run.results import obtain
 
-figures.setup()
+figures.setup(cache=figure_cache)
 figure_dir = Path(output_dir or REPORTS) / "figures"
 # Computed once by the run (or here, by the same function, when opened by hand): this
 # notebook only narrates them.

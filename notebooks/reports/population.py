@@ -30,6 +30,7 @@ age_sex_path = ""  # 男女・5歳階級別人口のファイル（将来推計�
 age_sex_label = ""  # その版の名称（空欄なら「提供された男女・5歳階級別データ」）
 population_actuals_path = ""  # 人口の実績（国勢調査・住民基本台帳）のファイル（空欄なら同梱データ）
 results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
+figure_cache = ""  # 描いた図を保存し、同じ図は描き直さない場所（py tasks.py reports が指定。空欄なら毎回描く）
 
 # %%
 from pathlib import Path
@@ -44,7 +45,7 @@ from analysis.core.paths import REPORTS
 from analysis.run.results import obtain
 from analysis.core.schema import REGION, TOTAL
 
-figures.setup()
+figures.setup(cache=figure_cache)
 figure_dir = Path(output_dir or REPORTS) / "figures"
 # Computed once by the run (or here, by the same function, when opened by hand): this
 # notebook only narrates them.

@@ -25,6 +25,7 @@ scenarios_path = ""  # 市町独自のシナリオ（将来展望）のファイ
 pyramid_year = 0  # 人口ピラミッドで基準年と比べる年（0 なら設定の pyramid_year）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
+figure_cache = ""  # 描いた図を保存し、同じ図は描き直さない場所（py tasks.py reports が指定。空欄なら毎回描く）
 
 # %%
 from pathlib import Path
@@ -42,7 +43,7 @@ from analysis.model.population import findings_frame
 from analysis.run.results import obtain
 from analysis.core.schema import REGION
 
-figures.setup()
+figures.setup(cache=figure_cache)
 figure_dir = Path(output_dir or REPORTS) / "figures"
 # Computed once by the run (or here, by the same function, when opened by hand): this
 # notebook only narrates them.

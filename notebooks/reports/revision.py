@@ -24,6 +24,7 @@ vision_extended_after = 0  # シナリオから作った展望の基準のデー
 target_years = "2028,2040"  # 比較する目標年（カンマ区切り。公表されていない年は補間）
 output_dir = ""  # 図の出力先（空欄なら reports/）
 results_path = ""  # 実行が計算した結果（py tasks.py reports が指定。空欄ならここで計算）
+figure_cache = ""  # 描いた図を保存し、同じ図は描き直さない場所（py tasks.py reports が指定。空欄なら毎回描く）
 
 # %%
 from pathlib import Path
@@ -41,7 +42,7 @@ from analysis.core.paths import REPORTS
 from analysis.run.results import obtain
 from analysis.core.schema import REGION
 
-figures.setup()
+figures.setup(cache=figure_cache)
 figure_dir = Path(output_dir or REPORTS) / "figures"
 years = [int(y) for y in str(target_years).split(",") if y.strip()]
 # Computed once by the run (or here, by the same function, when opened by hand): this

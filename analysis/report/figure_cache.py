@@ -1,0 +1,216 @@
+"""A figure is drawn once: its PNG and SVG are kept by a hash of everything that draws it.
+
+Drawing is most of a run's time (the 33-panel KPI charts take seconds each: the text is
+enlarged for print, the labels moved apart and checked, and two files rendered), and a
+yearly revision changes few figures: new KPI actuals leave every population chart as it
+was. :func:`figures.show` asks here first.
+
+The key is the figure itself, pickled, as it stands before :func:`figures.show` lays it
+out: every artist with its data, text, font, colour and size (matplotlib's own pickling,
+the same state a figure saved and loaded again keeps). To it are added what draws a
+figure but is not part of it: matplotlib's settings (``rcParams``), the backend, the dpi,
+the versions of the libraries that render (matplotlib, the font package, numpy, Pillow,
+Python) and the source of the modules that lay figures out and of this one. Two things
+in a figure do not pickle as they are, and are written in their place:
+
+- a function (a tick formatter's lambda): its module, name, bytecode, constants, default
+  arguments, the values its closure holds and of the module globals it names, so that a
+  changed formatter, or one reading a changed value, is a different figure;
+- matplotlib's transform tree, whose ``_parents`` are keyed by ``id()`` (a memory address,
+  different in every process): the parents are kept, in their order, without the ids.
+
+A figure that cannot be hashed this way (an unpicklable artist) is simply drawn. A miss
+costs only the drawing; a stale hit would put a wrong figure before the council, so
+anything that can change the picture belongs in the key, and an entry is used only when
+its files still hash to what was stored.
+
+Entries are ``<key>.png``, ``<key>.svg`` and ``<key>.json`` (the alternative text and the
+files' hashes), each written atomically, the JSON last. A cache that cannot be read or
+written (a full disk, a file another process holds open on Windows) is passed over: it
+only costs time. :func:`prune` keeps the entries used most recently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copyreg
+import hashlib
+import io
+import json
+import os
+import pickle
+import sys
+import time
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, cast
+
+from matplotlib.figure import Figure
+from matplotlib.transforms import TransformNode
+
+from analysis.inputs.io import atomic_path
+
+KEPT_ENTRIES = 200
+"""Entries :func:`prune` keeps, the most recently used: about eight runs' worth of
+different figures (a run draws about 25, 5–6 MB in all)."""
+
+_RENDERING_DISTRIBUTIONS = ("matplotlib", "matplotlib-fontja", "numpy", "pillow")
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """A figure as :func:`figures.show` wrote it: both files and its alternative text."""
+
+    png: bytes
+    svg: bytes
+    description: str
+
+
+def _code(code: types.CodeType) -> tuple[object, ...]:
+    """A code object as plain data (code objects do not pickle; their repr holds an address)."""
+    constants = tuple(_code(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
+    return (code.co_code, code.co_names, constants)
+
+
+def _function(function: types.FunctionType) -> tuple[object, ...]:
+    """What a function computes with: its code and every value it can read."""
+    named_globals = {
+        name: value
+        if not isinstance(
+            value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
+        )
+        else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}"
+        for name in function.__code__.co_names
+        if name in function.__globals__
+        for value in [function.__globals__[name]]
+    }
+    return (
+        function.__module__,
+        function.__qualname__,
+        _code(function.__code__),
+        function.__defaults__,
+        function.__kwdefaults__,
+        tuple(cell.cell_contents for cell in function.__closure__ or ()),
+        named_globals,
+    )
+
+
+class _ContentPickler(pickle.Pickler):
+    """Pickles a figure into bytes that are the same in every process for the same figure."""
+
+    def reducer_override(self, obj: Any) -> Any:
+        if isinstance(obj, types.FunctionType):
+            return (tuple, (_function(obj),))
+        if isinstance(obj, TransformNode):
+            state = cast(dict[str, Any], obj.__getstate__())
+            state["_parents"] = list(state["_parents"].values())  # without the id() keys
+            # (class, args, state): memoised before its state, so the tree's cycles pickle.
+            return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
+        return NotImplemented
+
+
+def _surroundings(sources: tuple[Path, ...]) -> bytes:
+    """What draws a figure besides the figure: libraries, their settings, our layout code."""
+    from importlib import metadata
+
+    import matplotlib
+
+    versions = []
+    for name in _RENDERING_DISTRIBUTIONS:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=-")
+    code = [path.read_bytes() for path in (*sources, Path(__file__))]
+    return repr((sys.version, versions, matplotlib.get_backend(), code)).encode()
+
+
+_SURROUNDINGS: dict[tuple[Path, ...], bytes] = {}
+
+
+def content_key(figure: Figure, dpi: int, sources: tuple[Path, ...] = ()) -> str | None:
+    """The hash of ``figure`` and of everything that draws it at ``dpi``, the code that lays
+    it out (``sources``, files) included; ``None`` when the figure cannot be hashed (it is
+    then drawn, not cached)."""
+    import matplotlib
+
+    buffer = io.BytesIO()
+    try:
+        _ContentPickler(buffer, protocol=5).dump(figure)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
+        return None
+    if sources not in _SURROUNDINGS:  # the libraries and sources do not change in a kernel
+        _SURROUNDINGS[sources] = _surroundings(sources)
+    digest = hashlib.sha256(_SURROUNDINGS[sources])
+    # The settings can change between two figures (a notebook may set one): read each time.
+    digest.update(repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())).encode())
+    digest.update(repr(dpi).encode())
+    digest.update(buffer.getvalue())
+    return digest.hexdigest()[:40]
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def lookup(folder: Path, key: str) -> Drawn | None:
+    """The entry ``key`` if it is whole and its files hash as stored; else ``None``."""
+    try:
+        record = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+        png = (folder / f"{key}.png").read_bytes()
+        svg = (folder / f"{key}.svg").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(record, dict)
+        or record.get("png") != _sha256(png)
+        or record.get("svg") != _sha256(svg)
+    ):
+        return None
+    description = record.get("description")
+    if not isinstance(description, str):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(folder / f"{key}.json")  # used now: kept longest by prune
+    return Drawn(png, svg, description)
+
+
+def store(folder: Path, key: str, drawn: Drawn) -> None:
+    """Keep ``drawn`` under ``key``; a cache that cannot be written is passed over."""
+    record = {
+        "description": drawn.description,
+        "png": _sha256(drawn.png),
+        "svg": _sha256(drawn.svg),
+    }
+    try:
+        for suffix, data in ((".png", drawn.png), (".svg", drawn.svg)):
+            with atomic_path(folder / f"{key}{suffix}") as temporary:
+                temporary.write_bytes(data)
+        with atomic_path(folder / f"{key}.json") as temporary:  # last: the entry is whole
+            temporary.write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-8"))
+    except OSError:
+        pass
+
+
+STALE_TEMPORARY_S = 600
+"""A temporary file older than this (seconds) was left by a run that was killed."""
+
+
+def prune(folder: Path, keep: int = KEPT_ENTRIES) -> None:
+    """Remove all but the ``keep`` entries used most recently, and the temporary files a
+    killed run left (a run calls this once its kernels are stopped)."""
+    try:
+        present = {path: path.stat().st_mtime for path in folder.iterdir() if path.is_file()}
+    except OSError:
+        return
+    records = sorted((p for p in present if p.suffix == ".json"), key=present.__getitem__)
+    kept = {path.stem for path in records[-keep:]} if keep else set()
+    now = time.time()
+    for path, modified in present.items():
+        temporary = path.name.startswith(".")
+        if (temporary and now - modified > STALE_TEMPORARY_S) or (
+            not temporary and path.stem not in kept
+        ):
+            with contextlib.suppress(OSError):
+                path.unlink()
