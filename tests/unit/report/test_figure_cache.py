@@ -43,7 +43,9 @@ def chart(
     closure, a legend, a title, an annotation, Japanese text."""
     figure, axis = plt.subplots(figsize=(4, 3))
     axis.plot([2020, 2025, 2030], list(values), color=colour, linewidth=width, label=label)
-    axis.annotate(f"{values[-1]:,.0f}", (2030, values[-1]), xytext=(0, 8), textcoords="offset points")
+    axis.annotate(
+        f"{values[-1]:,.0f}", (2030, values[-1]), xytext=(0, 8), textcoords="offset points"
+    )
     axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}{unit}"))
     figures.year_axis(axis)
     axis.set_title(title)
