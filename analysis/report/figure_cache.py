@@ -10,12 +10,14 @@ out: every artist with its data, text, font, colour and size (matplotlib's own p
 the same state a figure saved and loaded again keeps). To it are added what draws a
 figure but is not part of it: matplotlib's settings (``rcParams``), the backend, the dpi,
 the versions of the libraries that render (matplotlib, the font package, numpy, Pillow,
-Python) and the source of the modules that lay figures out and of this one. Two things
-in a figure do not pickle as they are, and are written in their place:
+zlib, Python), the fonts matplotlib can fall back on, and the source of the modules that
+lay figures out and of this one. Two things in a figure do not pickle as they are, and
+are written in their place:
 
 - a function (a tick formatter's lambda): its module, name, bytecode, constants, default
-  arguments, the values its closure holds and of the module globals it names, so that a
-  changed formatter, or one reading a changed value, is a different figure;
+  arguments, the values its closure holds and of the module globals it names (a function
+  it calls, described the same way), so that a changed formatter, or one reading a
+  changed value, is a different figure;
 - matplotlib's transform tree, whose ``_parents`` are keyed by ``id()`` (a memory address,
   different in every process): the parents are kept, in their order, without the ids.
 
@@ -42,6 +44,7 @@ import pickle
 import sys
 import time
 import types
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -73,39 +76,43 @@ def _code(code: types.CodeType) -> tuple[object, ...]:
     return (code.co_code, code.co_names, constants)
 
 
-def _function(function: types.FunctionType) -> tuple[object, ...]:
-    """What a function computes with: its code and every value it can read."""
+def _function(function: types.FunctionType) -> dict[str, object]:
+    """What a function computes with: its code and every value it can read. A function it
+    calls is kept as a function (described the same way in its turn); a module, a class or a
+    built-in by its name."""
     named_globals = {
-        name: value
-        if not isinstance(
-            value, (types.ModuleType, type, types.FunctionType, types.BuiltinFunctionType)
-        )
-        else f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', value.__name__)}"
+        name: f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', name)}"
+        if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType))
+        else value
         for name in function.__code__.co_names
         if name in function.__globals__
         for value in [function.__globals__[name]]
     }
-    return (
-        function.__module__,
-        function.__qualname__,
-        _code(function.__code__),
-        function.__defaults__,
-        function.__kwdefaults__,
-        tuple(cell.cell_contents for cell in function.__closure__ or ()),
-        named_globals,
-    )
+    return {
+        "name": f"{function.__module__}.{function.__qualname__}",
+        "code": _code(function.__code__),
+        "defaults": function.__defaults__,
+        "keyword_defaults": function.__kwdefaults__,
+        "closure": tuple(cell.cell_contents for cell in function.__closure__ or ()),
+        "globals": named_globals,
+    }
+
+
+class _Function:
+    """Stands for a function in the content pickle (never built: the pickle is only hashed)."""
 
 
 class _ContentPickler(pickle.Pickler):
     """Pickles a figure into bytes that are the same in every process for the same figure."""
 
     def reducer_override(self, obj: Any) -> Any:
+        # Both as (class, args, state): memoised before their state, so that cycles (the
+        # transform tree's, a function that calls itself) pickle.
         if isinstance(obj, types.FunctionType):
-            return (tuple, (_function(obj),))
+            return (_Function, (), _function(obj))
         if isinstance(obj, TransformNode):
             state = cast(dict[str, Any], obj.__getstate__())
             state["_parents"] = list(state["_parents"].values())  # without the id() keys
-            # (class, args, state): memoised before its state, so the tree's cycles pickle.
             return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
         return NotImplemented
 
@@ -115,6 +122,7 @@ def _surroundings(sources: tuple[Path, ...]) -> bytes:
     from importlib import metadata
 
     import matplotlib
+    from matplotlib import font_manager
 
     versions = []
     for name in _RENDERING_DISTRIBUTIONS:
@@ -123,7 +131,11 @@ def _surroundings(sources: tuple[Path, ...]) -> bytes:
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=-")
     code = [path.read_bytes() for path in (*sources, Path(__file__))]
-    return repr((sys.version, versions, matplotlib.get_backend(), code)).encode()
+    # The fonts matplotlib can fall back on, and zlib, which compresses the PNG.
+    fonts = sorted((font.fname, font.name) for font in font_manager.fontManager.ttflist)
+    return repr(
+        (sys.version, versions, zlib.ZLIB_RUNTIME_VERSION, matplotlib.get_backend(), code, fonts)
+    ).encode()
 
 
 _SURROUNDINGS: dict[tuple[Path, ...], bytes] = {}
@@ -138,8 +150,8 @@ def content_key(figure: Figure, dpi: int, sources: tuple[Path, ...] = ()) -> str
     buffer = io.BytesIO()
     try:
         _ContentPickler(buffer, protocol=5).dump(figure)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
-        return None
+    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+        return None  # ValueError: a closure cell not yet filled
     if sources not in _SURROUNDINGS:  # the libraries and sources do not change in a kernel
         _SURROUNDINGS[sources] = _surroundings(sources)
     digest = hashlib.sha256(_SURROUNDINGS[sources])

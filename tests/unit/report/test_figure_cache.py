@@ -260,3 +260,26 @@ def test_prune_keeps_the_entries_used_last_and_clears_what_a_killed_run_left(
     assert sorted(p.name for p in cache.iterdir()) == sorted(
         [fresh.name, *(f"entry{n}{s}" for n in (0, 4) for s in (".png", ".svg", ".json"))]
     )
+
+
+SUFFIX = {"value": "人"}
+
+
+def suffix_of(value: float) -> str:
+    return SUFFIX["value"] if value >= 0 else suffix_of(-value)  # calls itself: a cycle
+
+
+def test_a_function_the_formatter_calls_and_the_values_it_reads_are_part_of_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def charted() -> Figure:
+        figure = chart()
+        figure.axes[0].xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: f"{v:.0f}{suffix_of(v)}")
+        )
+        return figure
+
+    before = key(charted())
+    assert key(charted()) == before
+    monkeypatch.setitem(SUFFIX, "value", "千人")
+    assert key(charted()) != before
