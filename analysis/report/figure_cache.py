@@ -9,15 +9,16 @@ The key is the figure itself, pickled, as it stands before :func:`figures.show` 
 out: every artist with its data, text, font, colour and size (matplotlib's own pickling,
 the same state a figure saved and loaded again keeps). To it are added what draws a
 figure but is not part of it: matplotlib's settings (``rcParams``), the backend, the dpi,
-the versions of the libraries that render (matplotlib, the font package, numpy, Pillow,
-zlib, Python), the fonts matplotlib can fall back on, and the source of the modules that
+the versions of the libraries that render (matplotlib, the font package, numpy, pandas,
+Pillow, zlib, Python), the fonts matplotlib can fall back on, and the source of the modules that
 lay figures out and of this one. Two things in a figure do not pickle as they are, and
 are written in their place:
 
-- a function (a tick formatter's lambda): its module, name, bytecode, constants, default
-  arguments, the values its closure holds and of the module globals it names (a function
-  it calls, described the same way), so that a changed formatter, or one reading a
-  changed value, is a different figure;
+- a function of the project, not of a library (a tick formatter's lambda): its module, name,
+  bytecode, constants, default arguments, the values its closure holds and of the module
+  globals it names (a function it calls, described the same way), so that a changed
+  formatter, or one reading a changed value, is a different figure; a library's function
+  by its name and the values it was given (closure, defaults);
 - matplotlib's transform tree, whose ``_parents`` are keyed by ``id()`` (a memory address,
   different in every process): the parents are kept, in their order, without the ids.
 
@@ -58,7 +59,7 @@ KEPT_ENTRIES = 200
 """Entries :func:`prune` keeps, the most recently used: about eight runs' worth of
 different figures (a run draws about 25, 5–6 MB in all)."""
 
-_RENDERING_DISTRIBUTIONS = ("matplotlib", "matplotlib-fontja", "numpy", "pillow")
+_RENDERING_DISTRIBUTIONS = ("matplotlib", "matplotlib-fontja", "numpy", "pandas", "pillow")
 
 
 @dataclass(frozen=True)
@@ -70,10 +71,22 @@ class Drawn:
     description: str
 
 
+def _constant(value: object) -> object:
+    """A code constant as plain data that pickles the same in every process: a nested code
+    object as :func:`_code`; a frozenset (``x in {"a", "b"}``) sorted, since the order of a
+    set of strings changes with each process's string hashes."""
+    if isinstance(value, types.CodeType):
+        return _code(value)
+    if isinstance(value, frozenset):
+        return ("frozenset", sorted(repr(item) for item in value))
+    if isinstance(value, tuple):
+        return tuple(_constant(item) for item in value)
+    return value
+
+
 def _code(code: types.CodeType) -> tuple[object, ...]:
     """A code object as plain data (code objects do not pickle; their repr holds an address)."""
-    constants = tuple(_code(c) if isinstance(c, types.CodeType) else c for c in code.co_consts)
-    return (code.co_code, code.co_names, constants)
+    return (code.co_code, code.co_names, tuple(_constant(c) for c in code.co_consts))
 
 
 def _function(function: types.FunctionType) -> dict[str, object]:
@@ -98,8 +111,38 @@ def _function(function: types.FunctionType) -> dict[str, object]:
     }
 
 
+def _named(function: types.FunctionType) -> dict[str, object]:
+    """A library's function: its name and the values it was given (closure, defaults)."""
+    return {
+        "name": f"{function.__module__}.{function.__qualname__}",
+        "defaults": function.__defaults__,
+        "keyword_defaults": function.__kwdefaults__,
+        "closure": tuple(cell.cell_contents for cell in function.__closure__ or ()),
+    }
+
+
 class _Function:
     """Stands for a function in the content pickle (never built: the pickle is only hashed)."""
+
+
+def _library_folders() -> tuple[str, ...]:
+    import sysconfig
+
+    names = ("stdlib", "platstdlib", "purelib", "platlib")
+    # normcase: Windows compares paths without case, and a path may come in either.
+    return tuple(os.path.normcase(os.path.join(sysconfig.get_paths()[n], "")) for n in names)
+
+
+_LIBRARY_FOLDERS = _library_folders()
+"""Where the standard library and installed packages are. A function whose code is there is
+named in the key (its library's version is in the key too) rather than described by its
+code, which would bring the library's internals into the key, some of them different in
+each process (the order of a set in a docstring-laden module function)."""
+
+
+def _own(function: types.FunctionType) -> bool:
+    """A function of this project (the package, a notebook's cells), not of a library."""
+    return not os.path.normcase(function.__code__.co_filename).startswith(_LIBRARY_FOLDERS)
 
 
 class _ContentPickler(pickle.Pickler):
@@ -109,7 +152,7 @@ class _ContentPickler(pickle.Pickler):
         # Both as (class, args, state): memoised before their state, so that cycles (the
         # transform tree's, a function that calls itself) pickle.
         if isinstance(obj, types.FunctionType):
-            return (_Function, (), _function(obj))
+            return (_Function, (), _function(obj) if _own(obj) else _named(obj))
         if isinstance(obj, TransformNode):
             state = cast(dict[str, Any], obj.__getstate__())
             state["_parents"] = list(state["_parents"].values())  # without the id() keys

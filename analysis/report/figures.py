@@ -137,6 +137,23 @@ def show(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> None:
     display(image, metadata=metadata)  # type: ignore[no-untyped-call]
 
 
+def lay_out(figure: Figure, rect: tuple[float, float, float, float] | None = None) -> None:
+    """Fit the panels and their text into the figure (``tight_layout``, within ``rect`` of
+    it, which :func:`enlarge_small_text` keeps to): the last step of building a figure.
+
+    With a figure cache (:func:`setup`), the layout waits for :func:`draw`, which does it
+    only for a figure the cache does not hold: it measures every text of every panel and
+    is the largest part of building a figure (1.7 s of the 4 s the KPI report takes when
+    all its figures are in the cache). The figure's content, and so its key in the cache,
+    is what it holds before the layout; the layout depends on nothing else."""
+    if rect is not None:
+        figure.layout_rect = rect  # type: ignore[attr-defined]
+    if _CACHE:
+        figure.layout_pending = True  # type: ignore[attr-defined]
+    else:
+        figure.tight_layout(rect=rect)
+
+
 def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Path, str]:
     """Lay the figure out for print, refuse it if unreadable, and save it (:func:`save`);
     or, when :func:`setup` named a cache that holds this very figure, write what was drawn
@@ -148,6 +165,9 @@ def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Pa
     drawn = figure_cache.lookup(cache, key) if cache and key else None
     png = folder / f"{name}.png"
     if drawn is None:
+        if getattr(figure, "layout_pending", False):
+            figure.layout_pending = False  # type: ignore[attr-defined]
+            figure.tight_layout(rect=getattr(figure, "layout_rect", None))
         enlarge_small_text(figure, dpi)
         separate_labels(figure)
         check_legible(figure, name)
@@ -366,7 +386,12 @@ def describe(figure: Figure) -> str:
     return title or "、".join(panels[:3]) or "図"
 
 
-_PEOPLE = FuncFormatter(lambda value, _: f"{value:,.0f}")
+def _people() -> FuncFormatter:
+    """Whole people with thousands separators. A new formatter for each axis: matplotlib
+    keeps in a formatter the axis it serves and the last ticks it formatted, so one shared by
+    every chart would carry one chart's state into the next (and into its key in the figure
+    cache, :mod:`analysis.report.figure_cache`)."""
+    return FuncFormatter(lambda value, _: f"{value:,.0f}")
 
 
 def year_axis(axis: Axes) -> None:
@@ -444,7 +469,7 @@ def population_by_age(
         handles[::-1], labels[::-1], loc="upper center", ncol=3, bbox_to_anchor=(0.5, 1.02)
     )
     figure.suptitle(f"{municipality}の年齢3区分別人口", y=1.08, fontsize=13)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -483,7 +508,7 @@ def _age_panel(axis: Axes, rows: pd.DataFrame, title: str, after: int | None) ->
         axis.set_ylim(top=axis.get_ylim()[1] * 1.15)  # room for the upright totals
     # A long edition name wraps inside its panel (two long names side by side overlapped).
     axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
-    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.yaxis.set_major_formatter(_people())
     axis.grid(axis="x", visible=False)
 
 
@@ -536,7 +561,7 @@ def aging_rate_trajectories(
     from_zero(axis)
     shade_extended(axis, extended_after)
     axis.legend(loc="lower right", ncol=2, fontsize=8)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -586,7 +611,7 @@ def projection_vs_vision(
             label=labels.get("newer", "新しい社人研推計"),
             placement=lambda _: ((10, -4), "left"),
         )
-    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.yaxis.set_major_formatter(_people())
     axis.set_ylabel("総人口（人）")
     axis.set_xlabel("年")
     axis.set_xlim(right=axis.get_xlim()[1] + 2.5)  # room for the labels of the last year
@@ -594,7 +619,7 @@ def projection_vs_vision(
     from_zero(axis)
     shade_extended(axis, extended_after)
     axis.legend(loc="lower left")
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -743,8 +768,7 @@ def kpi_progress_grid(
         bbox_to_anchor=(0.5, 0.985),
     )
     figure.suptitle(f"成果指標（KPI）の計画と実績（年度）{page}", y=0.998, fontsize=13)
-    figure.layout_rect = (0, 0, 1, 0.93)  # type: ignore[attr-defined]  # title and legend above
-    figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
+    lay_out(figure, rect=(0, 0, 1, 0.93))  # the title and the legend above the panels
     return figure
 
 
@@ -816,12 +840,12 @@ def budget_by_field(by_field: pd.DataFrame, order: list[str]) -> Figure:
         bottom = bottom + table[field]
     for x, total in enumerate(bottom):
         axis.annotate(f"{total:,.0f}", (x, total), ha="center", va="bottom", fontsize=9)
-    axis.yaxis.set_major_formatter(_PEOPLE)
+    axis.yaxis.set_major_formatter(_people())
     axis.set_ylabel("事業費（千円）")
     axis.set_title("政策分野別の事業費（連携市町の合計見込額）")
     axis.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
     axis.grid(axis="x", visible=False)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -860,12 +884,12 @@ def budget_by_initiative(
             )
         axis.set_xlim(0, float(values.max()) * 1.22)
         axis.xaxis.set_major_locator(MaxNLocator(nbins=4))
-        axis.xaxis.set_major_formatter(_PEOPLE)
+        axis.xaxis.set_major_formatter(_people())
         axis.set_title(title, fontsize=11, loc="left")
         axis.tick_params(axis="y", labelsize=8)
         axis.grid(axis="y", visible=False)
         axis.set_xlabel(f"{period}の事業費合計（千円）")
-        figure.tight_layout()
+        lay_out(figure)
         made.append(figure)
     return made
 
@@ -907,7 +931,7 @@ def revision_overlay(
         )
         for group in (*AGE_GROUPS, "total")
     ]
-    left.yaxis.set_major_formatter(_PEOPLE)
+    left.yaxis.set_major_formatter(_people())
     left.set_ylabel("人口（人）")
     from_zero(left)
     left.set_title(f"{municipality}：年齢3区分別人口")
@@ -926,7 +950,7 @@ def revision_overlay(
     for axis in (left, right):
         year_axis(axis)
     figure.suptitle(f"{municipality}の新旧比較（破線：旧、実線：新）", fontsize=12, y=1.03)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -1069,7 +1093,7 @@ def population_pyramid(
             )
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{base_year}年と{year}年）")
     _pyramid_legend(figure, axis, labels[main])
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -1099,7 +1123,7 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
         _scenario_lines(axis, rows, column, labels, list(labels))
         # A long edition name wraps inside its panel (two long names side by side overlapped).
         axis.set_title("\n".join(textwrap.wrap(title, 26)), fontsize=11)
-        axis.yaxis.set_major_formatter(_PEOPLE)
+        axis.yaxis.set_major_formatter(_people())
         year_axis(axis)
         axis.set_xlabel("年")
         axis.set_ylabel("人口（人）")
@@ -1107,8 +1131,7 @@ def scenario_paths(indicators: pd.DataFrame, area: str, labels: dict[str, str]) 
     handles, names = axes[0].get_legend_handles_labels()
     figure.legend(handles, names, loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.0))
     figure.suptitle(f"{area}の将来人口（シナリオ別）", y=1.0 + 0.03, fontsize=13)
-    figure.layout_rect = (0, 0, 1, 1 - 0.035 * ((len(names) + 1) // 2))  # type: ignore[attr-defined]
-    figure.tight_layout(rect=figure.layout_rect)  # type: ignore[attr-defined]
+    lay_out(figure, rect=(0, 0, 1, 1 - 0.035 * ((len(names) + 1) // 2)))
     return figure
 
 
@@ -1146,7 +1169,7 @@ def vision_paths(
     rows = indicators[indicators["municipality"] == area]
     own = [s for s in labels if s not in SCENARIO_COLOURS]
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.6))
-    panels = (("total", "総人口（人）", _PEOPLE), ("aging_rate_pct", "高齢化率（%）", None))
+    panels = (("total", "総人口（人）", _people()), ("aging_rate_pct", "高齢化率（%）", None))
     last_year = int(rows["year"].max())
     for axis, (column, title, formatter) in zip(axes, panels, strict=True):
         if last_year > last_published:
@@ -1184,7 +1207,7 @@ def vision_paths(
         fontsize=9,
     )
     figure.suptitle(f"{area}の将来展望（シナリオ別）", fontsize=13)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -1224,7 +1247,7 @@ def revision_pyramid(
         )
     _pyramid_axes(axis, groups, age_labels, f"{area}の人口ピラミッド（{year}年、新旧の版）")
     figure.legend(loc="lower center", ncol=2, bbox_to_anchor=(0.5, -0.04), fontsize=9)
-    figure.tight_layout()
+    lay_out(figure)
     return figure
 
 
@@ -1335,7 +1358,7 @@ def actuals_vs_paths(
             label="目標人口",
             placement=lambda _: ((0, 12), "center"),
         )
-    top.yaxis.set_major_formatter(_PEOPLE)
+    top.yaxis.set_major_formatter(_people())
     top.set_ylabel("総人口（人）")
     top.set_title("圏域の人口の実績と推計・展望")
     from_zero(top)
@@ -1352,5 +1375,5 @@ def actuals_vs_paths(
     bottom.set_xlim(top.get_xlim())
     year_axis(bottom)
     bottom.set_title("実績の基準日での差（色は上の図の推計・展望）", fontsize=11)
-    figure.tight_layout()
+    lay_out(figure)
     return figure

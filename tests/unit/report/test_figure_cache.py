@@ -46,7 +46,14 @@ def chart(
     axis.annotate(
         f"{values[-1]:,.0f}", (2030, values[-1]), xytext=(0, 8), textcoords="offset points"
     )
-    axis.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:,.0f}{unit}"))
+    # A set in a function's code is a frozenset constant: its order changes between processes.
+    axis.yaxis.set_major_formatter(
+        FuncFormatter(
+            lambda value, _: (
+                f"{value:,.0f}" if unit in {"", "なし", "-", "—"} else f"{value:,.0f}{unit}"
+            )
+        )
+    )
     figures.year_axis(axis)
     axis.set_title(title)
     axis.legend()
@@ -86,7 +93,7 @@ def test_the_key_is_the_same_in_every_process() -> None:
             text=True,
             check=True,
         ).stdout.strip()
-        for seed in ("1", "2")
+        for seed in ("1", "2", "3")
     }
     assert keys == {key(chart())}
 
@@ -283,3 +290,28 @@ def test_a_function_the_formatter_calls_and_the_values_it_reads_are_part_of_the_
     assert key(charted()) == before
     monkeypatch.setitem(SUFFIX, "value", "千人")
     assert key(charted()) != before
+
+
+def test_a_report_figure_has_the_same_key_whatever_was_drawn_before_it(tmp_path: Path) -> None:
+    """A notebook finds one figure in the cache and draws the next: nothing the drawing of
+    one figure leaves behind (a formatter shared between charts keeps the last ticks it
+    formatted) may enter another's key, or a run would miss what the previous run drew."""
+    from analysis.core.schema import REGION
+    from analysis.model import cohort, population
+    from analysis.run.tables import population_data
+
+    data = population_data()
+    structure = cohort.age_structure(data.corrected)
+    editions = [
+        (population.current_edition(data, "projection").edition, "推計"),
+        (population.current_edition(data, "vision").edition, "展望"),
+    ]
+
+    def by_age(area: str) -> Figure:
+        return figures.population_by_age(structure, area, editions)
+
+    figures.setup(cache=tmp_path / "cache")  # as in a run: the layout waits for draw()
+
+    first = key(by_age("一関市"))
+    figures.draw(by_age(REGION), "by_age", tmp_path / "out")  # laid out: ticks formatted
+    assert key(by_age("一関市")) == first
