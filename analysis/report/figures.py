@@ -90,6 +90,7 @@ def save(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> Path:
     about the same size. Returns the PNG path. The figure is closed.
     """
     folder.mkdir(parents=True, exist_ok=True)
+    complete_layout(figure)  # a figure built while a cache was set up and saved directly
     bbox = None
     if not getattr(figure, "fixed_layout", False):
         renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
@@ -154,6 +155,13 @@ def lay_out(figure: Figure, rect: tuple[float, float, float, float] | None = Non
         figure.tight_layout(rect=rect)
 
 
+def complete_layout(figure: Figure) -> None:
+    """Do the layout :func:`lay_out` left for later, if it did."""
+    if getattr(figure, "layout_pending", False):
+        figure.layout_pending = False  # type: ignore[attr-defined]
+        figure.tight_layout(rect=getattr(figure, "layout_rect", None))
+
+
 def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Path, str]:
     """Lay the figure out for print, refuse it if unreadable, and save it (:func:`save`);
     or, when :func:`setup` named a cache that holds this very figure, write what was drawn
@@ -165,9 +173,7 @@ def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Pa
     drawn = figure_cache.lookup(cache, key) if cache and key else None
     png = folder / f"{name}.png"
     if drawn is None:
-        if getattr(figure, "layout_pending", False):
-            figure.layout_pending = False  # type: ignore[attr-defined]
-            figure.tight_layout(rect=getattr(figure, "layout_rect", None))
+        complete_layout(figure)
         enlarge_small_text(figure, dpi)
         separate_labels(figure)
         check_legible(figure, name)

@@ -292,11 +292,9 @@ def test_a_function_the_formatter_calls_and_the_values_it_reads_are_part_of_the_
     assert key(charted()) != before
 
 
-def test_a_report_figure_has_the_same_key_whatever_was_drawn_before_it(tmp_path: Path) -> None:
-    """A notebook finds one figure in the cache and draws the next: nothing the drawing of
-    one figure leaves behind (a formatter shared between charts keeps the last ticks it
-    formatted) may enter another's key, or a run would miss what the previous run drew."""
-    from analysis.core.schema import REGION
+@pytest.fixture(scope="module")
+def by_age() -> Callable[[str], Figure]:
+    """A report figure (the stacked bars of the population notebook) for an area."""
     from analysis.model import cohort, population
     from analysis.run.tables import population_data
 
@@ -306,9 +304,39 @@ def test_a_report_figure_has_the_same_key_whatever_was_drawn_before_it(tmp_path:
         (population.current_edition(data, "projection").edition, "推計"),
         (population.current_edition(data, "vision").edition, "展望"),
     ]
+    return lambda area: figures.population_by_age(structure, area, editions)
 
-    def by_age(area: str) -> Figure:
-        return figures.population_by_age(structure, area, editions)
+
+def test_a_figure_laid_out_when_drawn_is_the_figure_laid_out_when_built(
+    tmp_path: Path, by_age: Callable[[str], Figure]
+) -> None:
+    """With a cache the layout waits for :func:`figures.draw` (or a direct ``save``): the
+    files are the same bytes as when the figure is laid out as it is built."""
+    figures.setup()
+    built = by_age("一関市")
+    assert not getattr(built, "layout_pending", False)
+    at_once, _ = figures.draw(built, "by_age", tmp_path / "at_once")
+    saved_at_once = figures.save(by_age("一関市"), "by_age", tmp_path / "saved_at_once")
+    figures.setup(cache=tmp_path / "cache")
+    waiting = by_age("一関市")
+    assert getattr(waiting, "layout_pending", False)
+    later, _ = figures.draw(waiting, "by_age", tmp_path / "later")
+    saved_later = figures.save(by_age("一関市"), "by_age", tmp_path / "saved_later")
+    for suffix in (".png", ".svg"):
+        assert later.with_suffix(suffix).read_bytes() == at_once.with_suffix(suffix).read_bytes()
+        assert (
+            saved_later.with_suffix(suffix).read_bytes()
+            == saved_at_once.with_suffix(suffix).read_bytes()
+        )
+
+
+def test_a_report_figure_has_the_same_key_whatever_was_drawn_before_it(
+    tmp_path: Path, by_age: Callable[[str], Figure]
+) -> None:
+    """A notebook finds one figure in the cache and draws the next: nothing the drawing of
+    one figure leaves behind (a formatter shared between charts keeps the last ticks it
+    formatted) may enter another's key, or a run would miss what the previous run drew."""
+    from analysis.core.schema import REGION
 
     figures.setup(cache=tmp_path / "cache")  # as in a run: the layout waits for draw()
 
