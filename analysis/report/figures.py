@@ -179,16 +179,15 @@ def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Pa
         check_legible(figure, name)
         description = describe(figure)
         save(figure, name, folder, dpi=dpi)
-        drawn = figure_cache.Drawn(
-            png.read_bytes(), png.with_suffix(".svg").read_bytes(), description
-        )
         if cache and key:
+            svg = png.with_suffix(".svg")
+            drawn = figure_cache.Drawn(png.read_bytes(), svg.read_bytes(), description)
             figure_cache.store(cache, key, drawn)
-    else:
-        plt.close(figure)
-        for suffix, data in ((".png", drawn.png), (".svg", drawn.svg)):
-            with atomic_path(png.with_suffix(suffix)) as temporary:
-                temporary.write_bytes(data)
+        return png, description
+    plt.close(figure)
+    for suffix, data in ((".png", drawn.png), (".svg", drawn.svg)):
+        with atomic_path(png.with_suffix(suffix)) as temporary:
+            temporary.write_bytes(data)
     return png, drawn.description
 
 
