@@ -10,17 +10,21 @@ out: every artist with its data, text, font, colour and size (matplotlib's own p
 the same state a figure saved and loaded again keeps). To it are added what draws a
 figure but is not part of it: matplotlib's settings (``rcParams``), the backend, the dpi,
 the versions of the libraries that render (matplotlib, the font package, numpy, pandas,
-Pillow, zlib, Python), the fonts matplotlib can fall back on, and the source of the modules that
-lay figures out and of this one. Two things in a figure do not pickle as they are, and
-are written in their place:
+Pillow, FreeType, zlib, Python), the fonts matplotlib can fall back on, and the source of
+every module of the package (read again when a file changes). What in a figure does not
+pickle as it is, or would pickle differently in another process, is written in its place:
 
 - a function of the project, not of a library (a tick formatter's lambda): its module, name,
-  bytecode, constants, default arguments, the values its closure holds and of the module
-  globals it names (a function it calls, described the same way), so that a changed
-  formatter, or one reading a changed value, is a different figure; a library's function
-  by its name and the values it was given (closure, defaults);
+  bytecode, constants, default arguments, the values its closure holds and of the globals it
+  and its comprehensions name (a function it calls, described the same way), so that a
+  changed formatter, or one reading a changed value, is a different figure; a library's
+  function by its name and the values it was given (closure, defaults);
 - matplotlib's transform tree, whose ``_parents`` are keyed by ``id()`` (a memory address,
-  different in every process): the parents are kept, in their order, without the ids.
+  different in every process): the parents are kept, in their order, without the ids;
+- the figure's pyplot number (which other figures are open), and the next callback id
+  that pickling a callback registry hands out: left out;
+- a set among a function's constants: sorted (its order follows the process's string
+  hashes); a category axis's counter: as its text.
 
 A figure that cannot be hashed this way (an unpicklable artist) is simply drawn. A miss
 costs only the drawing; a stale hit would put a wrong figure before the council, so
@@ -39,17 +43,20 @@ import contextlib
 import copyreg
 import hashlib
 import io
+import itertools
 import json
 import os
 import pickle
 import sys
 import time
 import types
+import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
 
+from matplotlib.cbook import CallbackRegistry
 from matplotlib.figure import Figure
 from matplotlib.transforms import TransformNode
 
@@ -89,6 +96,16 @@ def _code(code: types.CodeType) -> tuple[object, ...]:
     return (code.co_code, code.co_names, tuple(_constant(c) for c in code.co_consts))
 
 
+def _names(code: types.CodeType) -> set[str]:
+    """The global names ``code`` reads, those of its comprehensions and generator
+    expressions (code objects of their own) included."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= _names(constant)
+    return names
+
+
 def _function(function: types.FunctionType) -> dict[str, object]:
     """What a function computes with: its code and every value it can read. A function it
     calls is kept as a function (described the same way in its turn); a module, a class or a
@@ -97,7 +114,7 @@ def _function(function: types.FunctionType) -> dict[str, object]:
         name: f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', name)}"
         if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType))
         else value
-        for name in function.__code__.co_names
+        for name in sorted(_names(function.__code__))
         if name in function.__globals__
         for value in [function.__globals__[name]]
     }
@@ -157,15 +174,48 @@ class _ContentPickler(pickle.Pickler):
             state = cast(dict[str, Any], obj.__getstate__())
             state["_parents"] = list(state["_parents"].values())  # without the id() keys
             return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
+        if isinstance(obj, Figure):
+            state = cast(dict[str, Any], obj.__getstate__())
+            # pyplot's number for the figure: which other figures happen to be open.
+            for name in ("_number", "number", "_restore_to_pylab"):
+                state.pop(name, None)
+            return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
+        if isinstance(obj, CallbackRegistry):
+            state = cast(dict[str, Any], obj.__getstate__())
+            # __getstate__ hands out the next callback id (it advances a counter): not content,
+            # and left in, the same figure pickled twice would have two keys.
+            state["_cid_gen"] = None
+            return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
+        if isinstance(obj, itertools.count):  # a category axis's counter (deprecated to pickle)
+            return (str, (repr(obj),))
         return NotImplemented
 
 
-def _surroundings(sources: tuple[Path, ...]) -> bytes:
-    """What draws a figure besides the figure: libraries, their settings, our layout code."""
+PACKAGE = Path(__file__).resolve().parents[1]
+"""The ``analysis`` package: the source of every module is part of every key (the figures'
+builders and their layout, and whatever a formatter reads from another module)."""
+
+
+def _code_files() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def _signature(files: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    """When and how large each file is: a file edited while a kernel runs gives another."""
+    found = []
+    for path in files:
+        stat = path.stat()
+        found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
+def _surroundings(files: list[Path]) -> bytes:
+    """What draws a figure besides the figure: libraries, their settings, our code."""
     from importlib import metadata
 
     import matplotlib
-    from matplotlib import font_manager
+    from matplotlib import font_manager, ft2font
+    from PIL import features
 
     versions = []
     for name in _RENDERING_DISTRIBUTIONS:
@@ -173,31 +223,42 @@ def _surroundings(sources: tuple[Path, ...]) -> bytes:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=-")
-    code = [path.read_bytes() for path in (*sources, Path(__file__))]
-    # The fonts matplotlib can fall back on, and zlib, which compresses the PNG.
-    fonts = sorted((font.fname, font.name) for font in font_manager.fontManager.ttflist)
-    return repr(
-        (sys.version, versions, zlib.ZLIB_RUNTIME_VERSION, matplotlib.get_backend(), code, fonts)
-    ).encode()
+    # The compiled libraries that rasterise and compress, as linked (a build may share them).
+    versions += [
+        f"freetype={ft2font.__freetype_version__}",
+        f"zlib={zlib.ZLIB_RUNTIME_VERSION}",
+        f"pillow-zlib={features.version('zlib')}",
+    ]
+    code = [path.read_bytes() for path in files]
+    # The fonts matplotlib can fall back on (japanize() adds its own again at each setup()).
+    fonts = sorted({(font.fname, font.name) for font in font_manager.fontManager.ttflist})
+    return repr((sys.version, versions, matplotlib.get_backend(), code, fonts)).encode()
 
 
-_SURROUNDINGS: dict[tuple[Path, ...], bytes] = {}
+_SURROUNDINGS: dict[tuple[tuple[str, int, int], ...], bytes] = {}
 
 
-def content_key(figure: Figure, dpi: int, sources: tuple[Path, ...] = ()) -> str | None:
-    """The hash of ``figure`` and of everything that draws it at ``dpi``, the code that lays
-    it out (``sources``, files) included; ``None`` when the figure cannot be hashed (it is
-    then drawn, not cached)."""
+def content_key(figure: Figure, dpi: int) -> str | None:
+    """The hash of ``figure`` and of everything that draws it at ``dpi``; ``None`` when the
+    figure cannot be hashed (it is then drawn, not cached)."""
     import matplotlib
 
     buffer = io.BytesIO()
     try:
-        _ContentPickler(buffer, protocol=5).dump(figure)
-    except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
-        return None  # ValueError: a closure cell not yet filled
-    if sources not in _SURROUNDINGS:  # the libraries and sources do not change in a kernel
-        _SURROUNDINGS[sources] = _surroundings(sources)
-    digest = hashlib.sha256(_SURROUNDINGS[sources])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a deprecation in a library's pickling is no error
+            _ContentPickler(buffer, protocol=5).dump(figure)
+    except Exception:  # whatever fails to pickle (or warns, on a later Python) is drawn
+        return None
+    try:
+        files = _code_files()
+        signature = _signature(files)
+        if signature not in _SURROUNDINGS:  # read again only when a file changed
+            _SURROUNDINGS.clear()
+            _SURROUNDINGS[signature] = _surroundings(files)
+    except OSError:
+        return None
+    digest = hashlib.sha256(_SURROUNDINGS[signature])
     # The settings can change between two figures (a notebook may set one): read each time.
     digest.update(repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())).encode())
     digest.update(repr(dpi).encode())
@@ -244,7 +305,7 @@ def store(folder: Path, key: str, drawn: Drawn) -> None:
                 temporary.write_bytes(data)
         with atomic_path(folder / f"{key}.json") as temporary:  # last: the entry is whole
             temporary.write_bytes(json.dumps(record, ensure_ascii=False).encode("utf-8"))
-    except OSError:
+    except (OSError, ValueError):
         pass
 
 

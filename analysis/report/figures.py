@@ -168,8 +168,7 @@ def draw(figure: Figure, name: str, folder: Path, *, dpi: int = 150) -> tuple[Pa
     then. Returns the PNG path and the figure's alternative text. The figure is closed."""
     folder.mkdir(parents=True, exist_ok=True)
     cache = _CACHE.get("folder")
-    # This module's source is part of the key: it lays every figure out.
-    key = figure_cache.content_key(figure, dpi, sources=(Path(__file__),)) if cache else None
+    key = figure_cache.content_key(figure, dpi) if cache else None
     drawn = figure_cache.lookup(cache, key) if cache and key else None
     png = folder / f"{name}.png"
     if drawn is None:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -60,8 +61,8 @@ def chart(
     return figure
 
 
-def key(figure: Figure, dpi: int = 150, sources: tuple[Path, ...] = ()) -> str:
-    found = figure_cache.content_key(figure, dpi, sources)
+def key(figure: Figure, dpi: int = 150) -> str:
+    found = figure_cache.content_key(figure, dpi)
     plt.close(figure)
     assert found is not None
     return found
@@ -77,7 +78,7 @@ matplotlib.use("Agg")
 from analysis.report import figure_cache, figures
 from tests.unit.report.test_figure_cache import chart
 figures.setup()
-print(figure_cache.content_key(chart(), 150, ()))
+print(figure_cache.content_key(chart(), 150))
 """
 
 
@@ -113,20 +114,55 @@ def test_a_changed_figure_has_another_key(change: str) -> None:
     assert key(CHANGES[change]()) != key(chart())
 
 
-def test_matplotlib_settings_the_dpi_and_the_layout_code_are_part_of_the_key(
-    tmp_path: Path,
-) -> None:
+def test_matplotlib_settings_and_the_dpi_are_part_of_the_key() -> None:
     before = key(chart())
     with plt.rc_context({"svg.fonttype": "none"}):  # read only when the SVG is written
         assert key(chart()) != before
     assert key(chart(), dpi=110) != before
-    layout = tmp_path / "layout.py"
+
+
+def test_the_package_source_is_part_of_the_key_and_read_again_when_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any module can change a figure (its builders, the layout, a label a formatter reads):
+    the source of every one is in the key, and a file edited while a kernel runs (a planner
+    exploring with ``%autoreload``) is read again, not remembered."""
+    package = tmp_path / "analysis"
+    (package / "report").mkdir(parents=True)
+    layout = package / "report" / "figures.py"
     layout.write_text("SMALLEST_PRINTED_PT = 7.0\n", encoding="utf-8")
-    with_layout = key(chart(), sources=(layout,))
-    assert with_layout != before
+    monkeypatch.setattr(figure_cache, "PACKAGE", package)
+    before = key(chart())
     layout.write_text("SMALLEST_PRINTED_PT = 8.0\n", encoding="utf-8")
-    figure_cache._SURROUNDINGS.clear()  # a kernel reads its sources once; a new one again
-    assert key(chart(), sources=(layout,)) != with_layout
+    os.utime(layout, ns=(1, 1))  # another time stamp, whatever the clock's resolution
+    changed = key(chart())
+    assert changed != before
+    (package / "model.py").write_text("RATE = 1\n", encoding="utf-8")  # a module more
+    assert key(chart()) != changed
+
+
+def test_what_differs_between_two_picklings_of_one_figure_is_not_in_the_key() -> None:
+    """Pickling a callback registry hands out its next id, and pyplot numbers a figure by the
+    figures open beside it: neither is content."""
+    figure = chart()
+    first = figure_cache.content_key(figure, 150)
+    assert figure_cache.content_key(figure, 150) == first
+    plt.close(figure)
+    other, _ = plt.subplots()  # open beside it: the next chart is pyplot's figure 2
+    assert key(chart()) == first
+    plt.close(other)
+
+
+def test_a_category_axis_is_hashed_without_warnings() -> None:
+    """Bars over named categories keep an ``itertools.count``, whose pickling Python 3.12
+    deprecates (and 3.14 refuses): written as its text, silently."""
+    figure, axis = plt.subplots()
+    axis.bar(["2023年度", "2024年度"], [1.0, 2.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        found = figure_cache.content_key(figure, 150)
+    plt.close(figure)
+    assert found is not None
 
 
 def test_a_figure_that_cannot_be_hashed_is_drawn_not_cached(tmp_path: Path) -> None:
@@ -274,6 +310,24 @@ SUFFIX = {"value": "人"}
 
 def suffix_of(value: float) -> str:
     return SUFFIX["value"] if value >= 0 else suffix_of(-value)  # calls itself: a cycle
+
+
+LABELS = {"unit": "人"}
+
+
+def test_a_global_read_in_a_formatter_s_generator_expression_is_part_of_the_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def charted() -> Figure:
+        figure = chart()
+        figure.axes[0].xaxis.set_major_formatter(
+            FuncFormatter(lambda v, _: "".join(LABELS[k] for k in ("unit",)))
+        )
+        return figure
+
+    before = key(charted())
+    monkeypatch.setitem(LABELS, "unit", "千人")
+    assert key(charted()) != before
 
 
 def test_a_function_the_formatter_calls_and_the_values_it_reads_are_part_of_the_key(
