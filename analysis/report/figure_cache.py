@@ -213,7 +213,6 @@ def _surroundings(files: list[Path]) -> bytes:
     """What draws a figure besides the figure: libraries, their settings, our code."""
     from importlib import metadata
 
-    import matplotlib
     from matplotlib import font_manager, ft2font
     from PIL import features
 
@@ -232,7 +231,7 @@ def _surroundings(files: list[Path]) -> bytes:
     code = [path.read_bytes() for path in files]
     # The fonts matplotlib can fall back on (japanize() adds its own again at each setup()).
     fonts = sorted({(font.fname, font.name) for font in font_manager.fontManager.ttflist})
-    return repr((sys.version, versions, matplotlib.get_backend(), code, fonts)).encode()
+    return repr((sys.version, versions, code, fonts)).encode()
 
 
 _SURROUNDINGS: dict[tuple[tuple[str, int, int], ...], bytes] = {}
@@ -259,7 +258,7 @@ def content_key(figure: Figure, dpi: int) -> str | None:
     except OSError:
         return None
     digest = hashlib.sha256(_SURROUNDINGS[signature])
-    # The settings can change between two figures (a notebook may set one): read each time.
+    # The settings, the backend among them, can change between two figures: read each time.
     digest.update(repr(sorted((k, repr(v)) for k, v in matplotlib.rcParams.items())).encode())
     digest.update(repr(dpi).encode())
     digest.update(buffer.getvalue())

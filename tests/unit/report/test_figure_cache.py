@@ -73,10 +73,11 @@ def test_the_same_figure_has_the_same_key() -> None:
 
 
 KEY_IN_ANOTHER_PROCESS = """
+import sys
 import matplotlib
-matplotlib.use("Agg")
 from analysis.report import figure_cache, figures
 from tests.unit.report.test_figure_cache import chart
+matplotlib.use(sys.argv[1])  # after the import: this module chooses Agg when imported
 figures.setup()
 print(figure_cache.content_key(chart(), 150))
 """
@@ -87,7 +88,9 @@ def test_the_key_is_the_same_in_every_process() -> None:
     (matplotlib keys each transform's parents by ``id()``): the key must not see either."""
     keys = {
         subprocess.run(
-            [sys.executable, "-c", KEY_IN_ANOTHER_PROCESS],
+            # The backend is in the key (rcParams): this process's, whatever an earlier test
+            # of this worker chose (a notebook test uses the kernels' inline one).
+            [sys.executable, "-c", KEY_IN_ANOTHER_PROCESS, matplotlib.get_backend()],
             cwd=ROOT,
             env={**os.environ, "PYTHONHASHSEED": seed},
             capture_output=True,
