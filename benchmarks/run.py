@@ -107,20 +107,25 @@ def naive_regeneration(workdir: Path, kernel: str, reports: list[execution.Repor
         run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
 
 
-def bench_regeneration(repeat: int, supplied: list[str]) -> dict[str, float]:
-    """Naive against ``python -m analysis reports --force`` for the reports ``supplied`` implies."""
+def naive_time(reports: list[execution.Report], repeat: int) -> float:
+    """The naive way's median seconds for ``reports`` (converting each jupytext source to a
+    notebook first, outside the timing)."""
     import nbformat
 
-    options = Options(vision=REVISED_VISION if supplied else None)
-    reports = pipeline.reports_for(options)
     kernel = execution.ensure_kernel()
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
-        for report in reports:  # converting the jupytext source is not part of the timing
+        for report in reports:
             nbformat.write(
                 execution.load_notebook(report.notebook), workdir / f"{report.name}.ipynb"
             )
-        naive = median_time(lambda: naive_regeneration(workdir, kernel, reports), repeat)
+        return median_time(lambda: naive_regeneration(workdir, kernel, reports), repeat)
+
+
+def bench_regeneration(repeat: int, supplied: list[str]) -> dict[str, float]:
+    """Naive against ``python -m analysis reports --force`` for the reports ``supplied`` implies."""
+    reports = pipeline.reports_for(Options(vision=REVISED_VISION if supplied else None))
+    naive = naive_time(reports, repeat)
     command = [sys.executable, "-m", "analysis", "reports", "--force", *supplied]
 
     def cold() -> None:
@@ -143,18 +148,9 @@ def bench_yearly_revision(repeat: int) -> dict[str, float]:
     draws the KPI figures, which changed, and finds the population's in the figure cache;
     before each timed run, the entries the previous one added are removed, so that every
     run finds the cache as the default run left it."""
-    import nbformat
-
     supplied = ["--actuals", str(EXAMPLE_ACTUALS.relative_to(ROOT)), "--as-of", "2025"]
     reports = pipeline.reports_for(Options(actuals=EXAMPLE_ACTUALS, as_of=2025))
-    kernel = execution.ensure_kernel()
-    with tempfile.TemporaryDirectory() as folder:
-        workdir = Path(folder)
-        for report in reports:
-            nbformat.write(
-                execution.load_notebook(report.notebook), workdir / f"{report.name}.ipynb"
-            )
-        naive = median_time(lambda: naive_regeneration(workdir, kernel, reports), repeat)
+    naive = naive_time(reports, repeat)
     run([sys.executable, "-m", "analysis", "reports", "--force"])  # the registered data's run
     default_entries = set(FIGURE_CACHE.iterdir())
     times = []

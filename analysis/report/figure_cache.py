@@ -106,28 +106,6 @@ def _names(code: types.CodeType) -> set[str]:
     return names
 
 
-def _function(function: types.FunctionType) -> dict[str, object]:
-    """What a function computes with: its code and every value it can read. A function it
-    calls is kept as a function (described the same way in its turn); a module, a class or a
-    built-in by its name."""
-    named_globals = {
-        name: f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', name)}"
-        if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType))
-        else value
-        for name in sorted(_names(function.__code__))
-        if name in function.__globals__
-        for value in [function.__globals__[name]]
-    }
-    return {
-        "name": f"{function.__module__}.{function.__qualname__}",
-        "code": _code(function.__code__),
-        "defaults": function.__defaults__,
-        "keyword_defaults": function.__kwdefaults__,
-        "closure": tuple(cell.cell_contents for cell in function.__closure__ or ()),
-        "globals": named_globals,
-    }
-
-
 def _named(function: types.FunctionType) -> dict[str, object]:
     """A library's function: its name and the values it was given (closure, defaults)."""
     return {
@@ -136,6 +114,21 @@ def _named(function: types.FunctionType) -> dict[str, object]:
         "keyword_defaults": function.__kwdefaults__,
         "closure": tuple(cell.cell_contents for cell in function.__closure__ or ()),
     }
+
+
+def _function(function: types.FunctionType) -> dict[str, object]:
+    """What a function of the project computes with: what :func:`_named` keeps, its code and
+    every value it can read. A function it calls is kept as a function (described the same
+    way in its turn); a module, a class or a built-in by its name."""
+    named_globals = {
+        name: f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', name)}"
+        if isinstance(value, (types.ModuleType, type, types.BuiltinFunctionType))
+        else value
+        for name in sorted(_names(function.__code__))
+        if name in function.__globals__
+        for value in [function.__globals__[name]]
+    }
+    return {**_named(function), "code": _code(function.__code__), "globals": named_globals}
 
 
 class _Function:
@@ -170,21 +163,18 @@ class _ContentPickler(pickle.Pickler):
         # transform tree's, a function that calls itself) pickle.
         if isinstance(obj, types.FunctionType):
             return (_Function, (), _function(obj) if _own(obj) else _named(obj))
-        if isinstance(obj, TransformNode):
+        if isinstance(obj, (TransformNode, Figure, CallbackRegistry)):
             state = cast(dict[str, Any], obj.__getstate__())
-            state["_parents"] = list(state["_parents"].values())  # without the id() keys
-            return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
-        if isinstance(obj, Figure):
-            state = cast(dict[str, Any], obj.__getstate__())
-            # pyplot's number for the figure: which other figures happen to be open.
-            for name in ("_number", "number", "_restore_to_pylab"):
-                state.pop(name, None)
-            return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
-        if isinstance(obj, CallbackRegistry):
-            state = cast(dict[str, Any], obj.__getstate__())
-            # __getstate__ hands out the next callback id (it advances a counter): not content,
-            # and left in, the same figure pickled twice would have two keys.
-            state["_cid_gen"] = None
+            if isinstance(obj, TransformNode):
+                state["_parents"] = list(state["_parents"].values())  # without the id() keys
+            elif isinstance(obj, Figure):
+                # pyplot's number for the figure: which other figures happen to be open.
+                for name in ("_number", "number", "_restore_to_pylab"):
+                    state.pop(name, None)
+            else:
+                # __getstate__ hands out the next callback id (it advances a counter): not
+                # content, and left in, one figure pickled twice would have two keys.
+                state["_cid_gen"] = None
             return (copyreg.__newobj__, (type(obj),), state)  # type: ignore[attr-defined]
         if isinstance(obj, itertools.count):  # a category axis's counter (deprecated to pickle)
             return (str, (repr(obj),))

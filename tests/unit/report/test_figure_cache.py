@@ -317,35 +317,34 @@ def suffix_of(value: float) -> str:
 
 LABELS = {"unit": "人"}
 
+FORMATTERS_READING: dict[str, tuple[Callable[[float, object], str], dict[str, str], str]] = {
+    "a global its generator expression reads": (
+        lambda v, _: "".join(LABELS[k] for k in ("unit",)),
+        LABELS,
+        "unit",
+    ),
+    "a function it calls, and the global that one reads": (
+        lambda v, _: f"{v:.0f}{suffix_of(v)}",
+        SUFFIX,
+        "value",
+    ),
+}
 
-def test_a_global_read_in_a_formatter_s_generator_expression_is_part_of_the_key(
-    monkeypatch: pytest.MonkeyPatch,
+
+@pytest.mark.parametrize("reading", FORMATTERS_READING)
+def test_what_a_formatter_reads_is_part_of_the_key(
+    monkeypatch: pytest.MonkeyPatch, reading: str
 ) -> None:
+    formatter, table, name = FORMATTERS_READING[reading]
+
     def charted() -> Figure:
         figure = chart()
-        figure.axes[0].xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: "".join(LABELS[k] for k in ("unit",)))
-        )
-        return figure
-
-    before = key(charted())
-    monkeypatch.setitem(LABELS, "unit", "千人")
-    assert key(charted()) != before
-
-
-def test_a_function_the_formatter_calls_and_the_values_it_reads_are_part_of_the_key(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    def charted() -> Figure:
-        figure = chart()
-        figure.axes[0].xaxis.set_major_formatter(
-            FuncFormatter(lambda v, _: f"{v:.0f}{suffix_of(v)}")
-        )
+        figure.axes[0].xaxis.set_major_formatter(FuncFormatter(formatter))
         return figure
 
     before = key(charted())
     assert key(charted()) == before
-    monkeypatch.setitem(SUFFIX, "value", "千人")
+    monkeypatch.setitem(table, name, "千人")
     assert key(charted()) != before
 
 
