@@ -54,11 +54,10 @@ import warnings
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-from matplotlib.cbook import CallbackRegistry
-from matplotlib.figure import Figure
-from matplotlib.transforms import TransformNode
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 from analysis.inputs.io import atomic_path
 
@@ -158,16 +157,27 @@ def _own(function: types.FunctionType) -> bool:
 class _ContentPickler(pickle.Pickler):
     """Pickles a figure into bytes that are the same in every process for the same figure."""
 
+    def __init__(self, file: Any, protocol: int) -> None:
+        super().__init__(file, protocol=protocol)
+        # Imported here, not with the module: pruning the cache after a run (in a process
+        # that draws nothing) must not cost matplotlib's import (≈ 0.4 s).
+        from matplotlib.cbook import CallbackRegistry
+        from matplotlib.figure import Figure
+        from matplotlib.transforms import TransformNode
+
+        self.transform, self.figure = TransformNode, Figure
+        self.edited = (TransformNode, Figure, CallbackRegistry)
+
     def reducer_override(self, obj: Any) -> Any:
         # Both as (class, args, state): memoised before their state, so that cycles (the
         # transform tree's, a function that calls itself) pickle.
         if isinstance(obj, types.FunctionType):
             return (_Function, (), _function(obj) if _own(obj) else _named(obj))
-        if isinstance(obj, (TransformNode, Figure, CallbackRegistry)):
+        if isinstance(obj, self.edited):
             state = cast(dict[str, Any], obj.__getstate__())
-            if isinstance(obj, TransformNode):
+            if isinstance(obj, self.transform):
                 state["_parents"] = list(state["_parents"].values())  # without the id() keys
-            elif isinstance(obj, Figure):
+            elif isinstance(obj, self.figure):
                 # pyplot's number for the figure: which other figures happen to be open.
                 for name in ("_number", "number", "_restore_to_pylab"):
                     state.pop(name, None)

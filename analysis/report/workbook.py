@@ -124,8 +124,9 @@ def _table_sheet(
     shown.to_excel(writer, sheet_name=sheet, index=False)
     worksheet = writer.sheets[sheet]
     cells = _cell_values(shown)
+    columns = [cells.iloc[:, position].to_list() for position in range(len(cells.columns))]
     for row, position, number_format in _number_formats(frame, shown, cells):
-        worksheet.write(row + 1, position, cells.iat[row, position], formats(number_format))
+        worksheet.write(row + 1, position, columns[position][row], formats(number_format))
     for position, width in enumerate(_column_widths(shown, cells)):
         _set_width(worksheet, position, width)
     _sheet_settings(worksheet, len(shown), len(shown.columns))
@@ -191,9 +192,9 @@ def _number_formats(
     (the 目標 table: people or %) row by row; a number written as text 「#,##0」 or 「#,##0.0#」.
     """
     by_row = (
-        frame["quantity"].map(
-            {"population": precision.excel("people"), "aging_rate": precision.excel("percent")}
-        )
+        frame["quantity"]
+        .map({"population": precision.excel("people"), "aging_rate": precision.excel("percent")})
+        .to_list()
         if "quantity" in frame
         else None
     )
@@ -203,11 +204,12 @@ def _number_formats(
         fixed = _column_format(str(column), values) if numeric else ""
         per_row = by_row is not None and column in {"target", "vision_value", "difference"}
         text = not pd.api.types.is_numeric_dtype(shown.iloc[:, position])
-        for row, value in enumerate(cells.iloc[:, position]):
-            chosen = by_row.iloc[row] if numeric and per_row else fixed  # type: ignore[union-attr]
+        written = shown.iloc[:, position].to_list()  # lists: cell by cell, .iat is slow
+        for row, value in enumerate(cells.iloc[:, position].to_list()):
+            chosen = by_row[row] if by_row is not None and numeric and per_row else fixed
             if fixed == "#,##0.0#" and _whole(value):
                 chosen = "#,##0"  # some values whole, some not: a whole one shows no ".0"
-            if text and isinstance(shown.iat[row, position], str) and _number(value):
+            if text and isinstance(written[row], str) and _number(value):
                 chosen = "#,##0" if _whole(value) else "#,##0.0#"
             if chosen:
                 yield row, position, chosen

@@ -245,14 +245,20 @@ def stop_kernel(manager: Any) -> None:
     async def shut_down() -> None:
         await manager.shutdown_kernel(now=True)
 
-    for opened in getattr(manager, "opened_clients", []):
-        opened.stop_channels()
-    manager.opened_clients = []
+    close_clients(manager)
     with _KERNELS_LOCK:
         if manager in _KERNELS:
             _KERNELS.remove(manager)
     if manager.has_kernel:
         asyncio.run(shut_down())
+
+
+def close_clients(manager: Any) -> None:
+    """Close the channels of the clients papermill opened on ``manager``'s kernel (it leaves
+    them open on a kernel it did not start)."""
+    for opened in getattr(manager, "opened_clients", []):
+        opened.stop_channels()
+    manager.opened_clients = []
 
 
 def kill_kernels(wait_seconds: float = 0.5) -> None:
@@ -310,6 +316,64 @@ def _quiet_clients(quiet: bool) -> None:
 CELL_TIMEOUT_SECONDS = 600
 """A cell that runs longer than this is stuck (the slowest cell of any report takes a few
 seconds): the notebook then fails with a message instead of the run waiting for ever."""
+
+
+class KernelNotReusable(RuntimeError):
+    """A kernel that ran a notebook could not be put back as new: the run starts another."""
+
+
+KERNEL_READY_SECONDS = 60
+"""How long a kernel may take to start and answer (papermill's own default)."""
+
+
+def prepare_kernel(manager: Any, timeout: float = KERNEL_READY_SECONDS) -> None:
+    """Make ``manager``'s kernel ready for a notebook, as if it had just started.
+
+    In a kernel that has run nothing, this imports what every notebook imports (pandas,
+    matplotlib: it overlaps the run's own work when called early) and remembers the state
+    a notebook may change; in one that ran a notebook, it puts that state back and empties
+    the namespace (:mod:`analysis.run.kernel_state`). Executed without entering the history,
+    so the notebook's cells are numbered from 1 as in a new kernel.
+
+    Raises :class:`KernelUnresponsive` if the kernel never answers and
+    :class:`KernelNotReusable` if it answered with an error; its output goes to the kernel
+    log, never to the console.
+    """
+    import asyncio
+
+    from analysis.run.kernel_state import FRESH_START
+
+    errors: list[str] = []
+
+    def keep_errors(message: dict[str, Any]) -> None:
+        if message["header"]["msg_type"] == "error":
+            content = message["content"]
+            errors.append(f"{content.get('ename')}: {content.get('evalue')}")
+
+    async def call() -> dict[str, Any]:
+        client = manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=timeout)
+            reply: dict[str, Any] = await client.execute_interactive(
+                FRESH_START,
+                store_history=False,
+                timeout=CELL_TIMEOUT_SECONDS,
+                output_hook=keep_errors,
+                allow_stdin=False,
+            )
+            return reply
+        finally:
+            client.stop_channels()
+
+    try:
+        reply = asyncio.run(call())
+    except (RuntimeError, TimeoutError) as error:  # "Kernel didn't respond", died, timed out
+        raise KernelUnresponsive(
+            f"計算用のプロセス（カーネル）が応答しませんでした（{error}）"
+        ) from None
+    if reply["content"].get("status") != "ok":
+        raise KernelNotReusable("; ".join(errors) or str(reply["content"].get("status")))
 
 
 def _run_cells(report: Report, manager: Any, cell_timeout: float) -> Any:
@@ -380,6 +444,87 @@ def execute(report: Report, manager: Any, cell_timeout: float = CELL_TIMEOUT_SEC
     return executed
 
 
+class NotebookKernel:
+    """A kernel of ours that runs report notebooks one after another, each as in a new kernel.
+
+    Starting a kernel and importing pandas and matplotlib costs about 2.5 s of CPU; a run
+    with more reports than cores pays it once per core instead of once per report. Before
+    each notebook the kernel is put back as new (:func:`prepare_kernel`), so a report's
+    page and figures are the same bytes whichever notebook ran before it in the kernel.
+
+    ``manager``: a kernel launched ahead by :func:`start_kernel` (else one is launched
+    when first needed). A kernel that never answers (a port taken between our choosing it
+    and the kernel binding it, a slow machine) or cannot be put back as new is replaced by
+    a new one, once per notebook; what it printed is in the kernel log, not on the console.
+    """
+
+    def __init__(self, kernel: str, manager: Any = None) -> None:
+        self.kernel = kernel
+        self.manager = manager
+        self.ready = False
+        self.used = False
+        """Whether the kernel ran a notebook (then it must be put back as new)."""
+
+    def prepare(self) -> None:
+        """Ready the kernel for the next notebook (early is better: see :func:`prepare_kernel`).
+
+        Raises :class:`KernelUnresponsive` (the kernel is stopped; the caller may try once
+        more) or, from a new kernel, :class:`KernelNotReusable`.
+        """
+        if self.ready:
+            return
+        if self.manager is None:
+            self.manager = start_kernel(self.kernel)
+            self.used = False
+        try:
+            prepare_kernel(self.manager)
+        except KernelNotReusable:
+            reused = self.used
+            self.close()
+            if not reused:
+                raise
+            self.prepare()  # a new kernel instead (reuse only ever saves time)
+            return
+        except KernelUnresponsive:
+            self.close()
+            raise
+        self.ready = True
+
+    def execute(self, report: Report, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> Any:
+        """Run ``report``'s notebook (see :func:`execute`) in the prepared kernel."""
+        try:
+            return self._execute_once(report, cell_timeout)
+        except KernelUnresponsive:
+            self.close()
+        return self._execute_once(report, cell_timeout)
+
+    def _execute_once(self, report: Report, cell_timeout: float) -> Any:
+        try:
+            self.prepare()
+        except KernelUnresponsive as error:
+            raise KernelUnresponsive(f"{display_path(report.notebook)}: {error}") from None
+        except KernelNotReusable as error:  # a new kernel that cannot import what reports need
+            raise NotebookFailed(
+                f"{display_path(report.notebook)}: 計算用のプロセス（カーネル）を準備できませんでした"
+                f"（{error}）"
+            ) from None
+        self.ready = False
+        self.used = True
+        try:
+            return execute(report, self.manager, cell_timeout)
+        finally:
+            if self.manager is not None:
+                close_clients(self.manager)
+
+    def close(self) -> None:
+        """Stop the kernel (a new one is launched if the object is used again)."""
+        if self.manager is not None:
+            stop_kernel(self.manager)
+        self.manager = None
+        self.ready = False
+        self.used = False
+
+
 def to_html(notebook: Any, title: str, font: bool = True) -> str:
     """Standalone offline HTML without code, prompts, or stderr; with a table of contents.
 
@@ -415,7 +560,8 @@ def embed_font(html: str) -> str:
     Only the characters in the page are kept (about 90 KB instead of 6 MB), and
     the subset is byte-reproducible (no timestamps).
     """
-    characters = sorted({ord(c) for c in html if ord(c) > 126} | set(range(32, 127)))
+    # The distinct characters first: the page is megabytes (its figures in base64).
+    characters = sorted({ord(c) for c in set(html) if ord(c) > 126} | set(range(32, 127)))
     font = base64.b64encode(_font_subset(tuple(characters))).decode("ascii")
     face = (
         f'<style type="text/css">@font-face {{ font-family: "{REPORT_FONT}"; '
@@ -433,10 +579,13 @@ FONT_CACHE = CACHE / "fonts"
 
 def _font_subset(characters: tuple[int, ...]) -> bytes:
     import hashlib
+    import importlib.util
 
-    import matplotlib_fontja
-
-    path = Path(matplotlib_fontja.__file__).parent / "fonts" / "ipaexg.ttf"
+    # Found, not imported: importing matplotlib-fontja imports matplotlib (≈ 0.4 s).
+    spec = importlib.util.find_spec("matplotlib_fontja")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("matplotlib_fontja")
+    path = Path(next(iter(spec.submodule_search_locations))) / "fonts" / "ipaexg.ttf"
     key = hashlib.sha256(repr((characters, path.stat().st_size)).encode()).hexdigest()[:32]
     cached = FONT_CACHE / f"{key}.woff"
     try:

@@ -9,6 +9,7 @@ without importing pandas or starting a kernel.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import os
 import queue
@@ -26,16 +27,14 @@ from analysis.core.schema import is_yes
 from analysis.run import interrupts, outputs
 from analysis.run.execution import (
     FIGURE_CACHE,
-    KernelUnresponsive,
     NotebookFailed,
+    NotebookKernel,
     Report,
     ensure_kernel,
-    execute,
     figure_paths,
     kill_kernels,
     reopen_kernels,
     start_kernel,
-    stop_kernel,
     to_html,
     warm_exporter,
 )
@@ -296,15 +295,15 @@ def report_fingerprint(report: Report, shared: str) -> str:
 
 def run_one(
     report: Report,
-    kernel: str,
+    kernel: str | NotebookKernel,
     staging: outputs.Staging,
-    manager: Any = None,
     results: Path | None = None,
 ) -> tuple[Path, list[Path]]:
     """Execute one report into ``staging``: its HTML and its figures, not yet in place.
 
-    ``manager``, a kernel launched ahead by :func:`analysis.run.execution.start_kernel`,
-    is used (else one is started now) and stopped here. ``results``: the run's computed
+    ``kernel``: a :class:`~analysis.run.execution.NotebookKernel` that may run other
+    notebooks before and after this one (the caller stops it), or the name of a kernel to
+    start for this notebook alone (stopped here). ``results``: the run's computed
     results (:func:`analysis.run.results.save`), which the notebook narrates; without them it
     computes them itself, as when opened by hand. Returns the staged HTML and figure files.
     """
@@ -325,20 +324,12 @@ def run_one(
         report.inputs,
     )
     checkpoint(f"notebook:{report.name}")
-    if manager is None:
-        manager = start_kernel(kernel)
+    runner = NotebookKernel(kernel) if isinstance(kernel, str) else kernel
     try:
-        notebook = execute(staged, manager)
-    except KernelUnresponsive:
-        # A kernel that never answered (seen under heavy load, and when another program took
-        # one of its ports between our choosing it and the kernel binding it) gets one fresh
-        # try, with new ports; what it printed is in the kernel log, not on the console.
-        stop_kernel(manager)
-        checkpoint(f"notebook:{report.name}")
-        manager = start_kernel(kernel)
-        notebook = execute(staged, manager)
+        notebook = runner.execute(staged)
     finally:
-        stop_kernel(manager)
+        if runner is not kernel:
+            runner.close()
     checkpoint(f"executed:{report.name}")
     figures = figure_paths(notebook)
     html = staging.path(report.html)
@@ -600,15 +591,18 @@ class _Notebooks:
         import jupytext  # noqa: F401
         import papermill.exceptions  # noqa: F401
 
-        self.kernel = ensure_kernel()
+        kernel = ensure_kernel()
         checkpoint("kernelspec")
-        pending: queue.Queue[tuple[Report, Any]] = queue.Queue()
-        for index, report in enumerate(stale):
-            pending.put((report, start_kernel(self.kernel) if index < self.jobs else None))
+        # One kernel per thread, launched now; each runs its thread's notebooks in turn.
+        runners = [NotebookKernel(kernel, start_kernel(kernel)) for _ in range(self.jobs)]
         checkpoint("kernels-launched")
-        self.pending = pending
-        for number in range(self.jobs):
-            thread = threading.Thread(target=self._work, name=f"notebook-{number}", daemon=True)
+        self.pending: queue.Queue[Report] = queue.Queue()
+        for report in stale:
+            self.pending.put(report)
+        for number, runner in enumerate(runners):
+            thread = threading.Thread(
+                target=self._work, args=(runner,), name=f"notebook-{number}", daemon=True
+            )
             thread.start()
             self.threads.append(thread)
 
@@ -623,22 +617,28 @@ class _Notebooks:
             interrupts.check()
         return self.results is not None and not self.abandoned
 
-    def _work(self) -> None:
-        while True:
-            try:
-                report, manager = self.pending.get_nowait()
-            except queue.Empty:
-                return
-            start = time.perf_counter()
-            try:
-                if not self._wait_for_results():
-                    if manager is not None:
-                        stop_kernel(manager)
+    def _work(self, runner: NotebookKernel) -> None:
+        try:
+            # While the run validates and computes: the kernel imports what the notebooks
+            # need. A failure here is met again, and reported, when a notebook runs.
+            with contextlib.suppress(BaseException):
+                runner.prepare()
+            while True:
+                try:
+                    report = self.pending.get_nowait()
+                except queue.Empty:
                     return
-                result: Any = run_one(report, self.kernel, self.staging, manager, self.results)
-            except BaseException as error:  # reported by collect(), in the run's thread
-                result = error
-            self.finished.put((report, result, time.perf_counter() - start))
+                start = time.perf_counter()
+                try:
+                    if not self._wait_for_results():
+                        return
+                    result: Any = run_one(report, runner, self.staging, self.results)
+                except BaseException as error:  # reported by collect(), in the run's thread
+                    result = error
+                self.finished.put((report, result, time.perf_counter() - start))
+        finally:
+            with contextlib.suppress(Exception):
+                runner.close()
 
     def collect(self, echo: Callable[[str], None]) -> dict[str, tuple[Path, list[Path]]] | None:
         """Wait for every notebook; their staged files, or None if any failed."""
@@ -676,16 +676,10 @@ class _Notebooks:
         self.ready.set()
 
     def __exit__(self, *exc: object) -> None:
-        """Stop the kernels of reports that never began (an error or a stop came first)."""
+        """Wait for the threads, which stop their kernels; kill them all if the run was cut
+        short (an error or a stop came first)."""
         if not self.threads:
             return
-        while True:
-            try:
-                _, manager = self.pending.get_nowait()
-            except queue.Empty:
-                break
-            if manager is not None:
-                stop_kernel(manager)
         cut_short = exc[0] is not None or self.abandoned
         if cut_short:
             self.abandoned = True

@@ -298,13 +298,13 @@ def test_a_kernel_that_never_answers_is_named_not_an_internal_error(
 RETRIED = """
 from analysis.run import execution, outputs, pipeline
 calls = []
-real = pipeline.execute
+real = execution.execute
 def once_silent(report, manager, **kwargs):
     calls.append(manager)
     if len(calls) == 1:
         raise execution.KernelUnresponsive("silent")
     return real(report, manager, **kwargs)
-pipeline.execute = once_silent
+execution.execute = once_silent
 staging = outputs.Staging.fresh()
 try:
     report = pipeline.reports_for(pipeline.Options())[1]  # kpi
