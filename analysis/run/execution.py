@@ -452,15 +452,18 @@ class NotebookKernel:
     each notebook the kernel is put back as new (:func:`prepare_kernel`), so a report's
     page and figures are the same bytes whichever notebook ran before it in the kernel.
 
-    ``manager``: a kernel launched ahead by :func:`start_kernel` (else one is launched
-    when first needed). A kernel that never answers (a port taken between our choosing it
-    and the kernel binding it, a slow machine) or cannot be put back as new is replaced by
-    a new one, once per notebook; what it printed is in the kernel log, not on the console.
+    ``manager``: a kernel launched ahead by :func:`start_kernel` (else one is launched when
+    first needed, its output in ``log``). A kernel that never answers (a port taken between
+    our choosing it and the kernel binding it, a slow machine) or cannot be put back as new
+    is replaced by a new one, once per notebook; what it printed is in the kernel log, not
+    on the console.
     """
 
-    def __init__(self, kernel: str, manager: Any = None) -> None:
+    def __init__(self, kernel: str, manager: Any = None, log: Path = KERNEL_LOG) -> None:
         self.kernel = kernel
         self.manager = manager
+        self.log = log
+        """Where the output of the kernels this object starts goes (:func:`start_kernel`)."""
         self.ready = False
         self.used = False
         """Whether the kernel ran a notebook (then it must be put back as new)."""
@@ -474,7 +477,7 @@ class NotebookKernel:
         if self.ready:
             return
         if self.manager is None:
-            self.manager = start_kernel(self.kernel)
+            self.manager = start_kernel(self.kernel, self.log)
             self.used = False
         try:
             prepare_kernel(self.manager)

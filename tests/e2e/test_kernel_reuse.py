@@ -1,0 +1,126 @@
+"""A kernel runs report notebooks one after another, each as in a new kernel
+(analysis.run.execution.NotebookKernel, analysis.run.kernel_state): real kernels."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from analysis.run import execution
+from tests.conftest import Project
+
+from .test_figure_cache import entries
+from .test_reports import digests
+
+CHANGES_EVERYTHING = """# %%
+import os, sys, warnings
+import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd
+leftover = "from the first notebook"
+matplotlib.rcParams["lines.linewidth"] = 7.5
+pd.set_option("display.max_rows", 3)
+np.random.seed(1)
+warnings.filterwarnings("ignore", message="a notebook's own filter")
+os.environ["SET_BY_A_NOTEBOOK"] = "1"
+sys.path.insert(0, "a notebook's folder")
+plt.plot([1, 2])
+print("pid", os.getpid())
+"""
+
+BREAKS_ITS_RESTORE = """# %%
+import os, matplotlib
+import analysis.run.kernel_state as state
+state._restore = lambda remembered: None  # nothing will be put back
+matplotlib.rcParams["lines.linewidth"] = 9.0
+print("pid", os.getpid())
+"""
+
+PROBE = """# %%
+import json, os, sys, warnings
+import matplotlib, matplotlib.pyplot as plt, numpy as np, pandas as pd
+plt.close(plt.figure())  # the backend as a report's first figure leaves it
+print(json.dumps({
+    "names": sorted(k for k in globals() if not k.startswith("_")),
+    "count": get_ipython().execution_count,
+    "rcParams": sorted((k, repr(v)) for k, v in matplotlib.rcParams.items()),
+    "max_rows": pd.get_option("display.max_rows"),
+    "filters": len(warnings.filters),
+    "environ": "SET_BY_A_NOTEBOOK" in os.environ,
+    "path": sys.path[0],
+    "cwd": os.getcwd(),
+}))
+print("pid", os.getpid())
+"""
+
+
+def report(folder: Path, name: str, source: str) -> execution.Report:
+    path = folder / f"{name}.py"
+    path.write_text(source, encoding="utf-8")
+    return execution.Report(name, path, {})
+
+
+def printed(notebook: Any) -> tuple[dict[str, Any], int]:
+    """What the probe printed, and the kernel's process id."""
+    text = "".join(
+        output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", [])
+    )
+    lines = text.splitlines()
+    pid = int(next(line for line in lines if line.startswith("pid ")).split()[1])
+    found = next((json.loads(line) for line in lines if line.startswith("{")), {})
+    return found, pid
+
+
+def pid_of(notebook: Any) -> int:
+    return printed(notebook)[1]
+
+
+def test_the_next_notebook_finds_the_kernel_as_a_new_kernel_would(tmp_path: Path) -> None:
+    kernel = execution.ensure_kernel()
+    probe = report(tmp_path, "probe", PROBE)
+    fresh = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
+    try:
+        in_a_new_kernel, _ = printed(fresh.execute(probe))
+    finally:
+        fresh.close()
+    reused = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
+    try:
+        first = pid_of(reused.execute(report(tmp_path, "first", CHANGES_EVERYTHING)))
+        after_another, pid = printed(reused.execute(probe))
+    finally:
+        reused.close()
+    assert pid == first  # the same kernel ran both
+    assert after_another == in_a_new_kernel
+    assert in_a_new_kernel["count"] == 2  # numbered from 1, as in a new kernel
+
+
+def test_a_kernel_that_cannot_be_put_back_is_replaced(tmp_path: Path) -> None:
+    kernel = execution.ensure_kernel()
+    probe = report(tmp_path, "probe", PROBE)
+    fresh = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
+    try:
+        in_a_new_kernel, _ = printed(fresh.execute(probe))
+    finally:
+        fresh.close()
+    runner = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
+    try:
+        first = pid_of(runner.execute(report(tmp_path, "first", BREAKS_ITS_RESTORE)))
+        after, pid = printed(runner.execute(probe))
+    finally:
+        runner.close()
+    assert pid != first  # a new kernel ran the probe
+    assert after == in_a_new_kernel
+
+
+def test_one_kernel_for_every_report_gives_the_same_files_and_figures(project: Project) -> None:
+    """The built project's run had a kernel per core; reports after the first in a kernel
+    ran in a kernel put back as new. With a kernel per report (every one new) and with one
+    kernel for all four (each report after another one), every figure is found in the cache
+    (the same content, drawn with the same settings) and every file is the same."""
+    kept = entries(project)
+    before = {**digests(project.reports), **digests(project.processed)}
+    for jobs in ("4", "1"):
+        result = project.cli("reports", "--force", "--jobs", jobs)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert entries(project) == kept, f"--jobs {jobs}: figures drawn again"
+        assert {**digests(project.reports), **digests(project.processed)} == before
+    assert project.kernels() == []
