@@ -367,7 +367,12 @@ def prepare_kernel(manager: Any, timeout: float = KERNEL_READY_SECONDS) -> None:
             client.stop_channels()
 
     try:
-        reply = asyncio.run(call())
+        # A selector loop on every OS: zmq's asyncio sockets need add_reader, which Windows'
+        # default loop (Proactor) lacks ("Platform Support" in Python's asyncio documentation;
+        # pyzmq then warns on the console and starts a thread of its own). papermill switches
+        # Windows to selector loops when it first executes a notebook; this call comes first.
+        with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
+            reply = runner.run(call())
     except (RuntimeError, TimeoutError) as error:  # "Kernel didn't respond", died, timed out
         raise KernelUnresponsive(
             f"計算用のプロセス（カーネル）が応答しませんでした（{error}）"

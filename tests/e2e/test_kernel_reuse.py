@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from analysis.run import execution
 from tests.conftest import Project
@@ -124,3 +127,33 @@ def test_one_kernel_for_every_report_gives_the_same_files_and_figures(project: P
         assert entries(project) == kept, f"--jobs {jobs}: figures drawn again"
         assert {**digests(project.reports), **digests(project.processed)} == before
     assert project.kernels() == []
+
+
+class _NoReadersPolicy(asyncio.DefaultEventLoopPolicy):
+    """Event loops without ``add_reader``/``add_writer``, as Windows' default loop
+    (ProactorEventLoop: "Platform Support" in Python's asyncio documentation)."""
+
+    def new_event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = super().new_event_loop()
+
+        def refused(*args: object) -> None:
+            raise NotImplementedError("add_reader: not on Windows' default event loop")
+
+        loop.add_reader = refused  # type: ignore[method-assign]
+        loop.add_writer = refused  # type: ignore[method-assign]
+        return loop
+
+
+def test_a_kernel_is_prepared_whatever_the_default_event_loop(tmp_path: Path) -> None:
+    """The first call to a kernel comes before papermill's (which switches Windows to
+    selector loops): it must not depend on the default loop having add_reader."""
+    with execution.started_kernel(log=tmp_path / "kernels.log") as manager:
+        before = asyncio.get_event_loop_policy()
+        asyncio.set_event_loop_policy(_NoReadersPolicy())
+        try:
+            with pytest.raises(NotImplementedError):  # the policy does what it says
+                asyncio.new_event_loop().add_reader(0, print)
+            execution.prepare_kernel(manager)  # remembers (a new kernel)
+            execution.prepare_kernel(manager)  # puts back
+        finally:
+            asyncio.set_event_loop_policy(before)
