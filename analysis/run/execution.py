@@ -319,7 +319,8 @@ seconds): the notebook then fails with a message instead of the run waiting for 
 
 
 class KernelNotReusable(RuntimeError):
-    """A kernel that ran a notebook could not be put back as new: the run starts another."""
+    """A kernel could not be made ready for a notebook (:func:`prepare_kernel`): one that ran
+    a notebook is replaced by a new one; a new one fails the notebook."""
 
 
 KERNEL_READY_SECONDS = 60
@@ -333,38 +334,14 @@ def prepare_kernel(manager: Any, timeout: float = KERNEL_READY_SECONDS) -> None:
     matplotlib: it overlaps the run's own work when called early) and remembers the state
     a notebook may change; in one that ran a notebook, it puts that state back and empties
     the namespace (:mod:`analysis.run.kernel_state`). Executed without entering the history,
-    so the notebook's cells are numbered from 1 as in a new kernel.
+    so the notebook's cells are numbered from 1 as in a new kernel; what it prints is not
+    read.
 
-    Raises :class:`KernelUnresponsive` if the kernel never answers and
-    :class:`KernelNotReusable` if it answered with an error; its output goes to the kernel
-    log, never to the console.
+    Raises :class:`KernelUnresponsive` if the kernel does not answer within ``timeout``
+    seconds, or dies (it is checked every second: a killed run's kernel ends the wait), and
+    :class:`KernelNotReusable` if the code failed (its exception in the message).
     """
     import asyncio
-
-    from analysis.run.kernel_state import FRESH_START
-
-    errors: list[str] = []
-
-    def keep_errors(message: dict[str, Any]) -> None:
-        if message["header"]["msg_type"] == "error":
-            content = message["content"]
-            errors.append(f"{content.get('ename')}: {content.get('evalue')}")
-
-    async def call() -> dict[str, Any]:
-        client = manager.client()
-        client.start_channels()
-        try:
-            await client.wait_for_ready(timeout=timeout)
-            reply: dict[str, Any] = await client.execute_interactive(
-                FRESH_START,
-                store_history=False,
-                timeout=CELL_TIMEOUT_SECONDS,
-                output_hook=keep_errors,
-                allow_stdin=False,
-            )
-            return reply
-        finally:
-            client.stop_channels()
 
     try:
         # A selector loop on every OS: zmq's asyncio sockets need add_reader, which Windows'
@@ -372,13 +349,41 @@ def prepare_kernel(manager: Any, timeout: float = KERNEL_READY_SECONDS) -> None:
         # pyzmq then warns on the console and starts a thread of its own). papermill switches
         # Windows to selector loops when it first executes a notebook; this call comes first.
         with asyncio.Runner(loop_factory=asyncio.SelectorEventLoop) as runner:
-            reply = runner.run(call())
+            reply = runner.run(_fresh_start(manager, timeout))
     except (RuntimeError, TimeoutError) as error:  # "Kernel didn't respond", died, timed out
         raise KernelUnresponsive(
             f"計算用のプロセス（カーネル）が応答しませんでした（{error}）"
         ) from None
-    if reply["content"].get("status") != "ok":
-        raise KernelNotReusable("; ".join(errors) or str(reply["content"].get("status")))
+    content = reply["content"]
+    if content.get("status") != "ok":
+        raise KernelNotReusable(f"{content.get('ename')}: {content.get('evalue')}")
+
+
+async def _fresh_start(manager: Any, timeout: float) -> dict[str, Any]:
+    """Send :data:`~analysis.run.kernel_state.FRESH_START` and return the kernel's reply."""
+    import queue
+
+    from analysis.run.kernel_state import FRESH_START
+
+    client = manager.client()
+    client.start_channels()
+    try:
+        await client.wait_for_ready(timeout=timeout)  # raises if the kernel dies meanwhile
+        sent = client.execute(FRESH_START, store_history=False, allow_stdin=False)
+        deadline = time.monotonic() + CELL_TIMEOUT_SECONDS
+        while True:
+            try:
+                reply: dict[str, Any] = await client.get_shell_msg(timeout=1.0)
+            except queue.Empty:
+                if not await manager.is_alive():
+                    raise RuntimeError("the kernel died") from None
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"no answer within {CELL_TIMEOUT_SECONDS} s") from None
+                continue
+            if reply.get("parent_header", {}).get("msg_id") == sent:
+                return reply
+    finally:
+        client.stop_channels()
 
 
 def _run_cells(report: Report, manager: Any, cell_timeout: float) -> Any:
@@ -459,9 +464,11 @@ class NotebookKernel:
 
     ``manager``: a kernel launched ahead by :func:`start_kernel` (else one is launched when
     first needed, its output in ``log``). A kernel that never answers (a port taken between
-    our choosing it and the kernel binding it, a slow machine) or cannot be put back as new
-    is replaced by a new one, once per notebook; what it printed is in the kernel log, not
-    on the console.
+    our choosing it and the kernel binding it, a slow machine) is replaced by a new one once
+    per notebook, an early :meth:`prepare` counting as the notebook's first try; a kernel
+    that cannot be put back as new is replaced by a new one; a kernel whose notebook failed
+    (it may still be running a stuck cell, or be dead) is stopped. What a kernel printed is
+    in the kernel log, not on the console.
     """
 
     def __init__(self, kernel: str, manager: Any = None, log: Path = KERNEL_LOG) -> None:
@@ -472,6 +479,8 @@ class NotebookKernel:
         self.ready = False
         self.used = False
         """Whether the kernel ran a notebook (then it must be put back as new)."""
+        self.unanswered = False
+        """Whether the last :meth:`prepare` met a kernel that never answered."""
 
     def prepare(self) -> None:
         """Ready the kernel for the next notebook (early is better: see :func:`prepare_kernel`).
@@ -495,15 +504,19 @@ class NotebookKernel:
             return
         except KernelUnresponsive:
             self.close()
+            self.unanswered = True
             raise
         self.ready = True
 
     def execute(self, report: Report, cell_timeout: float = CELL_TIMEOUT_SECONDS) -> Any:
         """Run ``report``'s notebook (see :func:`execute`) in the prepared kernel."""
-        try:
-            return self._execute_once(report, cell_timeout)
-        except KernelUnresponsive:
-            self.close()
+        tried = self.unanswered  # an early prepare that met a silent kernel was the first try
+        self.unanswered = False
+        if not tried:
+            try:
+                return self._execute_once(report, cell_timeout)
+            except KernelUnresponsive:
+                pass  # that kernel is stopped: one more try with a new one
         return self._execute_once(report, cell_timeout)
 
     def _execute_once(self, report: Report, cell_timeout: float) -> Any:
@@ -519,7 +532,12 @@ class NotebookKernel:
         self.ready = False
         self.used = True
         try:
-            return execute(report, self.manager, cell_timeout)
+            return execute(report, self.manager, cell_timeout=cell_timeout)
+        except BaseException:
+            # A failed notebook may leave its kernel running a stuck cell, or dead: never
+            # hand it to the next notebook.
+            self.close()
+            raise
         finally:
             if self.manager is not None:
                 close_clients(self.manager)

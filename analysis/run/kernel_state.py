@@ -3,17 +3,18 @@
 Runs inside the kernel (the run sends :data:`FRESH_START` before each notebook). The first
 call, in a kernel that has run nothing yet, remembers the state a notebook may change;
 every later call puts it back and empties the notebook's namespace, so that the next
-notebook starts where a newly started kernel would: the same names (none), settings,
-execution count and working folder. What stays is what makes reuse worth it: the imported
-modules (pandas, matplotlib and the package, ≈ 2.5 s of CPU per kernel start on the
-planners' 2-core PCs).
+notebook starts where a newly started kernel would: the same names, settings, execution
+count and working folder. What stays is what makes reuse worth it: the imported modules
+(pandas, matplotlib and the package, ≈ 2.5 s of CPU per kernel start on the planners'
+2-core PCs).
 
-Remembered and put back: matplotlib's settings (``rcParams``) and open figures, the
+Remembered and put back: the namespace's names, matplotlib's settings (``rcParams``), the
 warning filters, pandas' options, numpy's print options, floating-point error handling
 and global random state, Python's ``random`` state, the working folder, ``sys.path`` and
-the environment variables. If the settings read back differ from those remembered,
-:class:`NotReusable` is raised and the run starts a new kernel instead (reuse only ever
-saves time; it never changes a figure or a page).
+the environment variables; open figures are closed. If what is read back differs from
+what was remembered, :class:`NotReusable` is raised and the run starts a new kernel
+instead (reuse only ever saves time; it never changes a figure or a page). Not put back:
+attributes a notebook sets on imported modules (the report notebooks set none).
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ class NotReusable(RuntimeError):
 
 _REMEMBERED: dict[str, Any] = {}
 
+_NAMESPACE: dict[str, Any] = {}
+"""The namespace a notebook finds in a new kernel (``__doc__``, ``__spec__``, ``_`` …): IPython's
+reset keeps only ``__name__`` and the builtins and makes its own names (``In``, ``Out`` …) anew."""
+
 
 def fresh() -> None:
     """Before a notebook: remember the state (first call), else put it back and empty the
@@ -42,6 +47,8 @@ def fresh() -> None:
     if not _REMEMBERED:
         _load_backend()
         _REMEMBERED.update(_state())
+        shell = _shell()
+        _NAMESPACE.update(shell.user_ns if shell is not None else {})
         return
     _restore(_REMEMBERED)
     found = _state()
@@ -69,7 +76,9 @@ def _state() -> dict[str, Any]:
     import matplotlib
     import numpy as np
 
+    shell = _shell()
     return {
+        "names": sorted(shell.user_ns) if shell is not None else [],
         "rcParams": dict(matplotlib.rcParams),
         "warnings": list(warnings.filters),
         "pandas": _pandas_options(),
@@ -95,6 +104,8 @@ def _restore(state: dict[str, Any]) -> None:
         # Names, aliases, output history (Out, _) and the execution count (back to 1): as in a
         # new kernel. The modules stay imported.
         shell.reset(new_session=True)
+        for name, value in _NAMESPACE.items():
+            shell.user_ns.setdefault(name, value)
     found = _state()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # settings matplotlib or pandas call deprecated

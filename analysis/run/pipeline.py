@@ -619,15 +619,15 @@ class _Notebooks:
 
     def _work(self, runner: NotebookKernel) -> None:
         try:
-            # While the run validates and computes: the kernel imports what the notebooks
-            # need. A failure here is met again, and reported, when a notebook runs.
+            # A report first, so that with as many kernels as reports each runs in a new one.
+            report = self._next()
+            if report is None:
+                return
+            # While the run validates and computes, the kernel imports what the notebooks
+            # need. A failure here counts as the report's first try (NotebookKernel.execute).
             with contextlib.suppress(BaseException):
                 runner.prepare()
-            while True:
-                try:
-                    report = self.pending.get_nowait()
-                except queue.Empty:
-                    return
+            while report is not None:
                 start = time.perf_counter()
                 try:
                     if not self._wait_for_results():
@@ -636,9 +636,16 @@ class _Notebooks:
                 except BaseException as error:  # reported by collect(), in the run's thread
                     result = error
                 self.finished.put((report, result, time.perf_counter() - start))
+                report = self._next()
         finally:
             with contextlib.suppress(Exception):
                 runner.close()
+
+    def _next(self) -> Report | None:
+        try:
+            return self.pending.get_nowait()
+        except queue.Empty:
+            return None
 
     def collect(self, echo: Callable[[str], None]) -> dict[str, tuple[Path, list[Path]]] | None:
         """Wait for every notebook; their staged files, or None if any failed."""

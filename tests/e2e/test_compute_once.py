@@ -134,9 +134,10 @@ def test_no_report_notebook_reads_raw_data_or_a_supplied_file(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "projection：完了" in result.stdout and "revision：完了" in result.stdout
     files = opened(log)
-    kernels = len(list(log.glob("kernel-*.txt")))
-    assert kernels >= 4, "every report's kernel recorded what it opened"
-    # The recorder sees the kernels' reads: each report read the results the run handed over.
+    # A kernel runs several reports in turn (one kernel per core), each recording what it opened.
+    assert list(log.glob("kernel-*.txt")), "the kernels recorded what they opened"
+    # The recorder sees the kernels' reads: each of the four reports read the results the
+    # run handed over.
     handed_over = [p for p in files if p.name == results.RESULTS_FILE]
     assert len(handed_over) >= 4, files[:50]
     raw = project.raw.resolve()

@@ -3,6 +3,7 @@ the same IPython shell class a kernel runs, without the kernel's messaging."""
 
 from __future__ import annotations
 
+import builtins
 import os
 import random
 import sys
@@ -16,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
+from traitlets.config import Config
 
 from analysis.run import kernel_state
 
@@ -24,13 +26,26 @@ from analysis.run import kernel_state
 def shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Any]:
     """A shell whose first notebook is about to run; this process's state is restored after."""
     monkeypatch.setattr(kernel_state, "_REMEMBERED", {})
+    monkeypatch.setattr(kernel_state, "_NAMESPACE", {})
+    monkeypatch.setattr(builtins, "__IPYTHON__", False, raising=False)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sys, "path", list(sys.path))
     rc, printing, errors = dict(matplotlib.rcParams), np.get_printoptions(), np.geterr()
     states, environment = (np.random.get_state(), random.getstate()), dict(os.environ)
-    instance = InteractiveShell.instance()
-    with warnings.catch_warnings():
-        yield instance
+    # A shell of this test's own: no history database or thread, and what creating one
+    # changes in the process (``__main__``, builtins) undone afterwards.
+    monkeypatch.setitem(sys.modules, "__main__", sys.modules["__main__"])
+    added = set(vars(builtins))
+    config = Config()
+    config.HistoryManager.enabled = False
+    instance = InteractiveShell.instance(config=config)
+    try:
+        with warnings.catch_warnings():
+            yield instance
+    finally:
+        InteractiveShell.clear_instance()
+        for name in set(vars(builtins)) - added:
+            delattr(builtins, name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         matplotlib.rcParams.update(rc)
@@ -103,9 +118,9 @@ def test_state_that_does_not_come_back_means_a_new_kernel(
 
 def test_the_code_the_run_sends_binds_no_name(shell: Any) -> None:
     names = set(shell.user_ns)
-    assert shell.run_cell(kernel_state.FRESH_START, store_history=False).success
-    assert shell.run_cell(kernel_state.FRESH_START, store_history=False).success
-    assert set(shell.user_ns) <= names | {"_", "__", "___"}
+    for call in ("remembers", "puts back"):
+        assert shell.run_cell(kernel_state.FRESH_START, store_history=False).success, call
+        assert set(shell.user_ns) == names, call
     assert kernel_state._REMEMBERED  # it ran
 
 
