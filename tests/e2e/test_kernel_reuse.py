@@ -78,40 +78,34 @@ def pid_of(notebook: Any) -> int:
     return printed(notebook)[1]
 
 
-def test_the_next_notebook_finds_the_kernel_as_a_new_kernel_would(tmp_path: Path) -> None:
+def probe_after(tmp_path: Path, first: str) -> tuple[dict[str, Any], dict[str, Any], bool]:
+    """What the probe finds in a new kernel; what it finds run after the notebook ``first`` by
+    one NotebookKernel; and whether the same kernel process ran both of those."""
     kernel = execution.ensure_kernel()
     probe = report(tmp_path, "probe", PROBE)
-    fresh = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
-    try:
-        in_a_new_kernel, _ = printed(fresh.execute(probe))
-    finally:
-        fresh.close()
-    reused = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
-    try:
-        first = pid_of(reused.execute(report(tmp_path, "first", CHANGES_EVERYTHING)))
-        after_another, pid = printed(reused.execute(probe))
-    finally:
-        reused.close()
-    assert pid == first  # the same kernel ran both
+    found = []
+    for before in ([], [report(tmp_path, "first", first)]):
+        runner = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
+        try:
+            pids = [pid_of(runner.execute(notebook)) for notebook in before]
+            probed, pid = printed(runner.execute(probe))
+        finally:
+            runner.close()
+        found.append((probed, [*pids, pid]))
+    (in_a_new_kernel, _), (after_first, pids) = found
+    return in_a_new_kernel, after_first, pids[0] == pids[1]
+
+
+def test_the_next_notebook_finds_the_kernel_as_a_new_kernel_would(tmp_path: Path) -> None:
+    in_a_new_kernel, after_another, same_kernel = probe_after(tmp_path, CHANGES_EVERYTHING)
+    assert same_kernel
     assert after_another == in_a_new_kernel
     assert in_a_new_kernel["count"] == 2  # numbered from 1, as in a new kernel
 
 
 def test_a_kernel_that_cannot_be_put_back_is_replaced(tmp_path: Path) -> None:
-    kernel = execution.ensure_kernel()
-    probe = report(tmp_path, "probe", PROBE)
-    fresh = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
-    try:
-        in_a_new_kernel, _ = printed(fresh.execute(probe))
-    finally:
-        fresh.close()
-    runner = execution.NotebookKernel(kernel, log=tmp_path / "kernels.log")
-    try:
-        first = pid_of(runner.execute(report(tmp_path, "first", BREAKS_ITS_RESTORE)))
-        after, pid = printed(runner.execute(probe))
-    finally:
-        runner.close()
-    assert pid != first  # a new kernel ran the probe
+    in_a_new_kernel, after, same_kernel = probe_after(tmp_path, BREAKS_ITS_RESTORE)
+    assert not same_kernel  # a new kernel ran the probe
     assert after == in_a_new_kernel
 
 
